@@ -1,0 +1,32 @@
+package dev.perch.cli;
+
+import dev.perch.runtime.DemoDriver;
+import dev.perch.runtime.DemoSummary;
+import dev.perch.runtime.PerchConfig;
+import dev.perch.telemetry.Json;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import jakarta.inject.Inject;
+
+/**
+ * What the booted application does: in {@code demo} mode, drive the simulated cluster and print the
+ * summary as the only line on stdout; otherwise serve until asked to stop.
+ */
+public class PerchApplication implements QuarkusApplication {
+    @Inject
+    PerchConfig config;
+    @Inject
+    DemoDriver demo;
+
+    @Override
+    public int run(String... args) {
+        if ("demo".equals(config.mode())) {
+            DemoSummary summary = demo.run();
+            System.out.println(Json.write(summary));
+            System.out.flush();
+            return 0;
+        }
+        Quarkus.waitForExit();
+        return 0;
+    }
+}

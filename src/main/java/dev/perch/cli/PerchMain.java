@@ -1,0 +1,155 @@
+package dev.perch.cli;
+
+import dev.perch.model.profile.ScenarioException;
+import dev.perch.model.profile.ScenarioReader;
+import dev.perch.runtime.BrokerHolder;
+import dev.perch.runtime.EmbeddedKafka;
+import dev.perch.runtime.Speed;
+import dev.perch.runtime.TopicAdmin;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+
+/**
+ * Perch's command line. Dispatches before Quarkus boots, so that a command that needs no broker,
+ * Streams or HTTP server starts none, and so that {@code demo} can start its embedded broker before
+ * the Kafka clients are configured.
+ *
+ * <pre>
+ * demo [--scenario NAME|FILE] [--seed N] [--speed 1|X|max] [--duration D] [--data-dir DIR]
+ * </pre>
+ */
+@QuarkusMain
+public class PerchMain {
+    static final int BAD_INPUT = 2;
+
+    public static void main(String... args) {
+        if (args.length == 0 || Set.of("-h", "--help", "help").contains(args[0])) {
+            System.err.println(usage());
+            System.exit(args.length == 0 ? BAD_INPUT : 0);
+        }
+        String command = args[0];
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        try {
+            switch (command) {
+                case "demo" -> demo(rest);
+                default -> throw new UsageException("unknown command '" + command + "'\n" + usage());
+            }
+        } catch (UsageException | ScenarioException e) {
+            System.err.println("perch " + command + ": " + e.getMessage());
+            System.exit(BAD_INPUT);
+        }
+    }
+
+    private static void demo(List<String> args) {
+        Options options = Options.parse("demo", args, Set.of("scenario", "seed", "speed", "duration", "data-dir"));
+        String scenario = options.get("scenario").orElse("default");
+        ScenarioReader.load(scenario); // bad scenarios end here with exit 2, before anything starts
+        long seed = options.getLong("seed", 1);
+        String speed = options.get("speed").orElse("1");
+        try {
+            Speed.parse(speed);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        double durationSec = options.get("duration").map(d -> Options.parseDurationSec("duration", d)).orElse(0.0);
+        Optional<Path> dataDir = options.get("data-dir").map(Path::of);
+
+        System.setProperty("perch.mode", "demo");
+        System.setProperty("perch.scenario", scenario);
+        System.setProperty("perch.seed", Long.toString(seed));
+        System.setProperty("perch.speed", speed);
+        System.setProperty("perch.duration-sec", Double.toString(durationSec));
+        System.setProperty("kafka-streams.state.dir", streamsStateDir(dataDir).toString());
+
+        String bootstrap = configuredBootstrapServers();
+        if (bootstrap == null) {
+            quietKafkaLogging();
+            EmbeddedKafka broker;
+            try {
+                broker = EmbeddedKafka.start(9092, dataDir.map(d -> d.resolve("kafka")).orElse(null));
+            } catch (RuntimeException e) {
+                System.err.println("perch demo: cannot start the embedded Kafka broker on 127.0.0.1:9092: "
+                        + rootMessage(e));
+                System.exit(1);
+                return;
+            }
+            BrokerHolder.adopt(broker);
+            bootstrap = broker.bootstrapServers();
+            System.setProperty("kafka.bootstrap.servers", bootstrap);
+        }
+        TopicAdmin.ensureTopics(bootstrap);
+        Quarkus.run(PerchApplication.class, (code, failure) -> {
+            if (failure != null) {
+                System.err.println("perch demo: " + rootMessage(failure));
+            }
+            System.exit(failure != null && code == 0 ? 1 : code);
+        });
+    }
+
+    /** A fresh broker gets fresh Streams state; a kept data directory keeps both. */
+    private static Path streamsStateDir(Optional<Path> dataDir) {
+        try {
+            if (dataDir.isPresent()) {
+                Path dir = dataDir.get().resolve("streams");
+                Files.createDirectories(dir);
+                return dir;
+            }
+            Path dir = Files.createTempDirectory("perch-streams-");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UsageException("cannot create the Streams state directory: " + e.getMessage());
+        }
+    }
+
+    private static String configuredBootstrapServers() {
+        String property = System.getProperty("kafka.bootstrap.servers");
+        if (property != null && !property.isBlank()) {
+            return property;
+        }
+        String env = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        return env == null || env.isBlank() ? null : env;
+    }
+
+    /**
+     * The broker starts before Quarkus configures logging: until then, only warnings, and on stderr
+     * (stdout carries the command's JSON alone).
+     */
+    private static void quietKafkaLogging() {
+        java.util.logging.Logger root = LogManager.getLogManager().getLogger("");
+        for (Handler handler : root.getHandlers()) {
+            handler.setLevel(Level.WARNING);
+        }
+        root.setLevel(Level.WARNING);
+        for (String name : List.of("kafka", "org.apache.kafka", "state.change.logger")) {
+            java.util.logging.Logger.getLogger(name).setLevel(Level.WARNING);
+        }
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    static String usage() {
+        return """
+                usage: java -jar target/quarkus-app/quarkus-run.jar COMMAND [OPTIONS]
+                  demo [--scenario NAME|FILE] [--seed N] [--speed 1|X|max] [--duration D] [--data-dir DIR]
+                       run the simulated edge cluster, Kafka, the Streams topology and the controller;
+                       prints one JSON summary line on stdout""";
+    }
+}

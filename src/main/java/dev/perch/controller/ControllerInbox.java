@@ -1,0 +1,70 @@
+package dev.perch.controller;
+
+import dev.perch.telemetry.AlertRecord;
+import dev.perch.telemetry.Json;
+import dev.perch.telemetry.PredictionRecord;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The controller's inbound side (SmallRye Reactive Messaging): SLO alerts go to the
+ * {@link Reconciler}; predictions keep {@link LiveRates} current. A record that does not parse is
+ * logged and skipped; it never stops the controller.
+ */
+@ApplicationScoped
+public class ControllerInbox {
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerInbox.class);
+    private static final Logger EVENTS = LoggerFactory.getLogger("perch.events");
+
+    @Inject
+    Reconciler reconciler;
+    @Inject
+    LiveRates rates;
+    @Inject
+    InboxProgress progress;
+    @Inject
+    AlertTally tally;
+    @Inject
+    MeterRegistry metrics;
+
+    @Incoming("alerts")
+    @Blocking(ordered = true)
+    public CompletionStage<Void> onAlert(Message<String> message) {
+        try {
+            AlertRecord alert = Json.read(message.getPayload(), AlertRecord.class);
+            tally.received(alert);
+            metrics.counter("perch_alerts_received_total", "kind", String.valueOf(alert.kind())).increment();
+            EVENTS.info("ALERT {} {} on {} — {}", alert.kind(), alert.app(), alert.accelerator(), alert.reason());
+            reconciler.onAlert(alert);
+        } catch (RuntimeException e) {
+            LOG.warn("skipping an alert the controller cannot handle: {}", e.getMessage(), e);
+        }
+        markHandled(message);
+        return message.ack();
+    }
+
+    @Incoming("predictions")
+    public CompletionStage<Void> onPrediction(Message<String> message) {
+        try {
+            rates.update(Json.read(message.getPayload(), PredictionRecord.class));
+        } catch (RuntimeException e) {
+            LOG.warn("skipping an unreadable prediction: {}", e.getMessage());
+        }
+        markHandled(message);
+        return message.ack();
+    }
+
+    private void markHandled(Message<String> message) {
+        message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .ifPresent(m -> progress.handled(m.getTopic(), m.getPartition(), m.getOffset()));
+    }
+}

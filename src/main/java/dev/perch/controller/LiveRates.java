@@ -1,0 +1,30 @@
+package dev.perch.controller;
+
+import dev.perch.telemetry.PredictionRecord;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The latest learned request rate of every app, from {@code perch.predictions.v1}: what the planner
+ * uses instead of an app's declared rate once telemetry has spoken.
+ */
+public final class LiveRates {
+    private record Learned(double ratePerSec, long windowEndMs) {
+    }
+
+    private final Map<String, Learned> rates = new ConcurrentHashMap<>();
+
+    public void update(PredictionRecord prediction) {
+        for (PredictionRecord.AppPrediction app : prediction.apps()) {
+            rates.merge(app.app(), new Learned(app.ratePerSec(), prediction.windowEndMs()),
+                    (old, fresh) -> fresh.windowEndMs() >= old.windowEndMs() ? fresh : old);
+        }
+    }
+
+    public OptionalDouble rate(String app) {
+        return Optional.ofNullable(rates.get(app)).map(l -> OptionalDouble.of(l.ratePerSec())).orElse(OptionalDouble.empty());
+    }
+}

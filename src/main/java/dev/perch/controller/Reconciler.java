@@ -1,0 +1,188 @@
+package dev.perch.controller;
+
+import dev.perch.cluster.ActuationException;
+import dev.perch.cluster.ApplyResult;
+import dev.perch.cluster.ClusterActuator;
+import dev.perch.cluster.ClusterNode;
+import dev.perch.cluster.ClusterSnapshot;
+import dev.perch.cluster.ClusterView;
+import dev.perch.cluster.PlanStep;
+import dev.perch.cluster.RunningApp;
+import dev.perch.model.profile.ProfileCatalog;
+import dev.perch.placement.ClusterModel;
+import dev.perch.placement.DeviceEvaluator;
+import dev.perch.placement.DeviceVerdict;
+import dev.perch.placement.PlacementPolicy;
+import dev.perch.placement.TargetSelector;
+import dev.perch.telemetry.AlertRecord;
+import dev.perch.telemetry.AppRecord;
+import dev.perch.telemetry.DecisionRecord;
+import dev.perch.telemetry.InventoryRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The controller's decisions, as a short chain of named steps: publish what the cluster is
+ * ({@link #publishInventory}), place apps that run nowhere ({@link #placeUnplaced}), and answer an SLO
+ * alert ({@link #onAlert}) — check the guards, choose a target with the models
+ * ({@link TargetSelector}), apply the step through the cluster actuator, record the decision with
+ * the predictions before and after.
+ *
+ * <p>Acts on {@code impending} and {@code violation} alerts; never acts on the same app again within
+ * the cooldown. Time comes from the injected {@link Clock} (simulated time in the demo).
+ */
+public final class Reconciler {
+    private static final Logger EVENTS = LoggerFactory.getLogger("perch.events");
+
+    private final ClusterView view;
+    private final ClusterActuator actuator;
+    private final ProfileCatalog catalog;
+    private final TargetSelector selector;
+    private final Cooldown cooldown;
+    private final LiveRates rates;
+    private final ControllerOutputs outputs;
+    private final Clock clock;
+    private long decisions;
+
+    public Reconciler(ClusterView view, ClusterActuator actuator, ProfileCatalog catalog, PlacementPolicy policy,
+                      Duration cooldown, LiveRates rates, ControllerOutputs outputs, Clock clock) {
+        this.view = view;
+        this.actuator = actuator;
+        this.catalog = catalog;
+        this.selector = new TargetSelector(new DeviceEvaluator(policy));
+        this.cooldown = new Cooldown(clock, cooldown);
+        this.rates = rates;
+        this.outputs = outputs;
+        this.clock = clock;
+    }
+
+    /** Step 1: tell the topology what the cluster is (nodes, accelerators, network, front ends). */
+    public synchronized void publishInventory() {
+        ClusterSnapshot snapshot = view.snapshot();
+        for (ClusterNode node : snapshot.nodes()) {
+            outputs.inventory(new InventoryRecord(InventoryRecord.SCHEMA, node.node(), node.memoryMb(),
+                    snapshot.networkMs(), node.frontendServiceMs(),
+                    node.accelerators().stream().map(a -> new InventoryRecord.Entry(a.id(), a.type().id())).toList(),
+                    clock.millis()));
+        }
+        for (RunningApp app : snapshot.apps()) {
+            outputs.app(appRecord(app, app.migratingTo().or(app::accelerator), snapshot));
+        }
+    }
+
+    /** Step 2: place every app that runs nowhere, one at a time in the cluster's order. */
+    public synchronized void placeUnplaced() {
+        for (RunningApp app : view.snapshot().apps()) {
+            if (app.accelerator().isEmpty() && app.migratingTo().isEmpty()) {
+                ClusterSnapshot snapshot = view.snapshot();
+                ClusterModel model = ClusterModels.from(snapshot, catalog, rates);
+                TargetSelector.Choice choice = selector.place(model, app.app());
+                act(choice, "new app", snapshot);
+            }
+        }
+    }
+
+    /** Step 3: answer one SLO alert. */
+    public synchronized void onAlert(AlertRecord alert) {
+        if (!AlertRecord.IMPENDING.equals(alert.kind()) && !AlertRecord.VIOLATION.equals(alert.kind())) {
+            return;
+        }
+        ClusterSnapshot snapshot = view.snapshot();
+        Optional<RunningApp> app = snapshot.app(alert.app());
+        if (app.isEmpty() || app.get().accelerator().isEmpty()) {
+            EVENTS.debug("alert for {} ignored: not a running app", alert.app());
+            return;
+        }
+        if (app.get().migratingTo().isPresent()) {
+            EVENTS.debug("alert for {} ignored: already moving to {}", alert.app(), app.get().migratingTo().get());
+            return;
+        }
+        if (!app.get().accelerator().get().equals(alert.accelerator())) {
+            EVENTS.debug("alert for {} ignored: it is about {}, the app now runs on {}", alert.app(), alert.accelerator(),
+                    app.get().accelerator().get());
+            return;
+        }
+        if (!cooldown.allows(alert.app())) {
+            EVENTS.debug("alert for {} ignored: in cooldown", alert.app());
+            return;
+        }
+        ClusterModel model = ClusterModels.from(snapshot, catalog, rates);
+        act(selector.relocate(model, alert.app()), alert.kind() + " alert: " + alert.reason(), snapshot);
+    }
+
+    public synchronized long decisions() {
+        return decisions;
+    }
+
+    private void act(TargetSelector.Choice choice, String trigger, ClusterSnapshot snapshot) {
+        if (choice instanceof TargetSelector.Choice.NoTarget none) {
+            cooldown.acted(none.app());
+            record(new DecisionRecord(DecisionRecord.SCHEMA, decisionId(none.app()), clock.millis(), none.app(), "none",
+                    snapshot.app(none.app()).flatMap(RunningApp::accelerator).orElse(null), null, none.reason(), trigger,
+                    null, false, outcomes(none.sourceNow()), List.of()));
+            return;
+        }
+        TargetSelector.Choice.Chosen chosen = (TargetSelector.Choice.Chosen) choice;
+        PlanStep step = chosen.from() == null
+                ? new PlanStep.Place(chosen.app(), chosen.to())
+                : new PlanStep.Move(chosen.app(), chosen.from(), chosen.to());
+        String action = chosen.from() == null ? "place" : "move";
+        List<DecisionRecord.Outcome> before = new ArrayList<>(outcomes(chosen.sourceBefore()));
+        before.addAll(outcomes(chosen.targetBefore()));
+        List<DecisionRecord.Outcome> after = new ArrayList<>(outcomes(chosen.sourceAfter()));
+        after.addAll(outcomes(chosen.targetAfter()));
+        String reason = String.format("%s: on %s every SLO holds by the models (min slack %.0f%%, utilization %.2f)",
+                chosen.from() == null ? "placed" : "moved", chosen.to(), 100 * chosen.targetAfter().minSlack(),
+                chosen.targetAfter().utilization());
+        String result;
+        try {
+            ApplyResult applied = actuator.apply(step);
+            result = applied.kind();
+            reason = reason + "; " + applied.detail();
+        } catch (ActuationException e) {
+            result = "failed";
+            reason = reason + "; actuation failed: " + e.getMessage();
+        }
+        cooldown.acted(chosen.app());
+        record(new DecisionRecord(DecisionRecord.SCHEMA, decisionId(chosen.app()), clock.millis(), chosen.app(), action,
+                chosen.from(), chosen.to(), reason, trigger, result, false, before, after));
+        if (!"failed".equals(result)) {
+            ClusterSnapshot now = view.snapshot();
+            now.app(chosen.app()).ifPresent(app -> outputs.app(appRecord(app, Optional.of(chosen.to()), now)));
+        }
+    }
+
+    private void record(DecisionRecord decision) {
+        decisions++;
+        outputs.decision(decision);
+        EVENTS.info("DECISION {} {}{}{} [{}] — {} (trigger: {})", decision.action(), decision.app(),
+                decision.from() == null ? "" : " from " + decision.from(),
+                decision.to() == null ? "" : " to " + decision.to(),
+                decision.result() == null ? "no action" : decision.result(), decision.reason(), decision.trigger());
+    }
+
+    private String decisionId(String app) {
+        return app + ":" + clock.millis() + ":" + (decisions + 1);
+    }
+
+    private AppRecord appRecord(RunningApp app, Optional<String> accelerator, ClusterSnapshot snapshot) {
+        String node = accelerator.flatMap(snapshot::accelerator).map(a -> a.node()).orElse(null);
+        return new AppRecord(AppRecord.SCHEMA, app.app(), app.spec().model(), app.spec().ratePerSec(), app.spec().sloMs(),
+                app.spec().sloStatistic().id(), node, accelerator.orElse(null), clock.millis());
+    }
+
+    private static List<DecisionRecord.Outcome> outcomes(DeviceVerdict verdict) {
+        if (verdict == null) {
+            return List.of();
+        }
+        return verdict.apps().stream().map(a -> new DecisionRecord.Outcome(a.app(), verdict.device(),
+                a.meanMs() == null ? null : Math.round(a.meanMs() * 10) / 10.0, a.sloMs(), a.sloStatistic().id(),
+                a.sloMet())).toList();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.perch.model.profile;
+
+/**
+ * An inference app as its owner declares it: the model it serves, the request rate it expects, its
+ * latency SLO, and optionally how its load changes over time.
+ */
+public record AppSpec(String app, String model, double ratePerSec, double sloMs, SloStatistic sloStatistic,
+                      LoadTimeline load) {
+    public AppSpec {
+        if (sloStatistic == null) {
+            sloStatistic = SloStatistic.DEFAULT;
+        }
+        if (load == null) {
+            load = LoadTimeline.constant();
+        }
+    }
+
+    /** The app's request rate at {@code timeSec} of simulated time. */
+    public double rateAt(double timeSec) {
+        return load.rateAt(ratePerSec, timeSec);
+    }
+}

@@ -1,0 +1,244 @@
+package dev.perch.model.profile;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads scenarios and profile catalogs in the YAML formats of DESIGN.md and checks them: every error
+ * is a {@link ScenarioException} naming the file and the field.
+ *
+ * <p>Built-in scenarios live on the class path under {@code dev/perch/scenarios/NAME.yaml}; the
+ * default catalog is {@code dev/perch/catalog.yaml}.
+ */
+public final class ScenarioReader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final String BUILT_IN = "dev/perch/scenarios/";
+    private static final String DEFAULT_CATALOG = "dev/perch/catalog.yaml";
+    /** Front-end memory per app when a node does not say otherwise (the paper: 50–100 MB). */
+    public static final double DEFAULT_FRONTEND_MEMORY_MB = 75;
+
+    private ScenarioReader() {
+    }
+
+    /** The names of the scenarios shipped with Perch. */
+    public static List<String> builtInNames() {
+        return List.of("default", "boost", "tiny-mixed");
+    }
+
+    /** A built-in scenario's name, or a path to a YAML file. */
+    public static Scenario load(String nameOrFile) {
+        if (builtInNames().contains(nameOrFile)) {
+            return parse(resource(BUILT_IN + nameOrFile + ".yaml"), "scenario '" + nameOrFile + "'");
+        }
+        Path path = Path.of(nameOrFile);
+        if (!Files.isRegularFile(path)) {
+            throw new ScenarioException(nameOrFile + ": no such scenario file, and not a built-in scenario (built-in: "
+                    + String.join(", ", builtInNames()) + ")");
+        }
+        try {
+            return parse(Files.readString(path, StandardCharsets.UTF_8), nameOrFile);
+        } catch (IOException e) {
+            throw new ScenarioException(nameOrFile + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The profile catalog shipped with Perch, built from the measurements of the Ibis paper. */
+    public static ProfileCatalog defaultCatalog() {
+        return parseCatalog(resource(DEFAULT_CATALOG), "default catalog");
+    }
+
+    public static ProfileCatalog loadCatalog(Path file) {
+        try {
+            return parseCatalog(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        } catch (IOException e) {
+            throw new ScenarioException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    public static ProfileCatalog parseCatalog(String yaml, String source) {
+        YamlFields fields = new YamlFields(source);
+        JsonNode root = tree(yaml, source);
+        return catalog(fields, fields.required(root, "", "models"), "models");
+    }
+
+    public static Scenario parse(String yaml, String source) {
+        YamlFields fields = new YamlFields(source);
+        JsonNode root = tree(yaml, source);
+        if (!root.isObject()) {
+            throw fields.error("(top level)", "must be a mapping with nodes, models and apps");
+        }
+        String name = root.hasNonNull("name") ? root.get("name").asText() : source;
+        double networkMs = fields.optionalNumber(root, "", "networkMs", 0, 0, true);
+        double lengthSec = fields.optionalNumber(root, "", "lengthSec", Scenario.DEFAULT_LENGTH_SEC, 0, false);
+
+        List<NodeSpec> nodes = new ArrayList<>();
+        Set<String> nodeIds = new HashSet<>();
+        List<JsonNode> nodeItems = fields.list(root, "", "nodes", true);
+        for (int i = 0; i < nodeItems.size(); i++) {
+            String path = "nodes[" + i + "]";
+            JsonNode item = nodeItems.get(i);
+            String node = fields.text(item, path, "node");
+            if (!nodeIds.add(node)) {
+                throw fields.error(path + ".node", "duplicate node '" + node + "'");
+            }
+            double memoryMb = fields.number(item, path, "memoryMb", 0, false);
+            List<AcceleratorType> types = new ArrayList<>();
+            List<JsonNode> typeItems = fields.list(item, path, "acceleratorTypes", true);
+            for (int t = 0; t < typeItems.size(); t++) {
+                try {
+                    types.add(AcceleratorType.parse(typeItems.get(t).asText()));
+                } catch (IllegalArgumentException e) {
+                    throw fields.error(path + ".acceleratorTypes[" + t + "]", e.getMessage());
+                }
+            }
+            if (types.isEmpty()) {
+                throw fields.error(path + ".acceleratorTypes", "must list at least one accelerator type");
+            }
+            double frontendMs = fields.optionalNumber(item, path, "frontendServiceMs", 0, 0, true);
+            nodes.add(new NodeSpec(node, memoryMb, types, frontendMs));
+        }
+        if (nodes.isEmpty()) {
+            throw fields.error("nodes", "must list at least one node");
+        }
+
+        ProfileCatalog catalog = root.hasNonNull("models")
+                ? catalog(fields, root.get("models"), "models")
+                : defaultCatalog();
+
+        List<AppSpec> apps = new ArrayList<>();
+        Set<String> appIds = new HashSet<>();
+        List<JsonNode> appItems = fields.list(root, "", "apps", true);
+        for (int i = 0; i < appItems.size(); i++) {
+            String path = "apps[" + i + "]";
+            JsonNode item = appItems.get(i);
+            String app = fields.text(item, path, "app");
+            if (!appIds.add(app)) {
+                throw fields.error(path + ".app", "duplicate app '" + app + "'");
+            }
+            String model = fields.text(item, path, "model");
+            if (!catalog.knows(model)) {
+                throw fields.error(path + ".model", "unknown model '" + model + "' (not in the scenario's models)");
+            }
+            if (catalog.typesFor(model).isEmpty()) {
+                throw fields.error(path + ".model", "model '" + model + "' has no profile for any accelerator type");
+            }
+            double rate = fields.number(item, path, "ratePerSec", 0, true);
+            double sloMs = fields.number(item, path, "sloMs", 0, false);
+            SloStatistic statistic = SloStatistic.DEFAULT;
+            if (item.hasNonNull("sloStatistic")) {
+                try {
+                    statistic = SloStatistic.parse(item.get("sloStatistic").asText());
+                } catch (IllegalArgumentException e) {
+                    throw fields.error(path + ".sloStatistic", e.getMessage());
+                }
+            }
+            LoadTimeline load = loadTimeline(fields, item, path);
+            apps.add(new AppSpec(app, model, rate, sloMs, statistic, load));
+        }
+        return new Scenario(name, networkMs, nodes, catalog, apps, lengthSec);
+    }
+
+    private static LoadTimeline loadTimeline(YamlFields fields, JsonNode app, String appPath) {
+        List<LoadTimeline.LoadChange> changes = new ArrayList<>();
+        List<JsonNode> items = fields.list(app, appPath, "load", false);
+        for (int i = 0; i < items.size(); i++) {
+            String path = appPath + ".load[" + i + "]";
+            JsonNode item = items.get(i);
+            if (item.has("step")) {
+                JsonNode step = item.get("step");
+                changes.add(new LoadTimeline.LoadChange.Step(
+                        fields.number(step, path + ".step", "atSec", 0, true),
+                        fields.number(step, path + ".step", "ratePerSec", 0, true)));
+            } else if (item.has("ramp")) {
+                JsonNode ramp = item.get("ramp");
+                double from = fields.number(ramp, path + ".ramp", "fromSec", 0, true);
+                double to = fields.number(ramp, path + ".ramp", "toSec", from, false);
+                changes.add(new LoadTimeline.LoadChange.Ramp(from, to,
+                        fields.number(ramp, path + ".ramp", "toRatePerSec", 0, true)));
+            } else if (item.has("diurnal")) {
+                JsonNode wave = item.get("diurnal");
+                double amplitude = fields.number(wave, path + ".diurnal", "amplitude", 0, true);
+                if (amplitude > 1) {
+                    throw fields.error(path + ".diurnal.amplitude", "must be <= 1, got " + amplitude);
+                }
+                changes.add(new LoadTimeline.LoadChange.Diurnal(
+                        fields.number(wave, path + ".diurnal", "periodSec", 0, false), amplitude));
+            } else {
+                throw fields.error(path, "must be one of {step: {atSec, ratePerSec}}, "
+                        + "{ramp: {fromSec, toSec, toRatePerSec}} or {diurnal: {periodSec, amplitude}}");
+            }
+        }
+        return new LoadTimeline(changes);
+    }
+
+    private static ProfileCatalog catalog(YamlFields fields, JsonNode models, String path) {
+        Map<String, Map<AcceleratorType, ModelProfile>> byModel = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> entries = fields.mapping(models, path);
+        while (entries.hasNext()) {
+            Map.Entry<String, JsonNode> entry = entries.next();
+            String modelPath = path + "." + entry.getKey();
+            Map<AcceleratorType, ModelProfile> byType = new EnumMap<>(AcceleratorType.class);
+            Iterator<Map.Entry<String, JsonNode>> types = fields.mapping(entry.getValue(), modelPath);
+            while (types.hasNext()) {
+                Map.Entry<String, JsonNode> typeEntry = types.next();
+                String typePath = modelPath + "." + typeEntry.getKey();
+                AcceleratorType type;
+                try {
+                    type = AcceleratorType.parse(typeEntry.getKey());
+                } catch (IllegalArgumentException e) {
+                    throw fields.error(typePath, e.getMessage());
+                }
+                JsonNode profile = typeEntry.getValue();
+                double serviceMs = fields.number(profile, typePath, "serviceMs", 0, false);
+                double swapMs = fields.optionalNumber(profile, typePath, "swapMs", 0, 0, true);
+                double memoryMb = fields.optionalNumber(profile, typePath, "memoryMb", 0, 0, true);
+                String source = profile.hasNonNull("source") ? profile.get("source").asText() : "";
+                byType.put(type, new ModelProfile(serviceMs, swapMs, memoryMb, source));
+            }
+            byModel.put(entry.getKey(), byType);
+        }
+        return new ProfileCatalog(byModel);
+    }
+
+    private static JsonNode tree(String yaml, String source) {
+        try {
+            JsonNode root = YAML.readTree(yaml);
+            if (root == null || root.isMissingNode()) {
+                throw new ScenarioException(source + ": empty document");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            String reason = e.getOriginalMessage().lines().findFirst().orElse("malformed YAML");
+            int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+            throw new ScenarioException(source + ": malformed YAML" + (line > 0 ? " at line " + line : "") + ": " + reason, e);
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = ScenarioReader.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing class-path resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.perch.runtime;
+
+import dev.perch.cluster.ClusterActuator;
+import dev.perch.cluster.ClusterView;
+import dev.perch.controller.AlertTally;
+import dev.perch.controller.ControllerOutputs;
+import dev.perch.controller.InboxProgress;
+import dev.perch.controller.LiveRates;
+import dev.perch.controller.Reconciler;
+import dev.perch.model.profile.ProfileCatalog;
+import dev.perch.placement.PlacementPolicy;
+import dev.perch.streams.PerchTopology;
+import dev.perch.streams.TopologySettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.apache.kafka.streams.Topology;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/** Builds the plain (CDI-free) topology and controller objects from configuration. */
+@ApplicationScoped
+public class ControllerProducers {
+    @Produces
+    @Singleton
+    Topology topology(ProfileCatalog catalog) {
+        return PerchTopology.build(TopologySettings.defaults(catalog));
+    }
+
+    @Produces
+    @Singleton
+    LiveRates liveRates() {
+        return new LiveRates();
+    }
+
+    @Produces
+    @Singleton
+    InboxProgress inboxProgress() {
+        return new InboxProgress();
+    }
+
+    @Produces
+    @Singleton
+    AlertTally alertTally() {
+        return new AlertTally();
+    }
+
+    @Produces
+    @Singleton
+    Reconciler reconciler(ClusterView view, ClusterActuator actuator, ProfileCatalog catalog, LiveRates rates,
+                          ControllerOutputs outputs, Clock clock, PerchConfig config) {
+        return new Reconciler(view, actuator, catalog, PlacementPolicy.DEFAULT,
+                Duration.ofMillis((long) (config.cooldownSec() * 1000)), rates, outputs, clock);
+    }
+}

@@ -1,0 +1,238 @@
+package dev.perch.runtime;
+
+import dev.perch.controller.AlertTally;
+import dev.perch.controller.InboxProgress;
+import dev.perch.controller.Reconciler;
+import dev.perch.sim.SimulatedCluster;
+import dev.perch.telemetry.Json;
+import dev.perch.telemetry.TelemetryReport;
+import dev.perch.telemetry.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@code demo}: tells the controller what the simulated cluster is, lets it place the apps,
+ * then advances the simulator one telemetry window at a time — publishing each window's reports to
+ * {@code perch.telemetry.v1} — at real time, a multiple of it, or in lock-step with the pipeline,
+ * until the scenario ends, the wall-clock limit passes or the application is asked to stop.
+ */
+@ApplicationScoped
+public class DemoDriver {
+    private static final Logger LOG = Logger.getLogger(DemoDriver.class);
+    private static final long DRAIN_TIMEOUT_MS = 60_000;
+
+    @Inject
+    SimulatedCluster cluster;
+    @Inject
+    Reconciler reconciler;
+    @Inject
+    InboxProgress progress;
+    @Inject
+    AlertTally tally;
+    @Inject
+    KafkaStreams streams;
+    @Inject
+    PerchConfig config;
+    @Inject
+    MeterRegistry metrics;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+    @ConfigProperty(name = "quarkus.kafka-streams.application-id")
+    String streamsApplicationId;
+
+    private volatile boolean stopRequested;
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    public DemoSummary run() {
+        try (KafkaProducer<String, byte[]> producer = producer();
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Speed speed = Speed.parse(config.speed());
+            awaitStreamsRunning();
+            reconciler.publishInventory();
+            reconciler.placeUnplaced();
+            long wallStartNs = System.nanoTime();
+            double limitSec = config.durationSec();
+            double lengthSec = cluster.scenario().lengthSec();
+            while (!stopRequested && cluster.nowSec() < lengthSec) {
+                if (limitSec > 0 && (System.nanoTime() - wallStartNs) / 1e9 >= limitSec) {
+                    break;
+                }
+                List<TelemetryReport> reports = cluster.advanceWindow();
+                for (TelemetryReport report : reports) {
+                    producer.send(new ProducerRecord<>(Topics.TELEMETRY, null, report.windowEndMs(), report.accelerator(),
+                            Json.writeBytes(report)));
+                }
+                producer.flush();
+                metrics.counter("perch_sim_telemetry_published_total").increment(reports.size());
+                if (speed.lockStep()) {
+                    awaitDrained(admin);
+                } else {
+                    long dueNs = wallStartNs + (long) (cluster.nowSec() / speed.factor() * 1e9);
+                    sleepUntil(dueNs);
+                }
+            }
+            return summary();
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    /** Lets a Ctrl-C end the run cleanly: the loop stops and the summary is printed before shutdown. */
+    void onShutdown(@Observes ShutdownEvent event) {
+        stopRequested = true;
+        try {
+            finished.await(15, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    private DemoSummary summary() {
+        long epochMs = cluster.epochMs();
+        var snapshot = cluster.snapshot();
+        List<DemoSummary.AppSummary> apps = new ArrayList<>();
+        long inViolation = 0;
+        long violationSeconds = 0;
+        for (SimulatedCluster.AppVerdict verdict : cluster.verdicts()) {
+            Double firstImpending = tally.firstImpendingWindowEndMs(verdict.app())
+                    .map(ms -> (ms - epochMs) / 1000.0).orElse(null);
+            apps.add(new DemoSummary.AppSummary(verdict.app(),
+                    snapshot.app(verdict.app()).flatMap(a -> a.accelerator()).orElse(null),
+                    firstImpending, verdict.firstViolationSec(), verdict.violationSeconds()));
+            inViolation += verdict.inViolation() ? 1 : 0;
+            violationSeconds += verdict.violationSeconds();
+        }
+        return new DemoSummary(cluster.scenario().name(), config.seed(), cluster.nowSec(), cluster.telemetryRecords(),
+                tally.alerts(), reconciler.decisions(), inViolation, violationSeconds, apps);
+    }
+
+    private void awaitStreamsRunning() {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("Kafka Streams did not reach RUNNING within 120 s (state " + streams.state() + ")");
+            }
+            sleepMs(50);
+        }
+    }
+
+    /**
+     * Waits until Kafka Streams has committed its position past every telemetry record (with
+     * exactly-once, its outputs commit atomically with that position), and the controller has handled
+     * every committed alert and prediction.
+     */
+    private void awaitDrained(Admin admin) {
+        long deadline = System.currentTimeMillis() + DRAIN_TIMEOUT_MS;
+        while (!stopRequested) {
+            try {
+                if (streamsCaughtUp(admin) && controllerCaughtUp(admin, Topics.ALERTS) && controllerCaughtUp(admin, Topics.PREDICTIONS)) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                LOG.debugf("drain check failed, retrying: %s", e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                LOG.warnf("the pipeline did not catch up within %d s; continuing", DRAIN_TIMEOUT_MS / 1000);
+                return;
+            }
+            sleepMs(5);
+        }
+    }
+
+    private boolean streamsCaughtUp(Admin admin) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(streamsApplicationId)
+                .partitionsToOffsetAndMetadata().get();
+        for (var end : endOffsets(admin, Topics.TELEMETRY, IsolationLevel.READ_UNCOMMITTED).entrySet()) {
+            OffsetAndMetadata position = committed.get(end.getKey());
+            if (end.getValue() > 0 && (position == null || position.offset() < end.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Every partition of a topic written only in transactions ends with a commit marker, so the
+     * controller has caught up when the last record it handled is the one just before that marker.
+     */
+    private boolean controllerCaughtUp(Admin admin, String topic) throws ExecutionException, InterruptedException {
+        for (var end : endOffsets(admin, topic, IsolationLevel.READ_COMMITTED).entrySet()) {
+            long stable = end.getValue();
+            long handled = progress.lastHandled(topic, end.getKey().partition()).orElse(-1);
+            if (stable > 0 && handled + 2 < stable) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic, IsolationLevel isolation)
+            throws ExecutionException, InterruptedException {
+        int partitions = Topics.ALL.stream().filter(t -> t.name().equals(topic)).findFirst().orElseThrow().partitions();
+        Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        Map<TopicPartition, Long> result = new java.util.HashMap<>();
+        admin.listOffsets(request, new ListOffsetsOptions(isolation)).all().get()
+                .forEach((tp, info) -> result.put(tp, info.offset()));
+        return result;
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.CLIENT_ID_CONFIG, "perch-sim-telemetry"),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static void sleepUntil(long dueNs) {
+        long waitMs = (dueNs - System.nanoTime()) / 1_000_000;
+        if (waitMs > 0) {
+            sleepMs(waitMs);
+        }
+    }
+
+    private static void sleepMs(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.perch.runtime;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * A real Apache Kafka broker inside this JVM: one combined KRaft node (broker and controller)
+ * listening on 127.0.0.1. Its storage is formatted in code with Kafka's own {@link StorageTool} when
+ * the log directory is empty, so a restart on the same directory resumes from the data it holds.
+ *
+ * <p>Used by {@code demo} when no Kafka is configured, and by the tests on a free port.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private final Path dataDir;
+    private final boolean deleteOnClose;
+    private final int port;
+    private final KafkaRaftServer server;
+
+    private EmbeddedKafka(Path dataDir, boolean deleteOnClose, int port, KafkaRaftServer server) {
+        this.dataDir = dataDir;
+        this.deleteOnClose = deleteOnClose;
+        this.port = port;
+        this.server = server;
+    }
+
+    /**
+     * Starts a broker.
+     *
+     * @param port    the client port on 127.0.0.1; 0 picks a free one
+     * @param dataDir where the broker keeps its log; {@code null} for a fresh temporary directory that
+     *                is deleted on close
+     */
+    public static EmbeddedKafka start(int port, Path dataDir) {
+        try {
+            boolean temporary = dataDir == null;
+            Path dir = temporary ? Files.createTempDirectory("perch-kafka-") : dataDir;
+            Path logDir = dir.resolve("kafka-logs");
+            Files.createDirectories(logDir);
+            int clientPort = port == 0 ? freePort() : port;
+            int controllerPort = freePort();
+            Properties props = brokerProperties(logDir, clientPort, controllerPort);
+            if (!Files.exists(logDir.resolve("meta.properties"))) {
+                format(dir, props);
+            }
+            KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+            server.startup();
+            return new EmbeddedKafka(dir, temporary, clientPort, server);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the embedded Kafka broker: " + e.getMessage(), e);
+        }
+    }
+
+    private static Properties brokerProperties(Path logDir, int clientPort, int controllerPort) {
+        Properties props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("log.dirs", logDir.toString());
+        // One broker: every internal topic has one replica; exactly-once needs the transaction log ones.
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "5");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "5");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("num.partitions", "1");
+        props.put("default.replication.factor", "1");
+        props.put("min.insync.replicas", "1");
+        props.put("auto.create.topics.enable", "false");
+        // Consumers of a one-node demo need not wait for more members to join.
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+        return props;
+    }
+
+    private static void format(Path dir, Properties props) throws IOException {
+        Path config = dir.resolve("server.properties");
+        try (Writer out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+            props.store(out, "Perch embedded Kafka broker");
+        }
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int code = StorageTool.execute(new String[]{"format", "--cluster-id", Uuid.randomUuid().toString(),
+                "--config", config.toString(), "--ignore-formatted"}, new PrintStream(output, true, StandardCharsets.UTF_8));
+        if (code != 0) {
+            throw new IllegalStateException("formatting Kafka storage failed: " + output.toString(StandardCharsets.UTF_8).strip());
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        if (deleteOnClose) {
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // a temporary directory left behind is harmless
+            }
+        }
+    }
+}

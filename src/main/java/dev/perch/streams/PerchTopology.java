@@ -1,0 +1,67 @@
+package dev.perch.streams;
+
+import dev.perch.telemetry.AppRecord;
+import dev.perch.telemetry.InventoryRecord;
+import dev.perch.telemetry.JsonSerde;
+import dev.perch.telemetry.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds Perch's Kafka Streams topology — plain code that tests call directly; CDI only produces it.
+ *
+ * <pre>
+ * perch.telemetry.v1 ─▶ telemetry-intake ─┬─▶ perch.dlq.v1                 (bad reports, with the reason)
+ *   (key: accelerator)   parse, validate,  └─▶ accelerator-assessor ─┬─▶ perch.predictions.v1 (key: accelerator)
+ *                        drop re-sent           learn, predict,      └─▶ perch.alerts.v1      (key: app)
+ *                                               alert
+ * perch.apps.v1, perch.inventory.v1 ─▶ global stores (SLOs, placements; nodes' network and front ends)
+ * </pre>
+ *
+ * Every processor and store has an explicit name so that {@code describe()} is stable; {@code
+ * topology/topology.txt} holds it and a test keeps it current.
+ */
+public final class PerchTopology {
+    static final String TELEMETRY_SOURCE = "telemetry-source";
+    static final String INTAKE = "telemetry-intake";
+    static final String ASSESSOR = "accelerator-assessor";
+    static final String DLQ_SINK = "dlq-sink";
+    static final String PREDICTIONS_SINK = "predictions-sink";
+    static final String ALERTS_SINK = "alerts-sink";
+    static final String APPS_STORE = "apps-store";
+    static final String INVENTORY_STORE = "inventory-store";
+
+    private PerchTopology() {
+    }
+
+    public static org.apache.kafka.streams.Topology build(TopologySettings settings) {
+        org.apache.kafka.streams.Topology topology = new org.apache.kafka.streams.Topology();
+
+        topology.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(APPS_STORE), Serdes.String(),
+                        JsonSerde.of(AppRecord.class)).withLoggingDisabled(),
+                "apps-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.APPS,
+                "apps-store-updater", () -> new GlobalTableUpdater<>(APPS_STORE, AppRecord.class));
+        topology.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(INVENTORY_STORE), Serdes.String(),
+                        JsonSerde.of(InventoryRecord.class)).withLoggingDisabled(),
+                "inventory-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.INVENTORY,
+                "inventory-store-updater", () -> new GlobalTableUpdater<>(INVENTORY_STORE, InventoryRecord.class));
+
+        topology.addSource(TELEMETRY_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+                Topics.TELEMETRY);
+        topology.addProcessor(INTAKE, () -> new Intake(settings.dedupRetentionMs()), TELEMETRY_SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Intake.DEDUP_STORE),
+                Serdes.String(), Serdes.Long()), INTAKE);
+        topology.addProcessor(ASSESSOR, () -> new Assessor(settings), INTAKE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Assessor.STATE_STORE),
+                Serdes.String(), JsonSerde.of(AcceleratorState.class)), ASSESSOR);
+
+        Serializer<Object> json = JsonSerde.of(Object.class).serializer();
+        topology.addSink(DLQ_SINK, Topics.DLQ, Serdes.String().serializer(), json, INTAKE);
+        topology.addSink(PREDICTIONS_SINK, Topics.PREDICTIONS, Serdes.String().serializer(), json, ASSESSOR);
+        topology.addSink(ALERTS_SINK, Topics.ALERTS, Serdes.String().serializer(), json, ASSESSOR);
+        return topology;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.perch.telemetry;
+
+import java.util.List;
+
+/**
+ * One controller decision ({@code perch.decisions.v1}, keyed by app): what it did ({@code place},
+ * {@code move} or {@code none}), from where to where, why, what the actuator answered, and the
+ * predictions before and after for every app the decision touches.
+ */
+public record DecisionRecord(String schema, String decisionId, long atMs, String app, String action, String from,
+                             String to, String reason, String trigger, String result, boolean dryRun,
+                             List<Outcome> before, List<Outcome> after) {
+    public static final String SCHEMA = "perch.decisions.v1";
+
+    /** One app's predicted latency on one accelerator, against its SLO. */
+    public record Outcome(String app, String accelerator, Double meanMs, double sloMs, String sloStatistic,
+                          boolean sloMet) {
+    }
+}

@@ -1,0 +1,5 @@
+package dev.perch.telemetry;
+
+/** A mean over one window, in milliseconds. */
+public record MeanSummary(Double mean) {
+}

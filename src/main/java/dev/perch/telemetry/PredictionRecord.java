@@ -1,0 +1,23 @@
+package dev.perch.telemetry;
+
+import java.util.List;
+
+/**
+ * What the models predict for every app on one accelerator after a window ({@code
+ * perch.predictions.v1}, keyed by accelerator), with the parameters used, so that every number can be
+ * explained. Latencies are null when the accelerator is predicted unstable.
+ */
+public record PredictionRecord(String schema, String accelerator, String acceleratorType, String node,
+                               long windowStartMs, long windowEndMs, double utilization, boolean stable, String reason,
+                               List<AppPrediction> apps) {
+    public static final String SCHEMA = "perch.predictions.v1";
+
+    /**
+     * One app's parameters (rate over the last observation span, service and swap times and where they
+     * came from) and its predicted and observed latency.
+     */
+    public record AppPrediction(String app, String model, double ratePerSec, Double serviceMs, Double swapMs,
+                                String parameterSource, Double meanMs, Double observedMeanMs, Double observedP95Ms,
+                                Double sloMs, String sloStatistic, Boolean sloMet) {
+    }
+}

@@ -1,0 +1,164 @@
+package dev.perch.telemetry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perch.model.profile.AcceleratorType;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Turns a raw {@code perch.telemetry.v1} payload into a {@link TelemetryReport} or a one-line reason
+ * why it cannot be one. Required: {@code schema, node, accelerator, acceleratorType, app, model,
+ * windowStartMs, windowEndMs, requests}, and {@code latencyMs.mean} when {@code requests > 0}; every
+ * number present must be finite and non-negative; unknown fields are ignored.
+ */
+public final class TelemetryParser {
+    private static final List<String> REQUIRED_TEXT = List.of("node", "accelerator", "acceleratorType", "app", "model");
+
+    private TelemetryParser() {
+    }
+
+    /** The outcome of parsing one payload. */
+    public sealed interface Result {
+        record Valid(TelemetryReport report) implements Result {
+        }
+
+        record Invalid(String reason) implements Result {
+        }
+    }
+
+    public static Result parse(byte[] payload) {
+        if (payload == null) {
+            return new Result.Invalid("empty record (null value)");
+        }
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(payload);
+        } catch (JsonProcessingException e) {
+            return new Result.Invalid("malformed JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+        } catch (IOException e) {
+            return new Result.Invalid("unreadable payload: " + e.getMessage());
+        }
+        try {
+            return new Result.Valid(report(root));
+        } catch (InvalidField e) {
+            return new Result.Invalid(e.getMessage());
+        }
+    }
+
+    private static TelemetryReport report(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw new InvalidField("not a JSON object");
+        }
+        JsonNode schema = root.get("schema");
+        if (schema == null || schema.isNull()) {
+            throw new InvalidField("missing required field 'schema'");
+        }
+        if (!TelemetryReport.SCHEMA.equals(schema.asText())) {
+            throw new InvalidField("unknown schema '" + schema.asText() + "' (expected " + TelemetryReport.SCHEMA + ")");
+        }
+        for (String field : REQUIRED_TEXT) {
+            text(root, field);
+        }
+        String type = text(root, "acceleratorType");
+        if (AcceleratorType.fromId(type).isEmpty()) {
+            throw new InvalidField("unknown acceleratorType '" + type + "' (expected edgetpu, gpu or cpu)");
+        }
+        long start = wholeNumber(root, "windowStartMs");
+        long end = wholeNumber(root, "windowEndMs");
+        if (end <= start) {
+            throw new InvalidField("windowEndMs (" + end + ") must be after windowStartMs (" + start + ")");
+        }
+        long requests = wholeNumber(root, "requests");
+        LatencySummary latency = latency(root.get("latencyMs"));
+        if (requests > 0 && (latency == null || latency.mean() == null)) {
+            throw new InvalidField("missing required field 'latencyMs.mean' (requests is " + requests + ")");
+        }
+        return new TelemetryReport(TelemetryReport.SCHEMA, text(root, "node"), text(root, "accelerator"), type,
+                text(root, "app"), text(root, "model"), start, end, requests, latency,
+                mean(root.get("serviceMs"), "serviceMs"), mean(root.get("queueMs"), "queueMs"),
+                optionalWholeNumber(root, "swaps"));
+    }
+
+    private static String text(JsonNode root, String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            throw new InvalidField("missing required field '" + field + "'");
+        }
+        if (!value.isTextual() || value.asText().isBlank()) {
+            throw new InvalidField("field '" + field + "' must be a non-empty string");
+        }
+        return value.asText();
+    }
+
+    private static long wholeNumber(JsonNode root, String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            throw new InvalidField("missing required field '" + field + "'");
+        }
+        return checkWhole(value, field);
+    }
+
+    private static Long optionalWholeNumber(JsonNode root, String field) {
+        JsonNode value = root.get(field);
+        return value == null || value.isNull() ? null : checkWhole(value, field);
+    }
+
+    private static long checkWhole(JsonNode value, String field) {
+        double number = finiteNonNegative(value, field);
+        if (number != Math.rint(number)) {
+            throw new InvalidField("field '" + field + "' must be a whole number, got " + value.asText());
+        }
+        return value.asLong();
+    }
+
+    private static Double optionalNumber(JsonNode parent, String field, String path) {
+        JsonNode value = parent.get(field);
+        return value == null || value.isNull() ? null : finiteNonNegative(value, path);
+    }
+
+    private static double finiteNonNegative(JsonNode value, String field) {
+        if (!value.isNumber()) {
+            throw new InvalidField("field '" + field + "' must be a number, got " + value);
+        }
+        double number = value.asDouble();
+        if (Double.isNaN(number) || Double.isInfinite(number)) {
+            throw new InvalidField("field '" + field + "' must be a finite number, got " + value.asText());
+        }
+        if (number < 0) {
+            throw new InvalidField("field '" + field + "' must not be negative, got " + value.asText());
+        }
+        return number;
+    }
+
+    private static LatencySummary latency(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new InvalidField("field 'latencyMs' must be an object");
+        }
+        return new LatencySummary(optionalNumber(node, "mean", "latencyMs.mean"),
+                optionalNumber(node, "p50", "latencyMs.p50"), optionalNumber(node, "p95", "latencyMs.p95"),
+                optionalNumber(node, "p99", "latencyMs.p99"), optionalNumber(node, "max", "latencyMs.max"));
+    }
+
+    private static MeanSummary mean(JsonNode node, String field) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new InvalidField("field '" + field + "' must be an object");
+        }
+        Double mean = optionalNumber(node, "mean", field + ".mean");
+        return mean == null ? null : new MeanSummary(mean);
+    }
+
+    /** Internal signal: the first problem found, as the reason of the dead letter. */
+    private static final class InvalidField extends RuntimeException {
+        InvalidField(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

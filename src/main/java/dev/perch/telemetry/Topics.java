@@ -1,0 +1,46 @@
+package dev.perch.telemetry;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every topic of the stream contract v1, in one place. {@code topology/topics.yaml} documents the
+ * same list for producers and operators; a test keeps the two equal.
+ */
+public final class Topics {
+    public static final String TELEMETRY = "perch.telemetry.v1";
+    public static final String INVENTORY = "perch.inventory.v1";
+    public static final String APPS = "perch.apps.v1";
+    public static final String PREDICTIONS = "perch.predictions.v1";
+    public static final String ALERTS = "perch.alerts.v1";
+    public static final String DECISIONS = "perch.decisions.v1";
+    public static final String DLQ = "perch.dlq.v1";
+
+    /** How a topic is created: partitions, and its cleanup policy and retention. */
+    public record TopicSpec(String name, int partitions, boolean compacted, long retentionMs) {
+        public Map<String, String> configs() {
+            return compacted
+                    ? Map.of("cleanup.policy", "compact")
+                    : Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(retentionMs));
+        }
+    }
+
+    private static final long DAY_MS = 24L * 60 * 60 * 1000;
+
+    /**
+     * Telemetry is keyed by accelerator, so all apps of one accelerator meet in one partition; its
+     * partition count bounds how many Streams instances share the work. Outputs keyed by
+     * accelerator use the same count so they line up with the input.
+     */
+    public static final List<TopicSpec> ALL = List.of(
+            new TopicSpec(TELEMETRY, 6, false, DAY_MS),
+            new TopicSpec(INVENTORY, 1, true, -1),
+            new TopicSpec(APPS, 1, true, -1),
+            new TopicSpec(PREDICTIONS, 6, false, DAY_MS),
+            new TopicSpec(ALERTS, 3, false, 7 * DAY_MS),
+            new TopicSpec(DECISIONS, 3, false, 30 * DAY_MS),
+            new TopicSpec(DLQ, 1, false, 7 * DAY_MS));
+
+    private Topics() {
+    }
+}
