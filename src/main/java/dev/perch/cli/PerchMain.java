@@ -16,9 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogManager;
 
 /**
  * Perch's command line. Dispatches before Quarkus boots, so that a command that needs no broker,
@@ -127,14 +125,11 @@ public class PerchMain {
      * (stdout carries the command's JSON alone).
      */
     private static void quietKafkaLogging() {
-        java.util.logging.Logger root = LogManager.getLogManager().getLogger("");
-        for (Handler handler : root.getHandlers()) {
-            handler.setLevel(Level.WARNING);
-        }
-        root.setLevel(Level.WARNING);
         for (String name : List.of("kafka", "org.apache.kafka", "state.change.logger")) {
             java.util.logging.Logger.getLogger(name).setLevel(Level.WARNING);
         }
+        // Its "metadata log appears to be empty" warning is what a freshly formatted node always says.
+        java.util.logging.Logger.getLogger("org.apache.kafka.controller").setLevel(Level.SEVERE);
     }
 
     private static String rootMessage(Throwable failure) {

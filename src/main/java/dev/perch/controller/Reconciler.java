@@ -39,6 +39,8 @@ import java.util.Optional;
  */
 public final class Reconciler {
     private static final Logger EVENTS = LoggerFactory.getLogger("perch.events");
+    /** An alert about a window older than this describes a cluster that has moved on: not acted on. */
+    static final long STALE_ALERT_MS = 60_000;
 
     private final ClusterView view;
     private final ClusterActuator actuator;
@@ -91,6 +93,10 @@ public final class Reconciler {
     /** Step 3: answer one SLO alert. */
     public synchronized void onAlert(AlertRecord alert) {
         if (!AlertRecord.IMPENDING.equals(alert.kind()) && !AlertRecord.VIOLATION.equals(alert.kind())) {
+            return;
+        }
+        if (clock.millis() - alert.windowEndMs() > STALE_ALERT_MS) {
+            EVENTS.debug("alert for {} ignored: its window ended {} ms ago", alert.app(), clock.millis() - alert.windowEndMs());
             return;
         }
         ClusterSnapshot snapshot = view.snapshot();

@@ -9,6 +9,7 @@ import dev.perch.sim.SimClock;
 import dev.perch.sim.SimulatedCluster;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -27,6 +28,7 @@ public class ClusterProducers {
 
     @Produces
     @Singleton
+    @Typed(SimulatedCluster.class) // exposed as the ports by the two producers below only
     SimulatedCluster simulatedCluster(Scenario scenario, PerchConfig config) {
         long epochMs = System.currentTimeMillis() / 1000 * 1000;
         return new SimulatedCluster(scenario, config.seed(), epochMs, config.moveSec() * 1000);

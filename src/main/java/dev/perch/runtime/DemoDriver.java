@@ -84,8 +84,7 @@ public class DemoDriver {
                 }
                 List<TelemetryReport> reports = cluster.advanceWindow();
                 for (TelemetryReport report : reports) {
-                    producer.send(new ProducerRecord<>(Topics.TELEMETRY, null, report.windowEndMs(), report.accelerator(),
-                            Json.writeBytes(report)));
+                    producer.send(new ProducerRecord<>(Topics.TELEMETRY, report.accelerator(), Json.writeBytes(report)));
                 }
                 producer.flush();
                 metrics.counter("perch_sim_telemetry_published_total").increment(reports.size());

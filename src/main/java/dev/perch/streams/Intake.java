@@ -57,7 +57,7 @@ final class Intake implements Processor<String, byte[], String, Object> {
         if (seen.get(identity) != null) {
             return;
         }
-        seen.put(identity, report.windowStartMs());
+        seen.put(identity, record.timestamp());
         context.forward(record.withValue((Object) report), PerchTopology.ASSESSOR);
     }
 
@@ -71,7 +71,11 @@ final class Intake implements Processor<String, byte[], String, Object> {
         context.forward(record.withValue((Object) letter), PerchTopology.DLQ_SINK);
     }
 
-    /** Forgets reports whose window started more than the retention before stream time. */
+    /**
+     * Forgets reports first seen more than the retention before stream time. Both are record
+     * timestamps (when a report was published), not window times, so a simulator running ahead of the
+     * wall clock cannot keep entries alive.
+     */
     private void forgetOld(long streamTimeMs) {
         List<String> old = new ArrayList<>();
         try (KeyValueIterator<String, Long> all = seen.all()) {

@@ -1,0 +1,110 @@
+package dev.perch.streams;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perch.telemetry.Json;
+import dev.perch.telemetry.Topics;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+import java.util.Base64;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every kind of bad telemetry goes to the dead-letter topic with its reason; good records around it flow on. */
+class DeadLetterTest {
+    private static final String GOOD = """
+            {"schema":"perch.telemetry.v1","node":"pi-1","accelerator":"pi-1/tpu0","acceleratorType":"edgetpu",
+             "app":"cam-7","model":"mobilenet_v2","windowStartMs":1764201600000,"windowEndMs":1764201601000,
+             "requests":17,"latencyMs":{"mean":16.2,"p50":5.3,"p95":110.0,"p99":190.0,"max":201.0},
+             "serviceMs":{"mean":5.2},"queueMs":{"mean":10.1},"swaps":6,"someFutureField":{"x":1}}""";
+
+    private TopologyFixture fx;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fx = new TopologyFixture();
+    }
+
+    @AfterEach
+    void tearDown() {
+        fx.close();
+    }
+
+    static Stream<Arguments> badRecords() {
+        return Stream.of(
+                Arguments.of("malformed JSON", "{\"schema\":\"perch.telemetry.v1\",", "malformed JSON"),
+                Arguments.of("not an object", "[1,2,3]", "not a JSON object"),
+                Arguments.of("missing node", GOOD.replace("\"node\":\"pi-1\",", ""), "missing required field 'node'"),
+                Arguments.of("missing app", GOOD.replace("\"app\":\"cam-7\",", ""), "missing required field 'app'"),
+                Arguments.of("missing requests", GOOD.replace("\"requests\":17,", ""), "missing required field 'requests'"),
+                Arguments.of("missing latency mean with requests", GOOD.replace("\"mean\":16.2,", ""),
+                        "missing required field 'latencyMs.mean'"),
+                Arguments.of("negative requests", GOOD.replace("\"requests\":17", "\"requests\":-3"),
+                        "field 'requests' must not be negative"),
+                Arguments.of("negative latency", GOOD.replace("\"p95\":110.0", "\"p95\":-1"),
+                        "field 'latencyMs.p95' must not be negative"),
+                Arguments.of("NaN latency", GOOD.replace("\"mean\":16.2", "\"mean\":NaN"),
+                        "field 'latencyMs.mean' must be a finite number"),
+                Arguments.of("NaN as text", GOOD.replace("\"mean\":16.2", "\"mean\":\"NaN\""),
+                        "field 'latencyMs.mean' must be a number"),
+                Arguments.of("unknown schema", GOOD.replace("perch.telemetry.v1", "perch.telemetry.v9"),
+                        "unknown schema 'perch.telemetry.v9'"),
+                Arguments.of("unknown accelerator type", GOOD.replace("\"edgetpu\"", "\"fpga\""),
+                        "unknown acceleratorType 'fpga'"),
+                Arguments.of("window ends before it starts", GOOD.replace("1764201601000", "1764201599000"),
+                        "windowEndMs (1764201599000) must be after windowStartMs"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRecords")
+    void badRecordGoesToTheDeadLetterTopicAndGoodOnesFlowOn(String name, String payload, String reason) {
+        fx.sendRaw("pi-1/tpu0", GOOD);
+        fx.sendRaw("pi-1/tpu0", payload);
+        fx.sendRaw("pi-1/tpu0", GOOD.replace("\"windowEndMs\":1764201601000", "\"windowEndMs\":1764201602000")
+                .replace("\"windowStartMs\":1764201600000", "\"windowStartMs\":1764201601000"));
+
+        TestRecord<String, String> dead = fx.dlq.readRecord();
+        JsonNode letter = Json.read(dead.value(), JsonNode.class);
+        assertEquals("perch.dlq.v1", letter.get("schema").asText());
+        assertTrue(letter.get("reason").asText().startsWith(reason), letter.get("reason").asText());
+        assertEquals(Topics.TELEMETRY, letter.get("sourceTopic").asText());
+        assertEquals(1, letter.get("offset").asLong(), "the offset of the bad record in its partition");
+        assertEquals(payload, letter.get("payload").asText(), "the raw payload is kept");
+        assertEquals("utf8", letter.get("payloadEncoding").asText());
+        assertTrue(fx.dlq.isEmpty());
+        assertEquals(2, fx.predictions.readValuesToList().size(), "both good records were processed");
+    }
+
+    @Test
+    void aPayloadThatIsNotUtf8IsKeptAsBase64() {
+        byte[] payload = {(byte) 0xC3, (byte) 0x28, 0x7B};
+        fx.telemetry.pipeInput("pi-1/tpu0", payload);
+        JsonNode letter = Json.read(fx.dlq.readValue(), JsonNode.class);
+        assertEquals("base64", letter.get("payloadEncoding").asText());
+        assertEquals(Base64.getEncoder().encodeToString(payload), letter.get("payload").asText());
+        assertTrue(letter.get("reason").asText().startsWith("malformed JSON"));
+    }
+
+    @Test
+    void aRecordKeyedOtherwiseThanByItsAcceleratorIsRejected() {
+        fx.sendRaw("cam-7", GOOD);
+        JsonNode letter = Json.read(fx.dlq.readValue(), JsonNode.class);
+        assertTrue(letter.get("reason").asText().contains("keyed by accelerator"), letter.get("reason").asText());
+        assertTrue(fx.predictions.isEmpty());
+    }
+
+    @Test
+    void aNullValueIsRejected() {
+        fx.sendRaw("pi-1/tpu0", null);
+        JsonNode letter = Json.read(fx.dlq.readValue(), JsonNode.class);
+        assertEquals("empty record (null value)", letter.get("reason").asText());
+        assertTrue(letter.get("payload") == null || letter.get("payload").isNull());
+    }
+}

@@ -1,0 +1,86 @@
+package dev.perch.streams;
+
+import dev.perch.model.profile.ScenarioReader;
+import dev.perch.telemetry.AppRecord;
+import dev.perch.telemetry.InventoryRecord;
+import dev.perch.telemetry.Json;
+import dev.perch.telemetry.LatencySummary;
+import dev.perch.telemetry.MeanSummary;
+import dev.perch.telemetry.TelemetryReport;
+import dev.perch.telemetry.Topics;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+/** A {@link TopologyTestDriver} around Perch's topology with the contract's topics wired as test topics. */
+final class TopologyFixture implements AutoCloseable {
+    static final long T0 = 1_764_201_600_000L;
+
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, byte[]> telemetry;
+    final TestInputTopic<String, byte[]> apps;
+    final TestInputTopic<String, byte[]> inventory;
+    final TestOutputTopic<String, String> predictions;
+    final TestOutputTopic<String, String> alerts;
+    final TestOutputTopic<String, String> dlq;
+
+    TopologyFixture() throws Exception {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "perch-topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("perch-ttd-").toString());
+        driver = new TopologyTestDriver(PerchTopology.build(TopologySettings.defaults(ScenarioReader.defaultCatalog())), props);
+        telemetry = driver.createInputTopic(Topics.TELEMETRY, new StringSerializer(), new ByteArraySerializer());
+        apps = driver.createInputTopic(Topics.APPS, new StringSerializer(), new ByteArraySerializer());
+        inventory = driver.createInputTopic(Topics.INVENTORY, new StringSerializer(), new ByteArraySerializer());
+        predictions = driver.createOutputTopic(Topics.PREDICTIONS, new StringDeserializer(), new StringDeserializer());
+        alerts = driver.createOutputTopic(Topics.ALERTS, new StringDeserializer(), new StringDeserializer());
+        dlq = driver.createOutputTopic(Topics.DLQ, new StringDeserializer(), new StringDeserializer());
+    }
+
+    void app(String app, String model, double sloMs, String statistic, String node, String accelerator) {
+        apps.pipeInput(app, Json.writeBytes(new AppRecord(AppRecord.SCHEMA, app, model, 1, sloMs, statistic, node,
+                accelerator, T0)));
+    }
+
+    void node(String node, double networkMs, double frontendMs, String accelerator, String type) {
+        inventory.pipeInput(node, Json.writeBytes(new InventoryRecord(InventoryRecord.SCHEMA, node, 4096, networkMs,
+                frontendMs, List.of(new InventoryRecord.Entry(accelerator, type)), T0)));
+    }
+
+    /** A one-second report of window {@code second} (0-based from T0). */
+    static TelemetryReport report(String app, String model, String accelerator, int second, long requests, double meanMs) {
+        String node = accelerator.substring(0, accelerator.indexOf('/'));
+        return new TelemetryReport(TelemetryReport.SCHEMA, node, accelerator, "edgetpu", app, model,
+                T0 + second * 1000L, T0 + (second + 1) * 1000L, requests,
+                new LatencySummary(meanMs, meanMs * 0.9, meanMs * 1.8, meanMs * 2.5, meanMs * 3),
+                new MeanSummary(5.0), new MeanSummary(meanMs - 5), 0L);
+    }
+
+    void send(TelemetryReport report) {
+        telemetry.pipeInput(report.accelerator(), Json.writeBytes(report));
+    }
+
+    void sendRaw(String key, String payload) {
+        telemetry.pipeInput(key, payload == null ? null : payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+
+    static Path projectRoot() {
+        return Path.of(System.getProperty("user.dir"));
+    }
+}
