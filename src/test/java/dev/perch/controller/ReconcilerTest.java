@@ -1,0 +1,174 @@
+package dev.perch.controller;
+
+import dev.perch.model.profile.Scenario;
+import dev.perch.model.profile.ScenarioReader;
+import dev.perch.placement.PlacementPolicy;
+import dev.perch.sim.SimClock;
+import dev.perch.sim.SimulatedCluster;
+import dev.perch.telemetry.AlertRecord;
+import dev.perch.telemetry.AppRecord;
+import dev.perch.telemetry.DecisionRecord;
+import dev.perch.telemetry.InventoryRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The controller's decisions against the simulated cluster, without Kafka. */
+class ReconcilerTest {
+    private static final long EPOCH = 1_764_201_600_000L;
+
+    private final List<DecisionRecord> decisions = new ArrayList<>();
+    private final List<AppRecord> apps = new ArrayList<>();
+    private final List<InventoryRecord> nodes = new ArrayList<>();
+    private SimulatedCluster cluster;
+    private Reconciler reconciler;
+
+    private final ControllerOutputs outputs = new ControllerOutputs() {
+        @Override
+        public void decision(DecisionRecord decision) {
+            decisions.add(decision);
+        }
+
+        @Override
+        public void app(AppRecord app) {
+            apps.add(app);
+        }
+
+        @Override
+        public void inventory(InventoryRecord node) {
+            nodes.add(node);
+        }
+    };
+
+    @BeforeEach
+    void setUp() {
+        Scenario scenario = ScenarioReader.load("default");
+        cluster = new SimulatedCluster(scenario, 1, EPOCH, 2000);
+        reconciler = new Reconciler(cluster, cluster, scenario.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
+                new LiveRates(), outputs, new SimClock(cluster::nowEpochMs));
+        reconciler.publishInventory();
+        reconciler.placeUnplaced();
+    }
+
+    private AlertRecord alert(String kind, String app, String accelerator) {
+        return new AlertRecord(AlertRecord.SCHEMA, app + ":" + kind, kind, app, accelerator,
+                accelerator.substring(0, accelerator.indexOf('/')), 100, "mean", 150.0, 90.0, cluster.nowEpochMs(), "test");
+    }
+
+    private void advance(int seconds) {
+        for (int s = 0; s < seconds; s++) {
+            cluster.advanceWindow();
+        }
+    }
+
+    @Test
+    void everyAppIsPlacedAndPublished() {
+        assertEquals(4, nodes.size());
+        assertEquals(8, decisions.size());
+        assertTrue(decisions.stream().allMatch(d -> d.action().equals("place") && d.result().equals("created")));
+        assertTrue(cluster.snapshot().apps().stream().allMatch(a -> a.accelerator().isPresent()));
+        // The last record per app carries its placement, so the topology learns every SLO and placement.
+        for (var app : cluster.snapshot().apps()) {
+            AppRecord last = apps.stream().filter(r -> r.app().equals(app.app())).reduce((a, b) -> b).orElseThrow();
+            assertEquals(app.accelerator().orElseThrow(), last.accelerator());
+            assertEquals(app.spec().sloMs(), last.sloMs());
+        }
+    }
+
+    @Test
+    void anImpendingAlertMovesTheAppAndRecordsWhy() {
+        advance(31);
+        String from = cluster.snapshot().app("cam-3").orElseThrow().accelerator().orElseThrow();
+        decisions.clear();
+        reconciler.onAlert(alert(AlertRecord.IMPENDING, "cam-3", from));
+        assertEquals(1, decisions.size());
+        DecisionRecord move = decisions.get(0);
+        assertEquals("move", move.action());
+        assertEquals(from, move.from());
+        assertNotEquals(from, move.to());
+        assertEquals("patched", move.result());
+        assertTrue(move.before().stream().anyMatch(o -> o.app().equals("cam-3") && o.accelerator().equals(from)));
+        assertTrue(move.after().stream().anyMatch(o -> o.app().equals("cam-3") && o.accelerator().equals(move.to()) && o.sloMet()));
+        assertEquals(move.to(), cluster.snapshot().app("cam-3").orElseThrow().migratingTo().orElseThrow());
+    }
+
+    @Test
+    void theSameAppIsNotActedOnAgainWithinTheCooldown() {
+        advance(31);
+        String from = cluster.snapshot().app("cam-3").orElseThrow().accelerator().orElseThrow();
+        decisions.clear();
+        reconciler.onAlert(alert(AlertRecord.VIOLATION, "cam-3", from));
+        advance(5); // the move completes
+        String now = cluster.snapshot().app("cam-3").orElseThrow().accelerator().orElseThrow();
+        reconciler.onAlert(alert(AlertRecord.VIOLATION, "cam-3", now));
+        assertEquals(1, decisions.size(), "second alert inside the cooldown");
+        advance(30);
+        reconciler.onAlert(alert(AlertRecord.VIOLATION, "cam-3", now));
+        assertEquals(2, decisions.size(), "after the cooldown the controller acts again");
+    }
+
+    @Test
+    void alertsThatNoLongerDescribeTheClusterAreIgnored() {
+        advance(31);
+        String on = cluster.snapshot().app("cam-3").orElseThrow().accelerator().orElseThrow();
+        decisions.clear();
+        reconciler.onAlert(alert(AlertRecord.RESOLVED, "cam-3", on));
+        reconciler.onAlert(alert(AlertRecord.VIOLATION, "cam-3", "nano-2/gpu0"));
+        reconciler.onAlert(alert(AlertRecord.VIOLATION, "no-such-app", on));
+        AlertRecord old = alert(AlertRecord.VIOLATION, "cam-3", on);
+        advance(61);
+        reconciler.onAlert(old);
+        assertTrue(decisions.isEmpty(), decisions.toString());
+    }
+
+    @Test
+    void withNowhereToGoTheDecisionSaysWhyAndNothingMoves() {
+        Scenario lonely = ScenarioReader.parse("""
+                nodes:
+                  - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                  - {node: nano-1, memoryMb: 4096, acceleratorTypes: [gpu], frontendServiceMs: 24}
+                apps:
+                  - {app: a, model: efficientnet-S, ratePerSec: 5, sloMs: 100, sloStatistic: mean}
+                """, "lonely");
+        SimulatedCluster small = new SimulatedCluster(lonely, 1, EPOCH, 2000);
+        Reconciler controller = new Reconciler(small, small, lonely.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
+                new LiveRates(), outputs, new SimClock(small::nowEpochMs));
+        controller.placeUnplaced();
+        decisions.clear();
+        for (int s = 0; s < 31; s++) {
+            small.advanceWindow();
+        }
+        controller.onAlert(new AlertRecord(AlertRecord.SCHEMA, "x", AlertRecord.VIOLATION, "a", "pi-1/tpu0", "pi-1", 100,
+                "mean", null, 150.0, small.nowEpochMs(), "test"));
+        assertEquals(1, decisions.size());
+        assertEquals("none", decisions.get(0).action());
+        assertTrue(decisions.get(0).reason().contains("no profile of efficientnet-S for gpu"), decisions.get(0).reason());
+        assertEquals("pi-1/tpu0", small.snapshot().app("a").orElseThrow().accelerator().orElseThrow());
+    }
+
+    @Test
+    void aRefusedStepIsRecordedAsFailedAndTheClusterIsLeftAsItWas() {
+        advance(31);
+        Reconciler refused = new Reconciler(cluster, step -> {
+            throw new dev.perch.cluster.ActuationException("node unreachable");
+        }, cluster.scenario().catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30), new LiveRates(), outputs,
+                new SimClock(cluster::nowEpochMs));
+        String from = cluster.snapshot().app("cam-3").orElseThrow().accelerator().orElseThrow();
+        decisions.clear();
+        apps.clear();
+        refused.onAlert(alert(AlertRecord.VIOLATION, "cam-3", from));
+        assertEquals(1, decisions.size());
+        assertEquals("failed", decisions.get(0).result());
+        assertTrue(decisions.get(0).reason().contains("node unreachable"), decisions.get(0).reason());
+        assertEquals(from, cluster.snapshot().app("cam-3").orElseThrow().accelerator().orElseThrow());
+        assertTrue(cluster.snapshot().app("cam-3").orElseThrow().migratingTo().isEmpty());
+        assertTrue(apps.isEmpty(), "no placement is published for a move that did not happen");
+    }
+}

@@ -1,0 +1,106 @@
+package dev.perch.model.profile;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ScenarioReaderTest {
+    private static final String GOOD = """
+            name: t
+            networkMs: 10
+            nodes:
+              - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+            models:
+              m: {edgetpu: {serviceMs: 5, swapMs: 10, memoryMb: 100}}
+            apps:
+              - {app: a, model: m, ratePerSec: 5, sloMs: 300, sloStatistic: mean}
+            """;
+
+    @Test
+    void everyBuiltInScenarioLoadsAndUsesOnlyProfiledModels() {
+        for (String name : ScenarioReader.builtInNames()) {
+            Scenario scenario = ScenarioReader.load(name);
+            assertEquals(name, scenario.name());
+            for (AppSpec app : scenario.apps()) {
+                assertTrue(!scenario.catalog().typesFor(app.model()).isEmpty(), app.app());
+            }
+        }
+    }
+
+    @Test
+    void theDefaultScenarioIsTheOneTheDemoPromises() {
+        Scenario scenario = ScenarioReader.load("default");
+        assertEquals(2, scenario.nodes().stream().filter(n -> n.acceleratorTypes().equals(java.util.List.of(AcceleratorType.EDGETPU))).count());
+        assertEquals(2, scenario.nodes().stream().filter(n -> n.acceleratorTypes().equals(java.util.List.of(AcceleratorType.GPU))).count());
+        assertTrue(scenario.nodes().stream().allMatch(n -> n.memoryMb() == 4096));
+        assertEquals(8, scenario.apps().size());
+        assertTrue(scenario.apps().stream().anyMatch(a -> a.rateAt(60) > a.rateAt(0)), "some app's load ramps");
+    }
+
+    @Test
+    void theDefaultCatalogCarriesTheIbisFiguresWithSources() {
+        ProfileCatalog catalog = ScenarioReader.defaultCatalog();
+        ModelProfile inception = catalog.profile("inception_v4", AcceleratorType.EDGETPU).orElseThrow();
+        assertEquals(125.13, inception.serviceMs());
+        assertEquals(19.43, inception.swapMs());
+        assertEquals(1000 / 32.72, catalog.profile("inception_v3", AcceleratorType.GPU).orElseThrow().serviceMs(), 0.01);
+        assertTrue(catalog.models().values().stream().flatMap(m -> m.values().stream()).noneMatch(p -> p.source().isBlank()));
+    }
+
+    @Test
+    void loadTimelinesStepRampAndWave() {
+        Scenario scenario = ScenarioReader.parse(GOOD.replace("sloStatistic: mean}", """
+                sloStatistic: mean, load: [{step: {atSec: 10, ratePerSec: 8}}, {ramp: {fromSec: 20, toSec: 30, toRatePerSec: 18}}]}"""), "t");
+        AppSpec app = scenario.apps().get(0);
+        assertEquals(5, app.rateAt(5));
+        assertEquals(8, app.rateAt(15));
+        assertEquals(13, app.rateAt(25), 1e-9);
+        assertEquals(18, app.rateAt(100));
+        LoadTimeline wave = new LoadTimeline(java.util.List.of(new LoadTimeline.LoadChange.Diurnal(100, 0.5)));
+        assertEquals(15, wave.rateAt(10, 25), 1e-9);
+        assertEquals(5, wave.rateAt(10, 75), 1e-9);
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+            "model: m,|model: nope,|apps[0].model: unknown model 'nope'",
+            "ratePerSec: 5|ratePerSec: -5|apps[0].ratePerSec: must be >= 0, got -5",
+            "sloMs: 300|sloMs: 0|apps[0].sloMs: must be > 0, got 0",
+            "sloStatistic: mean|sloStatistic: p42|apps[0].sloStatistic: unknown SLO statistic 'p42'",
+            "[edgetpu]|[fpga]|nodes[0].acceleratorTypes[0]: unknown accelerator type 'fpga'",
+            "memoryMb: 4096|memoryMb: lots|nodes[0].memoryMb: must be a number, got 'lots'",
+            "m: {edgetpu: {serviceMs: 5, swapMs: 10, memoryMb: 100}}|m: []|models.m: must be a mapping",
+            "apps:|appz:|apps: is required",
+    })
+    void badScenariosAreRefusedWithFileAndField(String from, String to, String expected) {
+        String yaml = GOOD.replace(from, to);
+        ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioReader.parse(yaml, "bad.yaml"));
+        assertTrue(e.getMessage().startsWith("bad.yaml: " + expected), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), "one line");
+    }
+
+    @Test
+    void aModelWithoutAnyProfileIsRefused() {
+        String yaml = GOOD.replace("m: {edgetpu: {serviceMs: 5, swapMs: 10, memoryMb: 100}}", "m: {}");
+        ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioReader.parse(yaml, "bad.yaml"));
+        assertEquals("bad.yaml: apps[0].model: model 'm' has no profile for any accelerator type", e.getMessage());
+    }
+
+    @Test
+    void malformedYamlNamesTheLine() {
+        ScenarioException e = assertThrows(ScenarioException.class,
+                () -> ScenarioReader.parse("nodes: [\n  {node: a,\n", "broken.yaml"));
+        assertTrue(e.getMessage().startsWith("broken.yaml: malformed YAML at line"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), "one line");
+    }
+
+    @Test
+    void aMissingFileSaysSo() {
+        ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioReader.load("/no/such/file.yaml"));
+        assertTrue(e.getMessage().contains("no such scenario file"), e.getMessage());
+    }
+}
