@@ -7,6 +7,7 @@ import dev.perch.telemetry.Json;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.inject.Inject;
+import sun.misc.Signal;
 
 /**
  * What the booted application does: in {@code demo} mode, drive the simulated cluster and print the
@@ -21,6 +22,11 @@ public class PerchApplication implements QuarkusApplication {
     @Override
     public int run(String... args) {
         if ("demo".equals(config.mode())) {
+            // Ctrl-C (or a TERM) ends the demo like its time limit does: the loop stops, the summary is
+            // printed, and the application shuts down in order with exit code 0.
+            for (String name : new String[]{"INT", "TERM"}) {
+                Signal.handle(new Signal(name), signal -> demo.requestStop());
+            }
             DemoSummary summary = demo.run();
             System.out.println(Json.write(summary));
             System.out.flush();
