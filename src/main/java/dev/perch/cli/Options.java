@@ -14,7 +14,7 @@ final class Options {
         this.values = values;
     }
 
-    static Options parse(String command, List<String> args, Set<String> accepted) {
+    static Options parse(List<String> args, Set<String> accepted) {
         Map<String, String> values = new HashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -26,14 +26,14 @@ final class Options {
             } else if (arg.startsWith("--")) {
                 name = arg.substring(2);
                 if (i + 1 >= args.size()) {
-                    throw new UsageException(command + ": --" + name + " needs a value");
+                    throw new UsageException("--" + name + " needs a value");
                 }
                 value = args.get(++i);
             } else {
-                throw new UsageException(command + ": unexpected argument '" + arg + "'");
+                throw new UsageException("unexpected argument '" + arg + "'");
             }
             if (!accepted.contains(name)) {
-                throw new UsageException(command + ": unknown option --" + name + " (accepted: --"
+                throw new UsageException("unknown option --" + name + " (accepted: --"
                         + String.join(", --", accepted.stream().sorted().toList()) + ")");
             }
             values.put(name, value);

@@ -41,7 +41,7 @@ public class PerchMain {
         try {
             switch (command) {
                 case "demo" -> demo(rest);
-                default -> throw new UsageException("unknown command '" + command + "'\n" + usage());
+                default -> throw new UsageException("unknown command '" + command + "' (commands: demo; --help for usage)");
             }
         } catch (UsageException | ScenarioException e) {
             System.err.println("perch " + command + ": " + e.getMessage());
@@ -50,7 +50,7 @@ public class PerchMain {
     }
 
     private static void demo(List<String> args) {
-        Options options = Options.parse("demo", args, Set.of("scenario", "seed", "speed", "duration", "data-dir"));
+        Options options = Options.parse(args, Set.of("scenario", "seed", "speed", "duration", "data-dir"));
         String scenario = options.get("scenario").orElse("default");
         ScenarioReader.load(scenario); // bad scenarios end here with exit 2, before anything starts
         long seed = options.getLong("seed", 1);
