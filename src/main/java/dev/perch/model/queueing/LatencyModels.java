@@ -6,9 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Predicts every app's mean end-to-end latency on one accelerator: network, the app's own front end
- * (an M/G/1 queue per app), then the accelerator — FCFS with swaps on an Edge TPU, processor sharing
- * on a GPU or CPU.
+ * Predicts every app's end-to-end latency on one accelerator — mean, p50, p95, p99 — as the network
+ * time, plus the app's own front end (an M/G/1 queue per app), plus the accelerator: FCFS with swaps
+ * on an Edge TPU ({@link EdgeTpuModel}), processor sharing on a GPU or CPU
+ * ({@link ProcessorSharingModel}). The parts are independent queues in series.
  */
 public final class LatencyModels {
     private LatencyModels() {
@@ -16,39 +17,107 @@ public final class LatencyModels {
 
     public static AcceleratorPrediction predict(AcceleratorType type, List<AppLoad> apps, EndToEnd path) {
         double utilization = switch (type) {
-            case EDGETPU -> FcfsSwapModel.utilization(apps);
+            case EDGETPU -> EdgeTpuModel.utilization(apps);
             case GPU, CPU -> ProcessorSharingModel.utilization(apps);
         };
-        double[] onDevice = switch (type) {
-            case EDGETPU -> FcfsSwapModel.meanResponseMs(apps);
-            case GPU, CPU -> ProcessorSharingModel.meanResponseMs(apps);
-        };
-        if (onDevice == null) {
+        if (utilization >= 1) {
             return new AcceleratorPrediction.Unstable(utilization,
                     String.format("accelerator utilization %.2f >= 1", utilization));
         }
+        FrontEnd[] frontEnds = new FrontEnd[apps.size()];
+        for (int i = 0; i < apps.size(); i++) {
+            AppLoad app = apps.get(i);
+            double frontendRho = app.ratePerMs() * path.frontendServiceMs();
+            if (frontendRho >= 1) {
+                return new AcceleratorPrediction.Unstable(utilization,
+                        String.format("front end of %s at utilization %.2f >= 1", app.app(), frontendRho));
+            }
+            frontEnds[i] = FrontEnd.of(app.ratePerMs(), path.frontendServiceMs(), path.frontendCv());
+        }
+        List<AppLatency> latencies = type == AcceleratorType.EDGETPU
+                ? edgeTpu(apps, path, frontEnds)
+                : processorSharing(apps, path, frontEnds, utilization);
+        return new AcceleratorPrediction.Stable(utilization, latencies);
+    }
+
+    private static List<AppLatency> edgeTpu(List<AppLoad> apps, EndToEnd path, FrontEnd[] frontEnds) {
+        double extraRange = 0;
+        for (FrontEnd frontEnd : frontEnds) {
+            extraRange = Math.max(extraRange, frontEnd.rangeMs());
+        }
+        EdgeTpuModel.Sojourns sojourns = EdgeTpuModel.sojourns(apps, extraRange);
+        List<AppLatency> latencies = new ArrayList<>(apps.size());
+        for (int i = 0; i < apps.size(); i++) {
+            LatencyGrid grid = sojourns.grids()[i];
+            FrontEnd frontEnd = frontEnds[i];
+            grid.addExponentialWait(frontEnd.busyProbability(), frontEnd.busyWaitMeanMs());
+            grid.shift(frontEnd.serviceMs());
+            double network = path.networkMs();
+            double device = sojourns.meansMs()[i];
+            latencies.add(new AppLatency(apps.get(i).app(), network + frontEnd.meanMs() + device,
+                    network + grid.quantile(0.50), network + grid.quantile(0.95), network + grid.quantile(0.99),
+                    device, frontEnd.meanMs(), network));
+        }
+        return latencies;
+    }
+
+    private static List<AppLatency> processorSharing(List<AppLoad> apps, EndToEnd path, FrontEnd[] frontEnds, double rho) {
         List<AppLatency> latencies = new ArrayList<>(apps.size());
         for (int i = 0; i < apps.size(); i++) {
             AppLoad app = apps.get(i);
-            double frontendMs = 0;
-            if (path.frontendServiceMs() > 0) {
-                double frontendRho = app.ratePerMs() * path.frontendServiceMs();
-                if (frontendRho >= 1) {
-                    return new AcceleratorPrediction.Unstable(utilization,
-                            String.format("front end of %s at utilization %.2f >= 1", app.app(), frontendRho));
-                }
-                frontendMs = mg1MeanResponseMs(app.ratePerMs(), path.frontendServiceMs(), path.frontendCv());
-            }
-            latencies.add(new AppLatency(app.app(), path.networkMs() + frontendMs + onDevice[i], onDevice[i],
-                    frontendMs, path.networkMs()));
+            FrontEnd frontEnd = frontEnds[i];
+            double device = app.serviceMs() / (1 - rho);
+            double variable = device + frontEnd.meanMs();
+            double variance = ProcessorSharingModel.varianceMs2(apps, rho, app) + frontEnd.varianceMs2();
+            double network = path.networkMs();
+            latencies.add(new AppLatency(app.app(), network + variable,
+                    network + Gamma.quantile(variable, variance, 0.50),
+                    network + Gamma.quantile(variable, variance, 0.95),
+                    network + Gamma.quantile(variable, variance, 0.99),
+                    device, frontEnd.meanMs(), network));
         }
-        return new AcceleratorPrediction.Stable(utilization, latencies);
+        return latencies;
     }
 
     /** Pollaczek–Khinchine: mean response of an M/G/1 FCFS queue; caller ensures λS < 1. */
     static double mg1MeanResponseMs(double ratePerMs, double serviceMs, double cv) {
-        double rho = ratePerMs * serviceMs;
-        double secondMoment = serviceMs * serviceMs * (1 + cv * cv);
-        return ratePerMs * secondMoment / (2 * (1 - rho)) + serviceMs;
+        return FrontEnd.of(ratePerMs, serviceMs, cv).meanMs();
+    }
+
+    /**
+     * An app's own front end as an M/G/1 FCFS queue: wait zero with probability 1−ρ, else
+     * approximately exponential with the Pollaczek–Khinchine mean; variance from Takács' second
+     * moment.
+     */
+    record FrontEnd(double serviceMs, double busyProbability, double meanWaitMs, double varianceMs2) {
+        static FrontEnd of(double ratePerMs, double serviceMs, double cv) {
+            if (serviceMs <= 0) {
+                return new FrontEnd(0, 0, 0, 0);
+            }
+            double rho = ratePerMs * serviceMs;
+            double second = serviceMs * serviceMs * (1 + cv * cv);
+            // Third moment of the three-point service distribution used throughout (mean, CV kept).
+            double offset = Math.sqrt(3) * cv * serviceMs;
+            double low = Math.max(0, serviceMs - offset);
+            double high = serviceMs + offset;
+            double third = (low * low * low + 4 * serviceMs * serviceMs * serviceMs + high * high * high) / 6;
+            double meanWait = ratePerMs * second / (2 * (1 - rho));
+            double secondWait = 2 * meanWait * meanWait + ratePerMs * third / (3 * (1 - rho));
+            double variance = secondWait - meanWait * meanWait + Math.pow(cv * serviceMs, 2);
+            return new FrontEnd(serviceMs, rho, meanWait, Math.max(variance, 0));
+        }
+
+        double meanMs() {
+            return meanWaitMs + serviceMs;
+        }
+
+        double busyWaitMeanMs() {
+            return busyProbability > 0 ? meanWaitMs / busyProbability : 0;
+        }
+
+        /** Room a grid needs to hold this front end's 99.9th percentile. */
+        double rangeMs() {
+            return serviceMs * 1.5 + busyWaitMeanMs() * Math.log(1000);
+        }
     }
 }

@@ -1,0 +1,238 @@
+package dev.perch.model.queueing;
+
+import java.util.List;
+
+/**
+ * Response time on an Edge TPU — one request at a time, first come first served, and a swap (a
+ * reload of the model's parameters, {@code swapMs}) whenever a request's model differs from the one
+ * served just before it.
+ *
+ * <p>Under FCFS the request served before a given one is the one that arrived before it, which is of
+ * app c with probability {@code q_c = λ_c/λ}. So a request's service depends on its predecessor's
+ * app, and so does its wait: a request that follows a long Inception request both waits longer and
+ * pays a swap. Treating service times as independent (the Ibis paper's mixture) misses this
+ * correlation. Perch keeps it by computing the Markov chain of (sojourn time, app) of successive
+ * requests — Lindley's recursion {@code V' = (V − A)⁺ + X(c, c')} with exponential gaps A — on a
+ * grid:
+ * <ul>
+ *   <li><b>mean</b>: closed form. Time-average workload equals λ·E[X·W + X²/2] (Brumelle), and
+ *   arrivals see it (PASTA); the wait of a request whose predecessor is of app c is approximated by
+ *   one Lindley step from the stationary wait, whose transform at λ is {@code (1−ρ)/L_X(λ)}
+ *   (Pollaczek–Khinchine). With one app this is exactly Pollaczek–Khinchine.</li>
+ *   <li><b>percentiles</b>: the chain's distribution, started from an atom of 1−ρ plus an
+ *   exponential with the mean wait and iterated on a grid until it settles (at most
+ *   {@link #MAX_STEPS} steps).</li>
+ * </ul>
+ * Service-time variability ({@code serviceCv}) enters the mean through E[X²] and the percentiles
+ * through a three-point distribution with the same mean and variance.
+ */
+public final class EdgeTpuModel {
+    static final int POINTS = 256;
+    static final int MAX_STEPS = 12;
+    private static final double SETTLED = 2e-4;
+
+    private EdgeTpuModel() {
+    }
+
+    /** Offered load ρ = Σ λ_i·E[X_i], with the swap probability 1 − q_i. */
+    public static double utilization(List<AppLoad> apps) {
+        return FcfsSwapModel.utilization(apps);
+    }
+
+    /**
+     * Per app, in input order: the mean time on the device and its distribution on a grid wide enough
+     * to add {@code extraRangeMs} more (the front end) without losing the tail; {@code null} when ρ ≥ 1.
+     */
+    static Sojourns sojourns(List<AppLoad> apps, double extraRangeMs) {
+        int n = apps.size();
+        double lambda = 0;
+        for (AppLoad app : apps) {
+            lambda += app.ratePerMs();
+        }
+        double[] q = new double[n];
+        double[] plain = new double[n];
+        double[] swapped = new double[n];
+        double[] cv = new double[n];
+        for (int i = 0; i < n; i++) {
+            AppLoad app = apps.get(i);
+            q[i] = lambda > 0 ? app.ratePerMs() / lambda : 0;
+            plain[i] = app.serviceMs();
+            swapped[i] = app.serviceMs() + app.swapMs();
+            cv[i] = app.serviceCv();
+        }
+        // Moments of X(c, c'): the service of an app-c' request whose predecessor is of app c.
+        double meanX = 0;
+        double secondX = 0;
+        double[] meanXof = new double[n];     // E[X | this request is of app c]
+        double[] meanXafter = new double[n];  // E[X of the next request | this one is of app c]
+        double[] lstXof = new double[n];      // E[e^{−λX} | this request is of app c]
+        double lstX = 0;
+        for (int c = 0; c < n; c++) {
+            for (int prev = 0; prev < n; prev++) {
+                double x = prev == c ? plain[c] : swapped[c];
+                double w = q[prev];
+                meanXof[c] += w * x;
+                lstXof[c] += w * lstDeterministicOrSpread(lambda, x, cv[c]);
+                secondX += q[c] * w * x * x * (1 + cv[c] * cv[c]);
+                meanXafter[prev] += q[c] * x;
+            }
+            meanX += q[c] * meanXof[c];
+            lstX += q[c] * lstXof[c];
+        }
+        double rho = lambda * meanX;
+        if (rho >= 1 || n == 0) {
+            return null;
+        }
+        // Wait of a request whose predecessor is of app c: E[W] + δ_c, with Σ q_c δ_c = 0.
+        double[] delta = new double[n];
+        double correlation = 0;
+        for (int c = 0; c < n; c++) {
+            delta[c] = lambda > 0 ? meanXof[c] - (1 - (1 - rho) * lstXof[c] / lstX) / lambda : 0;
+            correlation += q[c] * delta[c] * meanXafter[c];
+        }
+        double meanWait = lambda * (secondX / 2 + correlation) / (1 - rho);
+        double[] means = new double[n];
+        for (int c = 0; c < n; c++) {
+            for (int prev = 0; prev < n; prev++) {
+                means[c] += q[prev] * (meanWait + delta[prev] + (prev == c ? plain[c] : swapped[c]));
+            }
+        }
+        return new Sojourns(means, grids(q, plain, swapped, cv, lambda, rho, Math.max(meanWait, 0), extraRangeMs));
+    }
+
+    /** E[e^{−λX}] for X with mean x and coefficient of variation cv (three-point, as on the grid). */
+    private static double lstDeterministicOrSpread(double lambda, double x, double cv) {
+        if (cv == 0) {
+            return Math.exp(-lambda * x);
+        }
+        double[] points = spread(x, cv);
+        return (Math.exp(-lambda * points[0]) + 4 * Math.exp(-lambda * points[1]) + Math.exp(-lambda * points[2])) / 6;
+    }
+
+    /** Three points with weights 1/6, 2/3, 1/6 and the given mean and CV (clamped at 0). */
+    private static double[] spread(double x, double cv) {
+        double offset = Math.sqrt(3) * cv * x;
+        return new double[]{Math.max(0, x - offset), x, x + offset};
+    }
+
+    private static LatencyGrid[] grids(double[] q, double[] plain, double[] swapped, double[] cv, double lambda,
+                                       double rho, double meanWait, double extraRangeMs) {
+        int n = q.length;
+        double longest = 0;
+        for (int c = 0; c < n; c++) {
+            longest = Math.max(longest, swapped[c] * (1 + Math.sqrt(3) * cv[c]));
+        }
+        // Enough room for the sojourn's 99.9th percentile: the longest service, plus the exponential
+        // tail of the wait at its conditional mean, plus another service for safety.
+        double busyWaitMean = rho > 0 ? meanWait / rho : 0;
+        double range = 2 * longest + busyWaitMean * Math.log(1000) + extraRangeMs + 1e-9;
+        double dt = range / (POINTS - 1);
+
+        // Start: wait = atom 1−ρ at 0, plus ρ·exponential(mean meanWait/ρ); independent of the app.
+        double[] wait = new double[POINTS];
+        wait[0] = 1 - rho;
+        if (busyWaitMean > 0) {
+            double previous = 1;
+            for (int i = 1; i < POINTS; i++) {
+                double survival = Math.exp(-i * dt / busyWaitMean);
+                double interval = rho * (previous - survival);
+                wait[i - 1] += interval / 2;
+                wait[i] += interval / 2;
+                previous = survival;
+            }
+            wait[POINTS - 1] += rho * previous;
+        } else {
+            wait[0] = 1;
+        }
+        double[][] waitAfter = new double[n][];
+        for (int c = 0; c < n; c++) {
+            waitAfter[c] = scaled(wait, q[c]);
+        }
+        double decay = Math.exp(-lambda * dt);
+        double phi = lambda * dt < 1e-9 ? 0.5 : 1 / (1 - decay) - 1 / (lambda * dt);
+        LatencyGrid[] sojourn = new LatencyGrid[n];
+        double[] lastWait = null;
+        for (int step = 0; step < MAX_STEPS; step++) {
+            double[] totalWait = new double[POINTS];
+            for (int c = 0; c < n; c++) {
+                for (int i = 0; i < POINTS; i++) {
+                    totalWait[i] += waitAfter[c][i];
+                }
+            }
+            for (int c = 0; c < n; c++) {
+                double[] others = new double[POINTS];
+                for (int i = 0; i < POINTS; i++) {
+                    others[i] = totalWait[i] - waitAfter[c][i];
+                }
+                LatencyGrid grid = new LatencyGrid(dt, POINTS);
+                addService(grid, waitAfter[c], q[c], plain[c], cv[c]);
+                addService(grid, others, q[c], swapped[c], cv[c]);
+                sojourn[c] = grid;
+            }
+            if (lastWait != null && l1(lastWait, totalWait) < SETTLED) {
+                break;
+            }
+            lastWait = totalWait;
+            for (int c = 0; c < n; c++) {
+                waitAfter[c] = nextWait(sojourn[c].mass, decay, phi);
+            }
+        }
+        return sojourn;
+    }
+
+    private static void addService(LatencyGrid grid, double[] wait, double weight, double x, double cv) {
+        if (cv == 0) {
+            grid.addShifted(wait, weight, x);
+            return;
+        }
+        double[] points = spread(x, cv);
+        grid.addShifted(wait, weight / 6, points[0]);
+        grid.addShifted(wait, weight * 4 / 6, points[1]);
+        grid.addShifted(wait, weight / 6, points[2]);
+    }
+
+    /**
+     * The wait of the next request, {@code (V − A)⁺} with A exponential: from a sojourn at point j,
+     * the interval [i, i+1] receives {@code decay^(j−i−1)·(1−decay)}, split between its ends at the
+     * exponential's conditional mean (fraction φ to the upper end); what is left lands on 0.
+     */
+    private static double[] nextWait(double[] sojourn, double decay, double phi) {
+        int k = sojourn.length;
+        double[] wait = new double[k];
+        double above = 0; // Σ_{j>i} v_j·decay^(j−i−1)
+        double atZero = 0;
+        double power = 1;
+        for (int j = 0; j < k; j++) {
+            atZero += sojourn[j] * power;
+            power *= decay;
+        }
+        for (int i = k - 2; i >= 0; i--) {
+            above = above * decay + sojourn[i + 1];
+            double interval = above * (1 - decay);
+            wait[i] += interval * (1 - phi);
+            wait[i + 1] += interval * phi;
+        }
+        wait[0] += atZero;
+        return wait;
+    }
+
+    private static double[] scaled(double[] values, double factor) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i] * factor;
+        }
+        return out;
+    }
+
+    private static double l1(double[] a, double[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += Math.abs(a[i] - b[i]);
+        }
+        return sum;
+    }
+
+    /** Per app: the mean time on the device (closed form) and its distribution (grid). */
+    record Sojourns(double[] meansMs, LatencyGrid[] grids) {
+    }
+}
