@@ -70,7 +70,8 @@ public final class ValidateCommand {
             if (profile.isEmpty()) {
                 missing.add(recorded.get(0).model());
             } else {
-                loads.add(new AppLoad(names.get(i), rates[i], profile.get().serviceMs(), profile.get().swapMs(), 0));
+                loads.add(new AppLoad(names.get(i), recorded.get(0).model(), rates[i], profile.get().serviceMs(),
+                        profile.get().swapMs(), 0));
             }
         }
         String note = null;

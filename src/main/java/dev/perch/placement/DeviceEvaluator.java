@@ -45,7 +45,7 @@ public final class DeviceEvaluator {
                 return infeasible(deviceId, apps, 0, "model " + app.model() + " of " + app.app()
                         + " has no profile for " + device.type());
             }
-            loads.add(AppLoad.of(app.app(), app.ratePerSec(), profile.get().serviceMs(), profile.get().swapMs()));
+            loads.add(new AppLoad(app.app(), app.model(), app.ratePerSec(), profile.get().serviceMs(), profile.get().swapMs(), 0));
         }
 
         double memoryUsed = 0;

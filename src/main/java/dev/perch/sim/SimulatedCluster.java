@@ -47,6 +47,12 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
     private final Map<String, AppState> apps = new LinkedHashMap<>();
     private long windowStartMs;
     private long telemetryRecords;
+    private CompletionListener listener = (app, accelerator, latencyMs) -> { };
+
+    /** Sees every completed request: for checks that need more than the per-window telemetry. */
+    public interface CompletionListener {
+        void completed(String app, String accelerator, double latencyMs);
+    }
 
     private final class AppState {
         final AppSpec spec;
@@ -91,6 +97,10 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
         for (AppSpec spec : scenario.apps()) {
             apps.put(spec.app(), new AppState(spec, seeds.split()));
         }
+    }
+
+    public synchronized void onCompletion(CompletionListener listener) {
+        this.listener = listener;
     }
 
     public Scenario scenario() {
@@ -269,6 +279,7 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
         app.pending.remove(request);
         app.windows.computeIfAbsent(request.accelerator, a -> new WindowStats()).add(request, completionMs);
         app.judge.completed(completionMs, completionMs - request.arrivalMs);
+        listener.completed(request.app, request.accelerator, completionMs - request.arrivalMs);
     }
 
     /** What the judge saw, per app, so far. */

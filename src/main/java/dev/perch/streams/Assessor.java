@@ -111,11 +111,11 @@ final class Assessor implements Processor<String, Object, String, Object> {
             ModelProfile prior = catalog.profile(history.model(), type).orElse(null);
             Double observedService = weightedMean(history.windows(), AcceleratorState.Window::serviceMs);
             if (prior != null) {
-                loads.add(AppLoad.of(history.app(), rate, prior.serviceMs(), prior.swapMs()));
+                loads.add(new AppLoad(history.app(), history.model(), rate, prior.serviceMs(), prior.swapMs(), 0));
                 sources.add("catalog");
                 modelled.add(history);
             } else if (observedService != null && observedService > 0) {
-                loads.add(AppLoad.of(history.app(), rate, observedService, 0));
+                loads.add(new AppLoad(history.app(), history.model(), rate, observedService, 0, 0));
                 sources.add("telemetry");
                 modelled.add(history);
             } else {

@@ -27,9 +27,9 @@ import java.util.List;
  * through a three-point distribution with the same mean and variance.
  */
 public final class EdgeTpuModel {
-    static final int POINTS = 256;
-    static final int MAX_STEPS = 12;
-    private static final double SETTLED = 2e-4;
+    static final int POINTS = 128;
+    static final int MAX_STEPS = 16;
+    private static final double SETTLED = 1e-3;
 
     private EdgeTpuModel() {
     }
@@ -53,7 +53,11 @@ public final class EdgeTpuModel {
         double[] plain = new double[n];
         double[] swapped = new double[n];
         double[] cv = new double[n];
+        boolean[][] sameModel = new boolean[n][n];
         for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                sameModel[i][j] = apps.get(i).model().equals(apps.get(j).model());
+            }
             AppLoad app = apps.get(i);
             q[i] = lambda > 0 ? app.ratePerMs() / lambda : 0;
             plain[i] = app.serviceMs();
@@ -69,7 +73,7 @@ public final class EdgeTpuModel {
         double lstX = 0;
         for (int c = 0; c < n; c++) {
             for (int prev = 0; prev < n; prev++) {
-                double x = prev == c ? plain[c] : swapped[c];
+                double x = sameModel[prev][c] ? plain[c] : swapped[c];
                 double w = q[prev];
                 meanXof[c] += w * x;
                 lstXof[c] += w * lstDeterministicOrSpread(lambda, x, cv[c]);
@@ -94,10 +98,11 @@ public final class EdgeTpuModel {
         double[] means = new double[n];
         for (int c = 0; c < n; c++) {
             for (int prev = 0; prev < n; prev++) {
-                means[c] += q[prev] * (meanWait + delta[prev] + (prev == c ? plain[c] : swapped[c]));
+                means[c] += q[prev] * (meanWait + delta[prev] + (sameModel[prev][c] ? plain[c] : swapped[c]));
             }
         }
-        return new Sojourns(means, grids(q, plain, swapped, cv, lambda, rho, Math.max(meanWait, 0), extraRangeMs));
+        return new Sojourns(means, grids(q, plain, swapped, cv, sameModel, lambda, rho, Math.max(meanWait, 0),
+                extraRangeMs));
     }
 
     /** E[e^{−λX}] for X with mean x and coefficient of variation cv (three-point, as on the grid). */
@@ -115,12 +120,39 @@ public final class EdgeTpuModel {
         return new double[]{Math.max(0, x - offset), x, x + offset};
     }
 
-    private static LatencyGrid[] grids(double[] q, double[] plain, double[] swapped, double[] cv, double lambda,
-                                       double rho, double meanWait, double extraRangeMs) {
+    private static LatencyGrid[] grids(double[] q, double[] plain, double[] swapped, double[] cv, boolean[][] sameModel,
+                                       double lambda, double rho, double meanWait, double extraRangeMs) {
         int n = q.length;
+        // Apps of one model are one class of the chain: they never swap with each other.
+        int[] classOf = new int[n];
+        int classes = 0;
+        for (int i = 0; i < n; i++) {
+            classOf[i] = -1;
+            for (int j = 0; j < i; j++) {
+                if (sameModel[i][j]) {
+                    classOf[i] = classOf[j];
+                    break;
+                }
+            }
+            if (classOf[i] < 0) {
+                classOf[i] = classes++;
+            }
+        }
+        double[] share = new double[classes];
+        double[] plainOf = new double[classes];
+        double[] swappedOf = new double[classes];
         double longest = 0;
-        for (int c = 0; c < n; c++) {
-            longest = Math.max(longest, swapped[c] * (1 + Math.sqrt(3) * cv[c]));
+        for (int i = 0; i < n; i++) {
+            share[classOf[i]] += q[i];
+            plainOf[classOf[i]] += q[i] * plain[i];
+            swappedOf[classOf[i]] += q[i] * swapped[i];
+            longest = Math.max(longest, swapped[i] * (1 + Math.sqrt(3) * cv[i]));
+        }
+        for (int m = 0; m < classes; m++) {
+            if (share[m] > 0) {
+                plainOf[m] /= share[m];
+                swappedOf[m] /= share[m];
+            }
         }
         // Enough room for the sojourn's 99.9th percentile: the longest service, plus the exponential
         // tail of the wait at its conditional mean, plus another service for safety.
@@ -128,7 +160,7 @@ public final class EdgeTpuModel {
         double range = 2 * longest + busyWaitMean * Math.log(1000) + extraRangeMs + 1e-9;
         double dt = range / (POINTS - 1);
 
-        // Start: wait = atom 1−ρ at 0, plus ρ·exponential(mean meanWait/ρ); independent of the app.
+        // Start: wait = atom 1−ρ at 0, plus ρ·exponential(mean meanWait/ρ); independent of the class.
         double[] wait = new double[POINTS];
         wait[0] = 1 - rho;
         if (busyWaitMean > 0) {
@@ -144,40 +176,71 @@ public final class EdgeTpuModel {
         } else {
             wait[0] = 1;
         }
-        double[][] waitAfter = new double[n][];
-        for (int c = 0; c < n; c++) {
-            waitAfter[c] = scaled(wait, q[c]);
+        double[][] waitAfter = new double[classes][];
+        for (int m = 0; m < classes; m++) {
+            waitAfter[m] = scaled(wait, share[m]);
         }
         double decay = Math.exp(-lambda * dt);
         double phi = lambda * dt < 1e-9 ? 0.5 : 1 / (1 - decay) - 1 / (lambda * dt);
-        LatencyGrid[] sojourn = new LatencyGrid[n];
-        double[] lastWait = null;
+        double[] totalWait = sum(waitAfter);
+        // Iterate the chain with each class's mean service; variability enters at the last step.
+        // Buffers are reused: this loop is what a placement decision runs thousands of times.
+        double[][] next = new double[classes][POINTS];
+        double[] others = new double[POINTS];
+        LatencyGrid sojourn = new LatencyGrid(dt, POINTS);
         for (int step = 0; step < MAX_STEPS; step++) {
-            double[] totalWait = new double[POINTS];
-            for (int c = 0; c < n; c++) {
+            for (int m = 0; m < classes; m++) {
+                java.util.Arrays.fill(sojourn.mass, 0);
                 for (int i = 0; i < POINTS; i++) {
-                    totalWait[i] += waitAfter[c][i];
+                    others[i] = totalWait[i] - waitAfter[m][i];
                 }
+                sojourn.addShifted(waitAfter[m], share[m], plainOf[m]);
+                sojourn.addShifted(others, share[m], swappedOf[m]);
+                nextWait(sojourn.mass, decay, phi, next[m]);
             }
-            for (int c = 0; c < n; c++) {
-                double[] others = new double[POINTS];
-                for (int i = 0; i < POINTS; i++) {
-                    others[i] = totalWait[i] - waitAfter[c][i];
+            double change = 0;
+            for (int i = 0; i < POINTS; i++) {
+                double total = 0;
+                for (int m = 0; m < classes; m++) {
+                    total += next[m][i];
                 }
-                LatencyGrid grid = new LatencyGrid(dt, POINTS);
-                addService(grid, waitAfter[c], q[c], plain[c], cv[c]);
-                addService(grid, others, q[c], swapped[c], cv[c]);
-                sojourn[c] = grid;
+                change += Math.abs(total - totalWait[i]);
+                totalWait[i] = total;
             }
-            if (lastWait != null && l1(lastWait, totalWait) < SETTLED) {
+            double[][] swap = waitAfter;
+            waitAfter = next;
+            next = swap;
+            if (change < SETTLED) {
                 break;
             }
-            lastWait = totalWait;
-            for (int c = 0; c < n; c++) {
-                waitAfter[c] = nextWait(sojourn[c].mass, decay, phi);
+        }
+        LatencyGrid[] sojourns = new LatencyGrid[n];
+        for (int i = 0; i < n; i++) {
+            int m = classOf[i];
+            LatencyGrid grid = new LatencyGrid(dt, POINTS);
+            addService(grid, waitAfter[m], 1, plain[i], cv[i]);
+            addService(grid, minus(totalWait, waitAfter[m]), 1, swapped[i], cv[i]);
+            sojourns[i] = grid;
+        }
+        return sojourns;
+    }
+
+    private static double[] sum(double[][] parts) {
+        double[] total = new double[POINTS];
+        for (double[] part : parts) {
+            for (int i = 0; i < POINTS; i++) {
+                total[i] += part[i];
             }
         }
-        return sojourn;
+        return total;
+    }
+
+    private static double[] minus(double[] a, double[] b) {
+        double[] out = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i] - b[i];
+        }
+        return out;
     }
 
     private static void addService(LatencyGrid grid, double[] wait, double weight, double x, double cv) {
@@ -192,28 +255,23 @@ public final class EdgeTpuModel {
     }
 
     /**
-     * The wait of the next request, {@code (V − A)⁺} with A exponential: from a sojourn at point j,
-     * the interval [i, i+1] receives {@code decay^(j−i−1)·(1−decay)}, split between its ends at the
-     * exponential's conditional mean (fraction φ to the upper end); what is left lands on 0.
+     * The wait of the next request, {@code (V − A)⁺} with A exponential, into {@code wait}: from a
+     * sojourn at point j, the interval [i, i+1] receives {@code decay^(j−i−1)·(1−decay)}, split
+     * between its ends at the exponential's conditional mean (fraction φ to the upper end); what is
+     * left lands on 0.
      */
-    private static double[] nextWait(double[] sojourn, double decay, double phi) {
+    private static void nextWait(double[] sojourn, double decay, double phi, double[] wait) {
         int k = sojourn.length;
-        double[] wait = new double[k];
+        java.util.Arrays.fill(wait, 0);
         double above = 0; // Σ_{j>i} v_j·decay^(j−i−1)
-        double atZero = 0;
-        double power = 1;
-        for (int j = 0; j < k; j++) {
-            atZero += sojourn[j] * power;
-            power *= decay;
-        }
         for (int i = k - 2; i >= 0; i--) {
             above = above * decay + sojourn[i + 1];
             double interval = above * (1 - decay);
             wait[i] += interval * (1 - phi);
             wait[i + 1] += interval * phi;
         }
-        wait[0] += atZero;
-        return wait;
+        // From a sojourn at point j the next arrival finds the device idle with probability decay^j.
+        wait[0] += sojourn[0] + above * decay;
     }
 
     private static double[] scaled(double[] values, double factor) {

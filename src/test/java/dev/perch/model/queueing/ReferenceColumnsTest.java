@@ -53,8 +53,8 @@ class ReferenceColumnsTest {
     @MethodSource("steps")
     void singleModelReferenceValuesAreReproducedWithinOneTenthOfAPercent(String name, Step step) {
         double serviceMs = 1000 / step.serviceRate();
-        double md1 = onlyApp(new AppLoad("a", step.inputRate(), serviceMs, 0, 0));
-        double mm1 = onlyApp(new AppLoad("a", step.inputRate(), serviceMs, 0, 1));
+        double md1 = onlyApp(new AppLoad("a", "m", step.inputRate(), serviceMs, 0, 0));
+        double mm1 = onlyApp(new AppLoad("a", "m", step.inputRate(), serviceMs, 0, 1));
         assertEquals(step.md1Ms(), md1, step.md1Ms() * 0.001, "M/D/1");
         assertEquals(step.mm1Ms(), mm1, step.mm1Ms() * 0.001, "M/M/1");
     }
@@ -64,7 +64,7 @@ class ReferenceColumnsTest {
     void processorSharingWithOneAppIsTheMm1Mean(String name, Step step) {
         // For one app, M/G/1-PS has the M/M/1 mean S/(1−ρ) whatever the service distribution.
         AcceleratorPrediction prediction = LatencyModels.predict(AcceleratorType.GPU,
-                List.of(new AppLoad("a", step.inputRate(), 1000 / step.serviceRate(), 0, 0)), EndToEnd.NONE);
+                List.of(new AppLoad("a", "m", step.inputRate(), 1000 / step.serviceRate(), 0, 0)), EndToEnd.NONE);
         AcceleratorPrediction.Stable stable = assertInstanceOf(AcceleratorPrediction.Stable.class, prediction);
         assertEquals(step.mm1Ms(), stable.apps().get(0).meanMs(), step.mm1Ms() * 0.001);
     }
