@@ -188,7 +188,13 @@ public final class Reconciler {
             return List.of();
         }
         return verdict.apps().stream().map(a -> new DecisionRecord.Outcome(a.app(), verdict.device(),
-                a.meanMs() == null ? null : Math.round(a.meanMs() * 10) / 10.0, a.sloMs(), a.sloStatistic().id(),
+                a.latency() == null ? null : round(a.latency().meanMs()),
+                a.latency() == null ? null : round(a.latency().p95Ms()),
+                a.latency() == null ? null : round(a.latency().p99Ms()), a.sloMs(), a.sloStatistic().id(),
                 a.sloMet())).toList();
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * 10) / 10.0;
     }
 }

@@ -6,6 +6,7 @@ import dev.perch.model.queueing.AppLatency;
 import dev.perch.model.queueing.AppLoad;
 import dev.perch.model.queueing.EndToEnd;
 import dev.perch.model.queueing.LatencyModels;
+import dev.perch.model.queueing.MemoryFeasibility;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +17,7 @@ import java.util.Optional;
  * within the policy's share, every app's model profiled for the device type, predicted utilisation
  * under the cap, every app's predicted latency within its SLO — from the queueing models.
  *
- * <p>Until tail models exist, an SLO on a percentile is checked against the predicted mean, which is
- * a necessary condition only; the built-in scenarios use mean SLOs.
+ * <p>Each app is checked on the statistic its SLO names: mean, p50, p95 or p99.
  */
 public final class DeviceEvaluator {
     private final PlacementPolicy policy;
@@ -48,15 +48,15 @@ public final class DeviceEvaluator {
             loads.add(new AppLoad(app.app(), app.model(), app.ratePerSec(), profile.get().serviceMs(), profile.get().swapMs(), 0));
         }
 
-        double memoryUsed = 0;
+        List<Double> backends = new ArrayList<>();
         for (AppDemand app : cluster.appsOnNode(device.node())) {
             Device on = cluster.device(cluster.deviceOf(app.app()).orElseThrow()).orElseThrow();
-            memoryUsed += app.profileOn(on.type()).map(ModelProfile::memoryMb).orElse(0.0) + policy.frontendMemoryMb();
+            backends.add(app.profileOn(on.type()).map(ModelProfile::memoryMb).orElse(0.0));
         }
-        double memoryLimit = policy.memoryShare() * host.memoryMb();
-        if (memoryUsed > memoryLimit) {
+        MemoryFeasibility memory = policy.memory();
+        if (!memory.fits(backends, host.memoryMb())) {
             return infeasible(deviceId, apps, 0, String.format("node %s would use %.0f MB of memory, over its limit of %.0f MB",
-                    host.node(), memoryUsed, memoryLimit));
+                    host.node(), memory.usedMb(backends), memory.limitMb(host.memoryMb())));
         }
 
         AcceleratorPrediction prediction = LatencyModels.predict(device.type(), loads,
@@ -70,12 +70,12 @@ public final class DeviceEvaluator {
         for (int i = 0; i < apps.size(); i++) {
             AppDemand app = apps.get(i);
             AppLatency latency = stable.apps().get(i);
-            DeviceVerdict.AppVerdict verdict = new DeviceVerdict.AppVerdict(app.app(), latency.meanMs(), app.sloMs(),
+            DeviceVerdict.AppVerdict verdict = new DeviceVerdict.AppVerdict(app.app(), latency, app.sloMs(),
                     app.sloStatistic());
             verdicts.add(verdict);
             if (!verdict.sloMet() && broken == null) {
-                broken = String.format("%s predicted %.1f ms, over its %s SLO of %.0f ms", app.app(), latency.meanMs(),
-                        app.sloStatistic(), app.sloMs());
+                broken = String.format("%s predicted %s %.1f ms, over its SLO of %.0f ms", app.app(), app.sloStatistic(),
+                        verdict.predictedMs(), app.sloMs());
             }
         }
         if (broken != null) {

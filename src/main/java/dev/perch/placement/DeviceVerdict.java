@@ -1,6 +1,7 @@
 package dev.perch.placement;
 
 import dev.perch.model.profile.SloStatistic;
+import dev.perch.model.queueing.AppLatency;
 
 import java.util.List;
 
@@ -22,14 +23,22 @@ public record DeviceVerdict(String device, boolean feasible, String reason, doub
         return apps.stream().mapToDouble(AppVerdict::slack).min().orElse(1.0);
     }
 
-    /** One app's predicted latency on the device; {@code meanMs} is null when the device is unstable. */
-    public record AppVerdict(String app, Double meanMs, double sloMs, SloStatistic sloStatistic) {
+    /**
+     * One app's predicted latency on the device against its SLO; {@code latency} is null when the
+     * device is infeasible before any latency could be predicted (unstable, memory, no profile).
+     */
+    public record AppVerdict(String app, AppLatency latency, double sloMs, SloStatistic sloStatistic) {
+        /** The predicted value of the statistic the SLO names, or null. */
+        public Double predictedMs() {
+            return latency == null ? null : latency.statistic(sloStatistic);
+        }
+
         public boolean sloMet() {
-            return meanMs != null && meanMs <= sloMs;
+            return latency != null && latency.statistic(sloStatistic) <= sloMs;
         }
 
         public double slack() {
-            return meanMs == null ? Double.NEGATIVE_INFINITY : 1 - meanMs / sloMs;
+            return latency == null ? Double.NEGATIVE_INFINITY : 1 - latency.statistic(sloStatistic) / sloMs;
         }
     }
 }

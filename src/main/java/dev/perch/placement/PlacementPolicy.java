@@ -8,15 +8,18 @@ package dev.perch.placement;
 public record PlacementPolicy(double memoryShare, double maxUtilization, double frontendMemoryMb, double frontendCv) {
     public static final PlacementPolicy DEFAULT = new PlacementPolicy(0.8, 0.9, 75, 0.2);
 
+    public dev.perch.model.queueing.MemoryFeasibility memory() {
+        return new dev.perch.model.queueing.MemoryFeasibility(memoryShare, frontendMemoryMb);
+    }
+
     public PlacementPolicy {
-        if (!(memoryShare > 0 && memoryShare <= 1)) {
-            throw new IllegalArgumentException("memoryShare must be in (0, 1], got " + memoryShare);
-        }
+        new dev.perch.model.queueing.MemoryFeasibility(memoryShare, frontendMemoryMb);
         if (!(maxUtilization > 0 && maxUtilization < 1)) {
             throw new IllegalArgumentException("maxUtilization must be in (0, 1), got " + maxUtilization);
         }
-        if (!(frontendMemoryMb >= 0) || !(frontendCv >= 0)) {
-            throw new IllegalArgumentException("frontendMemoryMb and frontendCv must be >= 0");
+        if (!(frontendCv >= 0)) {
+            throw new IllegalArgumentException("frontendCv must be >= 0, got " + frontendCv);
         }
+
     }
 }

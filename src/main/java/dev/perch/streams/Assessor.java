@@ -28,8 +28,8 @@ import java.util.Map;
 /**
  * Per accelerator, after every admitted report: updates the reporting app's recent windows, drops
  * apps that left the accelerator (the apps table places them elsewhere, or they have not reported
- * within the history span), predicts every app's mean latency with the queueing models from the
- * windowed rates and the profile catalog, publishes the prediction, and decides through
+ * within the history span), predicts every app's latency with the queueing models from the
+ * windowed rates and the profile catalog — mean and tail — publishes the prediction, and decides through
  * {@link AlertHysteresis} whether the reporting app's SLO alert changes.
  *
  * <p>Rates are completed requests over the span of an app's recent windows; service and swap times
@@ -131,9 +131,8 @@ final class Assessor implements Processor<String, Object, String, Object> {
         for (int i = 0; i < modelled.size(); i++) {
             AcceleratorState.AppHistory history = modelled.get(i);
             AppLoad load = loads.get(i);
-            Double meanMs = prediction instanceof AcceleratorPrediction.Stable stable
-                    ? round(stable.apps().get(i).meanMs()) : null;
-            out.add(appPrediction(history, load.ratePerSec(), load.serviceMs(), load.swapMs(), sources.get(i), meanMs));
+            AppLatency latency = prediction instanceof AcceleratorPrediction.Stable stable ? stable.apps().get(i) : null;
+            out.add(appPrediction(history, load.ratePerSec(), load.serviceMs(), load.swapMs(), sources.get(i), latency));
         }
         for (AcceleratorState.AppHistory history : unknown) {
             out.add(appPrediction(history, ratePerSec(history.windows()), null, null, "none", null));
@@ -145,16 +144,18 @@ final class Assessor implements Processor<String, Object, String, Object> {
     }
 
     private PredictionRecord.AppPrediction appPrediction(AcceleratorState.AppHistory history, double rate, Double serviceMs,
-                                                         Double swapMs, String source, Double meanMs) {
-        AppRecord spec = (appsTable.get(history.app()));
+                                                         Double swapMs, String source, AppLatency latency) {
+        AppRecord spec = appsTable.get(history.app());
         Double sloMs = spec == null ? null : spec.sloMs();
-        String statistic = spec == null ? null : spec.sloStatistic();
+        String statistic = spec == null ? null : statistic(spec).id();
         Boolean sloMet = null;
-        if (spec != null && (statistic(spec) == SloStatistic.MEAN)) {
-            sloMet = meanMs != null && meanMs <= spec.sloMs();
+        if (spec != null && !source.equals("none")) {
+            sloMet = latency != null && latency.statistic(statistic(spec)) <= spec.sloMs();
         }
         return new PredictionRecord.AppPrediction(history.app(), history.model(), round(rate), serviceMs, swapMs, source,
-                meanMs, round(weightedMean(history.windows(), AcceleratorState.Window::meanMs)),
+                latency == null ? null : round(latency.meanMs()), latency == null ? null : round(latency.p50Ms()),
+                latency == null ? null : round(latency.p95Ms()), latency == null ? null : round(latency.p99Ms()),
+                round(weightedMean(history.windows(), AcceleratorState.Window::meanMs)),
                 round(weightedMean(history.windows(), AcceleratorState.Window::p95Ms)), sloMs, statistic, sloMet);
     }
 
@@ -162,9 +163,8 @@ final class Assessor implements Processor<String, Object, String, Object> {
                                                PredictionRecord.AppPrediction mine, PredictionRecord prediction,
                                                long timestamp) {
         SloStatistic statistic = statistic(spec);
-        // Until tail models exist, only a mean SLO has a predicted figure to compare.
-        Double predictedMs = statistic == SloStatistic.MEAN ? mine.meanMs() : null;
-        boolean predictedOver = statistic == SloStatistic.MEAN && mine.serviceMs() != null
+        Double predictedMs = mine.predicted(statistic);
+        boolean predictedOver = mine.serviceMs() != null
                 && (!prediction.stable() || (predictedMs != null && predictedMs > spec.sloMs()));
         Double observedMs = round(observed(history.windows(), statistic));
         boolean observedOver = report.requests() > 0 && observedMs != null && observedMs > spec.sloMs();

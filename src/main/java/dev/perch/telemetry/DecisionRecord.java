@@ -12,8 +12,8 @@ public record DecisionRecord(String schema, String decisionId, long atMs, String
                              List<Outcome> before, List<Outcome> after) {
     public static final String SCHEMA = "perch.decisions.v1";
 
-    /** One app's predicted latency on one accelerator, against its SLO. */
-    public record Outcome(String app, String accelerator, Double meanMs, double sloMs, String sloStatistic,
-                          boolean sloMet) {
+    /** One app's predicted latency on one accelerator, against its SLO (latencies absent when unpredictable). */
+    public record Outcome(String app, String accelerator, Double meanMs, Double p95Ms, Double p99Ms, double sloMs,
+                          String sloStatistic, boolean sloMet) {
     }
 }

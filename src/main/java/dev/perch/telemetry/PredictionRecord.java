@@ -17,7 +17,17 @@ public record PredictionRecord(String schema, String accelerator, String acceler
      * came from) and its predicted and observed latency.
      */
     public record AppPrediction(String app, String model, double ratePerSec, Double serviceMs, Double swapMs,
-                                String parameterSource, Double meanMs, Double observedMeanMs, Double observedP95Ms,
-                                Double sloMs, String sloStatistic, Boolean sloMet) {
+                                String parameterSource, Double meanMs, Double p50Ms, Double p95Ms, Double p99Ms,
+                                Double observedMeanMs, Double observedP95Ms, Double sloMs, String sloStatistic,
+                                Boolean sloMet) {
+        /** The predicted value of the SLO's statistic, or null. */
+        public Double predicted(dev.perch.model.profile.SloStatistic statistic) {
+            return switch (statistic) {
+                case MEAN -> meanMs;
+                case P50 -> p50Ms;
+                case P95 -> p95Ms;
+                case P99 -> p99Ms;
+            };
+        }
     }
 }

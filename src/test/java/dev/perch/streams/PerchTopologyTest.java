@@ -30,38 +30,56 @@ class PerchTopologyTest {
     }
 
     @Test
-    void predictsThePapersMeanLatencyForEveryAppOnTheAccelerator() {
+    void predictsTextbookLatencyForALoneApp() {
         fx.app("a", "inception_v4", 600, "mean", "pi-1", "pi-1/tpu0");
+        for (int s = 0; s < 10; s++) {
+            fx.send(report("a", "inception_v4", "pi-1/tpu0", s, 2, 200));
+        }
+        List<PredictionRecord> out = fx.predictions.readValuesToList().stream()
+                .map(v -> Json.read(v, PredictionRecord.class)).toList();
+        assertEquals(10, out.size(), "one prediction per admitted report");
+        PredictionRecord last = out.get(out.size() - 1);
+        assertEquals("pi-1/tpu0", last.accelerator());
+        assertTrue(last.stable());
+        // One model alone never swaps: M/D/1 at 2 req/s with the catalog's 125.13 ms, behind its own
+        // front end (M/G/1, 20 ms, CV 0.2) and 10 ms of network — Pollaczek–Khinchine twice.
+        double lambda = 2 / 1000.0;
+        double device = lambda * 125.13 * 125.13 / (2 * (1 - lambda * 125.13)) + 125.13;
+        double front = lambda * 400 * 1.04 / (2 * (1 - lambda * 20)) + 20;
+        PredictionRecord.AppPrediction a = last.apps().get(0);
+        assertEquals(2.0, a.ratePerSec(), 1e-9);
+        assertEquals(10 + front + device, a.meanMs(), 0.01);
+        assertTrue(a.p50Ms() < a.p95Ms() && a.p95Ms() < a.p99Ms());
+        assertEquals(125.13, a.serviceMs());
+        assertEquals("catalog", a.parameterSource());
+        assertEquals(200.0, a.observedMeanMs(), 1e-9);
+        assertEquals(lambda * 125.13, last.utilization(), 0.001);
+    }
+
+    @Test
+    void predictsEveryAppOnTheAcceleratorFromWindowedRatesAndTheCatalog() {
+        fx.app("a", "inception_v4", 600, "p95", "pi-1", "pi-1/tpu0");
         fx.app("b", "mobilenet_v2", 1000, "mean", "pi-1", "pi-1/tpu0");
-        // 10 s of steady reports: a at 2 req/s, b at 16 req/s.
         for (int s = 0; s < 10; s++) {
             fx.send(report("a", "inception_v4", "pi-1/tpu0", s, 2, 200));
             fx.send(report("b", "mobilenet_v2", "pi-1/tpu0", s, 16, 60));
         }
-        List<PredictionRecord> out = fx.predictions.readValuesToList().stream()
-                .map(v -> Json.read(v, PredictionRecord.class)).toList();
-        assertEquals(20, out.size(), "one prediction per admitted report");
-        PredictionRecord last = out.get(out.size() - 1);
-        assertEquals("pi-1/tpu0", last.accelerator());
-        assertTrue(last.stable());
-
-        // Independent arithmetic of the Ibis mean model (FCFS, swap probability 1 − λ_i/λ, P-K wait),
-        // plus the front end as M/G/1 with CV 0.2 and 10 ms of network.
-        double la = 2 / 1000.0, lb = 16 / 1000.0, l = la + lb;
-        double sa = 125.13, oa = 19.43, sb = 4.91, ob = 10.43;
-        double pa = 1 - la / l, pb = 1 - lb / l;
-        double rho = la * (sa + pa * oa) + lb * (sb + pb * ob);
-        double second = la * (pa * Math.pow(sa + oa, 2) + (1 - pa) * sa * sa) + lb * (pb * Math.pow(sb + ob, 2) + (1 - pb) * sb * sb);
-        double wait = second / (2 * (1 - rho));
-        double frontA = la * 400 * 1.04 / (2 * (1 - la * 20)) + 20;
-        double expectedA = 10 + frontA + wait + sa + pa * oa;
-        PredictionRecord.AppPrediction a = last.apps().stream().filter(p -> p.app().equals("a")).findFirst().orElseThrow();
-        assertEquals(2.0, a.ratePerSec(), 1e-9);
-        assertEquals(expectedA, a.meanMs(), 0.01);
-        assertEquals(125.13, a.serviceMs());
-        assertEquals("catalog", a.parameterSource());
-        assertEquals(200.0, a.observedMeanMs(), 1e-9);
-        assertEquals(rho, last.utilization(), 0.001);
+        PredictionRecord last = fx.predictions.readValuesToList().stream()
+                .map(v -> Json.read(v, PredictionRecord.class)).reduce((x, y) -> y).orElseThrow();
+        var expected = (dev.perch.model.queueing.AcceleratorPrediction.Stable) dev.perch.model.queueing.LatencyModels.predict(
+                dev.perch.model.profile.AcceleratorType.EDGETPU,
+                List.of(new dev.perch.model.queueing.AppLoad("a", "inception_v4", 2, 125.13, 19.43, 0),
+                        new dev.perch.model.queueing.AppLoad("b", "mobilenet_v2", 16, 4.91, 10.43, 0)),
+                new dev.perch.model.queueing.EndToEnd(10, 20, 0.2));
+        assertEquals(List.of("a", "b"), last.apps().stream().map(PredictionRecord.AppPrediction::app).toList());
+        for (int i = 0; i < 2; i++) {
+            PredictionRecord.AppPrediction got = last.apps().get(i);
+            assertEquals(expected.apps().get(i).meanMs(), got.meanMs(), 0.001);
+            assertEquals(expected.apps().get(i).p95Ms(), got.p95Ms(), 0.001);
+        }
+        assertEquals(16.0, last.apps().get(1).ratePerSec(), 1e-9);
+        assertEquals("p95", last.apps().get(0).sloStatistic());
+        assertEquals(last.apps().get(0).p95Ms() <= 600, last.apps().get(0).sloMet());
     }
 
     @Test
