@@ -1,15 +1,20 @@
 package dev.perch.cli;
 
+import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.model.profile.ScenarioException;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.runtime.BrokerHolder;
 import dev.perch.runtime.EmbeddedKafka;
 import dev.perch.runtime.Speed;
 import dev.perch.runtime.TopicAdmin;
+import dev.perch.telemetry.Json;
+import dev.perch.telemetry.RecordedRequest;
+import dev.perch.telemetry.RecordingReader;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,6 +30,8 @@ import java.util.logging.Level;
  *
  * <pre>
  * demo [--scenario NAME|FILE] [--seed N] [--speed 1|X|max] [--duration D] [--data-dir DIR]
+ * predict --file FILE|-
+ * validate --recording FILE [--format perch|ibis] [--catalog FILE]
  * </pre>
  */
 @QuarkusMain
@@ -41,12 +48,49 @@ public class PerchMain {
         try {
             switch (command) {
                 case "demo" -> demo(rest);
-                default -> throw new UsageException("unknown command '" + command + "' (commands: demo; --help for usage)");
+                case "predict" -> predict(rest);
+                case "validate" -> validate(rest);
+                default -> throw new UsageException("unknown command '" + command + "' (commands: demo, predict, validate; --help for usage)");
             }
         } catch (UsageException | ScenarioException e) {
             System.err.println("perch " + command + ": " + e.getMessage());
             System.exit(BAD_INPUT);
         }
+    }
+
+    /** Pure: reads a snapshot, prints predictions; no broker, Streams or HTTP server. */
+    private static void predict(List<String> args) {
+        Options options = Options.parse(args, Set.of("file"));
+        String file = options.get("file").orElseThrow(() -> new UsageException("--file FILE (or - for stdin) is required"));
+        String input;
+        try {
+            input = "-".equals(file) ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                    : Files.readString(Path.of(file), StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UsageException("cannot read " + file + ": no such file");
+        } catch (IOException | RuntimeException e) {
+            throw new UsageException("cannot read " + file + ": " + e.getMessage());
+        }
+        System.out.println(PredictCommand.predict(input));
+    }
+
+    /** Pure: compares the models with a per-request recording; a report, so exit 0 whatever the errors. */
+    private static void validate(List<String> args) {
+        Options options = Options.parse(args, Set.of("recording", "format", "catalog"));
+        Path recording = options.get("recording").map(Path::of)
+                .orElseThrow(() -> new UsageException("--recording FILE is required"));
+        RecordingReader.Format format;
+        List<RecordedRequest> requests;
+        ProfileCatalog catalog;
+        try {
+            format = RecordingReader.format(options.get("format").orElse("perch"));
+            catalog = options.get("catalog").map(c -> ScenarioReader.loadCatalog(Path.of(c)))
+                    .orElseGet(ScenarioReader::defaultCatalog);
+            requests = RecordingReader.read(recording, format);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        System.out.println(Json.write(ValidateCommand.validate(requests, catalog)));
     }
 
     private static void demo(List<String> args) {
@@ -145,6 +189,10 @@ public class PerchMain {
                 usage: java -jar target/quarkus-app/quarkus-run.jar COMMAND [OPTIONS]
                   demo [--scenario NAME|FILE] [--seed N] [--speed 1|X|max] [--duration D] [--data-dir DIR]
                        run the simulated edge cluster, Kafka, the Streams topology and the controller;
-                       prints one JSON summary line on stdout""";
+                       prints one JSON summary line on stdout
+                  predict --file FILE|-
+                       latency predictions (mean, p50, p95, p99) for a snapshot of accelerators and apps
+                  validate --recording FILE [--format perch|ibis] [--catalog FILE]
+                       predicted vs recorded mean and p95 per load step and app, with MAPE""";
     }
 }

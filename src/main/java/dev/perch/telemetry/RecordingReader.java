@@ -45,6 +45,8 @@ public final class RecordingReader {
         try (InputStream raw = Files.newInputStream(file)) {
             InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
             return read(in, file.toString(), format);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file", e);
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
         }
@@ -125,8 +127,9 @@ public final class RecordingReader {
         int index(String name) {
             int i = names.indexOf(name);
             if (i < 0) {
-                throw new IllegalArgumentException(source + ": missing column '" + name + "' (columns: "
-                        + String.join(",", names) + ")");
+                String found = String.join(",", names);
+                throw new IllegalArgumentException(source + ": missing column '" + name + "' (found: "
+                        + (found.length() > 80 ? found.substring(0, 80) + "…" : found) + ")");
             }
             return i;
         }

@@ -1,0 +1,149 @@
+package dev.perch.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perch.model.profile.AcceleratorType;
+import dev.perch.model.profile.SloStatistic;
+import dev.perch.model.queueing.AcceleratorPrediction;
+import dev.perch.model.queueing.AppLatency;
+import dev.perch.model.queueing.AppLoad;
+import dev.perch.model.queueing.EndToEnd;
+import dev.perch.model.queueing.LatencyModels;
+import dev.perch.telemetry.Json;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code predict}: latency predictions for a snapshot of accelerators and their apps, as JSON. Input
+ * errors are {@link UsageException}s naming the field ({@code accelerators[0].apps[1].ratePerSec}).
+ */
+public final class PredictCommand {
+    private PredictCommand() {
+    }
+
+    public static String predict(String input) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(input);
+        } catch (JsonProcessingException e) {
+            throw new UsageException("malformed JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+        }
+        if (root == null || !root.isObject() || !root.path("accelerators").isArray()) {
+            throw new UsageException("input must be an object with an 'accelerators' list");
+        }
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        ArrayNode accelerators = out.putArray("accelerators");
+        JsonNode list = root.get("accelerators");
+        for (int a = 0; a < list.size(); a++) {
+            accelerators.add(accelerator(list.get(a), "accelerators[" + a + "]"));
+        }
+        return Json.write(out);
+    }
+
+    private static ObjectNode accelerator(JsonNode node, String path) {
+        String id = text(node, path, "id");
+        AcceleratorType type;
+        try {
+            type = AcceleratorType.parse(text(node, path, "acceleratorType"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(path + ".acceleratorType: " + e.getMessage());
+        }
+        EndToEnd endToEnd = new EndToEnd(number(node, path, "networkMs", 0.0, true),
+                number(node, path, "frontendServiceMs", 0.0, true), number(node, path, "frontendCv", 0.0, true));
+        if (!node.path("apps").isArray()) {
+            throw new UsageException(path + ".apps: required, a list");
+        }
+        List<AppLoad> loads = new ArrayList<>();
+        List<Double> slos = new ArrayList<>();
+        List<SloStatistic> statistics = new ArrayList<>();
+        JsonNode apps = node.get("apps");
+        for (int i = 0; i < apps.size(); i++) {
+            String appPath = path + ".apps[" + i + "]";
+            JsonNode app = apps.get(i);
+            String name = text(app, appPath, "app");
+            String model = app.hasNonNull("model") ? text(app, appPath, "model") : name;
+            double rate = number(app, appPath, "ratePerSec", null, true);
+            double service = number(app, appPath, "serviceMs", null, false);
+            double swap = number(app, appPath, "swapMs", 0.0, true);
+            double cv = number(app, appPath, "serviceCv", 0.0, true);
+            loads.add(new AppLoad(name, model, rate, service, swap, cv));
+            slos.add(app.hasNonNull("sloMs") ? number(app, appPath, "sloMs", null, false) : null);
+            try {
+                statistics.add(app.hasNonNull("sloStatistic") ? SloStatistic.parse(app.get("sloStatistic").asText())
+                        : SloStatistic.DEFAULT);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(appPath + ".sloStatistic: " + e.getMessage());
+            }
+        }
+        AcceleratorPrediction prediction = LatencyModels.predict(type, loads, endToEnd);
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("id", id);
+        out.put("acceleratorType", type.id());
+        out.put("utilization", round(prediction.utilization()));
+        out.put("stable", prediction instanceof AcceleratorPrediction.Stable);
+        if (prediction instanceof AcceleratorPrediction.Unstable unstable) {
+            out.put("reason", unstable.reason());
+        }
+        ArrayNode results = out.putArray("apps");
+        for (int i = 0; i < loads.size(); i++) {
+            ObjectNode result = results.addObject();
+            result.put("app", loads.get(i).app());
+            if (prediction instanceof AcceleratorPrediction.Stable stable) {
+                AppLatency latency = stable.apps().get(i);
+                result.put("meanMs", round(latency.meanMs()));
+                result.put("p50Ms", round(latency.p50Ms()));
+                result.put("p95Ms", round(latency.p95Ms()));
+                result.put("p99Ms", round(latency.p99Ms()));
+                if (slos.get(i) != null) {
+                    result.put("sloMet", latency.statistic(statistics.get(i)) <= slos.get(i));
+                }
+            } else {
+                result.putNull("meanMs");
+                result.putNull("p50Ms");
+                result.putNull("p95Ms");
+                result.putNull("p99Ms");
+                if (slos.get(i) != null) {
+                    result.put("sloMet", false);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String text(JsonNode node, String path, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new UsageException(path + "." + field + ": required");
+        }
+        if (!value.isTextual() || value.asText().isBlank()) {
+            throw new UsageException(path + "." + field + ": must be a non-empty string");
+        }
+        return value.asText();
+    }
+
+    /** A number ≥ 0 (or > 0 when {@code zeroAllowed} is false); {@code fallback} null means required. */
+    private static double number(JsonNode node, String path, String field, Double fallback, boolean zeroAllowed) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            if (fallback == null) {
+                throw new UsageException(path + "." + field + ": required");
+            }
+            return fallback;
+        }
+        if (!value.isNumber() || !Double.isFinite(value.asDouble())) {
+            throw new UsageException(path + "." + field + ": must be a finite number, got " + value);
+        }
+        double number = value.asDouble();
+        if (zeroAllowed ? number < 0 : number <= 0) {
+            throw new UsageException(path + "." + field + ": must be " + (zeroAllowed ? ">= 0" : "> 0") + ", got " + value);
+        }
+        return number;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+}
