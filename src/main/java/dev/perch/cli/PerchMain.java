@@ -1,5 +1,6 @@
 package dev.perch.cli;
 
+import dev.perch.controller.Policy;
 import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.model.profile.ScenarioException;
 import dev.perch.model.profile.ScenarioReader;
@@ -29,7 +30,7 @@ import java.util.logging.Level;
  * the Kafka clients are configured.
  *
  * <pre>
- * demo [--scenario NAME|FILE] [--seed N] [--speed 1|X|max] [--duration D] [--data-dir DIR]
+ * demo [--scenario NAME|FILE] [--seed N] [--speed 1|X|max] [--duration D] [--data-dir DIR] [--policy perch|reactive]
  * predict --file FILE|-
  * validate --recording FILE [--format perch|ibis] [--catalog FILE]
  * </pre>
@@ -94,7 +95,7 @@ public class PerchMain {
     }
 
     private static void demo(List<String> args) {
-        Options options = Options.parse(args, Set.of("scenario", "seed", "speed", "duration", "data-dir"));
+        Options options = Options.parse(args, Set.of("scenario", "seed", "speed", "duration", "data-dir", "policy"));
         String scenario = options.get("scenario").orElse("default");
         ScenarioReader.load(scenario); // bad scenarios end here with exit 2, before anything starts
         long seed = options.getLong("seed", 1);
@@ -106,11 +107,18 @@ public class PerchMain {
         }
         double durationSec = options.get("duration").map(d -> Options.parseDurationSec("duration", d)).orElse(0.0);
         Optional<Path> dataDir = options.get("data-dir").map(Path::of);
+        String policy = options.get("policy").orElse("perch");
+        try {
+            Policy.parse(policy);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
 
         System.setProperty("perch.mode", "demo");
         System.setProperty("perch.scenario", scenario);
         System.setProperty("perch.seed", Long.toString(seed));
         System.setProperty("perch.speed", speed);
+        System.setProperty("perch.policy", policy);
         System.setProperty("perch.duration-sec", Double.toString(durationSec));
         System.setProperty("kafka-streams.state.dir", streamsStateDir(dataDir).toString());
 
@@ -187,7 +195,7 @@ public class PerchMain {
     static String usage() {
         return """
                 usage: java -jar target/quarkus-app/quarkus-run.jar COMMAND [OPTIONS]
-                  demo [--scenario NAME|FILE] [--seed N] [--speed 1|X|max] [--duration D] [--data-dir DIR]
+                  demo [--scenario NAME|FILE] [--seed N] [--speed 1|X|max] [--duration D] [--data-dir DIR] [--policy perch|reactive]
                        run the simulated edge cluster, Kafka, the Streams topology and the controller;
                        prints one JSON summary line on stdout
                   predict --file FILE|-

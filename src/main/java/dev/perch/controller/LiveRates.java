@@ -8,20 +8,26 @@ import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The latest learned request rate of every app, from {@code perch.predictions.v1}: what the planner
- * uses instead of an app's declared rate once telemetry has spoken.
+ * The latest learned request rate and observations of every app, from {@code perch.predictions.v1}:
+ * what the planner uses instead of an app's declared rate once telemetry has spoken, and what the
+ * reactive policy looks at.
  */
 public final class LiveRates {
-    private record Learned(double ratePerSec, long windowEndMs) {
+    private record Learned(double ratePerSec, long windowEndMs, PredictionRecord.AppPrediction latest) {
     }
 
     private final Map<String, Learned> rates = new ConcurrentHashMap<>();
 
     public void update(PredictionRecord prediction) {
         for (PredictionRecord.AppPrediction app : prediction.apps()) {
-            rates.merge(app.app(), new Learned(app.ratePerSec(), prediction.windowEndMs()),
+            rates.merge(app.app(), new Learned(app.ratePerSec(), prediction.windowEndMs(), app),
                     (old, fresh) -> fresh.windowEndMs() >= old.windowEndMs() ? fresh : old);
         }
+    }
+
+    /** The app's latest prediction record entry, if any. */
+    public Optional<PredictionRecord.AppPrediction> latest(String app) {
+        return Optional.ofNullable(rates.get(app)).map(Learned::latest);
     }
 
     public OptionalDouble rate(String app) {

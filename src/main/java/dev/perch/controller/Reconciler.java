@@ -50,14 +50,24 @@ public final class Reconciler {
     private final LiveRates rates;
     private final ControllerOutputs outputs;
     private final Clock clock;
+    private final Policy policy;
     private long decisions;
+    private long lastReactiveCheckMs = Long.MIN_VALUE;
+    /** The reactive rule's period (the Ibis paper polls every 10 s). */
+    static final long REACTIVE_PERIOD_MS = 10_000;
 
     public Reconciler(ClusterView view, ClusterActuator actuator, ProfileCatalog catalog, PlacementPolicy policy,
                       Duration cooldown, LiveRates rates, ControllerOutputs outputs, Clock clock) {
+        this(view, actuator, catalog, policy, cooldown, rates, outputs, clock, Policy.PERCH);
+    }
+
+    public Reconciler(ClusterView view, ClusterActuator actuator, ProfileCatalog catalog, PlacementPolicy placement,
+                      Duration cooldown, LiveRates rates, ControllerOutputs outputs, Clock clock, Policy policy) {
+        this.policy = policy;
         this.view = view;
         this.actuator = actuator;
         this.catalog = catalog;
-        this.selector = new TargetSelector(new DeviceEvaluator(policy));
+        this.selector = new TargetSelector(new DeviceEvaluator(placement));
         this.cooldown = new Cooldown(clock, cooldown);
         this.rates = rates;
         this.outputs = outputs;
@@ -92,6 +102,9 @@ public final class Reconciler {
 
     /** Step 3: answer one SLO alert. */
     public synchronized void onAlert(AlertRecord alert) {
+        if (policy != Policy.PERCH) {
+            return;
+        }
         if (!AlertRecord.IMPENDING.equals(alert.kind()) && !AlertRecord.VIOLATION.equals(alert.kind())) {
             return;
         }
@@ -122,6 +135,40 @@ public final class Reconciler {
         act(selector.relocate(model, alert.app()), alert.kind() + " alert: " + alert.reason(), snapshot);
     }
 
+    /**
+     * Step 3 of the reactive policy, called once per telemetry window: every 10 s, each app whose last
+     * 20 requests' mean latency is over its SLO moves to an idle accelerator (one that runs no app).
+     */
+    public synchronized void tick() {
+        if (policy != Policy.REACTIVE || clock.millis() - lastReactiveCheckMs < REACTIVE_PERIOD_MS) {
+            return;
+        }
+        lastReactiveCheckMs = clock.millis();
+        for (RunningApp app : view.snapshot().apps()) {
+            if (app.accelerator().isEmpty() || app.migratingTo().isPresent()) {
+                continue;
+            }
+            Double recentMean = rates.latest(app.app()).map(p -> p.observedRecentMeanMs()).orElse(null);
+            if (recentMean == null || recentMean <= app.spec().sloMs()) {
+                continue;
+            }
+            ClusterSnapshot snapshot = view.snapshot();
+            String trigger = String.format("reactive: mean of the last 20 requests %.1f ms over the %.0f ms SLO",
+                    recentMean, app.spec().sloMs());
+            Optional<String> idle = snapshot.accelerators().stream()
+                    .filter(a -> !catalog.profile(app.spec().model(), a.type()).isEmpty())
+                    .filter(a -> snapshot.apps().stream().noneMatch(o -> o.accelerator().map(a.id()::equals).orElse(false)
+                            || o.migratingTo().map(a.id()::equals).orElse(false)))
+                    .map(a -> a.id()).sorted().findFirst();
+            ClusterModel model = ClusterModels.from(snapshot, catalog, rates);
+            if (idle.isEmpty()) {
+                act(new TargetSelector.Choice.NoTarget(app.app(), "no idle accelerator", null), trigger, snapshot);
+            } else {
+                act(selector.moveTo(model, app.app(), idle.get()), trigger, snapshot);
+            }
+        }
+    }
+
     public synchronized long decisions() {
         return decisions;
     }
@@ -143,9 +190,12 @@ public final class Reconciler {
         before.addAll(outcomes(chosen.targetBefore()));
         List<DecisionRecord.Outcome> after = new ArrayList<>(outcomes(chosen.sourceAfter()));
         after.addAll(outcomes(chosen.targetAfter()));
-        String reason = String.format("%s: on %s every SLO holds by the models (min slack %.0f%%, utilization %.2f)",
+        String reason = chosen.targetAfter().feasible()
+                ? String.format("%s: on %s every SLO holds by the models (min slack %.0f%%, utilization %.2f)",
                 chosen.from() == null ? "placed" : "moved", chosen.to(), 100 * chosen.targetAfter().minSlack(),
-                chosen.targetAfter().utilization());
+                chosen.targetAfter().utilization())
+                : String.format("%s to %s; the models predict: %s", chosen.from() == null ? "placed" : "moved",
+                chosen.to(), chosen.targetAfter().reason());
         String result;
         try {
             ApplyResult applied = actuator.apply(step);
@@ -179,8 +229,10 @@ public final class Reconciler {
 
     private AppRecord appRecord(RunningApp app, Optional<String> accelerator, ClusterSnapshot snapshot) {
         String node = accelerator.flatMap(snapshot::accelerator).map(a -> a.node()).orElse(null);
+        java.util.OptionalDouble learned = rates.rate(app.app());
         return new AppRecord(AppRecord.SCHEMA, app.app(), app.spec().model(), app.spec().ratePerSec(), app.spec().sloMs(),
-                app.spec().sloStatistic().id(), node, accelerator.orElse(null), clock.millis());
+                app.spec().sloStatistic().id(), node, accelerator.orElse(null),
+                learned.isPresent() ? learned.getAsDouble() : null, clock.millis());
     }
 
     private static List<DecisionRecord.Outcome> outcomes(DeviceVerdict verdict) {

@@ -49,6 +49,18 @@ public final class TargetSelector {
                 Comparator.comparingDouble((Candidate c) -> -c.after().minSlack()).thenComparing(c -> c.device().id()));
     }
 
+    /**
+     * The move of a running app to a device chosen by someone else (a baseline's rule), with the
+     * predictions before and after — recorded as chosen even when the models say it breaks an SLO.
+     */
+    public Choice moveTo(ClusterModel cluster, String app, String to) {
+        String from = cluster.deviceOf(app)
+                .orElseThrow(() -> new IllegalArgumentException("app " + app + " is not placed"));
+        ClusterModel without = cluster.with(app, null);
+        return new Choice.Chosen(app, from, to, evaluator.evaluate(cluster, from), evaluator.evaluate(without, from),
+                evaluator.evaluate(without, to), evaluator.evaluate(without.with(app, to), to));
+    }
+
     private record Candidate(Device device, DeviceVerdict before, DeviceVerdict after) {
     }
 

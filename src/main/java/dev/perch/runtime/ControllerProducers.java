@@ -6,6 +6,7 @@ import dev.perch.controller.AlertTally;
 import dev.perch.controller.ControllerOutputs;
 import dev.perch.controller.InboxProgress;
 import dev.perch.controller.LiveRates;
+import dev.perch.controller.Policy;
 import dev.perch.controller.Reconciler;
 import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.placement.PlacementPolicy;
@@ -51,6 +52,7 @@ public class ControllerProducers {
     Reconciler reconciler(ClusterView view, ClusterActuator actuator, ProfileCatalog catalog, LiveRates rates,
                           ControllerOutputs outputs, Clock clock, PerchConfig config) {
         return new Reconciler(view, actuator, catalog, PlacementPolicy.DEFAULT,
-                Duration.ofMillis((long) (config.cooldownSec() * 1000)), rates, outputs, clock);
+                Duration.ofMillis((long) (config.cooldownSec() * 1000)), rates, outputs, clock,
+                Policy.parse(config.policy()));
     }
 }

@@ -90,7 +90,9 @@ public class DemoDriver {
                 metrics.counter("perch_sim_telemetry_published_total").increment(reports.size());
                 if (speed.lockStep()) {
                     awaitDrained(admin);
+                    reconciler.tick();
                 } else {
+                    reconciler.tick();
                     long dueNs = wallStartNs + (long) (cluster.nowSec() / speed.factor() * 1e9);
                     sleepUntil(dueNs);
                 }
@@ -130,7 +132,7 @@ public class DemoDriver {
             inViolation += verdict.inViolation() ? 1 : 0;
             violationSeconds += verdict.violationSeconds();
         }
-        return new DemoSummary(cluster.scenario().name(), config.seed(), cluster.nowSec(), cluster.telemetryRecords(),
+        return new DemoSummary(cluster.scenario().name(), config.policy(), config.seed(), cluster.nowSec(), cluster.telemetryRecords(),
                 tally.alerts(), reconciler.decisions(), inViolation, violationSeconds, apps);
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
  * apps in violation at the end, seconds in violation summed over apps, and per app the first
  * impending alert and the first violation (simulated seconds, null when none).
  */
-public record DemoSummary(String scenario, long seed, double simulatedSec, long telemetryRecords, long alerts,
+public record DemoSummary(String scenario, String policy, long seed, double simulatedSec, long telemetryRecords, long alerts,
                           long decisions, long appsInViolationAtEnd, long violationSeconds, List<AppSummary> apps) {
     public record AppSummary(String app, String accelerator, Double firstImpendingAlertSec, Double firstViolationSec,
                              long violationSeconds) {

@@ -30,6 +30,10 @@ public interface PerchConfig {
     @WithDefault("2")
     double moveSec();
 
+    /** {@code perch} (model-driven, acts on alerts) or {@code reactive} (the Ibis paper's rule). */
+    @WithDefault("perch")
+    String policy();
+
     /** Seconds (of the cluster's clock) before the same app may be acted on again. */
     @WithDefault("30")
     double cooldownSec();

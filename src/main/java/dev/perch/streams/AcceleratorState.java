@@ -8,8 +8,9 @@ import java.util.Map;
  * accelerator): the recent windows of every app reported on it, and each app's alert tracker.
  */
 public record AcceleratorState(String accelerator, String acceleratorType, String node, Map<String, AppHistory> apps) {
-    /** One app's recent windows on this accelerator, oldest first, and its alert tracker. */
-    public record AppHistory(String app, String model, List<Window> windows, AlertHysteresis.Tracker alert) {
+    /** One app's recent windows on this accelerator, oldest first, what it has learned, and its alert tracker. */
+    public record AppHistory(String app, String model, List<Window> windows, Learned learned,
+                             AlertHysteresis.Tracker alert) {
     }
 
     /** One report's figures. */

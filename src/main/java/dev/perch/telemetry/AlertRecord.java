@@ -2,12 +2,13 @@ package dev.perch.telemetry;
 
 /**
  * An SLO alert ({@code perch.alerts.v1}, keyed by app). {@code impending}: the models say the app's
- * SLO statistic is over its SLO while observed latency still meets it; {@code violation}: observed
+ * SLO statistic is, or within the forecast horizon will be, over its SLO while observed latency still
+ * meets it ({@code secondsToViolation} estimates when); {@code violation}: observed
  * latency is over it; {@code resolved}: both are back within it.
  */
 public record AlertRecord(String schema, String alertId, String kind, String app, String accelerator, String node,
-                          double sloMs, String sloStatistic, Double predictedMs, Double observedMs, long windowEndMs,
-                          String reason) {
+                          double sloMs, String sloStatistic, Double predictedMs, Double forecastMs,
+                          Double secondsToViolation, Double observedMs, long windowEndMs, String reason) {
     public static final String SCHEMA = "perch.alerts.v1";
     public static final String IMPENDING = "impending";
     public static final String VIOLATION = "violation";

@@ -16,10 +16,15 @@ public record PredictionRecord(String schema, String accelerator, String acceler
      * One app's parameters (rate over the last observation span, service and swap times and where they
      * came from) and its predicted and observed latency.
      */
-    public record AppPrediction(String app, String model, double ratePerSec, Double serviceMs, Double swapMs,
-                                String parameterSource, Double meanMs, Double p50Ms, Double p95Ms, Double p99Ms,
-                                Double observedMeanMs, Double observedP95Ms, Double sloMs, String sloStatistic,
-                                Boolean sloMet) {
+    /** The prediction at the forecast rates {@code horizonSec} ahead (latencies null when unstable). */
+    public record Forecast(double horizonSec, double ratePerSec, Double meanMs, Double p50Ms, Double p95Ms, Double p99Ms) {
+    }
+
+    public record AppPrediction(String app, String model, double ratePerSec, Double slopePerSec2, Double serviceMs,
+                                Double swapMs, Double serviceCv, String parameterSource, Double biasFactor,
+                                Double meanMs, Double p50Ms, Double p95Ms, Double p99Ms, Forecast forecast,
+                                Double observedMeanMs, Double observedP95Ms, Double observedRecentMeanMs,
+                                Double sloMs, String sloStatistic, Boolean sloMet) {
         /** The predicted value of the SLO's statistic, or null. */
         public Double predicted(dev.perch.model.profile.SloStatistic statistic) {
             return switch (statistic) {

@@ -97,17 +97,20 @@ public final class RecordingReader {
         c.requireOrder(arrival, completion, line);
         String step = c.has("step") ? cells[c.index("step")].strip() : "all";
         return new RecordedRequest(step, c.text(cells, "app", line), c.text(cells, "model", line),
-                c.text(cells, "accelerator", line), type, arrival, start, completion);
+                c.text(cells, "accelerator", line), type, arrival, arrival, start, completion);
     }
 
     private static RecordedRequest ibis(Columns c, String[] cells, int line) {
         String model = c.text(cells, "model", line);
         double arrival = c.number(cells, "start_time", line) * 1000;
+        double queued = c.number(cells, "tpu_submit_time", line) * 1000;
         double completion = c.number(cells, "end_time", line) * 1000;
         c.requireOrder(arrival, completion, line);
         // Service starts when the accelerator is free and the request is queued: derived later from
-        // the serving order, which needs every request of the step.
-        return new RecordedRequest(cells[c.index("vary_rho")].strip(), model, model, "ibis/tpu0", "edgetpu", arrival,
+        // the serving order (RecordingWindows), which needs every request of the step. Each load step
+        // ran on its own, so each gets its own accelerator id.
+        String step = cells[c.index("vary_rho")].strip();
+        return new RecordedRequest(step, model, model, "ibis-" + step + "/tpu0", "edgetpu", arrival, queued,
                 Double.NaN, completion);
     }
 

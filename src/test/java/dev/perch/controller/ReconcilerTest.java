@@ -59,7 +59,7 @@ class ReconcilerTest {
 
     private AlertRecord alert(String kind, String app, String accelerator) {
         return new AlertRecord(AlertRecord.SCHEMA, app + ":" + kind, kind, app, accelerator,
-                accelerator.substring(0, accelerator.indexOf('/')), 100, "mean", 150.0, 90.0, cluster.nowEpochMs(), "test");
+                accelerator.substring(0, accelerator.indexOf('/')), 100, "mean", 150.0, null, null, 90.0, cluster.nowEpochMs(), "test");
     }
 
     private void advance(int seconds) {
@@ -146,7 +146,7 @@ class ReconcilerTest {
             small.advanceWindow();
         }
         controller.onAlert(new AlertRecord(AlertRecord.SCHEMA, "x", AlertRecord.VIOLATION, "a", "pi-1/tpu0", "pi-1", 100,
-                "mean", null, 150.0, small.nowEpochMs(), "test"));
+                "mean", null, null, null, 150.0, small.nowEpochMs(), "test"));
         assertEquals(1, decisions.size());
         assertEquals("none", decisions.get(0).action());
         assertTrue(decisions.get(0).reason().contains("no profile of efficientnet-S for gpu"), decisions.get(0).reason());

@@ -51,7 +51,7 @@ class PerchTopologyTest {
         assertEquals(10 + front + device, a.meanMs(), 0.01);
         assertTrue(a.p50Ms() < a.p95Ms() && a.p95Ms() < a.p99Ms());
         assertEquals(125.13, a.serviceMs());
-        assertEquals("catalog", a.parameterSource());
+        assertEquals("learned", a.parameterSource(), "ten windows of evidence outweigh the prior");
         assertEquals(200.0, a.observedMeanMs(), 1e-9);
         assertEquals(lambda * 125.13, last.utilization(), 0.001);
     }

@@ -50,7 +50,7 @@ final class TopologyFixture implements AutoCloseable {
 
     void app(String app, String model, double sloMs, String statistic, String node, String accelerator) {
         apps.pipeInput(app, Json.writeBytes(new AppRecord(AppRecord.SCHEMA, app, model, 1, sloMs, statistic, node,
-                accelerator, T0)));
+                accelerator, null, T0)));
     }
 
     void node(String node, double networkMs, double frontendMs, String accelerator, String type) {
@@ -58,13 +58,19 @@ final class TopologyFixture implements AutoCloseable {
                 frontendMs, List.of(new InventoryRecord.Entry(accelerator, type)), T0)));
     }
 
-    /** A one-second report of window {@code second} (0-based from T0). */
+    /**
+     * A one-second report of window {@code second} (0-based from T0) whose requests took the catalog's
+     * service time on the device and never swapped.
+     */
     static TelemetryReport report(String app, String model, String accelerator, int second, long requests, double meanMs) {
         String node = accelerator.substring(0, accelerator.indexOf('/'));
+        double serviceMs = ScenarioReader.defaultCatalog().profile(model, dev.perch.model.profile.AcceleratorType.EDGETPU)
+                .map(p -> p.serviceMs()).orElse(5.0);
         return new TelemetryReport(TelemetryReport.SCHEMA, node, accelerator, "edgetpu", app, model,
                 T0 + second * 1000L, T0 + (second + 1) * 1000L, requests,
-                new LatencySummary(meanMs, meanMs * 0.9, meanMs * 1.8, meanMs * 2.5, meanMs * 3),
-                new MeanSummary(5.0), new MeanSummary(meanMs - 5), 0L);
+                requests == 0 ? null : new LatencySummary(meanMs, meanMs * 0.9, meanMs * 1.8, meanMs * 2.5, meanMs * 3),
+                requests == 0 ? null : new MeanSummary(serviceMs),
+                requests == 0 ? null : new MeanSummary(Math.max(0, meanMs - serviceMs)), 0L);
     }
 
     void send(TelemetryReport report) {
