@@ -3,6 +3,7 @@ package dev.perch.cli;
 import dev.perch.runtime.DemoDriver;
 import dev.perch.runtime.DemoSummary;
 import dev.perch.runtime.PerchConfig;
+import dev.perch.runtime.ReplayDriver;
 import dev.perch.telemetry.Json;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
@@ -18,9 +19,11 @@ public class PerchApplication implements QuarkusApplication {
     PerchConfig config;
     @Inject
     DemoDriver demo;
+    @Inject
+    ReplayDriver replay;
 
     @Override
-    public int run(String... args) {
+    public int run(String... args) throws Exception {
         if ("demo".equals(config.mode())) {
             // Ctrl-C (or a TERM) ends the demo like its time limit does: the loop stops, the summary is
             // printed, and the application shuts down in order with exit code 0.
@@ -29,6 +32,14 @@ public class PerchApplication implements QuarkusApplication {
             }
             DemoSummary summary = demo.run();
             System.out.println(Json.write(summary));
+            System.out.flush();
+            return 0;
+        }
+        if ("replay".equals(config.mode())) {
+            for (String name : new String[]{"INT", "TERM"}) {
+                Signal.handle(new Signal(name), signal -> replay.requestStop());
+            }
+            System.out.println(Json.write(replay.run()));
             System.out.flush();
             return 0;
         }

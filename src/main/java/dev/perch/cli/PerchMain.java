@@ -33,6 +33,7 @@ import java.util.logging.Level;
  * demo [--scenario NAME|FILE] [--seed N] [--speed 1|X|max] [--duration D] [--data-dir DIR] [--policy perch|reactive]
  * predict --file FILE|-
  * validate --recording FILE [--format perch|ibis] [--catalog FILE]
+ * replay --recording FILE [--format perch|ibis] [--speed X] [--data-dir DIR]
  * </pre>
  */
 @QuarkusMain
@@ -51,7 +52,8 @@ public class PerchMain {
                 case "demo" -> demo(rest);
                 case "predict" -> predict(rest);
                 case "validate" -> validate(rest);
-                default -> throw new UsageException("unknown command '" + command + "' (commands: demo, predict, validate; --help for usage)");
+                case "replay" -> replay(rest);
+                default -> throw new UsageException("unknown command '" + command + "' (commands: demo, replay, predict, validate; --help for usage)");
             }
         } catch (UsageException | ScenarioException e) {
             System.err.println("perch " + command + ": " + e.getMessage());
@@ -120,8 +122,41 @@ public class PerchMain {
         System.setProperty("perch.speed", speed);
         System.setProperty("perch.policy", policy);
         System.setProperty("perch.duration-sec", Double.toString(durationSec));
-        System.setProperty("kafka-streams.state.dir", streamsStateDir(dataDir).toString());
+        bootPipeline("demo", dataDir);
+    }
 
+    /** Reads a recording into the real topology and prints what Perch learned from it. */
+    private static void replay(List<String> args) {
+        Options options = Options.parse(args, Set.of("recording", "format", "speed", "data-dir"));
+        String recording = options.get("recording").orElseThrow(() -> new UsageException("--recording FILE is required"));
+        String format = options.get("format").orElse("perch");
+        try {
+            RecordingReader.read(Path.of(recording), RecordingReader.format(format)); // bad input ends here, exit 2
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        double speed = 0;
+        if (options.get("speed").isPresent()) {
+            try {
+                Speed parsed = Speed.parse(options.get("speed").get());
+                speed = parsed.lockStep() ? 0 : parsed.factor();
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+        System.setProperty("perch.mode", "replay");
+        System.setProperty("perch.replay.recording", recording);
+        System.setProperty("perch.replay.format", format);
+        System.setProperty("perch.replay.speed", Double.toString(speed));
+        bootPipeline("replay", options.get("data-dir").map(Path::of));
+    }
+
+    /**
+     * Starts the embedded broker unless Kafka is configured, creates the topics, and boots the
+     * application (Streams, controller, HTTP) in the mode the caller set.
+     */
+    private static void bootPipeline(String command, Optional<Path> dataDir) {
+        System.setProperty("kafka-streams.state.dir", streamsStateDir(dataDir).toString());
         String bootstrap = configuredBootstrapServers();
         if (bootstrap == null) {
             quietKafkaLogging();
@@ -129,7 +164,7 @@ public class PerchMain {
             try {
                 broker = EmbeddedKafka.start(9092, dataDir.map(d -> d.resolve("kafka")).orElse(null));
             } catch (RuntimeException e) {
-                System.err.println("perch demo: cannot start the embedded Kafka broker on 127.0.0.1:9092: "
+                System.err.println("perch " + command + ": cannot start the embedded Kafka broker on 127.0.0.1:9092: "
                         + rootMessage(e));
                 System.exit(1);
                 return;
@@ -141,7 +176,7 @@ public class PerchMain {
         TopicAdmin.ensureTopics(bootstrap);
         Quarkus.run(PerchApplication.class, (code, failure) -> {
             if (failure != null) {
-                System.err.println("perch demo: " + rootMessage(failure));
+                System.err.println("perch " + command + ": " + rootMessage(failure));
             }
             System.exit(failure != null && code == 0 ? 1 : code);
         });
@@ -201,6 +236,8 @@ public class PerchMain {
                   predict --file FILE|-
                        latency predictions (mean, p50, p95, p99) for a snapshot of accelerators and apps
                   validate --recording FILE [--format perch|ibis] [--catalog FILE]
-                       predicted vs recorded mean and p95 per load step and app, with MAPE""";
+                       predicted vs recorded mean and p95 per load step and app, with MAPE
+                  replay --recording FILE [--format perch|ibis] [--speed X] [--data-dir DIR]
+                       a recording as telemetry through Kafka and the topology; prints what Perch learned""";
     }
 }

@@ -14,14 +14,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -155,7 +151,7 @@ public class DemoDriver {
         long deadline = System.currentTimeMillis() + DRAIN_TIMEOUT_MS;
         while (!stopRequested) {
             try {
-                if (streamsCaughtUp(admin) && controllerCaughtUp(admin, Topics.ALERTS) && controllerCaughtUp(admin, Topics.PREDICTIONS)) {
+                if (Offsets.committedPastEnd(admin, streamsApplicationId, Topics.TELEMETRY) && controllerCaughtUp(admin, Topics.ALERTS) && controllerCaughtUp(admin, Topics.PREDICTIONS)) {
                     return;
                 }
             } catch (ExecutionException e) {
@@ -172,24 +168,12 @@ public class DemoDriver {
         }
     }
 
-    private boolean streamsCaughtUp(Admin admin) throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(streamsApplicationId)
-                .partitionsToOffsetAndMetadata().get();
-        for (var end : endOffsets(admin, Topics.TELEMETRY, IsolationLevel.READ_UNCOMMITTED).entrySet()) {
-            OffsetAndMetadata position = committed.get(end.getKey());
-            if (end.getValue() > 0 && (position == null || position.offset() < end.getValue())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /**
      * Every partition of a topic written only in transactions ends with a commit marker, so the
      * controller has caught up when the last record it handled is the one just before that marker.
      */
     private boolean controllerCaughtUp(Admin admin, String topic) throws ExecutionException, InterruptedException {
-        for (var end : endOffsets(admin, topic, IsolationLevel.READ_COMMITTED).entrySet()) {
+        for (var end : Offsets.end(admin, topic, IsolationLevel.READ_COMMITTED).entrySet()) {
             long stable = end.getValue();
             long handled = progress.lastHandled(topic, end.getKey().partition()).orElse(-1);
             if (stable > 0 && handled + 2 < stable) {
@@ -197,19 +181,6 @@ public class DemoDriver {
             }
         }
         return true;
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic, IsolationLevel isolation)
-            throws ExecutionException, InterruptedException {
-        int partitions = Topics.ALL.stream().filter(t -> t.name().equals(topic)).findFirst().orElseThrow().partitions();
-        Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            request.put(new TopicPartition(topic, p), OffsetSpec.latest());
-        }
-        Map<TopicPartition, Long> result = new java.util.HashMap<>();
-        admin.listOffsets(request, new ListOffsetsOptions(isolation)).all().get()
-                .forEach((tp, info) -> result.put(tp, info.offset()));
-        return result;
     }
 
     private KafkaProducer<String, byte[]> producer() {

@@ -37,4 +37,20 @@ public interface PerchConfig {
     /** Seconds (of the cluster's clock) before the same app may be acted on again. */
     @WithDefault("30")
     double cooldownSec();
+
+    /** What {@code replay} reads. */
+    Replay replay();
+
+    interface Replay {
+        /** The recording file; required in replay mode. */
+        java.util.Optional<String> recording();
+
+        /** {@code perch} or {@code ibis}. */
+        @WithDefault("perch")
+        String format();
+
+        /** 0 for as fast as possible, else a factor of real time. */
+        @WithDefault("0")
+        double speed();
+    }
 }

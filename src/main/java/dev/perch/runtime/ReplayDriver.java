@@ -1,0 +1,193 @@
+package dev.perch.runtime;
+
+import dev.perch.telemetry.InventoryRecord;
+import dev.perch.telemetry.Json;
+import dev.perch.telemetry.PredictionRecord;
+import dev.perch.telemetry.RecordedRequest;
+import dev.perch.telemetry.RecordingReader;
+import dev.perch.telemetry.RecordingWindows;
+import dev.perch.telemetry.Topics;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Runs {@code replay}: turns a per-request recording into telemetry v1 ({@link RecordingWindows}),
+ * publishes it through Kafka into the real topology, waits until the topology has committed past the
+ * last report, and answers what Perch learned per app — rate, service and swap time, the predictions
+ * from them — beside what the recording itself shows.
+ *
+ * <p>Window times are fixed offsets from {@link #EPOCH_MS}, so replaying the same recording again —
+ * after a crash, on a kept data directory — sends the same reports, which the topology counts once.
+ */
+@ApplicationScoped
+public class ReplayDriver {
+    static final long EPOCH_MS = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
+
+    @Inject
+    KafkaStreams streams;
+    @Inject
+    PerchConfig config;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+    @ConfigProperty(name = "quarkus.kafka-streams.application-id")
+    String streamsApplicationId;
+
+    private volatile boolean stopRequested;
+
+    public record Figures(Double meanMs, Double p95Ms, Double p99Ms) {
+    }
+
+    public record AppResult(String app, String step, String accelerator, String model, double ratePerSec, Double serviceMs,
+                            Double swapMs, Double serviceCv, Figures predicted, Figures observed) {
+    }
+
+    public record Result(String recording, long reports, List<AppResult> apps) {
+    }
+
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    void onShutdown(@Observes ShutdownEvent event) {
+        stopRequested = true;
+    }
+
+    public Result run() throws ExecutionException, InterruptedException {
+        String recording = config.replay().recording()
+                .orElseThrow(() -> new IllegalStateException("replay mode needs perch.replay.recording"));
+        String format = config.replay().format();
+        double speed = config.replay().speed();
+        List<RecordedRequest> requests = RecordingReader.read(Path.of(recording), RecordingReader.format(format));
+        List<RecordingWindows.StepReport> reports = RecordingWindows.reports(requests, EPOCH_MS);
+        awaitStreamsRunning();
+        try (KafkaProducer<String, byte[]> producer = producer();
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Set<String> nodes = new LinkedHashSet<>();
+            for (RecordingWindows.StepReport r : reports) {
+                if (nodes.add(r.report().node())) {
+                    InventoryRecord node = new InventoryRecord(InventoryRecord.SCHEMA, r.report().node(), 0, 0, 0,
+                            List.of(new InventoryRecord.Entry(r.report().accelerator(), r.report().acceleratorType())), EPOCH_MS);
+                    producer.send(new ProducerRecord<>(Topics.INVENTORY, node.node(), Json.writeBytes(node)));
+                }
+            }
+            long lastWindowEnd = Long.MIN_VALUE;
+            long wallStart = System.nanoTime();
+            long firstWindowEnd = reports.isEmpty() ? 0 : reports.get(0).report().windowEndMs();
+            for (RecordingWindows.StepReport r : reports) {
+                if (stopRequested) {
+                    break;
+                }
+                if (speed > 0 && r.report().windowEndMs() != lastWindowEnd) {
+                    producer.flush();
+                    long dueNs = wallStart + (long) ((r.report().windowEndMs() - firstWindowEnd) / speed * 1e6);
+                    long waitMs = (dueNs - System.nanoTime()) / 1_000_000;
+                    if (waitMs > 0) {
+                        Thread.sleep(waitMs);
+                    }
+                }
+                lastWindowEnd = r.report().windowEndMs();
+                producer.send(new ProducerRecord<>(Topics.TELEMETRY, r.report().accelerator(), Json.writeBytes(r.report())));
+            }
+            producer.flush();
+            while (!stopRequested && !Offsets.committedPastEnd(admin, streamsApplicationId, Topics.TELEMETRY)) {
+                Thread.sleep(20);
+            }
+            return result(recording, requests, reports.size(), latestPredictions(admin));
+        }
+    }
+
+    /** The last prediction of every app on every accelerator, read from the beginning of the topic. */
+    private Map<String, PredictionRecord.AppPrediction> latestPredictions(Admin admin)
+            throws ExecutionException, InterruptedException {
+        Map<TopicPartition, Long> end = Offsets.end(admin, Topics.PREDICTIONS, IsolationLevel.READ_COMMITTED);
+        Map<String, PredictionRecord.AppPrediction> latest = new LinkedHashMap<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer())) {
+            consumer.assign(end.keySet());
+            consumer.seekToBeginning(end.keySet());
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    PredictionRecord prediction = Json.read(record.value(), PredictionRecord.class);
+                    for (PredictionRecord.AppPrediction app : prediction.apps()) {
+                        latest.put(prediction.accelerator() + "\u0000" + app.app(), app);
+                    }
+                }
+            }
+        }
+        return latest;
+    }
+
+    private Result result(String recording, List<RecordedRequest> requests, long reports, Map<String, PredictionRecord.AppPrediction> latest) {
+        Map<String, List<RecordedRequest>> byApp = new LinkedHashMap<>();
+        for (RecordedRequest r : requests) {
+            byApp.computeIfAbsent(r.accelerator() + "\u0000" + r.app(), k -> new ArrayList<>()).add(r);
+        }
+        List<AppResult> apps = new ArrayList<>();
+        byApp.forEach((key, recorded) -> {
+            RecordedRequest first = recorded.get(0);
+            double[] latencies = recorded.stream().mapToDouble(RecordedRequest::latencyMs).sorted().toArray();
+            Figures observed = new Figures(round(Arrays.stream(latencies).average().orElseThrow()),
+                    round(latencies[(int) Math.ceil(0.95 * latencies.length) - 1]), null);
+            PredictionRecord.AppPrediction learned = latest.get(key);
+            apps.add(new AppResult(first.app(), "all".equals(first.step()) ? null : first.step(), first.accelerator(),
+                    first.model(), learned == null ? 0 : learned.ratePerSec(), learned == null ? null : learned.serviceMs(),
+                    learned == null ? null : learned.swapMs(), learned == null ? null : learned.serviceCv(),
+                    learned == null ? null : new Figures(learned.meanMs(), learned.p95Ms(), learned.p99Ms()), observed));
+        });
+        return new Result(recording, reports, apps);
+    }
+
+    private void awaitStreamsRunning() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("Kafka Streams did not reach RUNNING within 120 s (state " + streams.state() + ")");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.CLIENT_ID_CONFIG, "perch-replay"),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static Double round(Double value) {
+        return value == null ? null : Math.round(value * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.perch.bench;
+
+import dev.perch.model.profile.ScenarioReader;
+import dev.perch.runtime.EmbeddedKafka;
+import dev.perch.runtime.TopicAdmin;
+import dev.perch.streams.PerchTopology;
+import dev.perch.streams.TopologySettings;
+import dev.perch.telemetry.Json;
+import dev.perch.telemetry.LatencySummary;
+import dev.perch.telemetry.MeanSummary;
+import dev.perch.telemetry.TelemetryReport;
+import dev.perch.telemetry.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+
+/**
+ * Telemetry reports per second the topology sustains against the embedded broker (exactly-once, one
+ * stream thread), next to what Kafka's own consumer performance tool reads from the same topic in the
+ * same run. Run: {@code mvn -Pbench test-compile exec:exec -Dbench=throughput} (see loadtests/README.md).
+ */
+public final class TopologyThroughput {
+    public static void main(String[] args) throws Exception {
+        int reports = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        int accelerators = 100;
+        int appsPerAccelerator = 8;
+        try (EmbeddedKafka broker = EmbeddedKafka.start(0, null)) {
+            String bootstrap = broker.bootstrapServers();
+            TopicAdmin.ensureTopics(bootstrap);
+            publish(bootstrap, reports, accelerators, appsPerAccelerator);
+
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "perch-throughput");
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("perch-throughput-").toString());
+            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+            props.put("consumer.auto.offset.reset", "earliest");
+            long start = System.nanoTime();
+            try (KafkaStreams streams = new KafkaStreams(
+                    PerchTopology.build(TopologySettings.defaults(ScenarioReader.defaultCatalog())), props);
+                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                streams.start();
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                for (int p = 0; p < 6; p++) {
+                    latest.put(new TopicPartition(Topics.TELEMETRY, p), OffsetSpec.latest());
+                }
+                Map<TopicPartition, Long> end = new HashMap<>();
+                admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+                while (true) {
+                    var committed = admin.listConsumerGroupOffsets("perch-throughput").partitionsToOffsetAndMetadata().get();
+                    boolean done = end.entrySet().stream().allMatch(e -> e.getValue() == 0
+                            || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue()));
+                    if (done) {
+                        break;
+                    }
+                    Thread.sleep(50);
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                System.out.printf("topology: %d reports in %.1f s = %.0f reports/s (exactly-once, 1 stream thread, %d accelerators × %d apps, incl. start-up)%n",
+                        reports, seconds, reports / seconds, accelerators, appsPerAccelerator);
+            }
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            PrintStream original = System.out;
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            try {
+                org.apache.kafka.tools.ConsumerPerformance.main(new String[]{"--bootstrap-server", bootstrap, "--topic",
+                        Topics.TELEMETRY, "--messages", Integer.toString(reports), "--timeout", "60000"});
+            } finally {
+                System.setOut(original);
+            }
+            System.out.println("kafka ConsumerPerformance on the same topic:");
+            System.out.print(captured.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void publish(String bootstrap, int reports, int accelerators, int appsPerAccelerator) {
+        SplittableRandom random = new SplittableRandom(1);
+        String[] models = {"mobilenet_v2", "inception_v4", "efficientnet-S", "ssd_mobilenet_v2"};
+        long t0 = 1_767_225_600_000L;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024), new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < reports; i++) {
+                int accelerator = i % accelerators;
+                int app = (i / accelerators) % appsPerAccelerator;
+                long window = i / (accelerators * appsPerAccelerator);
+                String id = "node-" + accelerator + "/tpu0";
+                double mean = 20 + 30 * random.nextDouble();
+                TelemetryReport report = new TelemetryReport(TelemetryReport.SCHEMA, "node-" + accelerator, id, "edgetpu",
+                        "app-" + accelerator + "-" + app, models[app % models.length], t0 + window * 1000, t0 + (window + 1) * 1000,
+                        1 + random.nextInt(3), new LatencySummary(mean, mean, mean * 2, mean * 3, mean * 3),
+                        new MeanSummary(10.0), new MeanSummary(mean - 10), 1L);
+                producer.send(new ProducerRecord<>(Topics.TELEMETRY, id, Json.writeBytes(report)));
+            }
+        }
+    }
+}
