@@ -52,7 +52,7 @@ public final class Reconciler {
     private final Clock clock;
     private final Policy policy;
     private long decisions;
-    private long lastReactiveCheckMs = Long.MIN_VALUE;
+    private Long lastReactiveCheckMs;
     /** The reactive rule's period (the Ibis paper polls every 10 s). */
     static final long REACTIVE_PERIOD_MS = 10_000;
 
@@ -140,7 +140,8 @@ public final class Reconciler {
      * 20 requests' mean latency is over its SLO moves to an idle accelerator (one that runs no app).
      */
     public synchronized void tick() {
-        if (policy != Policy.REACTIVE || clock.millis() - lastReactiveCheckMs < REACTIVE_PERIOD_MS) {
+        if (policy != Policy.REACTIVE
+                || (lastReactiveCheckMs != null && clock.millis() - lastReactiveCheckMs < REACTIVE_PERIOD_MS)) {
             return;
         }
         lastReactiveCheckMs = clock.millis();

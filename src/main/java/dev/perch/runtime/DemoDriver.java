@@ -15,11 +15,8 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -64,11 +61,11 @@ public class DemoDriver {
     private volatile boolean stopRequested;
     private final CountDownLatch finished = new CountDownLatch(1);
 
-    public DemoSummary run() {
-        try (KafkaProducer<String, byte[]> producer = producer();
+    public DemoSummary run() throws InterruptedException {
+        try (KafkaProducer<String, byte[]> producer = Pipeline.telemetryProducer(bootstrapServers, "perch-sim-telemetry", 5);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Speed speed = Speed.parse(config.speed());
-            awaitStreamsRunning();
+            Pipeline.awaitRunning(streams);
             reconciler.publishInventory();
             reconciler.placeUnplaced();
             long wallStartNs = System.nanoTime();
@@ -132,15 +129,6 @@ public class DemoDriver {
                 tally.alerts(), reconciler.decisions(), inViolation, violationSeconds, apps);
     }
 
-    private void awaitStreamsRunning() {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("Kafka Streams did not reach RUNNING within 120 s (state " + streams.state() + ")");
-            }
-            sleepMs(50);
-        }
-    }
 
     /**
      * Waits until Kafka Streams has committed its position past every telemetry record (with
@@ -183,15 +171,6 @@ public class DemoDriver {
         return true;
     }
 
-    private KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.CLIENT_ID_CONFIG, "perch-sim-telemetry"),
-                new StringSerializer(), new ByteArraySerializer());
-    }
 
     private static void sleepUntil(long dueNs) {
         long waitMs = (dueNs - System.nanoTime()) / 1_000_000;

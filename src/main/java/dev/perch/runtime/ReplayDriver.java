@@ -17,13 +17,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -87,8 +84,8 @@ public class ReplayDriver {
         double speed = config.replay().speed();
         List<RecordedRequest> requests = RecordingReader.read(Path.of(recording), RecordingReader.format(format));
         List<RecordingWindows.StepReport> reports = RecordingWindows.reports(requests, EPOCH_MS);
-        awaitStreamsRunning();
-        try (KafkaProducer<String, byte[]> producer = producer();
+        Pipeline.awaitRunning(streams);
+        try (KafkaProducer<String, byte[]> producer = Pipeline.telemetryProducer(bootstrapServers, "perch-replay", 20);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Set<String> nodes = new LinkedHashSet<>();
             for (RecordingWindows.StepReport r : reports) {
@@ -167,25 +164,7 @@ public class ReplayDriver {
         return new Result(recording, reports, apps);
     }
 
-    private void awaitStreamsRunning() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("Kafka Streams did not reach RUNNING within 120 s (state " + streams.state() + ")");
-            }
-            Thread.sleep(50);
-        }
-    }
 
-    private KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.CLIENT_ID_CONFIG, "perch-replay"),
-                new StringSerializer(), new ByteArraySerializer());
-    }
 
     private static Double round(Double value) {
         return value == null ? null : Math.round(value * 1000) / 1000.0;

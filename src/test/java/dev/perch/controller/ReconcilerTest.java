@@ -171,4 +171,42 @@ class ReconcilerTest {
         assertTrue(cluster.snapshot().app("cam-3").orElseThrow().migratingTo().isEmpty());
         assertTrue(apps.isEmpty(), "no placement is published for a move that did not happen");
     }
+
+    @Test
+    void theReactivePolicyMovesAnAppOverItsSloToAnIdleAcceleratorEveryTenSeconds() {
+        Scenario boost = ScenarioReader.load("boost");
+        SimulatedCluster small = new SimulatedCluster(boost, 1, EPOCH, 2000);
+        LiveRates rates = new LiveRates();
+        Reconciler reactive = new Reconciler(small, small, boost.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
+                rates, outputs, new SimClock(small::nowEpochMs), Policy.REACTIVE);
+        reactive.placeUnplaced();
+        decisions.clear();
+        String on = small.snapshot().app("efficientnet-s").orElseThrow().accelerator().orElseThrow();
+        reactive.onAlert(alert(AlertRecord.VIOLATION, "efficientnet-s", on));
+        assertTrue(decisions.isEmpty(), "the reactive rule ignores alerts");
+
+        rates.update(observed(on, "efficientnet-s", 60.0)); // last 20 requests within the 75 ms SLO
+        reactive.tick();
+        assertTrue(decisions.isEmpty());
+        rates.update(observed(on, "efficientnet-s", 90.0));
+        reactive.tick(); // within 10 s of the last check
+        assertTrue(decisions.isEmpty());
+        small.advanceWindow();
+        for (int s = 0; s < 10; s++) {
+            small.advanceWindow();
+        }
+        reactive.tick();
+        assertEquals(1, decisions.size());
+        DecisionRecord move = decisions.get(0);
+        assertEquals("move", move.action());
+        assertEquals("pi-2/tpu0", move.to(), "the idle accelerator");
+        assertTrue(move.trigger().startsWith("reactive: mean of the last 20 requests 90.0 ms"), move.trigger());
+    }
+
+    private static dev.perch.telemetry.PredictionRecord observed(String accelerator, String app, double recentMeanMs) {
+        var entry = new dev.perch.telemetry.PredictionRecord.AppPrediction(app, "efficientnet-S", 5, 0.0, 9.83, 17.33, 0.1,
+                "learned", 1.0, 50.0, 45.0, 90.0, 120.0, null, recentMeanMs, recentMeanMs * 2, recentMeanMs, 75.0, "mean", true);
+        return new dev.perch.telemetry.PredictionRecord(dev.perch.telemetry.PredictionRecord.SCHEMA, accelerator, "edgetpu",
+                accelerator.substring(0, accelerator.indexOf('/')), EPOCH, EPOCH + 1000, 0.5, true, null, List.of(entry));
+    }
 }

@@ -162,4 +162,41 @@ class PerchTopologyTest {
         PredictionRecord prediction = Json.read(fx.predictions.readValue(), PredictionRecord.class);
         assertEquals(List.of("a"), prediction.apps().stream().map(PredictionRecord.AppPrediction::app).toList());
     }
+
+    @Test
+    void aRisingRateRaisesAnImpendingAlertWithTheTimeLeftBeforeTheModelsSayItBreaks() {
+        fx.app("a", "inception_v4", 400, "mean", "pi-1", "pi-1/tpu0");
+        // Inception-V4 alone, its rate climbing 0.1 req/s every second from 1 req/s: at the 20 s horizon
+        // the forecast crosses the 400 ms SLO well before the rate itself does.
+        List<com.fasterxml.jackson.databind.JsonNode> alerts = new java.util.ArrayList<>();
+        for (int s = 0; s < 60 && alerts.isEmpty(); s++) {
+            long requests = Math.round(1 + 0.1 * s);
+            fx.send(report("a", "inception_v4", "pi-1/tpu0", s, requests, 160));
+            fx.alerts.readValuesToList().forEach(v -> alerts.add(Json.read(v, com.fasterxml.jackson.databind.JsonNode.class)));
+        }
+        assertEquals(1, alerts.size());
+        var alert = alerts.get(0);
+        assertEquals("impending", alert.get("kind").asText());
+        assertTrue(alert.get("secondsToViolation").asDouble() > 0, alert.toString());
+        assertTrue(alert.get("secondsToViolation").asDouble() <= 20, alert.toString());
+        assertTrue(alert.get("forecastMs").asDouble() > 400, alert.toString());
+        assertTrue(alert.get("predictedMs").asDouble() <= 400, "the prediction now is still within the SLO: " + alert);
+        assertTrue(alert.get("reason").asText().contains("rising"), alert.get("reason").asText());
+    }
+
+    @Test
+    void anAppArrivingFromAnotherAcceleratorStartsFromTheRateItLearnedThere() {
+        fx.node("pi-2", 10, 20, "pi-2/tpu0", "edgetpu");
+        apps(new dev.perch.telemetry.AppRecord(dev.perch.telemetry.AppRecord.SCHEMA, "a", "mobilenet_v2", 5, 1000, "mean",
+                "pi-2", "pi-2/tpu0", 12.0, TopologyFixture.T0));
+        // First window on the new accelerator: 8 requests. Without the carried rate the estimate would be 8.
+        fx.send(report("a", "mobilenet_v2", "pi-2/tpu0", 0, 8, 20));
+        PredictionRecord prediction = Json.read(fx.predictions.readValue(), PredictionRecord.class);
+        double carried = (12.0 * 30 + 8) / 31;
+        assertEquals(carried, prediction.apps().get(0).ratePerSec(), 0.01);
+    }
+
+    private void apps(dev.perch.telemetry.AppRecord record) {
+        fx.apps.pipeInput(record.app(), Json.writeBytes(record));
+    }
 }
