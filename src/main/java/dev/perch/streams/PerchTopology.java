@@ -53,10 +53,10 @@ public final class PerchTopology {
                 Topics.TELEMETRY);
         topology.addProcessor(INTAKE, () -> new Intake(settings.dedupRetentionMs()), TELEMETRY_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Intake.DEDUP_STORE),
-                Serdes.String(), Serdes.Long()), INTAKE);
+                Serdes.String(), Serdes.Long()).withCachingEnabled(), INTAKE);
         topology.addProcessor(ASSESSOR, () -> new Assessor(settings), INTAKE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Assessor.STATE_STORE),
-                Serdes.String(), JsonSerde.of(AcceleratorState.class)), ASSESSOR);
+                Serdes.String(), new AcceleratorStateSerde()).withCachingEnabled(), ASSESSOR);
 
         Serializer<Object> json = JsonSerde.of(Object.class).serializer();
         topology.addSink(DLQ_SINK, Topics.DLQ, Serdes.String().serializer(), json, INTAKE);
