@@ -2,8 +2,6 @@ package dev.perch.sim;
 
 import dev.perch.model.profile.AcceleratorType;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.function.BiConsumer;
 
 /**
@@ -14,40 +12,27 @@ final class FcfsAccelerator extends SimAccelerator {
     private record Waiting(Request request, double plainMs, double swappedMs) {
     }
 
-    private final Deque<Waiting> queue = new ArrayDeque<>();
-    private boolean busy;
+    private final FifoServer<Waiting> server;
     private String loadedModel;
 
     FcfsAccelerator(String id, String node, EventQueue events, BiConsumer<Request, Double> done) {
         super(id, node, AcceleratorType.EDGETPU, events, done);
+        this.server = new FifoServer<>(events, this::start, (waiting, endMs) -> done.accept(waiting.request(), endMs));
     }
 
     @Override
     void submit(Request request, double nowMs, double plainMs, double swappedMs) {
         request.accelerator = id;
         request.enqueuedMs = nowMs;
-        queue.add(new Waiting(request, plainMs, swappedMs));
-        if (!busy) {
-            startNext(nowMs);
-        }
+        server.submit(new Waiting(request, plainMs, swappedMs), nowMs);
     }
 
-    private void startNext(double nowMs) {
-        Waiting next = queue.poll();
-        if (next == null) {
-            busy = false;
-            return;
-        }
-        busy = true;
-        Request request = next.request();
+    private double start(Waiting waiting, double nowMs) {
+        Request request = waiting.request();
         request.swapped = loadedModel != null && !loadedModel.equals(request.model);
         request.serviceStartMs = nowMs;
-        request.serviceMs = request.swapped ? next.swappedMs() : next.plainMs();
+        request.serviceMs = request.swapped ? waiting.swappedMs() : waiting.plainMs();
         loadedModel = request.model;
-        double endMs = nowMs + request.serviceMs;
-        events.schedule(endMs, () -> {
-            done.accept(request, endMs);
-            startNext(endMs);
-        });
+        return request.serviceMs;
     }
 }
