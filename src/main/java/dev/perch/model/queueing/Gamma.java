@@ -30,7 +30,7 @@ final class Gamma {
             if (q == 0.99) {
                 return 2.3263478740408408;
             }
-            // Acklam's rational approximation is overkill here; bisection on erf-free logistic bound.
+            // Any other level: bisection on the CDF below (Perch itself only asks for the three above).
             double lo = -8;
             double hi = 8;
             for (int i = 0; i < 60; i++) {
