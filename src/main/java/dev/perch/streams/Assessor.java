@@ -10,9 +10,12 @@ import dev.perch.model.queueing.EndToEnd;
 import dev.perch.model.queueing.LatencyModels;
 import dev.perch.telemetry.AlertRecord;
 import dev.perch.telemetry.AppRecord;
+import dev.perch.telemetry.DeadLetterRecord;
+import dev.perch.telemetry.Json;
 import dev.perch.telemetry.InventoryRecord;
 import dev.perch.telemetry.PredictionRecord;
 import dev.perch.telemetry.TelemetryReport;
+import dev.perch.telemetry.Topics;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -68,9 +71,26 @@ final class Assessor implements Processor<String, Object, String, Object> {
     private record Modelled(AcceleratorState.AppHistory history, Learning.Rate rate, Learning.Service service) {
     }
 
+    /**
+     * A report that passed validation but cannot be assessed (a bug, or inputs no model accepts)
+     * becomes a dead letter with the reason, and the stream thread goes on: one report never stops
+     * the topology.
+     */
     @Override
     public void process(Record<String, Object> record) {
         TelemetryReport report = (TelemetryReport) record.value();
+        try {
+            assess(record, report);
+        } catch (RuntimeException e) {
+            var source = context.recordMetadata().orElse(null);
+            DeadLetterRecord letter = DeadLetterRecord.of("assessment failed: " + e,
+                    source == null ? Topics.TELEMETRY : source.topic(), source == null ? -1 : source.partition(),
+                    source == null ? -1 : source.offset(), context.currentSystemTimeMs(), Json.writeBytes(report));
+            context.forward(new Record<>(record.key(), (Object) letter, record.timestamp()), PerchTopology.DLQ_SINK);
+        }
+    }
+
+    private void assess(Record<String, Object> record, TelemetryReport report) {
         AcceleratorState state = states.get(report.accelerator());
         Map<String, AcceleratorState.AppHistory> apps = state == null ? new LinkedHashMap<>() : new LinkedHashMap<>(state.apps());
 

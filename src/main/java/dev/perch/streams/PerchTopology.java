@@ -14,8 +14,8 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * perch.telemetry.v1 ─▶ telemetry-intake ─┬─▶ perch.dlq.v1                 (bad reports, with the reason)
  *   (key: accelerator)   parse, validate,  └─▶ accelerator-assessor ─┬─▶ perch.predictions.v1 (key: accelerator)
- *                        drop re-sent           learn, predict,      └─▶ perch.alerts.v1      (key: app)
- *                                               alert
+ *                        drop re-sent           learn, predict,      ├─▶ perch.alerts.v1      (key: app)
+ *                                               alert                └─▶ perch.dlq.v1         (reports it cannot assess)
  * perch.apps.v1, perch.inventory.v1 ─▶ global stores (SLOs, placements; nodes' network and front ends)
  * </pre>
  *
@@ -59,7 +59,7 @@ public final class PerchTopology {
                 Serdes.String(), new AcceleratorStateSerde()).withCachingEnabled(), ASSESSOR);
 
         Serializer<Object> json = JsonSerde.of(Object.class).serializer();
-        topology.addSink(DLQ_SINK, Topics.DLQ, Serdes.String().serializer(), json, INTAKE);
+        topology.addSink(DLQ_SINK, Topics.DLQ, Serdes.String().serializer(), json, INTAKE, ASSESSOR);
         topology.addSink(PREDICTIONS_SINK, Topics.PREDICTIONS, Serdes.String().serializer(), json, ASSESSOR);
         topology.addSink(ALERTS_SINK, Topics.ALERTS, Serdes.String().serializer(), json, ASSESSOR);
         return topology;

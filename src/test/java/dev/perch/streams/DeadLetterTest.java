@@ -107,4 +107,23 @@ class DeadLetterTest {
         assertEquals("empty record (null value)", letter.get("reason").asText());
         assertTrue(letter.get("payload") == null || letter.get("payload").isNull());
     }
+
+    @Test
+    void aReportThatCannotBeAssessedBecomesADeadLetterAndTheThreadGoesOn() throws Exception {
+        // A misconfiguration (a front-end CV that is not a number) makes every assessment on a node with
+        // a front end fail; the reports go to the DLQ with the cause, other accelerators are unaffected.
+        var base = TopologySettings.defaults(dev.perch.model.profile.ScenarioReader.defaultCatalog());
+        var broken = new TopologySettings(base.catalog(), base.historyMs(), base.trendMs(), base.horizonSec(),
+                base.dedupRetentionMs(), Double.NaN, base.hysteresis(), base.learning());
+        try (TopologyFixture bad = new TopologyFixture(broken)) {
+            bad.node("pi-1", 10, 20, "pi-1/tpu0", "edgetpu");
+            bad.sendRaw("pi-1/tpu0", GOOD);
+            JsonNode letter = Json.read(bad.dlq.readValue(), JsonNode.class);
+            assertTrue(letter.get("reason").asText().startsWith("assessment failed: java.lang.IllegalArgumentException"),
+                    letter.get("reason").asText());
+            assertEquals("cam-7", Json.read(letter.get("payload").asText(), JsonNode.class).get("app").asText());
+            bad.sendRaw("pi-9/tpu0", GOOD.replace("pi-1/tpu0", "pi-9/tpu0").replace("\"pi-1\"", "\"pi-9\""));
+            assertEquals(1, bad.predictions.readValuesToList().size(), "an accelerator without a front end is assessed");
+        }
+    }
 }

@@ -35,11 +35,15 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, String> dlq;
 
     TopologyFixture() throws Exception {
+        this(TopologySettings.defaults(ScenarioReader.defaultCatalog()));
+    }
+
+    TopologyFixture(TopologySettings settings) throws Exception {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "perch-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("perch-ttd-").toString());
-        driver = new TopologyTestDriver(PerchTopology.build(TopologySettings.defaults(ScenarioReader.defaultCatalog())), props);
+        driver = new TopologyTestDriver(PerchTopology.build(settings), props);
         telemetry = driver.createInputTopic(Topics.TELEMETRY, new StringSerializer(), new ByteArraySerializer());
         apps = driver.createInputTopic(Topics.APPS, new StringSerializer(), new ByteArraySerializer());
         inventory = driver.createInputTopic(Topics.INVENTORY, new StringSerializer(), new ByteArraySerializer());
