@@ -1,5 +1,6 @@
 package dev.perch.cli;
 
+import dev.perch.telemetry.Samples;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -82,7 +83,7 @@ public final class PredictCommand {
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("id", id);
         out.put("acceleratorType", type.id());
-        out.put("utilization", round(prediction.utilization()));
+        out.put("utilization", Samples.round(prediction.utilization()));
         out.put("stable", prediction instanceof AcceleratorPrediction.Stable);
         if (prediction instanceof AcceleratorPrediction.Unstable unstable) {
             out.put("reason", unstable.reason());
@@ -93,10 +94,10 @@ public final class PredictCommand {
             result.put("app", loads.get(i).app());
             if (prediction instanceof AcceleratorPrediction.Stable stable) {
                 AppLatency latency = stable.apps().get(i);
-                result.put("meanMs", round(latency.meanMs()));
-                result.put("p50Ms", round(latency.p50Ms()));
-                result.put("p95Ms", round(latency.p95Ms()));
-                result.put("p99Ms", round(latency.p99Ms()));
+                result.put("meanMs", Samples.round(latency.meanMs()));
+                result.put("p50Ms", Samples.round(latency.p50Ms()));
+                result.put("p95Ms", Samples.round(latency.p95Ms()));
+                result.put("p99Ms", Samples.round(latency.p99Ms()));
                 if (slos.get(i) != null) {
                     result.put("sloMet", latency.statistic(statistics.get(i)) <= slos.get(i));
                 }
@@ -141,9 +142,5 @@ public final class PredictCommand {
             throw new UsageException(path + "." + field + ": must be " + (zeroAllowed ? ">= 0" : "> 0") + ", got " + value);
         }
         return number;
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 1000) / 1000.0;
     }
 }

@@ -1,5 +1,6 @@
 package dev.perch.cli;
 
+import dev.perch.telemetry.Samples;
 import dev.perch.model.profile.AcceleratorType;
 import dev.perch.model.profile.ModelProfile;
 import dev.perch.model.profile.ProfileCatalog;
@@ -90,15 +91,15 @@ public final class ValidateCommand {
         for (int i = 0; i < names.size(); i++) {
             List<RecordedRequest> recorded = apps.get(names.get(i));
             double[] latencies = recorded.stream().mapToDouble(RecordedRequest::latencyMs).sorted().toArray();
-            Figures observed = new Figures(round(Arrays.stream(latencies).average().orElseThrow()),
-                    round(nearestRank(latencies, 0.95)));
+            Figures observed = new Figures(Samples.round(Arrays.stream(latencies).average().orElseThrow()),
+                    Samples.round(Samples.nearestRank(latencies, 0.95)));
             Figures predicted = null;
             if (prediction instanceof AcceleratorPrediction.Stable stable) {
                 var latency = stable.apps().get(i);
-                predicted = new Figures(round(latency.meanMs()), round(latency.p95Ms()));
+                predicted = new Figures(Samples.round(latency.meanMs()), Samples.round(latency.p95Ms()));
             }
-            points.add(new Point(step, names.get(i), recorded.get(0).model(), accelerator, round(rates[i]), observed,
-                    predicted, ibis == null ? null : round(ibis[i]), note));
+            points.add(new Point(step, names.get(i), recorded.get(0).model(), accelerator, Samples.round(rates[i]), observed,
+                    predicted, ibis == null ? null : Samples.round(ibis[i]), note));
         }
         return points;
     }
@@ -108,11 +109,6 @@ public final class ValidateCommand {
         double first = requests.stream().mapToDouble(RecordedRequest::arrivalMs).min().orElseThrow();
         double last = requests.stream().mapToDouble(RecordedRequest::arrivalMs).max().orElseThrow();
         return last > first ? requests.size() * 1000.0 / (last - first) : 0;
-    }
-
-    static double nearestRank(double[] sorted, double q) {
-        int rank = (int) Math.ceil(q * sorted.length);
-        return sorted[Math.min(Math.max(rank, 1), sorted.length) - 1];
     }
 
     private static Double mape(List<Point> points, java.util.function.Function<Point, Double> predicted,
@@ -127,10 +123,6 @@ public final class ValidateCommand {
                 n++;
             }
         }
-        return n == 0 ? null : round(100 * sum / n);
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 1000) / 1000.0;
+        return n == 0 ? null : Samples.round(100 * sum / n);
     }
 }

@@ -1,5 +1,6 @@
 package dev.perch.runtime;
 
+import dev.perch.telemetry.Samples;
 import dev.perch.telemetry.InventoryRecord;
 import dev.perch.telemetry.Json;
 import dev.perch.telemetry.PredictionRecord;
@@ -153,8 +154,8 @@ public class ReplayDriver {
         byApp.forEach((key, recorded) -> {
             RecordedRequest first = recorded.get(0);
             double[] latencies = recorded.stream().mapToDouble(RecordedRequest::latencyMs).sorted().toArray();
-            Figures observed = new Figures(round(Arrays.stream(latencies).average().orElseThrow()),
-                    round(latencies[(int) Math.ceil(0.95 * latencies.length) - 1]), null);
+            Figures observed = new Figures(Samples.round(Arrays.stream(latencies).average().orElseThrow()),
+                    Samples.round(Samples.nearestRank(latencies, 0.95)), null);
             PredictionRecord.AppPrediction learned = latest.get(key);
             apps.add(new AppResult(first.app(), "all".equals(first.step()) ? null : first.step(), first.accelerator(),
                     first.model(), learned == null ? 0 : learned.ratePerSec(), learned == null ? null : learned.serviceMs(),
@@ -165,8 +166,4 @@ public class ReplayDriver {
     }
 
 
-
-    private static Double round(Double value) {
-        return value == null ? null : Math.round(value * 1000) / 1000.0;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.perch.sim;
 
+import dev.perch.telemetry.Samples;
 import dev.perch.model.profile.AppSpec;
 import dev.perch.model.profile.SloStatistic;
 
@@ -71,7 +72,7 @@ final class SloJudge {
             case P99 -> 0.99;
             case MEAN -> throw new AssertionError();
         };
-        return Percentiles.nearestRank(sorted, q);
+        return Samples.nearestRank(sorted, q);
     }
 
     boolean inViolation() {

@@ -1,5 +1,6 @@
 package dev.perch.sim;
 
+import dev.perch.telemetry.Samples;
 import dev.perch.telemetry.LatencySummary;
 import dev.perch.telemetry.MeanSummary;
 import dev.perch.telemetry.TelemetryReport;
@@ -35,17 +36,13 @@ final class WindowStats {
             double[] sorted = Arrays.copyOf(latencies, count);
             Arrays.sort(sorted);
             double mean = Arrays.stream(sorted).average().orElseThrow();
-            latency = new LatencySummary(round(mean), round(Percentiles.nearestRank(sorted, 0.50)),
-                    round(Percentiles.nearestRank(sorted, 0.95)), round(Percentiles.nearestRank(sorted, 0.99)),
-                    round(sorted[count - 1]));
-            service = new MeanSummary(round(serviceSum / count));
-            queue = new MeanSummary(round(queueSum / count));
+            latency = new LatencySummary(Samples.round(mean), Samples.round(Samples.nearestRank(sorted, 0.50)),
+                    Samples.round(Samples.nearestRank(sorted, 0.95)), Samples.round(Samples.nearestRank(sorted, 0.99)),
+                    Samples.round(sorted[count - 1]));
+            service = new MeanSummary(Samples.round(serviceSum / count));
+            queue = new MeanSummary(Samples.round(queueSum / count));
         }
         return new TelemetryReport(TelemetryReport.SCHEMA, node, accelerator, acceleratorType, app, model, windowStartMs,
                 windowEndMs, count, latency, service, queue, swaps);
-    }
-
-    private static double round(double ms) {
-        return Math.round(ms * 1000) / 1000.0;
     }
 }

@@ -1,5 +1,6 @@
 package dev.perch.streams;
 
+import dev.perch.telemetry.Samples;
 import dev.perch.model.profile.AcceleratorType;
 import dev.perch.model.profile.ModelProfile;
 import dev.perch.model.profile.SloStatistic;
@@ -179,12 +180,12 @@ final class Assessor implements Processor<String, Object, String, Object> {
             AppLatency current = now instanceof AcceleratorPrediction.Stable s ? s.apps().get(i) : null;
             AppLatency future = ahead instanceof AcceleratorPrediction.Stable s ? s.apps().get(i) : null;
             PredictionRecord.Forecast forecast = new PredictionRecord.Forecast(settings.horizonSec(),
-                    round(m.rate().forecast(settings.horizonSec())), scaled(future, AppLatency::meanMs, bias),
+                    Samples.round(m.rate().forecast(settings.horizonSec())), scaled(future, AppLatency::meanMs, bias),
                     scaled(future, AppLatency::p50Ms, bias), scaled(future, AppLatency::p95Ms, bias),
                     scaled(future, AppLatency::p99Ms, bias));
-            out.add(appPrediction(m.history(), m.rate().ratePerSec(), round(m.rate().slopePerSec2()),
-                    round(m.service().serviceMs()), round(m.service().swapMs()), round(m.service().serviceCv()),
-                    m.service().source(), round(bias), current, bias, forecast));
+            out.add(appPrediction(m.history(), m.rate().ratePerSec(), Samples.round(m.rate().slopePerSec2()),
+                    Samples.round(m.service().serviceMs()), Samples.round(m.service().swapMs()), Samples.round(m.service().serviceCv()),
+                    m.service().source(), Samples.round(bias), current, bias, forecast));
         }
         for (AcceleratorState.AppHistory history : unknown) {
             out.add(appPrediction(history, learning.rate(history.learned(), history.windows()).ratePerSec(), null, null,
@@ -192,7 +193,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
         }
         String reason = now instanceof AcceleratorPrediction.Unstable unstable ? unstable.reason() : null;
         return new PredictionRecord(PredictionRecord.SCHEMA, report.accelerator(), report.acceleratorType(), report.node(),
-                report.windowStartMs(), report.windowEndMs(), round(now.utilization()),
+                report.windowStartMs(), report.windowEndMs(), Samples.round(now.utilization()),
                 now instanceof AcceleratorPrediction.Stable, reason, out);
     }
 
@@ -208,12 +209,12 @@ final class Assessor implements Processor<String, Object, String, Object> {
             sloMet = latency != null && latency.statistic(statistic(spec)) * bias <= spec.sloMs();
         }
         List<AcceleratorState.Window> recent = recent(history.windows());
-        return new PredictionRecord.AppPrediction(history.app(), history.model(), round(rate), slope, serviceMs, swapMs, cv,
+        return new PredictionRecord.AppPrediction(history.app(), history.model(), Samples.round(rate), slope, serviceMs, swapMs, cv,
                 source, biasFactor, scaled(latency, AppLatency::meanMs, bias), scaled(latency, AppLatency::p50Ms, bias),
                 scaled(latency, AppLatency::p95Ms, bias), scaled(latency, AppLatency::p99Ms, bias), forecast,
-                round(weightedMean(recent, AcceleratorState.Window::meanMs)),
-                round(weightedMean(recent, AcceleratorState.Window::p95Ms)),
-                round(recentRequestsMean(history.windows())), sloMs, statistic, sloMet);
+                Samples.round(weightedMean(recent, AcceleratorState.Window::meanMs)),
+                Samples.round(weightedMean(recent, AcceleratorState.Window::p95Ms)),
+                Samples.round(recentRequestsMean(history.windows())), sloMs, statistic, sloMet);
     }
 
     private AcceleratorState.AppHistory assess(TelemetryReport report, AppRecord spec, AcceleratorState.AppHistory history,
@@ -227,7 +228,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
         boolean overNow = !prediction.stable() || (predictedMs != null && predictedMs > spec.sloMs());
         boolean overAhead = forecastMs == null || forecastMs > spec.sloMs();
         boolean predictedOver = overNow || overAhead;
-        Double observedMs = round(observed(recent(history.windows()), statistic));
+        Double observedMs = Samples.round(observed(recent(history.windows()), statistic));
         boolean observedOver = report.requests() > 0 && observedMs != null && observedMs > spec.sloMs();
 
         AlertHysteresis.Step step = settings.hysteresis().next(history.alert(), predictedOver, observedOver);
@@ -277,7 +278,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
                 low = mid;
             }
         }
-        return round(high);
+        return Samples.round(high);
     }
 
     private static Double forecastOf(PredictionRecord.Forecast forecast, SloStatistic statistic) {
@@ -360,18 +361,10 @@ final class Assessor implements Processor<String, Object, String, Object> {
     }
 
     private static Double scaled(AppLatency latency, Function<AppLatency, Double> figure, double factor) {
-        return latency == null ? null : round(figure.apply(latency) * factor);
+        return latency == null ? null : Samples.round(figure.apply(latency) * factor);
     }
 
     private static String fmt(Double value) {
         return value == null ? "?" : String.format("%.1f", value);
-    }
-
-    private static Double round(Double value) {
-        return value == null ? null : Math.round(value * 1000) / 1000.0;
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 1000) / 1000.0;
     }
 }

@@ -93,24 +93,16 @@ public final class RecordingWindows {
         long swaps = 0;
         if (!in.isEmpty()) {
             double[] latencies = in.stream().mapToDouble(s -> s.request().latencyMs()).sorted().toArray();
-            latency = new LatencySummary(round(Arrays.stream(latencies).average().orElseThrow()), round(rank(latencies, 0.50)),
-                    round(rank(latencies, 0.95)), round(rank(latencies, 0.99)), round(latencies[latencies.length - 1]));
-            service = new MeanSummary(round(in.stream().mapToDouble(s -> s.request().completionMs() - s.serviceStartMs())
+            latency = new LatencySummary(Samples.round(Arrays.stream(latencies).average().orElseThrow()),
+                    Samples.round(Samples.nearestRank(latencies, 0.50)), Samples.round(Samples.nearestRank(latencies, 0.95)),
+                    Samples.round(Samples.nearestRank(latencies, 0.99)), Samples.round(latencies[latencies.length - 1]));
+            service = new MeanSummary(Samples.round(in.stream().mapToDouble(s -> s.request().completionMs() - s.serviceStartMs())
                     .average().orElseThrow()));
-            queue = new MeanSummary(round(in.stream().mapToDouble(s -> Math.max(0, s.serviceStartMs() - s.request().queuedMs()))
+            queue = new MeanSummary(Samples.round(in.stream().mapToDouble(s -> Math.max(0, s.serviceStartMs() - s.request().queuedMs()))
                     .average().orElseThrow()));
             swaps = in.stream().filter(Served::swapped).count();
         }
         return new TelemetryReport(TelemetryReport.SCHEMA, node, app.accelerator(), app.acceleratorType(), app.app(),
                 app.model(), windowStartMs, windowStartMs + WINDOW_MS, in.size(), latency, service, queue, swaps);
-    }
-
-    private static double rank(double[] sorted, double q) {
-        int rank = (int) Math.ceil(q * sorted.length);
-        return sorted[Math.min(Math.max(rank, 1), sorted.length) - 1];
-    }
-
-    private static double round(double ms) {
-        return Math.round(ms * 1000) / 1000.0;
     }
 }
