@@ -4,6 +4,7 @@ import dev.perch.telemetry.DeadLetterRecord;
 import dev.perch.telemetry.TelemetryParser;
 import dev.perch.telemetry.TelemetryReport;
 import dev.perch.telemetry.Topics;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -21,9 +22,20 @@ import java.util.Objects;
  * Admits telemetry: parses and validates every raw report, sends each bad one to the dead-letter
  * topic with its reason and raw payload, and passes each good one on once — a report re-sent with
  * the same app, accelerator and window start (a producer retry, a replay after a crash) is dropped.
+ *
+ * <p>Re-sent reports are recognised in window time, not wall time: per app and accelerator the
+ * store keeps the latest window start seen (its high-water mark) and the exact window starts of the
+ * last {@code retentionMs} below it. A report older than that is re-sent or too stale to matter and is
+ * dropped, however long after the original it arrives; out-of-order reports within it are admitted
+ * once.
  */
 final class Intake implements Processor<String, byte[], String, Object> {
     static final String DEDUP_STORE = "telemetry-dedup-store";
+    /** Key prefixes in the store: one exact window of one app on one accelerator, and their high-water mark. */
+    private static final String WINDOW = "w|";
+    private static final String HIGH_WATER = "h|";
+    /** Between app, accelerator and window start in keys: a character no id contains. */
+    private static final String SEPARATOR = "\u0000";
 
     private final long retentionMs;
     private ProcessorContext<String, Object> context;
@@ -53,11 +65,19 @@ final class Intake implements Processor<String, byte[], String, Object> {
                     + "' (telemetry is keyed by accelerator)");
             return;
         }
-        String identity = report.dedupKey();
+        String stream = report.app() + SEPARATOR + report.accelerator();
+        Long highWater = seen.get(HIGH_WATER + stream);
+        if (highWater != null && report.windowStartMs() < highWater - retentionMs) {
+            return;
+        }
+        String identity = WINDOW + stream + SEPARATOR + report.windowStartMs();
         if (seen.get(identity) != null) {
             return;
         }
-        seen.put(identity, record.timestamp());
+        seen.put(identity, report.windowStartMs());
+        if (highWater == null || report.windowStartMs() > highWater) {
+            seen.put(HIGH_WATER + stream, report.windowStartMs());
+        }
         context.forward(record.withValue((Object) report), PerchTopology.ASSESSOR);
     }
 
@@ -71,16 +91,14 @@ final class Intake implements Processor<String, byte[], String, Object> {
         context.forward(record.withValue((Object) letter), PerchTopology.DLQ_SINK);
     }
 
-    /**
-     * Forgets reports first seen more than the retention before stream time. Both are record
-     * timestamps (when a report was published), not window times, so a simulator running ahead of the
-     * wall clock cannot keep entries alive.
-     */
+    /** Forgets exact window starts that fell more than the retention below their stream's high-water mark. */
     private void forgetOld(long streamTimeMs) {
         List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, Long> all = seen.all()) {
-            all.forEachRemaining(entry -> {
-                if (entry.value < streamTimeMs - retentionMs) {
+        try (KeyValueIterator<String, Long> windows = seen.prefixScan(WINDOW, Serdes.String().serializer())) {
+            windows.forEachRemaining(entry -> {
+                String stream = entry.key.substring(WINDOW.length(), entry.key.lastIndexOf(SEPARATOR));
+                Long highWater = seen.get(HIGH_WATER + stream);
+                if (highWater != null && entry.value < highWater - retentionMs) {
                     old.add(entry.key);
                 }
             });

@@ -14,9 +14,4 @@ public record TelemetryReport(String schema, String node, String accelerator, St
     public long windowMs() {
         return windowEndMs - windowStartMs;
     }
-
-    /** The identity under which a re-sent report is recognised and counted once. */
-    public String dedupKey() {
-        return app + "|" + accelerator + "|" + windowStartMs;
-    }
 }

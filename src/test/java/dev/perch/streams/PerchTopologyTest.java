@@ -199,4 +199,36 @@ class PerchTopologyTest {
     private void apps(dev.perch.telemetry.AppRecord record) {
         fx.apps.pipeInput(record.app(), Json.writeBytes(record));
     }
+
+    @Test
+    void aReplayLongAfterTheOriginalIsStillCountedOnce() {
+        fx.app("a", "mobilenet_v2", 1000, "mean", "pi-1", "pi-1/tpu0");
+        // Fifteen minutes of windows, then the whole lot again an hour later (a node replaying after a
+        // crash): windows older than the 10 min retention are recognised by the high-water mark, newer
+        // ones by their exact start — in window time, whatever the wall clock says.
+        for (int s = 0; s < 900; s++) {
+            sendAt(s, s);
+        }
+        assertEquals(900, fx.predictions.readValuesToList().size());
+        org.apache.kafka.streams.state.KeyValueStore<String, Long> store = fx.driver.getKeyValueStore("telemetry-dedup-store");
+        long kept = 0;
+        try (var all = store.all()) {
+            while (all.hasNext()) {
+                all.next();
+                kept++;
+            }
+        }
+        assertTrue(kept <= 1 + 601 + 60, "exact windows are forgotten below the retention: " + kept + " kept");
+        for (int s = 0; s < 900; s++) {
+            sendAt(s, 3600 + s);
+        }
+        assertTrue(fx.predictions.isEmpty(), "nothing re-sent is processed again");
+        sendAt(900, 4500);
+        assertEquals(1, fx.predictions.readValuesToList().size(), "a new window is");
+    }
+
+    private void sendAt(int window, int publishedAtSec) {
+        var r = report("a", "mobilenet_v2", "pi-1/tpu0", window, 10, 20);
+        fx.telemetry.pipeInput(r.accelerator(), Json.writeBytes(r), TopologyFixture.T0 + publishedAtSec * 1000L);
+    }
 }
