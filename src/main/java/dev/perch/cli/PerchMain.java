@@ -2,6 +2,9 @@ package dev.perch.cli;
 
 import dev.perch.controller.Policy;
 import dev.perch.model.profile.ProfileCatalog;
+import dev.perch.model.profile.Scenario;
+import dev.perch.placement.PlacementPolicy;
+import dev.perch.placement.Strategies;
 import dev.perch.model.profile.ScenarioException;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.runtime.BrokerHolder;
@@ -53,7 +56,8 @@ public class PerchMain {
                 case "predict" -> predict(rest);
                 case "validate" -> validate(rest);
                 case "replay" -> replay(rest);
-                default -> throw new UsageException("unknown command '" + command + "' (commands: demo, replay, predict, validate; --help for usage)");
+                case "evaluate" -> evaluate(rest);
+                default -> throw new UsageException("unknown command '" + command + "' (commands: demo, replay, predict, validate, evaluate; --help for usage)");
             }
         } catch (UsageException | ScenarioException e) {
             System.err.println("perch " + command + ": " + e.getMessage());
@@ -123,6 +127,22 @@ public class PerchMain {
         System.setProperty("perch.policy", policy);
         System.setProperty("perch.duration-sec", Double.toString(durationSec));
         bootPipeline("demo", dataDir);
+    }
+
+    /** Pure: offers a scenario's apps to each strategy and lets the simulator judge; no broker, no HTTP. */
+    private static void evaluate(List<String> args) {
+        Options options = Options.parse(args, Set.of("scenario", "strategies", "seed"));
+        long seed = options.getLong("seed", 1);
+        Scenario scenario = ScenarioReader.load(options.get("scenario").orElse("mixed"), seed);
+        List<String> strategies = options.get("strategies").map(s -> List.of(s.split(","))).orElse(Strategies.names());
+        for (String name : strategies) {
+            if (!Strategies.names().contains(name.strip())) {
+                throw new UsageException("--strategies: unknown strategy '" + name + "' (known: "
+                        + String.join(", ", Strategies.names()) + ")");
+            }
+        }
+        System.out.println(Json.write(EvaluateCommand.evaluate(scenario, strategies.stream().map(String::strip).toList(),
+                seed, PlacementPolicy.DEFAULT)));
     }
 
     /** Reads a recording into the real topology and prints what Perch learned from it. */
@@ -238,6 +258,8 @@ public class PerchMain {
                   validate --recording FILE [--format perch|ibis] [--catalog FILE]
                        predicted vs recorded mean and p95 per load step and app, with MAPE
                   replay --recording FILE [--format perch|ibis] [--speed X] [--data-dir DIR]
-                       a recording as telemetry through Kafka and the topology; prints what Perch learned""";
+                       a recording as telemetry through Kafka and the topology; prints what Perch learned
+                  evaluate [--scenario NAME|FILE] [--strategies a,b,...] [--seed N]
+                       placement strategies compared, judged by the simulator (default scenario: mixed)""";
     }
 }

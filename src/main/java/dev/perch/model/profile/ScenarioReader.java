@@ -37,13 +37,21 @@ public final class ScenarioReader {
     private ScenarioReader() {
     }
 
-    /** The names of the scenarios shipped with Perch. */
+    /** The names of the scenarios shipped with Perch ({@code mixed} is drawn with a seed). */
     public static List<String> builtInNames() {
-        return List.of("default", "boost", "tiny-mixed");
+        return List.of("default", "boost", "tiny-mixed", "mixed");
     }
 
     /** A built-in scenario's name, or a path to a YAML file. */
     public static Scenario load(String nameOrFile) {
+        return load(nameOrFile, 1);
+    }
+
+    /** As {@link #load(String)}; a generated scenario is drawn with {@code seed}. */
+    public static Scenario load(String nameOrFile, long seed) {
+        if ("mixed".equals(nameOrFile)) {
+            return ScenarioGenerator.mixed(seed, defaultCatalog());
+        }
         if (builtInNames().contains(nameOrFile)) {
             return parse(resource(BUILT_IN + nameOrFile + ".yaml"), "scenario '" + nameOrFile + "'");
         }

@@ -1,0 +1,35 @@
+package dev.perch.placement;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/** The registry of placement strategies, by name; each is built from the placement policy. */
+public final class Strategies {
+    private static final Map<String, Function<PlacementPolicy, Strategy>> REGISTRY = new LinkedHashMap<>();
+
+    static {
+        REGISTRY.put("knapsack-first", p -> new KnapsackStrategy(KnapsackStrategy.Fit.FIRST, p));
+        REGISTRY.put("knapsack-best", p -> new KnapsackStrategy(KnapsackStrategy.Fit.BEST, p));
+        REGISTRY.put("knapsack-worst", p -> new KnapsackStrategy(KnapsackStrategy.Fit.WORST, p));
+        REGISTRY.put("ibis-bfs", p -> new IbisStrategy(true, p));
+        REGISTRY.put("ibis-dfs", p -> new IbisStrategy(false, p));
+        REGISTRY.put("perch", PerchStrategy::new);
+    }
+
+    private Strategies() {
+    }
+
+    public static List<String> names() {
+        return List.copyOf(REGISTRY.keySet());
+    }
+
+    public static Strategy create(String name, PlacementPolicy policy) {
+        Function<PlacementPolicy, Strategy> factory = REGISTRY.get(name);
+        if (factory == null) {
+            throw new IllegalArgumentException("unknown strategy '" + name + "' (known: " + String.join(", ", names()) + ")");
+        }
+        return factory.apply(policy);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.perch.placement;
+
+import dev.perch.model.profile.Scenario;
+import dev.perch.model.profile.ScenarioReader;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StrategiesTest {
+    private static final String TWO_NODES = """
+            networkMs: 10
+            nodes:
+              - {node: pi-1, memoryMb: 1000, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+              - {node: nano-1, memoryMb: 4096, acceleratorTypes: [gpu], frontendServiceMs: 24}
+            apps:
+            """;
+
+    private static ClusterModel cluster(String apps) {
+        Scenario scenario = ScenarioReader.parse(TWO_NODES + apps, "test");
+        return dev.perch.cli.EvaluateCommandAccess.initial(scenario);
+    }
+
+    @Test
+    void theRegistryKnowsEveryStrategyByNameAndRefusesOthers() {
+        assertEquals(List.of("knapsack-first", "knapsack-best", "knapsack-worst", "ibis-bfs", "ibis-dfs", "perch"),
+                Strategies.names());
+        for (String name : Strategies.names()) {
+            assertEquals(name, Strategies.create(name, PlacementPolicy.DEFAULT).name());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Strategies.create("greedy", PlacementPolicy.DEFAULT));
+        assertTrue(e.getMessage().startsWith("unknown strategy 'greedy'"));
+    }
+
+    @Test
+    void knapsackRejectsOnlyWhenMemoryIsShort() {
+        // pi-1 has 800 MB usable; each Edge TPU app takes 100 MB + a 75 MB front end: four fit, the fifth not.
+        StringBuilder apps = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            apps.append("  - {app: a").append(i).append(", model: inception_v4, ratePerSec: 30, sloMs: 100, sloStatistic: mean}\n");
+        }
+        ClusterModel cluster = cluster(apps.toString());
+        Strategy knapsack = Strategies.create("knapsack-first", PlacementPolicy.DEFAULT);
+        for (int i = 0; i < 4; i++) {
+            Strategy.Offer offer = knapsack.offer(cluster, "a" + i);
+            cluster = assertInstanceOf(Strategy.Offer.Placed.class, offer, "a" + i).after();
+        }
+        assertInstanceOf(Strategy.Offer.Rejected.class, knapsack.offer(cluster, "a4"),
+                "memory is short, although 30 req/s of Inception-V4 already overloads the device");
+    }
+
+    @Test
+    void modelDrivenStrategiesRefuseWhatWouldBreakAnSlo() {
+        ClusterModel cluster = cluster("  - {app: a, model: inception_v4, ratePerSec: 30, sloMs: 300, sloStatistic: mean}\n");
+        for (String name : List.of("ibis-bfs", "ibis-dfs", "perch")) {
+            assertInstanceOf(Strategy.Offer.Rejected.class, Strategies.create(name, PlacementPolicy.DEFAULT).offer(cluster, "a"),
+                    name);
+        }
+    }
+
+    @Test
+    void onTheMixedClusterTheSimulatorSeesNoViolationFromModelDrivenPlacement() {
+        Scenario mixed = ScenarioReader.load("mixed", 1);
+        var report = dev.perch.cli.EvaluateCommandAccess.evaluate(mixed, List.of("knapsack-first", "ibis-bfs", "perch"), 1);
+        var knapsack = report.strategies().get(0);
+        var ibis = report.strategies().get(1);
+        var perch = report.strategies().get(2);
+        assertEquals(0, perch.appsViolating(), "perch");
+        assertEquals(0, ibis.appsViolating(), "ibis-bfs");
+        assertTrue(knapsack.appsViolating() > 0, "memory-only packing overloads devices");
+        assertTrue(perch.appsPlaced() >= 2 * knapsack.appsBeforeFirstViolation(), report.toString());
+    }
+}
