@@ -73,9 +73,12 @@ public final class DeviceEvaluator {
             DeviceVerdict.AppVerdict verdict = new DeviceVerdict.AppVerdict(app.app(), latency, app.sloMs(),
                     app.sloStatistic());
             verdicts.add(verdict);
-            if (!verdict.sloMet() && broken == null) {
+            if (broken == null && !verdict.sloMet()) {
                 broken = String.format("%s predicted %s %.1f ms, over its SLO of %.0f ms", app.app(), app.sloStatistic(),
                         verdict.predictedMs(), app.sloMs());
+            } else if (broken == null && verdict.predictedMs() > policy.plannableMs(app.sloMs())) {
+                broken = String.format("%s predicted %s %.1f ms, within its SLO of %.0f ms but not its %.0f %% headroom",
+                        app.app(), app.sloStatistic(), verdict.predictedMs(), app.sloMs(), 100 * policy.sloHeadroom());
             }
         }
         if (broken != null) {

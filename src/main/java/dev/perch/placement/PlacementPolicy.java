@@ -1,25 +1,38 @@
 package dev.perch.placement;
 
+import dev.perch.model.queueing.MemoryFeasibility;
+
 /**
  * Hard limits every placement respects: the share of a node's memory that backends and front ends
  * may use (80 % in the Ibis paper), the highest predicted accelerator utilisation accepted, the
- * front-end memory per app, and the front end's service-time variability.
+ * front-end memory per app, the front end's service-time variability, and the SLO headroom — a
+ * device is feasible only when every app's predicted statistic is within {@code (1 − sloHeadroom)}
+ * of its SLO, because near saturation the latency an app actually sees swings well beyond the
+ * models' few per cent of error.
  */
-public record PlacementPolicy(double memoryShare, double maxUtilization, double frontendMemoryMb, double frontendCv) {
-    public static final PlacementPolicy DEFAULT = new PlacementPolicy(0.8, 0.9, 75, 0.2);
-
-    public dev.perch.model.queueing.MemoryFeasibility memory() {
-        return new dev.perch.model.queueing.MemoryFeasibility(memoryShare, frontendMemoryMb);
-    }
+public record PlacementPolicy(double memoryShare, double maxUtilization, double frontendMemoryMb, double frontendCv,
+                              double sloHeadroom) {
+    public static final PlacementPolicy DEFAULT = new PlacementPolicy(0.8, 0.8, 75, 0.2, 0.1);
 
     public PlacementPolicy {
-        new dev.perch.model.queueing.MemoryFeasibility(memoryShare, frontendMemoryMb);
+        new MemoryFeasibility(memoryShare, frontendMemoryMb); // validates both
         if (!(maxUtilization > 0 && maxUtilization < 1)) {
             throw new IllegalArgumentException("maxUtilization must be in (0, 1), got " + maxUtilization);
         }
         if (!(frontendCv >= 0)) {
             throw new IllegalArgumentException("frontendCv must be >= 0, got " + frontendCv);
         }
+        if (!(sloHeadroom >= 0 && sloHeadroom < 1)) {
+            throw new IllegalArgumentException("sloHeadroom must be in [0, 1), got " + sloHeadroom);
+        }
+    }
 
+    public MemoryFeasibility memory() {
+        return new MemoryFeasibility(memoryShare, frontendMemoryMb);
+    }
+
+    /** The most an app's predicted SLO statistic may be for a device to count as feasible. */
+    public double plannableMs(double sloMs) {
+        return (1 - sloHeadroom) * sloMs;
     }
 }

@@ -128,7 +128,13 @@ class EndToEndTest {
     }
 
     @Test
-    void healthAndMetricsAreServed() {
+    void healthAndMetricsAreServed() throws InterruptedException {
+        awaitRunning();
+        // Liveness turns UP once Streams and the messaging channels have started: allow them a moment.
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (given().get("/q/health/live").statusCode() != 200 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
     }
