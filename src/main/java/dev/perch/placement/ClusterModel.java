@@ -51,6 +51,16 @@ public record ClusterModel(double networkMs, List<Host> hosts, List<Device> devi
         return on;
     }
 
+    /** The backend memory of every app on a node, on the device type it runs on there (front ends not included). */
+    public List<Double> backendMemoryOnNode(String node) {
+        List<Double> backends = new ArrayList<>();
+        for (AppDemand app : appsOnNode(node)) {
+            Device on = device(assignment.get(app.app())).orElseThrow();
+            backends.add(app.profileOn(on.type()).map(dev.perch.model.profile.ModelProfile::memoryMb).orElse(0.0));
+        }
+        return backends;
+    }
+
     public Optional<String> deviceOf(String app) {
         return Optional.ofNullable(assignment.get(app));
     }

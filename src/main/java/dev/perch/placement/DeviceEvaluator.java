@@ -48,11 +48,7 @@ public final class DeviceEvaluator {
             loads.add(new AppLoad(app.app(), app.model(), app.ratePerSec(), profile.get().serviceMs(), profile.get().swapMs(), 0));
         }
 
-        List<Double> backends = new ArrayList<>();
-        for (AppDemand app : cluster.appsOnNode(device.node())) {
-            Device on = cluster.device(cluster.deviceOf(app.app()).orElseThrow()).orElseThrow();
-            backends.add(app.profileOn(on.type()).map(ModelProfile::memoryMb).orElse(0.0));
-        }
+        List<Double> backends = cluster.backendMemoryOnNode(device.node());
         MemoryFeasibility memory = policy.memory();
         if (!memory.fits(backends, host.memoryMb())) {
             return infeasible(deviceId, apps, 0, String.format("node %s would use %.0f MB of memory, over its limit of %.0f MB",

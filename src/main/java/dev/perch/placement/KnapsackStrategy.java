@@ -56,12 +56,7 @@ public final class KnapsackStrategy implements Strategy {
     /** Memory still usable on a node under the policy's share. */
     static double freeMemoryMb(ClusterModel cluster, String node, PlacementPolicy policy) {
         Host host = cluster.host(node).orElseThrow();
-        double used = 0;
-        for (AppDemand other : cluster.appsOnNode(node)) {
-            Device on = cluster.device(cluster.deviceOf(other.app()).orElseThrow()).orElseThrow();
-            used += other.profileOn(on.type()).map(ModelProfile::memoryMb).orElse(0.0) + policy.frontendMemoryMb();
-        }
-        return policy.memoryShare() * host.memoryMb() - used;
+        return policy.memory().limitMb(host.memoryMb()) - policy.memory().usedMb(cluster.backendMemoryOnNode(node));
     }
 
     private double freeMemoryMb(ClusterModel cluster, String node) {
