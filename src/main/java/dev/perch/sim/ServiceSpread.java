@@ -44,22 +44,31 @@ public final class ServiceSpread {
 
     /** A multiplicative factor (mean 1) for a request whose mean time is {@code meanMs}. */
     public double draw(double meanMs, boolean swapped, SplittableRandom random) {
-        Ratios nearest = models.stream()
-                .min(Comparator.comparingDouble(r -> Math.abs(Math.log(r.meanMs()) - Math.log(Math.max(meanMs, 1e-6)))))
-                .orElseThrow();
-        double[] pool = swapped && nearest.swapped().length > 0 ? nearest.swapped() : nearest.plain();
+        double[] pool = pool(meanMs, swapped);
         return pool[random.nextInt(pool.length)];
     }
 
     /** Coefficient of variation of the pool used for a request of {@code meanMs} (for tests and docs). */
     public double cv(double meanMs, boolean swapped) {
-        Ratios nearest = models.stream()
-                .min(Comparator.comparingDouble(r -> Math.abs(Math.log(r.meanMs()) - Math.log(meanMs))))
-                .orElseThrow();
-        double[] pool = swapped ? nearest.swapped() : nearest.plain();
+        double[] pool = pool(meanMs, swapped);
         double mean = Arrays.stream(pool).average().orElse(1);
         double var = Arrays.stream(pool).map(x -> (x - mean) * (x - mean)).average().orElse(0);
         return Math.sqrt(var) / mean;
+    }
+
+    /**
+     * The ratios of the recorded model nearest on a log scale; a plain loop, as the simulator asks
+     * for three draws per request.
+     */
+    private double[] pool(double meanMs, boolean swapped) {
+        double target = Math.log(Math.max(meanMs, 1e-6));
+        Ratios nearest = models.get(0);
+        for (Ratios candidate : models) {
+            if (Math.abs(Math.log(candidate.meanMs()) - target) < Math.abs(Math.log(nearest.meanMs()) - target)) {
+                nearest = candidate;
+            }
+        }
+        return swapped && nearest.swapped().length > 0 ? nearest.swapped() : nearest.plain();
     }
 
     private static ServiceSpread fromRecording() {

@@ -31,8 +31,6 @@ public final class ScenarioReader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String BUILT_IN = "dev/perch/scenarios/";
     private static final String DEFAULT_CATALOG = "dev/perch/catalog.yaml";
-    /** Front-end memory per app when a node does not say otherwise (the paper: 50–100 MB). */
-    public static final double DEFAULT_FRONTEND_MEMORY_MB = 75;
 
     private ScenarioReader() {
     }

@@ -78,16 +78,6 @@ final class LatencyGrid {
         return sum;
     }
 
-    double mean() {
-        double sum = 0;
-        double weight = 0;
-        for (int i = 0; i < mass.length; i++) {
-            sum += mass[i] * i;
-            weight += mass[i];
-        }
-        return weight == 0 ? 0 : sum / weight * dt;
-    }
-
     /**
      * The {@code q}-quantile of the (normalised) distribution, interpolated linearly between grid
      * points so that it moves smoothly with the inputs.

@@ -62,11 +62,12 @@ public final class LatencyModels {
     }
 
     private static List<AppLatency> processorSharing(List<AppLoad> apps, EndToEnd path, FrontEnd[] frontEnds, double rho) {
+        double[] onDevice = ProcessorSharingModel.meanResponseMs(apps);
         List<AppLatency> latencies = new ArrayList<>(apps.size());
         for (int i = 0; i < apps.size(); i++) {
             AppLoad app = apps.get(i);
             FrontEnd frontEnd = frontEnds[i];
-            double device = app.serviceMs() / (1 - rho);
+            double device = onDevice[i];
             double variable = device + frontEnd.meanMs();
             double variance = ProcessorSharingModel.varianceMs2(apps, rho, app) + frontEnd.varianceMs2();
             double network = path.networkMs();
