@@ -126,21 +126,12 @@ public final class EvaluateCommand {
             if (!placement.containsKey(app.app())) {
                 continue;
             }
-            double[] sorted = samples.getOrDefault(app.app(), List.of()).stream().mapToDouble(Double::doubleValue)
+            double[] latencies = samples.getOrDefault(app.app(), List.of()).stream().mapToDouble(Double::doubleValue)
                     .sorted().toArray();
-            if (sorted.length == 0 || statistic(sorted, app) > app.sloMs()) {
+            if (latencies.length == 0 || Samples.statistic(latencies, app.sloStatistic()) > app.sloMs()) {
                 violating++;
             }
         }
         return violating;
-    }
-
-    private static double statistic(double[] sorted, AppSpec app) {
-        return switch (app.sloStatistic()) {
-            case MEAN -> java.util.Arrays.stream(sorted).average().orElseThrow();
-            case P50 -> Samples.nearestRank(sorted, 0.50);
-            case P95 -> Samples.nearestRank(sorted, 0.95);
-            case P99 -> Samples.nearestRank(sorted, 0.99);
-        };
     }
 }

@@ -2,7 +2,6 @@ package dev.perch.sim;
 
 import dev.perch.telemetry.Samples;
 import dev.perch.model.profile.AppSpec;
-import dev.perch.model.profile.SloStatistic;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -51,28 +50,13 @@ final class SloJudge {
                 samples[n++] = age;
             }
         }
-        inViolation = n > 0 && statistic(Arrays.copyOf(samples, n), spec.sloStatistic()) > spec.sloMs();
+        inViolation = n > 0 && Samples.statistic(Arrays.copyOf(samples, n), spec.sloStatistic()) > spec.sloMs();
         if (inViolation) {
             violationSeconds++;
             if (firstViolationSec == null) {
                 firstViolationSec = nowMs / 1000.0;
             }
         }
-    }
-
-    static double statistic(double[] samples, SloStatistic statistic) {
-        if (statistic == SloStatistic.MEAN) {
-            return Arrays.stream(samples).average().orElse(0);
-        }
-        double[] sorted = samples.clone();
-        Arrays.sort(sorted);
-        double q = switch (statistic) {
-            case P50 -> 0.50;
-            case P95 -> 0.95;
-            case P99 -> 0.99;
-            case MEAN -> throw new AssertionError();
-        };
-        return Samples.nearestRank(sorted, q);
     }
 
     boolean inViolation() {
