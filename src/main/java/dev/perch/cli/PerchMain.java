@@ -142,7 +142,7 @@ public class PerchMain {
             }
         }
         System.out.println(Json.write(EvaluateCommand.evaluate(scenario, strategies.stream().map(String::strip).toList(),
-                seed, PlacementPolicy.DEFAULT)));
+                seed, PlacementPolicy.DEFAULT, Progress.bar(System.err))));
     }
 
     /** Reads a recording into the real topology and prints what Perch learned from it. */

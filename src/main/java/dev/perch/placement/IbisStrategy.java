@@ -20,7 +20,7 @@ import java.util.Optional;
  * already running the same model, else an idle one, else — breadth first — the least utilised, or —
  * depth first — the first by name.
  */
-public final class IbisStrategy implements Strategy {
+public final class IbisStrategy implements Strategy.Online {
     private final boolean breadthFirst;
     private final PlacementPolicy policy;
 
@@ -35,8 +35,8 @@ public final class IbisStrategy implements Strategy {
     }
 
     @Override
-    public Offer offer(ClusterModel cluster, String app) {
-        AppDemand demand = cluster.apps().get(app);
+    public Offer offer(Placement placement, String app) {
+        AppDemand demand = placement.app(app);
         List<AcceleratorType> types = new ArrayList<>(demand.profiles().keySet());
         types.sort(Comparator.comparingDouble(t -> demand.ratePerSec() / 1000 * demand.profileOn(t).map(
                 p -> p.serviceMs() + p.swapMs()).orElse(Double.MAX_VALUE)));
@@ -44,14 +44,15 @@ public final class IbisStrategy implements Strategy {
             record Candidate(Device device, double utilization, boolean sameModel, boolean idle) {
             }
             List<Candidate> feasible = new ArrayList<>();
-            for (Device device : cluster.devices()) {
+            for (Device device : placement.devices()) {
                 if (device.type() != type) {
                     continue;
                 }
-                ClusterModel after = cluster.with(app, device.id());
-                Optional<Double> utilization = feasibleUtilization(after, device);
+                List<AppDemand> there = List.copyOf(placement.appsOn(device.id()));
+                placement.assign(app, device.id());
+                Optional<Double> utilization = feasibleUtilization(placement, device);
+                placement.assign(app, null);
                 if (utilization.isPresent()) {
-                    List<AppDemand> there = cluster.appsOn(device.id());
                     feasible.add(new Candidate(device, utilization.get(),
                             there.stream().anyMatch(a -> a.model().equals(demand.model())), there.isEmpty()));
                 }
@@ -63,13 +64,14 @@ public final class IbisStrategy implements Strategy {
             Optional<Candidate> best = feasible.stream().min(order);
             if (best.isPresent()) {
                 String device = best.get().device().id();
-                return new Offer.Placed(cluster.with(app, device), device, 0);
+                placement.assign(app, device);
+                return new Offer.Placed(device, List.of());
             }
         }
         return new Offer.Rejected("no device where the paper's mean model keeps every SLO");
     }
 
-    private Optional<Double> feasibleUtilization(ClusterModel after, Device device) {
+    private Optional<Double> feasibleUtilization(Placement after, Device device) {
         if (KnapsackStrategy.freeMemoryMb(after, device.node(), policy) < 0) {
             return Optional.empty();
         }
@@ -83,7 +85,7 @@ public final class IbisStrategy implements Strategy {
         if (utilization > policy.maxUtilization()) {
             return Optional.empty();
         }
-        Host host = after.host(device.node()).orElseThrow();
+        Host host = after.host(device.node());
         double[] means = IbisModel.meanMs(device.type(), loads,
                 new EndToEnd(after.networkMs(), host.frontendServiceMs(), policy.frontendCv()));
         if (means == null) {

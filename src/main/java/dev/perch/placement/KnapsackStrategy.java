@@ -12,7 +12,7 @@ import java.util.Optional;
  * has room for its backend and front end. First fit takes the first device (cluster order) whose node
  * has room; best fit the one whose node is left with the least memory; worst fit the most.
  */
-public final class KnapsackStrategy implements Strategy {
+public final class KnapsackStrategy implements Strategy.Online {
     public enum Fit { FIRST, BEST, WORST }
 
     private final Fit fit;
@@ -29,17 +29,17 @@ public final class KnapsackStrategy implements Strategy {
     }
 
     @Override
-    public Offer offer(ClusterModel cluster, String app) {
-        AppDemand demand = cluster.apps().get(app);
+    public Offer offer(Placement placement, String app) {
+        AppDemand demand = placement.app(app);
         record Candidate(Device device, double leftMb) {
         }
         List<Candidate> fitting = new ArrayList<>();
-        for (Device device : cluster.devices()) {
+        for (Device device : placement.devices()) {
             Optional<ModelProfile> profile = demand.profileOn(device.type());
             if (profile.isEmpty()) {
                 continue;
             }
-            double left = freeMemoryMb(cluster, device.node()) - profile.get().memoryMb() - policy.frontendMemoryMb();
+            double left = freeMemoryMb(placement, device.node(), policy) - profile.get().memoryMb() - policy.frontendMemoryMb();
             if (left >= 0) {
                 fitting.add(new Candidate(device, left));
             }
@@ -49,17 +49,16 @@ public final class KnapsackStrategy implements Strategy {
             case BEST -> fitting.stream().min(Comparator.comparingDouble(Candidate::leftMb));
             case WORST -> fitting.stream().max(Comparator.comparingDouble(Candidate::leftMb));
         };
-        return chosen.<Offer>map(c -> new Offer.Placed(cluster.with(app, c.device().id()), c.device().id(), 0))
-                .orElseGet(() -> new Offer.Rejected("no node has memory for " + app));
+        if (chosen.isEmpty()) {
+            return new Offer.Rejected("no node has memory for " + app);
+        }
+        placement.assign(app, chosen.get().device().id());
+        return new Offer.Placed(chosen.get().device().id(), List.of());
     }
 
     /** Memory still usable on a node under the policy's share. */
-    static double freeMemoryMb(ClusterModel cluster, String node, PlacementPolicy policy) {
-        Host host = cluster.host(node).orElseThrow();
-        return policy.memory().limitMb(host.memoryMb()) - policy.memory().usedMb(cluster.backendMemoryOnNode(node));
-    }
-
-    private double freeMemoryMb(ClusterModel cluster, String node) {
-        return freeMemoryMb(cluster, node, policy);
+    static double freeMemoryMb(Placement placement, String node, PlacementPolicy policy) {
+        return policy.memory().limitMb(placement.host(node).memoryMb()) - placement.backendMemoryMbOnNode(node)
+                - policy.frontendMemoryMb() * placement.appCountOnNode(node);
     }
 }

@@ -2,25 +2,40 @@ package dev.perch.placement;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Chooses the device for one app — a new app, or a running one whose SLO is at risk — among the
  * devices where, by the models, the app and every app already there meet their SLOs (hard
  * constraints first: {@link DeviceEvaluator}). Soft objectives differ by purpose:
  * <ul>
- *   <li>a new app goes to the feasible device that is busiest afterwards (best fit: fewest devices
- *   in use, room kept free for larger apps);</li>
+ *   <li>a new app goes to the feasible device where it adds the least predicted utilisation, swaps
+ *   included — so an Edge TPU already serving its model costs least, and each model goes to the
+ *   accelerator type that serves it fastest — and among equals to the busiest (best fit: room kept
+ *   free for larger apps);</li>
  *   <li>an app at risk moves to the feasible device with the most SLO slack afterwards, because the
  *   move answers a rising load and the next rise should not send it moving again.</li>
  * </ul>
  * Ties go to the device id, so the choice is reproducible.
+ *
+ * <p>The search is built to stay fast on a thousand devices: bounds that cost nothing
+ * ({@link DeviceEvaluator#mayFit}) drop most devices, idle devices alike in type and node are tried
+ * once, and for a new app the models run on candidates in order of preference only until one fits.
  */
 public final class TargetSelector {
     private final DeviceEvaluator evaluator;
 
     public TargetSelector(DeviceEvaluator evaluator) {
         this.evaluator = evaluator;
+    }
+
+    public DeviceEvaluator evaluator() {
+        return evaluator;
     }
 
     /** The outcome of a choice. */
@@ -35,18 +50,26 @@ public final class TargetSelector {
         }
     }
 
-    /** Where to place an app that runs nowhere yet. */
+    /** Where to place an app that runs nowhere yet, with the predictions before and after (for a decision record). */
     public Choice place(ClusterModel cluster, String app) {
-        return choose(cluster, app, null,
-                Comparator.comparingDouble((Candidate c) -> -c.after().utilization()).thenComparing(c -> c.device().id()));
+        Placement placement = Placement.of(cluster);
+        Optional<String> to = placeTarget(placement, app, Set.of());
+        if (to.isEmpty()) {
+            return new Choice.NoTarget(app, noTargetReason(placement, app, null), null);
+        }
+        return chosen(placement, app, to.get());
     }
 
-    /** Where to move a running app whose SLO is at risk. */
+    /** Where to move a running app whose SLO is at risk, with the predictions before and after. */
     public Choice relocate(ClusterModel cluster, String app) {
-        String from = cluster.deviceOf(app)
+        Placement placement = Placement.of(cluster);
+        String from = placement.deviceOf(app)
                 .orElseThrow(() -> new IllegalArgumentException("app " + app + " is not placed"));
-        return choose(cluster, app, from,
-                Comparator.comparingDouble((Candidate c) -> -c.after().minSlack()).thenComparing(c -> c.device().id()));
+        Optional<String> to = relocateTarget(placement, app, Set.of());
+        if (to.isEmpty()) {
+            return new Choice.NoTarget(app, noTargetReason(placement, app, from), evaluator.evaluate(placement, from));
+        }
+        return chosen(placement, app, to.get());
     }
 
     /**
@@ -54,26 +77,123 @@ public final class TargetSelector {
      * predictions before and after — recorded as chosen even when the models say it breaks an SLO.
      */
     public Choice moveTo(ClusterModel cluster, String app, String to) {
-        String from = cluster.deviceOf(app)
-                .orElseThrow(() -> new IllegalArgumentException("app " + app + " is not placed"));
-        ClusterModel without = cluster.with(app, null);
-        return new Choice.Chosen(app, from, to, evaluator.evaluate(cluster, from), evaluator.evaluate(without, from),
-                evaluator.evaluate(without, to), evaluator.evaluate(without.with(app, to), to));
+        return chosen(Placement.of(cluster), app, to);
     }
 
-    private record Candidate(Device device, DeviceVerdict before, DeviceVerdict after) {
-    }
-
-    private Choice choose(ClusterModel cluster, String app, String from, Comparator<Candidate> preference) {
-        AppDemand demand = cluster.apps().get(app);
-        if (demand == null) {
-            throw new IllegalArgumentException("unknown app " + app);
+    /**
+     * The device where {@code app} — which must not be placed — adds the least predicted utilisation
+     * (the busiest afterwards among equals) and fits with every app already there, skipping {@code excluded}. The placement is left as
+     * it was.
+     */
+    public Optional<String> placeTarget(Placement placement, String app, Set<String> excluded) {
+        requireUnplaced(placement, app);
+        AppDemand demand = placement.app(app);
+        record Candidate(String device, long addedMicros, double utilization) {
         }
-        DeviceVerdict sourceBefore = from == null ? null : evaluator.evaluate(cluster, from);
-        ClusterModel without = cluster.with(app, null);
-        List<Candidate> feasible = new ArrayList<>();
+        List<Candidate> candidates = new ArrayList<>();
+        for (Device device : candidates(placement, demand, excluded)) {
+            double utilization = evaluator.utilizationWith(placement, device, demand);
+            if (utilization <= evaluator.policy().maxUtilization()) {
+                // Rounded so that devices where the app adds the same load (every GPU) tie exactly.
+                long addedMicros = Math.round(1e6 * (utilization - evaluator.utilizationWith(placement, device, null)));
+                candidates.add(new Candidate(device.id(), addedMicros, utilization));
+            }
+        }
+        candidates.sort(Comparator.comparingLong(Candidate::addedMicros)
+                .thenComparingDouble(c -> -c.utilization()).thenComparing(Candidate::device));
+        for (Candidate candidate : candidates) {
+            if (fitsWith(placement, app, candidate.device()).feasible()) {
+                return Optional.of(candidate.device());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The device with the most SLO slack afterwards where the placed {@code app} fits, other than its
+     * own and {@code excluded}. The placement is left as it was.
+     */
+    public Optional<String> relocateTarget(Placement placement, String app, Set<String> excluded) {
+        String from = placement.deviceOf(app)
+                .orElseThrow(() -> new IllegalArgumentException("app " + app + " is not placed"));
+        placement.assign(app, null);
+        try {
+            Set<String> skip = new HashSet<>(excluded);
+            skip.add(from);
+            String best = null;
+            double bestSlack = Double.NEGATIVE_INFINITY;
+            for (Device device : candidates(placement, placement.app(app), skip)) {
+                DeviceEvaluator.Fit fit = fitsWith(placement, app, device.id());
+                if (fit.feasible() && (fit.minSlack() > bestSlack
+                        || (fit.minSlack() == bestSlack && device.id().compareTo(best) < 0))) {
+                    best = device.id();
+                    bestSlack = fit.minSlack();
+                }
+            }
+            return Optional.ofNullable(best);
+        } finally {
+            placement.assign(app, from);
+        }
+    }
+
+    /** Whether the unplaced {@code app} would fit on {@code device}; the placement is left as it was. */
+    public DeviceEvaluator.Fit fitsWith(Placement placement, String app, String device) {
+        placement.assign(app, device);
+        try {
+            return evaluator.check(placement, device);
+        } finally {
+            placement.assign(app, null);
+        }
+    }
+
+    /**
+     * The devices that pass the free bounds for an unplaced app, idle devices alike (same type, same
+     * node memory, front end and use) collapsed to the first by id, since they predict alike.
+     */
+    private List<Device> candidates(Placement placement, AppDemand demand, Set<String> excluded) {
+        List<Device> result = new ArrayList<>();
+        Map<String, Device> idleAlike = new HashMap<>();
+        for (Device device : placement.devices()) {
+            if (excluded.contains(device.id()) || !evaluator.mayFit(placement, device, demand)) {
+                continue;
+            }
+            if (placement.appsOn(device.id()).isEmpty()) {
+                Host host = placement.host(device.node());
+                String alike = device.type() + "|" + host.memoryMb() + "|" + host.frontendServiceMs() + "|"
+                        + placement.backendMemoryMbOnNode(host.node()) + "|" + placement.appCountOnNode(host.node());
+                idleAlike.merge(alike, device, (a, b) -> a.id().compareTo(b.id()) <= 0 ? a : b);
+            } else {
+                result.add(device);
+            }
+        }
+        result.addAll(idleAlike.values());
+        return result;
+    }
+
+    private static void requireUnplaced(Placement placement, String app) {
+        placement.deviceOf(app).ifPresent(d -> {
+            throw new IllegalArgumentException("app " + app + " is already on " + d);
+        });
+    }
+
+    private Choice.Chosen chosen(Placement placement, String app, String to) {
+        String from = placement.deviceOf(app).orElse(null);
+        DeviceVerdict sourceBefore = from == null ? null : evaluator.evaluate(placement, from);
+        placement.assign(app, null);
+        DeviceVerdict sourceAfter = from == null ? null : evaluator.evaluate(placement, from);
+        DeviceVerdict targetBefore = evaluator.evaluate(placement, to);
+        placement.assign(app, to);
+        DeviceVerdict targetAfter = evaluator.evaluate(placement, to);
+        placement.assign(app, from);
+        return new Choice.Chosen(app, from, to, sourceBefore, sourceAfter, targetBefore, targetAfter);
+    }
+
+    /** Every device's reason for refusing the app, for a decision record; the placement is left as it was. */
+    private String noTargetReason(Placement placement, String app, String from) {
+        AppDemand demand = placement.app(app);
+        placement.assign(app, null);
         List<String> refusals = new ArrayList<>();
-        for (Device device : cluster.devices()) {
+        for (Device device : placement.devices()) {
             if (device.id().equals(from)) {
                 continue;
             }
@@ -81,19 +201,12 @@ public final class TargetSelector {
                 refusals.add(device.id() + ": no profile of " + demand.model() + " for " + device.type());
                 continue;
             }
-            DeviceVerdict after = evaluator.evaluate(without.with(app, device.id()), device.id());
-            if (after.feasible()) {
-                feasible.add(new Candidate(device, evaluator.evaluate(without, device.id()), after));
-            } else {
-                refusals.add(device.id() + ": " + after.reason());
-            }
+            placement.assign(app, device.id());
+            refusals.add(device.id() + ": " + evaluator.evaluate(placement, device.id()).reason());
+            placement.assign(app, null);
         }
-        if (feasible.isEmpty()) {
-            String reason = refusals.isEmpty() ? "no other device" : String.join("; ", refusals);
-            return new Choice.NoTarget(app, "no device keeps every SLO (" + reason + ")", sourceBefore);
-        }
-        Candidate best = feasible.stream().min(preference).orElseThrow();
-        DeviceVerdict sourceAfter = from == null ? null : evaluator.evaluate(without, from);
-        return new Choice.Chosen(app, from, best.device().id(), sourceBefore, sourceAfter, best.before(), best.after());
+        placement.assign(app, from);
+        String reason = refusals.isEmpty() ? "no other device" : String.join("; ", refusals);
+        return "no device keeps every SLO (" + reason + ")";
     }
 }

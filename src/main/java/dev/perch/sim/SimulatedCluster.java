@@ -97,6 +97,11 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
         for (AppSpec spec : scenario.apps()) {
             apps.put(spec.app(), new AppState(spec, seeds.split()));
         }
+        for (AppSpec spec : scenario.apps()) {
+            if (spec.runningOn() != null) {
+                apply(new PlanStep.Place(spec.app(), spec.runningOn()));
+            }
+        }
     }
 
     public synchronized void onCompletion(CompletionListener listener) {

@@ -16,6 +16,6 @@ public final class EvaluateCommandAccess {
     }
 
     public static EvaluateCommand.Report evaluate(Scenario scenario, List<String> strategies, long seed) {
-        return EvaluateCommand.evaluate(scenario, strategies, seed, PlacementPolicy.DEFAULT);
+        return EvaluateCommand.evaluate(scenario, strategies, seed, PlacementPolicy.DEFAULT, Progress.NONE);
     }
 }

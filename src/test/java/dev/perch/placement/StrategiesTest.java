@@ -20,9 +20,13 @@ class StrategiesTest {
             apps:
             """;
 
-    private static ClusterModel cluster(String apps) {
+    private static Placement cluster(String apps) {
         Scenario scenario = ScenarioReader.parse(TWO_NODES + apps, "test");
-        return dev.perch.cli.EvaluateCommandAccess.initial(scenario);
+        return Placement.of(dev.perch.cli.EvaluateCommandAccess.initial(scenario));
+    }
+
+    private static Strategy.Online online(String name) {
+        return (Strategy.Online) Strategies.create(name, PlacementPolicy.DEFAULT);
     }
 
     @Test
@@ -44,11 +48,10 @@ class StrategiesTest {
         for (int i = 0; i < 5; i++) {
             apps.append("  - {app: a").append(i).append(", model: inception_v4, ratePerSec: 30, sloMs: 100, sloStatistic: mean}\n");
         }
-        ClusterModel cluster = cluster(apps.toString());
-        Strategy knapsack = Strategies.create("knapsack-first", PlacementPolicy.DEFAULT);
+        Placement cluster = cluster(apps.toString());
+        Strategy.Online knapsack = online("knapsack-first");
         for (int i = 0; i < 4; i++) {
-            Strategy.Offer offer = knapsack.offer(cluster, "a" + i);
-            cluster = assertInstanceOf(Strategy.Offer.Placed.class, offer, "a" + i).after();
+            assertInstanceOf(Strategy.Offer.Placed.class, knapsack.offer(cluster, "a" + i), "a" + i);
         }
         assertInstanceOf(Strategy.Offer.Rejected.class, knapsack.offer(cluster, "a4"),
                 "memory is short, although 30 req/s of Inception-V4 already overloads the device");
@@ -56,10 +59,10 @@ class StrategiesTest {
 
     @Test
     void modelDrivenStrategiesRefuseWhatWouldBreakAnSlo() {
-        ClusterModel cluster = cluster("  - {app: a, model: inception_v4, ratePerSec: 30, sloMs: 300, sloStatistic: mean}\n");
+        Placement cluster = cluster("  - {app: a, model: inception_v4, ratePerSec: 30, sloMs: 300, sloStatistic: mean}\n");
         for (String name : List.of("ibis-bfs", "ibis-dfs", "perch")) {
-            assertInstanceOf(Strategy.Offer.Rejected.class, Strategies.create(name, PlacementPolicy.DEFAULT).offer(cluster, "a"),
-                    name);
+            assertInstanceOf(Strategy.Offer.Rejected.class, online(name).offer(cluster, "a"), name);
+            assertEquals(0, cluster.placedCount(), name + " leaves a rejected offer's placement as it was");
         }
     }
 

@@ -2,10 +2,17 @@ package dev.perch.model.profile;
 
 /**
  * An inference app as its owner declares it: the model it serves, the request rate it expects, its
- * latency SLO, and optionally how its load changes over time.
+ * latency SLO, and optionally how its load changes over time and the accelerator it already runs on
+ * when a scenario starts ({@code runningOn}, null when it is still to be placed) — a cluster is
+ * seldom empty, and an experiment may start from a given placement.
  */
 public record AppSpec(String app, String model, double ratePerSec, double sloMs, SloStatistic sloStatistic,
-                      LoadTimeline load) {
+                      LoadTimeline load, String runningOn) {
+    public AppSpec(String app, String model, double ratePerSec, double sloMs, SloStatistic sloStatistic,
+                   LoadTimeline load) {
+        this(app, model, ratePerSec, sloMs, sloStatistic, load, null);
+    }
+
     public AppSpec {
         if (sloStatistic == null) {
             sloStatistic = SloStatistic.DEFAULT;

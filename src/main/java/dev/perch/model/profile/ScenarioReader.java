@@ -128,6 +128,12 @@ public final class ScenarioReader {
                 ? catalog(fields, root.get("models"), "models")
                 : defaultCatalog();
 
+        Map<String, AcceleratorType> acceleratorTypes = new java.util.LinkedHashMap<>();
+        for (NodeSpec node : nodes) {
+            for (int a = 0; a < node.acceleratorIds().size(); a++) {
+                acceleratorTypes.put(node.acceleratorIds().get(a), node.acceleratorTypes().get(a));
+            }
+        }
         List<AppSpec> apps = new ArrayList<>();
         Set<String> appIds = new HashSet<>();
         List<JsonNode> appItems = fields.list(root, "", "apps", true);
@@ -156,7 +162,20 @@ public final class ScenarioReader {
                 }
             }
             LoadTimeline load = loadTimeline(fields, item, path);
-            apps.add(new AppSpec(app, model, rate, sloMs, statistic, load));
+            String runningOn = null;
+            if (item.hasNonNull("runningOn")) {
+                runningOn = item.get("runningOn").asText();
+                AcceleratorType type = acceleratorTypes.get(runningOn);
+                if (type == null) {
+                    throw fields.error(path + ".runningOn", "unknown accelerator '" + runningOn + "' (known: "
+                            + String.join(", ", acceleratorTypes.keySet()) + ")");
+                }
+                if (catalog.profile(model, type).isEmpty()) {
+                    throw fields.error(path + ".runningOn", "model '" + model + "' has no profile for " + type.id()
+                            + ", the type of " + runningOn);
+                }
+            }
+            apps.add(new AppSpec(app, model, rate, sloMs, statistic, load, runningOn));
         }
         return new Scenario(name, networkMs, nodes, catalog, apps, lengthSec);
     }

@@ -44,6 +44,19 @@ public final class EdgeTpuModel {
      * to add {@code extraRangeMs} more (the front end) without losing the tail; {@code null} when ρ ≥ 1.
      */
     static Sojourns sojourns(List<AppLoad> apps, double extraRangeMs) {
+        return solve(apps, extraRangeMs, true);
+    }
+
+    /**
+     * Per app, in input order, the mean time on the device alone — the closed form without the grid,
+     * for a planner whose SLOs are all on the mean; {@code null} when ρ ≥ 1.
+     */
+    static double[] meanSojournsMs(List<AppLoad> apps) {
+        Sojourns sojourns = solve(apps, 0, false);
+        return sojourns == null ? null : sojourns.meansMs();
+    }
+
+    private static Sojourns solve(List<AppLoad> apps, double extraRangeMs, boolean withGrids) {
         int n = apps.size();
         double lambda = 0;
         for (AppLoad app : apps) {
@@ -101,8 +114,8 @@ public final class EdgeTpuModel {
                 means[c] += q[prev] * (meanWait + delta[prev] + (sameModel[prev][c] ? plain[c] : swapped[c]));
             }
         }
-        return new Sojourns(means, grids(q, plain, swapped, cv, sameModel, lambda, rho, Math.max(meanWait, 0),
-                extraRangeMs));
+        return new Sojourns(means, withGrids ? grids(q, plain, swapped, cv, sameModel, lambda, rho, Math.max(meanWait, 0),
+                extraRangeMs) : null);
     }
 
     /** E[e^{−λX}] for X with mean x and coefficient of variation cv (three-point, as on the grid). */

@@ -16,10 +16,7 @@ public final class LatencyModels {
     }
 
     public static AcceleratorPrediction predict(AcceleratorType type, List<AppLoad> apps, EndToEnd path) {
-        double utilization = switch (type) {
-            case EDGETPU -> EdgeTpuModel.utilization(apps);
-            case GPU, CPU -> ProcessorSharingModel.utilization(apps);
-        };
+        double utilization = utilization(type, apps);
         if (utilization >= 1) {
             return new AcceleratorPrediction.Unstable(utilization,
                     String.format("accelerator utilization %.2f >= 1", utilization));
@@ -38,6 +35,38 @@ public final class LatencyModels {
                 ? edgeTpu(apps, path, frontEnds)
                 : processorSharing(apps, path, frontEnds, utilization);
         return new AcceleratorPrediction.Stable(utilization, latencies);
+    }
+
+    /** The accelerator's predicted utilisation (offered load, swaps included on an Edge TPU). */
+    public static double utilization(AcceleratorType type, List<AppLoad> apps) {
+        return switch (type) {
+            case EDGETPU -> EdgeTpuModel.utilization(apps);
+            case GPU, CPU -> ProcessorSharingModel.utilization(apps);
+        };
+    }
+
+    /**
+     * Every app's end-to-end mean only, in input order — the same means {@link #predict} gives, without
+     * the percentile grids, for planners whose SLOs are all on the mean; {@code null} when the
+     * accelerator or a front end would be unstable.
+     */
+    public static double[] meansMs(AcceleratorType type, List<AppLoad> apps, EndToEnd path) {
+        double[] onDevice = type == AcceleratorType.EDGETPU
+                ? EdgeTpuModel.meanSojournsMs(apps)
+                : ProcessorSharingModel.meanResponseMs(apps);
+        if (onDevice == null) {
+            return apps.isEmpty() ? new double[0] : null;
+        }
+        double[] means = new double[apps.size()];
+        for (int i = 0; i < apps.size(); i++) {
+            double frontendRho = apps.get(i).ratePerMs() * path.frontendServiceMs();
+            if (frontendRho >= 1) {
+                return null;
+            }
+            FrontEnd frontEnd = FrontEnd.of(apps.get(i).ratePerMs(), path.frontendServiceMs(), path.frontendCv());
+            means[i] = path.networkMs() + frontEnd.meanMs() + onDevice[i];
+        }
+        return means;
     }
 
     private static List<AppLatency> edgeTpu(List<AppLoad> apps, EndToEnd path, FrontEnd[] frontEnds) {

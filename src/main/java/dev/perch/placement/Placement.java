@@ -1,0 +1,178 @@
+package dev.perch.placement;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A planner's working copy of a placement: the cluster of a {@link ClusterModel} with an assignment
+ * that can be changed — and changed back — in time independent of the cluster's size, so a search
+ * can try thousands of hypothetical moves. Indexed by device (its apps, in the cluster's app order,
+ * so predictions are reproducible) and by node (backend memory in use, number of apps).
+ *
+ * <p>{@link ClusterModel} is the immutable value handed between components; this class lives inside
+ * one decision. Not thread-safe.
+ */
+public final class Placement {
+    private final ClusterModel cluster;
+    private final Map<String, Device> devices = new LinkedHashMap<>();
+    private final Map<String, Host> hosts = new HashMap<>();
+    private final Map<String, Integer> appOrder = new HashMap<>();
+    private final Map<String, String> deviceOfApp = new HashMap<>();
+    private final Map<String, List<AppDemand>> appsOnDevice = new HashMap<>();
+    private final Map<String, NodeUse> nodeUse = new HashMap<>();
+    private final Map<String, double[]> serviceLoad = new HashMap<>();
+
+    /** Backend memory in use on a node and the number of apps (each with a front end) there. */
+    private static final class NodeUse {
+        double backendMb;
+        int apps;
+    }
+
+    private Placement(ClusterModel cluster) {
+        this.cluster = cluster;
+        for (Host host : cluster.hosts()) {
+            hosts.put(host.node(), host);
+            nodeUse.put(host.node(), new NodeUse());
+        }
+        for (Device device : cluster.devices()) {
+            if (!hosts.containsKey(device.node())) {
+                throw new IllegalArgumentException("device " + device.id() + " on unknown node " + device.node());
+            }
+            devices.put(device.id(), device);
+            appsOnDevice.put(device.id(), new ArrayList<>());
+            serviceLoad.put(device.id(), new double[1]);
+        }
+        int i = 0;
+        for (String app : cluster.apps().keySet()) {
+            appOrder.put(app, i++);
+        }
+    }
+
+    /** A working copy of {@code cluster} with its assignment. */
+    public static Placement of(ClusterModel cluster) {
+        Placement placement = new Placement(cluster);
+        cluster.assignment().forEach(placement::assign);
+        return placement;
+    }
+
+    /** The placement as an immutable value. */
+    public ClusterModel snapshot() {
+        return new ClusterModel(cluster.networkMs(), cluster.hosts(), cluster.devices(), cluster.apps(), deviceOfApp);
+    }
+
+    public double networkMs() {
+        return cluster.networkMs();
+    }
+
+    public List<Device> devices() {
+        return cluster.devices();
+    }
+
+    public Device device(String id) {
+        Device device = devices.get(id);
+        if (device == null) {
+            throw new IllegalArgumentException("unknown device " + id);
+        }
+        return device;
+    }
+
+    public Host host(String node) {
+        return hosts.get(node);
+    }
+
+    /** Every app of the cluster, placed or not, in the cluster's order. */
+    public Map<String, AppDemand> apps() {
+        return cluster.apps();
+    }
+
+    public AppDemand app(String app) {
+        AppDemand demand = cluster.apps().get(app);
+        if (demand == null) {
+            throw new IllegalArgumentException("unknown app " + app);
+        }
+        return demand;
+    }
+
+    public Optional<String> deviceOf(String app) {
+        return Optional.ofNullable(deviceOfApp.get(app));
+    }
+
+    public int placedCount() {
+        return deviceOfApp.size();
+    }
+
+    /** Apps on a device, in the cluster's app order; a read-only view. */
+    public List<AppDemand> appsOn(String deviceId) {
+        List<AppDemand> on = appsOnDevice.get(deviceId);
+        if (on == null) {
+            throw new IllegalArgumentException("unknown device " + deviceId);
+        }
+        return Collections.unmodifiableList(on);
+    }
+
+    /** Sum of the backend memory of the apps on a node, each on the device type it runs on there. */
+    public double backendMemoryMbOnNode(String node) {
+        return nodeUse.get(node).backendMb;
+    }
+
+    /** Apps on any device of a node (each has a front end there). */
+    public int appCountOnNode(String node) {
+        return nodeUse.get(node).apps;
+    }
+
+    /**
+     * Σ λ·S over the apps on a device — its utilisation without swaps, a lower bound of the predicted
+     * utilisation that costs nothing to keep, so a search can drop devices before any model runs.
+     */
+    public double serviceLoad(String deviceId) {
+        return serviceLoad.get(deviceId)[0];
+    }
+
+    /** What one app adds to {@link #serviceLoad} on a device of the given type (0 without a profile). */
+    public static double serviceLoadOf(AppDemand app, dev.perch.model.profile.AcceleratorType type) {
+        return app.profileOn(type).map(p -> app.ratePerSec() * p.serviceMs() / 1000).orElse(0.0);
+    }
+
+    /**
+     * Puts {@code app} on {@code deviceId}, or takes it off every device when {@code deviceId} is null.
+     * Returns the device it was on before (null when none), so a search can undo the change.
+     */
+    public String assign(String app, String deviceId) {
+        AppDemand demand = app(app);
+        String before = deviceOfApp.get(app);
+        if (before != null) {
+            Device from = devices.get(before);
+            appsOnDevice.get(before).remove(demand);
+            NodeUse use = nodeUse.get(from.node());
+            use.backendMb -= backendMb(demand, from);
+            use.apps--;
+            serviceLoad.get(before)[0] -= serviceLoadOf(demand, from.type());
+            deviceOfApp.remove(app);
+        }
+        if (deviceId != null) {
+            Device to = device(deviceId);
+            List<AppDemand> on = appsOnDevice.get(deviceId);
+            int order = appOrder.get(app);
+            int at = 0;
+            while (at < on.size() && appOrder.get(on.get(at).app()) < order) {
+                at++;
+            }
+            on.add(at, demand);
+            NodeUse use = nodeUse.get(to.node());
+            use.backendMb += backendMb(demand, to);
+            use.apps++;
+            serviceLoad.get(deviceId)[0] += serviceLoadOf(demand, to.type());
+            deviceOfApp.put(app, deviceId);
+        }
+        return before;
+    }
+
+    private static double backendMb(AppDemand demand, Device device) {
+        return demand.profileOn(device.type()).map(dev.perch.model.profile.ModelProfile::memoryMb).orElse(0.0);
+    }
+}
