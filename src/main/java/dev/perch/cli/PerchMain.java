@@ -134,15 +134,21 @@ public class PerchMain {
         Options options = Options.parse(args, Set.of("scenario", "strategies", "seed"));
         long seed = options.getLong("seed", 1);
         Scenario scenario = ScenarioReader.load(options.get("scenario").orElse("mixed"), seed);
-        List<String> strategies = options.get("strategies").map(s -> List.of(s.split(","))).orElse(Strategies.names());
+        List<String> strategies = options.get("strategies").map(s -> List.of(s.split(","))).orElse(Strategies.defaultNames());
         for (String name : strategies) {
             if (!Strategies.names().contains(name.strip())) {
                 throw new UsageException("--strategies: unknown strategy '" + name + "' (known: "
                         + String.join(", ", Strategies.names()) + ")");
             }
         }
-        System.out.println(Json.write(EvaluateCommand.evaluate(scenario, strategies.stream().map(String::strip).toList(),
-                seed, PlacementPolicy.DEFAULT, Progress.bar(System.err))));
+        EvaluateCommand.Report report;
+        try {
+            report = EvaluateCommand.evaluate(scenario, strategies.stream().map(String::strip).toList(), seed,
+                    PlacementPolicy.DEFAULT, Progress.bar(System.err));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage()); // e.g. the oracle on an instance too large for it
+        }
+        System.out.println(Json.write(report));
     }
 
     /** Reads a recording into the real topology and prints what Perch learned from it. */

@@ -150,7 +150,7 @@ public final class TargetSelector {
      * The devices that pass the free bounds for an unplaced app, idle devices alike (same type, same
      * node memory, front end and use) collapsed to the first by id, since they predict alike.
      */
-    private List<Device> candidates(Placement placement, AppDemand demand, Set<String> excluded) {
+    List<Device> candidates(Placement placement, AppDemand demand, Set<String> excluded) {
         List<Device> result = new ArrayList<>();
         Map<String, Device> idleAlike = new HashMap<>();
         for (Device device : placement.devices()) {

@@ -15,6 +15,11 @@ public final class EvaluateCommandAccess {
         return EvaluateCommand.initial(scenario);
     }
 
+    /** How many of the placed apps the simulator sees over their SLO (10 simulated minutes after a warm-up). */
+    public static int violating(Scenario scenario, java.util.Map<String, String> placement, long seed) {
+        return EvaluateCommand.violating(scenario, placement, seed);
+    }
+
     public static EvaluateCommand.Report evaluate(Scenario scenario, List<String> strategies, long seed) {
         return EvaluateCommand.evaluate(scenario, strategies, seed, PlacementPolicy.DEFAULT, Progress.NONE);
     }

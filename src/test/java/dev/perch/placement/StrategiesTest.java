@@ -31,7 +31,7 @@ class StrategiesTest {
 
     @Test
     void theRegistryKnowsEveryStrategyByNameAndRefusesOthers() {
-        assertEquals(List.of("knapsack-first", "knapsack-best", "knapsack-worst", "ibis-bfs", "ibis-dfs", "perch"),
+        assertEquals(List.of("knapsack-first", "knapsack-best", "knapsack-worst", "ibis-bfs", "ibis-dfs", "perch", "oracle"),
                 Strategies.names());
         for (String name : Strategies.names()) {
             assertEquals(name, Strategies.create(name, PlacementPolicy.DEFAULT).name());

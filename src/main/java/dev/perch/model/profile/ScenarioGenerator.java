@@ -1,41 +1,104 @@
 package dev.perch.model.profile;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.BiFunction;
 
 /**
- * Seeded scenarios drawn from the profile catalog. {@code mixed}: the Ibis paper's mixed cluster — six
- * Raspberry Pi nodes with an Edge TPU and two Jetson Nano nodes with a GPU, 4 GB each, 40 apps of the
- * profiled models at 2–10 req/s (0.5–3 for Inception-V4), with mean SLOs of 200 / 400 / 600 ms for
- * small / medium / large models (fastest profiled service under 15 ms, under 30 ms, longer).
+ * Seeded scenarios drawn from the profile catalog, after the Ibis paper's evaluation: Raspberry Pi
+ * nodes with an Edge TPU and Jetson Nano nodes with a GPU, 4 GB each; apps of the profiled models at
+ * 2–10 req/s (0.5–3 for Inception-V4), with mean SLOs of 200 / 400 / 600 ms for small / medium /
+ * large models (fastest profiled service under 15 ms, under 30 ms, longer). The seed draws each
+ * app's model and rate.
+ *
+ * <ul>
+ *   <li>{@code mixed}: the paper's cluster — 6 Edge TPU and 2 Jetson nodes, 40 apps;</li>
+ *   <li>{@code edgetpu-only}: 8 Edge TPU nodes, 40 apps of the models profiled for it;</li>
+ *   <li>{@code gpu-only}: 8 Jetson nodes, 40 apps of the models profiled for it;</li>
+ *   <li>{@code mixed-100} and {@code mixed-1000}: 100 and 1,000 accelerators in the same 3 : 1 mix,
+ *   with 10 apps per accelerator at a quarter of the rates, so most of them fit;</li>
+ *   <li>{@code small}: a random small instance for the oracle — 1–2 Edge TPU nodes and 0–1 Jetson
+ *   node (at least 2 devices), 4 apps per device and up to 4 more, so that not all of them fit.</li>
+ * </ul>
  */
 public final class ScenarioGenerator {
+    private static final double TPU_FRONTEND_MS = 20;
+    private static final double GPU_FRONTEND_MS = 24;
+    private static final double NODE_MEMORY_MB = 4096;
+
+    private static final Map<String, BiFunction<Long, ProfileCatalog, Scenario>> GENERATED = new LinkedHashMap<>();
+
+    static {
+        GENERATED.put("mixed", (seed, catalog) -> draw("mixed", seed, catalog, 6, 2, 40, 1));
+        GENERATED.put("edgetpu-only", (seed, catalog) -> draw("edgetpu-only", seed, catalog, 8, 0, 40, 1));
+        GENERATED.put("gpu-only", (seed, catalog) -> draw("gpu-only", seed, catalog, 0, 8, 40, 1));
+        GENERATED.put("mixed-100", (seed, catalog) -> draw("mixed-100", seed, catalog, 75, 25, 1000, 0.25));
+        GENERATED.put("mixed-1000", (seed, catalog) -> draw("mixed-1000", seed, catalog, 750, 250, 10_000, 0.25));
+        GENERATED.put("small", ScenarioGenerator::small);
+    }
+
     private ScenarioGenerator() {
     }
 
-    public static Scenario mixed(long seed, ProfileCatalog catalog) {
-        List<NodeSpec> nodes = new ArrayList<>();
-        for (int i = 1; i <= 6; i++) {
-            nodes.add(new NodeSpec("pi-" + i, 4096, List.of(AcceleratorType.EDGETPU), 20));
+    /** The names of the generated scenarios. */
+    public static List<String> names() {
+        return List.copyOf(GENERATED.keySet());
+    }
+
+    public static boolean generates(String name) {
+        return GENERATED.containsKey(name);
+    }
+
+    public static Scenario generate(String name, long seed, ProfileCatalog catalog) {
+        BiFunction<Long, ProfileCatalog, Scenario> generator = GENERATED.get(name);
+        if (generator == null) {
+            throw new IllegalArgumentException("no generated scenario '" + name + "' (known: " + String.join(", ", names()) + ")");
         }
-        for (int i = 1; i <= 2; i++) {
-            nodes.add(new NodeSpec("nano-" + i, 4096, List.of(AcceleratorType.GPU), 24));
+        return generator.apply(seed, catalog);
+    }
+
+    public static Scenario mixed(long seed, ProfileCatalog catalog) {
+        return generate("mixed", seed, catalog);
+    }
+
+    private static Scenario small(long seed, ProfileCatalog catalog) {
+        SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        int tpus = 1 + random.nextInt(2);
+        int gpus = random.nextInt(2);
+        if (tpus + gpus < 2) {
+            gpus = 1;
+        }
+        int apps = 4 * (tpus + gpus) + random.nextInt(5);
+        return draw("small", random.nextLong(), catalog, tpus, gpus, apps, 1);
+    }
+
+    private static Scenario draw(String name, long seed, ProfileCatalog catalog, int edgeTpuNodes, int gpuNodes, int appCount,
+                                 double rateScale) {
+        List<NodeSpec> nodes = new ArrayList<>();
+        for (int i = 1; i <= edgeTpuNodes; i++) {
+            nodes.add(new NodeSpec("pi-" + i, NODE_MEMORY_MB, List.of(AcceleratorType.EDGETPU), TPU_FRONTEND_MS));
+        }
+        for (int i = 1; i <= gpuNodes; i++) {
+            nodes.add(new NodeSpec("nano-" + i, NODE_MEMORY_MB, List.of(AcceleratorType.GPU), GPU_FRONTEND_MS));
         }
         List<String> models = catalog.models().entrySet().stream()
-                .filter(e -> e.getValue().containsKey(AcceleratorType.EDGETPU) || e.getValue().containsKey(AcceleratorType.GPU))
+                .filter(e -> (edgeTpuNodes > 0 && e.getValue().containsKey(AcceleratorType.EDGETPU))
+                        || (gpuNodes > 0 && e.getValue().containsKey(AcceleratorType.GPU)))
                 .map(Map.Entry::getKey).sorted().toList();
         SplittableRandom random = new SplittableRandom(seed);
         List<AppSpec> apps = new ArrayList<>();
-        for (int i = 1; i <= 40; i++) {
+        String format = appCount < 100 ? "app-%02d" : appCount < 1000 ? "app-%03d" : appCount < 10_000 ? "app-%04d" : "app-%05d";
+        for (int i = 1; i <= appCount; i++) {
             String model = models.get(random.nextInt(models.size()));
-            double rate = model.equals("inception_v4") ? 0.5 + 2.5 * random.nextDouble() : 2 + 8 * random.nextDouble();
+            double rate = rateScale * (model.equals("inception_v4") ? 0.5 + 2.5 * random.nextDouble() : 2 + 8 * random.nextDouble());
             double fastest = catalog.models().get(model).values().stream().mapToDouble(ModelProfile::serviceMs).min().orElseThrow();
             double slo = fastest < 15 ? 200 : fastest < 30 ? 400 : 600;
-            apps.add(new AppSpec(String.format("app-%02d", i), model, Math.round(rate * 100) / 100.0, slo, SloStatistic.MEAN,
+            apps.add(new AppSpec(String.format(format, i), model, Math.round(rate * 100) / 100.0, slo, SloStatistic.MEAN,
                     LoadTimeline.constant()));
         }
-        return new Scenario("mixed", 10, nodes, catalog, apps, Scenario.DEFAULT_LENGTH_SEC);
+        return new Scenario(name, 10, nodes, catalog, apps, Scenario.DEFAULT_LENGTH_SEC);
     }
 }

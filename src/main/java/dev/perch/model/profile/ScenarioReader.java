@@ -35,9 +35,11 @@ public final class ScenarioReader {
     private ScenarioReader() {
     }
 
-    /** The names of the scenarios shipped with Perch ({@code mixed} is drawn with a seed). */
+    /** The names of the scenarios shipped with Perch (the generated ones are drawn with a seed). */
     public static List<String> builtInNames() {
-        return List.of("default", "boost", "tiny-mixed", "mixed");
+        List<String> names = new ArrayList<>(List.of("default", "boost", "tiny-mixed"));
+        names.addAll(ScenarioGenerator.names());
+        return names;
     }
 
     /** A built-in scenario's name, or a path to a YAML file. */
@@ -47,8 +49,8 @@ public final class ScenarioReader {
 
     /** As {@link #load(String)}; a generated scenario is drawn with {@code seed}. */
     public static Scenario load(String nameOrFile, long seed) {
-        if ("mixed".equals(nameOrFile)) {
-            return ScenarioGenerator.mixed(seed, defaultCatalog());
+        if (ScenarioGenerator.generates(nameOrFile)) {
+            return ScenarioGenerator.generate(nameOrFile, seed, defaultCatalog());
         }
         if (builtInNames().contains(nameOrFile)) {
             return parse(resource(BUILT_IN + nameOrFile + ".yaml"), "scenario '" + nameOrFile + "'");

@@ -1,0 +1,198 @@
+package dev.perch.placement;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Plans migrations from the current placement and new demands — an app's rate rose, a device was
+ * lost — to the fewest moves that bring every app back within its SLO, and consolidates when load
+ * drops. Pure: it returns a {@link MigrationPlan}; the controller acts on it.
+ *
+ * <ul>
+ *   <li><b>restore</b>: apps of lost devices are placed first; then each device that breaks the
+ *   hard constraints is relieved by one move when one move can do it — the smallest app whose
+ *   leaving makes the device feasible, to the device where it keeps the most SLO slack — else by
+ *   moving its heaviest app out and trying again. Any feasible device is a target, not only idle
+ *   ones.</li>
+ *   <li><b>consolidate</b>: the least loaded devices are emptied, one at a time, when every app on
+ *   one fits elsewhere; a device is emptied whole or not at all.</li>
+ * </ul>
+ * Every move goes to a device that meets every SLO with the app on it, and only takes load off its
+ * source, so in the order given no step breaks an SLO that held before it (make-before-break: the
+ * target is ready before the source is released). At most {@code moveBudget} actions per plan.
+ */
+public final class MigrationPlanner {
+    private final DeviceEvaluator evaluator;
+    private final TargetSelector selector;
+    private final int moveBudget;
+
+    public MigrationPlanner(PlacementPolicy policy, int moveBudget) {
+        if (moveBudget < 0) {
+            throw new IllegalArgumentException("moveBudget must be >= 0, got " + moveBudget);
+        }
+        this.evaluator = new DeviceEvaluator(policy);
+        this.selector = new TargetSelector(evaluator);
+        this.moveBudget = moveBudget;
+    }
+
+    /**
+     * The fewest moves that bring every SLO back. Apps assigned to a device {@code current} no longer
+     * lists were on a lost device and are placed again.
+     */
+    public MigrationPlan restore(ClusterModel current) {
+        Set<String> known = new HashSet<>();
+        current.devices().forEach(d -> known.add(d.id()));
+        Map<String, String> surviving = new HashMap<>();
+        List<String> orphans = new ArrayList<>();
+        for (String app : current.apps().keySet()) {
+            String device = current.assignment().get(app);
+            if (device != null && known.contains(device)) {
+                surviving.put(app, device);
+            } else if (device != null) {
+                orphans.add(app);
+            }
+        }
+        Placement placement = Placement.of(new ClusterModel(current.networkMs(), current.hosts(), current.devices(),
+                current.apps(), surviving));
+        List<MigrationPlan.Action> actions = new ArrayList<>();
+        List<String> unresolved = new ArrayList<>();
+        for (String app : orphans) {
+            if (actions.size() >= moveBudget) {
+                unresolved.add(app + ": its device " + current.assignment().get(app) + " was lost; move budget spent");
+                continue;
+            }
+            Optional<String> to = selector.placeTarget(placement, app, Set.of());
+            if (to.isEmpty()) {
+                unresolved.add(app + ": its device " + current.assignment().get(app) + " was lost; no device keeps every SLO with it");
+                continue;
+            }
+            DeviceVerdict before = evaluator.evaluate(placement, to.get());
+            placement.assign(app, to.get());
+            actions.add(new MigrationPlan.Action.Place(app, to.get(), "its device " + current.assignment().get(app)
+                    + " was lost", before, evaluator.evaluate(placement, to.get())));
+        }
+        for (Device device : placement.devices()) {
+            relieve(placement, device, actions, unresolved);
+        }
+        return new MigrationPlan(actions, unresolved);
+    }
+
+    private void relieve(Placement placement, Device device, List<MigrationPlan.Action> actions, List<String> unresolved) {
+        while (!evaluator.check(placement, device.id()).feasible()) {
+            DeviceVerdict broken = evaluator.evaluate(placement, device.id());
+            if (actions.size() >= moveBudget) {
+                unresolved.add(device.id() + ": " + broken.reason() + "; move budget spent");
+                return;
+            }
+            Optional<Eviction> eviction = oneMoveRelief(placement, device).or(() -> heaviestOut(placement, device));
+            if (eviction.isEmpty()) {
+                unresolved.add(device.id() + ": " + broken.reason() + "; no app on it fits elsewhere");
+                return;
+            }
+            actions.add(move(placement, eviction.get().app(), eviction.get().to(), device.id() + " breaks a constraint: "
+                    + broken.reason()));
+        }
+    }
+
+    private record Eviction(String app, String to) {
+    }
+
+    /** The smallest app whose leaving makes the device feasible, with a target. */
+    private Optional<Eviction> oneMoveRelief(Placement placement, Device device) {
+        List<AppDemand> apps = new ArrayList<>(placement.appsOn(device.id()));
+        apps.sort(Comparator.comparingDouble((AppDemand a) -> Placement.serviceLoadOf(a, device.type())).thenComparing(AppDemand::app));
+        for (AppDemand app : apps) {
+            placement.assign(app.app(), null);
+            boolean relieved = evaluator.check(placement, device.id()).feasible();
+            placement.assign(app.app(), device.id());
+            if (relieved) {
+                Optional<String> to = selector.relocateTarget(placement, app.app(), Set.of());
+                if (to.isPresent()) {
+                    return Optional.of(new Eviction(app.app(), to.get()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** No single move relieves the device: move its heaviest movable app out and try again. */
+    private Optional<Eviction> heaviestOut(Placement placement, Device device) {
+        List<AppDemand> apps = new ArrayList<>(placement.appsOn(device.id()));
+        apps.sort(Comparator.comparingDouble((AppDemand a) -> -Placement.serviceLoadOf(a, device.type())).thenComparing(AppDemand::app));
+        for (AppDemand app : apps) {
+            Optional<String> to = selector.relocateTarget(placement, app.app(), Set.of());
+            if (to.isPresent()) {
+                return Optional.of(new Eviction(app.app(), to.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Frees devices when load allows: least loaded first, a device is emptied when every app on it
+     * fits on the devices that stay, within the move budget.
+     */
+    public MigrationPlan consolidate(ClusterModel current) {
+        Placement placement = Placement.of(current);
+        List<MigrationPlan.Action> actions = new ArrayList<>();
+        Set<String> freed = new HashSet<>();
+        List<Device> byLoad = new ArrayList<>(placement.devices());
+        byLoad.removeIf(d -> placement.appsOn(d.id()).isEmpty());
+        Map<String, Double> load = new HashMap<>();
+        byLoad.forEach(d -> load.put(d.id(), evaluator.utilizationWith(placement, d, null)));
+        byLoad.sort(Comparator.comparingDouble((Device d) -> load.get(d.id())).thenComparing(Device::id));
+        for (Device device : byLoad) {
+            List<String> apps = placement.appsOn(device.id()).stream().map(AppDemand::app).toList();
+            if (actions.size() + apps.size() > moveBudget) {
+                continue;
+            }
+            Set<String> excluded = new HashSet<>(freed);
+            excluded.add(device.id());
+            Map<String, String> targets = new HashMap<>();
+            for (String app : apps) {
+                placement.assign(app, null);
+                Optional<String> to = selector.placeTarget(placement, app, excludedIdle(placement, excluded));
+                if (to.isEmpty()) {
+                    break;
+                }
+                placement.assign(app, to.get());
+                targets.put(app, to.get());
+            }
+            apps.forEach(app -> placement.assign(app, device.id())); // back, then replayed as actions
+            if (targets.size() < apps.size()) {
+                continue;
+            }
+            for (String app : apps) {
+                actions.add(move(placement, app, targets.get(app), "consolidation: frees " + device.id()));
+            }
+            freed.add(device.id());
+        }
+        return new MigrationPlan(actions, List.of());
+    }
+
+    /** Devices a consolidating move must not use: those being freed, and every idle one (moving there frees nothing). */
+    private static Set<String> excludedIdle(Placement placement, Set<String> excluded) {
+        Set<String> result = new HashSet<>(excluded);
+        for (Device device : placement.devices()) {
+            if (placement.appsOn(device.id()).isEmpty()) {
+                result.add(device.id());
+            }
+        }
+        return result;
+    }
+
+    private MigrationPlan.Action move(Placement placement, String app, String to, String reason) {
+        String from = placement.deviceOf(app).orElseThrow();
+        DeviceVerdict sourceBefore = evaluator.evaluate(placement, from);
+        DeviceVerdict targetBefore = evaluator.evaluate(placement, to);
+        placement.assign(app, to);
+        return new MigrationPlan.Action.Move(app, from, to, reason, sourceBefore, evaluator.evaluate(placement, from),
+                targetBefore, evaluator.evaluate(placement, to));
+    }
+}

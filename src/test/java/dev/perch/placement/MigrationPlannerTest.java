@@ -1,0 +1,189 @@
+package dev.perch.placement;
+
+import dev.perch.cli.EvaluateCommandAccess;
+import dev.perch.model.profile.AppSpec;
+import dev.perch.model.profile.Scenario;
+import dev.perch.model.profile.ScenarioReader;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MigrationPlannerTest {
+    private static final PlacementPolicy POLICY = PlacementPolicy.DEFAULT;
+    private static final DeviceEvaluator EVALUATOR = new DeviceEvaluator(POLICY);
+    private static final long SEED = 4;
+
+    /** The mixed scenario placed by Perch at the declared rates. */
+    private static ClusterModel placedMixed(Scenario scenario) {
+        Placement placement = Placement.of(EvaluateCommandAccess.initial(scenario));
+        PerchStrategy perch = new PerchStrategy(POLICY);
+        for (AppSpec app : scenario.apps()) {
+            perch.offer(placement, app.app());
+        }
+        return placement.snapshot();
+    }
+
+    /** The scenario with the rate of each named app multiplied by {@code factor}. */
+    private static Scenario scaled(Scenario scenario, Set<String> apps, double factor) {
+        List<AppSpec> specs = new ArrayList<>();
+        for (AppSpec app : scenario.apps()) {
+            double rate = apps.contains(app.app()) ? app.ratePerSec() * factor : app.ratePerSec();
+            specs.add(new AppSpec(app.app(), app.model(), rate, app.sloMs(), app.sloStatistic(), app.load()));
+        }
+        return new Scenario(scenario.name(), scenario.networkMs(), scenario.nodes(), scenario.catalog(), specs,
+                scenario.lengthSec());
+    }
+
+    /** The planner's picture of {@code scenario}'s demands with the given assignment (and devices). */
+    private static ClusterModel withDemands(Scenario scenario, Map<String, String> assignment, List<Device> devices) {
+        ClusterModel demands = EvaluateCommandAccess.initial(scenario);
+        return new ClusterModel(demands.networkMs(), demands.hosts(), devices, demands.apps(), assignment);
+    }
+
+    private static Set<String> feasibleDevices(Placement placement) {
+        Set<String> feasible = new HashSet<>();
+        for (Device device : placement.devices()) {
+            if (EVALUATOR.evaluate(placement, device.id()).feasible()) {
+                feasible.add(device.id());
+            }
+        }
+        return feasible;
+    }
+
+    /** Applies the plan one action at a time and checks that no step breaks a device that held before it. */
+    private static Placement applyCheckingEachStep(ClusterModel start, MigrationPlan plan) {
+        Placement placement = Placement.of(start);
+        for (MigrationPlan.Action action : plan.actions()) {
+            Set<String> heldBefore = feasibleDevices(placement);
+            if (action instanceof MigrationPlan.Action.Move move) {
+                assertEquals(move.from(), placement.deviceOf(move.app()).orElseThrow(), move.toString());
+            }
+            placement.assign(action.app(), action.to());
+            Set<String> heldAfter = feasibleDevices(placement);
+            assertTrue(heldAfter.containsAll(heldBefore), "step " + action + " broke " + difference(heldBefore, heldAfter));
+            assertTrue(heldAfter.contains(action.to()), "the target keeps every SLO: " + action);
+        }
+        return placement;
+    }
+
+    private static Set<String> difference(Set<String> a, Set<String> b) {
+        Set<String> d = new HashSet<>(a);
+        d.removeAll(b);
+        return d;
+    }
+
+    /** Moves a from-scratch re-placement would make: apps whose device differs from now. */
+    private static int scratchMoves(Scenario scenario, ClusterModel now) {
+        ClusterModel scratch = placedMixed(scenario);
+        int moves = 0;
+        for (String app : now.assignment().keySet()) {
+            if (!now.assignment().get(app).equals(scratch.assignment().get(app))) {
+                moves++;
+            }
+        }
+        return moves;
+    }
+
+    @Test
+    void whenRatesRiseThePlanRestoresEverySloInSimulationWithFewerMovesThanStartingOver() {
+        Scenario declared = ScenarioReader.load("mixed", SEED);
+        ClusterModel before = placedMixed(declared);
+        // The two most loaded Edge TPUs' apps get 45 % more traffic.
+        List<String> busiest = before.devices().stream().map(Device::id)
+                .sorted((a, b) -> Double.compare(utilization(before, b), utilization(before, a))).limit(2).toList();
+        Set<String> rising = new HashSet<>();
+        before.assignment().forEach((app, device) -> {
+            if (busiest.contains(device)) {
+                rising.add(app);
+            }
+        });
+        Scenario risen = scaled(declared, rising, 1.45);
+        ClusterModel now = withDemands(risen, before.assignment(), before.devices());
+        assertTrue(EvaluateCommandAccess.violating(risen, now.assignment(), 1) > 0,
+                "the rise breaks SLOs in simulation before any plan");
+
+        MigrationPlan plan = new MigrationPlanner(POLICY, 10).restore(now);
+
+        assertTrue(plan.unresolved().isEmpty(), plan.unresolved().toString());
+        assertFalse(plan.actions().isEmpty());
+        Placement after = applyCheckingEachStep(now, plan);
+        assertEquals(Set.copyOf(after.devices().stream().map(Device::id).toList()), feasibleDevices(after));
+        assertEquals(0, EvaluateCommandAccess.violating(risen, after.snapshot().assignment(), 1),
+                "the simulator sees every SLO met after the plan");
+        int scratch = scratchMoves(risen, now);
+        System.out.printf("rates +45 %% on %s: plan %d moves, from scratch %d%n", busiest, plan.moves(), scratch);
+        assertTrue(plan.moves() < scratch, plan.moves() + " moves against " + scratch + " from scratch");
+        for (MigrationPlan.Action action : plan.actions()) {
+            MigrationPlan.Action.Move move = assertInstanceOf(MigrationPlan.Action.Move.class, action);
+            assertFalse(move.sourceBefore().feasible(), "only a device that breaks a constraint sends an app away");
+            assertTrue(move.targetAfter().feasible());
+            assertTrue(move.reason().contains(move.from()), move.reason());
+        }
+    }
+
+    private static double utilization(ClusterModel cluster, String device) {
+        Placement placement = Placement.of(cluster);
+        return EVALUATOR.utilizationWith(placement, placement.device(device), null);
+    }
+
+    @Test
+    void appsOfALostDeviceArePlacedAgainWithoutBreakingAnyOther() {
+        Scenario declared = ScenarioReader.load("mixed", SEED);
+        ClusterModel before = placedMixed(declared);
+        String lost = "pi-2/tpu0";
+        List<Device> remaining = before.devices().stream().filter(d -> !d.id().equals(lost)).toList();
+        ClusterModel now = withDemands(declared, before.assignment(), remaining);
+        long orphans = before.assignment().values().stream().filter(lost::equals).count();
+
+        MigrationPlan plan = new MigrationPlanner(POLICY, 20).restore(now);
+
+        long placedAgain = plan.actions().stream().filter(a -> a instanceof MigrationPlan.Action.Place).count();
+        assertEquals(orphans, placedAgain + plan.unresolved().size(), plan.toString());
+        plan.unresolved().forEach(reason -> assertTrue(reason.contains("was lost"), reason));
+        Map<String, String> surviving = new LinkedHashMap<>(now.assignment());
+        surviving.values().removeIf(lost::equals);
+        applyCheckingEachStep(new ClusterModel(now.networkMs(), now.hosts(), remaining, now.apps(), surviving), plan);
+    }
+
+    @Test
+    void whenLoadDropsConsolidationFreesDevicesAndKeepsEverySlo() {
+        Scenario declared = ScenarioReader.load("mixed", SEED);
+        ClusterModel before = placedMixed(declared);
+        Scenario quiet = scaled(declared, before.assignment().keySet(), 0.3);
+        ClusterModel now = withDemands(quiet, before.assignment(), before.devices());
+
+        MigrationPlan plan = new MigrationPlanner(POLICY, 40).consolidate(now);
+
+        Placement after = applyCheckingEachStep(now, plan);
+        long usedBefore = now.assignment().values().stream().distinct().count();
+        long usedAfter = after.snapshot().assignment().values().stream().distinct().count();
+        System.out.printf("load at 30 %%: %d devices in use before consolidation, %d after, %d moves%n", usedBefore,
+                usedAfter, plan.moves());
+        assertTrue(usedAfter < usedBefore, usedBefore + " -> " + usedAfter);
+        assertEquals(0, EvaluateCommandAccess.violating(quiet, after.snapshot().assignment(), 1));
+    }
+
+    @Test
+    void aSpentBudgetLeavesTheRestUnresolvedWithTheReason() {
+        Scenario declared = ScenarioReader.load("mixed", SEED);
+        ClusterModel before = placedMixed(declared);
+        Scenario risen = scaled(declared, before.assignment().keySet(), 1.3);
+        ClusterModel now = withDemands(risen, before.assignment(), before.devices());
+
+        MigrationPlan plan = new MigrationPlanner(POLICY, 0).restore(now);
+
+        assertTrue(plan.actions().isEmpty());
+        assertFalse(plan.unresolved().isEmpty());
+        assertTrue(plan.unresolved().get(0).endsWith("move budget spent"), plan.unresolved().get(0));
+    }
+}
