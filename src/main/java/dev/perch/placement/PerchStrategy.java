@@ -26,7 +26,7 @@ import java.util.Set;
  */
 public final class PerchStrategy implements Strategy.Online {
     static final double MAX_ROOM_COST = 0.3;
-    static final int MAX_ROOM_TRIALS = 64;
+    static final int MAX_ROOM_TRIALS = 16;
 
     private final TargetSelector selector;
     private final DeviceEvaluator evaluator;

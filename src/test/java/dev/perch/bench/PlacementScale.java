@@ -1,0 +1,71 @@
+package dev.perch.bench;
+
+import dev.perch.model.profile.AppSpec;
+import dev.perch.model.profile.Scenario;
+import dev.perch.model.profile.ScenarioReader;
+import dev.perch.placement.ClusterModel;
+import dev.perch.placement.PerchStrategy;
+import dev.perch.placement.Placement;
+import dev.perch.placement.PlacementPolicy;
+import dev.perch.placement.Strategy;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Placement at scale: the {@code mixed-1000} scenario (1,000 accelerators, 10,000 apps) placed by
+ * {@code perch} one app at a time, timed end to end (wall clock, this process, after a warm-up run
+ * on a fresh placement), and then the cost of one more app's decision on the full cluster (median
+ * and p99 over fresh offers of apps that were rejected, and of apps taken off and offered again).
+ *
+ * <pre>mvn -B -q -Pbench test-compile exec:exec -Dbench.main=dev.perch.bench.PlacementScale -Dbench=3</pre>
+ * ({@code -Dbench} is the number of timed runs.)
+ */
+public final class PlacementScale {
+    private PlacementScale() {
+    }
+
+    public static void main(String[] args) {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        Scenario scenario = ScenarioReader.load("mixed-1000", 1);
+        ClusterModel empty = dev.perch.cli.EvaluateCommandAccess.initial(scenario);
+        List<String> apps = scenario.apps().stream().map(AppSpec::app).toList();
+        System.out.printf(Locale.ROOT, "%s: %d accelerators, %d apps%n", scenario.name(), empty.devices().size(), apps.size());
+
+        Placement placement = null;
+        for (int run = 0; run <= runs; run++) {
+            placement = Placement.of(empty);
+            PerchStrategy perch = new PerchStrategy(PlacementPolicy.DEFAULT);
+            int moves = 0;
+            long rejectedNs = 0;
+            long start = System.nanoTime();
+            for (String app : apps) {
+                long offerStart = System.nanoTime();
+                if (perch.offer(placement, app) instanceof Strategy.Offer.Placed placed) {
+                    moves += placed.moves();
+                } else {
+                    rejectedNs += System.nanoTime() - offerStart;
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "%s: placed %d of %d apps in %.2f s (%.2f s of it on the rejected ones; %d moves to make room)%n",
+                    run == 0 ? "warm-up" : "run " + run, placement.placedCount(), apps.size(), seconds, rejectedNs / 1e9, moves);
+        }
+
+        // One new app's decision on the full cluster: offer again apps taken off it.
+        PerchStrategy perch = new PerchStrategy(PlacementPolicy.DEFAULT);
+        int samples = 2000;
+        double[] micros = new double[samples];
+        for (int i = 0; i < samples; i++) {
+            String app = apps.get((i * 7919) % apps.size());
+            placement.assign(app, null);
+            long start = System.nanoTime();
+            perch.offer(placement, app);
+            micros[i] = (System.nanoTime() - start) / 1e3;
+        }
+        Arrays.sort(micros);
+        System.out.printf(Locale.ROOT, "one app's incremental decision on the full cluster: median %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                micros[samples / 2] / 1000, micros[(int) (samples * 0.99)] / 1000, micros[samples - 1] / 1000);
+    }
+}
