@@ -131,7 +131,7 @@ public class PerchMain {
 
     /** Pure: offers a scenario's apps to each strategy and lets the simulator judge; no broker, no HTTP. */
     private static void evaluate(List<String> args) {
-        Options options = Options.parse(args, Set.of("scenario", "strategies", "seed"));
+        Options options = Options.parse(args, Set.of("scenario", "strategies", "seed", "plot"));
         long seed = options.getLong("seed", 1);
         Scenario scenario = ScenarioReader.load(options.get("scenario").orElse("mixed"), seed);
         List<String> strategies = options.get("strategies").map(s -> List.of(s.split(","))).orElse(Strategies.defaultNames());
@@ -149,6 +149,15 @@ public class PerchMain {
             throw new UsageException(e.getMessage()); // e.g. the oracle on an instance too large for it
         }
         System.out.println(Json.write(report));
+        if (options.get("plot").isPresent()) {
+            Path plot = Path.of(options.get("plot").get());
+            try {
+                EvaluationPlot.write(report, plot);
+            } catch (java.io.IOException e) {
+                throw new UsageException("--plot: cannot write " + plot + ": " + e.getMessage());
+            }
+            System.err.println("plot written to " + plot);
+        }
     }
 
     /** Reads a recording into the real topology and prints what Perch learned from it. */
@@ -265,7 +274,7 @@ public class PerchMain {
                        predicted vs recorded mean and p95 per load step and app, with MAPE
                   replay --recording FILE [--format perch|ibis] [--speed X] [--data-dir DIR]
                        a recording as telemetry through Kafka and the topology; prints what Perch learned
-                  evaluate [--scenario NAME|FILE] [--strategies a,b,...] [--seed N]
+                  evaluate [--scenario NAME|FILE] [--strategies a,b,...] [--seed N] [--plot out.png]
                        placement strategies compared, judged by the simulator (default scenario: mixed)""";
     }
 }

@@ -84,6 +84,20 @@ class ScenarioReaderTest {
     }
 
     @Test
+    void anAppMayStartOnAKnownAcceleratorThatRunsItsModelOnly() {
+        Scenario scenario = ScenarioReader.parse(GOOD.replace("sloStatistic: mean}", "sloStatistic: mean, runningOn: pi-1/tpu0}"), "t");
+        assertEquals("pi-1/tpu0", scenario.apps().get(0).runningOn());
+        ScenarioException unknown = assertThrows(ScenarioException.class, () -> ScenarioReader.parse(
+                GOOD.replace("sloStatistic: mean}", "sloStatistic: mean, runningOn: pi-9/tpu0}"), "bad.yaml"));
+        assertEquals("bad.yaml: apps[0].runningOn: unknown accelerator 'pi-9/tpu0' (known: pi-1/tpu0)", unknown.getMessage());
+        ScenarioException unprofiled = assertThrows(ScenarioException.class, () -> ScenarioReader.parse(
+                GOOD.replace("acceleratorTypes: [edgetpu]", "acceleratorTypes: [edgetpu, gpu]")
+                        .replace("sloStatistic: mean}", "sloStatistic: mean, runningOn: pi-1/gpu0}"), "bad.yaml"));
+        assertTrue(unprofiled.getMessage().startsWith("bad.yaml: apps[0].runningOn: model 'm' has no profile for gpu"),
+                unprofiled.getMessage());
+    }
+
+    @Test
     void aModelWithoutAnyProfileIsRefused() {
         String yaml = GOOD.replace("m: {edgetpu: {serviceMs: 5, swapMs: 10, memoryMb: 100}}", "m: {}");
         ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioReader.parse(yaml, "bad.yaml"));
