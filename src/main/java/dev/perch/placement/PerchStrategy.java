@@ -3,8 +3,10 @@ package dev.perch.placement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Perch's planner as a strategy. A new app goes where, by Perch's models (mean and tail), it and
@@ -30,10 +32,12 @@ public final class PerchStrategy implements Strategy.Online {
 
     private final TargetSelector selector;
     private final DeviceEvaluator evaluator;
+    private final Repacker repacker;
 
     public PerchStrategy(PlacementPolicy policy) {
         this.evaluator = new DeviceEvaluator(policy);
         this.selector = new TargetSelector(evaluator);
+        this.repacker = new Repacker(evaluator);
     }
 
     @Override
@@ -49,15 +53,24 @@ public final class PerchStrategy implements Strategy.Online {
             return new Offer.Placed(target.get(), List.of());
         }
         Optional<Eviction> room = cheapestRoom(placement, app);
-        if (room.isEmpty()) {
-            return new Offer.Rejected("no device keeps every SLO with " + app
-                    + ", nor does moving one placed app at a cost of at most " + MAX_ROOM_COST + " of a device");
+        if (room.isPresent()) {
+            Eviction eviction = room.get();
+            placement.assign(eviction.evicted(), null);
+            placement.assign(app, eviction.device());
+            placement.assign(eviction.evicted(), eviction.target());
+            return new Offer.Placed(eviction.device(), List.of(eviction.evicted()));
         }
-        Eviction eviction = room.get();
-        placement.assign(eviction.evicted(), null);
-        placement.assign(app, eviction.device());
-        placement.assign(eviction.evicted(), eviction.target());
-        return new Offer.Placed(eviction.device(), List.of(eviction.evicted()));
+        Optional<Repacker.Repack> repack = repacker.repack(placement, app, MAX_ROOM_COST);
+        if (repack.isPresent()) {
+            Map<String, String> moved = new TreeMap<>(repack.get().moved());
+            moved.keySet().forEach(a -> placement.assign(a, null));
+            placement.assign(app, repack.get().device());
+            moved.forEach(placement::assign);
+            return new Offer.Placed(repack.get().device(), List.copyOf(moved.keySet()));
+        }
+        return new Offer.Rejected("no device keeps every SLO with " + app + ", nor does moving placed apps (one anywhere,"
+                + " or up to " + Repacker.MAX_MOVES + " among " + Repacker.NEIGHBOURHOOD + " devices) at a cost of at most "
+                + MAX_ROOM_COST + " of a device");
     }
 
     /** Room for a new app on {@code device} by moving {@code evicted} to {@code target}, at a net added utilisation. */

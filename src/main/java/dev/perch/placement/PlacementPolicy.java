@@ -8,11 +8,14 @@ import dev.perch.model.queueing.MemoryFeasibility;
  * front-end memory per app, the front end's service-time variability, and the SLO headroom — a
  * device is feasible only when every app's predicted statistic is within {@code (1 − sloHeadroom)}
  * of its SLO, because near saturation the latency an app actually sees swings well beyond the
- * models' few per cent of error.
+ * models' few per cent of error: over a 10-minute window at utilisation 0.76, the simulator's mean
+ * for three EfficientNet-S apps came out 3–5 % over the prediction on three seeds and 19–22 % over
+ * on a fourth. 15 % headroom kept every app of the mixed scenario within its SLO on seeds 1–30
+ * (10 % missed on one seed); see loadtests/README.md.
  */
 public record PlacementPolicy(double memoryShare, double maxUtilization, double frontendMemoryMb, double frontendCv,
                               double sloHeadroom) {
-    public static final PlacementPolicy DEFAULT = new PlacementPolicy(0.8, 0.8, 75, 0.2, 0.1);
+    public static final PlacementPolicy DEFAULT = new PlacementPolicy(0.8, 0.8, 75, 0.2, 0.15);
 
     public PlacementPolicy {
         new MemoryFeasibility(memoryShare, frontendMemoryMb); // validates both
