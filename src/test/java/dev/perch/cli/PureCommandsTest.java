@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code predict} and {@code validate} run in {@code main} itself: one JSON line on stdout, and no
+ * {@code predict}, {@code validate} and {@code evaluate} run in {@code main} itself: one JSON line on stdout, and no
  * broker, Streams or HTTP thread is left behind.
  */
 class PureCommandsTest {
@@ -32,7 +32,7 @@ class PureCommandsTest {
     }
 
     @Test
-    void predictAndValidatePrintOneJsonLineAndStartNothing() throws Exception {
+    void predictValidateAndEvaluatePrintOneJsonLineAndStartNothing() throws Exception {
         Set<String> before = threadNames();
         Path snapshot = Files.createTempFile("snapshot", ".json");
         Files.writeString(snapshot, """
@@ -54,6 +54,17 @@ class PureCommandsTest {
         JsonNode report = Json.read(validated, JsonNode.class);
         assertEquals(1, report.get("points").size());
         assertEquals(15.0, report.get("points").get(0).get("ratePerSec").asDouble(), 1e-9, "3 requests over 200 ms");
+
+        Path plot = Files.createTempDirectory("plot").resolve("small.png");
+        String evaluated = run("evaluate", "--scenario", "small", "--seed", "1", "--strategies", "perch,oracle",
+                "--plot", plot.toString());
+        assertEquals(1, evaluated.strip().lines().count());
+        JsonNode evaluation = Json.read(evaluated, JsonNode.class);
+        assertEquals("perch", evaluation.get("strategies").get(0).get("name").asText());
+        assertEquals("oracle", evaluation.get("strategies").get(1).get("name").asText());
+        assertTrue(evaluation.get("strategies").get(1).get("appsPlaced").asInt()
+                >= evaluation.get("strategies").get(0).get("appsPlaced").asInt(), evaluated);
+        assertTrue(Files.size(plot) > 1000, "a PNG was written");
 
         Set<String> started = threadNames();
         started.removeAll(before);
