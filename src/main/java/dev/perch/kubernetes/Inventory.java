@@ -1,0 +1,134 @@
+package dev.perch.kubernetes;
+
+import dev.perch.cluster.Accelerator;
+import dev.perch.cluster.ClusterNode;
+import dev.perch.model.profile.AcceleratorType;
+import dev.perch.model.profile.AppSpec;
+import dev.perch.model.profile.LoadTimeline;
+import dev.perch.model.profile.NodeSpec;
+import dev.perch.model.profile.ProfileCatalog;
+import dev.perch.model.profile.SloStatistic;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Quantity;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How Perch reads a Kubernetes cluster, documented for the people who label their nodes:
+ * <ul>
+ *   <li>{@value #ACCELERATOR_TYPE} on a node: {@code edgetpu}, {@code gpu} or {@code cpu} — nodes
+ *   without it are not Perch's;</li>
+ *   <li>{@value #ACCELERATOR_COUNT} (optional, default 1): how many accelerators of that type;</li>
+ *   <li>{@value #FRONTEND_SERVICE_MS} annotation (optional, default {@value #DEFAULT_FRONTEND_MS}):
+ *   the mean time an app's front end takes per request on that node;</li>
+ *   <li>memory: the node's {@code status.capacity.memory}.</li>
+ * </ul>
+ * Accelerator ids are {@code <node>/<tpu|gpu|cpu><index>}, as everywhere in Perch. An
+ * {@link InferenceApp} becomes an app when its spec is complete and its model is in the catalog;
+ * otherwise {@link #invalidReason} says why, for its status.
+ */
+public final class Inventory {
+    public static final String ACCELERATOR_TYPE = "perch.dev/accelerator-type";
+    public static final String ACCELERATOR_COUNT = "perch.dev/accelerator-count";
+    public static final String FRONTEND_SERVICE_MS = "perch.dev/frontend-service-ms";
+    static final double DEFAULT_FRONTEND_MS = 20;
+
+    private Inventory() {
+    }
+
+    /** The node as Perch sees it, or empty when it carries no (valid) accelerator label. */
+    static Optional<ClusterNode> node(Node node) {
+        Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+        Optional<AcceleratorType> type = AcceleratorType.fromId(labels.getOrDefault(ACCELERATOR_TYPE, ""));
+        if (type.isEmpty()) {
+            return Optional.empty();
+        }
+        int count = parseInt(labels.get(ACCELERATOR_COUNT), 1);
+        Map<String, String> annotations = node.getMetadata().getAnnotations() == null ? Map.of()
+                : node.getMetadata().getAnnotations();
+        double frontendMs = parseDouble(annotations.get(FRONTEND_SERVICE_MS), DEFAULT_FRONTEND_MS);
+        String name = node.getMetadata().getName();
+        List<AcceleratorType> types = Collections.nCopies(Math.max(1, count), type.get());
+        NodeSpec spec = new NodeSpec(name, memoryMb(node), types, frontendMs);
+        List<Accelerator> accelerators = new ArrayList<>();
+        for (String id : spec.acceleratorIds()) {
+            accelerators.add(new Accelerator(id, name, type.get()));
+        }
+        return Optional.of(new ClusterNode(name, spec.memoryMb(), frontendMs, accelerators));
+    }
+
+    private static double memoryMb(Node node) {
+        Quantity memory = node.getStatus() == null || node.getStatus().getCapacity() == null ? null
+                : node.getStatus().getCapacity().get("memory");
+        if (memory == null) {
+            return 0;
+        }
+        return Quantity.getAmountInBytes(memory).doubleValue() / (1024 * 1024);
+    }
+
+    /** Why an InferenceApp cannot be planned for, in one line; empty when it can. */
+    static Optional<String> invalidReason(InferenceApp app, ProfileCatalog catalog) {
+        InferenceAppSpec spec = app.getSpec();
+        if (spec == null) {
+            return Optional.of("spec is missing");
+        }
+        if (spec.getModel() == null || spec.getModel().isBlank()) {
+            return Optional.of("spec.model is missing");
+        }
+        if (spec.getSloMs() == null || !(spec.getSloMs() > 0)) {
+            return Optional.of("spec.sloMs must be a number > 0, got " + spec.getSloMs());
+        }
+        if (!(spec.getExpectedRatePerSec() >= 0)) {
+            return Optional.of("spec.expectedRatePerSec must be >= 0, got " + spec.getExpectedRatePerSec());
+        }
+        if (spec.getAcceleratorTypes().stream().anyMatch(t -> t == null)) {
+            return Optional.of("spec.acceleratorTypes has an unknown type (known: edgetpu, gpu, cpu)");
+        }
+        if (!catalog.knows(spec.getModel())) {
+            return Optional.of("model '" + spec.getModel() + "' is not in Perch's profile catalog");
+        }
+        if (allowedTypes(spec, catalog).isEmpty()) {
+            return Optional.of("model '" + spec.getModel() + "' has no profile for any allowed accelerator type");
+        }
+        return Optional.empty();
+    }
+
+    /** The accelerator types the app may run on: those allowed by its spec and profiled for its model. */
+    static List<AcceleratorType> allowedTypes(InferenceAppSpec spec, ProfileCatalog catalog) {
+        List<AcceleratorType> allowed = new ArrayList<>();
+        for (AcceleratorType type : catalog.typesFor(spec.getModel())) {
+            if (spec.getAcceleratorTypes().isEmpty() || spec.getAcceleratorTypes().stream().anyMatch(k -> k.type() == type)) {
+                allowed.add(type);
+            }
+        }
+        return allowed;
+    }
+
+    static AppSpec appSpec(InferenceApp app) {
+        InferenceAppSpec spec = app.getSpec();
+        SloStatistic statistic = spec.getSloStatistic() == null ? SloStatistic.DEFAULT : spec.getSloStatistic().statistic();
+        return new AppSpec(app.getMetadata().getName(), spec.getModel(), spec.getExpectedRatePerSec(), spec.getSloMs(),
+                statistic, LoadTimeline.constant());
+    }
+
+    private static int parseInt(String value, int fallback) {
+        try {
+            return value == null ? fallback : Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static double parseDouble(String value, double fallback) {
+        try {
+            double parsed = value == null ? fallback : Double.parseDouble(value.strip());
+            return parsed >= 0 && Double.isFinite(parsed) ? parsed : fallback;
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,396 @@
+package dev.perch.kubernetes;
+
+import dev.perch.cluster.ActuationException;
+import dev.perch.cluster.ApplyResult;
+import dev.perch.cluster.ClusterActuator;
+import dev.perch.cluster.ClusterNode;
+import dev.perch.cluster.ClusterSnapshot;
+import dev.perch.cluster.ClusterView;
+import dev.perch.cluster.PlanStep;
+import dev.perch.cluster.RunningApp;
+import dev.perch.model.profile.ProfileCatalog;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Perch's cluster ports on Kubernetes. Reads the cluster through informers (nodes, InferenceApps,
+ * Perch's Deployments), never by polling; acts through one apply primitive with a typed result.
+ *
+ * <p>Each placed app runs as a Deployment pinned to its accelerator's node ({@code nodeSelector}
+ * on the hostname; the accelerator id in the pod's environment), behind a Service whose selector
+ * names the serving accelerator. A move is make-before-break and kept in the InferenceApp's
+ * {@code status.migration}, so any controller replica can carry it on:
+ * <ol>
+ *   <li>{@link #apply} a Move: the target Deployment is created; phase {@code Starting}; traffic stays
+ *   on the source;</li>
+ *   <li>{@link #advanceMigrations}, once the target is ready: the Service's selector switches to
+ *   the target; phase {@code Switched};</li>
+ *   <li>next advance: the source Deployment is deleted and the migration cleared.</li>
+ * </ol>
+ * A target not ready within the ready timeout is rolled back: deleted, the migration cleared, the
+ * app left serving on its source, and the failure reported as a condition and an Event. At no step
+ * is the app left without its serving Deployment.
+ */
+public final class KubernetesCluster implements ClusterView, ClusterActuator, AutoCloseable {
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String APP_LABEL = "perch.dev/app";
+    public static final String ACCELERATOR_LABEL = "perch.dev/accelerator";
+    static final String STARTING = "Starting";
+    static final String SWITCHED = "Switched";
+    private static final Logger LOG = Logger.getLogger(KubernetesCluster.class);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Supplier<ProfileCatalog> catalog;
+    private final double networkMs;
+    private final Duration readyTimeout;
+    private final Clock clock;
+    private final SharedIndexInformer<Node> nodes;
+    private final SharedIndexInformer<InferenceApp> apps;
+    private final SharedIndexInformer<Deployment> deployments;
+
+    public KubernetesCluster(KubernetesClient client, String namespace, Supplier<ProfileCatalog> catalog, double networkMs,
+                             Duration readyTimeout, Clock clock) {
+        this.client = client;
+        this.namespace = namespace;
+        this.catalog = catalog;
+        this.networkMs = networkMs;
+        this.readyTimeout = readyTimeout;
+        this.clock = clock;
+        this.nodes = client.nodes().inform();
+        this.apps = client.resources(InferenceApp.class).inNamespace(namespace).inform();
+        this.deployments = client.apps().deployments().inNamespace(namespace).withLabel(MANAGED_BY, "perch").inform();
+    }
+
+    // ---- read port -------------------------------------------------------------------------------
+
+    @Override
+    public ClusterSnapshot snapshot() {
+        List<ClusterNode> clusterNodes = new ArrayList<>();
+        for (Node node : nodes.getStore().list()) {
+            Inventory.node(node).ifPresent(clusterNodes::add);
+        }
+        clusterNodes.sort(Comparator.comparing(ClusterNode::node));
+        ProfileCatalog profiles = catalog.get();
+        List<RunningApp> running = new ArrayList<>();
+        List<InferenceApp> all = new ArrayList<>(apps.getStore().list());
+        all.sort(Comparator.comparing((InferenceApp a) -> a.getMetadata().getCreationTimestamp() == null ? ""
+                : a.getMetadata().getCreationTimestamp()).thenComparing(a -> a.getMetadata().getName()));
+        for (InferenceApp app : all) {
+            Optional<String> invalid = Inventory.invalidReason(app, profiles);
+            if (invalid.isPresent()) {
+                markInvalid(app, invalid.get());
+                continue;
+            }
+            InferenceAppStatus status = app.getStatus();
+            Optional<String> serving = Optional.ofNullable(status == null ? null : status.getAccelerator());
+            Optional<String> migratingTo = Optional.ofNullable(status == null || status.getMigration() == null ? null
+                    : status.getMigration().getTo());
+            running.add(new RunningApp(Inventory.appSpec(app), serving, migratingTo));
+        }
+        return new ClusterSnapshot(networkMs, clusterNodes, running);
+    }
+
+    /** Whether the informers have their first full lists (a snapshot before that would see an empty cluster). */
+    public boolean synced() {
+        return nodes.hasSynced() && apps.hasSynced() && deployments.hasSynced();
+    }
+
+    // ---- write port ------------------------------------------------------------------------------
+
+    @Override
+    public ApplyResult apply(PlanStep step) {
+        try {
+            if (step instanceof PlanStep.Place place) {
+                return place(place);
+            }
+            if (step instanceof PlanStep.Move move) {
+                return startMove(move);
+            }
+            return remove((PlanStep.Remove) step);
+        } catch (KubernetesClientException e) {
+            throw new ActuationException(step + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private ApplyResult place(PlanStep.Place place) {
+        InferenceApp app = inferenceApp(place.app());
+        String node = nodeOf(place.accelerator());
+        boolean created = ensureDeployment(app, place.accelerator(), node);
+        ensureService(app, place.accelerator());
+        updateStatus(app.getMetadata().getName(), status -> {
+            status.setAccelerator(place.accelerator());
+            status.setNode(node);
+            setCondition(status, InferenceAppStatus.PLACED, "True", "Placed", "runs on " + place.accelerator());
+            setCondition(status, InferenceAppStatus.UNSCHEDULABLE, "False", "Placed", "placed on " + place.accelerator());
+        });
+        event(app, "Placed", "placed on " + place.accelerator());
+        return created ? new ApplyResult.Created(place.app() + " started on " + place.accelerator())
+                : new ApplyResult.Unchanged(place.app() + " already runs on " + place.accelerator());
+    }
+
+    private ApplyResult startMove(PlanStep.Move move) {
+        InferenceApp app = inferenceApp(move.app());
+        InferenceAppStatus status = app.getStatus();
+        if (status == null || !move.from().equals(status.getAccelerator())) {
+            throw new ActuationException(move.app() + " is not served on " + move.from() + " (it is on "
+                    + (status == null ? null : status.getAccelerator()) + ")");
+        }
+        if (status.getMigration() != null) {
+            throw new ActuationException(move.app() + " is already moving to " + status.getMigration().getTo());
+        }
+        ensureDeployment(app, move.to(), nodeOf(move.to()));
+        long now = clock.millis();
+        updateStatus(move.app(), s -> {
+            InferenceAppStatus.Migration migration = new InferenceAppStatus.Migration();
+            migration.setFrom(move.from());
+            migration.setTo(move.to());
+            migration.setPhase(STARTING);
+            migration.setStartedAtMs(now);
+            s.setMigration(migration);
+            setCondition(s, InferenceAppStatus.MIGRATING, "True", STARTING, "starting on " + move.to()
+                    + "; traffic stays on " + move.from() + " until it is ready");
+        });
+        event(app, "Migrating", "starting on " + move.to() + ", traffic on " + move.from() + " until it is ready");
+        return new ApplyResult.Patched(move.app() + " starting on " + move.to() + "; traffic switches from " + move.from()
+                + " when it is ready");
+    }
+
+    private ApplyResult remove(PlanStep.Remove remove) {
+        boolean deleted = false;
+        for (Deployment deployment : deploymentsOf(remove.app())) {
+            deleted |= !client.apps().deployments().inNamespace(namespace).resource(deployment).delete().isEmpty();
+        }
+        client.services().inNamespace(namespace).withName(remove.app()).delete();
+        return deleted ? new ApplyResult.Deleted(remove.app() + " stopped")
+                : new ApplyResult.Unchanged(remove.app() + " was not running");
+    }
+
+    /**
+     * Carries every migration one step further (see the class comment) and rolls back those whose
+     * target did not become ready in time. Returns the outcome of each step taken, for the log and
+     * the decision records. Idempotent: any replica may call it on the cluster's state.
+     */
+    public List<String> advanceMigrations() {
+        List<String> outcomes = new ArrayList<>();
+        for (InferenceApp app : apps.getStore().list()) {
+            InferenceAppStatus status = app.getStatus();
+            if (status == null || status.getMigration() == null) {
+                continue;
+            }
+            try {
+                outcomes.add(advance(app, status.getMigration()));
+            } catch (KubernetesClientException e) {
+                outcomes.add(app.getMetadata().getName() + ": step failed, retried next time: " + e.getMessage());
+                LOG.warnf("migration step of %s failed: %s", app.getMetadata().getName(), e.getMessage());
+            }
+        }
+        return outcomes;
+    }
+
+    private String advance(InferenceApp app, InferenceAppStatus.Migration migration) {
+        String name = app.getMetadata().getName();
+        if (SWITCHED.equals(migration.getPhase())) {
+            deleteDeployment(name, migration.getFrom());
+            updateStatus(name, s -> {
+                s.setMigration(null);
+                setCondition(s, InferenceAppStatus.MIGRATING, "False", "Completed", "moved from " + migration.getFrom()
+                        + " to " + migration.getTo());
+            });
+            event(app, "Migrated", "moved from " + migration.getFrom() + " to " + migration.getTo());
+            return name + ": " + migration.getFrom() + " removed; moved to " + migration.getTo();
+        }
+        if (ready(name, migration.getTo())) {
+            ensureService(app, migration.getTo());
+            String node = nodeOf(migration.getTo());
+            updateStatus(name, s -> {
+                s.setAccelerator(migration.getTo());
+                s.setNode(node);
+                s.getMigration().setPhase(SWITCHED);
+                setCondition(s, InferenceAppStatus.MIGRATING, "True", SWITCHED, "traffic on " + migration.getTo()
+                        + "; removing " + migration.getFrom());
+            });
+            return name + ": traffic switched to " + migration.getTo();
+        }
+        long waited = clock.millis() - (migration.getStartedAtMs() == null ? 0 : migration.getStartedAtMs());
+        if (waited > readyTimeout.toMillis()) {
+            deleteDeployment(name, migration.getTo());
+            String message = String.format("rolled back: %s was not ready within %d s; still served on %s",
+                    migration.getTo(), readyTimeout.toSeconds(), migration.getFrom());
+            updateStatus(name, s -> {
+                s.setMigration(null);
+                setCondition(s, InferenceAppStatus.MIGRATING, "False", "RolledBack", message);
+            });
+            event(app, "MigrationRolledBack", message);
+            return name + ": " + message;
+        }
+        return name + ": waiting for " + migration.getTo() + " to be ready";
+    }
+
+    // ---- Kubernetes objects ----------------------------------------------------------------------
+
+    static String deploymentName(String app, String accelerator) {
+        return app + "-" + slug(accelerator);
+    }
+
+    static String slug(String accelerator) {
+        return accelerator.replace('/', '-');
+    }
+
+    private boolean ensureDeployment(InferenceApp app, String accelerator, String node) {
+        String name = deploymentName(app.getMetadata().getName(), accelerator);
+        if (client.apps().deployments().inNamespace(namespace).withName(name).get() != null) {
+            return false;
+        }
+        Map<String, String> labels = Map.of(MANAGED_BY, "perch", APP_LABEL, app.getMetadata().getName(),
+                ACCELERATOR_LABEL, slug(accelerator));
+        Deployment deployment = new DeploymentBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
+                .addToAnnotations(ACCELERATOR_LABEL, accelerator)
+                .addNewOwnerReference().withApiVersion(app.getApiVersion()).withKind(InferenceApp.KIND)
+                .withName(app.getMetadata().getName()).withUid(app.getMetadata().getUid()).withController(true).endOwnerReference()
+                .endMetadata()
+                .withNewSpec().withReplicas(1)
+                .withNewSelector().withMatchLabels(labels).endSelector()
+                .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
+                .withNewSpec().addToNodeSelector("kubernetes.io/hostname", node)
+                .addNewContainer().withName("backend").withImage(app.getSpec().getImage())
+                .addNewEnv().withName("PERCH_APP").withValue(app.getMetadata().getName()).endEnv()
+                .addNewEnv().withName("PERCH_MODEL").withValue(app.getSpec().getModel()).endEnv()
+                .addNewEnv().withName("PERCH_ACCELERATOR").withValue(accelerator).endEnv()
+                .endContainer().endSpec().endTemplate().endSpec().build();
+        client.apps().deployments().inNamespace(namespace).resource(deployment).create();
+        return true;
+    }
+
+    private void ensureService(InferenceApp app, String accelerator) {
+        String name = app.getMetadata().getName();
+        Map<String, String> selector = Map.of(APP_LABEL, name, ACCELERATOR_LABEL, slug(accelerator));
+        Service existing = client.services().inNamespace(namespace).withName(name).get();
+        if (existing == null) {
+            client.services().inNamespace(namespace).resource(new ServiceBuilder()
+                    .withNewMetadata().withName(name).withNamespace(namespace).addToLabels(MANAGED_BY, "perch").endMetadata()
+                    .withNewSpec().withSelector(selector).addNewPort().withName("http").withPort(8080).endPort().endSpec()
+                    .build()).create();
+        } else if (!selector.equals(existing.getSpec().getSelector())) {
+            client.services().inNamespace(namespace).withName(name).edit(s -> {
+                s.getSpec().setSelector(selector);
+                return s;
+            });
+        }
+    }
+
+    private void deleteDeployment(String app, String accelerator) {
+        client.apps().deployments().inNamespace(namespace).withName(deploymentName(app, accelerator)).delete();
+    }
+
+    private boolean ready(String app, String accelerator) {
+        Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(deploymentName(app, accelerator)).get();
+        return deployment != null && deployment.getStatus() != null && deployment.getStatus().getReadyReplicas() != null
+                && deployment.getStatus().getReadyReplicas() >= 1;
+    }
+
+    private List<Deployment> deploymentsOf(String app) {
+        return deployments.getStore().list().stream()
+                .filter(d -> app.equals(d.getMetadata().getLabels().get(APP_LABEL))).toList();
+    }
+
+    private InferenceApp inferenceApp(String name) {
+        InferenceApp app = client.resources(InferenceApp.class).inNamespace(namespace).withName(name).get();
+        if (app == null) {
+            throw new ActuationException("no InferenceApp " + namespace + "/" + name);
+        }
+        return app;
+    }
+
+    private String nodeOf(String accelerator) {
+        int slash = accelerator.indexOf('/');
+        if (slash <= 0) {
+            throw new ActuationException("not an accelerator id: " + accelerator);
+        }
+        return accelerator.substring(0, slash);
+    }
+
+    private void updateStatus(String app, java.util.function.Consumer<InferenceAppStatus> change) {
+        client.resources(InferenceApp.class).inNamespace(namespace).withName(app).editStatus(current -> {
+            if (current.getStatus() == null) {
+                current.setStatus(new InferenceAppStatus());
+            }
+            change.accept(current.getStatus());
+            current.getStatus().setObservedGeneration(current.getMetadata().getGeneration());
+            return current;
+        });
+    }
+
+    /** An invalid InferenceApp gets an Unschedulable condition with the reason, once; the loop goes on. */
+    private void markInvalid(InferenceApp app, String reason) {
+        InferenceAppStatus status = app.getStatus();
+        boolean already = status != null && status.getConditions().stream().anyMatch(c ->
+                InferenceAppStatus.UNSCHEDULABLE.equals(c.getType()) && "True".equals(c.getStatus()) && reason.equals(c.getMessage()));
+        if (already) {
+            return;
+        }
+        try {
+            updateStatus(app.getMetadata().getName(), s -> setCondition(s, InferenceAppStatus.UNSCHEDULABLE, "True", "Invalid", reason));
+            event(app, "Invalid", reason);
+        } catch (KubernetesClientException e) {
+            LOG.warnf("could not mark %s invalid (%s): %s", app.getMetadata().getName(), reason, e.getMessage());
+        }
+    }
+
+    private void setCondition(InferenceAppStatus status, String type, String value, String reason, String message) {
+        List<Condition> conditions = new ArrayList<>(status.getConditions());
+        Optional<Condition> existing = conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+        String transition = existing.filter(c -> value.equals(c.getStatus())).map(Condition::getLastTransitionTime)
+                .orElse(Instant.ofEpochMilli(clock.millis()).toString());
+        existing.ifPresent(conditions::remove);
+        conditions.add(new ConditionBuilder().withType(type).withStatus(value).withReason(reason).withMessage(message)
+                .withLastTransitionTime(transition).build());
+        status.setConditions(conditions);
+    }
+
+    /** A Kubernetes Event on the InferenceApp, so {@code kubectl describe infapp} tells the story. */
+    void event(InferenceApp app, String reason, String message) {
+        String name = app.getMetadata().getName() + "." + Long.toHexString(clock.millis()) + "." + Integer.toHexString(
+                (reason + message).hashCode());
+        try {
+            client.v1().events().inNamespace(namespace).resource(new EventBuilder()
+                    .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                    .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(app.getApiVersion()).withKind(InferenceApp.KIND)
+                            .withName(app.getMetadata().getName()).withNamespace(namespace).withUid(app.getMetadata().getUid()).build())
+                    .withReason(reason).withMessage(message).withType("Normal")
+                    .withFirstTimestamp(Instant.ofEpochMilli(clock.millis()).toString())
+                    .withNewSource().withComponent("perch").endSource().build()).create();
+        } catch (KubernetesClientException e) {
+            LOG.debugf("event %s on %s not written: %s", reason, app.getMetadata().getName(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        nodes.close();
+        apps.close();
+        deployments.close();
+    }
+}

@@ -1,0 +1,321 @@
+package dev.perch.kubernetes;
+
+import dev.perch.cluster.ApplyResult;
+import dev.perch.cluster.ClusterSnapshot;
+import dev.perch.cluster.PlanStep;
+import dev.perch.cluster.RunningApp;
+import dev.perch.controller.ControllerOutputs;
+import dev.perch.controller.LiveRates;
+import dev.perch.controller.Reconciler;
+import dev.perch.model.profile.ScenarioReader;
+import dev.perch.placement.PlacementPolicy;
+import dev.perch.telemetry.AppRecord;
+import dev.perch.telemetry.DecisionRecord;
+import dev.perch.telemetry.InventoryRecord;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The Kubernetes ports against the fabric8 mock API server in CRUD mode. The mock runs no
+ * controllers, so {@link #kubelet} plays the kubelet and the Deployment controller: it marks a
+ * Deployment ready when its node is healthy, never when it is not.
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesClusterTest {
+    static final String NS = "edge";
+    KubernetesClient client;
+    private final AtomicLong nowMs = new AtomicLong(Instant.parse("2026-11-27T00:00:00Z").toEpochMilli());
+    private final Clock clock = new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(nowMs.get());
+        }
+    };
+    private KubernetesCluster cluster;
+
+    @BeforeEach
+    void cluster() {
+        node("pi-1", "edgetpu");
+        node("pi-2", "edgetpu");
+        node("nano-1", "gpu");
+        cluster = new KubernetesCluster(client, NS, ScenarioReader::defaultCatalog, 10, Duration.ofSeconds(120), clock);
+        await(cluster::synced, "informers synced");
+    }
+
+    @AfterEach
+    void close() {
+        cluster.close();
+    }
+
+    private void node(String name, String type) {
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
+                .addToLabels(Inventory.ACCELERATOR_TYPE, type).endMetadata()
+                .withNewStatus().addToCapacity("memory", new Quantity("4Gi")).endStatus().build()).create();
+    }
+
+    static InferenceApp app(String name, String model, Double sloMs) {
+        InferenceApp app = new InferenceApp();
+        app.getMetadata().setName(name);
+        app.getMetadata().setNamespace(NS);
+        InferenceAppSpec spec = new InferenceAppSpec();
+        spec.setModel(model);
+        spec.setImage("registry.example.com/" + model + ":1");
+        spec.setExpectedRatePerSec(5);
+        spec.setSloMs(sloMs);
+        spec.setSloStatistic(SloKind.MEAN);
+        app.setSpec(spec);
+        return app;
+    }
+
+    private void create(InferenceApp app) {
+        client.resources(InferenceApp.class).inNamespace(NS).resource(app).create();
+    }
+
+    private InferenceApp read(String name) {
+        return client.resources(InferenceApp.class).inNamespace(NS).withName(name).get();
+    }
+
+    static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for: " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted");
+            }
+        }
+    }
+
+    /** The kubelet and Deployment controller the mock lacks: Deployments on healthy nodes become ready. */
+    private void kubelet(Set<String> healthyNodes) {
+        for (Deployment deployment : client.apps().deployments().inNamespace(NS).list().getItems()) {
+            String node = deployment.getSpec().getTemplate().getSpec().getNodeSelector().get("kubernetes.io/hostname");
+            if (healthyNodes.contains(node) && (deployment.getStatus() == null || deployment.getStatus().getReadyReplicas() == null)) {
+                client.apps().deployments().inNamespace(NS).withName(deployment.getMetadata().getName()).editStatus(d -> {
+                    d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
+                            .withReplicas(1).withReadyReplicas(1).withAvailableReplicas(1).build());
+                    return d;
+                });
+            }
+        }
+    }
+
+    private Deployment deployment(String app, String accelerator) {
+        return client.apps().deployments().inNamespace(NS).withName(KubernetesCluster.deploymentName(app, accelerator)).get();
+    }
+
+    private static boolean isReady(Deployment d) {
+        return d != null && d.getStatus() != null && d.getStatus().getReadyReplicas() != null && d.getStatus().getReadyReplicas() >= 1;
+    }
+
+    /** The invariant of every step: the Service selects a Deployment that exists and is ready. */
+    private String servingAndReady(String app) {
+        Map<String, String> selector = client.services().inNamespace(NS).withName(app).get().getSpec().getSelector();
+        String slug = selector.get(KubernetesCluster.ACCELERATOR_LABEL);
+        Deployment serving = client.apps().deployments().inNamespace(NS).withName(app + "-" + slug).get();
+        assertTrue(isReady(serving), app + ": the Service selects " + slug + ", which is not a ready Deployment");
+        return slug;
+    }
+
+    private Optional<Condition> condition(String app, String type) {
+        InferenceApp read = read(app);
+        return read.getStatus() == null ? Optional.empty()
+                : read.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    private void awaitStatus(String app, java.util.function.Predicate<InferenceAppStatus> test, String what) {
+        await(() -> {
+            InferenceApp current = read(app);
+            return current.getStatus() != null && test.test(current.getStatus());
+        }, what);
+    }
+
+    @Test
+    void theInventoryComesFromLabelledNodesAndInferenceApps() {
+        create(app("cam-1", "inception_v3", 300.0));
+        await(() -> cluster.snapshot().apps().size() == 1, "the app in the snapshot");
+        ClusterSnapshot snapshot = cluster.snapshot();
+        assertEquals(List.of("nano-1", "pi-1", "pi-2"), snapshot.nodes().stream().map(n -> n.node()).toList());
+        assertEquals(4096, snapshot.node("pi-1").orElseThrow().memoryMb(), 1e-9);
+        assertEquals(List.of("nano-1/gpu0", "pi-1/tpu0", "pi-2/tpu0"),
+                snapshot.accelerators().stream().map(a -> a.id()).toList());
+        RunningApp app = snapshot.apps().get(0);
+        assertEquals("inception_v3", app.spec().model());
+        assertEquals(300, app.spec().sloMs());
+        assertTrue(app.accelerator().isEmpty());
+    }
+
+    @Test
+    void theControllerPlacesNewInferenceAppsAsPinnedDeployments() {
+        create(app("cam-1", "inception_v3", 300.0));
+        create(app("cam-2", "mobilenet_v2", 200.0));
+        await(() -> cluster.snapshot().apps().size() == 2, "both apps seen");
+        List<DecisionRecord> decisions = new ArrayList<>();
+        Reconciler reconciler = new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT,
+                Duration.ofSeconds(30), new LiveRates(), outputs(decisions), clock);
+        reconciler.placeUnplaced();
+        await(() -> cluster.snapshot().apps().stream().allMatch(a -> a.accelerator().isPresent()), "statuses seen");
+
+        assertEquals(2, decisions.size(), decisions.toString());
+        for (DecisionRecord decision : decisions) {
+            assertEquals("place", decision.action());
+            assertEquals("created", decision.result());
+            Deployment deployment = deployment(decision.app(), decision.to());
+            assertNotNull(deployment, decision.to());
+            String node = decision.to().substring(0, decision.to().indexOf('/'));
+            assertEquals(node, deployment.getSpec().getTemplate().getSpec().getNodeSelector().get("kubernetes.io/hostname"));
+            assertTrue(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                    .anyMatch(e -> e.getName().equals("PERCH_ACCELERATOR") && e.getValue().equals(decision.to())));
+            assertEquals(decision.to(), read(decision.app()).getStatus().getAccelerator());
+            assertEquals("True", condition(decision.app(), InferenceAppStatus.PLACED).orElseThrow().getStatus());
+            assertTrue(client.v1().events().inNamespace(NS).list().getItems().stream()
+                    .anyMatch(e -> e.getInvolvedObject().getName().equals(decision.app()) && e.getReason().equals("Placed")));
+        }
+    }
+
+    private static ControllerOutputs outputs(List<DecisionRecord> decisions) {
+        return new ControllerOutputs() {
+            @Override
+            public void decision(DecisionRecord decision) {
+                decisions.add(decision);
+            }
+
+            @Override
+            public void app(AppRecord app) {
+            }
+
+            @Override
+            public void inventory(InventoryRecord node) {
+            }
+        };
+    }
+
+    @Test
+    void aMigrationIsMakeBeforeBreakStepByStep() {
+        create(app("cam-1", "mobilenet_v2", 200.0));
+        await(() -> cluster.snapshot().apps().size() == 1, "app seen");
+        assertEquals("created", cluster.apply(new PlanStep.Place("cam-1", "pi-1/tpu0")).kind());
+        kubelet(Set.of("pi-1", "pi-2"));
+        assertEquals("pi-1-tpu0", servingAndReady("cam-1"));
+        awaitStatus("cam-1", s -> "pi-1/tpu0".equals(s.getAccelerator()), "placed");
+
+        // 1. Start on the target; traffic stays on the source.
+        ApplyResult started = cluster.apply(new PlanStep.Move("cam-1", "pi-1/tpu0", "pi-2/tpu0"));
+        assertEquals("patched", started.kind());
+        assertNotNull(deployment("cam-1", "pi-2/tpu0"), "target created");
+        assertEquals("pi-1-tpu0", servingAndReady("cam-1"));
+        awaitStatus("cam-1", s -> s.getMigration() != null, "migration recorded in the status");
+        assertEquals(KubernetesCluster.STARTING, read("cam-1").getStatus().getMigration().getPhase());
+        assertEquals(Optional.of("pi-2/tpu0"), cluster.snapshot().app("cam-1").orElseThrow().migratingTo());
+
+        // 2. Not ready yet: nothing switches.
+        assertTrue(cluster.advanceMigrations().get(0).contains("waiting"));
+        assertEquals("pi-1-tpu0", servingAndReady("cam-1"));
+
+        // 3. Ready: traffic switches; the source still runs.
+        kubelet(Set.of("pi-1", "pi-2"));
+        assertTrue(cluster.advanceMigrations().get(0).contains("switched"));
+        assertEquals("pi-2-tpu0", servingAndReady("cam-1"));
+        assertNotNull(deployment("cam-1", "pi-1/tpu0"), "the source is removed only after the switch");
+        awaitStatus("cam-1", s -> s.getMigration() != null && KubernetesCluster.SWITCHED.equals(s.getMigration().getPhase()),
+                "switched");
+
+        // 4. The source is removed and the migration cleared.
+        assertTrue(cluster.advanceMigrations().get(0).contains("removed"));
+        assertNull(deployment("cam-1", "pi-1/tpu0"));
+        assertEquals("pi-2-tpu0", servingAndReady("cam-1"));
+        awaitStatus("cam-1", s -> s.getMigration() == null, "migration cleared");
+        assertEquals("pi-2/tpu0", read("cam-1").getStatus().getAccelerator());
+        assertEquals("Completed", condition("cam-1", InferenceAppStatus.MIGRATING).orElseThrow().getReason());
+    }
+
+    @Test
+    void aTargetThatNeverBecomesReadyIsRolledBackAndReported() {
+        create(app("cam-1", "mobilenet_v2", 200.0));
+        await(() -> cluster.snapshot().apps().size() == 1, "app seen");
+        cluster.apply(new PlanStep.Place("cam-1", "pi-1/tpu0"));
+        kubelet(Set.of("pi-1"));
+        awaitStatus("cam-1", s -> "pi-1/tpu0".equals(s.getAccelerator()), "placed");
+        cluster.apply(new PlanStep.Move("cam-1", "pi-1/tpu0", "pi-2/tpu0"));
+        awaitStatus("cam-1", s -> s.getMigration() != null, "migration recorded");
+
+        kubelet(Set.of("pi-1")); // pi-2 is broken: its Deployment never becomes ready
+        nowMs.addAndGet(60_000);
+        assertTrue(cluster.advanceMigrations().get(0).contains("waiting"));
+        assertEquals("pi-1-tpu0", servingAndReady("cam-1"));
+        nowMs.addAndGet(61_000);
+        String outcome = cluster.advanceMigrations().get(0);
+        assertTrue(outcome.contains("rolled back"), outcome);
+
+        assertNull(deployment("cam-1", "pi-2/tpu0"), "the target is removed");
+        assertEquals("pi-1-tpu0", servingAndReady("cam-1"));
+        awaitStatus("cam-1", s -> s.getMigration() == null, "migration cleared");
+        Condition migrating = condition("cam-1", InferenceAppStatus.MIGRATING).orElseThrow();
+        assertEquals("RolledBack", migrating.getReason());
+        assertTrue(migrating.getMessage().contains("pi-2/tpu0 was not ready within 120 s; still served on pi-1/tpu0"),
+                migrating.getMessage());
+        assertTrue(client.v1().events().inNamespace(NS).list().getItems().stream()
+                .anyMatch(e -> e.getReason().equals("MigrationRolledBack")));
+    }
+
+    @Test
+    void invalidInferenceAppsAreMarkedNotPlannedAndTheRestGoesOn() {
+        create(app("no-model", null, 300.0));
+        create(app("zero-slo", "mobilenet_v2", 0.0));
+        create(app("unknown-model", "gpt-7", 300.0));
+        create(app("good", "mobilenet_v2", 200.0));
+        await(() -> {
+            cluster.snapshot(); // reading the cluster marks what cannot be planned for
+            return condition("no-model", InferenceAppStatus.UNSCHEDULABLE).isPresent()
+                    && condition("zero-slo", InferenceAppStatus.UNSCHEDULABLE).isPresent()
+                    && condition("unknown-model", InferenceAppStatus.UNSCHEDULABLE).isPresent();
+        }, "every invalid app marked");
+        assertEquals(List.of("good"), cluster.snapshot().apps().stream().map(RunningApp::app).toList());
+        assertEquals("spec.model is missing", condition("no-model", InferenceAppStatus.UNSCHEDULABLE).orElseThrow().getMessage());
+        assertEquals("spec.sloMs must be a number > 0, got 0.0",
+                condition("zero-slo", InferenceAppStatus.UNSCHEDULABLE).orElseThrow().getMessage());
+        assertEquals("model 'gpt-7' is not in Perch's profile catalog",
+                condition("unknown-model", InferenceAppStatus.UNSCHEDULABLE).orElseThrow().getMessage());
+        assertFalse(condition("good", InferenceAppStatus.UNSCHEDULABLE).isPresent());
+    }
+}
