@@ -35,7 +35,8 @@ import java.util.Optional;
  * the predictions before and after.
  *
  * <p>Acts on {@code impending} and {@code violation} alerts; never acts on the same app again within
- * the cooldown. Time comes from the injected {@link Clock} (simulated time in the demo).
+ * the cooldown; applies nothing the {@link Guards} hold (move caps, dry-run, approval) — such a
+ * decision is still recorded, with why. Time comes from the injected {@link Clock} (simulated time in the demo).
  */
 public final class Reconciler {
     private static final Logger EVENTS = LoggerFactory.getLogger("perch.events");
@@ -51,6 +52,7 @@ public final class Reconciler {
     private final ControllerOutputs outputs;
     private final Clock clock;
     private final Policy policy;
+    private final Guards guards;
     private long decisions;
     private Long lastReactiveCheckMs;
     /** The reactive rule's period (the Ibis paper polls every 10 s). */
@@ -63,6 +65,13 @@ public final class Reconciler {
 
     public Reconciler(ClusterView view, ClusterActuator actuator, ProfileCatalog catalog, PlacementPolicy placement,
                       Duration cooldown, LiveRates rates, ControllerOutputs outputs, Clock clock, Policy policy) {
+        this(view, actuator, catalog, placement, cooldown, rates, outputs, clock, policy,
+                new Guards(Guards.Limits.DEFAULT, dev.perch.cluster.Approvals.NONE, clock));
+    }
+
+    public Reconciler(ClusterView view, ClusterActuator actuator, ProfileCatalog catalog, PlacementPolicy placement,
+                      Duration cooldown, LiveRates rates, ControllerOutputs outputs, Clock clock, Policy policy, Guards guards) {
+        this.guards = guards;
         this.policy = policy;
         this.view = view;
         this.actuator = actuator;
@@ -197,11 +206,24 @@ public final class Reconciler {
                 chosen.targetAfter().utilization())
                 : String.format("%s to %s; the models predict: %s", chosen.from() == null ? "placed" : "moved",
                 chosen.to(), chosen.targetAfter().reason());
+        Guards.Verdict verdict = guards.check(step, snapshot, trigger);
+        if (!(verdict instanceof Guards.Verdict.Go)) {
+            boolean dryRun = verdict instanceof Guards.Verdict.DryRun;
+            String why = dryRun ? "dry run: nothing applied" : ((Guards.Verdict.Held) verdict).why();
+            if (dryRun) {
+                cooldown.acted(chosen.app());
+                guards.started(step);
+            }
+            record(new DecisionRecord(DecisionRecord.SCHEMA, decisionId(chosen.app()), clock.millis(), chosen.app(), action,
+                    chosen.from(), chosen.to(), reason + "; " + why, trigger, null, dryRun, before, after));
+            return;
+        }
         String result;
         try {
             ApplyResult applied = actuator.apply(step);
             result = applied.kind();
             reason = reason + "; " + applied.detail();
+            guards.started(step);
         } catch (ActuationException e) {
             result = "failed";
             reason = reason + "; actuation failed: " + e.getMessage();

@@ -44,8 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every manifest in {@code deploy/} parses; the RBAC grants no wildcard, and grants exactly what
  * the controller's code uses — checked by recording every request the controller's own client makes
- * to the mock API server while it places, moves, rolls back, reports invalid apps, removes apps
- * and holds the leader lease; the KafkaTopics match {@code topology/topics.yaml}.
+ * to the mock API server while it places, moves, rolls back, reports invalid apps, removes apps,
+ * proposes a move for approval and holds the leader lease; the KafkaTopics match {@code topology/topics.yaml}.
  */
 @EnableKubernetesMockClient(crud = true)
 class DeployManifestsTest {
@@ -217,6 +217,7 @@ class DeployManifestsTest {
             await(() -> cluster.snapshot().app("cam-1").flatMap(a -> a.migratingTo()).isEmpty(), "moved");
             await(() -> client.apps().deployments().inNamespace(NS).list().getItems().size() == 2, "source removed");
             cluster.apply(new PlanStep.Remove("cam-2"));
+            new AnnotationApprovals(controller, NS).propose(new PlanStep.Move("cam-1", "pi-2/tpu0", "pi-1/tpu0"), "test");
         } finally {
             controller.close();
         }

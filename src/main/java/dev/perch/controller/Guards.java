@@ -1,0 +1,120 @@
+package dev.perch.controller;
+
+import dev.perch.cluster.Approvals;
+import dev.perch.cluster.ClusterSnapshot;
+import dev.perch.cluster.PlanStep;
+import dev.perch.cluster.RunningApp;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * The limits on what the controller may do, checked before every step it would apply — what Cruise
+ * Control's move caps and dry-run, the descheduler's per-node limits and Strimzi's approval
+ * annotation do for their domains:
+ * <ul>
+ *   <li>at most {@code movesPerWindow} moves started within any {@code window}, and at most
+ *   {@code movesPerNode} of them touching one node (as source or target);</li>
+ *   <li>at most {@code inFlight} migrations in progress in the cluster at once;</li>
+ *   <li>{@code dryRun}: every decision is made and recorded, nothing is applied;</li>
+ *   <li>{@code approval}: a move is proposed and held until {@link Approvals} says it is approved.</li>
+ * </ul>
+ * Placing a new app is never capped (it moves nothing); it is still subject to dry-run. The
+ * per-app cooldown is the {@link Cooldown}.
+ */
+public final class Guards {
+    /** The limits; {@link #DEFAULT}: 3 moves a minute, 1 per node, 2 in flight, acting, no approval. */
+    public record Limits(int movesPerWindow, int movesPerNode, int inFlight, Duration window, boolean dryRun,
+                         boolean approval) {
+        public static final Limits DEFAULT = new Limits(3, 1, 2, Duration.ofMinutes(1), false, false);
+
+        public Limits {
+            if (movesPerWindow < 0 || movesPerNode < 0 || inFlight < 0) {
+                throw new IllegalArgumentException("move caps must be >= 0");
+            }
+            if (window == null || window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("window must be > 0, got " + window);
+            }
+        }
+    }
+
+    /** What the guards say about a step. */
+    public sealed interface Verdict {
+        /** Apply it. */
+        record Go() implements Verdict {
+        }
+
+        /** Record it as decided, apply nothing. */
+        record DryRun() implements Verdict {
+        }
+
+        /** Do not apply it now; {@code why} says which guard held it. */
+        record Held(String why) implements Verdict {
+        }
+    }
+
+    private record Started(long atMs, String fromNode, String toNode) {
+    }
+
+    private final Limits limits;
+    private final Approvals approvals;
+    private final Clock clock;
+    private final Deque<Started> recent = new ArrayDeque<>();
+
+    public Guards(Limits limits, Approvals approvals, Clock clock) {
+        this.limits = limits;
+        this.approvals = approvals;
+        this.clock = clock;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    public synchronized Verdict check(PlanStep step, ClusterSnapshot snapshot, String reason) {
+        if (step instanceof PlanStep.Move move) {
+            forgetOld();
+            if (recent.size() >= limits.movesPerWindow()) {
+                return new Verdict.Held(String.format("held: %d moves started in the last %d s, the cap", recent.size(),
+                        limits.window().toSeconds()));
+            }
+            for (String node : new String[]{node(move.from()), node(move.to())}) {
+                long touching = recent.stream().filter(s -> s.fromNode().equals(node) || s.toNode().equals(node)).count();
+                if (touching >= limits.movesPerNode()) {
+                    return new Verdict.Held(String.format("held: %d moves touched node %s in the last %d s, the per-node cap",
+                            touching, node, limits.window().toSeconds()));
+                }
+            }
+            long inFlight = snapshot.apps().stream().map(RunningApp::migratingTo).filter(m -> m.isPresent()).count();
+            if (inFlight >= limits.inFlight()) {
+                return new Verdict.Held(String.format("held: %d migrations in flight, the cap", inFlight));
+            }
+            if (!limits.dryRun() && limits.approval() && !approvals.approved(move)) {
+                approvals.propose(move, reason);
+                return new Verdict.Held("held: awaiting approval of the move from " + move.from() + " to " + move.to());
+            }
+        }
+        return limits.dryRun() ? new Verdict.DryRun() : new Verdict.Go();
+    }
+
+    /** Counts a move that was applied (or, in dry-run, would have been) against the caps. */
+    public synchronized void started(PlanStep step) {
+        if (step instanceof PlanStep.Move move) {
+            recent.addLast(new Started(clock.millis(), node(move.from()), node(move.to())));
+        }
+    }
+
+    private void forgetOld() {
+        long horizon = clock.millis() - limits.window().toMillis();
+        while (!recent.isEmpty() && recent.peekFirst().atMs() <= horizon) {
+            recent.removeFirst();
+        }
+    }
+
+    private static String node(String accelerator) {
+        int slash = accelerator.indexOf('/');
+        return slash < 0 ? accelerator : accelerator.substring(0, slash);
+    }
+}
