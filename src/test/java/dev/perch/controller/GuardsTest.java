@@ -9,9 +9,7 @@ import dev.perch.placement.PlacementPolicy;
 import dev.perch.sim.SimClock;
 import dev.perch.sim.SimulatedCluster;
 import dev.perch.telemetry.AlertRecord;
-import dev.perch.telemetry.AppRecord;
 import dev.perch.telemetry.DecisionRecord;
-import dev.perch.telemetry.InventoryRecord;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -37,20 +35,7 @@ class GuardsTest {
         Scenario scenario = ScenarioReader.load("mixed", 2);
         cluster = new SimulatedCluster(scenario, 1, EPOCH, 5000);
         SimClock clock = new SimClock(cluster::nowEpochMs);
-        ControllerOutputs outputs = new ControllerOutputs() {
-            @Override
-            public void decision(DecisionRecord decision) {
-                decisions.add(decision);
-            }
-
-            @Override
-            public void app(AppRecord app) {
-            }
-
-            @Override
-            public void inventory(InventoryRecord node) {
-            }
-        };
+        ControllerOutputs outputs = RecordingOutputs.decisionsInto(decisions);
         // Placing is never capped; place with acting guards, then act under the ones under test.
         new Reconciler(cluster, cluster, scenario.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30), new LiveRates(),
                 outputs, clock).placeUnplaced();

@@ -20,10 +20,8 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +29,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static dev.perch.kubernetes.KubernetesClusterTest.NS;
@@ -170,23 +167,7 @@ class DeployManifestsTest {
         client.resources(InferenceApp.class).inNamespace(NS).resource(app("cam-1", "mobilenet_v2", 200.0)).create();
         client.resources(InferenceApp.class).inNamespace(NS).resource(app("cam-2", "mobilenet_v2", 200.0)).create();
         client.resources(InferenceApp.class).inNamespace(NS).resource(app("bad", "mobilenet_v2", 0.0)).create();
-        AtomicLong now = new AtomicLong(Instant.parse("2026-11-27T00:00:00Z").toEpochMilli());
-        Clock clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(now.get());
-            }
-        };
+        ManualClock clock = new ManualClock(Instant.parse("2026-11-27T00:00:00Z"));
         KubernetesClient controller = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
                 .withUserAgent(CONTROLLER_AGENT).build()).build();
         try (KubernetesCluster cluster = new KubernetesCluster(controller, NS, ScenarioReader::defaultCatalog, 10,
@@ -209,7 +190,7 @@ class DeployManifestsTest {
                 d.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
                 return d;
             });
-            now.addAndGet(121_000);
+            clock.advance(121_000);
             cluster.advanceMigrations();
             await(() -> cluster.snapshot().app("cam-1").flatMap(a -> a.accelerator()).equals(java.util.Optional.of("pi-2/tpu0"))
                     && cluster.snapshot().app("cam-2").flatMap(a -> a.migratingTo()).isEmpty(), "switched / rolled back");

@@ -4,14 +4,12 @@ import dev.perch.cluster.ApplyResult;
 import dev.perch.cluster.ClusterSnapshot;
 import dev.perch.cluster.PlanStep;
 import dev.perch.cluster.RunningApp;
-import dev.perch.controller.ControllerOutputs;
 import dev.perch.controller.LiveRates;
+import dev.perch.controller.RecordingOutputs;
 import dev.perch.controller.Reconciler;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.placement.PlacementPolicy;
-import dev.perch.telemetry.AppRecord;
 import dev.perch.telemetry.DecisionRecord;
-import dev.perch.telemetry.InventoryRecord;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -22,16 +20,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,23 +45,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class KubernetesClusterTest {
     static final String NS = "edge";
     KubernetesClient client;
-    private final AtomicLong nowMs = new AtomicLong(Instant.parse("2026-11-27T00:00:00Z").toEpochMilli());
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(nowMs.get());
-        }
-    };
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-27T00:00:00Z"));
     private KubernetesCluster cluster;
 
     @BeforeEach
@@ -192,7 +171,7 @@ class KubernetesClusterTest {
         await(() -> cluster.snapshot().apps().size() == 2, "both apps seen");
         List<DecisionRecord> decisions = new ArrayList<>();
         Reconciler reconciler = new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT,
-                Duration.ofSeconds(30), new LiveRates(), outputs(decisions), clock);
+                Duration.ofSeconds(30), new LiveRates(), RecordingOutputs.decisionsInto(decisions), clock);
         reconciler.placeUnplaced();
         await(() -> cluster.snapshot().apps().stream().allMatch(a -> a.accelerator().isPresent()), "statuses seen");
 
@@ -211,23 +190,6 @@ class KubernetesClusterTest {
             assertTrue(client.v1().events().inNamespace(NS).list().getItems().stream()
                     .anyMatch(e -> e.getInvolvedObject().getName().equals(decision.app()) && e.getReason().equals("Placed")));
         }
-    }
-
-    private static ControllerOutputs outputs(List<DecisionRecord> decisions) {
-        return new ControllerOutputs() {
-            @Override
-            public void decision(DecisionRecord decision) {
-                decisions.add(decision);
-            }
-
-            @Override
-            public void app(AppRecord app) {
-            }
-
-            @Override
-            public void inventory(InventoryRecord node) {
-            }
-        };
     }
 
     @Test
@@ -280,10 +242,10 @@ class KubernetesClusterTest {
         awaitStatus("cam-1", s -> s.getMigration() != null, "migration recorded");
 
         kubelet(Set.of("pi-1")); // pi-2 is broken: its Deployment never becomes ready
-        nowMs.addAndGet(60_000);
+        clock.advance(60_000);
         assertTrue(cluster.advanceMigrations().get(0).contains("waiting"));
         assertEquals("pi-1-tpu0", servingAndReady("cam-1"));
-        nowMs.addAndGet(61_000);
+        clock.advance(61_000);
         String outcome = cluster.advanceMigrations().get(0);
         assertTrue(outcome.contains("rolled back"), outcome);
 
