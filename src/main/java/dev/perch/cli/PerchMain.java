@@ -57,7 +57,8 @@ public class PerchMain {
                 case "validate" -> validate(rest);
                 case "replay" -> replay(rest);
                 case "evaluate" -> evaluate(rest);
-                default -> throw new UsageException("unknown command '" + command + "' (commands: demo, replay, predict, validate, evaluate; --help for usage)");
+                case "run" -> run(rest);
+                default -> throw new UsageException("unknown command '" + command + "' (commands: demo, replay, predict, validate, evaluate, run; --help for usage)");
             }
         } catch (UsageException | ScenarioException e) {
             System.err.println("perch " + command + ": " + e.getMessage());
@@ -187,6 +188,29 @@ public class PerchMain {
     }
 
     /**
+     * The production controller: Kafka from configuration ({@code KAFKA_BOOTSTRAP_SERVERS}), the
+     * Kubernetes API server from the kubeconfig or the pod's service account, leader election among
+     * replicas. Serves until stopped.
+     */
+    private static void run(List<String> args) {
+        Options options = Options.parse(args, Set.of("namespace", "dry-run", "approval", "state-dir"));
+        if (configuredBootstrapServers() == null) {
+            throw new UsageException("run needs Kafka: set KAFKA_BOOTSTRAP_SERVERS (or -Dkafka.bootstrap.servers)");
+        }
+        options.get("namespace").ifPresent(ns -> System.setProperty("perch.kubernetes.namespace", ns));
+        for (String flag : List.of("dry-run", "approval")) {
+            options.get(flag).ifPresent(value -> {
+                if (!value.equals("true") && !value.equals("false")) {
+                    throw new UsageException("--" + flag + " must be true or false, got '" + value + "'");
+                }
+                System.setProperty("perch.guards." + flag, value);
+            });
+        }
+        System.setProperty("perch.mode", "run");
+        bootPipeline("run", options.get("state-dir").map(Path::of));
+    }
+
+    /**
      * Starts the embedded broker unless Kafka is configured, creates the topics, and boots the
      * application (Streams, controller, HTTP) in the mode the caller set.
      */
@@ -275,6 +299,9 @@ public class PerchMain {
                   replay --recording FILE [--format perch|ibis] [--speed X] [--data-dir DIR]
                        a recording as telemetry through Kafka and the topology; prints what Perch learned
                   evaluate [--scenario NAME|FILE] [--strategies a,b,...] [--seed N] [--plot out.png]
-                       placement strategies compared, judged by the simulator (default scenario: mixed)""";
+                       placement strategies compared, judged by the simulator (default scenario: mixed)
+                  run [--namespace NS] [--dry-run true|false] [--approval true|false] [--state-dir DIR]
+                       the controller against a Kubernetes cluster (kubeconfig or in-cluster) and Kafka
+                       (KAFKA_BOOTSTRAP_SERVERS); leader election among replicas""";
     }
 }

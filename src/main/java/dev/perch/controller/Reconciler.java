@@ -53,6 +53,8 @@ public final class Reconciler {
     private final Clock clock;
     private final Policy policy;
     private final Guards guards;
+    /** False while another controller replica leads: then nothing is decided here. */
+    private volatile boolean active = true;
     private long decisions;
     private Long lastReactiveCheckMs;
     /** The reactive rule's period (the Ibis paper polls every 10 s). */
@@ -83,8 +85,20 @@ public final class Reconciler {
         this.clock = clock;
     }
 
+    /** Whether this replica decides (it leads), or only watches. */
+    public void setActive(boolean active) {
+        this.active = active;
+    }
+
+    public boolean active() {
+        return active;
+    }
+
     /** Step 1: tell the topology what the cluster is (nodes, accelerators, network, front ends). */
     public synchronized void publishInventory() {
+        if (!active) {
+            return;
+        }
         ClusterSnapshot snapshot = view.snapshot();
         for (ClusterNode node : snapshot.nodes()) {
             outputs.inventory(new InventoryRecord(InventoryRecord.SCHEMA, node.node(), node.memoryMb(),
@@ -99,6 +113,9 @@ public final class Reconciler {
 
     /** Step 2: place every app that runs nowhere, one at a time in the cluster's order. */
     public synchronized void placeUnplaced() {
+        if (!active) {
+            return;
+        }
         for (RunningApp app : view.snapshot().apps()) {
             if (app.accelerator().isEmpty() && app.migratingTo().isEmpty()) {
                 ClusterSnapshot snapshot = view.snapshot();
@@ -111,7 +128,7 @@ public final class Reconciler {
 
     /** Step 3: answer one SLO alert. */
     public synchronized void onAlert(AlertRecord alert) {
-        if (policy != Policy.PERCH) {
+        if (!active || policy != Policy.PERCH) {
             return;
         }
         if (!AlertRecord.IMPENDING.equals(alert.kind()) && !AlertRecord.VIOLATION.equals(alert.kind())) {
@@ -149,7 +166,7 @@ public final class Reconciler {
      * 20 requests' mean latency is over its SLO moves to an idle accelerator (one that runs no app).
      */
     public synchronized void tick() {
-        if (policy != Policy.REACTIVE
+        if (!active || policy != Policy.REACTIVE
                 || (lastReactiveCheckMs != null && clock.millis() - lastReactiveCheckMs < REACTIVE_PERIOD_MS)) {
             return;
         }

@@ -83,6 +83,17 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Au
         this.deployments = client.apps().deployments().inNamespace(namespace).withLabel(MANAGED_BY, "perch").inform();
     }
 
+    /** Joins the leader election among controller replicas, through this cluster's API server. */
+    public LeaderElection leaderElection(String leaseName, String identity, LeaderElection.Timings timings,
+                                         Runnable onStartLeading, Runnable onStopLeading) {
+        return new LeaderElection(client, namespace, leaseName, identity, timings, onStartLeading, onStopLeading);
+    }
+
+    /** Approval mode's proposals and approvals, as annotations on the InferenceApps. */
+    public AnnotationApprovals approvals() {
+        return new AnnotationApprovals(client, namespace);
+    }
+
     // ---- read port -------------------------------------------------------------------------------
 
     @Override

@@ -1,13 +1,16 @@
 package dev.perch.runtime;
 
+import dev.perch.cluster.Approvals;
 import dev.perch.cluster.ClusterActuator;
 import dev.perch.cluster.ClusterView;
+import dev.perch.kubernetes.KubernetesCluster;
 import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.sim.SimClock;
 import dev.perch.sim.SimulatedCluster;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
@@ -15,11 +18,18 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 
 /**
- * Chooses the cluster Perch acts on. Here: the simulated edge cluster of the configured scenario,
- * whose clock is the controller's clock, so cooldowns run in simulated time.
+ * Chooses the cluster Perch acts on. In {@code run} mode: the Kubernetes cluster of the configured
+ * API server ({@code kubernetes.KubernetesClusterProducer}), on the wall clock, with the default
+ * profile catalog. Otherwise: the simulated edge
+ * cluster of the configured scenario, whose clock is the controller's clock, so cooldowns run in
+ * simulated time.
  */
 @ApplicationScoped
 public class ClusterProducers {
+    static boolean onKubernetes(PerchConfig config) {
+        return "run".equals(config.mode());
+    }
+
     @Produces
     @Singleton
     Scenario scenario(PerchConfig config) {
@@ -28,7 +38,7 @@ public class ClusterProducers {
 
     @Produces
     @Singleton
-    @Typed(SimulatedCluster.class) // exposed as the ports by the two producers below only
+    @Typed(SimulatedCluster.class) // exposed as the ports by the producers below only
     SimulatedCluster simulatedCluster(Scenario scenario, PerchConfig config) {
         long epochMs = System.currentTimeMillis() / 1000 * 1000;
         return new SimulatedCluster(scenario, config.seed(), epochMs, config.moveSec() * 1000);
@@ -36,25 +46,31 @@ public class ClusterProducers {
 
     @Produces
     @Singleton
-    ClusterView view(SimulatedCluster cluster) {
-        return cluster;
+    ClusterView view(PerchConfig config, Instance<SimulatedCluster> simulated, Instance<KubernetesCluster> kubernetes) {
+        return onKubernetes(config) ? kubernetes.get() : simulated.get();
     }
 
     @Produces
     @Singleton
-    ClusterActuator actuator(SimulatedCluster cluster) {
-        return cluster;
+    ClusterActuator actuator(PerchConfig config, Instance<SimulatedCluster> simulated, Instance<KubernetesCluster> kubernetes) {
+        return onKubernetes(config) ? kubernetes.get() : simulated.get();
     }
 
     @Produces
     @Singleton
-    Clock clock(SimulatedCluster cluster) {
-        return new SimClock(cluster::nowEpochMs);
+    Approvals approvals(PerchConfig config, Instance<KubernetesCluster> kubernetes) {
+        return onKubernetes(config) ? kubernetes.get().approvals() : Approvals.NONE;
     }
 
     @Produces
     @Singleton
-    ProfileCatalog catalog(Scenario scenario) {
-        return scenario.catalog();
+    Clock clock(PerchConfig config, Instance<SimulatedCluster> simulated) {
+        return onKubernetes(config) ? Clock.systemUTC() : new SimClock(simulated.get()::nowEpochMs);
+    }
+
+    @Produces
+    @Singleton
+    ProfileCatalog catalog(PerchConfig config, Instance<Scenario> scenario) {
+        return onKubernetes(config) ? ScenarioReader.defaultCatalog() : scenario.get().catalog();
     }
 }

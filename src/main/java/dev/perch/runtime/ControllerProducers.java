@@ -18,6 +18,9 @@ import jakarta.inject.Singleton;
 import org.apache.kafka.streams.Topology;
 
 import java.time.Clock;
+import dev.perch.cluster.Approvals;
+import dev.perch.controller.Guards;
+
 import java.time.Duration;
 
 /** Builds the plain (CDI-free) topology and controller objects from configuration. */
@@ -50,9 +53,12 @@ public class ControllerProducers {
     @Produces
     @Singleton
     Reconciler reconciler(ClusterView view, ClusterActuator actuator, ProfileCatalog catalog, LiveRates rates,
-                          ControllerOutputs outputs, Clock clock, PerchConfig config) {
+                          ControllerOutputs outputs, Clock clock, PerchConfig config, Approvals approvals) {
+        PerchConfig.Guards limits = config.guards();
+        Guards guards = new Guards(new Guards.Limits(limits.movesPerWindow(), limits.movesPerNode(), limits.inFlight(),
+                Duration.ofSeconds(limits.windowSec()), limits.dryRun(), limits.approval()), approvals, clock);
         return new Reconciler(view, actuator, catalog, PlacementPolicy.DEFAULT,
                 Duration.ofMillis((long) (config.cooldownSec() * 1000)), rates, outputs, clock,
-                Policy.parse(config.policy()));
+                Policy.parse(config.policy()), guards);
     }
 }

@@ -14,7 +14,10 @@ public interface PerchConfig {
     @WithDefault("1")
     long seed();
 
-    /** {@code demo} drives the simulated cluster; {@code service} only runs the topology and controller. */
+    /**
+     * {@code demo} drives the simulated cluster; {@code service} only runs the topology and the
+     * controller on the simulated cluster; {@code run} acts on a Kubernetes cluster.
+     */
     @WithDefault("service")
     String mode();
 
@@ -40,6 +43,59 @@ public interface PerchConfig {
 
     /** What {@code replay} reads. */
     Replay replay();
+
+    /** The Kubernetes cluster {@code run} acts on (the API server itself: {@code quarkus.kubernetes-client.*}). */
+    Kubernetes kubernetes();
+
+    /** Limits on what the controller may do ({@code dev.perch.controller.Guards}). */
+    Guards guards();
+
+    interface Kubernetes {
+        /** The namespace of the InferenceApps, their Deployments and Services, and the leader Lease. */
+        @WithDefault("perch")
+        String namespace();
+
+        /** Seconds a migration's target has to become ready before the move is rolled back. */
+        @WithDefault("120")
+        long readyTimeoutSec();
+
+        /** The Lease that elects one leader among the controller replicas. */
+        @WithDefault("perch-controller")
+        String leaseName();
+
+        /** This replica's name in the election; by default the pod's (HOSTNAME). */
+        java.util.Optional<String> identity();
+
+        /** Seconds between reconcile passes (inventory, new apps, migrations). */
+        @WithDefault("5")
+        double loopSec();
+
+        /** Network time between clients and the cluster's nodes, ms (as in a scenario's networkMs). */
+        @WithDefault("10")
+        double networkMs();
+    }
+
+    interface Guards {
+        @WithDefault("3")
+        int movesPerWindow();
+
+        @WithDefault("1")
+        int movesPerNode();
+
+        @WithDefault("2")
+        int inFlight();
+
+        @WithDefault("60")
+        long windowSec();
+
+        /** Decide and record, apply nothing. */
+        @WithDefault("false")
+        boolean dryRun();
+
+        /** Hold each move until approved (on Kubernetes: the {@code perch.dev/approved-move} annotation). */
+        @WithDefault("false")
+        boolean approval();
+    }
 
     interface Replay {
         /** The recording file; required in replay mode. */

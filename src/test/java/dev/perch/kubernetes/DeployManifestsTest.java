@@ -90,6 +90,19 @@ class DeployManifestsTest {
     }
 
     @Test
+    void theControllerDeploymentRunsPerchWithItsServiceAccountAndHealthProbes() throws Exception {
+        JsonNode deployment = documents(Path.of("deploy/base/deployment.yaml")).get(0);
+        JsonNode pod = deployment.at("/spec/template/spec");
+        assertEquals("perch-controller", pod.get("serviceAccountName").asText());
+        assertEquals(documents(Path.of("deploy/base/serviceaccount.yaml")).get(0).at("/metadata/name").asText(),
+                pod.get("serviceAccountName").asText());
+        JsonNode container = pod.get("containers").get(0);
+        assertEquals("run", container.get("args").get(0).asText(), "the production subcommand");
+        assertEquals("/q/health/ready", container.at("/readinessProbe/httpGet/path").asText());
+        assertEquals("/q/health/live", container.at("/livenessProbe/httpGet/path").asText());
+    }
+
+    @Test
     void theKafkaTopicsAreTheContractsTopics() throws Exception {
         Map<String, String> contract = new TreeMap<>();
         for (JsonNode topic : YAML.readTree(Path.of("topology/topics.yaml").toFile()).get("topics")) {

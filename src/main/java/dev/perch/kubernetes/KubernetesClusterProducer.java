@@ -1,0 +1,29 @@
+package dev.perch.kubernetes;
+
+import dev.perch.model.profile.ScenarioReader;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Builds the Kubernetes cluster ports from the Quarkus-managed client (kubeconfig, in-cluster service
+ * account, or the mock server in tests) and the {@code perch.kubernetes.*} settings. Created only when
+ * something asks for it ({@code run} mode), so other modes never contact an API server.
+ */
+@ApplicationScoped
+public class KubernetesClusterProducer {
+    @Produces
+    @Singleton
+    KubernetesCluster kubernetesCluster(KubernetesClient client,
+                                        @ConfigProperty(name = "perch.kubernetes.namespace", defaultValue = "perch") String namespace,
+                                        @ConfigProperty(name = "perch.kubernetes.network-ms", defaultValue = "10") double networkMs,
+                                        @ConfigProperty(name = "perch.kubernetes.ready-timeout-sec", defaultValue = "120") long readyTimeoutSec) {
+        return new KubernetesCluster(client, namespace, ScenarioReader::defaultCatalog, networkMs,
+                Duration.ofSeconds(readyTimeoutSec), Clock.systemUTC());
+    }
+}

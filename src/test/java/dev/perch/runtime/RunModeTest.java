@@ -1,0 +1,78 @@
+package dev.perch.runtime;
+
+import dev.perch.kubernetes.InferenceApp;
+import dev.perch.kubernetes.InferenceAppSpec;
+import dev.perch.kubernetes.Inventory;
+import dev.perch.kubernetes.SloKind;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * {@code run} mode, the whole application: Kafka (the embedded broker), the Kubernetes API (the
+ * fabric8 mock server in CRUD mode), the leader election, and the reconcile loop placing a new
+ * InferenceApp as a Deployment pinned to a labelled node.
+ */
+@QuarkusTest
+@TestProfile(RunModeTest.RunMode.class)
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(EmbeddedKafkaResource.class)
+class RunModeTest {
+    public static class RunMode implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("perch.mode", "run", "perch.kubernetes.namespace", "edge", "perch.kubernetes.loop-sec", "0.2",
+                    "perch.kubernetes.identity", "replica-test");
+        }
+    }
+
+    @Inject
+    KubernetesClient client;
+
+    @Test
+    void theControllerLeadsAndPlacesANewInferenceAppOnALabelledNode() throws Exception {
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("pi-1")
+                .addToLabels(Inventory.ACCELERATOR_TYPE, "edgetpu").endMetadata()
+                .withNewStatus().addToCapacity("memory", new Quantity("4Gi")).endStatus().build()).create();
+        InferenceApp app = new InferenceApp();
+        app.getMetadata().setName("cam-1");
+        app.getMetadata().setNamespace("edge");
+        InferenceAppSpec spec = new InferenceAppSpec();
+        spec.setModel("mobilenet_v2");
+        spec.setImage("registry.example.com/mobilenet-v2:1");
+        spec.setExpectedRatePerSec(5);
+        spec.setSloMs(200.0);
+        spec.setSloStatistic(SloKind.MEAN);
+        app.setSpec(spec);
+        client.resources(InferenceApp.class).inNamespace("edge").resource(app).create();
+
+        long deadline = System.currentTimeMillis() + 30_000;
+        List<Deployment> deployments = List.of();
+        while (deployments.isEmpty()) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("no Deployment created within 30 s");
+            }
+            Thread.sleep(100);
+            deployments = client.apps().deployments().inNamespace("edge").list().getItems();
+        }
+        assertEquals("cam-1-pi-1-tpu0", deployments.get(0).getMetadata().getName());
+        assertEquals("pi-1", deployments.get(0).getSpec().getTemplate().getSpec().getNodeSelector().get("kubernetes.io/hostname"));
+        assertTrue(client.leases().inNamespace("edge").withName("perch-controller").get().getSpec().getHolderIdentity()
+                .equals("replica-test"), "this replica holds the lease");
+    }
+}
