@@ -55,7 +55,9 @@ public class ControllerInbox {
     @Incoming("predictions")
     public CompletionStage<Void> onPrediction(Message<String> message) {
         try {
-            rates.update(Json.read(message.getPayload(), PredictionRecord.class));
+            PredictionRecord prediction = Json.read(message.getPayload(), PredictionRecord.class);
+            rates.update(prediction);
+            reconciler.observe(prediction);
         } catch (RuntimeException e) {
             LOG.warn("skipping an unreadable prediction: {}", e.getMessage());
         }

@@ -8,6 +8,7 @@ import dev.perch.cluster.ClusterSnapshot;
 import dev.perch.cluster.ClusterView;
 import dev.perch.cluster.PlanStep;
 import dev.perch.cluster.RunningApp;
+import dev.perch.cluster.SloReports;
 import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.placement.ClusterModel;
 import dev.perch.placement.DeviceEvaluator;
@@ -17,6 +18,7 @@ import dev.perch.placement.TargetSelector;
 import dev.perch.telemetry.AlertRecord;
 import dev.perch.telemetry.AppRecord;
 import dev.perch.telemetry.DecisionRecord;
+import dev.perch.telemetry.PredictionRecord;
 import dev.perch.telemetry.InventoryRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +55,7 @@ public final class Reconciler {
     private final Clock clock;
     private final Policy policy;
     private final Guards guards;
+    private volatile SloReports sloReports = SloReports.NONE;
     /** False while another controller replica leads: then nothing is decided here. */
     private volatile boolean active = true;
     private long decisions;
@@ -83,6 +86,32 @@ public final class Reconciler {
         this.rates = rates;
         this.outputs = outputs;
         this.clock = clock;
+    }
+
+    /** Where SLO reports go (the InferenceApps' status on Kubernetes); none by default. */
+    public void reportSloTo(SloReports reports) {
+        this.sloReports = reports;
+    }
+
+    /**
+     * Reports each app of a prediction window as within its SLO when both the prediction and the
+     * observation say so (an app is reported at risk by its alerts).
+     */
+    public void observe(PredictionRecord prediction) {
+        if (!active) {
+            return;
+        }
+        for (PredictionRecord.AppPrediction app : prediction.apps()) {
+            if (Boolean.TRUE.equals(app.sloMet()) && app.sloMs() != null && app.sloStatistic() != null) {
+                dev.perch.model.profile.SloStatistic statistic = dev.perch.model.profile.SloStatistic.parse(app.sloStatistic());
+                Double observed = switch (statistic) {
+                    case MEAN -> app.observedMeanMs();
+                    case P95 -> app.observedP95Ms();
+                    default -> null;
+                };
+                sloReports.met(app.app(), app.predicted(statistic), observed);
+            }
+        }
     }
 
     /** Whether this replica decides (it leads), or only watches. */
@@ -128,6 +157,10 @@ public final class Reconciler {
 
     /** Step 3: answer one SLO alert. */
     public synchronized void onAlert(AlertRecord alert) {
+        if (active && (AlertRecord.IMPENDING.equals(alert.kind()) || AlertRecord.VIOLATION.equals(alert.kind()))) {
+            sloReports.atRisk(alert.app(), alert.forecastMs() != null ? alert.forecastMs() : alert.predictedMs(),
+                    alert.observedMs(), alert.kind() + ": " + alert.reason());
+        }
         if (!active || policy != Policy.PERCH) {
             return;
         }

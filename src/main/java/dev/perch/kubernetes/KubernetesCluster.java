@@ -8,6 +8,7 @@ import dev.perch.cluster.ClusterSnapshot;
 import dev.perch.cluster.ClusterView;
 import dev.perch.cluster.PlanStep;
 import dev.perch.cluster.RunningApp;
+import dev.perch.cluster.SloReports;
 import dev.perch.model.profile.ProfileCatalog;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -52,7 +53,7 @@ import java.util.function.Supplier;
  * app left serving on its source, and the failure reported as a condition and an Event. At no step
  * is the app left without its serving Deployment.
  */
-public final class KubernetesCluster implements ClusterView, ClusterActuator, AutoCloseable {
+public final class KubernetesCluster implements ClusterView, ClusterActuator, SloReports, AutoCloseable {
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String APP_LABEL = "perch.dev/app";
     public static final String ACCELERATOR_LABEL = "perch.dev/accelerator";
@@ -87,6 +88,11 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Au
     public LeaderElection leaderElection(String leaseName, String identity, LeaderElection.Timings timings,
                                          Runnable onStartLeading, Runnable onStopLeading) {
         return new LeaderElection(client, namespace, leaseName, identity, timings, onStartLeading, onStopLeading);
+    }
+
+    /** The profile catalog now (from the ConfigMap when there is one). */
+    public ProfileCatalog catalog() {
+        return catalog.get();
     }
 
     /** Approval mode's proposals and approvals, as annotations on the InferenceApps. */
@@ -259,6 +265,46 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Au
         return name + ": waiting for " + migration.getTo() + " to be ready";
     }
 
+    // ---- SLO reports -----------------------------------------------------------------------------
+
+    @Override
+    public void atRisk(String app, Double predictedMs, Double observedMs, String why) {
+        report(app, predictedMs, observedMs, "True", "PredictedOverSlo", why);
+    }
+
+    @Override
+    public void met(String app, Double predictedMs, Double observedMs) {
+        report(app, predictedMs, observedMs, "False", "WithinSlo", "predicted and observed within the SLO");
+    }
+
+    /** Writes the status only when the condition changes, so a report per telemetry window is cheap. */
+    private void report(String app, Double predictedMs, Double observedMs, String value, String reason, String message) {
+        InferenceApp cached = apps.getStore().getByKey(namespace + "/" + app);
+        if (cached == null) {
+            return;
+        }
+        InferenceAppStatus status = cached.getStatus();
+        boolean unchanged = status != null && status.getConditions().stream().anyMatch(c ->
+                InferenceAppStatus.SLO_AT_RISK.equals(c.getType()) && value.equals(c.getStatus()) && message.equals(c.getMessage()));
+        boolean neverAtRisk = "False".equals(value) && (status == null || status.getConditions().stream()
+                .noneMatch(c -> InferenceAppStatus.SLO_AT_RISK.equals(c.getType())));
+        if (unchanged || neverAtRisk) {
+            return;
+        }
+        try {
+            updateStatus(app, s -> {
+                s.setPredictedMs(predictedMs);
+                s.setObservedMs(observedMs);
+                setCondition(s, InferenceAppStatus.SLO_AT_RISK, value, reason, message);
+            });
+            if ("True".equals(value)) {
+                event(cached, "SloAtRisk", message);
+            }
+        } catch (KubernetesClientException e) {
+            LOG.warnf("SLO report of %s not written: %s", app, e.getMessage());
+        }
+    }
+
     // ---- Kubernetes objects ----------------------------------------------------------------------
 
     static String deploymentName(String app, String accelerator) {
@@ -400,6 +446,13 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Au
 
     @Override
     public void close() {
+        if (catalog instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.debugf("closing the catalog: %s", e.getMessage());
+            }
+        }
         nodes.close();
         apps.close();
         deployments.close();

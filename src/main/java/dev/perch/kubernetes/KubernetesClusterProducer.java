@@ -1,6 +1,5 @@
 package dev.perch.kubernetes;
 
-import dev.perch.model.profile.ScenarioReader;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -23,7 +22,7 @@ public class KubernetesClusterProducer {
                                         @ConfigProperty(name = "perch.kubernetes.namespace", defaultValue = "perch") String namespace,
                                         @ConfigProperty(name = "perch.kubernetes.network-ms", defaultValue = "10") double networkMs,
                                         @ConfigProperty(name = "perch.kubernetes.ready-timeout-sec", defaultValue = "120") long readyTimeoutSec) {
-        return new KubernetesCluster(client, namespace, ScenarioReader::defaultCatalog, networkMs,
+        return new KubernetesCluster(client, namespace, new ConfigMapCatalog(client, namespace), networkMs,
                 Duration.ofSeconds(readyTimeoutSec), Clock.systemUTC());
     }
 }

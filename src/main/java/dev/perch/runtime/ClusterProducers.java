@@ -19,8 +19,8 @@ import java.time.Clock;
 
 /**
  * Chooses the cluster Perch acts on. In {@code run} mode: the Kubernetes cluster of the configured
- * API server ({@code kubernetes.KubernetesClusterProducer}), on the wall clock, with the default
- * profile catalog. Otherwise: the simulated edge
+ * API server ({@code kubernetes.KubernetesClusterProducer}), on the wall clock, with the profile
+ * catalog of the {@code perch-catalog} ConfigMap (else the shipped one). Otherwise: the simulated edge
  * cluster of the configured scenario, whose clock is the controller's clock, so cooldowns run in
  * simulated time.
  */
@@ -70,7 +70,9 @@ public class ClusterProducers {
 
     @Produces
     @Singleton
-    ProfileCatalog catalog(PerchConfig config, Instance<Scenario> scenario) {
-        return onKubernetes(config) ? ScenarioReader.defaultCatalog() : scenario.get().catalog();
+    ProfileCatalog catalog(PerchConfig config, Instance<Scenario> scenario, Instance<KubernetesCluster> kubernetes) {
+        // On Kubernetes the planner and the topology take the catalog as it is at start-up (restart to
+        // apply a changed ConfigMap); the inventory's validation of InferenceApps follows it live.
+        return onKubernetes(config) ? kubernetes.get().catalog() : scenario.get().catalog();
     }
 }

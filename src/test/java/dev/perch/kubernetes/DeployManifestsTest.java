@@ -188,6 +188,7 @@ class DeployManifestsTest {
              LeaderElection election = new LeaderElection(controller, NS, "perch-controller", "replica-a",
                      new LeaderElection.Timings(Duration.ofMillis(1000), Duration.ofMillis(800), Duration.ofMillis(100)),
                      () -> { }, () -> { })) {
+            new ConfigMapCatalog(controller, NS).close();
             await(() -> cluster.synced() && election.isLeader(), "synced and leading");
             Thread.sleep(300); // a lease renewal or two
             await(() -> cluster.snapshot().apps().size() == 2, "apps seen; the bad one marked");

@@ -299,4 +299,27 @@ class KubernetesClusterTest {
         assertTrue(approvals.approved(move));
         assertFalse(approvals.approved(new PlanStep.Move("cam-1", "pi-1/tpu0", "nano-1/gpu0")), "only the approved move");
     }
+
+    @Test
+    void sloReportsSetAndClearSloAtRiskOnTheStatusOnlyWhenItChanges() {
+        create(app("cam-1", "mobilenet_v2", 200.0));
+        await(() -> cluster.snapshot().apps().size() == 1, "app seen");
+        cluster.met("cam-1", 50.0, 48.0);
+        assertTrue(condition("cam-1", InferenceAppStatus.SLO_AT_RISK).isEmpty(), "never at risk: nothing written");
+
+        cluster.atRisk("cam-1", 215.0, 180.0, "impending: predicted mean 215.0 ms within 12 s, over the 200 ms SLO");
+        awaitStatus("cam-1", s -> s.getPredictedMs() != null, "reported");
+        Condition atRisk = condition("cam-1", InferenceAppStatus.SLO_AT_RISK).orElseThrow();
+        assertEquals("True", atRisk.getStatus());
+        assertTrue(atRisk.getMessage().contains("over the 200 ms SLO"), atRisk.getMessage());
+        assertEquals(215.0, read("cam-1").getStatus().getPredictedMs());
+        assertEquals(180.0, read("cam-1").getStatus().getObservedMs());
+        assertTrue(client.v1().events().inNamespace(NS).list().getItems().stream().anyMatch(e -> e.getReason().equals("SloAtRisk")));
+
+        await(() -> cluster.snapshot().app("cam-1").isPresent() && condition("cam-1", InferenceAppStatus.SLO_AT_RISK).isPresent(),
+                "cache");
+        cluster.met("cam-1", 120.0, 110.0);
+        await(() -> "False".equals(condition("cam-1", InferenceAppStatus.SLO_AT_RISK).orElseThrow().getStatus()), "cleared");
+        assertEquals(120.0, read("cam-1").getStatus().getPredictedMs());
+    }
 }
