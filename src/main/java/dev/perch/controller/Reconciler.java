@@ -8,7 +8,7 @@ import dev.perch.cluster.ClusterSnapshot;
 import dev.perch.cluster.ClusterView;
 import dev.perch.cluster.PlanStep;
 import dev.perch.cluster.RunningApp;
-import dev.perch.cluster.SloReports;
+import dev.perch.cluster.AppReports;
 import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.placement.ClusterModel;
 import dev.perch.placement.DeviceEvaluator;
@@ -55,7 +55,7 @@ public final class Reconciler {
     private final Clock clock;
     private final Policy policy;
     private final Guards guards;
-    private volatile SloReports sloReports = SloReports.NONE;
+    private volatile AppReports appReports = AppReports.NONE;
     /** False while another controller replica leads: then nothing is decided here. */
     private volatile boolean active = true;
     private long decisions;
@@ -88,9 +88,9 @@ public final class Reconciler {
         this.clock = clock;
     }
 
-    /** Where SLO reports go (the InferenceApps' status on Kubernetes); none by default. */
-    public void reportSloTo(SloReports reports) {
-        this.sloReports = reports;
+    /** Where decisions and SLO reports go for the apps' owners (Events and status on Kubernetes); none by default. */
+    public void reportTo(AppReports reports) {
+        this.appReports = reports;
     }
 
     /**
@@ -109,7 +109,7 @@ public final class Reconciler {
                     case P95 -> app.observedP95Ms();
                     default -> null;
                 };
-                sloReports.met(app.app(), app.predicted(statistic), observed);
+                appReports.met(app.app(), app.predicted(statistic), observed);
             }
         }
     }
@@ -158,7 +158,7 @@ public final class Reconciler {
     /** Step 3: answer one SLO alert. */
     public synchronized void onAlert(AlertRecord alert) {
         if (active && (AlertRecord.IMPENDING.equals(alert.kind()) || AlertRecord.VIOLATION.equals(alert.kind()))) {
-            sloReports.atRisk(alert.app(), alert.forecastMs() != null ? alert.forecastMs() : alert.predictedMs(),
+            appReports.atRisk(alert.app(), alert.forecastMs() != null ? alert.forecastMs() : alert.predictedMs(),
                     alert.observedMs(), alert.kind() + ": " + alert.reason());
         }
         if (!active || policy != Policy.PERCH) {
@@ -290,6 +290,10 @@ public final class Reconciler {
     private void record(DecisionRecord decision) {
         decisions++;
         outputs.decision(decision);
+        appReports.decided(decision.app(), String.format("%s%s%s [%s%s]: %s", decision.action(),
+                decision.from() == null ? "" : " from " + decision.from(), decision.to() == null ? "" : " to " + decision.to(),
+                decision.result() == null ? "no action" : decision.result(), decision.dryRun() ? ", dry run" : "",
+                decision.reason()));
         EVENTS.info("DECISION {} {}{}{} [{}] — {} (trigger: {})", decision.action(), decision.app(),
                 decision.from() == null ? "" : " from " + decision.from(),
                 decision.to() == null ? "" : " to " + decision.to(),

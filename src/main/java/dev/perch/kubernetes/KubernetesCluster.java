@@ -8,7 +8,7 @@ import dev.perch.cluster.ClusterSnapshot;
 import dev.perch.cluster.ClusterView;
 import dev.perch.cluster.PlanStep;
 import dev.perch.cluster.RunningApp;
-import dev.perch.cluster.SloReports;
+import dev.perch.cluster.AppReports;
 import dev.perch.model.profile.ProfileCatalog;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -53,7 +53,7 @@ import java.util.function.Supplier;
  * app left serving on its source, and the failure reported as a condition and an Event. At no step
  * is the app left without its serving Deployment.
  */
-public final class KubernetesCluster implements ClusterView, ClusterActuator, SloReports, AutoCloseable {
+public final class KubernetesCluster implements ClusterView, ClusterActuator, AppReports, AutoCloseable {
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String APP_LABEL = "perch.dev/app";
     public static final String ACCELERATOR_LABEL = "perch.dev/accelerator";
@@ -265,7 +265,15 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Sl
         return name + ": waiting for " + migration.getTo() + " to be ready";
     }
 
-    // ---- SLO reports -----------------------------------------------------------------------------
+    // ---- reports to the app's owner -----------------------------------------------------------------------------
+
+    @Override
+    public void decided(String app, String summary) {
+        InferenceApp cached = apps.getStore().getByKey(namespace + "/" + app);
+        if (cached != null) {
+            event(cached, "Decision", summary);
+        }
+    }
 
     @Override
     public void atRisk(String app, Double predictedMs, Double observedMs, String why) {
@@ -436,7 +444,8 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Sl
                     .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
                     .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(app.getApiVersion()).withKind(InferenceApp.KIND)
                             .withName(app.getMetadata().getName()).withNamespace(namespace).withUid(app.getMetadata().getUid()).build())
-                    .withReason(reason).withMessage(message).withType("Normal")
+                    .withReason(reason).withMessage(message.length() > 1000 ? message.substring(0, 999) + "…" : message)
+                    .withType("Normal")
                     .withFirstTimestamp(Instant.ofEpochMilli(clock.millis()).toString())
                     .withNewSource().withComponent("perch").endSource().build()).create();
         } catch (KubernetesClientException e) {

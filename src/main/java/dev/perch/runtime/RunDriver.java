@@ -44,7 +44,7 @@ public class RunDriver {
         }
         KubernetesCluster kubernetes = cluster.get();
         reconciler.setActive(false);
-        reconciler.reportSloTo(kubernetes);
+        reconciler.reportTo(kubernetes);
         PerchConfig.Kubernetes settings = config.kubernetes();
         String identity = settings.identity().orElseGet(RunDriver::hostName);
         election = kubernetes.leaderElection(settings.leaseName(), identity, LeaderElection.Timings.DEFAULT,

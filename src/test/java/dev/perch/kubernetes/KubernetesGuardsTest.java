@@ -1,0 +1,146 @@
+package dev.perch.kubernetes;
+
+import dev.perch.cluster.Approvals;
+import dev.perch.cluster.PlanStep;
+import dev.perch.controller.Guards;
+import dev.perch.controller.LiveRates;
+import dev.perch.controller.Policy;
+import dev.perch.controller.Reconciler;
+import dev.perch.controller.RecordingOutputs;
+import dev.perch.model.profile.ScenarioReader;
+import dev.perch.placement.PlacementPolicy;
+import dev.perch.telemetry.AlertRecord;
+import dev.perch.telemetry.DecisionRecord;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static dev.perch.kubernetes.KubernetesClusterTest.NS;
+import static dev.perch.kubernetes.KubernetesClusterTest.app;
+import static dev.perch.kubernetes.KubernetesClusterTest.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The guards with the Kubernetes ports on the mock API server: dry-run, approval, caps under a burst of alerts. */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesGuardsTest {
+    KubernetesClient client;
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-27T00:00:00Z"));
+    private final List<DecisionRecord> decisions = new ArrayList<>();
+    private KubernetesCluster cluster;
+    private Reconciler reconciler;
+    private static final List<String> APPS = List.of("cam-1", "cam-2", "cam-3", "cam-4");
+
+    /** Four apps on pi-1, three idle Edge TPUs, the controller under the given guards (approvals: the annotations). */
+    private void start(Guards.Limits limits) {
+        for (String node : List.of("pi-1", "pi-2", "pi-3", "pi-4")) {
+            client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node)
+                    .addToLabels(Inventory.ACCELERATOR_TYPE, "edgetpu").endMetadata()
+                    .withNewStatus().addToCapacity("memory", new Quantity("4Gi")).endStatus().build()).create();
+        }
+        for (String name : APPS) {
+            client.resources(InferenceApp.class).inNamespace(NS).resource(app(name, "mobilenet_v2", 200.0)).create();
+        }
+        cluster = new KubernetesCluster(client, NS, ScenarioReader::defaultCatalog, 10, Duration.ofSeconds(120), clock);
+        await(() -> cluster.synced() && cluster.snapshot().apps().size() == APPS.size(), "apps seen");
+        for (String name : APPS) {
+            cluster.apply(new PlanStep.Place(name, "pi-1/tpu0"));
+        }
+        ready();
+        await(() -> cluster.snapshot().apps().stream().allMatch(a -> a.accelerator().isPresent()), "placed");
+        reconciler = new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT,
+                Duration.ofSeconds(30), new LiveRates(), RecordingOutputs.decisionsInto(decisions), clock, Policy.PERCH,
+                new Guards(limits, limits.approval() ? cluster.approvals() : Approvals.NONE, clock));
+        reconciler.reportTo(cluster);
+    }
+
+    @AfterEach
+    void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private void ready() {
+        for (Deployment d : client.apps().deployments().inNamespace(NS).list().getItems()) {
+            if (d.getStatus() == null || d.getStatus().getReadyReplicas() == null) {
+                client.apps().deployments().inNamespace(NS).withName(d.getMetadata().getName()).editStatus(x -> {
+                    x.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
+                    return x;
+                });
+            }
+        }
+    }
+
+    private void alert(String app) {
+        reconciler.onAlert(new AlertRecord(AlertRecord.SCHEMA, app + ":impending", AlertRecord.IMPENDING, app, "pi-1/tpu0", "pi-1",
+                200, "mean", 210.0, 230.0, 12.0, 150.0, clock.millis(), "predicted mean 230 ms within 12 s, over the 200 ms SLO"));
+    }
+
+    private Set<String> deployments() {
+        return client.apps().deployments().inNamespace(NS).list().getItems().stream().map(d -> d.getMetadata().getName())
+                .collect(Collectors.toSet());
+    }
+
+    @Test
+    void dryRunDecidesRecordsAndReportsButChangesNoDeployment() {
+        start(new Guards.Limits(10, 10, 10, Duration.ofMinutes(1), true, false));
+        Set<String> before = deployments();
+        alert("cam-1");
+        assertEquals(1, decisions.size());
+        assertTrue(decisions.get(0).dryRun() && decisions.get(0).result() == null, decisions.get(0).toString());
+        assertEquals(before, deployments(), "no Deployment created or deleted");
+        assertTrue(client.resources(InferenceApp.class).inNamespace(NS).withName("cam-1").get().getStatus().getMigration() == null);
+        await(() -> client.v1().events().inNamespace(NS).list().getItems().stream()
+                .anyMatch(e -> e.getReason().equals("Decision") && e.getMessage().contains("dry run")), "the decision as an Event");
+    }
+
+    @Test
+    void approvalModeHoldsTheMoveUntilTheAnnotationApprovesIt() {
+        start(new Guards.Limits(10, 10, 10, Duration.ofMinutes(1), false, true));
+        Set<String> before = deployments();
+        alert("cam-1");
+        assertEquals(before, deployments(), "held: nothing started");
+        String proposed = client.resources(InferenceApp.class).inNamespace(NS).withName("cam-1").get().getMetadata()
+                .getAnnotations().get(AnnotationApprovals.PROPOSED);
+        assertTrue(proposed.startsWith("pi-1/tpu0 -> "), proposed);
+        assertTrue(decisions.get(0).reason().contains("awaiting approval"), decisions.get(0).reason());
+
+        client.resources(InferenceApp.class).inNamespace(NS).withName("cam-1").edit(a -> {
+            a.getMetadata().getAnnotations().put(AnnotationApprovals.APPROVED, proposed);
+            return a;
+        });
+        alert("cam-1");
+        assertEquals("patched", decisions.get(1).result(), decisions.get(1).reason());
+        String target = proposed.substring(proposed.indexOf("-> ") + 3);
+        assertTrue(deployments().contains(KubernetesCluster.deploymentName("cam-1", target)), "the approved move started");
+    }
+
+    @Test
+    void aBurstOfAlertsStartsNoMoreMovesThanTheCapsAllow() {
+        start(new Guards.Limits(3, 10, 2, Duration.ofMinutes(1), false, false));
+        for (String name : APPS) {
+            alert(name);
+        }
+        long started = decisions.stream().filter(d -> "patched".equals(d.result())).count();
+        assertEquals(2, started, "two migrations in flight at most");
+        assertEquals(APPS.size() + 2, deployments().size(), "two targets started, nothing else");
+        assertTrue(decisions.stream().filter(d -> d.result() == null).allMatch(d -> d.reason().contains("held: 2 migrations in flight")));
+        for (String name : APPS) {
+            alert(name); // the same burst again: cooldown for the two, in-flight cap for the rest
+        }
+        assertEquals(2, decisions.stream().filter(d -> "patched".equals(d.result())).count());
+    }
+}
