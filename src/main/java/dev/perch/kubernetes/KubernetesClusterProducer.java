@@ -3,6 +3,7 @@ package dev.perch.kubernetes;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -18,6 +19,7 @@ import java.time.Duration;
 public class KubernetesClusterProducer {
     @Produces
     @Singleton
+    @Typed(KubernetesCluster.class) // exposed as Perch's ports by the runtime's producers only, by mode
     KubernetesCluster kubernetesCluster(KubernetesClient client,
                                         @ConfigProperty(name = "perch.kubernetes.namespace", defaultValue = "perch") String namespace,
                                         @ConfigProperty(name = "perch.kubernetes.network-ms", defaultValue = "10") double networkMs,
