@@ -102,6 +102,10 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
 
     // ---- read port -------------------------------------------------------------------------------
 
+    /**
+     * The cluster from the informers' caches. An InferenceApp that cannot be planned for is left out
+     * and marked {@code Unschedulable} with the reason (written once, not on every read).
+     */
     @Override
     public ClusterSnapshot snapshot() {
         List<ClusterNode> clusterNodes = new ArrayList<>();
