@@ -149,10 +149,31 @@ public final class Reconciler {
             if (app.accelerator().isEmpty() && app.migratingTo().isEmpty()) {
                 ClusterSnapshot snapshot = view.snapshot();
                 ClusterModel model = ClusterModels.from(snapshot, catalog, rates);
-                TargetSelector.Choice choice = selector.place(model, app.app());
-                act(choice, "new app", snapshot);
+                if (app.spec().pinned()) {
+                    act(pinnedPlacement(model, snapshot, app), "new app, pinned to " + app.spec().pinnedTo() + " by its owner",
+                            snapshot);
+                } else {
+                    act(selector.place(model, app.app()), "new app", snapshot);
+                }
             }
         }
+    }
+
+    /**
+     * Where a pinned app goes: its accelerator, or the first accelerator of its node that runs its
+     * model — whatever the models predict there (the owner decided; the decision records the
+     * prediction).
+     */
+    private TargetSelector.Choice pinnedPlacement(ClusterModel model, ClusterSnapshot snapshot, RunningApp app) {
+        String pin = app.spec().pinnedTo();
+        Optional<String> target = snapshot.accelerator(pin).map(a -> a.id()).or(() -> snapshot.node(pin).flatMap(node ->
+                node.accelerators().stream().filter(a -> catalog.profile(app.spec().model(), a.type()).isPresent())
+                        .map(a -> a.id()).findFirst()));
+        if (target.isEmpty()) {
+            return new TargetSelector.Choice.NoTarget(app.app(), "pinned to " + pin
+                    + ", which is no accelerator or node of the cluster that runs " + app.spec().model(), null);
+        }
+        return selector.moveTo(model, app.app(), target.get());
     }
 
     /** Step 3: answer one SLO alert. */
@@ -188,6 +209,11 @@ public final class Reconciler {
         }
         if (!cooldown.allows(alert.app())) {
             EVENTS.debug("alert for {} ignored: in cooldown", alert.app());
+            return;
+        }
+        if (app.get().spec().pinned()) {
+            act(new TargetSelector.Choice.NoTarget(alert.app(), "pinned to " + app.get().spec().pinnedTo()
+                    + " by its owner: Perch does not move it", null), alert.kind() + " alert: " + alert.reason(), snapshot);
             return;
         }
         ClusterModel model = ClusterModels.from(snapshot, catalog, rates);

@@ -77,8 +77,9 @@ public final class TargetSelector {
     }
 
     /**
-     * The move of a running app to a device chosen by someone else (a baseline's rule), with the
-     * predictions before and after — recorded as chosen even when the models say it breaks an SLO.
+     * The placement or move of an app to a device chosen by someone else (a baseline's rule, an
+     * owner's pin), with the predictions before and after — recorded as chosen even when the models
+     * say it breaks an SLO.
      */
     public Choice moveTo(ClusterModel cluster, String app, String to) {
         return chosen(Placement.of(cluster), app, to);

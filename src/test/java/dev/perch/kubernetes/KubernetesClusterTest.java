@@ -322,4 +322,31 @@ class KubernetesClusterTest {
         await(() -> "False".equals(condition("cam-1", InferenceAppStatus.SLO_AT_RISK).orElseThrow().getStatus()), "cleared");
         assertEquals(120.0, read("cam-1").getStatus().getPredictedMs());
     }
+
+    @Test
+    void aPinnedAppIsPlacedWhereItsOwnerSaysAndNeverMoved() {
+        InferenceApp pinned = app("dock-cam", "mobilenet_v2", 200.0);
+        pinned.getSpec().setPinnedTo("pi-2/tpu0");
+        create(pinned);
+        InferenceApp onNode = app("gate-cam", "mobilenet_v2", 200.0);
+        onNode.getSpec().setPinnedTo("pi-1");
+        create(onNode);
+        await(() -> cluster.snapshot().apps().size() == 2, "apps seen");
+        List<DecisionRecord> decisions = new ArrayList<>();
+        Reconciler reconciler = new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT,
+                Duration.ofSeconds(30), new LiveRates(), RecordingOutputs.decisionsInto(decisions), clock);
+        reconciler.placeUnplaced();
+        assertEquals("pi-2/tpu0", decisions.stream().filter(d -> d.app().equals("dock-cam")).findFirst().orElseThrow().to());
+        assertEquals("pi-1/tpu0", decisions.stream().filter(d -> d.app().equals("gate-cam")).findFirst().orElseThrow().to());
+        assertNotNull(deployment("dock-cam", "pi-2/tpu0"));
+        await(() -> cluster.snapshot().app("dock-cam").flatMap(RunningApp::accelerator).isPresent(), "placement seen");
+        clock.advance(31_000); // past the placement's cooldown
+
+        reconciler.onAlert(new dev.perch.telemetry.AlertRecord(dev.perch.telemetry.AlertRecord.SCHEMA, "a", "impending",
+                "dock-cam", "pi-2/tpu0", "pi-2", 200, "mean", 210.0, 230.0, 10.0, 150.0, clock.millis(), "rising"));
+        DecisionRecord last = decisions.get(decisions.size() - 1);
+        assertEquals("none", last.action());
+        assertTrue(last.reason().contains("pinned to pi-2/tpu0 by its owner"), last.reason());
+        assertNull(read("dock-cam").getStatus().getMigration());
+    }
 }
