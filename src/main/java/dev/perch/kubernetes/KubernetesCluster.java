@@ -128,6 +128,13 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
             Optional<String> serving = Optional.ofNullable(status == null ? null : status.getAccelerator());
             Optional<String> migratingTo = Optional.ofNullable(status == null || status.getMigration() == null ? null
                     : status.getMigration().getTo());
+            String servedOn = serving.orElse(null);
+            if (servedOn != null && migratingTo.isEmpty()
+                    && clusterNodes.stream().noneMatch(n -> n.accelerators().stream().anyMatch(a -> a.id().equals(servedOn)))) {
+                // Its accelerator is gone (node deleted or no longer labelled): the app needs a new place.
+                LOG.infof("%s was served on %s, which the cluster no longer has", app.getMetadata().getName(), servedOn);
+                serving = Optional.empty();
+            }
             running.add(new RunningApp(Inventory.appSpec(app), serving, migratingTo));
         }
         return new ClusterSnapshot(networkMs, clusterNodes, running);
@@ -160,6 +167,12 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         String node = nodeOf(place.accelerator());
         boolean created = ensureDeployment(app, place.accelerator(), node);
         ensureService(app, place.accelerator());
+        // A Deployment left on an accelerator the app was served on before (a lost node) goes.
+        for (Deployment stale : deploymentsOf(place.app())) {
+            if (!stale.getMetadata().getName().equals(deploymentName(place.app(), place.accelerator()))) {
+                client.apps().deployments().inNamespace(namespace).resource(stale).delete();
+            }
+        }
         updateStatus(app.getMetadata().getName(), status -> {
             status.setAccelerator(place.accelerator());
             status.setNode(node);

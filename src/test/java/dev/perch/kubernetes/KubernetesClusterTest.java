@@ -349,4 +349,26 @@ class KubernetesClusterTest {
         assertTrue(last.reason().contains("pinned to pi-2/tpu0 by its owner"), last.reason());
         assertNull(read("dock-cam").getStatus().getMigration());
     }
+
+    @Test
+    void theAppsOfALostNodeArePlacedAgainElsewhere() {
+        create(app("cam-1", "mobilenet_v2", 200.0));
+        await(() -> cluster.snapshot().apps().size() == 1, "app seen");
+        cluster.apply(new PlanStep.Place("cam-1", "pi-1/tpu0"));
+        kubelet(Set.of("pi-1", "pi-2", "nano-1"));
+        await(() -> cluster.snapshot().app("cam-1").flatMap(RunningApp::accelerator).isPresent(), "placed");
+
+        client.nodes().withName("pi-1").delete();
+        await(() -> cluster.snapshot().app("cam-1").flatMap(RunningApp::accelerator).isEmpty(), "the lost node's app unplaced");
+        List<DecisionRecord> decisions = new ArrayList<>();
+        new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
+                new LiveRates(), RecordingOutputs.decisionsInto(decisions), clock).placeUnplaced();
+        assertEquals(1, decisions.size());
+        String to = decisions.get(0).to();
+        assertFalse(to.startsWith("pi-1/"), to);
+        assertNotNull(deployment("cam-1", to));
+        await(() -> deployment("cam-1", "pi-1/tpu0") == null, "the Deployment on the lost node removed");
+        kubelet(Set.of("pi-2", "nano-1"));
+        assertEquals(KubernetesCluster.slug(to), servingAndReady("cam-1"));
+    }
 }
