@@ -30,11 +30,6 @@ public final class DeviceEvaluator {
         return policy;
     }
 
-    /** Evaluates {@code deviceId} as it is in {@code cluster}. */
-    public DeviceVerdict evaluate(ClusterModel cluster, String deviceId) {
-        return evaluate(Placement.of(cluster), deviceId);
-    }
-
     /** Evaluates {@code deviceId} as it is in {@code placement}: every app's full prediction, for reports. */
     public DeviceVerdict evaluate(Placement placement, String deviceId) {
         Device device = placement.device(deviceId);

@@ -38,10 +38,6 @@ public final class TargetSelector {
         this.evaluator = evaluator;
     }
 
-    public DeviceEvaluator evaluator() {
-        return evaluator;
-    }
-
     /** The outcome of a choice. */
     public sealed interface Choice {
         /** A feasible target was found; the verdicts are the predictions before and after. */
