@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import org.junit.jupiter.api.Test;
+import dev.perch.sim.SimClock;
+import java.util.concurrent.atomic.AtomicLong;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -180,7 +182,8 @@ class DeployManifestsTest {
         client.resources(InferenceApp.class).inNamespace(NS).resource(app("cam-1", "mobilenet_v2", 200.0)).create();
         client.resources(InferenceApp.class).inNamespace(NS).resource(app("cam-2", "mobilenet_v2", 200.0)).create();
         client.resources(InferenceApp.class).inNamespace(NS).resource(app("bad", "mobilenet_v2", 0.0)).create();
-        ManualClock clock = new ManualClock(Instant.parse("2026-11-27T00:00:00Z"));
+        AtomicLong nowMs = new AtomicLong(Instant.parse("2026-11-27T00:00:00Z").toEpochMilli());
+        SimClock clock = new SimClock(nowMs::get);
         KubernetesClient controller = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
                 .withUserAgent(CONTROLLER_AGENT).build()).build();
         try (KubernetesCluster cluster = new KubernetesCluster(controller, NS, ScenarioReader::defaultCatalog, 10,
@@ -204,7 +207,7 @@ class DeployManifestsTest {
                 d.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
                 return d;
             });
-            clock.advance(121_000);
+            nowMs.addAndGet(121_000);
             cluster.advanceMigrations();
             await(() -> cluster.snapshot().app("cam-1").flatMap(a -> a.accelerator()).equals(java.util.Optional.of("pi-2/tpu0"))
                     && cluster.snapshot().app("cam-2").flatMap(a -> a.migratingTo()).isEmpty(), "switched / rolled back");

@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.perch.sim.SimClock;
+import java.util.concurrent.atomic.AtomicLong;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +47,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class KubernetesClusterTest {
     static final String NS = "edge";
     KubernetesClient client;
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-27T00:00:00Z"));
+    private final AtomicLong nowMs = new AtomicLong(Instant.parse("2026-11-27T00:00:00Z").toEpochMilli());
+    private final SimClock clock = new SimClock(nowMs::get);
     private KubernetesCluster cluster;
 
     @BeforeEach
@@ -242,10 +245,10 @@ class KubernetesClusterTest {
         awaitStatus("cam-1", s -> s.getMigration() != null, "migration recorded");
 
         kubelet(Set.of("pi-1")); // pi-2 is broken: its Deployment never becomes ready
-        clock.advance(60_000);
+        nowMs.addAndGet(60_000);
         assertTrue(cluster.advanceMigrations().get(0).contains("waiting"));
         assertEquals("pi-1-tpu0", servingAndReady("cam-1"));
-        clock.advance(61_000);
+        nowMs.addAndGet(61_000);
         String outcome = cluster.advanceMigrations().get(0);
         assertTrue(outcome.contains("rolled back"), outcome);
 
@@ -340,7 +343,7 @@ class KubernetesClusterTest {
         assertEquals("pi-1/tpu0", decisions.stream().filter(d -> d.app().equals("gate-cam")).findFirst().orElseThrow().to());
         assertNotNull(deployment("dock-cam", "pi-2/tpu0"));
         await(() -> cluster.snapshot().app("dock-cam").flatMap(RunningApp::accelerator).isPresent(), "placement seen");
-        clock.advance(31_000); // past the placement's cooldown
+        nowMs.addAndGet(31_000); // past the placement's cooldown
 
         reconciler.onAlert(new dev.perch.telemetry.AlertRecord(dev.perch.telemetry.AlertRecord.SCHEMA, "a", "impending",
                 "dock-cam", "pi-2/tpu0", "pi-2", 200, "mean", 210.0, 230.0, 10.0, 150.0, clock.millis(), "rising"));

@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import dev.perch.sim.SimClock;
+import java.util.concurrent.atomic.AtomicLong;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @EnableKubernetesMockClient(crud = true)
 class KubernetesGuardsTest {
     KubernetesClient client;
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-27T00:00:00Z"));
+    private final AtomicLong nowMs = new AtomicLong(Instant.parse("2026-11-27T00:00:00Z").toEpochMilli());
+    private final SimClock clock = new SimClock(nowMs::get);
     private final List<DecisionRecord> decisions = new ArrayList<>();
     private KubernetesCluster cluster;
     private Reconciler reconciler;
