@@ -140,14 +140,9 @@ public final class DeviceEvaluator {
 
     /** The predicted utilisation of a device with an unplaced app added, without changing the placement. */
     public double utilizationWith(Placement placement, Device device, AppDemand app) {
-        List<AppDemand> apps = placement.appsOn(device.id());
-        List<AppLoad> loads = new ArrayList<>(apps.size() + 1);
-        for (AppDemand there : apps) {
-            Optional<ModelProfile> profile = there.profileOn(device.type());
-            if (profile.isEmpty()) {
-                return Double.POSITIVE_INFINITY;
-            }
-            loads.add(load(there, profile.get()));
+        List<AppLoad> loads = loads(placement.appsOn(device.id()), device);
+        if (loads == null) {
+            return Double.POSITIVE_INFINITY;
         }
         if (app != null) {
             loads.add(load(app, app.profileOn(device.type()).orElseThrow()));
@@ -165,8 +160,9 @@ public final class DeviceEvaluator {
         }
     }
 
+    /** The apps' loads on the device's type (a mutable list, room for one more); null when one has no profile. */
     private static List<AppLoad> loads(List<AppDemand> apps, Device device) {
-        List<AppLoad> loads = new ArrayList<>(apps.size());
+        List<AppLoad> loads = new ArrayList<>(apps.size() + 1);
         for (AppDemand app : apps) {
             Optional<ModelProfile> profile = app.profileOn(device.type());
             if (profile.isEmpty()) {
