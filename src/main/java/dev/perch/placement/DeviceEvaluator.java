@@ -138,6 +138,18 @@ public final class DeviceEvaluator {
                 && placement.serviceLoad(device.id()) + Placement.serviceLoadOf(app, device.type()) <= policy.maxUtilization();
     }
 
+    /**
+     * How full a device is in the resource that runs out first: the larger of its swap-free load
+     * ({@link Placement#serviceLoad}) over the utilisation cap and its node's memory over the limit.
+     * Edge TPUs fill by load, Jetsons by memory (three or four 0.7–1.1 GB models fill a 4 GB node
+     * while its GPU is a third busy).
+     */
+    public double dominantShare(Placement placement, Device device) {
+        Host host = placement.host(device.node());
+        return Math.max(placement.serviceLoad(device.id()) / policy.maxUtilization(),
+                usedMb(placement, host) / policy.memory().limitMb(host.memoryMb()));
+    }
+
     /** The predicted utilisation of a device with an unplaced app added, without changing the placement. */
     public double utilizationWith(Placement placement, Device device, AppDemand app) {
         List<AppLoad> loads = loads(placement.appsOn(device.id()), device);

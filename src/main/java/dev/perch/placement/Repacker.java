@@ -16,7 +16,7 @@ import java.util.Set;
 /**
  * Makes room for a new app by re-placing the apps of a few devices together, exactly: a branch and
  * bound over the new app and every app on a neighbourhood of {@link #NEIGHBOURHOOD} devices — the
- * two where the new app would fit most easily, and the least loaded others — for the assignment with
+ * two least full that can run the new app, and the least full others — for the assignment with
  * the fewest moves (at most {@link #MAX_MOVES}) where every device meets its constraints, and the
  * utilisation added over the neighbourhood is within a bound. Bounded by {@link #MAX_NODES} search
  * nodes, and skipped at once when the neighbourhood's memory or swap-free capacity cannot hold
@@ -80,8 +80,11 @@ final class Repacker {
         return Optional.of(new Repack(search.best.get(app), moved));
     }
 
-    /** The two devices with the least swap-free load that can run the app, then the least loaded others. */
-    private static List<Device> neighbourhood(Placement placement, AppDemand demand) {
+    /**
+     * The two least full devices (by {@link DeviceEvaluator#dominantShare}) that can run the app,
+     * then the least full others.
+     */
+    private List<Device> neighbourhood(Placement placement, AppDemand demand) {
         List<Device> chosen = new ArrayList<>(NEIGHBOURHOOD);
         leastLoaded(placement, d -> demand.profileOn(d.type()).isPresent(), 2, chosen);
         if (chosen.isEmpty()) {
@@ -91,9 +94,10 @@ final class Repacker {
         return chosen;
     }
 
-    /** Adds to {@code into} the {@code count} least loaded devices that pass {@code filter}, in one pass (no sort of all devices). */
-    private static void leastLoaded(Placement placement, java.util.function.Predicate<Device> filter, int count, List<Device> into) {
-        Comparator<Device> byLoad = Comparator.comparingDouble((Device d) -> placement.serviceLoad(d.id())).thenComparing(Device::id);
+    /** Adds to {@code into} the {@code count} least full devices that pass {@code filter}, in one pass (no sort of all devices). */
+    private void leastLoaded(Placement placement, java.util.function.Predicate<Device> filter, int count, List<Device> into) {
+        Comparator<Device> byLoad = Comparator.comparingDouble((Device d) -> evaluator.dominantShare(placement, d))
+                .thenComparing(Device::id);
         List<Device> best = new ArrayList<>(count + 1);
         for (Device device : placement.devices()) {
             if (!filter.test(device)) {
