@@ -87,7 +87,7 @@ public final class DeviceEvaluator {
         if (!memoryFits(placement, host)) {
             return Fit.no(0, memoryReason(placement, host));
         }
-        double utilization = LatencyModels.utilization(device.type(), loads);
+        double utilization = LatencyModels.utilization(device.type(), loads, path(placement, host));
         if (utilization > policy.maxUtilization()) {
             return Fit.no(utilization, utilizationReason(utilization));
         }
@@ -159,7 +159,7 @@ public final class DeviceEvaluator {
         if (app != null) {
             loads.add(load(app, app.profileOn(device.type()).orElseThrow()));
         }
-        return LatencyModels.utilization(device.type(), loads);
+        return LatencyModels.utilization(device.type(), loads, path(placement, placement.host(device.node())));
     }
 
     /**

@@ -34,29 +34,45 @@ public final class EdgeTpuModel {
     private EdgeTpuModel() {
     }
 
-    /** Offered load ρ = Σ λ_i·E[X_i], with the swap probability 1 − q_i. */
+    /** Offered load ρ = Σ λ_i·E[X_i] with Poisson arrivals: the swap probability is 1 − q_i. */
     public static double utilization(List<AppLoad> apps) {
         return FcfsSwapModel.utilization(apps);
+    }
+
+    /** Offered load ρ = Σ λ_i·E[X_i], each request swapping when its predecessor in {@code order} ran another model. */
+    static double utilization(List<AppLoad> apps, ArrivalOrder order) {
+        double rho = 0;
+        for (int c = 0; c < apps.size(); c++) {
+            AppLoad app = apps.get(c);
+            double swap = 0;
+            for (int prev = 0; prev < apps.size(); prev++) {
+                if (!apps.get(prev).model().equals(app.model())) {
+                    swap += order.predecessor(c, prev);
+                }
+            }
+            rho += app.ratePerMs() * (app.serviceMs() + swap * app.swapMs());
+        }
+        return rho;
     }
 
     /**
      * Per app, in input order: the mean time on the device and its distribution on a grid wide enough
      * to add {@code extraRangeMs} more (the front end) without losing the tail; {@code null} when ρ ≥ 1.
      */
-    static Sojourns sojourns(List<AppLoad> apps, double extraRangeMs) {
-        return solve(apps, extraRangeMs, true);
+    static Sojourns sojourns(List<AppLoad> apps, ArrivalOrder order, double extraRangeMs) {
+        return solve(apps, order, extraRangeMs, true);
     }
 
     /**
      * Per app, in input order, the mean time on the device alone — the closed form without the grid,
      * for a planner whose SLOs are all on the mean; {@code null} when ρ ≥ 1.
      */
-    static double[] meanSojournsMs(List<AppLoad> apps) {
-        Sojourns sojourns = solve(apps, 0, false);
+    static double[] meanSojournsMs(List<AppLoad> apps, ArrivalOrder order) {
+        Sojourns sojourns = solve(apps, order, 0, false);
         return sojourns == null ? null : sojourns.meansMs();
     }
 
-    private static Sojourns solve(List<AppLoad> apps, double extraRangeMs, boolean withGrids) {
+    private static Sojourns solve(List<AppLoad> apps, ArrivalOrder order, double extraRangeMs, boolean withGrids) {
         int n = apps.size();
         double lambda = 0;
         for (AppLoad app : apps) {
@@ -87,11 +103,11 @@ public final class EdgeTpuModel {
         for (int c = 0; c < n; c++) {
             for (int prev = 0; prev < n; prev++) {
                 double x = sameModel[prev][c] ? plain[c] : swapped[c];
-                double w = q[prev];
+                double w = order.predecessor(c, prev);
                 meanXof[c] += w * x;
                 lstXof[c] += w * lstDeterministicOrSpread(lambda, x, cv[c]);
                 secondX += q[c] * w * x * x * (1 + cv[c] * cv[c]);
-                meanXafter[prev] += q[c] * x;
+                meanXafter[prev] += order.successor(prev, c) * x;
             }
             meanX += q[c] * meanXof[c];
             lstX += q[c] * lstXof[c];
@@ -111,11 +127,11 @@ public final class EdgeTpuModel {
         double[] means = new double[n];
         for (int c = 0; c < n; c++) {
             for (int prev = 0; prev < n; prev++) {
-                means[c] += q[prev] * (meanWait + delta[prev] + (sameModel[prev][c] ? plain[c] : swapped[c]));
+                means[c] += order.predecessor(c, prev) * (meanWait + delta[prev] + (sameModel[prev][c] ? plain[c] : swapped[c]));
             }
         }
-        return new Sojourns(means, withGrids ? grids(q, plain, swapped, cv, sameModel, lambda, rho, Math.max(meanWait, 0),
-                extraRangeMs) : null);
+        return new Sojourns(means, withGrids ? grids(q, order, plain, swapped, cv, sameModel, lambda, rho,
+                Math.max(meanWait, 0), extraRangeMs) : null);
     }
 
     /** E[e^{−λX}] for X with mean x and coefficient of variation cv (three-point, as on the grid). */
@@ -133,8 +149,9 @@ public final class EdgeTpuModel {
         return new double[]{Math.max(0, x - offset), x, x + offset};
     }
 
-    private static LatencyGrid[] grids(double[] q, double[] plain, double[] swapped, double[] cv, boolean[][] sameModel,
-                                       double lambda, double rho, double meanWait, double extraRangeMs) {
+    private static LatencyGrid[] grids(double[] q, ArrivalOrder order, double[] plain, double[] swapped, double[] cv,
+                                       boolean[][] sameModel, double lambda, double rho, double meanWait,
+                                       double extraRangeMs) {
         int n = q.length;
         // Apps of one model are one class of the chain: they never swap with each other.
         int[] classOf = new int[n];
@@ -165,6 +182,18 @@ public final class EdgeTpuModel {
             if (share[m] > 0) {
                 plainOf[m] /= share[m];
                 swappedOf[m] /= share[m];
+            }
+        }
+        // transition[m][k]: P(the next arrival is of class k | this one is of class m);
+        // predecessorClass[i][m]: P(the arrival before an app-i one is of class m).
+        double[][] transition = new double[classes][classes];
+        double[][] predecessorClass = new double[n][classes];
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < n; i++) {
+                if (share[classOf[j]] > 0) {
+                    transition[classOf[j]][classOf[i]] += q[j] * order.successor(j, i) / share[classOf[j]];
+                }
+                predecessorClass[i][classOf[j]] += order.predecessor(i, j);
             }
         }
         // Enough room for the sojourn's 99.9th percentile: the longest service, plus the exponential
@@ -199,16 +228,13 @@ public final class EdgeTpuModel {
         // Iterate the chain with each class's mean service; variability enters at the last step.
         // Buffers are reused: this loop is what a placement decision runs thousands of times.
         double[][] next = new double[classes][POINTS];
-        double[] others = new double[POINTS];
         LatencyGrid sojourn = new LatencyGrid(dt, POINTS);
         for (int step = 0; step < MAX_STEPS; step++) {
             for (int m = 0; m < classes; m++) {
                 java.util.Arrays.fill(sojourn.mass, 0);
-                for (int i = 0; i < POINTS; i++) {
-                    others[i] = totalWait[i] - waitAfter[m][i];
+                for (int from = 0; from < classes; from++) {
+                    sojourn.addShifted(waitAfter[from], transition[from][m], from == m ? plainOf[m] : swappedOf[m]);
                 }
-                sojourn.addShifted(waitAfter[m], share[m], plainOf[m]);
-                sojourn.addShifted(others, share[m], swappedOf[m]);
                 nextWait(sojourn.mass, decay, phi, next[m]);
             }
             double change = 0;
@@ -229,10 +255,13 @@ public final class EdgeTpuModel {
         }
         LatencyGrid[] sojourns = new LatencyGrid[n];
         for (int i = 0; i < n; i++) {
-            int m = classOf[i];
             LatencyGrid grid = new LatencyGrid(dt, POINTS);
-            addService(grid, waitAfter[m], 1, plain[i], cv[i]);
-            addService(grid, minus(totalWait, waitAfter[m]), 1, swapped[i], cv[i]);
+            for (int from = 0; from < classes; from++) {
+                if (share[from] > 0 && predecessorClass[i][from] > 0) {
+                    addService(grid, waitAfter[from], predecessorClass[i][from] / share[from],
+                            from == classOf[i] ? plain[i] : swapped[i], cv[i]);
+                }
+            }
             sojourns[i] = grid;
         }
         return sojourns;
@@ -246,14 +275,6 @@ public final class EdgeTpuModel {
             }
         }
         return total;
-    }
-
-    private static double[] minus(double[] a, double[] b) {
-        double[] out = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[i] - b[i];
-        }
-        return out;
     }
 
     private static void addService(LatencyGrid grid, double[] wait, double weight, double x, double cv) {

@@ -16,7 +16,14 @@ public final class LatencyModels {
     }
 
     public static AcceleratorPrediction predict(AcceleratorType type, List<AppLoad> apps, EndToEnd path) {
-        double utilization = utilization(type, apps);
+        return predict(type, apps, path, type == AcceleratorType.EDGETPU ? ArrivalOrder.of(apps, path) : null);
+    }
+
+    /** As {@link #predict(AcceleratorType, List, EndToEnd)}, with the Edge TPU's arrival order given (for tests). */
+    static AcceleratorPrediction predict(AcceleratorType type, List<AppLoad> apps, EndToEnd path, ArrivalOrder order) {
+        double utilization = type == AcceleratorType.EDGETPU
+                ? EdgeTpuModel.utilization(apps, order)
+                : ProcessorSharingModel.utilization(apps);
         if (utilization >= 1) {
             return new AcceleratorPrediction.Unstable(utilization,
                     String.format("accelerator utilization %.2f >= 1", utilization));
@@ -32,15 +39,27 @@ public final class LatencyModels {
             frontEnds[i] = FrontEnd.of(app.ratePerMs(), path.frontendServiceMs(), path.frontendCv());
         }
         List<AppLatency> latencies = type == AcceleratorType.EDGETPU
-                ? edgeTpu(apps, path, frontEnds)
+                ? edgeTpu(apps, order, path, frontEnds)
                 : processorSharing(apps, path, frontEnds, utilization);
         return new AcceleratorPrediction.Stable(utilization, latencies);
     }
 
-    /** The accelerator's predicted utilisation (offered load, swaps included on an Edge TPU). */
+    /**
+     * The accelerator's predicted utilisation (offered load, swaps included on an Edge TPU) with
+     * requests arriving as a Poisson stream, as behind no front end.
+     */
     public static double utilization(AcceleratorType type, List<AppLoad> apps) {
+        return utilization(type, apps, EndToEnd.NONE);
+    }
+
+    /**
+     * The accelerator's predicted utilisation (offered load, swaps included on an Edge TPU) with
+     * requests arriving through their apps' front ends on {@code path} — which make an Edge TPU swap
+     * more often ({@link ArrivalOrder}).
+     */
+    public static double utilization(AcceleratorType type, List<AppLoad> apps, EndToEnd path) {
         return switch (type) {
-            case EDGETPU -> EdgeTpuModel.utilization(apps);
+            case EDGETPU -> EdgeTpuModel.utilization(apps, ArrivalOrder.of(apps, path));
             case GPU, CPU -> ProcessorSharingModel.utilization(apps);
         };
     }
@@ -52,7 +71,7 @@ public final class LatencyModels {
      */
     public static double[] meansMs(AcceleratorType type, List<AppLoad> apps, EndToEnd path) {
         double[] onDevice = type == AcceleratorType.EDGETPU
-                ? EdgeTpuModel.meanSojournsMs(apps)
+                ? EdgeTpuModel.meanSojournsMs(apps, ArrivalOrder.of(apps, path))
                 : ProcessorSharingModel.meanResponseMs(apps);
         if (onDevice == null) {
             return apps.isEmpty() ? new double[0] : null;
@@ -69,12 +88,12 @@ public final class LatencyModels {
         return means;
     }
 
-    private static List<AppLatency> edgeTpu(List<AppLoad> apps, EndToEnd path, FrontEnd[] frontEnds) {
+    private static List<AppLatency> edgeTpu(List<AppLoad> apps, ArrivalOrder order, EndToEnd path, FrontEnd[] frontEnds) {
         double extraRange = 0;
         for (FrontEnd frontEnd : frontEnds) {
             extraRange = Math.max(extraRange, frontEnd.rangeMs());
         }
-        EdgeTpuModel.Sojourns sojourns = EdgeTpuModel.sojourns(apps, extraRange);
+        EdgeTpuModel.Sojourns sojourns = EdgeTpuModel.sojourns(apps, order, extraRange);
         List<AppLatency> latencies = new ArrayList<>(apps.size());
         for (int i = 0; i < apps.size(); i++) {
             LatencyGrid grid = sojourns.grids()[i];

@@ -1,19 +1,13 @@
 package dev.perch.model.queueing;
 
-import dev.perch.cluster.PlanStep;
 import dev.perch.model.profile.AcceleratorType;
-import dev.perch.model.profile.ModelProfile;
 import dev.perch.model.profile.ProfileCatalog;
-import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
-import dev.perch.sim.ServiceSpread;
-import dev.perch.sim.SimulatedCluster;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -57,21 +51,21 @@ class SimulatorCrossCheckTest {
                 double serviceMs = catalog.profile(chosen.get(a), type).orElseThrow().serviceMs();
                 rates[a] = targetRho * weights[a] / weightSum / serviceMs * 1000;
             }
-            List<AppLoad> loads = loads(catalog, type, chosen, rates);
+            List<AppLoad> loads = new SimulatedMix(type, chosen, rates, 0).loads(catalog);
             double rho = LatencyModels.predict(type, loads, EndToEnd.NONE).utilization();
             if (rho > 0.8) {
                 for (int a = 0; a < apps; a++) {
                     rates[a] *= 0.8 / rho;
                 }
-                loads = loads(catalog, type, chosen, rates);
+                loads = new SimulatedMix(type, chosen, rates, 0).loads(catalog);
             }
             var prediction = (AcceleratorPrediction.Stable) LatencyModels.predict(type, loads, EndToEnd.NONE);
 
-            Map<String, double[]> observed = simulate(catalog, type, chosen, rates, 1000L + mix);
+            Map<String, double[]> observed = new SimulatedMix(type, chosen, rates, 0).simulate(1000L + mix, SIMULATED_SEC);
             for (int a = 0; a < apps; a++) {
                 double[] sorted = observed.get("a" + a);
                 double mean = Arrays.stream(sorted).average().orElseThrow();
-                double p95 = sorted[(int) Math.ceil(0.95 * sorted.length) - 1];
+                double p95 = SimulatedMix.percentile(sorted, 0.95);
                 AppLatency predicted = prediction.apps().get(a);
                 double meanError = Math.abs(predicted.meanMs() - mean) / mean;
                 double p95Error = Math.abs(predicted.p95Ms() - p95) / p95;
@@ -90,44 +84,5 @@ class SimulatorCrossCheckTest {
         System.err.println(summary);
         assertTrue(meanMape <= 3.0, summary);
         assertTrue(p95Mape <= 5.0, summary);
-    }
-
-    private static List<AppLoad> loads(ProfileCatalog catalog, AcceleratorType type, List<String> models, double[] rates) {
-        List<AppLoad> loads = new ArrayList<>();
-        for (int a = 0; a < models.size(); a++) {
-            ModelProfile profile = catalog.profile(models.get(a), type).orElseThrow();
-            // The variability the simulator draws from: the recorded spread for this service time.
-            double cv = ServiceSpread.recorded().cv(profile.serviceMs(), false);
-            loads.add(new AppLoad("a" + a, models.get(a), rates[a], profile.serviceMs(), profile.swapMs(), cv));
-        }
-        return loads;
-    }
-
-    private static Map<String, double[]> simulate(ProfileCatalog catalog, AcceleratorType type, List<String> models,
-                                                  double[] rates, long seed) {
-        StringBuilder yaml = new StringBuilder("name: mix\nnetworkMs: 0\nnodes:\n  - {node: n, memoryMb: 100000, acceleratorTypes: ["
-                + type.id() + "], frontendServiceMs: 0}\napps:\n");
-        for (int a = 0; a < models.size(); a++) {
-            yaml.append(String.format("  - {app: a%d, model: %s, ratePerSec: %.6f, sloMs: 1000}%n", a, models.get(a), rates[a]));
-        }
-        Scenario scenario = ScenarioReader.parse(yaml.toString(), "mix");
-        SimulatedCluster cluster = new SimulatedCluster(scenario, seed, 0, 0);
-        Map<String, List<Double>> samples = new HashMap<>();
-        double warmUpMs = 50_000;
-        cluster.onCompletion((app, accelerator, latencyMs) -> {
-            if (cluster.nowSec() * 1000 > warmUpMs) {
-                samples.computeIfAbsent(app, k -> new ArrayList<>()).add(latencyMs);
-            }
-        });
-        String device = scenario.nodes().get(0).acceleratorIds().get(0);
-        for (int a = 0; a < models.size(); a++) {
-            cluster.apply(new PlanStep.Place("a" + a, device));
-        }
-        for (int s = 0; s < SIMULATED_SEC; s++) {
-            cluster.advanceWindow();
-        }
-        Map<String, double[]> sorted = new HashMap<>();
-        samples.forEach((app, list) -> sorted.put(app, list.stream().mapToDouble(Double::doubleValue).sorted().toArray()));
-        return sorted;
     }
 }
