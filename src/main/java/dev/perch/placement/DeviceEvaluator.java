@@ -173,7 +173,7 @@ public final class DeviceEvaluator {
     }
 
     /** The apps' loads on the device's type (a mutable list, room for one more); null when one has no profile. */
-    private static List<AppLoad> loads(List<AppDemand> apps, Device device) {
+    private List<AppLoad> loads(List<AppDemand> apps, Device device) {
         List<AppLoad> loads = new ArrayList<>(apps.size() + 1);
         for (AppDemand app : apps) {
             Optional<ModelProfile> profile = app.profileOn(device.type());
@@ -185,8 +185,9 @@ public final class DeviceEvaluator {
         return loads;
     }
 
-    private static AppLoad load(AppDemand app, ModelProfile profile) {
-        return new AppLoad(app.app(), app.model(), app.ratePerSec(), profile.serviceMs(), profile.swapMs(), 0);
+    private AppLoad load(AppDemand app, ModelProfile profile) {
+        return new AppLoad(app.app(), app.model(), policy.plannedRatePerSec(app.ratePerSec()), profile.serviceMs(),
+                profile.swapMs(), 0);
     }
 
     private static String noProfile(List<AppDemand> apps, Device device) {

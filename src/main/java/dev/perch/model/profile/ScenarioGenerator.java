@@ -22,6 +22,10 @@ import java.util.function.BiFunction;
  *   with 10 apps per accelerator at a quarter of the rates, so most of them fit;</li>
  *   <li>{@code small}: a random small instance for the oracle — 1–2 Edge TPU nodes and 0–1 Jetson
  *   node (at least 2 devices), 4 apps per device and up to 4 more, so that not all of them fit.</li>
+ *   <li>{@code random}: a cluster unlike the shipped ones, to check that a planner is general — 2–8
+ *   Edge TPU and 1–4 Jetson nodes of 2, 4 or 8 GB with 15–30 ms front ends, a network of 5–20 ms,
+ *   5–7 apps per device at 1–12 req/s (0.5–3 for Inception-V4), half of them with a p95 or p99 SLO
+ *   of 1.5 or 2 times the tier's.</li>
  * </ul>
  */
 public final class ScenarioGenerator {
@@ -38,6 +42,7 @@ public final class ScenarioGenerator {
         GENERATED.put("mixed-100", (seed, catalog) -> draw("mixed-100", seed, catalog, 75, 25, 1000, 0.25));
         GENERATED.put("mixed-1000", (seed, catalog) -> draw("mixed-1000", seed, catalog, 750, 250, 10_000, 0.25));
         GENERATED.put("small", ScenarioGenerator::small);
+        GENERATED.put("random", ScenarioGenerator::random);
     }
 
     private ScenarioGenerator() {
@@ -73,6 +78,42 @@ public final class ScenarioGenerator {
         }
         int apps = 4 * (tpus + gpus) + random.nextInt(5);
         return draw("small", random.nextLong(), catalog, tpus, gpus, apps, 1);
+    }
+
+    private static Scenario random(long seed, ProfileCatalog catalog) {
+        SplittableRandom random = new SplittableRandom(seed ^ 0x2545F4914F6CDD1DL);
+        int tpus = 2 + random.nextInt(7);
+        int gpus = 1 + random.nextInt(4);
+        List<NodeSpec> nodes = new ArrayList<>();
+        for (int i = 1; i <= tpus; i++) {
+            nodes.add(new NodeSpec("pi-" + i, pick(random, 2048, 4096, 8192), List.of(AcceleratorType.EDGETPU),
+                    pick(random, 15, 20, 30)));
+        }
+        for (int i = 1; i <= gpus; i++) {
+            nodes.add(new NodeSpec("nano-" + i, pick(random, 4096, 8192), List.of(AcceleratorType.GPU), pick(random, 20, 24)));
+        }
+        List<String> models = catalog.models().keySet().stream().sorted().toList();
+        int appCount = (5 + random.nextInt(3)) * (tpus + gpus);
+        List<AppSpec> apps = new ArrayList<>();
+        for (int i = 1; i <= appCount; i++) {
+            String model = models.get(random.nextInt(models.size()));
+            double rate = model.equals("inception_v4") ? 0.5 + 2.5 * random.nextDouble() : 1 + 11 * random.nextDouble();
+            double fastest = catalog.models().get(model).values().stream().mapToDouble(ModelProfile::serviceMs).min().orElseThrow();
+            double tier = fastest < 15 ? 200 : fastest < 30 ? 400 : 600;
+            SloStatistic statistic = switch (random.nextInt(4)) {
+                case 2 -> SloStatistic.P95;
+                case 3 -> SloStatistic.P99;
+                default -> SloStatistic.MEAN;
+            };
+            double slo = statistic == SloStatistic.MEAN ? tier : tier * pick(random, 1.5, 2);
+            apps.add(new AppSpec(String.format("app-%02d", i), model, Math.round(rate * 100) / 100.0, slo, statistic,
+                    LoadTimeline.constant()));
+        }
+        return new Scenario("random", pick(random, 5, 10, 20), nodes, catalog, apps, Scenario.DEFAULT_LENGTH_SEC);
+    }
+
+    private static double pick(SplittableRandom random, double... values) {
+        return values[random.nextInt(values.length)];
     }
 
     private static Scenario draw(String name, long seed, ProfileCatalog catalog, int edgeTpuNodes, int gpuNodes, int appCount,

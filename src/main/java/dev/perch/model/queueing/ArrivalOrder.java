@@ -18,11 +18,12 @@ import java.util.List;
  * after a departure with probability 1 − ρ_i, and then the next request arrives after an exponential
  * gap. Without a front end, {@code s_i = q_i}.
  *
- * <p>The rest of each app's successions, {@code q_i(1 − s_i)}, are shared among the other apps by
- * balancing a symmetric flow matrix (Sinkhorn scaling), so that every app has exactly one
- * predecessor and one successor per request: {@code flow[j][i]} is the share of all arrivals that
- * are of app i with a predecessor of app j; rows and columns sum to {@code q}. With Poisson arrivals
- * the scaling gives back {@code flow[j][i] = q_j·q_i}.
+ * <p>The rest of each app's successions, {@code r_i = q_i(1 − s_i)}, are shared among the other apps
+ * in product form — the share of arrivals that are of app i after one of app j ≠ i is
+ * {@code b_j·b_i}, with {@code b} scaled (Sinkhorn) so that {@code b_i·(Σb − b_i) = r_i} — so every
+ * request has exactly one predecessor and one successor, and the flows between classes stay
+ * products too, which keeps the Edge TPU's grid iteration linear in the number of models. With
+ * Poisson arrivals the scaling gives back {@code b = q}.
  *
  * <p>Measured against the simulator, which runs every front end and the accelerator request by
  * request ({@code FrontEndArrivalOrderTest}): on busy Edge TPUs — 5–8 apps of the fast models at
@@ -35,30 +36,31 @@ final class ArrivalOrder {
     private static final int BALANCING_ROUNDS = 200;
     private static final double BALANCED = 1e-12;
 
-    /** {@code flow[j][i]}: the share of arrivals that are of app i and follow one of app j. */
-    private final double[][] flow;
     private final double[] share;
+    /** Product factors: an arrival of app i follows one of app j ≠ i with share {@code factor[j]·factor[i]}. */
+    private final double[] factor;
+    private final double factorSum;
 
-    private ArrivalOrder(double[][] flow, double[] share) {
-        this.flow = flow;
+    private ArrivalOrder(double[] share, double[] factor) {
         this.share = share;
+        this.factor = factor;
+        double sum = 0;
+        for (double b : factor) {
+            sum += b;
+        }
+        this.factorSum = sum;
     }
 
     /** Independent arrivals: the predecessor is of app j with probability {@code q_j}. */
     static ArrivalOrder poisson(List<AppLoad> apps) {
         double[] q = shares(apps);
-        double[][] flow = new double[q.length][q.length];
-        for (int j = 0; j < q.length; j++) {
-            for (int i = 0; i < q.length; i++) {
-                flow[j][i] = q[j] * q[i];
-            }
-        }
-        return new ArrivalOrder(flow, q);
+        return new ArrivalOrder(q, q.clone());
     }
 
     /** Arrivals that each leave their app's own front end ({@code path}) first. */
     static ArrivalOrder of(List<AppLoad> apps, EndToEnd path) {
-        if (path.frontendServiceMs() <= 0 || apps.size() < 2) {
+        // With one app requesting, it is always its own predecessor: nothing to space out.
+        if (path.frontendServiceMs() <= 0 || apps.stream().filter(a -> a.ratePerSec() > 0).count() < 2) {
             return poisson(apps);
         }
         int n = apps.size();
@@ -67,7 +69,8 @@ final class ArrivalOrder {
         for (AppLoad app : apps) {
             lambda += app.ratePerMs();
         }
-        double[] rest = new double[n]; // q_i(1 − s_i): successions of app i by another app
+        double[] rest = new double[n]; // r_i = q_i(1 − s_i): successions of app i by another app
+        double total = 0;
         for (int i = 0; i < n; i++) {
             double rate = apps.get(i).ratePerMs();
             double others = lambda - rate;
@@ -75,35 +78,38 @@ final class ArrivalOrder {
             double self = laplaceOfService(path.frontendServiceMs(), path.frontendCv(), others)
                     * (rho + (1 - rho) * (rate + others > 0 ? rate / (rate + others) : 0));
             rest[i] = q[i] * (1 - self);
+            total += rest[i];
         }
         // One app cannot be followed by others more often than the others arrive between its requests.
-        double total = 0;
-        for (double r : rest) {
-            total += r;
-        }
         for (int i = 0; i < n; i++) {
             rest[i] = Math.min(rest[i], total - rest[i]);
         }
-        double[][] flow = balanced(rest);
-        for (int i = 0; i < n; i++) {
-            flow[i][i] = q[i] - rowSum(flow, i);
-        }
-        return new ArrivalOrder(flow, q);
+        return new ArrivalOrder(q, balanced(rest));
     }
 
     /** P(the predecessor of an app-i arrival is of app j). */
     double predecessor(int i, int j) {
-        return share[i] > 0 ? flow[j][i] / share[i] : 0;
+        return share[i] > 0 ? flow(j, i) / share[i] : 0;
     }
 
     /** P(the arrival after an app-j one is of app i). */
     double successor(int j, int i) {
-        return share[j] > 0 ? flow[j][i] / share[j] : 0;
+        return share[j] > 0 ? flow(j, i) / share[j] : 0;
+    }
+
+    /** The share of arrivals that are of app i and follow one of app j. */
+    private double flow(int j, int i) {
+        return i == j ? share[i] - factor[i] * (factorSum - factor[i]) : factor[j] * factor[i];
     }
 
     /** {@code λ_i/λ}. */
     double share(int i) {
         return share[i];
+    }
+
+    /** The product factor {@code b_i}: between apps i ≠ j, {@code flow(j → i) = b_j·b_i}. */
+    double factor(int i) {
+        return factor[i];
     }
 
     int size() {
@@ -130,42 +136,27 @@ final class ArrivalOrder {
         return (Math.exp(-mu * low) + 4 * Math.exp(-mu * serviceMs) + Math.exp(-mu * high)) / 6;
     }
 
-    /** A symmetric matrix with a zero diagonal whose rows and columns sum to {@code margins}. */
-    private static double[][] balanced(double[] margins) {
+    /** Factors b with {@code b_i·(Σb − b_i) = margins_i}: symmetric Sinkhorn scaling of {@code margins·marginsᵀ} off its diagonal. */
+    private static double[] balanced(double[] margins) {
         int n = margins.length;
-        double[][] m = new double[n][n];
-        for (int j = 0; j < n; j++) {
-            for (int i = 0; i < n; i++) {
-                m[j][i] = i == j ? 0 : margins[j] * margins[i];
-            }
-        }
-        double[] scale = new double[n];
+        double[] b = margins.clone();
         for (int round = 0; round < BALANCING_ROUNDS; round++) {
+            double sum = 0;
+            for (double x : b) {
+                sum += x;
+            }
             double off = 0;
-            for (int j = 0; j < n; j++) {
-                double sum = rowSum(m, j);
-                scale[j] = sum > 0 ? Math.sqrt(margins[j] / sum) : 0;
-                off = Math.max(off, Math.abs(sum - margins[j]));
+            double[] scaled = new double[n];
+            for (int i = 0; i < n; i++) {
+                double row = b[i] * (sum - b[i]);
+                off = Math.max(off, Math.abs(row - margins[i]));
+                scaled[i] = row > 0 ? b[i] * Math.sqrt(margins[i] / row) : 0;
             }
             if (off < BALANCED) {
                 break;
             }
-            for (int j = 0; j < n; j++) {
-                for (int i = 0; i < n; i++) {
-                    m[j][i] *= scale[j] * scale[i];
-                }
-            }
+            b = scaled;
         }
-        return m;
-    }
-
-    private static double rowSum(double[][] m, int row) {
-        double sum = 0;
-        for (int i = 0; i < m[row].length; i++) {
-            if (i != row) {
-                sum += m[row][i];
-            }
-        }
-        return sum;
+        return b;
     }
 }

@@ -184,16 +184,20 @@ public final class EdgeTpuModel {
                 swappedOf[m] /= share[m];
             }
         }
-        // transition[m][k]: P(the next arrival is of class k | this one is of class m);
-        // predecessorClass[i][m]: P(the arrival before an app-i one is of class m).
-        double[][] transition = new double[classes][classes];
-        double[][] predecessorClass = new double[n][classes];
-        for (int j = 0; j < n; j++) {
-            for (int i = 0; i < n; i++) {
-                if (share[classOf[j]] > 0) {
-                    transition[classOf[j]][classOf[i]] += q[j] * order.successor(j, i) / share[classOf[j]];
-                }
-                predecessorClass[i][classOf[j]] += order.predecessor(i, j);
+        // Between classes the arrival order is a product (ArrivalOrder): the share of arrivals of
+        // class k after one of class m ≠ k is factorOf[m]·factorOf[k]; within a class, what is left.
+        double[] factorOf = new double[classes];
+        double factorSum = 0;
+        for (int i = 0; i < n; i++) {
+            factorOf[classOf[i]] += order.factor(i);
+            factorSum += order.factor(i);
+        }
+        double[] stay = new double[classes]; // P(the next arrival is of class m | this one is)
+        double[] leave = new double[classes]; // factorOf[m] / share[m]: the share of a class's waits the others inherit
+        for (int m = 0; m < classes; m++) {
+            if (share[m] > 0) {
+                stay[m] = (share[m] - factorOf[m] * (factorSum - factorOf[m])) / share[m];
+                leave[m] = factorOf[m] / share[m];
             }
         }
         // Enough room for the sojourn's 99.9th percentile: the longest service, plus the exponential
@@ -218,36 +222,42 @@ public final class EdgeTpuModel {
         } else {
             wait[0] = 1;
         }
-        double[][] waitAfter = new double[classes][];
+        // The chain is carried as waitAfter[m]·leave[m] — the part of a class's waits that the other
+        // classes inherit — so that what every class takes from the others is one sum less its own.
+        double[][] toward = new double[classes][];
         for (int m = 0; m < classes; m++) {
-            waitAfter[m] = scaled(wait, share[m]);
+            toward[m] = scaled(wait, factorOf[m]);
         }
         double decay = Math.exp(-lambda * dt);
         double phi = lambda * dt < 1e-9 ? 0.5 : 1 / (1 - decay) - 1 / (lambda * dt);
-        double[] totalWait = sum(waitAfter);
+        double[] total = sum(toward);
         // Iterate the chain with each class's mean service; variability enters at the last step.
         // Buffers are reused: this loop is what a placement decision runs thousands of times.
         double[][] next = new double[classes][POINTS];
+        double[] fromOthers = new double[POINTS];
         LatencyGrid sojourn = new LatencyGrid(dt, POINTS);
         for (int step = 0; step < MAX_STEPS; step++) {
             for (int m = 0; m < classes; m++) {
                 java.util.Arrays.fill(sojourn.mass, 0);
-                for (int from = 0; from < classes; from++) {
-                    sojourn.addShifted(waitAfter[from], transition[from][m], from == m ? plainOf[m] : swappedOf[m]);
+                for (int i = 0; i < POINTS; i++) {
+                    fromOthers[i] = total[i] - toward[m][i];
                 }
+                // Scaled by leave[m], so nextWait gives the next step's toward[m] directly.
+                sojourn.addShifted(toward[m], stay[m], plainOf[m]);
+                sojourn.addShifted(fromOthers, leave[m] * factorOf[m], swappedOf[m]);
                 nextWait(sojourn.mass, decay, phi, next[m]);
             }
             double change = 0;
             for (int i = 0; i < POINTS; i++) {
-                double total = 0;
+                double sum = 0;
                 for (int m = 0; m < classes; m++) {
-                    total += next[m][i];
+                    sum += next[m][i];
                 }
-                change += Math.abs(total - totalWait[i]);
-                totalWait[i] = total;
+                change += Math.abs(sum - total[i]);
+                total[i] = sum;
             }
-            double[][] swap = waitAfter;
-            waitAfter = next;
+            double[][] swap = toward;
+            toward = next;
             next = swap;
             if (change < SETTLED) {
                 break;
@@ -255,13 +265,16 @@ public final class EdgeTpuModel {
         }
         LatencyGrid[] sojourns = new LatencyGrid[n];
         for (int i = 0; i < n; i++) {
-            LatencyGrid grid = new LatencyGrid(dt, POINTS);
-            for (int from = 0; from < classes; from++) {
-                if (share[from] > 0 && predecessorClass[i][from] > 0) {
-                    addService(grid, waitAfter[from], predecessorClass[i][from] / share[from],
-                            from == classOf[i] ? plain[i] : swapped[i], cv[i]);
-                }
+            int m = classOf[i];
+            // An app-i arrival follows one of class k ≠ m with probability b_i·factorOf[k]/q_i.
+            double otherClass = q[i] > 0 ? order.factor(i) / q[i] : 0;
+            double sameClass = 1 - otherClass * (factorSum - factorOf[m]);
+            for (int p = 0; p < POINTS; p++) {
+                fromOthers[p] = total[p] - toward[m][p];
             }
+            LatencyGrid grid = new LatencyGrid(dt, POINTS);
+            addService(grid, toward[m], factorOf[m] > 0 ? sameClass / factorOf[m] : 0, plain[i], cv[i]);
+            addService(grid, fromOthers, otherClass, swapped[i], cv[i]);
             sojourns[i] = grid;
         }
         return sojourns;
