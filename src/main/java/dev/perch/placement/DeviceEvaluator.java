@@ -87,18 +87,19 @@ public final class DeviceEvaluator {
         if (!memoryFits(placement, host)) {
             return Fit.no(0, memoryReason(placement, host));
         }
-        double utilization = LatencyModels.utilization(device.type(), loads, path(placement, host));
+        boolean meansOnly = apps.stream().allMatch(a -> a.sloStatistic() == SloStatistic.MEAN);
+        LatencyModels.Means means = meansOnly ? LatencyModels.means(device.type(), loads, path(placement, host)) : null;
+        double utilization = meansOnly ? means.utilization()
+                : LatencyModels.utilization(device.type(), loads, path(placement, host));
         if (utilization > policy.maxUtilization()) {
             return Fit.no(utilization, utilizationReason(utilization));
         }
-        boolean meansOnly = apps.stream().allMatch(a -> a.sloStatistic() == SloStatistic.MEAN);
         double[] predicted = new double[apps.size()];
         if (meansOnly) {
-            double[] means = LatencyModels.meansMs(device.type(), loads, path(placement, host));
-            if (means == null) {
+            if (means.meansMs() == null) {
                 return Fit.no(utilization, "predicted unstable");
             }
-            predicted = means;
+            predicted = means.meansMs();
         } else {
             AcceleratorPrediction prediction = LatencyModels.predict(device.type(), loads, path(placement, host));
             if (prediction instanceof AcceleratorPrediction.Unstable unstable) {
@@ -150,8 +151,24 @@ public final class DeviceEvaluator {
                 usedMb(placement, host) / policy.memory().limitMb(host.memoryMb()));
     }
 
-    /** The predicted utilisation of a device with an unplaced app added, without changing the placement. */
+    /**
+     * The predicted utilisation of a device with an unplaced app added (or as it is, when {@code app}
+     * is null — remembered in the placement until the device's apps change), without changing the
+     * placement.
+     */
     public double utilizationWith(Placement placement, Device device, AppDemand app) {
+        if (app == null) {
+            double remembered = placement.remembered(device.id(), this);
+            if (Double.isNaN(remembered)) {
+                remembered = utilization(placement, device, null);
+                placement.remember(device.id(), this, remembered);
+            }
+            return remembered;
+        }
+        return utilization(placement, device, app);
+    }
+
+    private double utilization(Placement placement, Device device, AppDemand app) {
         List<AppLoad> loads = loads(placement.appsOn(device.id()), device);
         if (loads == null) {
             return Double.POSITIVE_INFINITY;

@@ -25,12 +25,19 @@ public final class Placement {
     private final Map<String, String> deviceOfApp = new HashMap<>();
     private final Map<String, List<AppDemand>> appsOnDevice = new HashMap<>();
     private final Map<String, NodeUse> nodeUse = new HashMap<>();
-    private final Map<String, double[]> serviceLoad = new HashMap<>();
+    private final Map<String, DeviceUse> deviceUse = new HashMap<>();
 
     /** Backend memory in use on a node and the number of apps (each with a front end) there. */
     private static final class NodeUse {
         double backendMb;
         int apps;
+    }
+
+    /** A device's swap-free load, and one value computed from its apps, kept until they change. */
+    private static final class DeviceUse {
+        double serviceLoad;
+        Object memoOwner;
+        double memo;
     }
 
     private Placement(ClusterModel cluster) {
@@ -45,7 +52,7 @@ public final class Placement {
             }
             devices.put(device.id(), device);
             appsOnDevice.put(device.id(), new ArrayList<>());
-            serviceLoad.put(device.id(), new double[1]);
+            deviceUse.put(device.id(), new DeviceUse());
         }
         int i = 0;
         for (String app : cluster.apps().keySet()) {
@@ -130,7 +137,24 @@ public final class Placement {
      * utilisation that costs nothing to keep, so a search can drop devices before any model runs.
      */
     public double serviceLoad(String deviceId) {
-        return serviceLoad.get(deviceId)[0];
+        return deviceUse.get(deviceId).serviceLoad;
+    }
+
+    /**
+     * What {@code owner} remembered of {@code deviceId} with {@link #remember}, or NaN when it did not or
+     * the device's apps changed since — so an evaluator computes a device's prediction once while a
+     * search tries thousands of changes elsewhere.
+     */
+    public double remembered(String deviceId, Object owner) {
+        DeviceUse use = deviceUse.get(deviceId);
+        return use.memoOwner == owner ? use.memo : Double.NaN;
+    }
+
+    /** Keeps {@code value}, computed by {@code owner} from the apps now on {@code deviceId}, until they change. */
+    public void remember(String deviceId, Object owner, double value) {
+        DeviceUse use = deviceUse.get(deviceId);
+        use.memoOwner = owner;
+        use.memo = value;
     }
 
     /** What one app adds to {@link #serviceLoad} on a device of the given type (0 without a profile). */
@@ -151,7 +175,9 @@ public final class Placement {
             NodeUse use = nodeUse.get(from.node());
             use.backendMb -= backendMb(demand, from);
             use.apps--;
-            serviceLoad.get(before)[0] -= serviceLoadOf(demand, from.type());
+            DeviceUse fromUse = deviceUse.get(before);
+            fromUse.serviceLoad -= serviceLoadOf(demand, from.type());
+            fromUse.memoOwner = null;
             deviceOfApp.remove(app);
         }
         if (deviceId != null) {
@@ -166,7 +192,9 @@ public final class Placement {
             NodeUse use = nodeUse.get(to.node());
             use.backendMb += backendMb(demand, to);
             use.apps++;
-            serviceLoad.get(deviceId)[0] += serviceLoadOf(demand, to.type());
+            DeviceUse toUse = deviceUse.get(deviceId);
+            toUse.serviceLoad += serviceLoadOf(demand, to.type());
+            toUse.memoOwner = null;
             deviceOfApp.put(app, deviceId);
         }
         return before;

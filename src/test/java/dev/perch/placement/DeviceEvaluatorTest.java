@@ -60,6 +60,34 @@ class DeviceEvaluatorTest {
         assertTrue(feasible > 20 && infeasible > 20, feasible + " feasible, " + infeasible + " not: both paths exercised");
     }
 
+    /**
+     * A device's utilisation is remembered in the placement until its apps change: through a random
+     * walk of moves, the remembered value always equals the one computed afresh by an evaluator that
+     * remembers nothing yet, and a second evaluator's memory is its own.
+     */
+    @Test
+    void aRememberedUtilizationIsDroppedWhenTheDevicesAppsChange() {
+        ClusterModel mixed = dev.perch.cli.EvaluateCommandAccess.initial(ScenarioReader.load("mixed", 3));
+        Placement placement = Placement.of(mixed);
+        DeviceEvaluator other = new DeviceEvaluator(new PlacementPolicy(0.8, 0.8, 75, 0.2, 0.15, 0.2));
+        SplittableRandom random = new SplittableRandom(7);
+        List<String> apps = List.copyOf(mixed.apps().keySet());
+        int changed = 0;
+        for (int move = 0; move < 300; move++) {
+            AppDemand app = placement.app(apps.get(random.nextInt(apps.size())));
+            List<Device> runnable = placement.devices().stream().filter(d -> app.profileOn(d.type()).isPresent()).toList();
+            placement.assign(app.app(), random.nextInt(4) == 0 ? null : runnable.get(random.nextInt(runnable.size())).id());
+            for (Device device : placement.devices()) {
+                double remembered = EVALUATOR.utilizationWith(placement, device, null);
+                double fresh = new DeviceEvaluator(PlacementPolicy.DEFAULT).utilizationWith(placement, device, null);
+                assertEquals(fresh, remembered, 1e-12, "move " + move + " " + device.id());
+                assertTrue(other.utilizationWith(placement, device, null) >= remembered, "each evaluator remembers its own");
+                changed += placement.appsOn(device.id()).isEmpty() ? 0 : 1;
+            }
+        }
+        assertTrue(changed > 0);
+    }
+
     @Test
     void theFreeBoundsNeverRefuseWhatTheModelsAccept() {
         for (long seed = 1; seed <= 10; seed++) {

@@ -20,10 +20,10 @@ import java.util.List;
  *
  * <p>The rest of each app's successions, {@code r_i = q_i(1 − s_i)}, are shared among the other apps
  * in product form — the share of arrivals that are of app i after one of app j ≠ i is
- * {@code b_j·b_i}, with {@code b} scaled (Sinkhorn) so that {@code b_i·(Σb − b_i) = r_i} — so every
+ * {@code b_j·b_i}, with {@code b} chosen so that {@code b_i·(Σb − b_i) = r_i} — so every
  * request has exactly one predecessor and one successor, and the flows between classes stay
  * products too, which keeps the Edge TPU's grid iteration linear in the number of models. With
- * Poisson arrivals the scaling gives back {@code b = q}.
+ * Poisson arrivals this gives back {@code b = q}.
  *
  * <p>Measured against the simulator, which runs every front end and the accelerator request by
  * request ({@code FrontEndArrivalOrderTest}): on busy Edge TPUs — 5–8 apps of the fast models at
@@ -33,7 +33,7 @@ import java.util.List;
  * the two are about equal (mean MAPE 1.2 %).
  */
 final class ArrivalOrder {
-    private static final int BALANCING_ROUNDS = 200;
+    private static final int BALANCING_STEPS = 60;
     private static final double BALANCED = 1e-12;
 
     private final double[] share;
@@ -60,7 +60,11 @@ final class ArrivalOrder {
     /** Arrivals that each leave their app's own front end ({@code path}) first. */
     static ArrivalOrder of(List<AppLoad> apps, EndToEnd path) {
         // With one app requesting, it is always its own predecessor: nothing to space out.
-        if (path.frontendServiceMs() <= 0 || apps.stream().filter(a -> a.ratePerSec() > 0).count() < 2) {
+        int requesting = 0;
+        for (AppLoad app : apps) {
+            requesting += app.ratePerSec() > 0 ? 1 : 0;
+        }
+        if (path.frontendServiceMs() <= 0 || requesting < 2) {
             return poisson(apps);
         }
         int n = apps.size();
@@ -136,27 +140,73 @@ final class ArrivalOrder {
         return (Math.exp(-mu * low) + 4 * Math.exp(-mu * serviceMs) + Math.exp(-mu * high)) / 6;
     }
 
-    /** Factors b with {@code b_i·(Σb − b_i) = margins_i}: symmetric Sinkhorn scaling of {@code margins·marginsᵀ} off its diagonal. */
+    /**
+     * Factors b with {@code b_i·(B − b_i) = margins_i}, {@code B = Σb}. For a given B each is the
+     * smaller root {@code b_i = 2·margins_i / (B + √(B² − 4·margins_i))}, so only the scalar B is
+     * searched: {@code Σ b_i(B) = B} has one root above {@code 2√max(margins)}, where the left side
+     * falls faster than B (safeguarded Newton; a few steps). When even that lower end is too much —
+     * one app followed by others about as often as all of them together — the lower end is used.
+     * This runs for every what-if of a placement search, so it must be cheap.
+     */
     private static double[] balanced(double[] margins) {
         int n = margins.length;
-        double[] b = margins.clone();
-        for (int round = 0; round < BALANCING_ROUNDS; round++) {
-            double sum = 0;
-            for (double x : b) {
-                sum += x;
+        double total = 0;
+        double largest = 0;
+        for (double m : margins) {
+            total += m;
+            largest = Math.max(largest, m);
+        }
+        double[] b = new double[n];
+        if (total <= 0) {
+            return b;
+        }
+        double low = 2 * Math.sqrt(largest);
+        double high = Math.max(low, Math.sqrt(2 * total)) * (1 + 1e-9); // there Σ b_i ≤ 2·total/B < B
+        double sum = excess(margins, low);
+        double root = low;
+        if (sum > 0) {
+            // Σ b_i ≈ total/B when no margin is large, so B ≈ √total: Newton from there, kept in the bracket.
+            root = Math.sqrt(total);
+            if (!(root > low && root < high)) {
+                root = 0.5 * (low + high);
             }
-            double off = 0;
-            double[] scaled = new double[n];
-            for (int i = 0; i < n; i++) {
-                double row = b[i] * (sum - b[i]);
-                off = Math.max(off, Math.abs(row - margins[i]));
-                scaled[i] = row > 0 ? b[i] * Math.sqrt(margins[i] / row) : 0;
+            for (int step = 0; step < BALANCING_STEPS && high - low > BALANCED * high; step++) {
+                double g = excess(margins, root);
+                if (Math.abs(g) <= BALANCED * root) {
+                    break;
+                }
+                if (g > 0) {
+                    low = root;
+                } else {
+                    high = root;
+                }
+                double slope = -1;
+                for (double m : margins) {
+                    double s = Math.sqrt(Math.max(root * root - 4 * m, 0));
+                    slope += s > 0 ? 0.5 * (1 - root / s) : Double.NEGATIVE_INFINITY;
+                }
+                double newton = root - g / slope;
+                root = newton > low && newton < high ? newton : 0.5 * (low + high);
             }
-            if (off < BALANCED) {
-                break;
-            }
-            b = scaled;
+        }
+        for (int i = 0; i < n; i++) {
+            b[i] = smallerRoot(margins[i], root);
         }
         return b;
+    }
+
+    /** {@code Σ b_i(B) − B}: positive below the balancing B, negative above. */
+    private static double excess(double[] margins, double sumOfFactors) {
+        double sum = -sumOfFactors;
+        for (double m : margins) {
+            sum += smallerRoot(m, sumOfFactors);
+        }
+        return sum;
+    }
+
+    /** The smaller root b of {@code b·(B − b) = margin}, written to stay exact for small margins. */
+    private static double smallerRoot(double margin, double sumOfFactors) {
+        double s = Math.sqrt(Math.max(sumOfFactors * sumOfFactors - 4 * margin, 0));
+        return sumOfFactors + s > 0 ? 2 * margin / (sumOfFactors + s) : 0;
     }
 }

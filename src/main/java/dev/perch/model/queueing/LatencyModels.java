@@ -65,27 +65,35 @@ public final class LatencyModels {
     }
 
     /**
-     * Every app's end-to-end mean only, in input order — the same means {@link #predict} gives, without
-     * the percentile grids, for planners whose SLOs are all on the mean; {@code null} when the
-     * accelerator or a front end would be unstable.
+     * The accelerator's utilisation and every app's end-to-end mean only, in input order — the same
+     * as {@link #predict} gives, without the percentile grids, for planners whose SLOs are all on
+     * the mean; the means are {@code null} when the accelerator or a front end would be unstable.
      */
-    public static double[] meansMs(AcceleratorType type, List<AppLoad> apps, EndToEnd path) {
+    public static Means means(AcceleratorType type, List<AppLoad> apps, EndToEnd path) {
+        ArrivalOrder order = type == AcceleratorType.EDGETPU ? ArrivalOrder.of(apps, path) : null;
+        double utilization = type == AcceleratorType.EDGETPU
+                ? EdgeTpuModel.utilization(apps, order)
+                : ProcessorSharingModel.utilization(apps);
         double[] onDevice = type == AcceleratorType.EDGETPU
-                ? EdgeTpuModel.meanSojournsMs(apps, ArrivalOrder.of(apps, path))
+                ? EdgeTpuModel.meanSojournsMs(apps, order)
                 : ProcessorSharingModel.meanResponseMs(apps);
         if (onDevice == null) {
-            return apps.isEmpty() ? new double[0] : null;
+            return new Means(utilization, apps.isEmpty() ? new double[0] : null);
         }
         double[] means = new double[apps.size()];
         for (int i = 0; i < apps.size(); i++) {
             double frontendRho = apps.get(i).ratePerMs() * path.frontendServiceMs();
             if (frontendRho >= 1) {
-                return null;
+                return new Means(utilization, null);
             }
             FrontEnd frontEnd = FrontEnd.of(apps.get(i).ratePerMs(), path.frontendServiceMs(), path.frontendCv());
             means[i] = path.networkMs() + frontEnd.meanMs() + onDevice[i];
         }
-        return means;
+        return new Means(utilization, means);
+    }
+
+    /** {@link #means}: the predicted utilisation, and the apps' mean latencies ({@code null} when unstable). */
+    public record Means(double utilization, double[] meansMs) {
     }
 
     private static List<AppLatency> edgeTpu(List<AppLoad> apps, ArrivalOrder order, EndToEnd path, FrontEnd[] frontEnds) {

@@ -57,6 +57,21 @@ class FrontEndArrivalOrderTest {
         }
     }
 
+    @Test
+    void oneAppThatDominatesStillHasOnePredecessorPerRequest() {
+        List<AppLoad> apps = List.of(app("big", "m1", 60), app("b", "m2", 1), app("c", "m3", 0.5));
+        ArrivalOrder order = ArrivalOrder.of(apps, new EndToEnd(0, 15, 0.2));
+        for (int i = 0; i < 3; i++) {
+            double predecessors = 0;
+            for (int j = 0; j < 3; j++) {
+                double p = order.predecessor(i, j);
+                assertTrue(p >= -1e-12 && p <= 1 + 1e-12, "P(" + j + " before " + i + ") = " + p);
+                predecessors += p;
+            }
+            assertEquals(1, predecessors, 1e-9);
+        }
+    }
+
     /** Mixes drawn for a comparison: how many apps, of which models, at what rates, behind what front ends. */
     private record Family(String name, int minApps, int maxApps, double maxServiceMs, double minRate, double maxRate,
                           double minFrontendMs, double maxFrontendMs) {
