@@ -7,8 +7,10 @@ import java.util.List;
  * reload of the model's parameters, {@code swapMs}) whenever a request's model differs from the one
  * served just before it.
  *
- * <p>Under FCFS the request served before a given one is the one that arrived before it, which is of
- * app c with probability {@code q_c = λ_c/λ}. So a request's service depends on its predecessor's
+ * <p>Under FCFS the request served before a given one is the one that arrived before it, which with
+ * Poisson arrivals is of app c with probability {@code q_c = λ_c/λ} — and behind the apps' own front
+ * ends less often of the request's own app ({@link ArrivalOrder}, which gives the predecessor's
+ * probabilities used throughout). So a request's service depends on its predecessor's
  * app, and so does its wait: a request that follows a long Inception request both waits longer and
  * pays a swap. Treating service times as independent (the Ibis paper's mixture) misses this
  * correlation. Perch keeps it by computing the Markov chain of (sojourn time, app) of successive
