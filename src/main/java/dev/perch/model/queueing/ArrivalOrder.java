@@ -106,18 +106,9 @@ final class ArrivalOrder {
         return i == j ? share[i] - factor[i] * (factorSum - factor[i]) : factor[j] * factor[i];
     }
 
-    /** {@code λ_i/λ}. */
-    double share(int i) {
-        return share[i];
-    }
-
     /** The product factor {@code b_i}: between apps i ≠ j, {@code flow(j → i) = b_j·b_i}. */
     double factor(int i) {
         return factor[i];
-    }
-
-    int size() {
-        return share.length;
     }
 
     private static double[] shares(List<AppLoad> apps) {
