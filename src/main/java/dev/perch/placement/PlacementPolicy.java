@@ -18,7 +18,7 @@ import dev.perch.model.queueing.MemoryFeasibility;
  * learned rate is an estimate. Near saturation a few per cent more load is many per cent more
  * latency, so this margin grows where the latency headroom alone is thinnest: on the generated
  * {@code random} clusters, seeds 21–100 (half the SLOs on p95 or p99, 15–30 ms front ends), 3 %
- * took the apps the simulator saw over their SLO from 4 (on 3 clusters) to none, for 1.1 % fewer
+ * took the apps the simulator saw over their SLO from 4 (on 3 clusters) to none, for 1.3 % fewer
  * apps placed (loadtests/README.md). The verdicts and predictions of {@link DeviceEvaluator} are at
  * these planned rates.
  */
