@@ -139,6 +139,12 @@ public final class DeviceEvaluator {
                 && placement.serviceLoad(device.id()) + Placement.serviceLoadOf(app, device.type()) <= policy.maxUtilization();
     }
 
+    /** The memory of a node that the policy's limit still leaves, in MB (negative when over it). */
+    double memoryLeftMb(Placement placement, String node) {
+        Host host = placement.host(node);
+        return policy.memory().limitMb(host.memoryMb()) - usedMb(placement, host);
+    }
+
     /**
      * How full a device is in the resource that runs out first: the larger of its swap-free load
      * ({@link Placement#serviceLoad}) over the utilisation cap and its node's memory over the limit.

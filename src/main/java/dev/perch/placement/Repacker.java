@@ -130,9 +130,7 @@ final class Repacker {
         for (Device device : neighbourhood) {
             double[] room = left.computeIfAbsent(device.type(), t -> new double[2]);
             if (nodes.add(device.node())) {
-                room[0] += policy.memory().limitMb(placement.host(device.node()).memoryMb())
-                        - placement.backendMemoryMbOnNode(device.node())
-                        - policy.frontendMemoryMb() * placement.appCountOnNode(device.node());
+                room[0] += evaluator.memoryLeftMb(placement, device.node());
             }
             room[1] += policy.maxUtilization() - placement.serviceLoad(device.id());
         }

@@ -53,7 +53,7 @@ final class ArrivalOrder {
 
     /** Independent arrivals: the predecessor is of app j with probability {@code q_j}. */
     static ArrivalOrder poisson(List<AppLoad> apps) {
-        double[] q = shares(apps);
+        double[] q = shares(apps, totalRatePerMs(apps));
         return new ArrivalOrder(q, q.clone());
     }
 
@@ -68,18 +68,15 @@ final class ArrivalOrder {
             return poisson(apps);
         }
         int n = apps.size();
-        double[] q = shares(apps);
-        double lambda = 0;
-        for (AppLoad app : apps) {
-            lambda += app.ratePerMs();
-        }
+        double lambda = totalRatePerMs(apps);
+        double[] q = shares(apps, lambda);
         double[] rest = new double[n]; // r_i = q_i(1 − s_i): successions of app i by another app
         double total = 0;
         for (int i = 0; i < n; i++) {
             double rate = apps.get(i).ratePerMs();
             double others = lambda - rate;
             double rho = Math.min(rate * path.frontendServiceMs(), 1);
-            double self = laplaceOfService(path.frontendServiceMs(), path.frontendCv(), others)
+            double self = EdgeTpuModel.lstDeterministicOrSpread(others, path.frontendServiceMs(), path.frontendCv())
                     * (rho + (1 - rho) * (rate + others > 0 ? rate / (rate + others) : 0));
             rest[i] = q[i] * (1 - self);
             total += rest[i];
@@ -111,24 +108,20 @@ final class ArrivalOrder {
         return factor[i];
     }
 
-    private static double[] shares(List<AppLoad> apps) {
+    private static double totalRatePerMs(List<AppLoad> apps) {
         double lambda = 0;
         for (AppLoad app : apps) {
             lambda += app.ratePerMs();
         }
+        return lambda;
+    }
+
+    private static double[] shares(List<AppLoad> apps, double lambda) {
         double[] q = new double[apps.size()];
         for (int i = 0; i < q.length; i++) {
             q[i] = lambda > 0 ? apps.get(i).ratePerMs() / lambda : 0;
         }
         return q;
-    }
-
-    /** E[e^{−μS}] for the three-point service of mean {@code serviceMs} and the given CV. */
-    private static double laplaceOfService(double serviceMs, double cv, double mu) {
-        double offset = Math.sqrt(3) * cv * serviceMs;
-        double low = Math.max(0, serviceMs - offset);
-        double high = serviceMs + offset;
-        return (Math.exp(-mu * low) + 4 * Math.exp(-mu * serviceMs) + Math.exp(-mu * high)) / 6;
     }
 
     /**

@@ -137,7 +137,7 @@ public final class EdgeTpuModel {
     }
 
     /** E[e^{−λX}] for X with mean x and coefficient of variation cv (three-point, as on the grid). */
-    private static double lstDeterministicOrSpread(double lambda, double x, double cv) {
+    static double lstDeterministicOrSpread(double lambda, double x, double cv) {
         if (cv == 0) {
             return Math.exp(-lambda * x);
         }

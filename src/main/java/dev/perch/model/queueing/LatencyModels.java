@@ -21,9 +21,7 @@ public final class LatencyModels {
 
     /** As {@link #predict(AcceleratorType, List, EndToEnd)}, with the Edge TPU's arrival order given (for tests). */
     static AcceleratorPrediction predict(AcceleratorType type, List<AppLoad> apps, EndToEnd path, ArrivalOrder order) {
-        double utilization = type == AcceleratorType.EDGETPU
-                ? EdgeTpuModel.utilization(apps, order)
-                : ProcessorSharingModel.utilization(apps);
+        double utilization = utilization(type, apps, order);
         if (utilization >= 1) {
             return new AcceleratorPrediction.Unstable(utilization,
                     String.format("accelerator utilization %.2f >= 1", utilization));
@@ -58,8 +56,13 @@ public final class LatencyModels {
      * more often ({@link ArrivalOrder}).
      */
     public static double utilization(AcceleratorType type, List<AppLoad> apps, EndToEnd path) {
+        return utilization(type, apps, type == AcceleratorType.EDGETPU ? ArrivalOrder.of(apps, path) : null);
+    }
+
+    /** The utilisation given the Edge TPU's arrival order ({@code null} for the other types). */
+    private static double utilization(AcceleratorType type, List<AppLoad> apps, ArrivalOrder order) {
         return switch (type) {
-            case EDGETPU -> EdgeTpuModel.utilization(apps, ArrivalOrder.of(apps, path));
+            case EDGETPU -> EdgeTpuModel.utilization(apps, order);
             case GPU, CPU -> ProcessorSharingModel.utilization(apps);
         };
     }
@@ -71,9 +74,7 @@ public final class LatencyModels {
      */
     public static Means means(AcceleratorType type, List<AppLoad> apps, EndToEnd path) {
         ArrivalOrder order = type == AcceleratorType.EDGETPU ? ArrivalOrder.of(apps, path) : null;
-        double utilization = type == AcceleratorType.EDGETPU
-                ? EdgeTpuModel.utilization(apps, order)
-                : ProcessorSharingModel.utilization(apps);
+        double utilization = utilization(type, apps, order);
         double[] onDevice = type == AcceleratorType.EDGETPU
                 ? EdgeTpuModel.meanSojournsMs(apps, order)
                 : ProcessorSharingModel.meanResponseMs(apps);
