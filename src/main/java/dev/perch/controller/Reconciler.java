@@ -13,6 +13,8 @@ import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.placement.ClusterModel;
 import dev.perch.placement.DeviceEvaluator;
 import dev.perch.placement.DeviceVerdict;
+import dev.perch.placement.MigrationPlan;
+import dev.perch.placement.MigrationPlanner;
 import dev.perch.placement.PlacementPolicy;
 import dev.perch.placement.TargetSelector;
 import dev.perch.telemetry.AlertRecord;
@@ -33,8 +35,10 @@ import java.util.Optional;
  * The controller's decisions, as a short chain of named steps: publish what the cluster is
  * ({@link #publishInventory}), place apps that run nowhere ({@link #placeUnplaced}), and answer an SLO
  * alert ({@link #onAlert}) — check the guards, choose a target with the models
- * ({@link TargetSelector}), apply the step through the cluster actuator, record the decision with
- * the predictions before and after.
+ * ({@link TargetSelector}) or, when no device takes the app at risk, move others off its accelerator
+ * ({@link MigrationPlanner#relieve}: never a pinned app, one already moving or one in its
+ * cooldown), apply each step through the cluster actuator, record the
+ * decision with the predictions before and after.
  *
  * <p>Acts on {@code impending} and {@code violation} alerts; never acts on the same app again within
  * the cooldown; applies nothing the {@link Guards} hold (move caps, dry-run, approval) — such a
@@ -49,6 +53,7 @@ public final class Reconciler {
     private final ClusterActuator actuator;
     private final ProfileCatalog catalog;
     private final TargetSelector selector;
+    private final MigrationPlanner planner;
     private final Cooldown cooldown;
     private final LiveRates rates;
     private final ControllerOutputs outputs;
@@ -60,6 +65,11 @@ public final class Reconciler {
     private volatile boolean active = true;
     private long decisions;
     private Long lastReactiveCheckMs;
+    /**
+     * The most moves of other apps planned to relieve one accelerator for one alert. The guards
+     * still cap what is applied; what is left, the next alert plans again from what then runs.
+     */
+    static final int RELIEF_MOVE_BUDGET = 3;
     /** The reactive rule's period (the Ibis paper polls every 10 s). */
     static final long REACTIVE_PERIOD_MS = 10_000;
 
@@ -82,6 +92,7 @@ public final class Reconciler {
         this.actuator = actuator;
         this.catalog = catalog;
         this.selector = new TargetSelector(new DeviceEvaluator(placement));
+        this.planner = new MigrationPlanner(placement, RELIEF_MOVE_BUDGET);
         this.cooldown = new Cooldown(clock, cooldown);
         this.rates = rates;
         this.outputs = outputs;
@@ -217,7 +228,47 @@ public final class Reconciler {
             return;
         }
         ClusterModel model = ClusterModels.from(snapshot, catalog, rates);
-        act(selector.relocate(model, alert.app()), alert.kind() + " alert: " + alert.reason(), snapshot);
+        String trigger = alert.kind() + " alert: " + alert.reason();
+        TargetSelector.Choice choice = selector.relocate(model, alert.app());
+        if (choice instanceof TargetSelector.Choice.NoTarget none) {
+            MigrationPlan relief = planner.relieve(model, alert.accelerator(), immovable(snapshot));
+            if (!relief.actions().isEmpty()) {
+                makeRoom(relief, alert.app(), trigger);
+                return;
+            }
+            String why = relief.unresolved().isEmpty() ? ""
+                    : "; nor does moving other apps off it (" + String.join("; ", relief.unresolved()) + ")";
+            choice = new TargetSelector.Choice.NoTarget(none.app(), none.reason() + why, none.sourceNow());
+        }
+        act(choice, trigger, snapshot);
+    }
+
+    /**
+     * No device takes the app at risk, so other apps make room on its accelerator: each move of the
+     * relief goes through the guards like any other and is recorded with its own reason. The app at
+     * risk counts as acted on, so that the alerts it raises while the moves run do not plan again.
+     */
+    private void makeRoom(MigrationPlan relief, String appAtRisk, String trigger) {
+        cooldown.acted(appAtRisk);
+        for (MigrationPlan.Action action : relief.actions()) {
+            if (action instanceof MigrationPlan.Action.Move move) {
+                act(new TargetSelector.Choice.Chosen(move.app(), move.from(), move.to(), move.sourceBefore(),
+                                move.sourceAfter(), move.targetBefore(), move.targetAfter()),
+                        trigger + "; no device takes " + appAtRisk + ", so others make room: " + move.reason(),
+                        view.snapshot());
+            }
+        }
+    }
+
+    /** Apps a relief must not move: pinned by their owners, already moving, or moved within the cooldown. */
+    private java.util.Set<String> immovable(ClusterSnapshot snapshot) {
+        java.util.Set<String> apps = new java.util.HashSet<>();
+        for (RunningApp app : snapshot.apps()) {
+            if (app.spec().pinned() || app.migratingTo().isPresent() || !cooldown.allows(app.app())) {
+                apps.add(app.app());
+            }
+        }
+        return apps;
     }
 
     /**

@@ -20,6 +20,9 @@ import java.util.Set;
  *   leaving makes the device feasible, to the device where it keeps the most SLO slack — else by
  *   moving its heaviest app out and trying again. Any feasible device is a target, not only idle
  *   ones.</li>
+ *   <li><b>relieve</b>: the same for one device only — what the controller asks when an app at risk
+ *   on it has nowhere to go itself — leaving alone the apps it must not move (pinned by their
+ *   owners).</li>
  *   <li><b>consolidate</b>: the least loaded devices are emptied, one at a time, when every app on
  *   one fits elsewhere; a device is emptied whole or not at all.</li>
  * </ul>
@@ -78,19 +81,33 @@ public final class MigrationPlanner {
                     + " was lost", before, evaluator.evaluate(placement, to.get())));
         }
         for (Device device : placement.devices()) {
-            relieve(placement, device, actions, unresolved);
+            relieve(placement, device, Set.of(), actions, unresolved);
         }
         return new MigrationPlan(actions, unresolved);
     }
 
-    private void relieve(Placement placement, Device device, List<MigrationPlan.Action> actions, List<String> unresolved) {
+    /**
+     * The fewest moves off {@code deviceId} that make it meet every constraint again, never moving an
+     * app of {@code immovable}; empty when it already does.
+     */
+    public MigrationPlan relieve(ClusterModel current, String deviceId, Set<String> immovable) {
+        Placement placement = Placement.of(current);
+        List<MigrationPlan.Action> actions = new ArrayList<>();
+        List<String> unresolved = new ArrayList<>();
+        relieve(placement, placement.device(deviceId), immovable, actions, unresolved);
+        return new MigrationPlan(actions, unresolved);
+    }
+
+    private void relieve(Placement placement, Device device, Set<String> immovable, List<MigrationPlan.Action> actions,
+                         List<String> unresolved) {
         while (!evaluator.check(placement, device.id()).feasible()) {
             DeviceVerdict broken = evaluator.evaluate(placement, device.id());
             if (actions.size() >= moveBudget) {
                 unresolved.add(device.id() + ": " + broken.reason() + "; move budget spent");
                 return;
             }
-            Optional<Eviction> eviction = oneMoveRelief(placement, device).or(() -> heaviestOut(placement, device));
+            Optional<Eviction> eviction = oneMoveRelief(placement, device, immovable)
+                    .or(() -> heaviestOut(placement, device, immovable));
             if (eviction.isEmpty()) {
                 unresolved.add(device.id() + ": " + broken.reason() + "; no app on it fits elsewhere");
                 return;
@@ -104,8 +121,8 @@ public final class MigrationPlanner {
     }
 
     /** The smallest app whose leaving makes the device feasible, with a target. */
-    private Optional<Eviction> oneMoveRelief(Placement placement, Device device) {
-        List<AppDemand> apps = new ArrayList<>(placement.appsOn(device.id()));
+    private Optional<Eviction> oneMoveRelief(Placement placement, Device device, Set<String> immovable) {
+        List<AppDemand> apps = movable(placement, device, immovable);
         apps.sort(Comparator.comparingDouble((AppDemand a) -> Placement.serviceLoadOf(a, device.type())).thenComparing(AppDemand::app));
         for (AppDemand app : apps) {
             placement.assign(app.app(), null);
@@ -122,8 +139,8 @@ public final class MigrationPlanner {
     }
 
     /** No single move relieves the device: move its heaviest movable app out and try again. */
-    private Optional<Eviction> heaviestOut(Placement placement, Device device) {
-        List<AppDemand> apps = new ArrayList<>(placement.appsOn(device.id()));
+    private Optional<Eviction> heaviestOut(Placement placement, Device device, Set<String> immovable) {
+        List<AppDemand> apps = movable(placement, device, immovable);
         apps.sort(Comparator.comparingDouble((AppDemand a) -> -Placement.serviceLoadOf(a, device.type())).thenComparing(AppDemand::app));
         for (AppDemand app : apps) {
             Optional<String> to = selector.relocateTarget(placement, app.app(), Set.of());
@@ -132,6 +149,12 @@ public final class MigrationPlanner {
             }
         }
         return Optional.empty();
+    }
+
+    private static List<AppDemand> movable(Placement placement, Device device, Set<String> immovable) {
+        List<AppDemand> apps = new ArrayList<>(placement.appsOn(device.id()));
+        apps.removeIf(app -> immovable.contains(app.app()));
+        return apps;
     }
 
     /**

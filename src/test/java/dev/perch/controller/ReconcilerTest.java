@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -151,6 +153,80 @@ class ReconcilerTest {
         assertEquals("none", decisions.get(0).action());
         assertTrue(decisions.get(0).reason().contains("no profile of efficientnet-S for gpu"), decisions.get(0).reason());
         assertEquals("pi-1/tpu0", small.snapshot().app("a").orElseThrow().accelerator().orElseThrow());
+    }
+
+    /**
+     * An Inception-V3 app climbs from 8 to 12 req/s on an Edge TPU it shares with a small MobileNet
+     * app; the other Edge TPU runs an Inception-V4 and cannot take it. Moving the small app instead
+     * relieves the first. The simulator judges: left alone, both apps on the first Edge TPU end the
+     * run over their SLOs; with the controller's move, none does.
+     */
+    @Test
+    void whenNoDeviceTakesTheAppAtRiskTheControllerMovesAnotherOffItsAccelerator() {
+        Scenario crowded = ScenarioReader.parse("""
+                lengthSec: 240
+                nodes:
+                  - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                  - {node: pi-2, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                apps:
+                  - app: hot
+                    model: inception_v3
+                    ratePerSec: 8
+                    sloMs: 400
+                    sloStatistic: mean
+                    runningOn: pi-1/tpu0
+                    load:
+                      - ramp: {fromSec: 20, toSec: 30, toRatePerSec: 12}
+                  - {app: small, model: mobilenet_v1, ratePerSec: 5, sloMs: 200, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: filler, model: inception_v4, ratePerSec: 2, sloMs: 600, sloStatistic: mean, runningOn: pi-2/tpu0}
+                """, "crowded");
+        SimulatedCluster leftAlone = new SimulatedCluster(crowded, 1, EPOCH, 2000);
+        SimulatedCluster managed = new SimulatedCluster(crowded, 1, EPOCH, 2000);
+        LiveRates rates = new LiveRates();
+        Reconciler controller = new Reconciler(managed, managed, crowded.catalog(), PlacementPolicy.DEFAULT,
+                Duration.ofSeconds(30), rates, outputs, new SimClock(managed::nowEpochMs));
+        for (int s = 0; s < 35; s++) {
+            leftAlone.advanceWindow();
+            managed.advanceWindow();
+        }
+        rates.update(learned("pi-1/tpu0", managed.nowEpochMs(), Map.of("hot", 12.0, "small", 5.0)));
+        decisions.clear();
+        controller.onAlert(new AlertRecord(AlertRecord.SCHEMA, "x", AlertRecord.IMPENDING, "hot", "pi-1/tpu0", "pi-1", 400,
+                "mean", 450.0, null, null, 300.0, managed.nowEpochMs(), "test"));
+
+        assertEquals(1, decisions.size(), decisions.toString());
+        DecisionRecord move = decisions.get(0);
+        assertEquals(List.of("move", "small", "pi-1/tpu0", "pi-2/tpu0", "patched"),
+                java.util.Arrays.asList(move.action(), move.app(), move.from(), move.to(), move.result()));
+        assertTrue(move.trigger().contains("no device takes hot"), move.trigger());
+        assertTrue(move.after().stream().allMatch(DecisionRecord.Outcome::sloMet), move.after().toString());
+        assertEquals("pi-1/tpu0", managed.snapshot().app("hot").orElseThrow().accelerator().orElseThrow());
+
+        controller.onAlert(new AlertRecord(AlertRecord.SCHEMA, "y", AlertRecord.VIOLATION, "hot", "pi-1/tpu0", "pi-1", 400,
+                "mean", 450.0, null, null, 300.0, managed.nowEpochMs(), "test"));
+        assertEquals(1, decisions.size(), "the app at risk counts as acted on while the move runs");
+
+        for (int s = 35; s < 240; s++) {
+            leftAlone.advanceWindow();
+            managed.advanceWindow();
+        }
+        assertEquals(Set.of("hot", "small"), inViolation(leftAlone), "the rise breaks both SLOs when nothing moves");
+        assertEquals(Set.of(), inViolation(managed));
+    }
+
+    private static Set<String> inViolation(SimulatedCluster cluster) {
+        return cluster.verdicts().stream().filter(SimulatedCluster.AppVerdict::inViolation)
+                .map(SimulatedCluster.AppVerdict::app).collect(java.util.stream.Collectors.toSet());
+    }
+
+    /** A prediction window saying only what the planner reads from it: each app's learned rate. */
+    private static dev.perch.telemetry.PredictionRecord learned(String accelerator, long windowEndMs, Map<String, Double> rates) {
+        List<dev.perch.telemetry.PredictionRecord.AppPrediction> entries = rates.entrySet().stream()
+                .map(e -> new dev.perch.telemetry.PredictionRecord.AppPrediction(e.getKey(), null, e.getValue(), null, null,
+                        null, null, "learned", null, null, null, null, null, null, null, null, null, null, null, null))
+                .toList();
+        return new dev.perch.telemetry.PredictionRecord(dev.perch.telemetry.PredictionRecord.SCHEMA, accelerator, "edgetpu",
+                accelerator.substring(0, accelerator.indexOf('/')), windowEndMs - 1000, windowEndMs, 0.9, true, null, entries);
     }
 
     @Test

@@ -186,4 +186,46 @@ class MigrationPlannerTest {
         assertFalse(plan.unresolved().isEmpty());
         assertTrue(plan.unresolved().get(0).endsWith("move budget spent"), plan.unresolved().get(0));
     }
+
+    /**
+     * Two Edge TPUs: an Inception-V3 app whose rate rose to 12 req/s shares the first with a small
+     * MobileNet app; the second runs an Inception-V4. The Inception-V3 fits on neither alone with the
+     * other's load (utilisation over the cap), but the first is fine once the small app leaves.
+     */
+    private static ClusterModel crowded(double hotRatePerSec) {
+        return EvaluateCommandAccess.initial(ScenarioReader.parse("""
+                nodes:
+                  - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                  - {node: pi-2, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                apps:
+                  - {app: hot, model: inception_v3, ratePerSec: %s, sloMs: 400, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: small, model: mobilenet_v1, ratePerSec: 5, sloMs: 200, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: filler, model: inception_v4, ratePerSec: 2, sloMs: 600, sloStatistic: mean, runningOn: pi-2/tpu0}
+                """.formatted(hotRatePerSec), "crowded"));
+    }
+
+    @Test
+    void relievingOneDeviceMovesTheAppThatMakesRoomAndNeverAPinnedOne() {
+        ClusterModel now = crowded(12);
+        Placement placement = Placement.of(now);
+        assertFalse(EVALUATOR.evaluate(placement, "pi-1/tpu0").feasible(), "the rise breaks the first Edge TPU");
+        placement.assign("hot", "pi-2/tpu0");
+        assertFalse(EVALUATOR.evaluate(placement, "pi-2/tpu0").feasible(), "and the risen app fits nowhere else");
+
+        MigrationPlanner planner = new MigrationPlanner(POLICY, 3);
+        MigrationPlan plan = planner.relieve(now, "pi-1/tpu0", Set.of());
+        assertEquals(1, plan.moves());
+        MigrationPlan.Action.Move move = assertInstanceOf(MigrationPlan.Action.Move.class, plan.actions().get(0));
+        assertEquals(List.of("small", "pi-1/tpu0", "pi-2/tpu0"), List.of(move.app(), move.from(), move.to()));
+        assertFalse(move.sourceBefore().feasible());
+        assertTrue(move.sourceAfter().feasible() && move.targetBefore().feasible() && move.targetAfter().feasible());
+        applyCheckingEachStep(now, plan);
+
+        MigrationPlan pinned = planner.relieve(now, "pi-1/tpu0", Set.of("small"));
+        assertTrue(pinned.actions().isEmpty(), pinned.toString());
+        assertEquals(1, pinned.unresolved().size());
+        assertTrue(pinned.unresolved().get(0).startsWith("pi-1/tpu0: "), pinned.unresolved().get(0));
+
+        assertTrue(planner.relieve(crowded(8), "pi-1/tpu0", Set.of()).actions().isEmpty(), "nothing to relieve before the rise");
+    }
 }
