@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -82,7 +83,10 @@ public final class PerchStrategy implements Strategy.Online {
         double cap = evaluator.policy().maxUtilization();
         record Trial(Device device, AppDemand evicted, double evictedLoad) {
         }
-        List<Trial> trials = new ArrayList<>();
+        Comparator<Trial> smallestFirst = Comparator.comparingDouble(Trial::evictedLoad)
+                .thenComparing(t -> t.device().id()).thenComparing(t -> t.evicted().app());
+        // Only the MAX_ROOM_TRIALS smallest are tried: keep those, not a sorted list of every pair.
+        PriorityQueue<Trial> smallest = new PriorityQueue<>(smallestFirst.reversed());
         for (Device device : placement.devices()) {
             if (demand.profileOn(device.type()).isEmpty()) {
                 continue;
@@ -91,14 +95,17 @@ public final class PerchStrategy implements Strategy.Online {
             for (AppDemand there : placement.appsOn(device.id())) {
                 double evictedLoad = Placement.serviceLoadOf(there, device.type());
                 if (load - evictedLoad <= cap) {
-                    trials.add(new Trial(device, there, evictedLoad));
+                    smallest.add(new Trial(device, there, evictedLoad));
+                    if (smallest.size() > MAX_ROOM_TRIALS) {
+                        smallest.poll();
+                    }
                 }
             }
         }
-        trials.sort(Comparator.comparingDouble(Trial::evictedLoad).thenComparing(t -> t.device().id())
-                .thenComparing(t -> t.evicted().app()));
+        List<Trial> trials = new ArrayList<>(smallest);
+        trials.sort(smallestFirst);
         Eviction best = null;
-        for (Trial trial : trials.subList(0, Math.min(trials.size(), MAX_ROOM_TRIALS))) {
+        for (Trial trial : trials) {
             Device device = trial.device();
             String evicted = trial.evicted().app();
             double withEvicted = evaluator.utilizationWith(placement, device, null);

@@ -1,5 +1,7 @@
 package dev.perch.placement;
 
+import dev.perch.model.profile.AcceleratorType;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -154,16 +156,18 @@ public final class TargetSelector {
      * node memory, front end and use) collapsed to the first by id, since they predict alike.
      */
     List<Device> candidates(Placement placement, AppDemand demand, Set<String> excluded) {
+        record Alike(AcceleratorType type, double memoryMb, double frontendServiceMs, double backendMemoryMb, int apps) {
+        }
         List<Device> result = new ArrayList<>();
-        Map<String, Device> idleAlike = new HashMap<>();
+        Map<Alike, Device> idleAlike = new HashMap<>();
         for (Device device : placement.devices()) {
             if (excluded.contains(device.id()) || !evaluator.mayFit(placement, device, demand)) {
                 continue;
             }
             if (placement.appsOn(device.id()).isEmpty()) {
                 Host host = placement.host(device.node());
-                String alike = device.type() + "|" + host.memoryMb() + "|" + host.frontendServiceMs() + "|"
-                        + placement.backendMemoryMbOnNode(host.node()) + "|" + placement.appCountOnNode(host.node());
+                Alike alike = new Alike(device.type(), host.memoryMb(), host.frontendServiceMs(),
+                        placement.backendMemoryMbOnNode(host.node()), placement.appCountOnNode(host.node()));
                 idleAlike.merge(alike, device, (a, b) -> a.id().compareTo(b.id()) <= 0 ? a : b);
             } else {
                 result.add(device);
