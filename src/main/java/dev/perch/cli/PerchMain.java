@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
@@ -193,19 +194,19 @@ public class PerchMain {
      * replicas. Serves until stopped.
      */
     private static void run(List<String> args) {
-        Options options = Options.parse(args, Set.of("namespace", "dry-run", "approval", "state-dir"));
+        Options options = Options.parse(args, Set.of("namespace", "dry-run", "approval", "consolidate", "state-dir"));
         if (configuredBootstrapServers() == null) {
             throw new UsageException("run needs Kafka: set KAFKA_BOOTSTRAP_SERVERS (or -Dkafka.bootstrap.servers)");
         }
         options.get("namespace").ifPresent(ns -> System.setProperty("perch.kubernetes.namespace", ns));
-        for (String flag : List.of("dry-run", "approval")) {
-            options.get(flag).ifPresent(value -> {
-                if (!value.equals("true") && !value.equals("false")) {
-                    throw new UsageException("--" + flag + " must be true or false, got '" + value + "'");
-                }
-                System.setProperty("perch.guards." + flag, value);
-            });
-        }
+        Map<String, String> switches = Map.of("dry-run", "perch.guards.dry-run", "approval", "perch.guards.approval",
+                "consolidate", "perch.consolidation.enabled");
+        switches.forEach((flag, property) -> options.get(flag).ifPresent(value -> {
+            if (!value.equals("true") && !value.equals("false")) {
+                throw new UsageException("--" + flag + " must be true or false, got '" + value + "'");
+            }
+            System.setProperty(property, value);
+        }));
         System.setProperty("perch.mode", "run");
         bootPipeline("run", options.get("state-dir").map(Path::of));
     }
@@ -300,8 +301,10 @@ public class PerchMain {
                        a recording as telemetry through Kafka and the topology; prints what Perch learned
                   evaluate [--scenario NAME|FILE] [--strategies a,b,...] [--seed N] [--plot out.png]
                        placement strategies compared, judged by the simulator (default scenario: mixed)
-                  run [--namespace NS] [--dry-run true|false] [--approval true|false] [--state-dir DIR]
+                  run [--namespace NS] [--dry-run true|false] [--approval true|false] [--consolidate true|false]
+                      [--state-dir DIR]
                        the controller against a Kubernetes cluster (kubeconfig or in-cluster) and Kafka
-                       (KAFKA_BOOTSTRAP_SERVERS); leader election among replicas""";
+                       (KAFKA_BOOTSTRAP_SERVERS); leader election among replicas; --consolidate frees
+                       accelerators once load has dropped""";
     }
 }

@@ -38,7 +38,8 @@ import java.util.Optional;
  * ({@link TargetSelector}) or, when no device takes the app at risk, move others off its accelerator
  * ({@link MigrationPlanner#relieve}: never a pinned app, one already moving or one in its
  * cooldown), apply each step through the cluster actuator, record the
- * decision with the predictions before and after.
+ * decision with the predictions before and after; and, when turned on, free accelerators once load
+ * has dropped ({@link #consolidate}).
  *
  * <p>Acts on {@code impending} and {@code violation} alerts; never acts on the same app again within
  * the cooldown; applies nothing the {@link Guards} hold (move caps, dry-run, approval) — such a
@@ -54,6 +55,10 @@ public final class Reconciler {
     private final ProfileCatalog catalog;
     private final TargetSelector selector;
     private final MigrationPlanner planner;
+    private final Consolidation consolidation;
+    /** Plans consolidation at the consolidation's watermark, stricter than placement's limits. */
+    private final MigrationPlanner packer;
+    private Long lastConsolidationMs;
     private final Cooldown cooldown;
     private final LiveRates rates;
     private final ControllerOutputs outputs;
@@ -70,6 +75,11 @@ public final class Reconciler {
      * still cap what is applied; what is left, the next alert plans again from what then runs.
      */
     static final int RELIEF_MOVE_BUDGET = 3;
+    /**
+     * The most moves one consolidation pass plans. The guards' per-node cap (1 a minute by default)
+     * applies fewer; the next pass plans again from what then runs.
+     */
+    static final int CONSOLIDATION_MOVE_BUDGET = 8;
     /** The reactive rule's period (the Ibis paper polls every 10 s). */
     static final long REACTIVE_PERIOD_MS = 10_000;
 
@@ -86,6 +96,14 @@ public final class Reconciler {
 
     public Reconciler(ClusterView view, ClusterActuator actuator, ProfileCatalog catalog, PlacementPolicy placement,
                       Duration cooldown, LiveRates rates, ControllerOutputs outputs, Clock clock, Policy policy, Guards guards) {
+        this(view, actuator, catalog, placement, cooldown, rates, outputs, clock, policy, guards, Consolidation.OFF);
+    }
+
+    public Reconciler(ClusterView view, ClusterActuator actuator, ProfileCatalog catalog, PlacementPolicy placement,
+                      Duration cooldown, LiveRates rates, ControllerOutputs outputs, Clock clock, Policy policy, Guards guards,
+                      Consolidation consolidation) {
+        this.consolidation = consolidation;
+        this.packer = new MigrationPlanner(consolidation.packing(placement), CONSOLIDATION_MOVE_BUDGET);
         this.guards = guards;
         this.policy = policy;
         this.view = view;
@@ -252,15 +270,18 @@ public final class Reconciler {
         cooldown.acted(appAtRisk);
         for (MigrationPlan.Action action : relief.actions()) {
             if (action instanceof MigrationPlan.Action.Move move) {
-                act(new TargetSelector.Choice.Chosen(move.app(), move.from(), move.to(), move.sourceBefore(),
-                                move.sourceAfter(), move.targetBefore(), move.targetAfter()),
-                        trigger + "; no device takes " + appAtRisk + ", so others make room: " + move.reason(),
+                act(chosen(move), trigger + "; no device takes " + appAtRisk + ", so others make room: " + move.reason(),
                         view.snapshot());
             }
         }
     }
 
-    /** Apps a relief must not move: pinned by their owners, already moving, or moved within the cooldown. */
+    private static TargetSelector.Choice.Chosen chosen(MigrationPlan.Action.Move move) {
+        return new TargetSelector.Choice.Chosen(move.app(), move.from(), move.to(), move.sourceBefore(), move.sourceAfter(),
+                move.targetBefore(), move.targetAfter());
+    }
+
+    /** Apps a relief or consolidation must not move: pinned by their owners, already moving, or moved within the cooldown. */
     private java.util.Set<String> immovable(ClusterSnapshot snapshot) {
         java.util.Set<String> apps = new java.util.HashSet<>();
         for (RunningApp app : snapshot.apps()) {
@@ -269,6 +290,36 @@ public final class Reconciler {
             }
         }
         return apps;
+    }
+
+    /**
+     * Step 4, when {@link Consolidation#enabled}: free accelerators once load has dropped — at most
+     * once a period, never while a move is in flight, emptying an accelerator only when every app on
+     * it fits on the others at the consolidation's watermark ({@link MigrationPlanner#consolidate}),
+     * and leaving alone pinned apps and apps within their cooldown. Moves go through the guards in
+     * the plan's order and stop at the first one held, so an accelerator is emptied over as many
+     * passes as the caps need.
+     */
+    public synchronized void consolidate() {
+        if (!active || policy != Policy.PERCH || !consolidation.enabled()) {
+            return;
+        }
+        long now = clock.millis();
+        if (lastConsolidationMs != null && now - lastConsolidationMs < consolidation.period().toMillis()) {
+            return;
+        }
+        ClusterSnapshot snapshot = view.snapshot();
+        if (snapshot.apps().stream().anyMatch(app -> app.migratingTo().isPresent())) {
+            return; // the cluster is changing: look again at the next pass
+        }
+        lastConsolidationMs = now;
+        MigrationPlan plan = packer.consolidate(ClusterModels.from(snapshot, catalog, rates), immovable(snapshot));
+        for (MigrationPlan.Action action : plan.actions()) {
+            if (action instanceof MigrationPlan.Action.Move move && !act(chosen(move),
+                    "consolidation: load allows fewer accelerators; " + move.reason(), view.snapshot())) {
+                return;
+            }
+        }
     }
 
     /**
@@ -310,13 +361,14 @@ public final class Reconciler {
         return decisions;
     }
 
-    private void act(TargetSelector.Choice choice, String trigger, ClusterSnapshot snapshot) {
+    /** Decides, guards, applies and records one choice; false when nothing was chosen or the guards held it. */
+    private boolean act(TargetSelector.Choice choice, String trigger, ClusterSnapshot snapshot) {
         if (choice instanceof TargetSelector.Choice.NoTarget none) {
             cooldown.acted(none.app());
             record(new DecisionRecord(DecisionRecord.SCHEMA, decisionId(none.app()), clock.millis(), none.app(), "none",
                     snapshot.app(none.app()).flatMap(RunningApp::accelerator).orElse(null), null, none.reason(), trigger,
                     null, false, outcomes(none.sourceNow()), List.of()));
-            return;
+            return false;
         }
         TargetSelector.Choice.Chosen chosen = (TargetSelector.Choice.Chosen) choice;
         PlanStep step = chosen.from() == null
@@ -343,7 +395,7 @@ public final class Reconciler {
             }
             record(new DecisionRecord(DecisionRecord.SCHEMA, decisionId(chosen.app()), clock.millis(), chosen.app(), action,
                     chosen.from(), chosen.to(), reason + "; " + why, trigger, null, dryRun, before, after));
-            return;
+            return dryRun;
         }
         String result;
         try {
@@ -358,10 +410,12 @@ public final class Reconciler {
         cooldown.acted(chosen.app());
         record(new DecisionRecord(DecisionRecord.SCHEMA, decisionId(chosen.app()), clock.millis(), chosen.app(), action,
                 chosen.from(), chosen.to(), reason, trigger, result, false, before, after));
-        if (!"failed".equals(result)) {
-            ClusterSnapshot now = view.snapshot();
-            now.app(chosen.app()).ifPresent(app -> outputs.app(appRecord(app, Optional.of(chosen.to()), now)));
+        if ("failed".equals(result)) {
+            return false;
         }
+        ClusterSnapshot now = view.snapshot();
+        now.app(chosen.app()).ifPresent(app -> outputs.app(appRecord(app, Optional.of(chosen.to()), now)));
+        return true;
     }
 
     private void record(DecisionRecord decision) {

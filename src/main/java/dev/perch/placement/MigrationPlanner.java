@@ -159,20 +159,28 @@ public final class MigrationPlanner {
 
     /**
      * Frees devices when load allows: least loaded first, a device is emptied when every app on it
-     * fits on the devices that stay, within the move budget.
+     * fits on the devices that stay, within the move budget. A device that receives apps in the plan
+     * is not emptied later in it, so no app moves twice.
      */
     public MigrationPlan consolidate(ClusterModel current) {
+        return consolidate(current, Set.of());
+    }
+
+    /** As {@link #consolidate(ClusterModel)}, never emptying a device that runs an app of {@code immovable}. */
+    public MigrationPlan consolidate(ClusterModel current, Set<String> immovable) {
         Placement placement = Placement.of(current);
         List<MigrationPlan.Action> actions = new ArrayList<>();
         Set<String> freed = new HashSet<>();
+        Set<String> receiving = new HashSet<>();
         List<Device> byLoad = new ArrayList<>(placement.devices());
-        byLoad.removeIf(d -> placement.appsOn(d.id()).isEmpty());
+        byLoad.removeIf(d -> placement.appsOn(d.id()).isEmpty()
+                || placement.appsOn(d.id()).stream().anyMatch(a -> immovable.contains(a.app())));
         Map<String, Double> load = new HashMap<>();
         byLoad.forEach(d -> load.put(d.id(), evaluator.utilizationWith(placement, d, null)));
         byLoad.sort(Comparator.comparingDouble((Device d) -> load.get(d.id())).thenComparing(Device::id));
         for (Device device : byLoad) {
             List<String> apps = placement.appsOn(device.id()).stream().map(AppDemand::app).toList();
-            if (actions.size() + apps.size() > moveBudget) {
+            if (receiving.contains(device.id()) || actions.size() + apps.size() > moveBudget) {
                 continue;
             }
             Set<String> excluded = new HashSet<>(freed);
@@ -193,6 +201,7 @@ public final class MigrationPlanner {
             }
             for (String app : apps) {
                 actions.add(move(placement, app, targets.get(app), "consolidation: frees " + device.id()));
+                receiving.add(targets.get(app));
             }
             freed.add(device.id());
         }

@@ -19,6 +19,7 @@ import org.apache.kafka.streams.Topology;
 
 import java.time.Clock;
 import dev.perch.cluster.Approvals;
+import dev.perch.controller.Consolidation;
 import dev.perch.controller.Guards;
 
 import java.time.Duration;
@@ -57,8 +58,11 @@ public class ControllerProducers {
         PerchConfig.Guards limits = config.guards();
         Guards guards = new Guards(new Guards.Limits(limits.movesPerWindow(), limits.movesPerNode(), limits.inFlight(),
                 Duration.ofSeconds(limits.windowSec()), limits.dryRun(), limits.approval()), approvals, clock);
+        PerchConfig.Consolidation packing = config.consolidation();
+        Consolidation consolidation = new Consolidation(packing.enabled(), Duration.ofSeconds(packing.periodSec()),
+                packing.maxUtilization(), packing.sloHeadroom());
         return new Reconciler(view, actuator, catalog, PlacementPolicy.DEFAULT,
                 Duration.ofMillis((long) (config.cooldownSec() * 1000)), rates, outputs, clock,
-                Policy.parse(config.policy()), guards);
+                Policy.parse(config.policy()), guards, consolidation);
     }
 }

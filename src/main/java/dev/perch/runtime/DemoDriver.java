@@ -84,8 +84,10 @@ public class DemoDriver {
                 if (speed.lockStep()) {
                     awaitDrained(admin);
                     reconciler.tick();
+                    reconciler.consolidate();
                 } else {
                     reconciler.tick();
+                    reconciler.consolidate();
                     long dueNs = wallStartNs + (long) (cluster.nowSec() / speed.factor() * 1e9);
                     sleepUntil(dueNs);
                 }

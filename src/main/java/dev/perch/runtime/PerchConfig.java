@@ -50,6 +50,26 @@ public interface PerchConfig {
     /** Limits on what the controller may do ({@code dev.perch.controller.Guards}). */
     Guards guards();
 
+    /** Freeing accelerators once load has dropped ({@code dev.perch.controller.Consolidation}); off by default. */
+    Consolidation consolidation();
+
+    interface Consolidation {
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Seconds (of the cluster's clock) between consolidation passes at most. */
+        @WithDefault("300")
+        long periodSec();
+
+        /** The highest predicted utilisation consolidation packs an accelerator to (placement accepts 0.8). */
+        @WithDefault("0.6")
+        double maxUtilization();
+
+        /** Each app's predicted statistic stays this share below its SLO (placement: 0.15). */
+        @WithDefault("0.3")
+        double sloHeadroom();
+    }
+
     interface Kubernetes {
         /** The namespace of the InferenceApps, their Deployments and Services, and the leader Lease. */
         @WithDefault("perch")

@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@code run}: joins the leader election, and while this replica leads, every
- * {@code perch.kubernetes.loop-sec} carries migrations on, publishes the inventory and places new
- * InferenceApps (alerts arrive through the controller's inbox, which acts only while leading).
+ * {@code perch.kubernetes.loop-sec} carries migrations on, publishes the inventory, places new
+ * InferenceApps and, when {@code perch.consolidation.enabled}, frees accelerators that load no
+ * longer needs (alerts arrive through the controller's inbox, which acts only while leading).
  * Replicas that do not lead keep their informers warm and decide nothing.
  */
 @ApplicationScoped
@@ -66,6 +67,7 @@ public class RunDriver {
             steps.forEach(step -> LOG.debugf("migration: %s", step));
             reconciler.publishInventory();
             reconciler.placeUnplaced();
+            reconciler.consolidate();
         } catch (RuntimeException e) {
             LOG.warnf(e, "reconcile pass failed; retrying in the next one");
         }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -212,6 +213,83 @@ class ReconcilerTest {
         }
         assertEquals(Set.of("hot", "small"), inViolation(leftAlone), "the rise breaks both SLOs when nothing moves");
         assertEquals(Set.of(), inViolation(managed));
+    }
+
+    /** Three Edge TPUs, one busy app each, until all three apps drop to a fraction of their rates at 20–30 s. */
+    private static final String QUIETING = """
+            lengthSec: 300
+            nodes:
+              - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+              - {node: pi-2, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+              - {node: pi-3, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+            apps:
+              - {app: a, model: mobilenet_v2, ratePerSec: 25, sloMs: 100, sloStatistic: mean, runningOn: pi-1/tpu0,
+                 load: [{ramp: {fromSec: 20, toSec: 30, toRatePerSec: 5}}]}
+              - {app: b, model: ssd_mobilenet_v1, ratePerSec: 20, sloMs: 200, sloStatistic: mean, runningOn: pi-2/tpu0,
+                 load: [{ramp: {fromSec: 20, toSec: 30, toRatePerSec: 4}}]}
+              - {app: c, model: efficientnet-S, ratePerSec: 25, sloMs: 150, sloStatistic: mean, runningOn: pi-3/tpu0,
+                 load: [{ramp: {fromSec: 20, toSec: 30, toRatePerSec: 5}}]}
+            """;
+
+    /**
+     * Runs {@link #QUIETING} for its 300 s with the controller consolidating (when {@code consolidation}
+     * is on) every simulated second, the learned rates following the drop from 35 s on.
+     */
+    private SimulatedCluster quieting(Consolidation consolidation) {
+        decisions.clear();
+        Scenario scenario = ScenarioReader.parse(QUIETING, "quieting");
+        SimulatedCluster sim = new SimulatedCluster(scenario, 1, EPOCH, 2000);
+        LiveRates rates = new LiveRates();
+        Reconciler controller = new Reconciler(sim, sim, scenario.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
+                rates, outputs, new SimClock(sim::nowEpochMs), Policy.PERCH,
+                new Guards(Guards.Limits.DEFAULT, dev.perch.cluster.Approvals.NONE, new SimClock(sim::nowEpochMs)), consolidation);
+        for (int s = 0; s < 300; s++) {
+            sim.advanceWindow();
+            if (s == 35) {
+                rates.update(learned("pi-1/tpu0", sim.nowEpochMs(), Map.of("a", 5.0)));
+                rates.update(learned("pi-2/tpu0", sim.nowEpochMs(), Map.of("b", 4.0)));
+                rates.update(learned("pi-3/tpu0", sim.nowEpochMs(), Map.of("c", 5.0)));
+            }
+            controller.consolidate();
+        }
+        return sim;
+    }
+
+    @Test
+    void onceLoadDropsConsolidationFreesAcceleratorsWithinTheGuardsAndBreaksNoSlo() {
+        SimulatedCluster sim = quieting(new Consolidation(true, Duration.ofMinutes(1), 0.6, 0.3));
+
+        List<DecisionRecord> applied = decisions.stream().filter(d -> "patched".equals(d.result())).toList();
+        assertFalse(applied.isEmpty(), decisions.toString());
+        assertTrue(decisions.stream().allMatch(d -> d.action().equals("move") && d.trigger().startsWith("consolidation")),
+                decisions.toString());
+        assertTrue(applied.stream().allMatch(d -> d.atMs() >= EPOCH + 35_000), "nothing moves before the rates drop");
+        Set<String> used = new java.util.HashSet<>();
+        sim.snapshot().apps().forEach(app -> used.add(app.accelerator().orElseThrow()));
+        assertEquals(1, used.size(), "at the lower rates the three apps share one Edge TPU: " + used);
+        assertEquals(applied.size(), applied.stream().map(DecisionRecord::app).distinct().count(), "no app moves twice");
+        assertTrue(sim.verdicts().stream().allMatch(v -> v.violationSeconds() == 0), sim.verdicts().toString());
+        // The guards' per-node cap (one move touching a node a minute) held the rest of a pass's moves for later.
+        for (int i = 1; i < applied.size(); i++) {
+            assertTrue(applied.get(i).atMs() - applied.get(i - 1).atMs() >= 60_000, applied.toString());
+        }
+    }
+
+    @Test
+    void consolidationIsOffUnlessAskedFor() {
+        SimulatedCluster sim = quieting(Consolidation.OFF);
+        assertTrue(decisions.isEmpty(), decisions.toString());
+        assertEquals(3, sim.snapshot().apps().stream().map(app -> app.accelerator().orElseThrow()).distinct().count());
+    }
+
+    @Test
+    void consolidationMayNotPackTighterThanPlacementAccepts() {
+        IllegalArgumentException error = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Reconciler(cluster, cluster, cluster.scenario().catalog(), PlacementPolicy.DEFAULT,
+                        Duration.ofSeconds(30), new LiveRates(), outputs, new SimClock(cluster::nowEpochMs), Policy.PERCH,
+                        new Guards(Guards.Limits.DEFAULT, dev.perch.cluster.Approvals.NONE, new SimClock(cluster::nowEpochMs)),
+                        new Consolidation(true, Duration.ofMinutes(5), 0.9, 0.3)));
+        assertTrue(error.getMessage().contains("maxUtilization 0.90 (placement 0.80)"), error.getMessage());
     }
 
     private static Set<String> inViolation(SimulatedCluster cluster) {

@@ -2,6 +2,7 @@ package dev.perch.kubernetes;
 
 import dev.perch.cluster.Approvals;
 import dev.perch.cluster.PlanStep;
+import dev.perch.controller.Consolidation;
 import dev.perch.controller.Guards;
 import dev.perch.controller.LiveRates;
 import dev.perch.controller.Policy;
@@ -145,5 +146,45 @@ class KubernetesGuardsTest {
             alert(name); // the same burst again: cooldown for the two, in-flight cap for the rest
         }
         assertEquals(2, decisions.stream().filter(d -> "patched".equals(d.result())).count());
+    }
+
+    @Test
+    void consolidationMovesAnAppMakeBeforeBreakAndFreesAnAccelerator() {
+        for (String node : List.of("pi-1", "pi-2")) {
+            client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node)
+                    .addToLabels(Inventory.ACCELERATOR_TYPE, "edgetpu").endMetadata()
+                    .withNewStatus().addToCapacity("memory", new Quantity("4Gi")).endStatus().build()).create();
+        }
+        for (String name : List.of("cam-1", "cam-2")) {
+            client.resources(InferenceApp.class).inNamespace(NS).resource(app(name, "mobilenet_v2", 200.0)).create();
+        }
+        cluster = new KubernetesCluster(client, NS, ScenarioReader::defaultCatalog, 10, Duration.ofSeconds(120), clock);
+        await(() -> cluster.synced() && cluster.snapshot().apps().size() == 2, "apps seen");
+        cluster.apply(new PlanStep.Place("cam-1", "pi-1/tpu0"));
+        cluster.apply(new PlanStep.Place("cam-2", "pi-2/tpu0"));
+        ready();
+        await(() -> cluster.snapshot().apps().stream().allMatch(a -> a.accelerator().isPresent()), "placed");
+        reconciler = new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT,
+                Duration.ofSeconds(30), new LiveRates(), RecordingOutputs.decisionsInto(decisions), clock, Policy.PERCH,
+                new Guards(Guards.Limits.DEFAULT, Approvals.NONE, clock),
+                new Consolidation(true, Duration.ofMinutes(5), 0.6, 0.3));
+        reconciler.reportTo(cluster);
+
+        reconciler.consolidate();
+        assertEquals(1, decisions.size(), decisions.toString());
+        DecisionRecord move = decisions.get(0);
+        assertEquals("patched", move.result(), move.reason());
+        assertTrue(move.trigger().startsWith("consolidation"), move.trigger());
+        await(() -> cluster.snapshot().app(move.app()).orElseThrow().migratingTo().isPresent(), "migration seen");
+        reconciler.consolidate();
+        assertEquals(1, decisions.size(), "no second pass within the period, nor while a move is in flight");
+
+        ready();
+        await(() -> cluster.advanceMigrations().stream().anyMatch(step -> step.contains("switched")), "switched");
+        await(() -> cluster.advanceMigrations().stream().anyMatch(step -> step.contains("removed")), "source removed");
+        await(() -> cluster.snapshot().apps().stream().allMatch(a -> a.migratingTo().isEmpty()
+                && a.accelerator().equals(java.util.Optional.of(move.to()))), "both apps on " + move.to());
+        assertEquals(Set.of(KubernetesCluster.deploymentName("cam-1", move.to()), KubernetesCluster.deploymentName("cam-2", move.to())),
+                deployments());
     }
 }

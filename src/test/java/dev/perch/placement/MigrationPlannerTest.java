@@ -171,6 +171,16 @@ class MigrationPlannerTest {
                 usedAfter, plan.moves());
         assertTrue(usedAfter < usedBefore, usedBefore + " -> " + usedAfter);
         assertEquals(0, EvaluateCommandAccess.violating(quiet, after.snapshot().assignment(), 1));
+        assertEquals(plan.moves(), plan.actions().stream().map(MigrationPlan.Action::app).distinct().count(),
+                "no app moves twice");
+
+        // A device running an app that must not move (pinned by its owner) is never emptied.
+        String pinned = plan.actions().get(0).app();
+        String itsDevice = now.assignment().get(pinned);
+        MigrationPlan around = new MigrationPlanner(POLICY, 40).consolidate(now, Set.of(pinned));
+        assertTrue(around.actions().stream().noneMatch(a -> a instanceof MigrationPlan.Action.Move m
+                && (m.app().equals(pinned) || m.from().equals(itsDevice))), around.actions().toString());
+        assertFalse(around.actions().isEmpty(), "the other devices are still consolidated");
     }
 
     @Test
