@@ -18,6 +18,10 @@ public interface AppReports {
         @Override
         public void met(String app, Double predictedMs, Double observedMs) {
         }
+
+        @Override
+        public void unplaced(String app, String why) {
+        }
     };
 
     /** A decision about the app (placed, moved, held, dry run, no target), in one line. */
@@ -26,4 +30,7 @@ public interface AppReports {
     void atRisk(String app, Double predictedMs, Double observedMs, String why);
 
     void met(String app, Double predictedMs, Double observedMs);
+
+    /** No accelerator takes the app that runs nowhere yet; the controller tries again later. */
+    void unplaced(String app, String why);
 }

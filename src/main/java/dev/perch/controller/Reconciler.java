@@ -59,6 +59,10 @@ public final class Reconciler {
     /** Plans consolidation at the consolidation's watermark, stricter than placement's limits. */
     private final MigrationPlanner packer;
     private Long lastConsolidationMs;
+    private final java.util.Map<String, Retry> unplacedRetries = new java.util.HashMap<>();
+    /** The first wait before an app that found no accelerator is tried again; it doubles up to the most. */
+    static final long UNPLACED_FIRST_RETRY_MS = 30_000;
+    static final long UNPLACED_MAX_RETRY_MS = 600_000;
     private final Cooldown cooldown;
     private final LiveRates rates;
     private final ControllerOutputs outputs;
@@ -169,23 +173,54 @@ public final class Reconciler {
         }
     }
 
-    /** Step 2: place every app that runs nowhere, one at a time in the cluster's order. */
+    /**
+     * Step 2: place every app that runs nowhere, one at a time in the cluster's order. An app no
+     * accelerator takes is reported (on Kubernetes: {@code Unschedulable}) and tried again after a
+     * backoff — 30 s, doubling to 10 minutes — or at once when the cluster changes (a node, an app
+     * placed, moved or gone), as a scheduler re-queues an unschedulable pod; without it, every pass
+     * of the loop would record the same refusal again.
+     */
     public synchronized void placeUnplaced() {
         if (!active) {
             return;
         }
-        for (RunningApp app : view.snapshot().apps()) {
+        ClusterSnapshot first = view.snapshot();
+        unplacedRetries.keySet().removeIf(app -> first.app(app).map(a -> a.accelerator().isPresent()).orElse(true));
+        for (RunningApp app : first.apps()) {
             if (app.accelerator().isEmpty() && app.migratingTo().isEmpty()) {
                 ClusterSnapshot snapshot = view.snapshot();
+                int shape = shapeOf(snapshot);
+                Retry retry = unplacedRetries.get(app.app());
+                if (retry != null && retry.clusterShape() == shape && clock.millis() < retry.notBeforeMs()) {
+                    continue;
+                }
                 ClusterModel model = ClusterModels.from(snapshot, catalog, rates);
-                if (app.spec().pinned()) {
-                    act(pinnedPlacement(model, snapshot, app), "new app, pinned to " + app.spec().pinnedTo() + " by its owner",
-                            snapshot);
+                TargetSelector.Choice choice = app.spec().pinned() ? pinnedPlacement(model, snapshot, app)
+                        : selector.place(model, app.app());
+                act(choice, app.spec().pinned() ? "new app, pinned to " + app.spec().pinnedTo() + " by its owner" : "new app",
+                        snapshot);
+                if (choice instanceof TargetSelector.Choice.NoTarget none) {
+                    long delayMs = retry == null || retry.clusterShape() != shape ? UNPLACED_FIRST_RETRY_MS
+                            : Math.min(2 * retry.delayMs(), UNPLACED_MAX_RETRY_MS);
+                    unplacedRetries.put(app.app(), new Retry(clock.millis() + delayMs, delayMs, shape));
+                    appReports.unplaced(app.app(), none.reason());
                 } else {
-                    act(selector.place(model, app.app()), "new app", snapshot);
+                    unplacedRetries.remove(app.app());
                 }
             }
         }
+    }
+
+    /** When an app that found no accelerator is tried again: not before {@code notBeforeMs} unless the cluster changed. */
+    private record Retry(long notBeforeMs, long delayMs, int clusterShape) {
+    }
+
+    /** What, when it changes, may give an unplaced app room: the accelerators and where every app runs. */
+    private static int shapeOf(ClusterSnapshot snapshot) {
+        List<Object> shape = new ArrayList<>();
+        snapshot.accelerators().forEach(a -> shape.add(a.id()));
+        snapshot.apps().forEach(a -> shape.add(List.of(a.app(), a.accelerator().orElse(""), a.migratingTo().orElse(""))));
+        return shape.hashCode();
     }
 
     /**

@@ -425,6 +425,29 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         });
     }
 
+    /**
+     * An app no accelerator takes gets {@code Unschedulable=True} (reason {@code NoFeasibleAccelerator})
+     * with why, written when the message changes; placing it sets the condition back to False.
+     */
+    @Override
+    public void unplaced(String app, String why) {
+        InferenceApp cached = apps.getStore().getByKey(namespace + "/" + app);
+        if (cached == null) {
+            return;
+        }
+        InferenceAppStatus status = cached.getStatus();
+        boolean already = status != null && status.getConditions().stream().anyMatch(c ->
+                InferenceAppStatus.UNSCHEDULABLE.equals(c.getType()) && "True".equals(c.getStatus()) && why.equals(c.getMessage()));
+        if (already) {
+            return;
+        }
+        try {
+            updateStatus(app, s -> setCondition(s, InferenceAppStatus.UNSCHEDULABLE, "True", "NoFeasibleAccelerator", why));
+        } catch (KubernetesClientException e) {
+            LOG.warnf("could not mark %s unschedulable: %s", app, e.getMessage());
+        }
+    }
+
     /** An invalid InferenceApp gets an Unschedulable condition with the reason, once; the loop goes on. */
     private void markInvalid(InferenceApp app, String reason) {
         InferenceAppStatus status = app.getStatus();

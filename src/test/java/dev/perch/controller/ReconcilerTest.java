@@ -307,6 +307,63 @@ class ReconcilerTest {
                 accelerator.substring(0, accelerator.indexOf('/')), windowEndMs - 1000, windowEndMs, 0.9, true, null, entries);
     }
 
+    /**
+     * An Inception-V4 app at 7 req/s fits no Edge TPU (its load alone is over the cap). The loop
+     * passes every second; the refusal is recorded and reported at 0 s, then after 30, 60, 120 and
+     * 240 s of backoff — and at once when the cluster changes.
+     */
+    @Test
+    void anAppNoAcceleratorTakesIsTriedAgainWithBackoffOrWhenTheClusterChanges() {
+        Scenario tooBig = ScenarioReader.parse("""
+                lengthSec: 600
+                nodes:
+                  - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                  - {node: pi-2, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                apps:
+                  - {app: small, model: mobilenet_v2, ratePerSec: 5, sloMs: 200, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: big, model: inception_v4, ratePerSec: 7, sloMs: 600, sloStatistic: mean}
+                """, "too-big");
+        SimulatedCluster sim = new SimulatedCluster(tooBig, 1, EPOCH, 2000);
+        Reconciler controller = new Reconciler(sim, sim, tooBig.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
+                new LiveRates(), outputs, new SimClock(sim::nowEpochMs));
+        List<String> reported = new ArrayList<>();
+        controller.reportTo(new dev.perch.cluster.AppReports() {
+            @Override
+            public void decided(String app, String summary) {
+            }
+
+            @Override
+            public void atRisk(String app, Double predictedMs, Double observedMs, String why) {
+            }
+
+            @Override
+            public void met(String app, Double predictedMs, Double observedMs) {
+            }
+
+            @Override
+            public void unplaced(String app, String why) {
+                reported.add(app + ": " + why);
+            }
+        });
+        decisions.clear();
+        for (int s = 0; s < 500; s++) {
+            controller.placeUnplaced();
+            sim.advanceWindow();
+        }
+        assertEquals(List.of(0L, 30L, 90L, 210L, 450L), refusalSeconds("big"));
+        assertEquals(5, reported.size());
+        assertTrue(reported.get(0).startsWith("big: no device keeps every SLO"), reported.get(0));
+
+        sim.apply(new dev.perch.cluster.PlanStep.Move("small", "pi-1/tpu0", "pi-2/tpu0"));
+        controller.placeUnplaced();
+        assertEquals(List.of(0L, 30L, 90L, 210L, 450L, 500L), refusalSeconds("big"), "a changed cluster is looked at again at once");
+    }
+
+    private List<Long> refusalSeconds(String app) {
+        return decisions.stream().filter(d -> d.app().equals(app) && d.action().equals("none"))
+                .map(d -> (d.atMs() - EPOCH) / 1000).toList();
+    }
+
     @Test
     void aRefusedStepIsRecordedAsFailedAndTheClusterIsLeftAsItWas() {
         advance(31);

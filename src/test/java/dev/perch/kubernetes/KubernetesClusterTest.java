@@ -153,6 +153,20 @@ class KubernetesClusterTest {
     }
 
     @Test
+    void anAppNoAcceleratorTakesIsMarkedUnschedulableUntilItIsPlaced() {
+        create(app("cam-1", "mobilenet_v2", 200.0));
+        await(() -> cluster.snapshot().apps().size() == 1, "app seen");
+        cluster.unplaced("cam-1", "no device keeps every SLO (pi-1/tpu0: predicted utilization 0.93 over the cap of 0.80)");
+        awaitStatus("cam-1", s -> s.getConditions().stream().anyMatch(c -> InferenceAppStatus.UNSCHEDULABLE.equals(c.getType())
+                && "True".equals(c.getStatus()) && "NoFeasibleAccelerator".equals(c.getReason())
+                && c.getMessage().contains("over the cap")), "Unschedulable with why");
+
+        cluster.apply(new PlanStep.Place("cam-1", "pi-1/tpu0"));
+        awaitStatus("cam-1", s -> s.getConditions().stream().anyMatch(c -> InferenceAppStatus.UNSCHEDULABLE.equals(c.getType())
+                && "False".equals(c.getStatus())), "placed: Unschedulable back to False");
+    }
+
+    @Test
     void theInventoryComesFromLabelledNodesAndInferenceApps() {
         create(app("cam-1", "inception_v3", 300.0));
         await(() -> cluster.snapshot().apps().size() == 1, "the app in the snapshot");
