@@ -175,10 +175,11 @@ public final class Reconciler {
 
     /**
      * Step 2: place every app that runs nowhere, one at a time in the cluster's order. An app no
-     * accelerator takes is reported (on Kubernetes: {@code Unschedulable}) and tried again after a
-     * backoff — 30 s, doubling to 10 minutes — or at once when the cluster changes (a node, an app
-     * placed, moved or gone), as a scheduler re-queues an unschedulable pod; without it, every pass
-     * of the loop would record the same refusal again.
+     * accelerator takes is reported (on Kubernetes: {@code Unschedulable}); an app still unplaced
+     * after its pass (no target, a dry run, a refused step) is tried again after a backoff — 30 s,
+     * doubling to 10 minutes — or at once when the cluster changes (a node, an app placed, moved or
+     * gone), as a scheduler re-queues an unschedulable pod; without it, every pass of the loop would
+     * record the same decision again.
      */
     public synchronized void placeUnplaced() {
         if (!active) {
@@ -200,10 +201,14 @@ public final class Reconciler {
                 act(choice, app.spec().pinned() ? "new app, pinned to " + app.spec().pinnedTo() + " by its owner" : "new app",
                         snapshot);
                 if (choice instanceof TargetSelector.Choice.NoTarget none) {
+                    appReports.unplaced(app.app(), none.reason());
+                }
+                // Not placed — no target, a dry run, a refused step, or not yet visible: back off, so
+                // that the same decision is not recorded on every pass.
+                if (view.snapshot().app(app.app()).map(a -> a.accelerator().isEmpty()).orElse(false)) {
                     long delayMs = retry == null || retry.clusterShape() != shape ? UNPLACED_FIRST_RETRY_MS
                             : Math.min(2 * retry.delayMs(), UNPLACED_MAX_RETRY_MS);
                     unplacedRetries.put(app.app(), new Retry(clock.millis() + delayMs, delayMs, shape));
-                    appReports.unplaced(app.app(), none.reason());
                 } else {
                     unplacedRetries.remove(app.app());
                 }

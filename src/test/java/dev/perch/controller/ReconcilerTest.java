@@ -359,6 +359,25 @@ class ReconcilerTest {
         assertEquals(List.of(0L, 30L, 90L, 210L, 450L, 500L), refusalSeconds("big"), "a changed cluster is looked at again at once");
     }
 
+    @Test
+    void inADryRunAnUnplacedAppIsDecidedAgainOnlyAfterTheBackoff() {
+        Scenario scenario = ScenarioReader.load("default");
+        SimulatedCluster sim = new SimulatedCluster(scenario, 1, EPOCH, 2000);
+        SimClock clock = new SimClock(sim::nowEpochMs);
+        Reconciler dryRun = new Reconciler(sim, sim, scenario.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
+                new LiveRates(), outputs, clock, Policy.PERCH,
+                new Guards(new Guards.Limits(3, 1, 2, Duration.ofMinutes(1), true, false), dev.perch.cluster.Approvals.NONE, clock));
+        decisions.clear();
+        for (int s = 0; s < 100; s++) {
+            dryRun.placeUnplaced();
+            sim.advanceWindow();
+        }
+        List<Long> cam1 = decisions.stream().filter(d -> d.app().equals("cam-1")).map(d -> (d.atMs() - EPOCH) / 1000).toList();
+        assertEquals(List.of(0L, 30L, 90L), cam1);
+        assertTrue(decisions.stream().allMatch(DecisionRecord::dryRun));
+        assertTrue(sim.snapshot().apps().stream().allMatch(a -> a.accelerator().isEmpty()), "a dry run places nothing");
+    }
+
     private List<Long> refusalSeconds(String app) {
         return decisions.stream().filter(d -> d.app().equals(app) && d.action().equals("none"))
                 .map(d -> (d.atMs() - EPOCH) / 1000).toList();
