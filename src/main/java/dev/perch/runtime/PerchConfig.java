@@ -57,7 +57,7 @@ public interface PerchConfig {
         @WithDefault("false")
         boolean enabled();
 
-        /** Seconds (of the cluster's clock) between consolidation passes at most. */
+        /** The least time between two consolidation passes, in seconds of the cluster's clock. */
         @WithDefault("300")
         long periodSec();
 
