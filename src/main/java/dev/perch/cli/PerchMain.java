@@ -207,6 +207,14 @@ public class PerchMain {
             }
             System.setProperty(property, value);
         }));
+        // Each replica's consumer groups are its own and new with each pod: start at the latest
+        // offset rather than replaying a day of predictions and a week of alerts on every restart.
+        for (String channel : List.of("alerts", "predictions")) {
+            String reset = "mp.messaging.incoming." + channel + ".auto.offset.reset";
+            if (System.getProperty(reset) == null) {
+                System.setProperty(reset, "latest");
+            }
+        }
         System.setProperty("perch.mode", "run");
         bootPipeline("run", options.get("state-dir").map(Path::of));
     }

@@ -17,7 +17,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The controller's inbound side (SmallRye Reactive Messaging): SLO alerts go to the
- * {@link Reconciler}; predictions keep {@link LiveRates} current. A record that does not parse is
+ * {@link Reconciler}; predictions keep {@link LiveRates} and the operators' gauges ({@link SloMetrics}) current. A record that does not parse is
  * logged and skipped; it never stops the controller.
  */
 @ApplicationScoped
@@ -35,6 +35,8 @@ public class ControllerInbox {
     AlertTally tally;
     @Inject
     MeterRegistry metrics;
+    @Inject
+    SloMetrics sloMetrics;
 
     @Incoming("alerts")
     @Blocking(ordered = true)
@@ -42,7 +44,7 @@ public class ControllerInbox {
         try {
             AlertRecord alert = Json.read(message.getPayload(), AlertRecord.class);
             tally.received(alert);
-            metrics.counter("perch_alerts_received_total", "kind", String.valueOf(alert.kind())).increment();
+            metrics.counter(SloMetrics.ALERTS, "kind", String.valueOf(alert.kind())).increment();
             EVENTS.info("ALERT {} {} on {} — {}", alert.kind(), alert.app(), alert.accelerator(), alert.reason());
             reconciler.onAlert(alert);
         } catch (RuntimeException e) {
@@ -58,6 +60,7 @@ public class ControllerInbox {
             PredictionRecord prediction = Json.read(message.getPayload(), PredictionRecord.class);
             rates.update(prediction);
             reconciler.observe(prediction);
+            sloMetrics.record(prediction);
         } catch (RuntimeException e) {
             LOG.warn("skipping an unreadable prediction: {}", e.getMessage());
         }

@@ -20,6 +20,8 @@ import org.apache.kafka.streams.Topology;
 import java.time.Clock;
 import dev.perch.cluster.Approvals;
 import dev.perch.controller.Consolidation;
+import dev.perch.controller.SloMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.perch.controller.Guards;
 
 import java.time.Duration;
@@ -64,5 +66,13 @@ public class ControllerProducers {
         return new Reconciler(view, actuator, catalog, PlacementPolicy.DEFAULT,
                 Duration.ofMillis((long) (config.cooldownSec() * 1000)), rates, outputs, clock,
                 Policy.parse(config.policy()), guards, consolidation);
+    }
+
+    @Produces
+    @Singleton
+    SloMetrics sloMetrics(MeterRegistry registry, ClusterView view, Reconciler reconciler) {
+        SloMetrics metrics = new SloMetrics(registry);
+        metrics.watch(view, reconciler);
+        return metrics;
     }
 }

@@ -30,7 +30,7 @@ public class KafkaOutputs implements ControllerOutputs {
 
     @Override
     public void decision(DecisionRecord decision) {
-        metrics.counter("perch_decisions_total", "action", decision.action(),
+        metrics.counter(dev.perch.controller.SloMetrics.DECISIONS, "action", decision.action(),
                 "result", decision.result() == null ? "none" : decision.result()).increment();
         decisions.send(keyed(decision.app(), decision));
     }

@@ -43,6 +43,21 @@ class RunModeTest {
 
     @Inject
     KubernetesClient client;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "mp.messaging.incoming.alerts.group.id")
+    String alertsGroup;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "mp.messaging.incoming.predictions.group.id")
+    String predictionsGroup;
+
+    /**
+     * Only the leader acts on alerts and learns from predictions, so it must read every partition:
+     * each replica consumes in a group of its own, named after it (a shared group would split the
+     * partitions between the replicas).
+     */
+    @Test
+    void eachReplicaReadsAlertsAndPredictionsInAConsumerGroupOfItsOwn() {
+        assertEquals("perch-controller-replica-test", alertsGroup);
+        assertEquals("perch-controller-rates-replica-test", predictionsGroup);
+    }
 
     @Test
     void theControllerLeadsAndPlacesANewInferenceAppOnALabelledNode() throws Exception {

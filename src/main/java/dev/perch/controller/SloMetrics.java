@@ -1,0 +1,119 @@
+package dev.perch.controller;
+
+import dev.perch.cluster.ClusterSnapshot;
+import dev.perch.cluster.ClusterView;
+import dev.perch.cluster.RunningApp;
+import dev.perch.telemetry.PredictionRecord;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What operators watch, as Prometheus gauges (served at {@code /q/metrics}; the dashboards in
+ * {@code dashboards/} and the alert rules in {@code deploy/monitoring/} read exactly these names):
+ * <ul>
+ *   <li>per app, from the topology's predictions: the predicted and observed latency, its SLO and
+ *   whether it is met, its learned rate, and where it runs (an info series, 1, whose labels say
+ *   the accelerator and node; an app that moved loses its old one);</li>
+ *   <li>per accelerator: the predicted utilisation;</li>
+ *   <li>for the cluster, read from the cluster view on each scrape: apps, apps that run nowhere,
+ *   migrations in flight, and whether this replica leads.</li>
+ * </ul>
+ * A latency the models cannot give (an unstable accelerator) is NaN, so a graph shows a gap rather
+ * than a stale number. Counters of decisions and alerts are counted where they happen
+ * ({@link #DECISIONS}, {@link #ALERTS}).
+ */
+public final class SloMetrics {
+    public static final String PREDICTED_LATENCY = "perch_app_predicted_latency_ms";
+    public static final String OBSERVED_LATENCY = "perch_app_observed_latency_ms";
+    public static final String SLO = "perch_app_slo_ms";
+    public static final String SLO_MET = "perch_app_slo_met";
+    public static final String RATE = "perch_app_rate_per_sec";
+    public static final String PLACEMENT = "perch_app_placement_info";
+    public static final String UTILIZATION = "perch_accelerator_utilization";
+    public static final String APPS = "perch_apps";
+    public static final String APPS_UNPLACED = "perch_apps_unplaced";
+    public static final String MIGRATIONS_IN_FLIGHT = "perch_migrations_in_flight";
+    public static final String LEADER = "perch_controller_leader";
+    /** Counter of the controller's decisions, by {@code action} and {@code result} ({@code none} when nothing was applied). */
+    public static final String DECISIONS = "perch_decisions_total";
+    /** Counter of the alerts the controller received, by {@code kind}. */
+    public static final String ALERTS = "perch_alerts_received_total";
+
+    /** Every name above: what the dashboards and alert rules may use. */
+    public static final List<String> NAMES = List.of(PREDICTED_LATENCY, OBSERVED_LATENCY, SLO, SLO_MET, RATE, PLACEMENT,
+            UTILIZATION, APPS, APPS_UNPLACED, MIGRATIONS_IN_FLIGHT, LEADER, DECISIONS, ALERTS);
+
+    private final MeterRegistry registry;
+    /** The gauges' values, held here: a Micrometer gauge keeps only a weak reference to its state. */
+    private final Map<Meter.Id, AtomicReference<Double>> values = new ConcurrentHashMap<>();
+    private final Map<String, Meter.Id> placementOf = new ConcurrentHashMap<>();
+
+    public SloMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** The cluster gauges, computed from {@code view} on each scrape. */
+    public void watch(ClusterView view, Reconciler reconciler) {
+        Gauge.builder(APPS, view, v -> v.snapshot().apps().size())
+                .description("InferenceApps the controller knows").register(registry);
+        Gauge.builder(APPS_UNPLACED, view, v -> count(v.snapshot(), a -> a.accelerator().isEmpty() && a.migratingTo().isEmpty()))
+                .description("apps that run on no accelerator (no accelerator keeps every SLO with them, or not placed yet)")
+                .register(registry);
+        Gauge.builder(MIGRATIONS_IN_FLIGHT, view, v -> count(v.snapshot(), a -> a.migratingTo().isPresent()))
+                .description("make-before-break moves started and not yet finished").register(registry);
+        Gauge.builder(LEADER, reconciler, r -> r.active() ? 1 : 0)
+                .description("1 when this replica leads and decides, else 0").register(registry);
+    }
+
+    private static long count(ClusterSnapshot snapshot, java.util.function.Predicate<RunningApp> which) {
+        return snapshot.apps().stream().filter(which).count();
+    }
+
+    /** The gauges of one prediction window. */
+    public void record(PredictionRecord prediction) {
+        set(UTILIZATION, prediction.utilization(), "predicted utilisation of the accelerator",
+                "accelerator", prediction.accelerator(), "type", String.valueOf(prediction.acceleratorType()),
+                "node", String.valueOf(prediction.node()));
+        for (PredictionRecord.AppPrediction app : prediction.apps()) {
+            String id = app.app();
+            set(PREDICTED_LATENCY, app.meanMs(), "predicted latency", "app", id, "statistic", "mean");
+            set(PREDICTED_LATENCY, app.p95Ms(), "predicted latency", "app", id, "statistic", "p95");
+            set(PREDICTED_LATENCY, app.p99Ms(), "predicted latency", "app", id, "statistic", "p99");
+            set(OBSERVED_LATENCY, app.observedMeanMs(), "observed latency", "app", id, "statistic", "mean");
+            set(OBSERVED_LATENCY, app.observedP95Ms(), "observed latency", "app", id, "statistic", "p95");
+            set(RATE, app.ratePerSec(), "learned request rate", "app", id);
+            if (app.sloMs() != null && app.sloStatistic() != null) {
+                set(SLO, app.sloMs(), "the app's SLO", "app", id, "statistic", app.sloStatistic());
+            }
+            if (app.sloMet() != null) {
+                set(SLO_MET, app.sloMet() ? 1.0 : 0.0, "1 when predicted and observed within the SLO, else 0", "app", id);
+            }
+            placed(id, prediction.accelerator(), String.valueOf(prediction.node()));
+        }
+    }
+
+    private void placed(String app, String accelerator, String node) {
+        Meter.Id now = set(PLACEMENT, 1.0, "where the app runs (labels accelerator, node)", "app", app,
+                "accelerator", accelerator, "node", node);
+        Meter.Id before = placementOf.put(app, now);
+        if (before != null && !before.equals(now)) {
+            registry.remove(before);
+            values.remove(before);
+        }
+    }
+
+    private Meter.Id set(String name, Double value, String description, String... tags) {
+        AtomicReference<Double> holder = new AtomicReference<>(Double.NaN);
+        Gauge gauge = Gauge.builder(name, holder, h -> h.get()).description(description).tags(Tags.of(tags)).register(registry);
+        AtomicReference<Double> held = values.computeIfAbsent(gauge.getId(), id -> holder);
+        held.set(value == null ? Double.NaN : value);
+        return gauge.getId();
+    }
+}
