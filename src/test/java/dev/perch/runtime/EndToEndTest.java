@@ -110,6 +110,17 @@ class EndToEndTest {
             assertEquals(move.get("to").asText(), cluster.snapshot().app("cam-3").orElseThrow().migratingTo().orElseThrow(),
                     "the simulated cluster is moving cam-3");
 
+            // What operators see: the predictions that led here as gauges, the decision counted.
+            String scraped = "";
+            deadline = System.currentTimeMillis() + 30_000;
+            while (!scraped.contains("perch_app_predicted_latency_ms{app=\"cam-3\"") && System.currentTimeMillis() < deadline) {
+                scraped = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            }
+            assertTrue(scraped.contains("perch_app_predicted_latency_ms{app=\"cam-3\",statistic=\"mean\"}"), "cam-3's prediction");
+            assertTrue(scraped.contains("perch_app_slo_met{app=\"cam-3\"}"), "cam-3's SLO state");
+            assertTrue(scraped.contains("perch_decisions_total{action=\"move\",result=\"patched\"}"), "the move counted");
+            assertTrue(scraped.contains("perch_controller_leader 1.0"), "this process decides");
+
             // A bad record goes to the dead-letter topic; the pipeline keeps going.
             producer.send(new ProducerRecord<>(Topics.TELEMETRY, from, "{oops".getBytes(StandardCharsets.UTF_8))).get();
             JsonNode letter = null;

@@ -1,0 +1,105 @@
+package dev.perch.controller;
+
+import dev.perch.model.profile.Scenario;
+import dev.perch.model.profile.ScenarioReader;
+import dev.perch.placement.PlacementPolicy;
+import dev.perch.sim.SimClock;
+import dev.perch.sim.SimulatedCluster;
+import dev.perch.telemetry.AppRecord;
+import dev.perch.telemetry.DecisionRecord;
+import dev.perch.telemetry.InventoryRecord;
+import dev.perch.telemetry.PredictionRecord;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The operators' gauges: what a prediction window and the cluster view turn into. */
+class SloMetricsTest {
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final SloMetrics metrics = new SloMetrics(registry);
+
+    private static PredictionRecord window(String accelerator, double utilization, Double meanMs, Double p95Ms, Boolean sloMet) {
+        var app = new PredictionRecord.AppPrediction("cam-1", "mobilenet_v2", 5.0, 0.0, 4.9, 10.4, 0.2, "learned", 1.0,
+                meanMs, 40.0, p95Ms, 120.0, null, 55.0, 95.0, 60.0, 100.0, "mean", sloMet);
+        return new PredictionRecord(PredictionRecord.SCHEMA, accelerator, "edgetpu", accelerator.substring(0, accelerator.indexOf('/')),
+                0, 1000, utilization, meanMs != null, null, List.of(app));
+    }
+
+    private double gauge(String name, String... tags) {
+        Gauge gauge = registry.find(name).tags(tags).gauge();
+        assertTrue(gauge != null, name + " " + String.join(",", tags) + " is not registered");
+        return gauge.value();
+    }
+
+    @Test
+    void aPredictionWindowSetsTheAppsAndTheAcceleratorsGauges() {
+        metrics.record(window("pi-1/tpu0", 0.42, 50.0, 90.0, true));
+
+        assertEquals(50.0, gauge(SloMetrics.PREDICTED_LATENCY, "app", "cam-1", "statistic", "mean"));
+        assertEquals(90.0, gauge(SloMetrics.PREDICTED_LATENCY, "app", "cam-1", "statistic", "p95"));
+        assertEquals(120.0, gauge(SloMetrics.PREDICTED_LATENCY, "app", "cam-1", "statistic", "p99"));
+        assertEquals(55.0, gauge(SloMetrics.OBSERVED_LATENCY, "app", "cam-1", "statistic", "mean"));
+        assertEquals(95.0, gauge(SloMetrics.OBSERVED_LATENCY, "app", "cam-1", "statistic", "p95"));
+        assertEquals(100.0, gauge(SloMetrics.SLO, "app", "cam-1", "statistic", "mean"));
+        assertEquals(1.0, gauge(SloMetrics.SLO_MET, "app", "cam-1"));
+        assertEquals(5.0, gauge(SloMetrics.RATE, "app", "cam-1"));
+        assertEquals(0.42, gauge(SloMetrics.UTILIZATION, "accelerator", "pi-1/tpu0", "type", "edgetpu", "node", "pi-1"));
+        assertEquals(1.0, gauge(SloMetrics.PLACEMENT, "app", "cam-1", "accelerator", "pi-1/tpu0", "node", "pi-1"));
+
+        // The next window: over the SLO, and unstable (no latency): a gap, not the last number.
+        metrics.record(window("pi-1/tpu0", 1.1, null, null, false));
+        assertEquals(0.0, gauge(SloMetrics.SLO_MET, "app", "cam-1"));
+        assertTrue(Double.isNaN(gauge(SloMetrics.PREDICTED_LATENCY, "app", "cam-1", "statistic", "mean")));
+        assertEquals(1.1, gauge(SloMetrics.UTILIZATION, "accelerator", "pi-1/tpu0", "type", "edgetpu", "node", "pi-1"));
+    }
+
+    @Test
+    void anAppThatMovedHasOnlyItsNewPlacementSeries() {
+        metrics.record(window("pi-1/tpu0", 0.42, 50.0, 90.0, true));
+        metrics.record(window("pi-2/tpu0", 0.30, 45.0, 80.0, true));
+
+        assertEquals(1, registry.find(SloMetrics.PLACEMENT).tags("app", "cam-1").gauges().size());
+        assertEquals(1.0, gauge(SloMetrics.PLACEMENT, "app", "cam-1", "accelerator", "pi-2/tpu0", "node", "pi-2"));
+    }
+
+    @Test
+    void theClusterGaugesFollowTheClusterAndTheLeadership() {
+        Scenario scenario = ScenarioReader.load("default");
+        SimulatedCluster cluster = new SimulatedCluster(scenario, 1, 0, 2000);
+        ControllerOutputs none = new ControllerOutputs() {
+            @Override
+            public void decision(DecisionRecord decision) {
+            }
+
+            @Override
+            public void app(AppRecord app) {
+            }
+
+            @Override
+            public void inventory(InventoryRecord node) {
+            }
+        };
+        Reconciler reconciler = new Reconciler(cluster, cluster, scenario.catalog(), PlacementPolicy.DEFAULT,
+                Duration.ofSeconds(30), new LiveRates(), none, new SimClock(cluster::nowEpochMs));
+        metrics.watch(cluster, reconciler);
+
+        assertEquals(8.0, gauge(SloMetrics.APPS));
+        assertEquals(8.0, gauge(SloMetrics.APPS_UNPLACED));
+        reconciler.placeUnplaced();
+        assertEquals(0.0, gauge(SloMetrics.APPS_UNPLACED));
+        assertEquals(0.0, gauge(SloMetrics.MIGRATIONS_IN_FLIGHT));
+        String from = cluster.snapshot().app("cam-1").orElseThrow().accelerator().orElseThrow();
+        String to = from.equals("pi-1/tpu0") ? "pi-2/tpu0" : "pi-1/tpu0";
+        cluster.apply(new dev.perch.cluster.PlanStep.Move("cam-1", from, to));
+        assertEquals(1.0, gauge(SloMetrics.MIGRATIONS_IN_FLIGHT));
+        assertEquals(1.0, gauge(SloMetrics.LEADER));
+        reconciler.setActive(false);
+        assertEquals(0.0, gauge(SloMetrics.LEADER));
+    }
+}
