@@ -9,16 +9,19 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The latest learned request rate and observations of every app, from {@code perch.predictions.v1}:
- * what the planner uses instead of an app's declared rate once telemetry has spoken, and what the
- * reactive policy looks at.
+ * what the planner uses instead of an app's declared rate once telemetry has spoken, what the
+ * reactive policy looks at, and (with each accelerator's latest window) what the live view shows.
  */
 public final class LiveRates {
     private record Learned(double ratePerSec, long windowEndMs, PredictionRecord.AppPrediction latest) {
     }
 
     private final Map<String, Learned> rates = new ConcurrentHashMap<>();
+    private final Map<String, PredictionRecord> byAccelerator = new ConcurrentHashMap<>();
 
     public void update(PredictionRecord prediction) {
+        byAccelerator.merge(prediction.accelerator(), prediction,
+                (old, fresh) -> fresh.windowEndMs() >= old.windowEndMs() ? fresh : old);
         for (PredictionRecord.AppPrediction app : prediction.apps()) {
             rates.merge(app.app(), new Learned(app.ratePerSec(), prediction.windowEndMs(), app),
                     (old, fresh) -> fresh.windowEndMs() >= old.windowEndMs() ? fresh : old);
@@ -28,6 +31,11 @@ public final class LiveRates {
     /** The app's latest prediction record entry, if any. */
     public Optional<PredictionRecord.AppPrediction> latest(String app) {
         return Optional.ofNullable(rates.get(app)).map(Learned::latest);
+    }
+
+    /** The accelerator's latest prediction window (its predicted utilisation, whether it is stable), if any. */
+    public Optional<PredictionRecord> latestOn(String accelerator) {
+        return Optional.ofNullable(byAccelerator.get(accelerator));
     }
 
     public OptionalDouble rate(String app) {

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.Topology;
 import java.time.Clock;
 import dev.perch.cluster.Approvals;
 import dev.perch.controller.Consolidation;
+import dev.perch.controller.RecentDecisions;
 import dev.perch.controller.SloMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.perch.controller.Guards;
@@ -74,5 +75,11 @@ public class ControllerProducers {
         SloMetrics metrics = new SloMetrics(registry);
         metrics.watch(view, reconciler);
         return metrics;
+    }
+
+    @Produces
+    @Singleton
+    RecentDecisions recentDecisions() {
+        return new RecentDecisions();
     }
 }

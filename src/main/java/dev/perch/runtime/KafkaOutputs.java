@@ -13,7 +13,10 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** Sends the controller's records to their topics through Reactive Messaging, keyed as the contract says. */
+/**
+ * Sends the controller's records to their topics through Reactive Messaging, keyed as the contract
+ * says; decisions are also kept for the live view ({@link dev.perch.controller.RecentDecisions}).
+ */
 @ApplicationScoped
 public class KafkaOutputs implements ControllerOutputs {
     @Inject
@@ -27,11 +30,14 @@ public class KafkaOutputs implements ControllerOutputs {
     Emitter<String> inventory;
     @Inject
     MeterRegistry metrics;
+    @Inject
+    dev.perch.controller.RecentDecisions recent;
 
     @Override
     public void decision(DecisionRecord decision) {
         metrics.counter(dev.perch.controller.SloMetrics.DECISIONS, "action", decision.action(),
                 "result", decision.result() == null ? "none" : decision.result()).increment();
+        recent.add(decision);
         decisions.send(keyed(decision.app(), decision));
     }
 

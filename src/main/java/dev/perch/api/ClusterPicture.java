@@ -1,0 +1,70 @@
+package dev.perch.api;
+
+import dev.perch.cluster.Accelerator;
+import dev.perch.cluster.ClusterNode;
+import dev.perch.cluster.ClusterSnapshot;
+import dev.perch.cluster.RunningApp;
+import dev.perch.controller.LiveRates;
+import dev.perch.model.profile.SloStatistic;
+import dev.perch.telemetry.PredictionRecord;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the live view shows at one moment: every node and accelerator with its predicted
+ * utilisation and the apps it serves, and every app with its SLO, learned rate, the predicted and
+ * observed value of its SLO statistic, and whether the SLO is met — the cluster as it is, the numbers
+ * as the topology last predicted them (null where nothing has been predicted yet).
+ */
+public record ClusterPicture(long atMs, boolean leading, List<NodeView> nodes, List<AppView> apps) {
+    public record NodeView(String node, double memoryMb, List<AcceleratorView> accelerators) {
+    }
+
+    /** {@code apps}: the apps whose traffic it serves, then those moving to it. */
+    public record AcceleratorView(String id, String type, Double utilization, Boolean stable, List<String> apps,
+                                  List<String> arriving) {
+    }
+
+    public record AppView(String app, String model, String accelerator, String migratingTo, double sloMs,
+                          String sloStatistic, double declaredRatePerSec, Double ratePerSec, Double predictedMs,
+                          Double observedMs, Boolean sloMet) {
+    }
+
+    static ClusterPicture of(ClusterSnapshot snapshot, LiveRates rates, boolean leading, long atMs) {
+        List<NodeView> nodes = new ArrayList<>();
+        for (ClusterNode node : snapshot.nodes()) {
+            List<AcceleratorView> accelerators = new ArrayList<>();
+            for (Accelerator accelerator : node.accelerators()) {
+                Optional<PredictionRecord> latest = rates.latestOn(accelerator.id());
+                accelerators.add(new AcceleratorView(accelerator.id(), accelerator.type().id(),
+                        latest.map(PredictionRecord::utilization).orElse(null), latest.map(PredictionRecord::stable).orElse(null),
+                        appsWhere(snapshot, a -> a.accelerator().filter(accelerator.id()::equals).isPresent()),
+                        appsWhere(snapshot, a -> a.migratingTo().filter(accelerator.id()::equals).isPresent())));
+            }
+            nodes.add(new NodeView(node.node(), node.memoryMb(), accelerators));
+        }
+        List<AppView> apps = snapshot.apps().stream().map(app -> appView(app, rates)).toList();
+        return new ClusterPicture(atMs, leading, nodes, apps);
+    }
+
+    private static List<String> appsWhere(ClusterSnapshot snapshot, java.util.function.Predicate<RunningApp> which) {
+        return snapshot.apps().stream().filter(which).map(RunningApp::app).toList();
+    }
+
+    private static AppView appView(RunningApp app, LiveRates rates) {
+        SloStatistic statistic = app.spec().sloStatistic();
+        Optional<PredictionRecord.AppPrediction> latest = rates.latest(app.app());
+        Double observed = latest.map(p -> switch (statistic) {
+            case MEAN -> p.observedMeanMs();
+            case P95 -> p.observedP95Ms();
+            default -> null;
+        }).orElse(null);
+        return new AppView(app.app(), app.spec().model(), app.accelerator().orElse(null), app.migratingTo().orElse(null),
+                app.spec().sloMs(), statistic.id(), app.spec().ratePerSec(),
+                latest.map(PredictionRecord.AppPrediction::ratePerSec).orElse(null),
+                latest.map(p -> p.predicted(statistic)).orElse(null), observed,
+                latest.map(PredictionRecord.AppPrediction::sloMet).orElse(null));
+    }
+}

@@ -1,0 +1,66 @@
+package dev.perch.api;
+
+import dev.perch.cluster.ClusterView;
+import dev.perch.controller.LiveRates;
+import dev.perch.controller.RecentDecisions;
+import dev.perch.controller.Reconciler;
+import dev.perch.telemetry.DecisionRecord;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The live view's data, read-only: {@code GET /api/v1/cluster} (the cluster and its predictions now,
+ * {@link ClusterPicture}) and {@code GET /api/v1/decisions?limit=N} (this replica's latest decisions,
+ * newest first). The page at {@code /} polls both.
+ */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public class ClusterResource {
+    static final int DEFAULT_DECISIONS = 20;
+
+    @Inject
+    ClusterView view;
+    @Inject
+    LiveRates rates;
+    @Inject
+    Reconciler reconciler;
+    @Inject
+    RecentDecisions decisions;
+    @Inject
+    Clock clock;
+
+    @GET
+    @Path("/cluster")
+    public ClusterPicture cluster() {
+        return ClusterPicture.of(view.snapshot(), rates, reconciler.active(), clock.millis());
+    }
+
+    @GET
+    @Path("/decisions")
+    public Response decisions(@QueryParam("limit") String limit) {
+        int count = DEFAULT_DECISIONS;
+        if (limit != null) {
+            try {
+                count = Integer.parseInt(limit.strip());
+            } catch (NumberFormatException e) {
+                count = -1;
+            }
+            if (count < 1 || count > RecentDecisions.CAPACITY) {
+                return Response.status(Response.Status.BAD_REQUEST)
+                        .entity(Map.of("error", "limit must be a whole number from 1 to " + RecentDecisions.CAPACITY
+                                + ", got '" + limit + "'")).build();
+            }
+        }
+        List<DecisionRecord> latest = decisions.latest(count);
+        return Response.ok(latest).build();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.perch.api;
+
+import dev.perch.cluster.PlanStep;
+import dev.perch.controller.LiveRates;
+import dev.perch.model.profile.ScenarioReader;
+import dev.perch.sim.SimulatedCluster;
+import dev.perch.telemetry.PredictionRecord;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The live view's picture: the cluster as it is, with the topology's latest numbers where there are some. */
+class ClusterPictureTest {
+    @Test
+    void thePictureShowsWhereAppsRunWhatIsMovingAndTheLatestPredictions() {
+        SimulatedCluster cluster = new SimulatedCluster(ScenarioReader.parse("""
+                nodes:
+                  - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                  - {node: pi-2, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                apps:
+                  - {app: a, model: mobilenet_v2, ratePerSec: 5, sloMs: 100, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: b, model: efficientnet-S, ratePerSec: 4, sloMs: 150, sloStatistic: p95, runningOn: pi-1/tpu0}
+                  - {app: c, model: mobilenet_v1, ratePerSec: 3, sloMs: 100, sloStatistic: mean}
+                """, "picture"), 1, 0, 2000);
+        LiveRates rates = new LiveRates();
+        var a = new PredictionRecord.AppPrediction("a", "mobilenet_v2", 5.5, 0.0, 4.9, 10.4, 0.2, "learned", 1.0,
+                42.0, 38.0, 80.0, 110.0, null, 45.0, 85.0, 44.0, 100.0, "mean", true);
+        var b = new PredictionRecord.AppPrediction("b", "efficientnet-S", 4.2, 0.0, 9.8, 17.3, 0.1, "learned", 1.0,
+                60.0, 50.0, 160.0, 200.0, null, 58.0, 170.0, 59.0, 150.0, "p95", false);
+        rates.update(new PredictionRecord(PredictionRecord.SCHEMA, "pi-1/tpu0", "edgetpu", "pi-1", 0, 1000, 0.31, true, null,
+                List.of(a, b)));
+        cluster.apply(new PlanStep.Move("b", "pi-1/tpu0", "pi-2/tpu0"));
+
+        ClusterPicture picture = ClusterPicture.of(cluster.snapshot(), rates, true, 1234);
+
+        assertEquals(1234, picture.atMs());
+        assertTrue(picture.leading());
+        assertEquals(List.of("pi-1", "pi-2"), picture.nodes().stream().map(ClusterPicture.NodeView::node).toList());
+        ClusterPicture.AcceleratorView first = picture.nodes().get(0).accelerators().get(0);
+        assertEquals("pi-1/tpu0", first.id());
+        assertEquals(0.31, first.utilization());
+        assertEquals(List.of("a", "b"), first.apps(), "b's traffic stays here until the switch");
+        ClusterPicture.AcceleratorView second = picture.nodes().get(1).accelerators().get(0);
+        assertEquals(List.of(), second.apps());
+        assertEquals(List.of("b"), second.arriving());
+        assertNull(second.utilization(), "nothing predicted there yet");
+
+        ClusterPicture.AppView appA = picture.apps().get(0);
+        assertEquals(List.of("a", "pi-1/tpu0", "mean"), List.of(appA.app(), appA.accelerator(), appA.sloStatistic()));
+        assertEquals(42.0, appA.predictedMs(), "the predicted value of its SLO statistic, the mean");
+        assertEquals(45.0, appA.observedMs());
+        assertEquals(5.5, appA.ratePerSec());
+        assertEquals(true, appA.sloMet());
+        ClusterPicture.AppView appB = picture.apps().get(1);
+        assertEquals(160.0, appB.predictedMs(), "b's SLO is on the p95");
+        assertEquals(170.0, appB.observedMs());
+        assertEquals(false, appB.sloMet());
+        assertEquals("pi-2/tpu0", appB.migratingTo());
+        ClusterPicture.AppView appC = picture.apps().get(2);
+        assertNull(appC.accelerator(), "c runs nowhere yet");
+        assertNull(appC.ratePerSec());
+        assertEquals(3.0, appC.declaredRatePerSec());
+        assertNull(appC.sloMet());
+    }
+}
