@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ul>
  *   <li>per app, from the topology's predictions: the predicted and observed latency, its SLO and
  *   whether it is met, its learned rate, and where it runs (an info series, 1, whose labels say
- *   the accelerator and node; an app that moved loses its old one);</li>
+ *   the accelerator and node; an app that moved loses its old one, an app that is gone all of
+ *   them: {@link #retainOnly});</li>
  *   <li>per accelerator: the predicted utilisation;</li>
  *   <li>for the cluster, read from the cluster view on each scrape: apps, apps that run nowhere,
  *   migrations in flight, and whether this replica leads.</li>
@@ -106,6 +107,21 @@ public final class SloMetrics {
         if (before != null && !before.equals(now)) {
             registry.remove(before);
             values.remove(before);
+        }
+    }
+
+    /**
+     * Drops the series of apps that are gone (an InferenceApp deleted), so that neither a dashboard
+     * nor an alert rule keeps showing their last values.
+     */
+    public void retainOnly(java.util.Set<String> apps) {
+        for (Meter.Id id : List.copyOf(values.keySet())) {
+            String app = id.getTag("app");
+            if (app != null && !apps.contains(app)) {
+                registry.remove(id);
+                values.remove(id);
+                placementOf.remove(app, id);
+            }
         }
     }
 

@@ -35,6 +35,8 @@ public class RunDriver {
     Reconciler reconciler;
     @Inject
     Instance<KubernetesCluster> cluster;
+    @Inject
+    dev.perch.controller.SloMetrics sloMetrics;
 
     private LeaderElection election;
     private ScheduledExecutorService loop;
@@ -60,7 +62,12 @@ public class RunDriver {
     /** One pass; a failure is logged and the next pass tries again (the loop must not die). */
     void reconcileOnce(KubernetesCluster kubernetes) {
         try {
-            if (!election.isLeader() || !kubernetes.synced()) {
+            if (!kubernetes.synced()) {
+                return;
+            }
+            sloMetrics.retainOnly(kubernetes.snapshot().apps().stream().map(a -> a.app())
+                    .collect(java.util.stream.Collectors.toSet()));
+            if (!election.isLeader()) {
                 return;
             }
             List<String> steps = kubernetes.advanceMigrations();

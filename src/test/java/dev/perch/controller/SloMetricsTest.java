@@ -69,6 +69,23 @@ class SloMetricsTest {
     }
 
     @Test
+    void theSeriesOfAnAppThatIsGoneAreDropped() {
+        metrics.record(window("pi-1/tpu0", 0.42, 50.0, 90.0, true));
+        metrics.retainOnly(java.util.Set.of("cam-1"));
+        assertEquals(1.0, gauge(SloMetrics.SLO_MET, "app", "cam-1"));
+
+        metrics.retainOnly(java.util.Set.of("cam-2"));
+        assertTrue(registry.find(SloMetrics.SLO_MET).gauges().isEmpty());
+        assertTrue(registry.find(SloMetrics.PREDICTED_LATENCY).gauges().isEmpty());
+        assertTrue(registry.find(SloMetrics.PLACEMENT).gauges().isEmpty());
+        assertEquals(0.42, gauge(SloMetrics.UTILIZATION, "accelerator", "pi-1/tpu0", "type", "edgetpu", "node", "pi-1"),
+                "an accelerator's series stays");
+        metrics.record(window("pi-1/tpu0", 0.42, 50.0, 90.0, true));
+        assertEquals(1.0, gauge(SloMetrics.PLACEMENT, "app", "cam-1", "accelerator", "pi-1/tpu0", "node", "pi-1"),
+                "an app that comes back is shown again");
+    }
+
+    @Test
     void theClusterGaugesFollowTheClusterAndTheLeadership() {
         Scenario scenario = ScenarioReader.load("default");
         SimulatedCluster cluster = new SimulatedCluster(scenario, 1, 0, 2000);
