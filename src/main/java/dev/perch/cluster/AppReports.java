@@ -6,31 +6,21 @@ package dev.perch.cluster;
  * a change, so calling them for every prediction window costs nothing when nothing changes.
  */
 public interface AppReports {
+    /** Reports nothing (the simulated cluster has no owners to tell). */
     AppReports NONE = new AppReports() {
-        @Override
-        public void decided(String app, String summary) {
-        }
-
-        @Override
-        public void atRisk(String app, Double predictedMs, Double observedMs, String why) {
-        }
-
-        @Override
-        public void met(String app, Double predictedMs, Double observedMs) {
-        }
-
-        @Override
-        public void unplaced(String app, String why) {
-        }
     };
 
     /** A decision about the app (placed, moved, held, dry run, no target), in one line. */
-    void decided(String app, String summary);
+    default void decided(String app, String summary) {
+    }
 
-    void atRisk(String app, Double predictedMs, Double observedMs, String why);
+    default void atRisk(String app, Double predictedMs, Double observedMs, String why) {
+    }
 
-    void met(String app, Double predictedMs, Double observedMs);
+    default void met(String app, Double predictedMs, Double observedMs) {
+    }
 
     /** No accelerator takes the app that runs nowhere yet; the controller tries again later. */
-    void unplaced(String app, String why);
+    default void unplaced(String app, String why) {
+    }
 }

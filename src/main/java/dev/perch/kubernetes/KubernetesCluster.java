@@ -435,14 +435,8 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         if (cached == null) {
             return;
         }
-        InferenceAppStatus status = cached.getStatus();
-        boolean already = status != null && status.getConditions().stream().anyMatch(c ->
-                InferenceAppStatus.UNSCHEDULABLE.equals(c.getType()) && "True".equals(c.getStatus()) && why.equals(c.getMessage()));
-        if (already) {
-            return;
-        }
         try {
-            updateStatus(app, s -> setCondition(s, InferenceAppStatus.UNSCHEDULABLE, "True", "NoFeasibleAccelerator", why));
+            markUnschedulable(cached, "NoFeasibleAccelerator", why);
         } catch (KubernetesClientException e) {
             LOG.warnf("could not mark %s unschedulable: %s", app, e.getMessage());
         }
@@ -450,18 +444,25 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
 
     /** An invalid InferenceApp gets an Unschedulable condition with the reason, once; the loop goes on. */
     private void markInvalid(InferenceApp app, String reason) {
-        InferenceAppStatus status = app.getStatus();
-        boolean already = status != null && status.getConditions().stream().anyMatch(c ->
-                InferenceAppStatus.UNSCHEDULABLE.equals(c.getType()) && "True".equals(c.getStatus()) && reason.equals(c.getMessage()));
-        if (already) {
-            return;
-        }
         try {
-            updateStatus(app.getMetadata().getName(), s -> setCondition(s, InferenceAppStatus.UNSCHEDULABLE, "True", "Invalid", reason));
-            event(app, "Invalid", reason);
+            if (markUnschedulable(app, "Invalid", reason)) {
+                event(app, "Invalid", reason);
+            }
         } catch (KubernetesClientException e) {
             LOG.warnf("could not mark %s invalid (%s): %s", app.getMetadata().getName(), reason, e.getMessage());
         }
+    }
+
+    /** Sets {@code Unschedulable=True} with the reason and message, unless it says so already (then false). */
+    private boolean markUnschedulable(InferenceApp app, String reason, String message) {
+        InferenceAppStatus status = app.getStatus();
+        boolean already = status != null && status.getConditions().stream().anyMatch(c ->
+                InferenceAppStatus.UNSCHEDULABLE.equals(c.getType()) && "True".equals(c.getStatus()) && message.equals(c.getMessage()));
+        if (already) {
+            return false;
+        }
+        updateStatus(app.getMetadata().getName(), s -> setCondition(s, InferenceAppStatus.UNSCHEDULABLE, "True", reason, message));
+        return true;
     }
 
     private void setCondition(InferenceAppStatus status, String type, String value, String reason, String message) {

@@ -329,18 +329,6 @@ class ReconcilerTest {
         List<String> reported = new ArrayList<>();
         controller.reportTo(new dev.perch.cluster.AppReports() {
             @Override
-            public void decided(String app, String summary) {
-            }
-
-            @Override
-            public void atRisk(String app, Double predictedMs, Double observedMs, String why) {
-            }
-
-            @Override
-            public void met(String app, Double predictedMs, Double observedMs) {
-            }
-
-            @Override
             public void unplaced(String app, String why) {
                 reported.add(app + ": " + why);
             }
