@@ -60,6 +60,8 @@ public final class Reconciler {
     private final MigrationPlanner packer;
     private Long lastConsolidationMs;
     private final java.util.Map<String, Retry> unplacedRetries = new java.util.HashMap<>();
+    /** The latest impending or violation alert of each app, until its resolved alert. */
+    private final java.util.Map<String, AlertRecord> openAlerts = new java.util.HashMap<>();
     /** The first wait before an app that found no accelerator is tried again; it doubles up to the most. */
     static final long UNPLACED_FIRST_RETRY_MS = 30_000;
     static final long UNPLACED_MAX_RETRY_MS = 600_000;
@@ -147,9 +149,16 @@ public final class Reconciler {
         }
     }
 
-    /** Whether this replica decides (it leads), or only watches. */
+    /**
+     * Whether this replica decides (it leads), or only watches. Taking over answers the alerts still
+     * open ({@link #onAlert}).
+     */
     public void setActive(boolean active) {
+        boolean takingOver = active && !this.active;
         this.active = active;
+        if (takingOver) {
+            answerOpenAlerts();
+        }
     }
 
     public boolean active() {
@@ -245,22 +254,50 @@ public final class Reconciler {
         return selector.moveTo(model, app.app(), target.get());
     }
 
-    /** Step 3: answer one SLO alert. */
+    /**
+     * Step 3: answer one SLO alert. Every replica keeps the alerts still open (impending or
+     * violation, not yet resolved), leading or not: the topology alerts on a change of state only, so
+     * a replica that takes over answers them then ({@link #setActive}).
+     */
     public synchronized void onAlert(AlertRecord alert) {
-        if (active && (AlertRecord.IMPENDING.equals(alert.kind()) || AlertRecord.VIOLATION.equals(alert.kind()))) {
+        boolean atRisk = AlertRecord.IMPENDING.equals(alert.kind()) || AlertRecord.VIOLATION.equals(alert.kind());
+        if (atRisk) {
+            openAlerts.put(alert.app(), alert);
+        } else if (AlertRecord.RESOLVED.equals(alert.kind())) {
+            openAlerts.remove(alert.app());
+        }
+        if (active && atRisk) {
             appReports.atRisk(alert.app(), alert.forecastMs() != null ? alert.forecastMs() : alert.predictedMs(),
                     alert.observedMs(), alert.kind() + ": " + alert.reason());
         }
-        if (!active || policy != Policy.PERCH) {
-            return;
-        }
-        if (!AlertRecord.IMPENDING.equals(alert.kind()) && !AlertRecord.VIOLATION.equals(alert.kind())) {
+        if (!active || policy != Policy.PERCH || !atRisk) {
             return;
         }
         if (clock.millis() - alert.windowEndMs() > STALE_ALERT_MS) {
             EVENTS.debug("alert for {} ignored: its window ended {} ms ago", alert.app(), clock.millis() - alert.windowEndMs());
             return;
         }
+        answer(alert, alert.kind() + " alert: " + alert.reason());
+    }
+
+    /**
+     * On taking over as leader: answer each alert still open whose app the latest prediction still
+     * puts outside its SLO — what the replica that led before may not have answered.
+     */
+    private synchronized void answerOpenAlerts() {
+        if (policy != Policy.PERCH) {
+            return;
+        }
+        for (AlertRecord alert : List.copyOf(openAlerts.values())) {
+            boolean stillMissed = rates.latest(alert.app()).map(p -> Boolean.FALSE.equals(p.sloMet())).orElse(false);
+            if (stillMissed) {
+                answer(alert, "taking over as leader, " + alert.kind() + " alert still open: " + alert.reason());
+            }
+        }
+    }
+
+    /** The alert's app, if it still runs where the alert says and may be acted on: move it, or make room. */
+    private void answer(AlertRecord alert, String trigger) {
         ClusterSnapshot snapshot = view.snapshot();
         Optional<RunningApp> app = snapshot.app(alert.app());
         if (app.isEmpty() || app.get().accelerator().isEmpty()) {
@@ -282,11 +319,10 @@ public final class Reconciler {
         }
         if (app.get().spec().pinned()) {
             act(new TargetSelector.Choice.NoTarget(alert.app(), "pinned to " + app.get().spec().pinnedTo()
-                    + " by its owner: Perch does not move it", null), alert.kind() + " alert: " + alert.reason(), snapshot);
+                    + " by its owner: Perch does not move it", null), trigger, snapshot);
             return;
         }
         ClusterModel model = ClusterModels.from(snapshot, catalog, rates);
-        String trigger = alert.kind() + " alert: " + alert.reason();
         TargetSelector.Choice choice = selector.relocate(model, alert.app());
         if (choice instanceof TargetSelector.Choice.NoTarget none) {
             MigrationPlan relief = planner.relieve(model, alert.accelerator(), immovable(snapshot));

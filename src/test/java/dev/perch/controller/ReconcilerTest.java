@@ -371,6 +371,48 @@ class ReconcilerTest {
                 .map(d -> (d.atMs() - EPOCH) / 1000).toList();
     }
 
+    /**
+     * The topology alerts on a change of state only. A replica that follows sees the alerts and does
+     * nothing; when it takes over it answers those still open whose app its latest prediction still
+     * puts outside the SLO — not a resolved one, and not one whose app is back within its SLO.
+     */
+    @Test
+    void aReplicaThatTakesOverAnswersTheAlertsStillOpen() {
+        advance(31);
+        LiveRates rates = new LiveRates();
+        Reconciler follower = new Reconciler(cluster, cluster, cluster.scenario().catalog(), PlacementPolicy.DEFAULT,
+                Duration.ofSeconds(30), rates, outputs, new SimClock(cluster::nowEpochMs));
+        follower.setActive(false);
+        decisions.clear();
+        String cam3 = cluster.snapshot().app("cam-3").orElseThrow().accelerator().orElseThrow();
+        String cam1 = cluster.snapshot().app("cam-1").orElseThrow().accelerator().orElseThrow();
+        String cam5 = cluster.snapshot().app("cam-5").orElseThrow().accelerator().orElseThrow();
+        follower.onAlert(alert(AlertRecord.IMPENDING, "cam-3", cam3));
+        follower.onAlert(alert(AlertRecord.VIOLATION, "cam-1", cam1));
+        follower.onAlert(alert(AlertRecord.RESOLVED, "cam-1", cam1));
+        follower.onAlert(alert(AlertRecord.IMPENDING, "cam-5", cam5));
+        rates.update(verdict(cam3, "cam-3", false));
+        rates.update(verdict(cam1, "cam-1", false));
+        rates.update(verdict(cam5, "cam-5", true));
+        advance(90); // the alerts are long past the staleness bound by now
+        assertTrue(decisions.isEmpty(), "a follower decides nothing");
+
+        follower.setActive(true);
+        assertEquals(1, decisions.size(), decisions.toString());
+        DecisionRecord move = decisions.get(0);
+        assertEquals(java.util.Arrays.asList("cam-3", "move", cam3), java.util.Arrays.asList(move.app(), move.action(), move.from()));
+        assertTrue(move.trigger().startsWith("taking over as leader, impending alert still open"), move.trigger());
+    }
+
+    /** A prediction window for one app saying only whether its SLO is met. */
+    private dev.perch.telemetry.PredictionRecord verdict(String accelerator, String app, boolean sloMet) {
+        var entry = new dev.perch.telemetry.PredictionRecord.AppPrediction(app, null, 5.0, null, null, null, null, "learned",
+                null, null, null, null, null, null, null, null, null, 100.0, "mean", sloMet);
+        return new dev.perch.telemetry.PredictionRecord(dev.perch.telemetry.PredictionRecord.SCHEMA, accelerator, "edgetpu",
+                accelerator.substring(0, accelerator.indexOf('/')), cluster.nowEpochMs() - 1000, cluster.nowEpochMs(), 0.5,
+                true, null, List.of(entry));
+    }
+
     @Test
     void aRefusedStepIsRecordedAsFailedAndTheClusterIsLeftAsItWas() {
         advance(31);
