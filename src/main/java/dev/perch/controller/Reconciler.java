@@ -28,8 +28,12 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The controller's decisions, as a short chain of named steps: publish what the cluster is
@@ -37,13 +41,15 @@ import java.util.Optional;
  * alert ({@link #onAlert}) — check the guards, choose a target with the models
  * ({@link TargetSelector}) or, when no device takes the app at risk, move others off its accelerator
  * ({@link MigrationPlanner#relieve}: never a pinned app, one already moving or one in its
- * cooldown), apply each step through the cluster actuator, record the
- * decision with the predictions before and after; and, when turned on, free accelerators once load
- * has dropped ({@link #consolidate}).
+ * cooldown), apply each step through the cluster actuator, record the decision with the predictions
+ * before and after; and, when turned on, free accelerators once load has dropped
+ * ({@link #consolidate}).
  *
- * <p>Acts on {@code impending} and {@code violation} alerts; never acts on the same app again within
- * the cooldown; applies nothing the {@link Guards} hold (move caps, dry-run, approval) — such a
- * decision is still recorded, with why. Time comes from the injected {@link Clock} (simulated time in the demo).
+ * <p>Acts on {@code impending} and {@code violation} alerts, and on taking over as leader on those
+ * still open; never acts on the same app again within the cooldown; applies nothing the
+ * {@link Guards} hold (move caps, dry-run, approval) — such a decision is still recorded, with why;
+ * tries an app that found no accelerator again only after a backoff or a change of the cluster.
+ * Time comes from the injected {@link Clock} (simulated time in the demo).
  */
 public final class Reconciler {
     private static final Logger EVENTS = LoggerFactory.getLogger("perch.events");
@@ -59,9 +65,9 @@ public final class Reconciler {
     /** Plans consolidation at the consolidation's watermark, stricter than placement's limits. */
     private final MigrationPlanner packer;
     private Long lastConsolidationMs;
-    private final java.util.Map<String, Retry> unplacedRetries = new java.util.HashMap<>();
+    private final Map<String, Retry> unplacedRetries = new HashMap<>();
     /** The latest impending or violation alert of each app, until its resolved alert. */
-    private final java.util.Map<String, AlertRecord> openAlerts = new java.util.HashMap<>();
+    private final Map<String, AlertRecord> openAlerts = new HashMap<>();
     /** The first wait before an app that found no accelerator is tried again; it doubles up to the most. */
     static final long UNPLACED_FIRST_RETRY_MS = 30_000;
     static final long UNPLACED_MAX_RETRY_MS = 600_000;
@@ -358,8 +364,8 @@ public final class Reconciler {
     }
 
     /** Apps a relief or consolidation must not move: pinned by their owners, already moving, or moved within the cooldown. */
-    private java.util.Set<String> immovable(ClusterSnapshot snapshot) {
-        java.util.Set<String> apps = new java.util.HashSet<>();
+    private Set<String> immovable(ClusterSnapshot snapshot) {
+        Set<String> apps = new HashSet<>();
         for (RunningApp app : snapshot.apps()) {
             if (app.spec().pinned() || app.migratingTo().isPresent() || !cooldown.allows(app.app())) {
                 apps.add(app.app());
