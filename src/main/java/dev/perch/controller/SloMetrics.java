@@ -52,9 +52,28 @@ public final class SloMetrics {
             UTILIZATION, APPS, APPS_UNPLACED, MIGRATIONS_IN_FLIGHT, LEADER, DECISIONS, ALERTS);
 
     private final MeterRegistry registry;
-    /** The gauges' values, held here: a Micrometer gauge keeps only a weak reference to its state. */
-    private final Map<Meter.Id, AtomicReference<Double>> values = new ConcurrentHashMap<>();
-    private final Map<String, Meter.Id> placementOf = new ConcurrentHashMap<>();
+    /**
+     * Every gauge this records, by name and tags, with its value — held here because a Micrometer
+     * gauge keeps only a weak reference to its state, and looked up here so that a prediction window
+     * registers nothing that is registered already.
+     */
+    private final Map<Series, Held> series = new ConcurrentHashMap<>();
+    private final Map<String, Series> placementOf = new ConcurrentHashMap<>();
+
+    /** A gauge's name and tags (key, value, key, value, …). */
+    private record Series(String name, List<String> tags) {
+        String app() {
+            for (int i = 0; i + 1 < tags.size(); i += 2) {
+                if (tags.get(i).equals("app")) {
+                    return tags.get(i + 1);
+                }
+            }
+            return null;
+        }
+    }
+
+    private record Held(Meter.Id id, AtomicReference<Double> value) {
+    }
 
     public SloMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -101,12 +120,11 @@ public final class SloMetrics {
     }
 
     private void placed(String app, String accelerator, String node) {
-        Meter.Id now = set(PLACEMENT, 1.0, "where the app runs (labels accelerator, node)", "app", app,
+        Series now = set(PLACEMENT, 1.0, "where the app runs (labels accelerator, node)", "app", app,
                 "accelerator", accelerator, "node", node);
-        Meter.Id before = placementOf.put(app, now);
+        Series before = placementOf.put(app, now);
         if (before != null && !before.equals(now)) {
-            registry.remove(before);
-            values.remove(before);
+            forget(before);
         }
     }
 
@@ -115,21 +133,31 @@ public final class SloMetrics {
      * nor an alert rule keeps showing their last values.
      */
     public void retainOnly(java.util.Set<String> apps) {
-        for (Meter.Id id : List.copyOf(values.keySet())) {
-            String app = id.getTag("app");
+        for (Series gauge : List.copyOf(series.keySet())) {
+            String app = gauge.app();
             if (app != null && !apps.contains(app)) {
-                registry.remove(id);
-                values.remove(id);
-                placementOf.remove(app, id);
+                forget(gauge);
+                placementOf.remove(app, gauge);
             }
         }
     }
 
-    private Meter.Id set(String name, Double value, String description, String... tags) {
-        AtomicReference<Double> holder = new AtomicReference<>(Double.NaN);
-        Gauge gauge = Gauge.builder(name, holder, h -> h.get()).description(description).tags(Tags.of(tags)).register(registry);
-        AtomicReference<Double> held = values.computeIfAbsent(gauge.getId(), id -> holder);
-        held.set(value == null ? Double.NaN : value);
-        return gauge.getId();
+    private void forget(Series gauge) {
+        Held held = series.remove(gauge);
+        if (held != null) {
+            registry.remove(held.id());
+        }
+    }
+
+    private Series set(String name, Double value, String description, String... tags) {
+        Series key = new Series(name, List.of(tags));
+        Held held = series.computeIfAbsent(key, k -> {
+            AtomicReference<Double> holder = new AtomicReference<>(Double.NaN);
+            Gauge gauge = Gauge.builder(name, holder, AtomicReference::get).description(description).tags(Tags.of(tags))
+                    .register(registry);
+            return new Held(gauge.getId(), holder);
+        });
+        held.value().set(value == null ? Double.NaN : value);
+        return key;
     }
 }
