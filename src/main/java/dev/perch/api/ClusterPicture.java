@@ -9,7 +9,9 @@ import dev.perch.model.profile.SloStatistic;
 import dev.perch.telemetry.PredictionRecord;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,6 +35,13 @@ public record ClusterPicture(long atMs, boolean leading, List<NodeView> nodes, L
     }
 
     static ClusterPicture of(ClusterSnapshot snapshot, LiveRates rates, boolean leading, long atMs) {
+        // One pass over the apps, not one per accelerator: the page asks every second.
+        Map<String, List<String>> serving = new HashMap<>();
+        Map<String, List<String>> arriving = new HashMap<>();
+        for (RunningApp app : snapshot.apps()) {
+            app.accelerator().ifPresent(a -> serving.computeIfAbsent(a, k -> new ArrayList<>()).add(app.app()));
+            app.migratingTo().ifPresent(a -> arriving.computeIfAbsent(a, k -> new ArrayList<>()).add(app.app()));
+        }
         List<NodeView> nodes = new ArrayList<>();
         for (ClusterNode node : snapshot.nodes()) {
             List<AcceleratorView> accelerators = new ArrayList<>();
@@ -40,17 +49,12 @@ public record ClusterPicture(long atMs, boolean leading, List<NodeView> nodes, L
                 Optional<PredictionRecord> latest = rates.latestOn(accelerator.id());
                 accelerators.add(new AcceleratorView(accelerator.id(), accelerator.type().id(),
                         latest.map(PredictionRecord::utilization).orElse(null), latest.map(PredictionRecord::stable).orElse(null),
-                        appsWhere(snapshot, a -> a.accelerator().filter(accelerator.id()::equals).isPresent()),
-                        appsWhere(snapshot, a -> a.migratingTo().filter(accelerator.id()::equals).isPresent())));
+                        serving.getOrDefault(accelerator.id(), List.of()), arriving.getOrDefault(accelerator.id(), List.of())));
             }
             nodes.add(new NodeView(node.node(), node.memoryMb(), accelerators));
         }
         List<AppView> apps = snapshot.apps().stream().map(app -> appView(app, rates)).toList();
         return new ClusterPicture(atMs, leading, nodes, apps);
-    }
-
-    private static List<String> appsWhere(ClusterSnapshot snapshot, java.util.function.Predicate<RunningApp> which) {
-        return snapshot.apps().stream().filter(which).map(RunningApp::app).toList();
     }
 
     private static AppView appView(RunningApp app, LiveRates rates) {
