@@ -202,14 +202,16 @@ public final class Reconciler {
         }
         ClusterSnapshot first = view.snapshot();
         unplacedRetries.keySet().removeIf(app -> first.app(app).map(a -> a.accelerator().isPresent()).orElse(true));
+        // Within a pass the cluster changes only by a placement made here: the shape is taken again
+        // after one, not for every unplaced app (most of them wait out a backoff).
+        int shape = shapeOf(first);
         for (RunningApp app : first.apps()) {
             if (app.accelerator().isEmpty() && app.migratingTo().isEmpty()) {
-                ClusterSnapshot snapshot = view.snapshot();
-                int shape = shapeOf(snapshot);
                 Retry retry = unplacedRetries.get(app.app());
                 if (retry != null && retry.clusterShape() == shape && clock.millis() < retry.notBeforeMs()) {
                     continue;
                 }
+                ClusterSnapshot snapshot = view.snapshot();
                 ClusterModel model = ClusterModels.from(snapshot, catalog, rates);
                 TargetSelector.Choice choice = app.spec().pinned() ? pinnedPlacement(model, snapshot, app)
                         : selector.place(model, app.app());
@@ -220,12 +222,14 @@ public final class Reconciler {
                 }
                 // Not placed — no target, a dry run, a refused step, or not yet visible: back off, so
                 // that the same decision is not recorded on every pass.
-                if (view.snapshot().app(app.app()).map(a -> a.accelerator().isEmpty()).orElse(false)) {
+                ClusterSnapshot after = view.snapshot();
+                if (after.app(app.app()).map(a -> a.accelerator().isEmpty()).orElse(false)) {
                     long delayMs = retry == null || retry.clusterShape() != shape ? UNPLACED_FIRST_RETRY_MS
                             : Math.min(2 * retry.delayMs(), UNPLACED_MAX_RETRY_MS);
                     unplacedRetries.put(app.app(), new Retry(clock.millis() + delayMs, delayMs, shape));
                 } else {
                     unplacedRetries.remove(app.app());
+                    shape = shapeOf(after);
                 }
             }
         }
