@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The limits on what the controller may do, checked before every step it would apply — what Cruise
@@ -62,6 +64,8 @@ public final class Guards {
     private final Approvals approvals;
     private final Clock clock;
     private final Deque<Started> recent = new ArrayDeque<>();
+    /** The move last proposed for each app and held for approval, until one of the app's moves starts. */
+    private final Map<String, PlanStep.Move> proposed = new HashMap<>();
 
     public Guards(Limits limits, Approvals approvals, Clock clock) {
         this.limits = limits;
@@ -93,6 +97,7 @@ public final class Guards {
             }
             if (!limits.dryRun() && limits.approval() && !approvals.approved(move)) {
                 approvals.propose(move, reason);
+                proposed.put(move.app(), move);
                 return new Verdict.Held("held: awaiting approval of the move from " + move.from() + " to " + move.to());
             }
         }
@@ -102,8 +107,18 @@ public final class Guards {
     /** Counts a move that was applied (or, in dry-run, would have been) against the caps. */
     public synchronized void started(PlanStep step) {
         if (step instanceof PlanStep.Move move) {
+            proposed.remove(move.app());
             recent.addLast(new Started(clock.millis(), node(move.from()), node(move.to())));
         }
+    }
+
+    /**
+     * Whether the move last held for the app awaiting approval has been approved since: then the
+     * app is worth deciding on again at once, not after the backoff of a decision that changed nothing.
+     */
+    public synchronized boolean approvalArrived(String app) {
+        PlanStep.Move move = proposed.get(app);
+        return move != null && approvals.approved(move);
     }
 
     private void forgetOld() {

@@ -45,10 +45,12 @@ import java.util.Set;
  * before and after; and, when turned on, free accelerators once load has dropped
  * ({@link #consolidate}).
  *
- * <p>Acts on {@code impending} and {@code violation} alerts, and on taking over as leader on those
- * still open; never acts on the same app again within the cooldown; applies nothing the
- * {@link Guards} hold (move caps, dry-run, approval) — such a decision is still recorded, with why;
- * tries an app that found no accelerator again only after a backoff or a change of the cluster.
+ * <p>Acts on {@code impending} and {@code violation} alerts; answers again those still open whose
+ * app is still at risk after an answer that changed nothing, and, on taking over as leader, every
+ * one still open ({@link #answerStillAtRisk}); never acts on the same app again within the cooldown;
+ * applies nothing the {@link Guards} hold (move caps, dry-run, approval) — such a decision is still
+ * recorded, with why; decides again on an app that found no accelerator, or is still at risk, only
+ * after a backoff or a change of the cluster.
  * Time comes from the injected {@link Clock} (simulated time in the demo).
  */
 public final class Reconciler {
@@ -65,12 +67,18 @@ public final class Reconciler {
     /** Plans consolidation at the consolidation's watermark, stricter than placement's limits. */
     private final MigrationPlanner packer;
     private Long lastConsolidationMs;
-    private final Map<String, Retry> unplacedRetries = new HashMap<>();
-    /** The latest impending or violation alert of each app, until its resolved alert. */
+    /** The first wait before a decision that changed nothing is taken again; it doubles up to the most. */
+    static final long FIRST_RETRY_MS = 30_000;
+    static final long MAX_RETRY_MS = 600_000;
+    /** Apps that found no accelerator, or whose placement did not take effect. */
+    private final Backoff unplacedRetries = new Backoff(FIRST_RETRY_MS, MAX_RETRY_MS);
+    /** Apps still at risk whose last answer changed nothing (held, no target, a dry run). */
+    private final Backoff atRiskRetries = new Backoff(FIRST_RETRY_MS, MAX_RETRY_MS);
+    /**
+     * The latest impending or violation alert of each app, until its resolved alert or until the app
+     * runs on another accelerator (the topology then alerts afresh from there).
+     */
     private final Map<String, AlertRecord> openAlerts = new HashMap<>();
-    /** The first wait before an app that found no accelerator is tried again; it doubles up to the most. */
-    static final long UNPLACED_FIRST_RETRY_MS = 30_000;
-    static final long UNPLACED_MAX_RETRY_MS = 600_000;
     private final Cooldown cooldown;
     private final LiveRates rates;
     private final ControllerOutputs outputs;
@@ -162,8 +170,11 @@ public final class Reconciler {
     public void setActive(boolean active) {
         boolean takingOver = active && !this.active;
         this.active = active;
-        if (takingOver) {
-            answerOpenAlerts();
+        if (takingOver && policy == Policy.PERCH) {
+            synchronized (this) {
+                atRiskRetries.clearIf(app -> true); // a new term: what an earlier one waited for is looked at afresh
+                answerOpenAlerts("taking over as leader, ");
+            }
         }
     }
 
@@ -201,14 +212,13 @@ public final class Reconciler {
             return;
         }
         ClusterSnapshot first = view.snapshot();
-        unplacedRetries.keySet().removeIf(app -> first.app(app).map(a -> a.accelerator().isPresent()).orElse(true));
+        unplacedRetries.clearIf(app -> first.app(app).map(a -> a.accelerator().isPresent()).orElse(true));
         // Within a pass the cluster changes only by a placement made here: the shape is taken again
         // after one, not for every unplaced app (most of them wait out a backoff).
         int shape = shapeOf(first);
         for (RunningApp app : first.apps()) {
             if (app.accelerator().isEmpty() && app.migratingTo().isEmpty()) {
-                Retry retry = unplacedRetries.get(app.app());
-                if (retry != null && retry.clusterShape() == shape && clock.millis() < retry.notBeforeMs()) {
+                if (!unplacedRetries.due(app.app(), shape, clock.millis())) {
                     continue;
                 }
                 ClusterSnapshot snapshot = view.snapshot();
@@ -224,19 +234,13 @@ public final class Reconciler {
                 // that the same decision is not recorded on every pass.
                 ClusterSnapshot after = view.snapshot();
                 if (after.app(app.app()).map(a -> a.accelerator().isEmpty()).orElse(false)) {
-                    long delayMs = retry == null || retry.clusterShape() != shape ? UNPLACED_FIRST_RETRY_MS
-                            : Math.min(2 * retry.delayMs(), UNPLACED_MAX_RETRY_MS);
-                    unplacedRetries.put(app.app(), new Retry(clock.millis() + delayMs, delayMs, shape));
+                    unplacedRetries.unchanged(app.app(), shape, clock.millis());
                 } else {
-                    unplacedRetries.remove(app.app());
+                    unplacedRetries.clear(app.app());
                     shape = shapeOf(after);
                 }
             }
         }
-    }
-
-    /** When an app that found no accelerator is tried again: not before {@code notBeforeMs} unless the cluster changed. */
-    private record Retry(long notBeforeMs, long delayMs, int clusterShape) {
     }
 
     /** What, when it changes, may give an unplaced app room: the accelerators and where every app runs. */
@@ -274,7 +278,9 @@ public final class Reconciler {
         if (atRisk) {
             openAlerts.put(alert.app(), alert);
         } else if (AlertRecord.RESOLVED.equals(alert.kind())) {
-            openAlerts.remove(alert.app());
+            // Only the alert it resolves: an app that moved may already be at risk where it runs now.
+            openAlerts.computeIfPresent(alert.app(), (app, open) -> open.accelerator().equals(alert.accelerator()) ? null : open);
+            atRiskRetries.clear(alert.app());
         }
         if (active && atRisk) {
             appReports.atRisk(alert.app(), alert.forecastMs() != null ? alert.forecastMs() : alert.predictedMs(),
@@ -287,50 +293,94 @@ public final class Reconciler {
             EVENTS.debug("alert for {} ignored: its window ended {} ms ago", alert.app(), clock.millis() - alert.windowEndMs());
             return;
         }
-        answer(alert, alert.kind() + " alert: " + alert.reason());
+        int shape = shapeOf(view.snapshot());
+        if (answer(alert, alert.kind() + " alert: " + alert.reason())) {
+            answered(alert, shape);
+        }
     }
 
     /**
-     * On taking over as leader: answer each alert still open whose app the latest prediction still
-     * puts outside its SLO — what the replica that led before may not have answered.
+     * Step 3b: answer again each alert still open whose app its accelerator's latest prediction
+     * window still puts at risk ({@link PredictionRecord#atRisk}), once its cooldown and its backoff
+     * have passed — 30 s after an answer that changed nothing (no target, a dry run, a step the
+     * guards held), doubling to 10 minutes, or at once when the cluster has changed or the move
+     * held for approval has been approved. The topology
+     * alerts on a change of state only, so without this an app whose first answer was held would
+     * stay at risk, unanswered, for as long as its state held. A replica taking over as leader does
+     * the same at once ({@link #setActive}).
      */
-    private synchronized void answerOpenAlerts() {
-        if (policy != Policy.PERCH) {
+    public synchronized void answerStillAtRisk() {
+        if (!active || policy != Policy.PERCH) {
             return;
         }
+        answerOpenAlerts("");
+    }
+
+    private void answerOpenAlerts(String occasion) {
+        ClusterSnapshot snapshot = view.snapshot();
+        // The app runs elsewhere now: the topology alerts afresh from there. (An app not in the
+        // snapshot keeps its alert: a view not yet synced after a takeover shows no apps at all.)
+        openAlerts.values().removeIf(alert -> snapshot.app(alert.app()).flatMap(RunningApp::accelerator)
+                .map(on -> !on.equals(alert.accelerator())).orElse(false));
+        int shape = shapeOf(snapshot);
         for (AlertRecord alert : List.copyOf(openAlerts.values())) {
-            boolean stillMissed = rates.latest(alert.app()).map(p -> Boolean.FALSE.equals(p.sloMet())).orElse(false);
-            if (stillMissed) {
-                answer(alert, "taking over as leader, " + alert.kind() + " alert still open: " + alert.reason());
+            boolean waiting = snapshot.app(alert.app()).map(app -> app.migratingTo().isPresent()).orElse(true)
+                    || !cooldown.allows(alert.app())
+                    || !(atRiskRetries.due(alert.app(), shape, clock.millis()) || guards.approvalArrived(alert.app()));
+            if (waiting || !rates.latestOn(alert.accelerator()).map(w -> w.atRisk(alert.app())).orElse(false)) {
+                continue;
+            }
+            if (answer(alert, occasion + alert.kind() + " alert still open, and the latest prediction still at risk: "
+                    + alert.reason())) {
+                shape = answered(alert, shape);
             }
         }
     }
 
-    /** The alert's app, if it still runs where the alert says and may be acted on: move it, or make room. */
-    private void answer(AlertRecord alert, String trigger) {
+    /**
+     * After a decision on an alert taken in a cluster of {@code shape}: an app still where the
+     * alert found it waits out a backoff before it is answered again. Returns the cluster's shape now.
+     */
+    private int answered(AlertRecord alert, int shape) {
+        ClusterSnapshot now = view.snapshot();
+        boolean stayed = now.app(alert.app()).map(app -> app.migratingTo().isEmpty()
+                && app.accelerator().map(alert.accelerator()::equals).orElse(false)).orElse(false);
+        if (stayed) {
+            atRiskRetries.unchanged(alert.app(), shape, clock.millis());
+        } else {
+            atRiskRetries.clear(alert.app());
+        }
+        return shapeOf(now);
+    }
+
+    /**
+     * The alert's app, if it still runs where the alert says and may be acted on: move it, or make
+     * room. True when a decision was taken (and recorded), whatever it was.
+     */
+    private boolean answer(AlertRecord alert, String trigger) {
         ClusterSnapshot snapshot = view.snapshot();
         Optional<RunningApp> app = snapshot.app(alert.app());
         if (app.isEmpty() || app.get().accelerator().isEmpty()) {
             EVENTS.debug("alert for {} ignored: not a running app", alert.app());
-            return;
+            return false;
         }
         if (app.get().migratingTo().isPresent()) {
             EVENTS.debug("alert for {} ignored: already moving to {}", alert.app(), app.get().migratingTo().get());
-            return;
+            return false;
         }
         if (!app.get().accelerator().get().equals(alert.accelerator())) {
             EVENTS.debug("alert for {} ignored: it is about {}, the app now runs on {}", alert.app(), alert.accelerator(),
                     app.get().accelerator().get());
-            return;
+            return false;
         }
         if (!cooldown.allows(alert.app())) {
             EVENTS.debug("alert for {} ignored: in cooldown", alert.app());
-            return;
+            return false;
         }
         if (app.get().spec().pinned()) {
             act(new TargetSelector.Choice.NoTarget(alert.app(), "pinned to " + app.get().spec().pinnedTo()
                     + " by its owner: Perch does not move it", null), trigger, snapshot);
-            return;
+            return true;
         }
         ClusterModel model = ClusterModels.from(snapshot, catalog, rates);
         TargetSelector.Choice choice = selector.relocate(model, alert.app());
@@ -338,13 +388,14 @@ public final class Reconciler {
             MigrationPlan relief = planner.relieve(model, alert.accelerator(), immovable(snapshot));
             if (!relief.actions().isEmpty()) {
                 makeRoom(relief, alert.app(), trigger);
-                return;
+                return true;
             }
             String why = relief.unresolved().isEmpty() ? ""
                     : "; nor does moving other apps off it (" + String.join("; ", relief.unresolved()) + ")";
             choice = new TargetSelector.Choice.NoTarget(none.app(), none.reason() + why, none.sourceNow());
         }
         act(choice, trigger, snapshot);
+        return true;
     }
 
     /**

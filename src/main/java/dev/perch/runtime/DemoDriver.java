@@ -84,9 +84,11 @@ public class DemoDriver {
                 if (speed.lockStep()) {
                     awaitDrained(admin);
                     reconciler.tick();
+                    reconciler.answerStillAtRisk();
                     reconciler.consolidate();
                 } else {
                     reconciler.tick();
+                    reconciler.answerStillAtRisk();
                     reconciler.consolidate();
                     long dueNs = wallStartNs + (long) (cluster.nowSec() / speed.factor() * 1e9);
                     sleepUntil(dueNs);

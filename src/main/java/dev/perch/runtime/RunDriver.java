@@ -74,6 +74,7 @@ public class RunDriver {
             steps.forEach(step -> LOG.debugf("migration: %s", step));
             reconciler.publishInventory();
             reconciler.placeUnplaced();
+            reconciler.answerStillAtRisk();
             reconciler.consolidate();
         } catch (RuntimeException e) {
             LOG.warnf(e, "reconcile pass failed; retrying in the next one");

@@ -224,7 +224,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
         PredictionRecord.AppPrediction mine = prediction.apps().stream()
                 .filter(a -> a.app().equals(report.app())).findFirst().orElseThrow();
         Double predictedMs = mine.predicted(statistic);
-        Double forecastMs = forecastOf(mine.forecast(), statistic);
+        Double forecastMs = mine.forecast().value(statistic);
         boolean overNow = !prediction.stable() || (predictedMs != null && predictedMs > spec.sloMs());
         boolean overAhead = forecastMs == null || forecastMs > spec.sloMs();
         boolean predictedOver = overNow || overAhead;
@@ -279,15 +279,6 @@ final class Assessor implements Processor<String, Object, String, Object> {
             }
         }
         return Samples.round(high);
-    }
-
-    private static Double forecastOf(PredictionRecord.Forecast forecast, SloStatistic statistic) {
-        return switch (statistic) {
-            case MEAN -> forecast.meanMs();
-            case P50 -> forecast.p50Ms();
-            case P95 -> forecast.p95Ms();
-            case P99 -> forecast.p99Ms();
-        };
     }
 
     private List<AcceleratorState.Window> recent(List<AcceleratorState.Window> windows) {

@@ -18,6 +18,43 @@ public record PredictionRecord(String schema, String accelerator, String acceler
      */
     /** The prediction at the forecast rates {@code horizonSec} ahead (latencies null when unstable). */
     public record Forecast(double horizonSec, double ratePerSec, Double meanMs, Double p50Ms, Double p95Ms, Double p99Ms) {
+        /** The forecast value of a statistic, or null (unstable ahead). */
+        public Double value(dev.perch.model.profile.SloStatistic statistic) {
+            return switch (statistic) {
+                case MEAN -> meanMs;
+                case P50 -> p50Ms;
+                case P95 -> p95Ms;
+                case P99 -> p99Ms;
+            };
+        }
+    }
+
+    /**
+     * Whether this window still puts the app at risk, by the evidence the topology's alerts weigh
+     * (a window at a time, before their hysteresis): the accelerator predicted unstable, or the
+     * predicted, forecast or observed value of the app's SLO statistic over its SLO (observed only
+     * where the record carries it: mean and p95). False for an app without an SLO or not in this window.
+     */
+    public boolean atRisk(String app) {
+        AppPrediction entry = apps.stream().filter(a -> a.app().equals(app)).findFirst().orElse(null);
+        if (entry == null || entry.sloMs() == null || entry.sloStatistic() == null) {
+            return false;
+        }
+        if (!stable || Boolean.FALSE.equals(entry.sloMet())) {
+            return true;
+        }
+        dev.perch.model.profile.SloStatistic statistic = dev.perch.model.profile.SloStatistic.parse(entry.sloStatistic());
+        double sloMs = entry.sloMs();
+        Double predicted = entry.predicted(statistic);
+        // A forecast whose figure is missing is unstable ahead; a window without a forecast says nothing ahead.
+        boolean overAhead = entry.forecast() != null
+                && (entry.forecast().value(statistic) == null || entry.forecast().value(statistic) > sloMs);
+        Double observed = switch (statistic) {
+            case MEAN -> entry.observedMeanMs();
+            case P95 -> entry.observedP95Ms();
+            default -> null;
+        };
+        return (predicted != null && predicted > sloMs) || overAhead || (observed != null && observed > sloMs);
     }
 
     public record AppPrediction(String app, String model, double ratePerSec, Double slopePerSec2, Double serviceMs,

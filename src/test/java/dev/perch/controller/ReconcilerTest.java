@@ -404,6 +404,99 @@ class ReconcilerTest {
         assertTrue(move.trigger().startsWith("taking over as leader, impending alert still open"), move.trigger());
     }
 
+    /** Approval mode's proposals and approvals, kept in memory (on Kubernetes: annotations). */
+    private static final class TestApprovals implements dev.perch.cluster.Approvals {
+        final Set<dev.perch.cluster.PlanStep.Move> approved = new java.util.HashSet<>();
+        final List<dev.perch.cluster.PlanStep.Move> proposed = new ArrayList<>();
+
+        @Override
+        public boolean approved(dev.perch.cluster.PlanStep.Move move) {
+            return approved.contains(move);
+        }
+
+        @Override
+        public void propose(dev.perch.cluster.PlanStep.Move move, String reason) {
+            proposed.add(move);
+        }
+    }
+
+    /** A controller in approval mode on the default scenario, 31 s in (cam-3's load is climbing). */
+    private Reconciler awaitingApproval(TestApprovals approvals, LiveRates rates) {
+        advance(31);
+        SimClock clock = new SimClock(cluster::nowEpochMs);
+        return new Reconciler(cluster, cluster, cluster.scenario().catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
+                rates, outputs, clock, Policy.PERCH,
+                new Guards(new Guards.Limits(3, 1, 2, Duration.ofMinutes(1), false, true), approvals, clock));
+    }
+
+    private List<Long> decisionSeconds(String app, long fromMs) {
+        return decisions.stream().filter(d -> d.app().equals(app)).map(d -> (d.atMs() - fromMs) / 1000).toList();
+    }
+
+    /**
+     * The topology alerts once, when an app's state changes. An answer that changed nothing — here a
+     * move held for approval — is given again while the app's latest prediction window still puts it
+     * at risk, after 30 s and then twice as long each time; not once the window says it is fine.
+     */
+    @Test
+    void anAppStillAtRiskAfterAnAnswerThatChangedNothingIsAnsweredAgainWithBackoff() {
+        LiveRates rates = new LiveRates();
+        TestApprovals approvals = new TestApprovals();
+        Reconciler controller = awaitingApproval(approvals, rates);
+        String on = cluster.snapshot().app("cam-3").orElseThrow().accelerator().orElseThrow();
+        long start = cluster.nowEpochMs();
+        decisions.clear();
+        rates.update(verdict(on, "cam-3", false));
+        controller.onAlert(alert(AlertRecord.IMPENDING, "cam-3", on));
+        for (int s = 0; s < 300; s++) {
+            cluster.advanceWindow();
+            rates.update(verdict(on, "cam-3", false));
+            controller.answerStillAtRisk();
+        }
+        assertEquals(List.of(0L, 30L, 90L, 210L), decisionSeconds("cam-3", start));
+        assertTrue(decisions.stream().allMatch(d -> d.action().equals("move") && d.result() == null
+                && d.reason().contains("awaiting approval")), decisions.toString());
+        assertTrue(decisions.stream().skip(1).allMatch(d -> d.trigger().startsWith("impending alert still open")),
+                decisions.toString());
+        assertEquals(on, cluster.snapshot().app("cam-3").orElseThrow().accelerator().orElseThrow(), "nothing approved, nothing moved");
+
+        for (int s = 0; s < 600; s++) {
+            cluster.advanceWindow();
+            rates.update(verdict(on, "cam-3", true));
+            controller.answerStillAtRisk();
+        }
+        assertEquals(4, decisions.size(), "an app its latest window puts within its SLO is left alone");
+    }
+
+    /** A move held for approval is made at the next pass after the approval, not after the backoff. */
+    @Test
+    void aMoveHeldForApprovalIsMadeOnceApproved() {
+        LiveRates rates = new LiveRates();
+        TestApprovals approvals = new TestApprovals();
+        Reconciler controller = awaitingApproval(approvals, rates);
+        String on = cluster.snapshot().app("cam-3").orElseThrow().accelerator().orElseThrow();
+        long start = cluster.nowEpochMs();
+        decisions.clear();
+        rates.update(verdict(on, "cam-3", false));
+        controller.onAlert(alert(AlertRecord.IMPENDING, "cam-3", on));
+        assertEquals(1, approvals.proposed.size());
+        for (int s = 1; s <= 60; s++) {
+            cluster.advanceWindow();
+            if (s == 12) {
+                approvals.approved.add(approvals.proposed.get(0)); // an operator approves
+            }
+            String now = cluster.snapshot().app("cam-3").orElseThrow().accelerator().orElseThrow();
+            rates.update(verdict(now, "cam-3", false));
+            controller.answerStillAtRisk();
+        }
+        assertEquals(List.of(0L, 12L), decisionSeconds("cam-3", start));
+        DecisionRecord move = decisions.get(1);
+        assertEquals("patched", move.result());
+        assertEquals(approvals.proposed.get(0).to(), move.to());
+        assertEquals(move.to(), cluster.snapshot().app("cam-3").orElseThrow().accelerator().orElseThrow(),
+                "moved, and not answered again from where it runs now: that alert was about " + on);
+    }
+
     /** A prediction window for one app saying only whether its SLO is met. */
     private dev.perch.telemetry.PredictionRecord verdict(String accelerator, String app, boolean sloMet) {
         var entry = new dev.perch.telemetry.PredictionRecord.AppPrediction(app, null, 5.0, null, null, null, null, "learned",
