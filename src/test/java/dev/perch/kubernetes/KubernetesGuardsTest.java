@@ -11,6 +11,7 @@ import dev.perch.controller.RecordingOutputs;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.placement.PlacementPolicy;
 import dev.perch.telemetry.AlertRecord;
+import dev.perch.telemetry.PredictionRecord;
 import dev.perch.telemetry.DecisionRecord;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -45,6 +46,7 @@ class KubernetesGuardsTest {
     private final List<DecisionRecord> decisions = new ArrayList<>();
     private KubernetesCluster cluster;
     private Reconciler reconciler;
+    private final LiveRates rates = new LiveRates();
     private static final List<String> APPS = List.of("cam-1", "cam-2", "cam-3", "cam-4");
 
     /** Four apps on pi-1, three idle Edge TPUs, the controller under the given guards (approvals: the annotations). */
@@ -65,7 +67,7 @@ class KubernetesGuardsTest {
         ready();
         await(() -> cluster.snapshot().apps().stream().allMatch(a -> a.accelerator().isPresent()), "placed");
         reconciler = new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT,
-                Duration.ofSeconds(30), new LiveRates(), RecordingOutputs.decisionsInto(decisions), clock, Policy.PERCH,
+                Duration.ofSeconds(30), rates, RecordingOutputs.decisionsInto(decisions), clock, Policy.PERCH,
                 new Guards(limits, limits.approval() ? cluster.approvals() : Approvals.NONE, clock));
         reconciler.reportTo(cluster);
     }
@@ -91,6 +93,14 @@ class KubernetesGuardsTest {
     private void alert(String app) {
         reconciler.onAlert(new AlertRecord(AlertRecord.SCHEMA, app + ":impending", AlertRecord.IMPENDING, app, "pi-1/tpu0", "pi-1",
                 200, "mean", 210.0, 230.0, 12.0, 150.0, clock.millis(), "predicted mean 230 ms within 12 s, over the 200 ms SLO"));
+    }
+
+    /** The app's latest prediction window: predicted over its 200 ms SLO. */
+    private PredictionRecord stillAtRisk(String app, String accelerator) {
+        var entry = new PredictionRecord.AppPrediction(app, "mobilenet_v2", 30, 0.0, 4.0, 10.0, 0.1, "learned", 1.0,
+                230.0, null, null, null, null, 150.0, null, 150.0, 200.0, "mean", false);
+        return new PredictionRecord(PredictionRecord.SCHEMA, accelerator, "edgetpu", "pi-1", clock.millis() - 1000,
+                clock.millis(), 0.9, true, null, List.of(entry));
     }
 
     private Set<String> deployments() {
@@ -122,11 +132,18 @@ class KubernetesGuardsTest {
         assertTrue(proposed.startsWith("pi-1/tpu0 -> "), proposed);
         assertTrue(decisions.get(0).reason().contains("awaiting approval"), decisions.get(0).reason());
 
+        // The topology alerts once; the loop's passes answer it again while its app is still at risk.
+        rates.update(stillAtRisk("cam-1", "pi-1/tpu0"));
+        reconciler.answerStillAtRisk();
+        assertEquals(1, decisions.size(), "not approved yet, and within the backoff");
+
         client.resources(InferenceApp.class).inNamespace(NS).withName("cam-1").edit(a -> {
             a.getMetadata().getAnnotations().put(AnnotationApprovals.APPROVED, proposed);
             return a;
         });
-        alert("cam-1");
+        nowMs.addAndGet(1000);
+        reconciler.answerStillAtRisk();
+        assertEquals(2, decisions.size(), decisions.toString());
         assertEquals("patched", decisions.get(1).result(), decisions.get(1).reason());
         String target = proposed.substring(proposed.indexOf("-> ") + 3);
         assertTrue(deployments().contains(KubernetesCluster.deploymentName("cam-1", target)), "the approved move started");
