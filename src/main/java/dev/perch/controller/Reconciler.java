@@ -289,7 +289,7 @@ public final class Reconciler {
         if (!active || policy != Policy.PERCH || !atRisk) {
             return;
         }
-        if (clock.millis() - alert.windowEndMs() > STALE_ALERT_MS) {
+        if (!current(alert)) {
             EVENTS.debug("alert for {} ignored: its window ended {} ms ago", alert.app(), clock.millis() - alert.windowEndMs());
             return;
         }
@@ -297,6 +297,15 @@ public final class Reconciler {
         if (answer(alert, alert.kind() + " alert: " + alert.reason())) {
             answered(alert, shape);
         }
+    }
+
+    /**
+     * Whether an alert describes the cluster as it is now (its window ended within the last minute):
+     * an older one — read again when a replica starts, or delivered late — is kept as open, not acted
+     * on as it stands; {@link #answerStillAtRisk} answers it if its app's latest window still puts it at risk.
+     */
+    public boolean current(AlertRecord alert) {
+        return clock.millis() - alert.windowEndMs() <= STALE_ALERT_MS;
     }
 
     /**
