@@ -42,6 +42,21 @@ import java.util.logging.Level;
  */
 @QuarkusMain
 public class PerchMain {
+    /**
+     * How {@code run} reads alerts and predictions, each replica in groups of its own.
+     * Predictions start at the latest offset: the next windows say all a replica needs, and a day of
+     * them is not replayed on every restart. Alerts are read from the start of the topic (a week)
+     * on every start, committing nothing: the topology alerts on a change of state only, so an app
+     * that went at risk before this replica started is known from its open alert alone. Earlier
+     * alerts are not acted on as they stand ({@code Reconciler#current}); the loop answers those
+     * whose app is still at risk.
+     */
+    public static final Map<String, String> RUN_CONSUMERS = Map.of(
+            "mp.messaging.incoming.predictions.auto.offset.reset", "latest",
+            "mp.messaging.incoming.alerts.auto.offset.reset", "earliest",
+            "mp.messaging.incoming.alerts.enable.auto.commit", "false",
+            "mp.messaging.incoming.alerts.commit-strategy", "ignore");
+
     static final int BAD_INPUT = 2;
 
     public static void main(String... args) {
@@ -207,14 +222,11 @@ public class PerchMain {
             }
             System.setProperty(property, value);
         }));
-        // Each replica's consumer groups are its own and new with each pod: start at the latest
-        // offset rather than replaying a day of predictions and a week of alerts on every restart.
-        for (String channel : List.of("alerts", "predictions")) {
-            String reset = "mp.messaging.incoming." + channel + ".auto.offset.reset";
-            if (System.getProperty(reset) == null) {
-                System.setProperty(reset, "latest");
+        RUN_CONSUMERS.forEach((property, value) -> {
+            if (System.getProperty(property) == null) {
+                System.setProperty(property, value);
             }
-        }
+        });
         System.setProperty("perch.mode", "run");
         bootPipeline("run", options.get("state-dir").map(Path::of));
     }
