@@ -420,13 +420,27 @@ class ReconcilerTest {
         }
     }
 
-    /** A controller in approval mode on the default scenario, 31 s in (cam-3's load is climbing). */
-    private Reconciler awaitingApproval(TestApprovals approvals, LiveRates rates) {
+    /** A controller in approval mode, and where cam-3 ran when its alert came (at {@code startMs}). */
+    private record HeldForApproval(Reconciler controller, LiveRates rates, TestApprovals approvals, String on, long startMs) {
+    }
+
+    /**
+     * On the default scenario, 31 s in (cam-3's load is climbing), a controller in approval mode gets
+     * an impending alert for cam-3, whose accelerator's latest window puts it over its SLO.
+     */
+    private HeldForApproval heldForApproval() {
         advance(31);
         SimClock clock = new SimClock(cluster::nowEpochMs);
-        return new Reconciler(cluster, cluster, cluster.scenario().catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
-                rates, outputs, clock, Policy.PERCH,
+        LiveRates rates = new LiveRates();
+        TestApprovals approvals = new TestApprovals();
+        Reconciler controller = new Reconciler(cluster, cluster, cluster.scenario().catalog(), PlacementPolicy.DEFAULT,
+                Duration.ofSeconds(30), rates, outputs, clock, Policy.PERCH,
                 new Guards(new Guards.Limits(3, 1, 2, Duration.ofMinutes(1), false, true), approvals, clock));
+        String on = cluster.snapshot().app("cam-3").orElseThrow().accelerator().orElseThrow();
+        decisions.clear();
+        rates.update(verdict(on, "cam-3", false));
+        controller.onAlert(alert(AlertRecord.IMPENDING, "cam-3", on));
+        return new HeldForApproval(controller, rates, approvals, on, cluster.nowEpochMs());
     }
 
     private List<Long> decisionSeconds(String app, long fromMs) {
@@ -440,20 +454,14 @@ class ReconcilerTest {
      */
     @Test
     void anAppStillAtRiskAfterAnAnswerThatChangedNothingIsAnsweredAgainWithBackoff() {
-        LiveRates rates = new LiveRates();
-        TestApprovals approvals = new TestApprovals();
-        Reconciler controller = awaitingApproval(approvals, rates);
-        String on = cluster.snapshot().app("cam-3").orElseThrow().accelerator().orElseThrow();
-        long start = cluster.nowEpochMs();
-        decisions.clear();
-        rates.update(verdict(on, "cam-3", false));
-        controller.onAlert(alert(AlertRecord.IMPENDING, "cam-3", on));
+        HeldForApproval held = heldForApproval();
+        String on = held.on();
         for (int s = 0; s < 300; s++) {
             cluster.advanceWindow();
-            rates.update(verdict(on, "cam-3", false));
-            controller.answerStillAtRisk();
+            held.rates().update(verdict(on, "cam-3", false));
+            held.controller().answerStillAtRisk();
         }
-        assertEquals(List.of(0L, 30L, 90L, 210L), decisionSeconds("cam-3", start));
+        assertEquals(List.of(0L, 30L, 90L, 210L), decisionSeconds("cam-3", held.startMs()));
         assertTrue(decisions.stream().allMatch(d -> d.action().equals("move") && d.result() == null
                 && d.reason().contains("awaiting approval")), decisions.toString());
         assertTrue(decisions.stream().skip(1).allMatch(d -> d.trigger().startsWith("impending alert still open")),
@@ -462,8 +470,8 @@ class ReconcilerTest {
 
         for (int s = 0; s < 600; s++) {
             cluster.advanceWindow();
-            rates.update(verdict(on, "cam-3", true));
-            controller.answerStillAtRisk();
+            held.rates().update(verdict(on, "cam-3", true));
+            held.controller().answerStillAtRisk();
         }
         assertEquals(4, decisions.size(), "an app its latest window puts within its SLO is left alone");
     }
@@ -471,14 +479,8 @@ class ReconcilerTest {
     /** A move held for approval is made at the next pass after the approval, not after the backoff. */
     @Test
     void aMoveHeldForApprovalIsMadeOnceApproved() {
-        LiveRates rates = new LiveRates();
-        TestApprovals approvals = new TestApprovals();
-        Reconciler controller = awaitingApproval(approvals, rates);
-        String on = cluster.snapshot().app("cam-3").orElseThrow().accelerator().orElseThrow();
-        long start = cluster.nowEpochMs();
-        decisions.clear();
-        rates.update(verdict(on, "cam-3", false));
-        controller.onAlert(alert(AlertRecord.IMPENDING, "cam-3", on));
+        HeldForApproval held = heldForApproval();
+        TestApprovals approvals = held.approvals();
         assertEquals(1, approvals.proposed.size());
         for (int s = 1; s <= 60; s++) {
             cluster.advanceWindow();
@@ -486,15 +488,15 @@ class ReconcilerTest {
                 approvals.approved.add(approvals.proposed.get(0)); // an operator approves
             }
             String now = cluster.snapshot().app("cam-3").orElseThrow().accelerator().orElseThrow();
-            rates.update(verdict(now, "cam-3", false));
-            controller.answerStillAtRisk();
+            held.rates().update(verdict(now, "cam-3", false));
+            held.controller().answerStillAtRisk();
         }
-        assertEquals(List.of(0L, 12L), decisionSeconds("cam-3", start));
+        assertEquals(List.of(0L, 12L), decisionSeconds("cam-3", held.startMs()));
         DecisionRecord move = decisions.get(1);
         assertEquals("patched", move.result());
         assertEquals(approvals.proposed.get(0).to(), move.to());
         assertEquals(move.to(), cluster.snapshot().app("cam-3").orElseThrow().accelerator().orElseThrow(),
-                "moved, and not answered again from where it runs now: that alert was about " + on);
+                "moved, and not answered again from where it runs now: that alert was about " + held.on());
     }
 
     /** A prediction window for one app saying only whether its SLO is met. */

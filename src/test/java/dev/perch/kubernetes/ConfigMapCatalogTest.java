@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import org.junit.jupiter.api.Test;
 
-import static dev.perch.kubernetes.KubernetesClusterTest.NS;
+import static dev.perch.kubernetes.KubernetesFixtures.NS;
 import static dev.perch.kubernetes.KubernetesClusterTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -33,8 +33,8 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import static dev.perch.kubernetes.KubernetesClusterTest.NS;
-import static dev.perch.kubernetes.KubernetesClusterTest.app;
+import static dev.perch.kubernetes.KubernetesFixtures.NS;
+import static dev.perch.kubernetes.KubernetesFixtures.app;
 import static dev.perch.kubernetes.KubernetesClusterTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -11,8 +11,6 @@ import dev.perch.model.profile.ScenarioReader;
 import dev.perch.placement.PlacementPolicy;
 import dev.perch.telemetry.DecisionRecord;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -31,6 +29,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
+import static dev.perch.kubernetes.KubernetesFixtures.NS;
+import static dev.perch.kubernetes.KubernetesFixtures.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -45,7 +45,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @EnableKubernetesMockClient(crud = true)
 class KubernetesClusterTest {
-    static final String NS = "edge";
     KubernetesClient client;
     private final AtomicLong nowMs = new AtomicLong(Instant.parse("2026-11-27T00:00:00Z").toEpochMilli());
     private final SimClock clock = new SimClock(nowMs::get);
@@ -66,24 +65,9 @@ class KubernetesClusterTest {
     }
 
     private void node(String name, String type) {
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-                .addToLabels(Inventory.ACCELERATOR_TYPE, type).endMetadata()
-                .withNewStatus().addToCapacity("memory", new Quantity("4Gi")).endStatus().build()).create();
+        KubernetesFixtures.acceleratorNode(client, name, type);
     }
 
-    static InferenceApp app(String name, String model, Double sloMs) {
-        InferenceApp app = new InferenceApp();
-        app.getMetadata().setName(name);
-        app.getMetadata().setNamespace(NS);
-        InferenceAppSpec spec = new InferenceAppSpec();
-        spec.setModel(model);
-        spec.setImage("registry.example.com/" + model + ":1");
-        spec.setExpectedRatePerSec(5);
-        spec.setSloMs(sloMs);
-        spec.setSloStatistic(SloKind.MEAN);
-        app.setSpec(spec);
-        return app;
-    }
 
     private void create(InferenceApp app) {
         client.resources(InferenceApp.class).inNamespace(NS).resource(app).create();

@@ -31,8 +31,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import static dev.perch.kubernetes.KubernetesClusterTest.NS;
-import static dev.perch.kubernetes.KubernetesClusterTest.app;
+import static dev.perch.kubernetes.KubernetesFixtures.NS;
+import static dev.perch.kubernetes.KubernetesFixtures.app;
 import static dev.perch.kubernetes.KubernetesClusterTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

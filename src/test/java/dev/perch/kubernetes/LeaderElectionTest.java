@@ -16,8 +16,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.perch.kubernetes.KubernetesClusterTest.NS;
-import static dev.perch.kubernetes.KubernetesClusterTest.app;
+import static dev.perch.kubernetes.KubernetesFixtures.NS;
+import static dev.perch.kubernetes.KubernetesFixtures.app;
 import static dev.perch.kubernetes.KubernetesClusterTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -4,16 +4,12 @@ import dev.perch.cli.PerchMain;
 import dev.perch.controller.AlertTally;
 import dev.perch.controller.RecentDecisions;
 import dev.perch.kubernetes.InferenceApp;
-import dev.perch.kubernetes.InferenceAppSpec;
-import dev.perch.kubernetes.Inventory;
-import dev.perch.kubernetes.SloKind;
+import dev.perch.kubernetes.KubernetesFixtures;
 import dev.perch.telemetry.AlertRecord;
 import dev.perch.telemetry.DecisionRecord;
 import dev.perch.telemetry.Json;
 import dev.perch.telemetry.PredictionRecord;
 import dev.perch.telemetry.Topics;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -107,20 +103,9 @@ class RunModeAlertReplayTest {
 
     @Test
     void anAlertRaisedBeforeTheReplicaStartedIsAnsweredWhileItsAppIsStillAtRisk() throws Exception {
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("pi-9")
-                .addToLabels(Inventory.ACCELERATOR_TYPE, "edgetpu").endMetadata()
-                .withNewStatus().addToCapacity("memory", new Quantity("4Gi")).endStatus().build()).create();
-        InferenceApp app = new InferenceApp();
-        app.getMetadata().setName(APP);
-        app.getMetadata().setNamespace("edge");
-        InferenceAppSpec spec = new InferenceAppSpec();
-        spec.setModel("mobilenet_v2");
-        spec.setImage("registry.example.com/mobilenet-v2:1");
-        spec.setExpectedRatePerSec(5);
-        spec.setSloMs(200.0);
-        spec.setSloStatistic(SloKind.MEAN);
-        app.setSpec(spec);
-        client.resources(InferenceApp.class).inNamespace("edge").resource(app).create();
+        KubernetesFixtures.acceleratorNode(client, "pi-9", "edgetpu");
+        client.resources(InferenceApp.class).inNamespace("edge").resource(KubernetesFixtures.app(APP, "mobilenet_v2", 200.0))
+                .create();
         awaitDecision(d -> d.action().equals("place") ? Optional.of(d) : Optional.empty(), "the app placed");
 
         // Its accelerator's latest window: predicted over the SLO (nothing else runs there to move).

@@ -1,11 +1,7 @@
 package dev.perch.runtime;
 
 import dev.perch.kubernetes.InferenceApp;
-import dev.perch.kubernetes.InferenceAppSpec;
-import dev.perch.kubernetes.Inventory;
-import dev.perch.kubernetes.SloKind;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
+import dev.perch.kubernetes.KubernetesFixtures;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -61,20 +57,9 @@ class RunModeTest {
 
     @Test
     void theControllerLeadsAndPlacesANewInferenceAppOnALabelledNode() throws Exception {
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("pi-1")
-                .addToLabels(Inventory.ACCELERATOR_TYPE, "edgetpu").endMetadata()
-                .withNewStatus().addToCapacity("memory", new Quantity("4Gi")).endStatus().build()).create();
-        InferenceApp app = new InferenceApp();
-        app.getMetadata().setName("cam-1");
-        app.getMetadata().setNamespace("edge");
-        InferenceAppSpec spec = new InferenceAppSpec();
-        spec.setModel("mobilenet_v2");
-        spec.setImage("registry.example.com/mobilenet-v2:1");
-        spec.setExpectedRatePerSec(5);
-        spec.setSloMs(200.0);
-        spec.setSloStatistic(SloKind.MEAN);
-        app.setSpec(spec);
-        client.resources(InferenceApp.class).inNamespace("edge").resource(app).create();
+        KubernetesFixtures.acceleratorNode(client, "pi-1", "edgetpu");
+        client.resources(InferenceApp.class).inNamespace("edge").resource(KubernetesFixtures.app("cam-1", "mobilenet_v2", 200.0))
+                .create();
 
         long deadline = System.currentTimeMillis() + 30_000;
         List<Deployment> deployments = List.of();
