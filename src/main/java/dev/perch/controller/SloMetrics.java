@@ -3,6 +3,7 @@ package dev.perch.controller;
 import dev.perch.cluster.ClusterSnapshot;
 import dev.perch.cluster.ClusterView;
 import dev.perch.cluster.RunningApp;
+import dev.perch.telemetry.AlertRecord;
 import dev.perch.telemetry.PredictionRecord;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -75,8 +76,23 @@ public final class SloMetrics {
     private record Held(Meter.Id id, AtomicReference<Double> value) {
     }
 
+    /**
+     * Registers the counters of decisions and alerts at zero, one series for each action and result
+     * a decision can have ({@code ApplyResult#kind}, {@code failed}, {@code none}) and each alert
+     * kind: a counter series that first appears already at 1 shows no rise to {@code rate()} or
+     * {@code increase()}, so the first move, or the first failed step, would never show or alert.
+     */
     public SloMetrics(MeterRegistry registry) {
         this.registry = registry;
+        for (String action : List.of("place", "move")) {
+            for (String result : List.of("created", "patched", "unchanged", "failed", "none")) {
+                registry.counter(DECISIONS, "action", action, "result", result);
+            }
+        }
+        registry.counter(DECISIONS, "action", "none", "result", "none");
+        for (String kind : List.of(AlertRecord.IMPENDING, AlertRecord.VIOLATION, AlertRecord.RESOLVED)) {
+            registry.counter(ALERTS, "kind", kind);
+        }
     }
 
     /** The cluster gauges, computed from {@code view} on each scrape. */

@@ -69,8 +69,10 @@ public class ControllerProducers {
                 Policy.parse(config.policy()), guards, consolidation);
     }
 
+    /** At start-up, so that the counters exist at zero before the first decision (see {@link SloMetrics}). */
     @Produces
     @Singleton
+    @io.quarkus.runtime.Startup
     SloMetrics sloMetrics(MeterRegistry registry, ClusterView view, Reconciler reconciler) {
         SloMetrics metrics = new SloMetrics(registry);
         metrics.watch(view, reconciler);

@@ -119,6 +119,21 @@ class MonitoringContractTest {
         }
     }
 
+    /**
+     * Every alert has a unit test that promtool runs ({@code deploy/monitoring/check-rules.sh}: it
+     * fires when, and only when, it should), and the tests name no alert that does not exist; here
+     * without promtool, only that the two lists agree.
+     */
+    @Test
+    void everyAlertHasAPromtoolUnitTest() throws IOException {
+        Set<String> alerts = new TreeSet<>();
+        rules().forEach(rule -> alerts.add(rule.get("alert").asText()));
+        JsonNode tests = YAML.readTree(Path.of("deploy/monitoring/tests/perch-rules.test.yaml").toFile());
+        Set<String> tested = new TreeSet<>();
+        tests.get("tests").forEach(test -> test.get("alert_rule_test").forEach(check -> tested.add(check.get("alertname").asText())));
+        assertEquals(alerts, tested);
+    }
+
     @Test
     void everyExportedMetricIsShownOrAlertedOn() throws IOException {
         Set<String> used = new TreeSet<>();

@@ -59,6 +59,19 @@ class SloMetricsTest {
         assertEquals(1.1, gauge(SloMetrics.UTILIZATION, "accelerator", "pi-1/tpu0", "type", "edgetpu", "node", "pi-1"));
     }
 
+    /** A counter series that first appears at 1 shows no rise to rate() or increase(): they start at zero. */
+    @Test
+    void theDecisionAndAlertCountersExistAtZeroBeforeTheFirstOne() {
+        for (String result : List.of("created", "patched", "unchanged", "failed", "none")) {
+            assertEquals(0.0, registry.get(SloMetrics.DECISIONS).tags("action", "move", "result", result).counter().count());
+            assertEquals(0.0, registry.get(SloMetrics.DECISIONS).tags("action", "place", "result", result).counter().count());
+        }
+        assertEquals(0.0, registry.get(SloMetrics.DECISIONS).tags("action", "none", "result", "none").counter().count());
+        for (String kind : List.of("impending", "violation", "resolved")) {
+            assertEquals(0.0, registry.get(SloMetrics.ALERTS).tags("kind", kind).counter().count());
+        }
+    }
+
     @Test
     void anAppThatMovedHasOnlyItsNewPlacementSeries() {
         metrics.record(window("pi-1/tpu0", 0.42, 50.0, 90.0, true));
