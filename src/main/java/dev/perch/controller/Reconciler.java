@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The controller's decisions, as a short chain of named steps: publish what the cluster is
@@ -60,7 +61,8 @@ public final class Reconciler {
 
     private final ClusterView view;
     private final ClusterActuator actuator;
-    private final ProfileCatalog catalog;
+    /** The profile catalog as it is now: on Kubernetes it follows the ConfigMap, so each step takes it afresh. */
+    private final Supplier<ProfileCatalog> catalog;
     private final TargetSelector selector;
     private final MigrationPlanner planner;
     private final Consolidation consolidation;
@@ -120,6 +122,13 @@ public final class Reconciler {
     }
 
     public Reconciler(ClusterView view, ClusterActuator actuator, ProfileCatalog catalog, PlacementPolicy placement,
+                      Duration cooldown, LiveRates rates, ControllerOutputs outputs, Clock clock, Policy policy, Guards guards,
+                      Consolidation consolidation) {
+        this(view, actuator, () -> catalog, placement, cooldown, rates, outputs, clock, policy, guards, consolidation);
+    }
+
+    /** With a catalog that may change while the controller runs (the ConfigMap's, on Kubernetes). */
+    public Reconciler(ClusterView view, ClusterActuator actuator, Supplier<ProfileCatalog> catalog, PlacementPolicy placement,
                       Duration cooldown, LiveRates rates, ControllerOutputs outputs, Clock clock, Policy policy, Guards guards,
                       Consolidation consolidation) {
         this.consolidation = consolidation;
@@ -222,8 +231,9 @@ public final class Reconciler {
                     continue;
                 }
                 ClusterSnapshot snapshot = view.snapshot();
-                ClusterModel model = ClusterModels.from(snapshot, catalog, rates);
-                TargetSelector.Choice choice = app.spec().pinned() ? pinnedPlacement(model, snapshot, app)
+                ProfileCatalog profiles = catalog.get();
+                ClusterModel model = ClusterModels.from(snapshot, profiles, rates);
+                TargetSelector.Choice choice = app.spec().pinned() ? pinnedPlacement(model, snapshot, app, profiles)
                         : selector.place(model, app.app());
                 act(choice, app.spec().pinned() ? "new app, pinned to " + app.spec().pinnedTo() + " by its owner" : "new app",
                         snapshot);
@@ -243,9 +253,13 @@ public final class Reconciler {
         }
     }
 
-    /** What, when it changes, may give an unplaced app room: the accelerators and where every app runs. */
-    private static int shapeOf(ClusterSnapshot snapshot) {
+    /**
+     * What, when it changes, may give an unplaced app room: the accelerators, where every app runs,
+     * and the profile catalog (a model added to it makes its apps placeable).
+     */
+    private int shapeOf(ClusterSnapshot snapshot) {
         List<Object> shape = new ArrayList<>();
+        shape.add(catalog.get());
         snapshot.accelerators().forEach(a -> shape.add(a.id()));
         snapshot.apps().forEach(a -> shape.add(List.of(a.app(), a.accelerator().orElse(""), a.migratingTo().orElse(""))));
         return shape.hashCode();
@@ -256,7 +270,8 @@ public final class Reconciler {
      * model — whatever the models predict there (the owner decided; the decision records the
      * prediction).
      */
-    private TargetSelector.Choice pinnedPlacement(ClusterModel model, ClusterSnapshot snapshot, RunningApp app) {
+    private TargetSelector.Choice pinnedPlacement(ClusterModel model, ClusterSnapshot snapshot, RunningApp app,
+                                                  ProfileCatalog catalog) {
         String pin = app.spec().pinnedTo();
         Optional<String> target = snapshot.accelerator(pin).map(a -> a.id()).or(() -> snapshot.node(pin).flatMap(node ->
                 node.accelerators().stream().filter(a -> catalog.profile(app.spec().model(), a.type()).isPresent())
@@ -391,7 +406,7 @@ public final class Reconciler {
                     + " by its owner: Perch does not move it", null), trigger, snapshot);
             return true;
         }
-        ClusterModel model = ClusterModels.from(snapshot, catalog, rates);
+        ClusterModel model = ClusterModels.from(snapshot, catalog.get(), rates);
         TargetSelector.Choice choice = selector.relocate(model, alert.app());
         if (choice instanceof TargetSelector.Choice.NoTarget none) {
             MigrationPlan relief = planner.relieve(model, alert.accelerator(), immovable(snapshot));
@@ -459,7 +474,7 @@ public final class Reconciler {
             return; // the cluster is changing: look again at the next pass
         }
         lastConsolidationMs = now;
-        MigrationPlan plan = packer.consolidate(ClusterModels.from(snapshot, catalog, rates), immovable(snapshot));
+        MigrationPlan plan = packer.consolidate(ClusterModels.from(snapshot, catalog.get(), rates), immovable(snapshot));
         for (MigrationPlan.Action action : plan.actions()) {
             if (action instanceof MigrationPlan.Action.Move move && !act(chosen(move),
                     "consolidation: load allows fewer accelerators; " + move.reason(), view.snapshot())) {
@@ -478,6 +493,7 @@ public final class Reconciler {
             return;
         }
         lastReactiveCheckMs = clock.millis();
+        ProfileCatalog catalog = this.catalog.get();
         for (RunningApp app : view.snapshot().apps()) {
             if (app.accelerator().isEmpty() || app.migratingTo().isPresent()) {
                 continue;

@@ -16,6 +16,7 @@ import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
+import java.util.function.Supplier;
 
 /**
  * Chooses the cluster Perch acts on. In {@code run} mode: the Kubernetes cluster of the configured
@@ -71,8 +72,25 @@ public class ClusterProducers {
     @Produces
     @Singleton
     ProfileCatalog catalog(PerchConfig config, Instance<Scenario> scenario, Instance<KubernetesCluster> kubernetes) {
-        // On Kubernetes the planner and the topology take the catalog as it is at start-up (restart to
-        // apply a changed ConfigMap); the inventory's validation of InferenceApps follows it live.
+        // The topology takes the catalog as it is at start-up, for its priors only (restart to apply a
+        // changed ConfigMap there; telemetry teaches it the rest). The controller follows it live:
+        // liveCatalog.
         return onKubernetes(config) ? kubernetes.get().catalog() : scenario.get().catalog();
+    }
+
+    /**
+     * The profile catalog as it is now, for the controller: on Kubernetes the {@code perch-catalog}
+     * ConfigMap's, followed by an informer, as the inventory's validation of InferenceApps follows
+     * it — an app of a model just added to the ConfigMap is valid and placeable at once.
+     */
+    @Produces
+    @Singleton
+    Supplier<ProfileCatalog> liveCatalog(PerchConfig config, Instance<Scenario> scenario, Instance<KubernetesCluster> kubernetes) {
+        if (onKubernetes(config)) {
+            KubernetesCluster cluster = kubernetes.get();
+            return cluster::catalog;
+        }
+        ProfileCatalog fixed = scenario.get().catalog();
+        return () -> fixed;
     }
 }

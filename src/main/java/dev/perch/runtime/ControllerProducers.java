@@ -26,6 +26,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import dev.perch.controller.Guards;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** Builds the plain (CDI-free) topology and controller objects from configuration. */
 @ApplicationScoped
@@ -56,7 +57,7 @@ public class ControllerProducers {
 
     @Produces
     @Singleton
-    Reconciler reconciler(ClusterView view, ClusterActuator actuator, ProfileCatalog catalog, LiveRates rates,
+    Reconciler reconciler(ClusterView view, ClusterActuator actuator, Supplier<ProfileCatalog> catalog, LiveRates rates,
                           ControllerOutputs outputs, Clock clock, PerchConfig config, Approvals approvals) {
         PerchConfig.Guards limits = config.guards();
         Guards guards = new Guards(new Guards.Limits(limits.movesPerWindow(), limits.movesPerNode(), limits.inFlight(),
