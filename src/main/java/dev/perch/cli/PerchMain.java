@@ -255,10 +255,12 @@ public class PerchMain {
         }
         TopicAdmin.ensureTopics(bootstrap);
         Quarkus.run(PerchApplication.class, (code, failure) -> {
-            if (failure != null) {
-                System.err.println("perch " + command + ": " + rootMessage(failure));
+            if (failure == null) {
+                System.exit(code);
             }
-            System.exit(failure != null && code == 0 ? 1 : code);
+            System.err.println("perch " + command + ": " + startupFailure(failure));
+            // A setting that does not convert or validate is bad input, like a bad argument: exit 2.
+            System.exit(badConfiguration(failure) ? BAD_INPUT : code == 0 ? 1 : code);
         });
     }
 
@@ -297,6 +299,33 @@ public class PerchMain {
         }
         // Its "metadata log appears to be empty" warning is what a freshly formatted node always says.
         java.util.logging.Logger.getLogger("org.apache.kafka.controller").setLevel(Level.SEVERE);
+    }
+
+    /** Why the application did not start, in one line: each setting that did not convert, or the root cause. */
+    static String startupFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.smallrye.config.ConfigValidationException invalid) {
+                List<String> problems = new java.util.ArrayList<>();
+                for (int i = 0; i < invalid.getProblemCount(); i++) {
+                    problems.add(invalid.getProblem(i).getMessage().replaceAll("\\s+", " ").trim()
+                            .replaceFirst("^[\\w.$]+Exception: ", ""));
+                }
+                return "bad configuration: " + String.join("; ", problems);
+            }
+        }
+        return rootMessage(failure);
+    }
+
+    /** A start-up failure caused by a setting: one that does not convert, or a value a component refuses. */
+    static boolean badConfiguration(Throwable failure) {
+        Throwable root = failure;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.smallrye.config.ConfigValidationException) {
+                return true;
+            }
+            root = t;
+        }
+        return root instanceof IllegalArgumentException;
     }
 
     private static String rootMessage(Throwable failure) {
