@@ -47,9 +47,9 @@ public class PerchMain {
      * Predictions start at the latest offset: the next windows say all a replica needs, and a day of
      * them is not replayed on every restart. Alerts are read from the start of the topic (a week)
      * on every start, committing nothing: the topology alerts on a change of state only, so an app
-     * that went at risk before this replica started is known from its open alert alone. Earlier
-     * alerts are not acted on as they stand ({@code Reconciler#current}); the loop answers those
-     * whose app is still at risk.
+     * that went at risk before this replica started is known from its open alert alone. Those
+     * earlier alerts are neither counted nor acted on as they stand ({@code Reconciler#raisedBeforeStart});
+     * the loop answers those whose app is still at risk.
      */
     public static final Map<String, String> RUN_CONSUMERS = Map.of(
             "mp.messaging.incoming.predictions.auto.offset.reset", "latest",

@@ -43,14 +43,14 @@ public class ControllerInbox {
     public CompletionStage<Void> onAlert(Message<String> message) {
         try {
             AlertRecord alert = Json.read(message.getPayload(), AlertRecord.class);
-            if (reconciler.current(alert)) {
-                tally.received(alert);
-                metrics.counter(SloMetrics.ALERTS, "kind", String.valueOf(alert.kind())).increment();
-                EVENTS.info("ALERT {} {} on {} — {}", alert.kind(), alert.app(), alert.accelerator(), alert.reason());
-            } else {
+            if (reconciler.raisedBeforeStart(alert)) {
                 // Read again at start-up to learn which alerts are still open: neither news nor a new count.
                 LOG.debug("earlier alert {} {} on {} (window ended at {})", alert.kind(), alert.app(), alert.accelerator(),
                         alert.windowEndMs());
+            } else {
+                tally.received(alert);
+                metrics.counter(SloMetrics.ALERTS, "kind", String.valueOf(alert.kind())).increment();
+                EVENTS.info("ALERT {} {} on {} — {}", alert.kind(), alert.app(), alert.accelerator(), alert.reason());
             }
             reconciler.onAlert(alert);
         } catch (RuntimeException e) {

@@ -85,6 +85,8 @@ public final class Reconciler {
     private final LiveRates rates;
     private final ControllerOutputs outputs;
     private final Clock clock;
+    /** When this replica's controller was built, by its clock. */
+    private final long startedMs;
     private final Policy policy;
     private final Guards guards;
     private volatile AppReports appReports = AppReports.NONE;
@@ -144,6 +146,7 @@ public final class Reconciler {
         this.rates = rates;
         this.outputs = outputs;
         this.clock = clock;
+        this.startedMs = clock.millis();
     }
 
     /** Where decisions and SLO reports go for the apps' owners (Events and status on Kubernetes); none by default. */
@@ -319,8 +322,16 @@ public final class Reconciler {
      * an older one — read again when a replica starts, or delivered late — is kept as open, not acted
      * on as it stands; {@link #answerStillAtRisk} answers it if its app's latest window still puts it at risk.
      */
-    public boolean current(AlertRecord alert) {
+    private boolean current(AlertRecord alert) {
         return clock.millis() - alert.windowEndMs() <= STALE_ALERT_MS;
+    }
+
+    /**
+     * Whether an alert was raised before this replica started (its window ended over a minute before):
+     * read again at start-up to learn which alerts are still open, it is no news to count or log.
+     */
+    public boolean raisedBeforeStart(AlertRecord alert) {
+        return startedMs - alert.windowEndMs() > STALE_ALERT_MS;
     }
 
     /**
