@@ -118,7 +118,7 @@ public class PerchMain {
     }
 
     private static void demo(List<String> args) {
-        Options options = Options.parse(args, Set.of("scenario", "seed", "speed", "duration", "data-dir", "policy"));
+        Options options = Options.parse(args, Set.of("scenario", "seed", "speed", "duration", "data-dir", "policy", "consolidate"));
         String scenario = options.get("scenario").orElse("default");
         ScenarioReader.load(scenario); // bad scenarios end here with exit 2, before anything starts
         long seed = options.getLong("seed", 1);
@@ -137,6 +137,7 @@ public class PerchMain {
             throw new UsageException(e.getMessage());
         }
 
+        setSwitches(options, Map.of("consolidate", "perch.consolidation.enabled"));
         System.setProperty("perch.mode", "demo");
         System.setProperty("perch.scenario", scenario);
         System.setProperty("perch.seed", Long.toString(seed));
@@ -203,6 +204,16 @@ public class PerchMain {
         bootPipeline("replay", options.get("data-dir").map(Path::of));
     }
 
+    /** Each {@code --flag true|false} given sets its property; any other value is a usage error. */
+    private static void setSwitches(Options options, Map<String, String> propertyOfFlag) {
+        propertyOfFlag.forEach((flag, property) -> options.get(flag).ifPresent(value -> {
+            if (!value.equals("true") && !value.equals("false")) {
+                throw new UsageException("--" + flag + " must be true or false, got '" + value + "'");
+            }
+            System.setProperty(property, value);
+        }));
+    }
+
     /**
      * The production controller: Kafka from configuration ({@code KAFKA_BOOTSTRAP_SERVERS}), the
      * Kubernetes API server from the kubeconfig or the pod's service account, leader election among
@@ -214,14 +225,8 @@ public class PerchMain {
             throw new UsageException("run needs Kafka: set KAFKA_BOOTSTRAP_SERVERS (or -Dkafka.bootstrap.servers)");
         }
         options.get("namespace").ifPresent(ns -> System.setProperty("perch.kubernetes.namespace", ns));
-        Map<String, String> switches = Map.of("dry-run", "perch.guards.dry-run", "approval", "perch.guards.approval",
-                "consolidate", "perch.consolidation.enabled");
-        switches.forEach((flag, property) -> options.get(flag).ifPresent(value -> {
-            if (!value.equals("true") && !value.equals("false")) {
-                throw new UsageException("--" + flag + " must be true or false, got '" + value + "'");
-            }
-            System.setProperty(property, value);
-        }));
+        setSwitches(options, Map.of("dry-run", "perch.guards.dry-run", "approval", "perch.guards.approval",
+                "consolidate", "perch.consolidation.enabled"));
         RUN_CONSUMERS.forEach((property, value) -> {
             if (System.getProperty(property) == null) {
                 System.setProperty(property, value);

@@ -471,18 +471,27 @@ public final class Reconciler {
      * and leaving alone pinned apps and apps within their cooldown. Moves go through the guards in
      * the plan's order and stop at the first one held, so an accelerator is emptied over as many
      * passes as the caps need.
+     *
+     * <p>It packs by measured load only: not before one period after this controller started, and
+     * only when every placed app has a learned rate. The first windows' rates are short-sighted, and
+     * a declared rate is a guess; packing on either once moved a busy app onto another busy Edge TPU
+     * seconds into a demo, and the simulator saw its SLO broken for 9 s.
      */
     public synchronized void consolidate() {
         if (!active || policy != Policy.PERCH || !consolidation.enabled()) {
             return;
         }
         long now = clock.millis();
-        if (lastConsolidationMs != null && now - lastConsolidationMs < consolidation.period().toMillis()) {
+        long since = lastConsolidationMs != null ? lastConsolidationMs : startedMs;
+        if (now - since < consolidation.period().toMillis()) {
             return;
         }
         ClusterSnapshot snapshot = view.snapshot();
         if (snapshot.apps().stream().anyMatch(app -> app.migratingTo().isPresent())) {
             return; // the cluster is changing: look again at the next pass
+        }
+        if (snapshot.apps().stream().anyMatch(app -> app.accelerator().isPresent() && rates.rate(app.app()).isEmpty())) {
+            return; // an app's load is not measured yet: look again at the next pass
         }
         lastConsolidationMs = now;
         MigrationPlan plan = packer.consolidate(ClusterModels.from(snapshot, catalog.get(), rates), immovable(snapshot));

@@ -215,29 +215,15 @@ class ReconcilerTest {
         assertEquals(Set.of(), inViolation(managed));
     }
 
-    /** Three Edge TPUs, one busy app each, until all three apps drop to a fraction of their rates at 20–30 s. */
-    private static final String QUIETING = """
-            lengthSec: 300
-            nodes:
-              - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
-              - {node: pi-2, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
-              - {node: pi-3, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
-            apps:
-              - {app: a, model: mobilenet_v2, ratePerSec: 25, sloMs: 100, sloStatistic: mean, runningOn: pi-1/tpu0,
-                 load: [{ramp: {fromSec: 20, toSec: 30, toRatePerSec: 5}}]}
-              - {app: b, model: ssd_mobilenet_v1, ratePerSec: 20, sloMs: 200, sloStatistic: mean, runningOn: pi-2/tpu0,
-                 load: [{ramp: {fromSec: 20, toSec: 30, toRatePerSec: 4}}]}
-              - {app: c, model: efficientnet-S, ratePerSec: 25, sloMs: 150, sloStatistic: mean, runningOn: pi-3/tpu0,
-                 load: [{ramp: {fromSec: 20, toSec: 30, toRatePerSec: 5}}]}
-            """;
-
     /**
-     * Runs {@link #QUIETING} for its 300 s with the controller consolidating (when {@code consolidation}
-     * is on) every simulated second, the learned rates following the drop from 35 s on.
+     * Runs the built-in {@code quieting} scenario (three Edge TPUs, one busy app each, until all three
+     * apps drop to a fifth of their rates at 20–30 s) for its 300 s with the controller consolidating
+     * (when {@code consolidation} is on) every simulated second, the learned rates following the drop
+     * from 35 s on.
      */
     private SimulatedCluster quieting(Consolidation consolidation) {
         decisions.clear();
-        Scenario scenario = ScenarioReader.parse(QUIETING, "quieting");
+        Scenario scenario = ScenarioReader.load("quieting");
         SimulatedCluster sim = new SimulatedCluster(scenario, 1, EPOCH, 2000);
         LiveRates rates = new LiveRates();
         Reconciler controller = new Reconciler(sim, sim, scenario.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),

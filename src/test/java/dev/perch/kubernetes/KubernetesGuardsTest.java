@@ -95,6 +95,14 @@ class KubernetesGuardsTest {
                 200, "mean", 210.0, 230.0, 12.0, 150.0, clock.millis(), "predicted mean 230 ms within 12 s, over the 200 ms SLO"));
     }
 
+    /** A prediction window with only the app's learned rate. */
+    private PredictionRecord learned(String app, String accelerator, double ratePerSec) {
+        var entry = new PredictionRecord.AppPrediction(app, "mobilenet_v2", ratePerSec, 0.0, 4.9, 10.4, 0.1, "learned", 1.0,
+                40.0, null, null, null, null, 40.0, null, 40.0, 200.0, "mean", true);
+        return new PredictionRecord(PredictionRecord.SCHEMA, accelerator, "edgetpu", accelerator.substring(0, accelerator.indexOf('/')),
+                clock.millis() - 1000, clock.millis(), 0.1, true, null, List.of(entry));
+    }
+
     /** The app's latest prediction window: predicted over its 200 ms SLO. */
     private PredictionRecord stillAtRisk(String app, String accelerator) {
         var entry = new PredictionRecord.AppPrediction(app, "mobilenet_v2", 30, 0.0, 4.0, 10.0, 0.1, "learned", 1.0,
@@ -182,11 +190,18 @@ class KubernetesGuardsTest {
         ready();
         await(() -> cluster.snapshot().apps().stream().allMatch(a -> a.accelerator().isPresent()), "placed");
         reconciler = new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT,
-                Duration.ofSeconds(30), new LiveRates(), RecordingOutputs.decisionsInto(decisions), clock, Policy.PERCH,
+                Duration.ofSeconds(30), rates, RecordingOutputs.decisionsInto(decisions), clock, Policy.PERCH,
                 new Guards(Guards.Limits.DEFAULT, Approvals.NONE, clock),
                 new Consolidation(true, Duration.ofMinutes(5), 0.6, 0.3));
         reconciler.reportTo(cluster);
 
+        // It packs by measured load only: not within a period of starting, nor before every app's rate is learned.
+        reconciler.consolidate();
+        nowMs.addAndGet(Duration.ofMinutes(5).toMillis());
+        reconciler.consolidate();
+        assertEquals(List.of(), decisions);
+        rates.update(learned("cam-1", "pi-1/tpu0", 5));
+        rates.update(learned("cam-2", "pi-2/tpu0", 5));
         reconciler.consolidate();
         assertEquals(1, decisions.size(), decisions.toString());
         DecisionRecord move = decisions.get(0);
