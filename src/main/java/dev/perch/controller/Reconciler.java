@@ -300,7 +300,9 @@ public final class Reconciler {
             openAlerts.computeIfPresent(alert.app(), (app, open) -> open.accelerator().equals(alert.accelerator()) ? null : open);
             atRiskRetries.clear(alert.app());
         }
-        if (active && atRisk) {
+        // Only a current alert is reported to the app's owner: the alerts a replica reads again at
+        // start-up (a week of them) would each rewrite a status with news long past.
+        if (active && atRisk && current(alert)) {
             appReports.atRisk(alert.app(), alert.forecastMs() != null ? alert.forecastMs() : alert.predictedMs(),
                     alert.observedMs(), alert.kind() + ": " + alert.reason());
         }

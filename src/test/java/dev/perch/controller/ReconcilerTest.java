@@ -390,6 +390,42 @@ class ReconcilerTest {
         assertTrue(move.trigger().startsWith("taking over as leader, impending alert still open"), move.trigger());
     }
 
+    /**
+     * A replica reads a week of alerts again when it starts: they are kept as open, but neither acted
+     * on as they stand nor reported to the apps' owners (on Kubernetes each report rewrites a status).
+     */
+    @Test
+    void anAlertFromBeforeTheReplicaStartedIsKeptButNotReportedNorActedOn() {
+        advance(31);
+        String on = cluster.snapshot().app("cam-3").orElseThrow().accelerator().orElseThrow();
+        AlertRecord earlier = alert(AlertRecord.IMPENDING, "cam-3", on);
+        advance(90);
+        List<String> reported = new ArrayList<>();
+        LiveRates rates = new LiveRates();
+        Reconciler restarted = new Reconciler(cluster, cluster, cluster.scenario().catalog(), PlacementPolicy.DEFAULT,
+                Duration.ofSeconds(30), rates, outputs, new SimClock(cluster::nowEpochMs));
+        restarted.reportTo(new dev.perch.cluster.AppReports() {
+            @Override
+            public void atRisk(String app, Double predictedMs, Double observedMs, String why) {
+                reported.add(app);
+            }
+        });
+        decisions.clear();
+        assertTrue(restarted.raisedBeforeStart(earlier));
+        restarted.onAlert(earlier);
+        assertEquals(List.of(), reported);
+        assertEquals(List.of(), decisions);
+
+        rates.update(verdict(on, "cam-3", false)); // its app is still at risk: the loop's pass answers it
+        restarted.answerStillAtRisk();
+        assertEquals(1, decisions.size(), decisions.toString());
+        assertTrue(decisions.get(0).trigger().startsWith("impending alert still open"), decisions.get(0).trigger());
+
+        restarted.onAlert(alert(AlertRecord.VIOLATION, "cam-4", cluster.snapshot().app("cam-4").orElseThrow()
+                .accelerator().orElseThrow()));
+        assertEquals(List.of("cam-4"), reported, "a current alert is reported");
+    }
+
     /** Approval mode's proposals and approvals, kept in memory (on Kubernetes: annotations). */
     private static final class TestApprovals implements dev.perch.cluster.Approvals {
         final Set<dev.perch.cluster.PlanStep.Move> approved = new java.util.HashSet<>();
