@@ -33,17 +33,20 @@ public record PredictionRecord(String schema, String accelerator, String acceler
      * Whether this window still puts the app at risk, by the evidence the topology's alerts weigh
      * (a window at a time, before their hysteresis): the accelerator predicted unstable, or the
      * predicted, forecast or observed value of the app's SLO statistic over its SLO (observed only
-     * where the record carries it: mean and p95). False for an app without an SLO or not in this window.
+     * where the record carries it: mean and p95). False for an app without an SLO (or with a statistic
+     * it does not know) or not in this window.
      */
     public boolean atRisk(String app) {
         AppPrediction entry = apps.stream().filter(a -> a.app().equals(app)).findFirst().orElse(null);
-        if (entry == null || entry.sloMs() == null || entry.sloStatistic() == null) {
+        java.util.Optional<dev.perch.model.profile.SloStatistic> parsed = entry == null || entry.sloStatistic() == null
+                ? java.util.Optional.empty() : dev.perch.model.profile.SloStatistic.fromId(entry.sloStatistic());
+        if (entry == null || entry.sloMs() == null || parsed.isEmpty()) {
             return false;
         }
         if (!stable || Boolean.FALSE.equals(entry.sloMet())) {
             return true;
         }
-        dev.perch.model.profile.SloStatistic statistic = dev.perch.model.profile.SloStatistic.parse(entry.sloStatistic());
+        dev.perch.model.profile.SloStatistic statistic = parsed.get();
         double sloMs = entry.sloMs();
         Double predicted = entry.predicted(statistic);
         // A forecast whose figure is missing is unstable ahead; a window without a forecast says nothing ahead.

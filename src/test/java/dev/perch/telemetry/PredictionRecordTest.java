@@ -35,5 +35,6 @@ class PredictionRecordTest {
         assertFalse(window(true, 60.0, CALM_AHEAD, 70.0, 200.0, "p95").atRisk("cam-1"), "p95 90 / 110 / observed 95 ms within 200 ms");
         assertFalse(window(true, 130.0, CALM_AHEAD, 170.0, null, null).atRisk("cam-1"), "no SLO, no risk");
         assertFalse(window(false, null, CALM_AHEAD, 70.0, 100.0, "mean").atRisk("cam-2"), "not in this window");
+        assertFalse(window(true, 130.0, CALM_AHEAD, 170.0, 100.0, "p42").atRisk("cam-1"), "an unknown statistic: no verdict");
     }
 }
