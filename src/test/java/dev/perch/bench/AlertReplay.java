@@ -1,8 +1,8 @@
 package dev.perch.bench;
 
-import dev.perch.controller.ControllerOutputs;
 import dev.perch.controller.LiveRates;
 import dev.perch.controller.Reconciler;
+import dev.perch.controller.RecordingOutputs;
 import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.placement.PlacementPolicy;
@@ -11,9 +11,6 @@ import dev.perch.runtime.TopicAdmin;
 import dev.perch.sim.SimClock;
 import dev.perch.sim.SimulatedCluster;
 import dev.perch.telemetry.AlertRecord;
-import dev.perch.telemetry.AppRecord;
-import dev.perch.telemetry.DecisionRecord;
-import dev.perch.telemetry.InventoryRecord;
 import dev.perch.telemetry.Json;
 import dev.perch.telemetry.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -69,19 +66,7 @@ public final class AlertReplay {
             Scenario scenario = ScenarioReader.load("default");
             SimulatedCluster cluster = new SimulatedCluster(scenario, 1, now, 2000);
             Reconciler reconciler = new Reconciler(cluster, cluster, scenario.catalog(), PlacementPolicy.DEFAULT,
-                    Duration.ofSeconds(30), new LiveRates(), new ControllerOutputs() {
-                        @Override
-                        public void decision(DecisionRecord decision) {
-                        }
-
-                        @Override
-                        public void app(AppRecord app) {
-                        }
-
-                        @Override
-                        public void inventory(InventoryRecord node) {
-                        }
-                    }, new SimClock(cluster::nowEpochMs));
+                    Duration.ofSeconds(30), new LiveRates(), new RecordingOutputs(null, null, null), new SimClock(cluster::nowEpochMs));
             long start = System.nanoTime();
             long read = 0;
             long earlier = 0;

@@ -5,9 +5,6 @@ import dev.perch.model.profile.ScenarioReader;
 import dev.perch.placement.PlacementPolicy;
 import dev.perch.sim.SimClock;
 import dev.perch.sim.SimulatedCluster;
-import dev.perch.telemetry.AppRecord;
-import dev.perch.telemetry.DecisionRecord;
-import dev.perch.telemetry.InventoryRecord;
 import dev.perch.telemetry.PredictionRecord;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -102,19 +99,7 @@ class SloMetricsTest {
     void theClusterGaugesFollowTheClusterAndTheLeadership() {
         Scenario scenario = ScenarioReader.load("default");
         SimulatedCluster cluster = new SimulatedCluster(scenario, 1, 0, 2000);
-        ControllerOutputs none = new ControllerOutputs() {
-            @Override
-            public void decision(DecisionRecord decision) {
-            }
-
-            @Override
-            public void app(AppRecord app) {
-            }
-
-            @Override
-            public void inventory(InventoryRecord node) {
-            }
-        };
+        ControllerOutputs none = new RecordingOutputs(null, null, null);
         Reconciler reconciler = new Reconciler(cluster, cluster, scenario.catalog(), PlacementPolicy.DEFAULT,
                 Duration.ofSeconds(30), new LiveRates(), none, new SimClock(cluster::nowEpochMs));
         metrics.watch(cluster, reconciler);
