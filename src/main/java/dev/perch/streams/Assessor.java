@@ -225,8 +225,8 @@ final class Assessor implements Processor<String, Object, String, Object> {
                 .filter(a -> a.app().equals(report.app())).findFirst().orElseThrow();
         Double predictedMs = mine.predicted(statistic);
         Double forecastMs = mine.forecast().value(statistic);
-        boolean overNow = !prediction.stable() || (predictedMs != null && predictedMs > spec.sloMs());
-        boolean overAhead = forecastMs == null || forecastMs > spec.sloMs();
+        boolean overNow = prediction.overNow(mine, statistic, spec.sloMs());
+        boolean overAhead = PredictionRecord.overAhead(mine.forecast(), statistic, spec.sloMs());
         boolean predictedOver = overNow || overAhead;
         Double observedMs = Samples.round(observed(recent(history.windows()), statistic));
         boolean observedOver = report.requests() > 0 && observedMs != null && observedMs > spec.sloMs();

@@ -43,21 +43,32 @@ public record PredictionRecord(String schema, String accelerator, String acceler
         if (entry == null || entry.sloMs() == null || parsed.isEmpty()) {
             return false;
         }
-        if (!stable || Boolean.FALSE.equals(entry.sloMet())) {
+        if (Boolean.FALSE.equals(entry.sloMet())) {
             return true;
         }
         dev.perch.model.profile.SloStatistic statistic = parsed.get();
         double sloMs = entry.sloMs();
-        Double predicted = entry.predicted(statistic);
-        // A forecast whose figure is missing is unstable ahead; a window without a forecast says nothing ahead.
-        boolean overAhead = entry.forecast() != null
-                && (entry.forecast().value(statistic) == null || entry.forecast().value(statistic) > sloMs);
         Double observed = switch (statistic) {
             case MEAN -> entry.observedMeanMs();
             case P95 -> entry.observedP95Ms();
             default -> null;
         };
-        return (predicted != null && predicted > sloMs) || overAhead || (observed != null && observed > sloMs);
+        return overNow(entry, statistic, sloMs) || overAhead(entry.forecast(), statistic, sloMs)
+                || (observed != null && observed > sloMs);
+    }
+
+    /** The topology's "over now": the accelerator predicted unstable, or the app's statistic predicted over its SLO. */
+    public boolean overNow(AppPrediction app, dev.perch.model.profile.SloStatistic statistic, double sloMs) {
+        Double predicted = app.predicted(statistic);
+        return !stable || (predicted != null && predicted > sloMs);
+    }
+
+    /**
+     * The topology's "over ahead": the forecast's statistic over the SLO, or missing (unstable
+     * ahead). A window without a forecast says nothing ahead.
+     */
+    public static boolean overAhead(Forecast forecast, dev.perch.model.profile.SloStatistic statistic, double sloMs) {
+        return forecast != null && (forecast.value(statistic) == null || forecast.value(statistic) > sloMs);
     }
 
     public record AppPrediction(String app, String model, double ratePerSec, Double slopePerSec2, Double serviceMs,
