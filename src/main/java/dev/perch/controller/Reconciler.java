@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -313,9 +314,9 @@ public final class Reconciler {
             EVENTS.debug("alert for {} ignored: its window ended {} ms ago", alert.app(), clock.millis() - alert.windowEndMs());
             return;
         }
-        int shape = shapeOf(view.snapshot());
-        if (answer(alert, alert.kind() + " alert: " + alert.reason())) {
-            answered(alert, shape);
+        OptionalInt decidedIn = answer(alert, alert.kind() + " alert: " + alert.reason());
+        if (decidedIn.isPresent()) {
+            answered(alert, decidedIn.getAsInt());
         }
     }
 
@@ -367,9 +368,10 @@ public final class Reconciler {
             if (waiting || !rates.latestOn(alert.accelerator()).map(w -> w.atRisk(alert.app())).orElse(false)) {
                 continue;
             }
-            if (answer(alert, occasion + alert.kind() + " alert still open, and the latest prediction still at risk: "
-                    + alert.reason())) {
-                shape = answered(alert, shape);
+            OptionalInt decidedIn = answer(alert, occasion + alert.kind()
+                    + " alert still open, and the latest prediction still at risk: " + alert.reason());
+            if (decidedIn.isPresent()) {
+                shape = answered(alert, decidedIn.getAsInt());
             }
         }
     }
@@ -392,32 +394,34 @@ public final class Reconciler {
 
     /**
      * The alert's app, if it still runs where the alert says and may be acted on: move it, or make
-     * room. True when a decision was taken (and recorded), whatever it was.
+     * room. When a decision was taken (and recorded), whatever it was: the shape of the cluster it
+     * was taken in ({@link #shapeOf}); else empty.
      */
-    private boolean answer(AlertRecord alert, String trigger) {
+    private OptionalInt answer(AlertRecord alert, String trigger) {
         ClusterSnapshot snapshot = view.snapshot();
         Optional<RunningApp> app = snapshot.app(alert.app());
         if (app.isEmpty() || app.get().accelerator().isEmpty()) {
             EVENTS.debug("alert for {} ignored: not a running app", alert.app());
-            return false;
+            return OptionalInt.empty();
         }
         if (app.get().migratingTo().isPresent()) {
             EVENTS.debug("alert for {} ignored: already moving to {}", alert.app(), app.get().migratingTo().get());
-            return false;
+            return OptionalInt.empty();
         }
         if (!app.get().accelerator().get().equals(alert.accelerator())) {
             EVENTS.debug("alert for {} ignored: it is about {}, the app now runs on {}", alert.app(), alert.accelerator(),
                     app.get().accelerator().get());
-            return false;
+            return OptionalInt.empty();
         }
         if (!cooldown.allows(alert.app())) {
             EVENTS.debug("alert for {} ignored: in cooldown", alert.app());
-            return false;
+            return OptionalInt.empty();
         }
+        int shape = shapeOf(snapshot);
         if (app.get().spec().pinned()) {
             act(new TargetSelector.Choice.NoTarget(alert.app(), "pinned to " + app.get().spec().pinnedTo()
                     + " by its owner: Perch does not move it", null), trigger, snapshot);
-            return true;
+            return OptionalInt.of(shape);
         }
         ClusterModel model = ClusterModels.from(snapshot, catalog.get(), rates);
         TargetSelector.Choice choice = selector.relocate(model, alert.app());
@@ -425,14 +429,14 @@ public final class Reconciler {
             MigrationPlan relief = planner.relieve(model, alert.accelerator(), immovable(snapshot));
             if (!relief.actions().isEmpty()) {
                 makeRoom(relief, alert.app(), trigger);
-                return true;
+                return OptionalInt.of(shape);
             }
             String why = relief.unresolved().isEmpty() ? ""
                     : "; nor does moving other apps off it (" + String.join("; ", relief.unresolved()) + ")";
             choice = new TargetSelector.Choice.NoTarget(none.app(), none.reason() + why, none.sourceNow());
         }
         act(choice, trigger, snapshot);
-        return true;
+        return OptionalInt.of(shape);
     }
 
     /**
