@@ -75,6 +75,8 @@ public final class Reconciler {
     static final long MAX_RETRY_MS = 600_000;
     /** Apps that found no accelerator, or whose placement did not take effect. */
     private final Backoff unplacedRetries = new Backoff(FIRST_RETRY_MS, MAX_RETRY_MS);
+    /** New apps whose room-making move was held, by the app that move was of (an approval for it is worth a retry). */
+    private final Map<String, String> roomHeldOn = new HashMap<>();
     /** Apps still at risk whose last answer changed nothing (held, no target, a dry run). */
     private final Backoff atRiskRetries = new Backoff(FIRST_RETRY_MS, MAX_RETRY_MS);
     /**
@@ -213,8 +215,10 @@ public final class Reconciler {
     }
 
     /**
-     * Step 2: place every app that runs nowhere, one at a time in the cluster's order. An app no
-     * accelerator takes is reported (on Kubernetes: {@code Unschedulable}); an app still unplaced
+     * Step 2: place every app that runs nowhere, one at a time in the cluster's order; when no
+     * accelerator takes it as things stand, a few placed apps make room for it first
+     * ({@link #admitMakingRoom}; not for pinned apps, nor under the reactive policy). An app no
+     * accelerator takes even so is reported (on Kubernetes: {@code Unschedulable}); an app still unplaced
      * after its pass (no target, a dry run, a refused step) is tried again after a backoff — 30 s,
      * doubling to 10 minutes — or at once when the cluster changes (a node, an app placed, moved or
      * gone), as a scheduler re-queues an unschedulable pod; without it, every pass of the loop would
@@ -231,7 +235,8 @@ public final class Reconciler {
         int shape = shapeOf(first);
         for (RunningApp app : first.apps()) {
             if (app.accelerator().isEmpty() && app.migratingTo().isEmpty()) {
-                if (!unplacedRetries.due(app.app(), shape, clock.millis())) {
+                boolean approved = Optional.ofNullable(roomHeldOn.get(app.app())).map(guards::approvalArrived).orElse(false);
+                if (!unplacedRetries.due(app.app(), shape, clock.millis()) && !approved) {
                     continue;
                 }
                 ClusterSnapshot snapshot = view.snapshot();
@@ -239,8 +244,20 @@ public final class Reconciler {
                 ClusterModel model = ClusterModels.from(snapshot, profiles, rates);
                 TargetSelector.Choice choice = app.spec().pinned() ? pinnedPlacement(model, snapshot, app, profiles)
                         : selector.place(model, app.app());
-                act(choice, app.spec().pinned() ? "new app, pinned to " + app.spec().pinnedTo() + " by its owner" : "new app",
-                        snapshot);
+                if (choice instanceof TargetSelector.Choice.NoTarget none && !app.spec().pinned() && policy == Policy.PERCH) {
+                    MigrationPlan admission = planner.admit(model, app.app(), immovable(snapshot));
+                    if (admission.actions().isEmpty()) {
+                        choice = new TargetSelector.Choice.NoTarget(none.app(), none.reason() + "; "
+                                + String.join("; ", admission.unresolved()), none.sourceNow());
+                    } else {
+                        admitMakingRoom(app.app(), admission);
+                        choice = null;
+                    }
+                }
+                if (choice != null) {
+                    act(choice, app.spec().pinned() ? "new app, pinned to " + app.spec().pinnedTo() + " by its owner"
+                            : "new app", snapshot);
+                }
                 if (choice instanceof TargetSelector.Choice.NoTarget none) {
                     appReports.unplaced(app.app(), none.reason());
                 }
@@ -251,8 +268,9 @@ public final class Reconciler {
                     unplacedRetries.unchanged(app.app(), shape, clock.millis());
                 } else {
                     unplacedRetries.clear(app.app());
-                    shape = shapeOf(after);
+                    roomHeldOn.remove(app.app());
                 }
+                shape = shapeOf(after); // a move that made room changed it too
             }
         }
     }
@@ -285,6 +303,29 @@ public final class Reconciler {
                     + ", which is no accelerator or node of the cluster that runs " + app.spec().model(), null);
         }
         return selector.moveTo(model, app.app(), target.get());
+    }
+
+    /**
+     * No accelerator takes a new app as the cluster stands, so placed apps make room for it
+     * ({@link MigrationPlanner#admit}): each move goes through the guards like any other and is
+     * recorded with its own reason, in the plan's order — each target takes its app with what runs
+     * there — and the app is placed once every move is under way. A move held (a cap, an approval
+     * to wait for) or refused stops the plan there; the app stays unplaced and is looked at again
+     * after its backoff, when the cluster changes, or when the held move is approved.
+     */
+    private void admitMakingRoom(String newApp, MigrationPlan admission) {
+        String trigger = "new app " + newApp + ": no accelerator takes it as things stand, so others make room";
+        for (MigrationPlan.Action action : admission.actions()) {
+            if (action instanceof MigrationPlan.Action.Move move) {
+                if (!act(chosen(move), trigger + ": " + move.reason(), view.snapshot())) {
+                    roomHeldOn.put(newApp, move.app());
+                    return;
+                }
+            } else if (action instanceof MigrationPlan.Action.Place place) {
+                act(new TargetSelector.Choice.Chosen(place.app(), null, place.to(), null, null, place.targetBefore(),
+                        place.targetAfter()), place.reason(), view.snapshot());
+            }
+        }
     }
 
     /**

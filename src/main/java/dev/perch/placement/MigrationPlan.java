@@ -30,7 +30,7 @@ public record MigrationPlan(List<Action> actions, List<String> unresolved) {
                     DeviceVerdict sourceAfter, DeviceVerdict targetBefore, DeviceVerdict targetAfter) implements Action {
         }
 
-        /** Start an app that runs nowhere (its device was lost). */
+        /** Start an app that runs nowhere (a new app, or one whose device was lost). */
         record Place(String app, String to, String reason, DeviceVerdict targetBefore, DeviceVerdict targetAfter)
                 implements Action {
         }

@@ -23,6 +23,9 @@ import java.util.Set;
  *   <li><b>relieve</b>: the same for one device only — what the controller asks when an app at risk
  *   on it has nowhere to go itself — leaving alone the apps it must not move (pinned by their
  *   owners).</li>
+ *   <li><b>admit</b>: a new app goes where it fits as things stand ({@link TargetSelector#placeTarget});
+ *   else a few placed apps make room for it ({@link RoomSearch}, as {@code evaluate}'s Perch does),
+ *   moved only in an order where each step keeps every SLO.</li>
  *   <li><b>consolidate</b>: the least loaded devices are emptied, one at a time, when every app on
  *   one fits elsewhere; a device is emptied whole or not at all.</li>
  * </ul>
@@ -33,6 +36,7 @@ import java.util.Set;
 public final class MigrationPlanner {
     private final DeviceEvaluator evaluator;
     private final TargetSelector selector;
+    private final RoomSearch rooms;
     private final int moveBudget;
 
     public MigrationPlanner(PlacementPolicy policy, int moveBudget) {
@@ -41,7 +45,45 @@ public final class MigrationPlanner {
         }
         this.evaluator = new DeviceEvaluator(policy);
         this.selector = new TargetSelector(evaluator);
+        this.rooms = new RoomSearch(evaluator);
         this.moveBudget = moveBudget;
+    }
+
+    /**
+     * Where a new app — placed nowhere yet — goes: a plan whose last action places it. When no device
+     * takes it as the cluster stands, the plan first moves a few placed apps (never one of
+     * {@code immovable}, at most the move budget) to make room, each move to a device that takes it
+     * with what runs there at that step. Empty, with the reason, when there is no such room.
+     */
+    public MigrationPlan admit(ClusterModel current, String app, Set<String> immovable) {
+        Placement placement = Placement.of(current);
+        if (placement.deviceOf(app).isPresent()) {
+            throw new IllegalArgumentException("app " + app + " is already placed");
+        }
+        Optional<String> to = selector.placeTarget(placement, app, Set.of());
+        List<MigrationPlan.Action> actions = new ArrayList<>();
+        String why = "new app";
+        if (to.isEmpty()) {
+            Optional<RoomSearch.Room> room = rooms.find(placement, app, immovable, true);
+            if (room.isEmpty()) {
+                return new MigrationPlan(List.of(), List.of(app + ": no device keeps every SLO with it, "
+                        + RoomSearch.noRoomReason()));
+            }
+            if (room.get().moves().size() > moveBudget) {
+                return new MigrationPlan(List.of(), List.of(app + ": room for it takes " + room.get().moves().size()
+                        + " moves, over the move budget of " + moveBudget));
+            }
+            to = Optional.of(room.get().device());
+            why = "new app, after " + room.get().moves().size() + " move(s) made room on " + to.get();
+            for (RoomSearch.Relocation relocation : room.get().moves()) {
+                actions.add(move(placement, relocation.app(), relocation.to(), "making room for new app " + app + " on "
+                        + room.get().device()));
+            }
+        }
+        DeviceVerdict before = evaluator.evaluate(placement, to.get());
+        placement.assign(app, to.get());
+        actions.add(new MigrationPlan.Action.Place(app, to.get(), why, before, evaluator.evaluate(placement, to.get())));
+        return new MigrationPlan(actions, List.of());
     }
 
     /**

@@ -12,13 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Makes room for a new app by re-placing the apps of a few devices together, exactly: a branch and
  * bound over the new app and every app on a neighbourhood of {@link #NEIGHBOURHOOD} devices — the
  * two least full that can run the new app, and the least full others — for the assignment with
  * the fewest moves (at most {@link #MAX_MOVES}) where every device meets its constraints, and the
- * utilisation added over the neighbourhood is within a bound. Bounded by {@link #MAX_NODES} search
+ * utilisation added over the neighbourhood is within a bound — and, for a running cluster, whose
+ * moves can be made one after the other without breaking an SLO ({@link #ordered}). Bounded by {@link #MAX_NODES} search
  * nodes, and skipped at once when the neighbourhood's memory or swap-free capacity cannot hold
  * the apps, so a full cluster does not make every rejection slow.
  */
@@ -33,11 +35,17 @@ final class Repacker {
         this.evaluator = evaluator;
     }
 
-    /** Where the new app goes, and where each moved app goes. */
-    record Repack(String device, Map<String, String> moved) {
+    /** Where the new app goes, and the moves before it (when asked for make-before-break, in an order where each step keeps every SLO). */
+    record Repack(String device, List<RoomSearch.Relocation> moves) {
     }
 
-    Optional<Repack> repack(Placement placement, String app, double maxAddedUtilization) {
+    /**
+     * The repack for {@code app} with the fewest moves, none of them of {@code immovable} and, with
+     * {@code makeBeforeBreak}, only one whose moves can be made one after the other without breaking
+     * an SLO ({@link #ordered}); {@code placement} is left as it was.
+     */
+    Optional<Repack> repack(Placement placement, String app, double maxAddedUtilization, Set<String> immovable,
+                            boolean makeBeforeBreak) {
         AppDemand demand = placement.app(app);
         List<Device> neighbourhood = neighbourhood(placement, demand);
         if (neighbourhood.isEmpty()) {
@@ -59,8 +67,11 @@ final class Repacker {
         for (Device device : neighbourhood) {
             before += evaluator.utilizationWith(placement, device, null);
         }
+        // A copy to order a solution's moves on: only when they must be ordered (a cluster's copy per offer costs).
+        Placement origin = makeBeforeBreak ? Placement.of(placement.snapshot()) : null;
         original.keySet().forEach(a -> placement.assign(a, null));
-        Search search = new Search(placement, neighbourhood, apps, original, before, maxAddedUtilization);
+        Search search = new Search(placement, origin, neighbourhood, apps, original, before, maxAddedUtilization, immovable,
+                makeBeforeBreak);
         try {
             search.run(0, 0);
         } finally {
@@ -68,16 +79,49 @@ final class Repacker {
                 placement.assign(a, original.get(a));
             }
         }
-        if (search.best == null) {
-            return Optional.empty();
-        }
-        Map<String, String> moved = new HashMap<>();
-        search.best.forEach((a, device) -> {
-            if (!a.equals(app) && !device.equals(original.get(a))) {
-                moved.put(a, device);
+        return Optional.ofNullable(search.best);
+    }
+
+    /**
+     * The moves in an order where each target takes its app with what is on it at that step — so
+     * every step keeps every SLO that held, sources only losing load (make-before-break) — or null
+     * when there is none (two apps that would have to trade places, say). {@code origin} is left as
+     * it was.
+     */
+    private List<RoomSearch.Relocation> ordered(Placement origin, Map<String, String> moved) {
+        Map<String, String> pending = new TreeMap<>(moved);
+        Map<String, String> start = new HashMap<>();
+        pending.keySet().forEach(a -> start.put(a, origin.deviceOf(a).orElseThrow()));
+        List<RoomSearch.Relocation> order = new ArrayList<>();
+        try {
+            while (!pending.isEmpty()) {
+                RoomSearch.Relocation next = null;
+                for (Map.Entry<String, String> move : pending.entrySet()) {
+                    origin.assign(move.getKey(), move.getValue());
+                    boolean fits = evaluator.check(origin, move.getValue()).feasible();
+                    origin.assign(move.getKey(), start.get(move.getKey()));
+                    if (fits) {
+                        next = new RoomSearch.Relocation(move.getKey(), start.get(move.getKey()), move.getValue());
+                        break;
+                    }
+                }
+                if (next == null) {
+                    return null;
+                }
+                origin.assign(next.app(), next.to());
+                pending.remove(next.app());
+                order.add(next);
             }
-        });
-        return Optional.of(new Repack(search.best.get(app), moved));
+            return order;
+        } finally {
+            start.forEach(origin::assign);
+        }
+    }
+
+    /** The moves as they are, for a plan that is not carried out step by step (an evaluation's placement). */
+    private static List<RoomSearch.Relocation> unordered(Map<String, String> original, Map<String, String> moved) {
+        return new TreeMap<>(moved).entrySet().stream()
+                .map(m -> new RoomSearch.Relocation(m.getKey(), original.get(m.getKey()), m.getValue())).toList();
     }
 
     /**
@@ -181,23 +225,29 @@ final class Repacker {
 
     private final class Search {
         private final Placement placement;
+        private final Placement origin;
         private final List<Device> devices;
         private final List<String> apps;
         private final Map<String, String> original;
         private final double utilizationBefore;
         private final double maxAdded;
-        private Map<String, String> best;
+        private final Set<String> immovable;
+        private final boolean makeBeforeBreak;
+        private Repack best;
         private int bestMoves = MAX_MOVES + 1;
         private long nodes;
 
-        Search(Placement placement, List<Device> devices, List<String> apps, Map<String, String> original,
-               double utilizationBefore, double maxAdded) {
+        Search(Placement placement, Placement origin, List<Device> devices, List<String> apps, Map<String, String> original,
+               double utilizationBefore, double maxAdded, Set<String> immovable, boolean makeBeforeBreak) {
             this.placement = placement;
+            this.origin = origin;
             this.devices = devices;
             this.apps = apps;
             this.original = original;
             this.utilizationBefore = utilizationBefore;
             this.maxAdded = maxAdded;
+            this.immovable = immovable;
+            this.makeBeforeBreak = makeBeforeBreak;
         }
 
         void run(int next, int moves) {
@@ -210,11 +260,18 @@ final class Repacker {
                     after += evaluator.utilizationWith(placement, device, null);
                 }
                 if (after - utilizationBefore <= maxAdded) {
-                    best = new HashMap<>();
+                    Map<String, String> moved = new HashMap<>();
                     for (String app : apps) {
-                        best.put(app, placement.deviceOf(app).orElseThrow());
+                        String device = placement.deviceOf(app).orElseThrow();
+                        if (original.containsKey(app) && !device.equals(original.get(app))) {
+                            moved.put(app, device);
+                        }
                     }
-                    bestMoves = moves;
+                    List<RoomSearch.Relocation> order = makeBeforeBreak ? ordered(origin, moved) : unordered(original, moved);
+                    if (order != null) { // else not doable make-before-break: search on
+                        best = new Repack(placement.deviceOf(apps.get(0)).orElseThrow(), order);
+                        bestMoves = moves;
+                    }
                 }
                 return;
             }
@@ -224,6 +281,9 @@ final class Repacker {
             List<Device> order = new ArrayList<>(devices);
             order.sort(Comparator.comparing((Device d) -> !d.id().equals(home)).thenComparing(Device::id));
             for (Device device : order) {
+                if (immovable.contains(app) && !device.id().equals(home)) {
+                    continue;
+                }
                 if (!evaluator.mayFit(placement, device, placement.app(app))) {
                     continue;
                 }

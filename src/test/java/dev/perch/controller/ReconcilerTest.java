@@ -333,6 +333,66 @@ class ReconcilerTest {
         assertEquals(List.of(0L, 30L, 90L, 210L, 450L, 500L), refusalSeconds("big"), "a changed cluster is looked at again at once");
     }
 
+    /**
+     * A new EfficientNet-M app fits on no accelerator as things stand: the Edge TPU already swaps
+     * between an EfficientNet-L and a MobileNet-V2, and the GPU cannot run it. The controller moves
+     * the MobileNet-V2 app to the GPU first, then places the new app where it made room; the
+     * simulator sees all three apps within their SLOs. In a dry run both steps are recorded and
+     * nothing is applied; with the MobileNet-V2 app pinned, the new app is refused with the reason.
+     */
+    @Test
+    void aNewAppNoAcceleratorTakesIsPlacedAfterAnotherMovesToMakeRoom() {
+        Scenario room = ScenarioReader.parse("""
+                lengthSec: 240
+                nodes:
+                  - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                  - {node: nano-1, memoryMb: 4096, acceleratorTypes: [gpu], frontendServiceMs: 24}
+                apps:
+                  - {app: large, model: efficientnet-L, ratePerSec: 8, sloMs: 600, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: mobile, model: mobilenet_v2, ratePerSec: 10, sloMs: 200, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: medium, model: efficientnet-M, ratePerSec: 8, sloMs: 400, sloStatistic: mean}
+                """, "room");
+        SimulatedCluster sim = new SimulatedCluster(room, 1, EPOCH, 2000);
+        Reconciler controller = new Reconciler(sim, sim, room.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
+                new LiveRates(), outputs, new SimClock(sim::nowEpochMs));
+        decisions.clear();
+        controller.placeUnplaced();
+
+        assertEquals(List.of("move mobile pi-1/tpu0 -> nano-1/gpu0 [patched]", "place medium null -> pi-1/tpu0 [created]"),
+                decisions.stream().map(d -> d.action() + " " + d.app() + " " + d.from() + " -> " + d.to() + " [" + d.result() + "]")
+                        .toList());
+        assertTrue(decisions.get(0).trigger().startsWith("new app medium: no accelerator takes it as things stand"),
+                decisions.get(0).trigger());
+        assertTrue(decisions.stream().allMatch(d -> d.after().stream().allMatch(DecisionRecord.Outcome::sloMet)));
+        for (int s = 0; s < 240; s++) {
+            sim.advanceWindow();
+        }
+        assertEquals(Set.of(), inViolation(sim));
+        assertEquals(3, sim.verdicts().size(), "all three apps ran");
+
+        SimulatedCluster dry = new SimulatedCluster(room, 1, EPOCH, 2000);
+        SimClock dryClock = new SimClock(dry::nowEpochMs);
+        decisions.clear();
+        new Reconciler(dry, dry, room.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30), new LiveRates(), outputs,
+                dryClock, Policy.PERCH, new Guards(new Guards.Limits(3, 1, 2, Duration.ofMinutes(1), true, false),
+                dev.perch.cluster.Approvals.NONE, dryClock)).placeUnplaced();
+        assertEquals(List.of("move mobile", "place medium"), decisions.stream().map(d -> d.action() + " " + d.app()).toList());
+        assertTrue(decisions.stream().allMatch(DecisionRecord::dryRun));
+        assertTrue(dry.snapshot().app("medium").orElseThrow().accelerator().isEmpty(), "a dry run places nothing");
+        assertEquals("pi-1/tpu0", dry.snapshot().app("mobile").orElseThrow().accelerator().orElseThrow());
+
+        Scenario pinned = new Scenario("room-pinned", room.networkMs(), room.nodes(), room.catalog(), room.apps().stream()
+                .map(a -> a.app().equals("mobile") ? new dev.perch.model.profile.AppSpec(a.app(), a.model(), a.ratePerSec(),
+                        a.sloMs(), a.sloStatistic(), a.load(), a.runningOn(), "pi-1/tpu0") : a).toList(), room.lengthSec());
+        SimulatedCluster held = new SimulatedCluster(pinned, 1, EPOCH, 2000);
+        decisions.clear();
+        new Reconciler(held, held, pinned.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30), new LiveRates(), outputs,
+                new SimClock(held::nowEpochMs)).placeUnplaced();
+        assertEquals(1, decisions.size(), decisions.toString());
+        assertEquals("none", decisions.get(0).action());
+        assertTrue(decisions.get(0).reason().contains("nor does moving placed apps"), decisions.get(0).reason());
+    }
+
     @Test
     void inADryRunAnUnplacedAppIsDecidedAgainOnlyAfterTheBackoff() {
         Scenario scenario = ScenarioReader.load("default");

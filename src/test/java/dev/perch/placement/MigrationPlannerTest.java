@@ -238,4 +238,68 @@ class MigrationPlannerTest {
 
         assertTrue(planner.relieve(crowded(8), "pi-1/tpu0", Set.of()).actions().isEmpty(), "nothing to relieve before the rise");
     }
+
+    /**
+     * An Edge TPU runs an EfficientNet-L and a MobileNet-V2; a new EfficientNet-M app fits on no
+     * device as things stand (the GPU cannot run it, and three models swapping on the Edge TPU break
+     * the SLOs). The MobileNet-V2 app can run on the GPU: moving it there first makes room.
+     */
+    @Test
+    void aNewAppNoDeviceTakesIsAdmittedAfterAMoveThatMakesRoomAndNeverAPinnedApp() {
+        Scenario scenario = ScenarioReader.parse("""
+                nodes:
+                  - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                  - {node: nano-1, memoryMb: 4096, acceleratorTypes: [gpu], frontendServiceMs: 24}
+                apps:
+                  - {app: large, model: efficientnet-L, ratePerSec: 8, sloMs: 600, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: mobile, model: mobilenet_v2, ratePerSec: 10, sloMs: 200, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: medium, model: efficientnet-M, ratePerSec: 8, sloMs: 400, sloStatistic: mean}
+                """, "room");
+        ClusterModel now = EvaluateCommandAccess.initial(scenario);
+        assertTrue(new TargetSelector(EVALUATOR).placeTarget(Placement.of(now), "medium", Set.of()).isEmpty(),
+                "no device takes the new app as things stand");
+        MigrationPlanner planner = new MigrationPlanner(POLICY, 3);
+
+        MigrationPlan plan = planner.admit(now, "medium", Set.of());
+
+        assertEquals(List.of("mobile pi-1/tpu0 -> nano-1/gpu0", "medium -> pi-1/tpu0"), plan.actions().stream()
+                .map(a -> a instanceof MigrationPlan.Action.Move m ? m.app() + " " + m.from() + " -> " + m.to()
+                        : a.app() + " -> " + a.to()).toList());
+        assertTrue(plan.actions().get(0).reason().contains("making room for new app medium"), plan.actions().get(0).reason());
+        Placement after = applyCheckingEachStep(now, plan);
+        assertEquals(0, EvaluateCommandAccess.violating(scenario, after.snapshot().assignment(), 1),
+                "the simulator sees every SLO met once the new app runs");
+
+        MigrationPlan pinned = planner.admit(now, "medium", Set.of("mobile"));
+        assertTrue(pinned.actions().isEmpty(), pinned.toString());
+        assertTrue(pinned.unresolved().get(0).startsWith("medium: no device keeps every SLO with it, nor does moving"),
+                pinned.unresolved().get(0));
+        assertTrue(new MigrationPlanner(POLICY, 0).admit(now, "medium", Set.of()).unresolved().get(0)
+                .contains("over the move budget of 0"));
+    }
+
+    /**
+     * The apps of the mixed scenario offered one by one to {@link MigrationPlanner#admit}, as the
+     * controller places new apps: each plan, applied one step at a time, breaks no device that held
+     * (make-before-break), so room is made only by moves that can run one after the other; and the
+     * simulator sees no SLO broken at the end.
+     */
+    @Test
+    void admittingTheMixedScenarioOneAppAtATimeNeverBreaksAnSloOnTheWay() {
+        int madeRoom = 0;
+        for (long seed = 1; seed <= 3; seed++) {
+            Scenario scenario = ScenarioReader.load("mixed", seed);
+            MigrationPlanner planner = new MigrationPlanner(POLICY, 3);
+            ClusterModel cluster = EvaluateCommandAccess.initial(scenario);
+            for (AppSpec app : scenario.apps()) {
+                MigrationPlan plan = planner.admit(cluster, app.app(), Set.of());
+                if (plan.actions().size() > 1) {
+                    madeRoom++;
+                }
+                cluster = applyCheckingEachStep(cluster, plan).snapshot();
+            }
+            assertEquals(0, EvaluateCommandAccess.violating(scenario, cluster.assignment(), 1), "seed " + seed);
+        }
+        assertTrue(madeRoom > 0, "room was made for some app");
+    }
 }
