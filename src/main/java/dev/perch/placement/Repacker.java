@@ -67,10 +67,8 @@ final class Repacker {
         for (Device device : neighbourhood) {
             before += evaluator.utilizationWith(placement, device, null);
         }
-        // A copy to order a solution's moves on: only when they must be ordered (a cluster's copy per offer costs).
-        Placement origin = makeBeforeBreak ? Placement.of(placement.snapshot()) : null;
         original.keySet().forEach(a -> placement.assign(a, null));
-        Search search = new Search(placement, origin, neighbourhood, apps, original, before, maxAddedUtilization, immovable,
+        Search search = new Search(placement, neighbourhood, apps, original, before, maxAddedUtilization, immovable,
                 makeBeforeBreak);
         try {
             search.run(0, 0);
@@ -85,21 +83,21 @@ final class Repacker {
     /**
      * The moves in an order where each target takes its app with what is on it at that step — so
      * every step keeps every SLO that held, sources only losing load (make-before-break) — or null
-     * when there is none (two apps that would have to trade places, say). {@code origin} is left as
-     * it was.
+     * when there is none (two apps that would have to trade places, say). Asked of {@code placement}
+     * as it stands before the moves, and left so.
      */
-    private List<RoomSearch.Relocation> ordered(Placement origin, Map<String, String> moved) {
+    private List<RoomSearch.Relocation> ordered(Placement placement, Map<String, String> moved) {
         Map<String, String> pending = new TreeMap<>(moved);
         Map<String, String> start = new HashMap<>();
-        pending.keySet().forEach(a -> start.put(a, origin.deviceOf(a).orElseThrow()));
+        pending.keySet().forEach(a -> start.put(a, placement.deviceOf(a).orElseThrow()));
         List<RoomSearch.Relocation> order = new ArrayList<>();
         try {
             while (!pending.isEmpty()) {
                 RoomSearch.Relocation next = null;
                 for (Map.Entry<String, String> move : pending.entrySet()) {
-                    origin.assign(move.getKey(), move.getValue());
-                    boolean fits = evaluator.check(origin, move.getValue()).feasible();
-                    origin.assign(move.getKey(), start.get(move.getKey()));
+                    placement.assign(move.getKey(), move.getValue());
+                    boolean fits = evaluator.check(placement, move.getValue()).feasible();
+                    placement.assign(move.getKey(), start.get(move.getKey()));
                     if (fits) {
                         next = new RoomSearch.Relocation(move.getKey(), start.get(move.getKey()), move.getValue());
                         break;
@@ -108,13 +106,13 @@ final class Repacker {
                 if (next == null) {
                     return null;
                 }
-                origin.assign(next.app(), next.to());
+                placement.assign(next.app(), next.to());
                 pending.remove(next.app());
                 order.add(next);
             }
             return order;
         } finally {
-            start.forEach(origin::assign);
+            start.forEach(placement::assign);
         }
     }
 
@@ -225,7 +223,6 @@ final class Repacker {
 
     private final class Search {
         private final Placement placement;
-        private final Placement origin;
         private final List<Device> devices;
         private final List<String> apps;
         private final Map<String, String> original;
@@ -237,10 +234,9 @@ final class Repacker {
         private int bestMoves = MAX_MOVES + 1;
         private long nodes;
 
-        Search(Placement placement, Placement origin, List<Device> devices, List<String> apps, Map<String, String> original,
+        Search(Placement placement, List<Device> devices, List<String> apps, Map<String, String> original,
                double utilizationBefore, double maxAdded, Set<String> immovable, boolean makeBeforeBreak) {
             this.placement = placement;
-            this.origin = origin;
             this.devices = devices;
             this.apps = apps;
             this.original = original;
@@ -260,16 +256,25 @@ final class Repacker {
                     after += evaluator.utilizationWith(placement, device, null);
                 }
                 if (after - utilizationBefore <= maxAdded) {
+                    Map<String, String> reached = new HashMap<>();
                     Map<String, String> moved = new HashMap<>();
                     for (String app : apps) {
                         String device = placement.deviceOf(app).orElseThrow();
+                        reached.put(app, device);
                         if (original.containsKey(app) && !device.equals(original.get(app))) {
                             moved.put(app, device);
                         }
                     }
-                    List<RoomSearch.Relocation> order = makeBeforeBreak ? ordered(origin, moved) : unordered(original, moved);
+                    List<RoomSearch.Relocation> order;
+                    if (makeBeforeBreak) { // ordered from where the apps stand now, then back to this leaf
+                        apps.forEach(app -> placement.assign(app, original.get(app)));
+                        order = ordered(placement, moved);
+                        reached.forEach(placement::assign);
+                    } else {
+                        order = unordered(original, moved);
+                    }
                     if (order != null) { // else not doable make-before-break: search on
-                        best = new Repack(placement.deviceOf(apps.get(0)).orElseThrow(), order);
+                        best = new Repack(reached.get(apps.get(0)), order);
                         bestMoves = moves;
                     }
                 }
