@@ -334,7 +334,7 @@ class ReconcilerTest {
     }
 
     /**
-     * A new EfficientNet-M app fits on no accelerator as things stand: the Edge TPU already swaps
+     * The built-in {@code room} scenario: a new EfficientNet-M app fits on no accelerator as things stand: the Edge TPU already swaps
      * between an EfficientNet-L and a MobileNet-V2, and the GPU cannot run it. The controller moves
      * the MobileNet-V2 app to the GPU first, then places the new app where it made room; the
      * simulator sees all three apps within their SLOs. In a dry run both steps are recorded and
@@ -342,16 +342,7 @@ class ReconcilerTest {
      */
     @Test
     void aNewAppNoAcceleratorTakesIsPlacedAfterAnotherMovesToMakeRoom() {
-        Scenario room = ScenarioReader.parse("""
-                lengthSec: 240
-                nodes:
-                  - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
-                  - {node: nano-1, memoryMb: 4096, acceleratorTypes: [gpu], frontendServiceMs: 24}
-                apps:
-                  - {app: large, model: efficientnet-L, ratePerSec: 8, sloMs: 600, sloStatistic: mean, runningOn: pi-1/tpu0}
-                  - {app: mobile, model: mobilenet_v2, ratePerSec: 10, sloMs: 200, sloStatistic: mean, runningOn: pi-1/tpu0}
-                  - {app: medium, model: efficientnet-M, ratePerSec: 8, sloMs: 400, sloStatistic: mean}
-                """, "room");
+        Scenario room = ScenarioReader.load("room");
         SimulatedCluster sim = new SimulatedCluster(room, 1, EPOCH, 2000);
         Reconciler controller = new Reconciler(sim, sim, room.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
                 new LiveRates(), outputs, new SimClock(sim::nowEpochMs));

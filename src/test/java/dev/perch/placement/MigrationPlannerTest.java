@@ -240,21 +240,13 @@ class MigrationPlannerTest {
     }
 
     /**
-     * An Edge TPU runs an EfficientNet-L and a MobileNet-V2; a new EfficientNet-M app fits on no
+     * The built-in {@code room} scenario: an Edge TPU runs an EfficientNet-L and a MobileNet-V2; a new EfficientNet-M app fits on no
      * device as things stand (the GPU cannot run it, and three models swapping on the Edge TPU break
      * the SLOs). The MobileNet-V2 app can run on the GPU: moving it there first makes room.
      */
     @Test
     void aNewAppNoDeviceTakesIsAdmittedAfterAMoveThatMakesRoomAndNeverAPinnedApp() {
-        Scenario scenario = ScenarioReader.parse("""
-                nodes:
-                  - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
-                  - {node: nano-1, memoryMb: 4096, acceleratorTypes: [gpu], frontendServiceMs: 24}
-                apps:
-                  - {app: large, model: efficientnet-L, ratePerSec: 8, sloMs: 600, sloStatistic: mean, runningOn: pi-1/tpu0}
-                  - {app: mobile, model: mobilenet_v2, ratePerSec: 10, sloMs: 200, sloStatistic: mean, runningOn: pi-1/tpu0}
-                  - {app: medium, model: efficientnet-M, ratePerSec: 8, sloMs: 400, sloStatistic: mean}
-                """, "room");
+        Scenario scenario = ScenarioReader.load("room");
         ClusterModel now = EvaluateCommandAccess.initial(scenario);
         assertTrue(new TargetSelector(EVALUATOR).placeTarget(Placement.of(now), "medium", Set.of()).isEmpty(),
                 "no device takes the new app as things stand");

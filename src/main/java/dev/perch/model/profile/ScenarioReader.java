@@ -37,7 +37,7 @@ public final class ScenarioReader {
 
     /** The names of the scenarios shipped with Perch (the generated ones are drawn with a seed). */
     public static List<String> builtInNames() {
-        List<String> names = new ArrayList<>(List.of("default", "boost", "tiny-mixed", "quieting"));
+        List<String> names = new ArrayList<>(List.of("default", "boost", "tiny-mixed", "quieting", "room"));
         names.addAll(ScenarioGenerator.names());
         return names;
     }
