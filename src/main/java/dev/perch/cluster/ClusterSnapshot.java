@@ -2,6 +2,8 @@ package dev.perch.cluster;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** A consistent read of the cluster: nodes with their accelerators, apps with their placements. */
 public record ClusterSnapshot(double networkMs, List<ClusterNode> nodes, List<RunningApp> apps) {
@@ -24,5 +26,17 @@ public record ClusterSnapshot(double networkMs, List<ClusterNode> nodes, List<Ru
 
     public List<Accelerator> accelerators() {
         return nodes.stream().flatMap(n -> n.accelerators().stream()).toList();
+    }
+
+    /**
+     * The nodes a move under way is leaving: the old copy still runs there, holding its memory (and,
+     * until the switch, its load), while the planner already counts the app on its target.
+     */
+    public Set<String> nodesBeingLeft() {
+        Set<String> nodes = new TreeSet<>();
+        for (RunningApp app : apps) {
+            app.migratingFrom().flatMap(this::accelerator).ifPresent(a -> nodes.add(a.node()));
+        }
+        return nodes;
     }
 }

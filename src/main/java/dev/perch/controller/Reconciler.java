@@ -1,5 +1,6 @@
 package dev.perch.controller;
 
+import dev.perch.cluster.Accelerator;
 import dev.perch.cluster.ActuationException;
 import dev.perch.cluster.ApplyResult;
 import dev.perch.cluster.ClusterActuator;
@@ -36,6 +37,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The controller's decisions, as a short chain of named steps: publish what the cluster is
@@ -77,6 +79,16 @@ public final class Reconciler {
     private final Backoff unplacedRetries = new Backoff(FIRST_RETRY_MS, MAX_RETRY_MS);
     /** New apps whose room-making move was held, by the app that move was of (an approval for it is worth a retry). */
     private final Map<String, String> roomHeldOn = new HashMap<>();
+    /**
+     * The moves started to make room for each new app, until it is placed: it waits until they are
+     * over, because its room is not free while the moved apps' old copies still run there.
+     */
+    private final Map<String, List<RoomMove>> roomMoves = new HashMap<>();
+    /**
+     * A move the cluster has not shown under way within this long of its start is taken as over:
+     * completed or rolled back before a pass saw it (the cluster's view lags the API by far less).
+     */
+    static final long MOVE_SEEN_WITHIN_MS = 30_000;
     /** Apps still at risk whose last answer changed nothing (held, no target, a dry run). */
     private final Backoff atRiskRetries = new Backoff(FIRST_RETRY_MS, MAX_RETRY_MS);
     /**
@@ -230,11 +242,15 @@ public final class Reconciler {
         }
         ClusterSnapshot first = view.snapshot();
         unplacedRetries.clearIf(app -> first.app(app).map(a -> a.accelerator().isPresent()).orElse(true));
+        roomMoves.keySet().removeIf(app -> first.app(app).map(a -> a.accelerator().isPresent()).orElse(true));
         // Within a pass the cluster changes only by a placement made here: the shape is taken again
         // after one, not for every unplaced app (most of them wait out a backoff).
         int shape = shapeOf(first);
         for (RunningApp app : first.apps()) {
             if (app.accelerator().isEmpty() && app.migratingTo().isEmpty()) {
+                if (waitingForRoom(app.app(), first)) {
+                    continue; // placed at the first pass after the moves that make its room are over
+                }
                 boolean approved = Optional.ofNullable(roomHeldOn.get(app.app())).map(guards::approvalArrived).orElse(false);
                 if (!unplacedRetries.due(app.app(), shape, clock.millis()) && !approved) {
                     continue;
@@ -243,9 +259,11 @@ public final class Reconciler {
                 ProfileCatalog profiles = catalog.get();
                 ClusterModel model = ClusterModels.from(snapshot, profiles, rates);
                 TargetSelector.Choice choice = app.spec().pinned() ? pinnedPlacement(model, snapshot, app, profiles)
-                        : selector.place(model, app.app());
+                        : selector.place(model, app.app(), beingLeft(snapshot));
                 if (choice instanceof TargetSelector.Choice.NoTarget none && !app.spec().pinned() && policy == Policy.PERCH) {
-                    MigrationPlan admission = planner.admit(model, app.app(), immovable(snapshot));
+                    MigrationPlan admission = snapshot.apps().stream().anyMatch(RunningApp::moving)
+                            ? new MigrationPlan(List.of(), List.of("moves are under way: room is looked for once they are over"))
+                            : planner.admit(model, app.app(), immovable(snapshot));
                     if (admission.actions().isEmpty()) {
                         choice = new TargetSelector.Choice.NoTarget(none.app(), none.reason() + "; "
                                 + String.join("; ", admission.unresolved()), none.sourceNow());
@@ -256,6 +274,8 @@ public final class Reconciler {
                 }
                 if (choice != null) {
                     act(choice, app.spec().pinned() ? "new app, pinned to " + app.spec().pinnedTo() + " by its owner"
+                            : roomMoves.containsKey(app.app()) ? "new app, after " + roomMoves.get(app.app()).stream()
+                            .map(m -> m.app() + " moved to " + m.to()).collect(Collectors.joining(", ")) + " to make room"
                             : "new app", snapshot);
                 }
                 if (choice instanceof TargetSelector.Choice.NoTarget none) {
@@ -269,6 +289,7 @@ public final class Reconciler {
                 } else {
                     unplacedRetries.clear(app.app());
                     roomHeldOn.remove(app.app());
+                    roomMoves.remove(app.app());
                 }
                 shape = shapeOf(after); // a move that made room changed it too
             }
@@ -309,23 +330,73 @@ public final class Reconciler {
      * No accelerator takes a new app as the cluster stands, so placed apps make room for it
      * ({@link MigrationPlanner#admit}): each move goes through the guards like any other and is
      * recorded with its own reason, in the plan's order — each target takes its app with what runs
-     * there — and the app is placed once every move is under way. A move held (a cap, an approval
-     * to wait for) or refused stops the plan there; the app stays unplaced and is looked at again
-     * after its backoff, when the cluster changes, or when the held move is approved.
+     * there. The app itself is placed at the first pass after those moves are over, from what then
+     * runs ({@link #waitingForRoom}): a move is make-before-break, so until it completes the moved
+     * app's old copy still runs where the new app is to go. In a dry run nothing moves and the
+     * placement is recorded at once. A move held (a cap, an approval to wait for) or refused stops
+     * the plan there; the app is looked at again once the moves started are over and after its
+     * backoff, when the cluster changes, or when the held move is approved.
      */
     private void admitMakingRoom(String newApp, MigrationPlan admission) {
         String trigger = "new app " + newApp + ": no accelerator takes it as things stand, so others make room";
+        List<RoomMove> started = new ArrayList<>();
         for (MigrationPlan.Action action : admission.actions()) {
             if (action instanceof MigrationPlan.Action.Move move) {
                 if (!act(chosen(move), trigger + ": " + move.reason(), view.snapshot())) {
                     roomHeldOn.put(newApp, move.app());
-                    return;
+                    break;
                 }
-            } else if (action instanceof MigrationPlan.Action.Place place) {
+                started.add(new RoomMove(move.app(), move.to(), clock.millis()));
+            } else if (action instanceof MigrationPlan.Action.Place place && guards.limits().dryRun()) {
                 act(new TargetSelector.Choice.Chosen(place.app(), null, place.to(), null, null, place.targetBefore(),
                         place.targetAfter()), place.reason(), view.snapshot());
             }
         }
+        if (!guards.limits().dryRun() && !started.isEmpty()) {
+            roomMoves.put(newApp, started);
+            appReports.unplaced(newApp, "waiting for " + started.stream().map(m -> m.app() + " to move to " + m.to())
+                    .collect(Collectors.joining(", ")) + ", which makes room for it");
+        }
+    }
+
+    /** A move started to make room for a new app. */
+    private record RoomMove(String app, String to, long startedMs) {
+        /**
+         * Over once the cluster shows the app settled on its target, no longer moving (completed or
+         * rolled back), or gone — or when it has not shown the move under way within
+         * {@link #MOVE_SEEN_WITHIN_MS} of its start.
+         */
+        boolean over(ClusterSnapshot snapshot, long nowMs) {
+            Optional<RunningApp> moved = snapshot.app(app);
+            if (moved.isEmpty()) {
+                return true;
+            }
+            if (moved.get().moving()) {
+                return false;
+            }
+            return moved.get().accelerator().equals(Optional.of(to)) || nowMs - startedMs > MOVE_SEEN_WITHIN_MS;
+        }
+    }
+
+    /** Whether a move started to make room for the new app is not over yet. */
+    private boolean waitingForRoom(String newApp, ClusterSnapshot snapshot) {
+        List<RoomMove> moves = roomMoves.get(newApp);
+        return moves != null && moves.stream().anyMatch(move -> !move.over(snapshot, clock.millis()));
+    }
+
+    /**
+     * The accelerators a new app does not go to now: those of a node a move under way is leaving
+     * (its old copy still runs there, while the models count the app on its target).
+     */
+    private static Map<String, String> beingLeft(ClusterSnapshot snapshot) {
+        Map<String, String> unavailable = new HashMap<>();
+        Set<String> nodes = snapshot.nodesBeingLeft();
+        for (Accelerator accelerator : snapshot.accelerators()) {
+            if (nodes.contains(accelerator.node())) {
+                unavailable.put(accelerator.id(), "node " + accelerator.node() + " is being left by a move under way");
+            }
+        }
+        return unavailable;
     }
 
     /**

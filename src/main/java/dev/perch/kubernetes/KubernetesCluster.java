@@ -135,7 +135,9 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
                 LOG.infof("%s was served on %s, which the cluster no longer has", app.getMetadata().getName(), servedOn);
                 serving = Optional.empty();
             }
-            running.add(new RunningApp(Inventory.appSpec(app), serving, migratingTo));
+            Optional<String> migratingFrom = Optional.ofNullable(status == null || status.getMigration() == null ? null
+                    : status.getMigration().getFrom());
+            running.add(new RunningApp(Inventory.appSpec(app), serving, migratingTo, migratingFrom));
         }
         return new ClusterSnapshot(networkMs, clusterNodes, running);
     }

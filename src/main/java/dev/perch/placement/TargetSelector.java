@@ -54,10 +54,18 @@ public final class TargetSelector {
 
     /** Where to place an app that runs nowhere yet, with the predictions before and after (for a decision record). */
     public Choice place(ClusterModel cluster, String app) {
+        return place(cluster, app, Map.of());
+    }
+
+    /**
+     * As {@link #place(ClusterModel, String)}, on no device of {@code unavailable} (device id to the
+     * reason it takes no new app now, given among the reasons when no device takes it).
+     */
+    public Choice place(ClusterModel cluster, String app, Map<String, String> unavailable) {
         Placement placement = Placement.of(cluster);
-        Optional<String> to = placeTarget(placement, app, Set.of());
+        Optional<String> to = placeTarget(placement, app, unavailable.keySet());
         if (to.isEmpty()) {
-            return new Choice.NoTarget(app, noTargetReason(placement, app, null), null);
+            return new Choice.NoTarget(app, noTargetReason(placement, app, null, unavailable), null);
         }
         return chosen(placement, app, to.get());
     }
@@ -69,7 +77,7 @@ public final class TargetSelector {
                 .orElseThrow(() -> new IllegalArgumentException("app " + app + " is not placed"));
         Optional<String> to = relocateTarget(placement, app, Set.of());
         if (to.isEmpty()) {
-            return new Choice.NoTarget(app, noTargetReason(placement, app, from), evaluator.evaluate(placement, from));
+            return new Choice.NoTarget(app, noTargetReason(placement, app, from, Map.of()), evaluator.evaluate(placement, from));
         }
         return chosen(placement, app, to.get());
     }
@@ -196,12 +204,16 @@ public final class TargetSelector {
     }
 
     /** Every device's reason for refusing the app, for a decision record; the placement is left as it was. */
-    private String noTargetReason(Placement placement, String app, String from) {
+    private String noTargetReason(Placement placement, String app, String from, Map<String, String> unavailable) {
         AppDemand demand = placement.app(app);
         placement.assign(app, null);
         List<String> refusals = new ArrayList<>();
         for (Device device : placement.devices()) {
             if (device.id().equals(from)) {
+                continue;
+            }
+            if (unavailable.containsKey(device.id())) {
+                refusals.add(device.id() + ": " + unavailable.get(device.id()));
                 continue;
             }
             if (demand.profileOn(device.type()).isEmpty()) {

@@ -161,7 +161,8 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
             return new ClusterNode(node.node(), node.memoryMb(), node.frontendServiceMs(), list);
         }).toList();
         List<RunningApp> running = apps.values().stream()
-                .map(a -> new RunningApp(a.spec, Optional.ofNullable(a.accelerator), Optional.ofNullable(a.migratingTo)))
+                .map(a -> new RunningApp(a.spec, Optional.ofNullable(a.accelerator), Optional.ofNullable(a.migratingTo),
+                        Optional.ofNullable(a.accelerator)))
                 .toList();
         return new ClusterSnapshot(scenario.networkMs(), nodes, running);
     }

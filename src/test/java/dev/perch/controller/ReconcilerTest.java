@@ -1,5 +1,7 @@
 package dev.perch.controller;
 
+import dev.perch.cluster.ClusterSnapshot;
+import dev.perch.cluster.RunningApp;
 import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.placement.PlacementPolicy;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -336,7 +339,8 @@ class ReconcilerTest {
     /**
      * The built-in {@code room} scenario: a new EfficientNet-M app fits on no accelerator as things stand: the Edge TPU already swaps
      * between an EfficientNet-L and a MobileNet-V2, and the GPU cannot run it. The controller moves
-     * the MobileNet-V2 app to the GPU first, then places the new app where it made room; the
+     * the MobileNet-V2 app to the GPU first, then — once that move is over (2 s here), not while
+     * its old copy still runs on the Edge TPU — places the new app where it made room; the
      * simulator sees all three apps within their SLOs. In a dry run both steps are recorded and
      * nothing is applied; with the MobileNet-V2 app pinned, the new app is refused with the reason.
      */
@@ -347,17 +351,26 @@ class ReconcilerTest {
         Reconciler controller = new Reconciler(sim, sim, room.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
                 new LiveRates(), outputs, new SimClock(sim::nowEpochMs));
         decisions.clear();
-        controller.placeUnplaced();
-
+        Long placedAtMs = null;
+        for (int s = 0; s < 240; s++) {
+            controller.placeUnplaced();
+            ClusterSnapshot now = sim.snapshot();
+            RunningApp mobile = now.app("mobile").orElseThrow();
+            if (now.app("medium").orElseThrow().accelerator().isPresent()) {
+                placedAtMs = placedAtMs != null ? placedAtMs : sim.nowEpochMs() - EPOCH;
+                assertFalse(mobile.accelerator().equals(Optional.of("pi-1/tpu0")) || mobile.moving(),
+                        "at " + (sim.nowEpochMs() - EPOCH) + " ms the new app runs beside the old copy of the app that makes its room");
+            }
+            sim.advanceWindow();
+        }
         assertEquals(List.of("move mobile pi-1/tpu0 -> nano-1/gpu0 [patched]", "place medium null -> pi-1/tpu0 [created]"),
                 decisions.stream().map(d -> d.action() + " " + d.app() + " " + d.from() + " -> " + d.to() + " [" + d.result() + "]")
                         .toList());
         assertTrue(decisions.get(0).trigger().startsWith("new app medium: no accelerator takes it as things stand"),
                 decisions.get(0).trigger());
+        assertEquals("new app, after mobile moved to nano-1/gpu0 to make room", decisions.get(1).trigger());
+        assertTrue(placedAtMs != null && placedAtMs >= 2000, "placed once the 2 s move was over, at " + placedAtMs + " ms");
         assertTrue(decisions.stream().allMatch(d -> d.after().stream().allMatch(DecisionRecord.Outcome::sloMet)));
-        for (int s = 0; s < 240; s++) {
-            sim.advanceWindow();
-        }
         assertEquals(Set.of(), inViolation(sim));
         assertEquals(3, sim.verdicts().size(), "all three apps ran");
 
@@ -382,6 +395,41 @@ class ReconcilerTest {
         assertEquals(1, decisions.size(), decisions.toString());
         assertEquals("none", decisions.get(0).action());
         assertTrue(decisions.get(0).reason().contains("nor does moving placed apps"), decisions.get(0).reason());
+    }
+
+    /**
+     * A new app goes to no node that a move under way is leaving, and no room is made while moves
+     * are under way: in the {@code room} scenario the MobileNet-V2 app is already moving off the
+     * Edge TPU (for some other reason) when the pass runs, so the models, which count it on the
+     * GPU, see room on the Edge TPU — but its old copy still runs there. The new app waits, and is
+     * placed there at the first pass after the move is over.
+     */
+    @Test
+    void aNewAppGoesToNoNodeAMoveUnderWayIsLeaving() {
+        Scenario room = ScenarioReader.load("room");
+        SimulatedCluster sim = new SimulatedCluster(room, 1, EPOCH, 2000);
+        Reconciler controller = new Reconciler(sim, sim, room.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
+                new LiveRates(), outputs, new SimClock(sim::nowEpochMs));
+        sim.apply(new dev.perch.cluster.PlanStep.Move("mobile", "pi-1/tpu0", "nano-1/gpu0"));
+        assertEquals(Set.of("pi-1"), sim.snapshot().nodesBeingLeft());
+        decisions.clear();
+        controller.placeUnplaced();
+        assertEquals(1, decisions.size(), decisions.toString());
+        assertEquals("none", decisions.get(0).action());
+        assertTrue(decisions.get(0).reason().contains("pi-1/tpu0: node pi-1 is being left by a move under way"),
+                decisions.get(0).reason());
+        assertTrue(decisions.get(0).reason().contains("moves are under way: room is looked for once they are over"),
+                decisions.get(0).reason());
+        assertTrue(sim.snapshot().app("medium").orElseThrow().accelerator().isEmpty());
+
+        for (int s = 0; s < 5; s++) {
+            sim.advanceWindow();
+            controller.placeUnplaced();
+        }
+        assertEquals(Set.of(), sim.snapshot().nodesBeingLeft());
+        assertEquals(List.of("none medium null", "place medium pi-1/tpu0"),
+                decisions.stream().map(d -> d.action() + " " + d.app() + " " + d.to()).toList());
+        assertEquals(List.of(), decisions.stream().filter(d -> d.action().equals("move")).toList(), "no room was made");
     }
 
     @Test

@@ -35,6 +35,7 @@ import static dev.perch.kubernetes.KubernetesFixtures.NS;
 import static dev.perch.kubernetes.KubernetesFixtures.app;
 import static dev.perch.kubernetes.KubernetesClusterTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The guards with the Kubernetes ports on the mock API server: dry-run, approval, caps under a burst of alerts. */
@@ -218,5 +219,90 @@ class KubernetesGuardsTest {
                 && a.accelerator().equals(java.util.Optional.of(move.to()))), "both apps on " + move.to());
         assertEquals(Set.of(KubernetesCluster.deploymentName("cam-1", move.to()), KubernetesCluster.deploymentName("cam-2", move.to())),
                 deployments());
+    }
+
+    /**
+     * The built-in {@code room} case on the API server, in approval mode: a new EfficientNet-M app
+     * fits nowhere until the MobileNet-V2 app leaves the Edge TPU for the GPU. That move is proposed
+     * and held; once approved it starts; the new app gets no Deployment while the move is under way
+     * (its old copy still runs on pi-1, also after the switch), and is placed at the first pass
+     * after the source Deployment is gone.
+     */
+    @Test
+    void aNewAppIsPlacedOnlyOnceTheApprovedMoveThatMakesItsRoomIsOver() {
+        KubernetesFixtures.acceleratorNode(client, "pi-1", "edgetpu");
+        KubernetesFixtures.acceleratorNode(client, "nano-1", "gpu");
+        for (InferenceApp app : List.of(withRate(app("large", "efficientnet-L", 600.0), 8),
+                withRate(app("mobile", "mobilenet_v2", 200.0), 10), withRate(app("medium", "efficientnet-M", 400.0), 8))) {
+            client.resources(InferenceApp.class).inNamespace(NS).resource(app).create();
+        }
+        cluster = new KubernetesCluster(client, NS, ScenarioReader::defaultCatalog, 10, Duration.ofSeconds(120), clock);
+        await(() -> cluster.synced() && cluster.snapshot().apps().size() == 3, "apps seen");
+        cluster.apply(new PlanStep.Place("large", "pi-1/tpu0"));
+        cluster.apply(new PlanStep.Place("mobile", "pi-1/tpu0"));
+        ready();
+        await(() -> cluster.snapshot().apps().stream().filter(a -> a.accelerator().isPresent()).count() == 2, "placed");
+        Guards.Limits approval = new Guards.Limits(10, 10, 10, Duration.ofMinutes(1), false, true);
+        reconciler = new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT,
+                Duration.ofSeconds(30), rates, RecordingOutputs.decisionsInto(decisions), clock, Policy.PERCH,
+                new Guards(approval, cluster.approvals(), clock));
+        reconciler.reportTo(cluster);
+        String mediumDeployment = KubernetesCluster.deploymentName("medium", "pi-1/tpu0");
+
+        reconciler.placeUnplaced();
+        assertEquals(1, decisions.size(), decisions.toString());
+        assertEquals("move", decisions.get(0).action());
+        assertTrue(decisions.get(0).reason().contains("awaiting approval"), decisions.get(0).reason());
+        String proposed = client.resources(InferenceApp.class).inNamespace(NS).withName("mobile").get().getMetadata()
+                .getAnnotations().get(AnnotationApprovals.PROPOSED);
+        assertEquals("pi-1/tpu0 -> nano-1/gpu0", proposed);
+        nowMs.addAndGet(1000);
+        reconciler.placeUnplaced();
+        assertEquals(1, decisions.size(), "not approved yet, and within the backoff");
+
+        client.resources(InferenceApp.class).inNamespace(NS).withName("mobile").edit(a -> {
+            a.getMetadata().getAnnotations().put(AnnotationApprovals.APPROVED, proposed);
+            return a;
+        });
+        await(() -> {
+            nowMs.addAndGet(1000);
+            reconciler.placeUnplaced();
+            return decisions.size() > 1;
+        }, "the approved move");
+        assertEquals("move mobile patched", decisions.get(1).action() + " " + decisions.get(1).app() + " " + decisions.get(1).result(),
+                decisions.toString());
+        await(() -> cluster.snapshot().app("mobile").orElseThrow().moving(), "the move seen under way");
+        reconciler.placeUnplaced();
+        assertEquals(2, decisions.size(), decisions.toString());
+        assertFalse(deployments().contains(mediumDeployment), "no new app beside the old copy while the move starts");
+        await(() -> client.resources(InferenceApp.class).inNamespace(NS).withName("medium").get().getStatus() != null
+                && client.resources(InferenceApp.class).inNamespace(NS).withName("medium").get().getStatus().getConditions().stream()
+                .anyMatch(c -> c.getType().equals(InferenceAppStatus.UNSCHEDULABLE)
+                        && c.getMessage().contains("waiting for mobile to move to nano-1/gpu0")), "the owner told why it waits");
+
+        ready();
+        await(() -> cluster.advanceMigrations().stream().anyMatch(step -> step.contains("switched")), "switched");
+        await(() -> cluster.snapshot().app("mobile").orElseThrow().accelerator().equals(java.util.Optional.of("nano-1/gpu0")),
+                "the switch seen");
+        nowMs.addAndGet(1000);
+        reconciler.placeUnplaced();
+        assertEquals(2, decisions.size(), decisions.toString());
+        assertFalse(deployments().contains(mediumDeployment), "no new app while the old copy still holds pi-1");
+
+        await(() -> cluster.advanceMigrations().stream().anyMatch(step -> step.contains("removed")), "source removed");
+        await(() -> !cluster.snapshot().app("mobile").orElseThrow().moving(), "the move seen over");
+        nowMs.addAndGet(1000);
+        reconciler.placeUnplaced();
+        assertEquals(3, decisions.size(), decisions.toString());
+        DecisionRecord place = decisions.get(2);
+        assertEquals("place medium pi-1/tpu0 created", place.action() + " " + place.app() + " " + place.to() + " " + place.result());
+        assertEquals("new app, after mobile moved to nano-1/gpu0 to make room", place.trigger());
+        assertEquals(Set.of(KubernetesCluster.deploymentName("large", "pi-1/tpu0"), mediumDeployment,
+                KubernetesCluster.deploymentName("mobile", "nano-1/gpu0")), deployments());
+    }
+
+    private static InferenceApp withRate(InferenceApp app, double ratePerSec) {
+        app.getSpec().setExpectedRatePerSec(ratePerSec);
+        return app;
     }
 }
