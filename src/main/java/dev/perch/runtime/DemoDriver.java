@@ -83,13 +83,9 @@ public class DemoDriver {
                 metrics.counter("perch_sim_telemetry_published_total").increment(reports.size());
                 if (speed.lockStep()) {
                     awaitDrained(admin);
-                    reconciler.tick();
-                    reconciler.answerStillAtRisk();
-                    reconciler.consolidate();
+                    pass();
                 } else {
-                    reconciler.tick();
-                    reconciler.answerStillAtRisk();
-                    reconciler.consolidate();
+                    pass();
                     long dueNs = wallStartNs + (long) (cluster.nowSec() / speed.factor() * 1e9);
                     sleepUntil(dueNs);
                 }
@@ -98,6 +94,18 @@ public class DemoDriver {
         } finally {
             finished.countDown();
         }
+    }
+
+    /**
+     * The controller's pass after each simulated window, as {@code run}'s loop makes it: unplaced
+     * apps are looked at again (after their backoff, when the cluster changed, or once the moves
+     * making their room are over), then apps at risk, then consolidation.
+     */
+    private void pass() {
+        reconciler.placeUnplaced();
+        reconciler.tick();
+        reconciler.answerStillAtRisk();
+        reconciler.consolidate();
     }
 
     /** Lets a Ctrl-C end the run cleanly: the loop stops and the summary is printed before shutdown. */
