@@ -385,8 +385,8 @@ public final class Reconciler {
     }
 
     /**
-     * The accelerators a new app does not go to now: those of a node a move under way is leaving
-     * (its old copy still runs there, while the models count the app on its target).
+     * The accelerators no app is placed on or moved to now: those of a node a move under way is
+     * leaving (its old copy still runs there, while the models count the app on its target).
      */
     private static Map<String, String> beingLeft(ClusterSnapshot snapshot) {
         Map<String, String> unavailable = new HashMap<>();
@@ -536,9 +536,11 @@ public final class Reconciler {
             return OptionalInt.of(shape);
         }
         ClusterModel model = ClusterModels.from(snapshot, catalog.get(), rates);
-        TargetSelector.Choice choice = selector.relocate(model, alert.app());
+        TargetSelector.Choice choice = selector.relocate(model, alert.app(), beingLeft(snapshot));
         if (choice instanceof TargetSelector.Choice.NoTarget none) {
-            MigrationPlan relief = planner.relieve(model, alert.accelerator(), immovable(snapshot));
+            MigrationPlan relief = snapshot.apps().stream().anyMatch(RunningApp::moving)
+                    ? new MigrationPlan(List.of(), List.of("moves are under way: room is looked for once they are over"))
+                    : planner.relieve(model, alert.accelerator(), immovable(snapshot));
             if (!relief.actions().isEmpty()) {
                 makeRoom(relief, alert.app(), trigger);
                 return OptionalInt.of(shape);

@@ -72,12 +72,17 @@ public final class TargetSelector {
 
     /** Where to move a running app whose SLO is at risk, with the predictions before and after. */
     public Choice relocate(ClusterModel cluster, String app) {
+        return relocate(cluster, app, Map.of());
+    }
+
+    /** As {@link #relocate(ClusterModel, String)}, to no device of {@code unavailable} (see {@link #place(ClusterModel, String, Map)}). */
+    public Choice relocate(ClusterModel cluster, String app, Map<String, String> unavailable) {
         Placement placement = Placement.of(cluster);
         String from = placement.deviceOf(app)
                 .orElseThrow(() -> new IllegalArgumentException("app " + app + " is not placed"));
-        Optional<String> to = relocateTarget(placement, app, Set.of());
+        Optional<String> to = relocateTarget(placement, app, unavailable.keySet());
         if (to.isEmpty()) {
-            return new Choice.NoTarget(app, noTargetReason(placement, app, from, Map.of()), evaluator.evaluate(placement, from));
+            return new Choice.NoTarget(app, noTargetReason(placement, app, from, unavailable), evaluator.evaluate(placement, from));
         }
         return chosen(placement, app, to.get());
     }

@@ -432,6 +432,34 @@ class ReconcilerTest {
         assertEquals(List.of(), decisions.stream().filter(d -> d.action().equals("move")).toList(), "no room was made");
     }
 
+    /**
+     * An app at risk is not moved to a node a move under way is leaving either: cam-2 is moving from
+     * pi-2 to pi-3, so the models, which count it on pi-3, see pi-2 empty — the most slack — but
+     * cam-2 still runs there. The controller moves cam-1 to pi-3.
+     */
+    @Test
+    void anAppAtRiskIsNotMovedToANodeAMoveUnderWayIsLeaving() {
+        Scenario three = ScenarioReader.parse("""
+                lengthSec: 60
+                nodes:
+                  - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                  - {node: pi-2, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                  - {node: pi-3, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                apps:
+                  - {app: cam-1, model: mobilenet_v2, ratePerSec: 5, sloMs: 200, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: cam-2, model: mobilenet_v2, ratePerSec: 5, sloMs: 200, sloStatistic: mean, runningOn: pi-2/tpu0}
+                """, "three");
+        SimulatedCluster sim = new SimulatedCluster(three, 1, EPOCH, 2000);
+        Reconciler controller = new Reconciler(sim, sim, three.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
+                new LiveRates(), outputs, new SimClock(sim::nowEpochMs));
+        sim.apply(new dev.perch.cluster.PlanStep.Move("cam-2", "pi-2/tpu0", "pi-3/tpu0"));
+        decisions.clear();
+        controller.onAlert(new AlertRecord(AlertRecord.SCHEMA, "x", AlertRecord.VIOLATION, "cam-1", "pi-1/tpu0", "pi-1", 200,
+                "mean", null, null, null, 250.0, sim.nowEpochMs(), "test"));
+        assertEquals(List.of("move cam-1 pi-1/tpu0 -> pi-3/tpu0"),
+                decisions.stream().map(d -> d.action() + " " + d.app() + " " + d.from() + " -> " + d.to()).toList());
+    }
+
     @Test
     void inADryRunAnUnplacedAppIsDecidedAgainOnlyAfterTheBackoff() {
         Scenario scenario = ScenarioReader.load("default");
