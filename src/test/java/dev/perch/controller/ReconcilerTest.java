@@ -219,6 +219,49 @@ class ReconcilerTest {
     }
 
     /**
+     * No relief is planned while a move is under way: the Inception-V4 app is moving from pi-2 to
+     * pi-3 when the Inception-V3 app on pi-1 is at risk. pi-2 looks empty to the models but its old
+     * copy still runs there, pi-3 cannot take it, and the relief the previous test makes is not
+     * planned from that passing picture: the decision is {@code none}, with why. Once the move is
+     * over (and the cooldown of that decision), the app moves to the freed pi-2.
+     */
+    @Test
+    void noReliefIsPlannedWhileAMoveIsUnderWay() {
+        Scenario crowded = ScenarioReader.parse("""
+                lengthSec: 120
+                nodes:
+                  - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                  - {node: pi-2, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                  - {node: pi-3, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                apps:
+                  - {app: hot, model: inception_v3, ratePerSec: 12, sloMs: 400, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: small, model: mobilenet_v1, ratePerSec: 5, sloMs: 200, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: filler, model: inception_v4, ratePerSec: 2, sloMs: 600, sloStatistic: mean, runningOn: pi-2/tpu0}
+                """, "crowded-three");
+        SimulatedCluster sim = new SimulatedCluster(crowded, 1, EPOCH, 2000);
+        Reconciler controller = new Reconciler(sim, sim, crowded.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
+                new LiveRates(), outputs, new SimClock(sim::nowEpochMs));
+        sim.apply(new dev.perch.cluster.PlanStep.Move("filler", "pi-2/tpu0", "pi-3/tpu0"));
+        decisions.clear();
+        controller.onAlert(new AlertRecord(AlertRecord.SCHEMA, "x", AlertRecord.IMPENDING, "hot", "pi-1/tpu0", "pi-1", 400,
+                "mean", 450.0, null, null, 300.0, sim.nowEpochMs(), "test"));
+        assertEquals(1, decisions.size(), decisions.toString());
+        assertEquals("none", decisions.get(0).action(), decisions.get(0).toString());
+        assertTrue(decisions.get(0).reason().contains("pi-2/tpu0: node pi-2 is being left by a move under way"),
+                decisions.get(0).reason());
+        assertTrue(decisions.get(0).reason().contains("moves are under way: room is looked for once they are over"),
+                decisions.get(0).reason());
+
+        for (int s = 0; s < 31; s++) {
+            sim.advanceWindow();
+        }
+        controller.onAlert(new AlertRecord(AlertRecord.SCHEMA, "y", AlertRecord.VIOLATION, "hot", "pi-1/tpu0", "pi-1", 400,
+                "mean", 450.0, null, null, 300.0, sim.nowEpochMs(), "test"));
+        assertEquals("move hot pi-1/tpu0 -> pi-2/tpu0", decisions.get(1).action() + " " + decisions.get(1).app() + " "
+                + decisions.get(1).from() + " -> " + decisions.get(1).to());
+    }
+
+    /**
      * Runs the built-in {@code quieting} scenario (three Edge TPUs, one busy app each, until all three
      * apps drop to a fifth of their rates at 20–30 s) for its 300 s with the controller consolidating
      * (when {@code consolidation} is on) every simulated second, the learned rates following the drop
