@@ -261,9 +261,8 @@ public final class Reconciler {
                 TargetSelector.Choice choice = app.spec().pinned() ? pinnedPlacement(model, snapshot, app, profiles)
                         : selector.place(model, app.app(), beingLeft(snapshot));
                 if (choice instanceof TargetSelector.Choice.NoTarget none && !app.spec().pinned() && policy == Policy.PERCH) {
-                    MigrationPlan admission = snapshot.apps().stream().anyMatch(RunningApp::moving)
-                            ? new MigrationPlan(List.of(), List.of("moves are under way: room is looked for once they are over"))
-                            : planner.admit(model, app.app(), immovable(snapshot));
+                    MigrationPlan admission = movesUnderWay(snapshot).orElseGet(() -> planner.admit(model, app.app(),
+                            immovable(snapshot)));
                     if (admission.actions().isEmpty()) {
                         choice = new TargetSelector.Choice.NoTarget(none.app(), none.reason() + "; "
                                 + String.join("; ", admission.unresolved()), none.sourceNow());
@@ -382,6 +381,17 @@ public final class Reconciler {
     private boolean waitingForRoom(String newApp, ClusterSnapshot snapshot) {
         List<RoomMove> moves = roomMoves.get(newApp);
         return moves != null && moves.stream().anyMatch(move -> !move.over(snapshot, clock.millis()));
+    }
+
+    /**
+     * While any move is under way, no room is made (for a new app or an app at risk): an empty plan
+     * that says so. The models count a moving app on its target, so the room a plan would find may
+     * be where an old copy still runs; the cluster is looked at again once the moves are over.
+     */
+    private static Optional<MigrationPlan> movesUnderWay(ClusterSnapshot snapshot) {
+        return snapshot.apps().stream().anyMatch(RunningApp::moving)
+                ? Optional.of(new MigrationPlan(List.of(), List.of("moves are under way: room is looked for once they are over")))
+                : Optional.empty();
     }
 
     /**
@@ -538,9 +548,8 @@ public final class Reconciler {
         ClusterModel model = ClusterModels.from(snapshot, catalog.get(), rates);
         TargetSelector.Choice choice = selector.relocate(model, alert.app(), beingLeft(snapshot));
         if (choice instanceof TargetSelector.Choice.NoTarget none) {
-            MigrationPlan relief = snapshot.apps().stream().anyMatch(RunningApp::moving)
-                    ? new MigrationPlan(List.of(), List.of("moves are under way: room is looked for once they are over"))
-                    : planner.relieve(model, alert.accelerator(), immovable(snapshot));
+            MigrationPlan relief = movesUnderWay(snapshot).orElseGet(() -> planner.relieve(model, alert.accelerator(),
+                    immovable(snapshot)));
             if (!relief.actions().isEmpty()) {
                 makeRoom(relief, alert.app(), trigger);
                 return OptionalInt.of(shape);
