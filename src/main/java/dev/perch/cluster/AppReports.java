@@ -23,4 +23,8 @@ public interface AppReports {
     /** No accelerator takes the app that runs nowhere yet; the controller tries again later. */
     default void unplaced(String app, String why) {
     }
+
+    /** Placed apps are moving to make room for the app that runs nowhere yet; it is placed once they are over. */
+    default void waitingForRoom(String app, String why) {
+    }
 }

@@ -353,7 +353,7 @@ public final class Reconciler {
         }
         if (!guards.limits().dryRun() && !started.isEmpty()) {
             roomMoves.put(newApp, started);
-            appReports.unplaced(newApp, "waiting for " + started.stream().map(m -> m.app() + " to move to " + m.to())
+            appReports.waitingForRoom(newApp, "waiting for " + started.stream().map(m -> m.app() + " to move to " + m.to())
                     .collect(Collectors.joining(", ")) + ", which makes room for it");
         }
     }

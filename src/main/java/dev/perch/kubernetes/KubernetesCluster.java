@@ -444,6 +444,23 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         }
     }
 
+    /**
+     * An app waiting for the moves that make its room gets {@code Unschedulable=True} (reason
+     * {@code WaitingForRoom}) with what it waits for; placing it sets the condition back to False.
+     */
+    @Override
+    public void waitingForRoom(String app, String why) {
+        InferenceApp cached = apps.getStore().getByKey(namespace + "/" + app);
+        if (cached == null) {
+            return;
+        }
+        try {
+            markUnschedulable(cached, "WaitingForRoom", why);
+        } catch (KubernetesClientException e) {
+            LOG.warnf("could not mark %s as waiting for room: %s", app, e.getMessage());
+        }
+    }
+
     /** An invalid InferenceApp gets an Unschedulable condition with the reason, once; the loop goes on. */
     private void markInvalid(InferenceApp app, String reason) {
         try {
