@@ -433,15 +433,7 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
      */
     @Override
     public void unplaced(String app, String why) {
-        InferenceApp cached = apps.getStore().getByKey(namespace + "/" + app);
-        if (cached == null) {
-            return;
-        }
-        try {
-            markUnschedulable(cached, "NoFeasibleAccelerator", why);
-        } catch (KubernetesClientException e) {
-            LOG.warnf("could not mark %s unschedulable: %s", app, e.getMessage());
-        }
+        markUnplaced(app, "NoFeasibleAccelerator", why);
     }
 
     /**
@@ -450,14 +442,18 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
      */
     @Override
     public void waitingForRoom(String app, String why) {
+        markUnplaced(app, "WaitingForRoom", why);
+    }
+
+    private void markUnplaced(String app, String reason, String why) {
         InferenceApp cached = apps.getStore().getByKey(namespace + "/" + app);
         if (cached == null) {
             return;
         }
         try {
-            markUnschedulable(cached, "WaitingForRoom", why);
+            markUnschedulable(cached, reason, why);
         } catch (KubernetesClientException e) {
-            LOG.warnf("could not mark %s as waiting for room: %s", app, e.getMessage());
+            LOG.warnf("could not mark %s unschedulable (%s): %s", app, reason, e.getMessage());
         }
     }
 
