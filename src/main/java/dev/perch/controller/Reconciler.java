@@ -384,9 +384,10 @@ public final class Reconciler {
     }
 
     /**
-     * While any move is under way, no room is made (for a new app or an app at risk): an empty plan
-     * that says so. The models count a moving app on its target, so the room a plan would find may
-     * be where an old copy still runs; the cluster is looked at again once the moves are over.
+     * While any move is under way, no room is made for a new app: an empty plan that says so. The
+     * models count a moving app on its target, so the room a plan would find may be where an old
+     * copy still runs; the cluster is looked at again once the moves are over. (An app at risk
+     * waits the same way, see {@link #answer}.)
      */
     private static Optional<MigrationPlan> movesUnderWay(ClusterSnapshot snapshot) {
         return snapshot.apps().stream().anyMatch(RunningApp::moving)
@@ -516,8 +517,9 @@ public final class Reconciler {
 
     /**
      * The alert's app, if it still runs where the alert says and may be acted on: move it, or make
-     * room. When a decision was taken (and recorded), whatever it was: the shape of the cluster it
-     * was taken in ({@link #shapeOf}); else empty.
+     * room — or, when only moves under way stand in the way, wait for them. When it was answered
+     * (a decision taken and recorded, whatever it was, or that wait): the shape of the cluster it
+     * was answered in ({@link #shapeOf}); else empty.
      */
     private OptionalInt answer(AlertRecord alert, String trigger) {
         ClusterSnapshot snapshot = view.snapshot();
@@ -547,9 +549,15 @@ public final class Reconciler {
         }
         ClusterModel model = ClusterModels.from(snapshot, catalog.get(), rates);
         TargetSelector.Choice choice = selector.relocate(model, alert.app(), beingLeft(snapshot));
+        if (choice instanceof TargetSelector.Choice.NoTarget none && snapshot.apps().stream().anyMatch(RunningApp::moving)) {
+            // The picture is passing: a node being left looks free, and no room is made while moves
+            // run. Nothing is decided (no cooldown either); the backoff of an unchanged cluster holds
+            // the app until the moves are over, and the next pass answers it from what then runs.
+            EVENTS.debug("alert for {}: no target while moves are under way; answered once they are over", alert.app());
+            return OptionalInt.of(shape);
+        }
         if (choice instanceof TargetSelector.Choice.NoTarget none) {
-            MigrationPlan relief = movesUnderWay(snapshot).orElseGet(() -> planner.relieve(model, alert.accelerator(),
-                    immovable(snapshot)));
+            MigrationPlan relief = planner.relieve(model, alert.accelerator(), immovable(snapshot));
             if (!relief.actions().isEmpty()) {
                 makeRoom(relief, alert.app(), trigger);
                 return OptionalInt.of(shape);
