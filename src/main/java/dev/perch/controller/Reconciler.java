@@ -258,11 +258,11 @@ public final class Reconciler {
                 ClusterSnapshot snapshot = view.snapshot();
                 ProfileCatalog profiles = catalog.get();
                 ClusterModel model = ClusterModels.from(snapshot, profiles, rates);
+                Map<String, String> closed = beingLeft(snapshot);
                 TargetSelector.Choice choice = app.spec().pinned() ? pinnedPlacement(model, snapshot, app, profiles)
-                        : selector.place(model, app.app(), beingLeft(snapshot));
+                        : selector.place(model, app.app(), closed);
                 if (choice instanceof TargetSelector.Choice.NoTarget none && !app.spec().pinned() && policy == Policy.PERCH) {
-                    MigrationPlan admission = movesUnderWay(snapshot).orElseGet(() -> planner.admit(model, app.app(),
-                            immovable(snapshot)));
+                    MigrationPlan admission = planner.admit(model, app.app(), immovable(snapshot), closed.keySet());
                     if (admission.actions().isEmpty()) {
                         choice = new TargetSelector.Choice.NoTarget(none.app(), none.reason() + "; "
                                 + String.join("; ", admission.unresolved()), none.sourceNow());
@@ -384,20 +384,9 @@ public final class Reconciler {
     }
 
     /**
-     * While any move is under way, no room is made for a new app: an empty plan that says so. The
-     * models count a moving app on its target, so the room a plan would find may be where an old
-     * copy still runs; the cluster is looked at again once the moves are over. (An app at risk
-     * waits the same way, see {@link #answer}.)
-     */
-    private static Optional<MigrationPlan> movesUnderWay(ClusterSnapshot snapshot) {
-        return snapshot.apps().stream().anyMatch(RunningApp::moving)
-                ? Optional.of(new MigrationPlan(List.of(), List.of("moves are under way: room is looked for once they are over")))
-                : Optional.empty();
-    }
-
-    /**
-     * The accelerators no app is placed on or moved to now: those of a node a move under way is
-     * leaving (its old copy still runs there, while the models count the app on its target).
+     * The accelerators no app is placed on or moved to now, nor made room on: those of a node a
+     * move under way is leaving (its old copy still runs there, while the models count the app on
+     * its target). Apps may still move off them.
      */
     private static Map<String, String> beingLeft(ClusterSnapshot snapshot) {
         Map<String, String> unavailable = new HashMap<>();
@@ -517,7 +506,7 @@ public final class Reconciler {
 
     /**
      * The alert's app, if it still runs where the alert says and may be acted on: move it, or make
-     * room — or, when only moves under way stand in the way, wait for them. When it was answered
+     * room — or, when neither is found while moves under way close some nodes, wait for them. When it was answered
      * (a decision taken and recorded, whatever it was, or that wait): the shape of the cluster it
      * was answered in ({@link #shapeOf}); else empty.
      */
@@ -548,18 +537,20 @@ public final class Reconciler {
             return OptionalInt.of(shape);
         }
         ClusterModel model = ClusterModels.from(snapshot, catalog.get(), rates);
-        TargetSelector.Choice choice = selector.relocate(model, alert.app(), beingLeft(snapshot));
-        if (choice instanceof TargetSelector.Choice.NoTarget none && snapshot.apps().stream().anyMatch(RunningApp::moving)) {
-            // The picture is passing: a node being left looks free, and no room is made while moves
-            // run. Nothing is decided (no cooldown either); the backoff of an unchanged cluster holds
-            // the app until the moves are over, and the next pass answers it from what then runs.
-            EVENTS.debug("alert for {}: no target while moves are under way; answered once they are over", alert.app());
-            return OptionalInt.of(shape);
-        }
+        Map<String, String> closed = beingLeft(snapshot);
+        TargetSelector.Choice choice = selector.relocate(model, alert.app(), closed);
         if (choice instanceof TargetSelector.Choice.NoTarget none) {
-            MigrationPlan relief = planner.relieve(model, alert.accelerator(), immovable(snapshot));
+            MigrationPlan relief = planner.relieve(model, alert.accelerator(), immovable(snapshot), closed.keySet());
             if (!relief.actions().isEmpty()) {
                 makeRoom(relief, alert.app(), trigger);
+                return OptionalInt.of(shape);
+            }
+            if (!closed.isEmpty()) {
+                // Nodes being left may be what stands in the way. Nothing is decided (no cooldown
+                // either): the backoff of an unchanged cluster holds the app until the moves are
+                // over, and the next pass answers it from what then runs.
+                EVENTS.debug("alert for {}: no answer while moves under way close {}; answered once they are over",
+                        alert.app(), closed.keySet());
                 return OptionalInt.of(shape);
             }
             String why = relief.unresolved().isEmpty() ? ""

@@ -56,15 +56,23 @@ public final class MigrationPlanner {
      * with what runs there at that step. Empty, with the reason, when there is no such room.
      */
     public MigrationPlan admit(ClusterModel current, String app, Set<String> immovable) {
+        return admit(current, app, immovable, Set.of());
+    }
+
+    /**
+     * As {@link #admit(ClusterModel, String, Set)}, with no app placed on or moved to a device of
+     * {@code closed} (a running cluster's devices on a node a move under way is leaving).
+     */
+    public MigrationPlan admit(ClusterModel current, String app, Set<String> immovable, Set<String> closed) {
         Placement placement = Placement.of(current);
         if (placement.deviceOf(app).isPresent()) {
             throw new IllegalArgumentException("app " + app + " is already placed");
         }
-        Optional<String> to = selector.placeTarget(placement, app, Set.of());
+        Optional<String> to = selector.placeTarget(placement, app, closed);
         List<MigrationPlan.Action> actions = new ArrayList<>();
         String why = "new app";
         if (to.isEmpty()) {
-            Optional<RoomSearch.Room> room = rooms.find(placement, app, immovable, true);
+            Optional<RoomSearch.Room> room = rooms.find(placement, app, immovable, closed, true);
             if (room.isEmpty()) {
                 return new MigrationPlan(List.of(), List.of(app + ": no device keeps every SLO with it, "
                         + RoomSearch.noRoomReason()));
@@ -123,7 +131,7 @@ public final class MigrationPlanner {
                     + " was lost", before, evaluator.evaluate(placement, to.get())));
         }
         for (Device device : placement.devices()) {
-            relieve(placement, device, Set.of(), actions, unresolved);
+            relieve(placement, device, Set.of(), Set.of(), actions, unresolved);
         }
         return new MigrationPlan(actions, unresolved);
     }
@@ -133,23 +141,28 @@ public final class MigrationPlanner {
      * app of {@code immovable}; empty when it already does.
      */
     public MigrationPlan relieve(ClusterModel current, String deviceId, Set<String> immovable) {
+        return relieve(current, deviceId, immovable, Set.of());
+    }
+
+    /** As {@link #relieve(ClusterModel, String, Set)}, with no app moved to a device of {@code closed}. */
+    public MigrationPlan relieve(ClusterModel current, String deviceId, Set<String> immovable, Set<String> closed) {
         Placement placement = Placement.of(current);
         List<MigrationPlan.Action> actions = new ArrayList<>();
         List<String> unresolved = new ArrayList<>();
-        relieve(placement, placement.device(deviceId), immovable, actions, unresolved);
+        relieve(placement, placement.device(deviceId), immovable, closed, actions, unresolved);
         return new MigrationPlan(actions, unresolved);
     }
 
-    private void relieve(Placement placement, Device device, Set<String> immovable, List<MigrationPlan.Action> actions,
-                         List<String> unresolved) {
+    private void relieve(Placement placement, Device device, Set<String> immovable, Set<String> closed,
+                         List<MigrationPlan.Action> actions, List<String> unresolved) {
         while (!evaluator.check(placement, device.id()).feasible()) {
             DeviceVerdict broken = evaluator.evaluate(placement, device.id());
             if (actions.size() >= moveBudget) {
                 unresolved.add(device.id() + ": " + broken.reason() + "; move budget spent");
                 return;
             }
-            Optional<Eviction> eviction = oneMoveRelief(placement, device, immovable)
-                    .or(() -> heaviestOut(placement, device, immovable));
+            Optional<Eviction> eviction = oneMoveRelief(placement, device, immovable, closed)
+                    .or(() -> heaviestOut(placement, device, immovable, closed));
             if (eviction.isEmpty()) {
                 unresolved.add(device.id() + ": " + broken.reason() + "; no app on it fits elsewhere");
                 return;
@@ -163,7 +176,7 @@ public final class MigrationPlanner {
     }
 
     /** The smallest app whose leaving makes the device feasible, with a target. */
-    private Optional<Eviction> oneMoveRelief(Placement placement, Device device, Set<String> immovable) {
+    private Optional<Eviction> oneMoveRelief(Placement placement, Device device, Set<String> immovable, Set<String> closed) {
         List<AppDemand> apps = movable(placement, device, immovable);
         apps.sort(Comparator.comparingDouble((AppDemand a) -> Placement.serviceLoadOf(a, device.type())).thenComparing(AppDemand::app));
         for (AppDemand app : apps) {
@@ -171,7 +184,7 @@ public final class MigrationPlanner {
             boolean relieved = evaluator.check(placement, device.id()).feasible();
             placement.assign(app.app(), device.id());
             if (relieved) {
-                Optional<String> to = selector.relocateTarget(placement, app.app(), Set.of());
+                Optional<String> to = selector.relocateTarget(placement, app.app(), closed);
                 if (to.isPresent()) {
                     return Optional.of(new Eviction(app.app(), to.get()));
                 }
@@ -181,11 +194,11 @@ public final class MigrationPlanner {
     }
 
     /** No single move relieves the device: move its heaviest movable app out and try again. */
-    private Optional<Eviction> heaviestOut(Placement placement, Device device, Set<String> immovable) {
+    private Optional<Eviction> heaviestOut(Placement placement, Device device, Set<String> immovable, Set<String> closed) {
         List<AppDemand> apps = movable(placement, device, immovable);
         apps.sort(Comparator.comparingDouble((AppDemand a) -> -Placement.serviceLoadOf(a, device.type())).thenComparing(AppDemand::app));
         for (AppDemand app : apps) {
-            Optional<String> to = selector.relocateTarget(placement, app.app(), Set.of());
+            Optional<String> to = selector.relocateTarget(placement, app.app(), closed);
             if (to.isPresent()) {
                 return Optional.of(new Eviction(app.app(), to.get()));
             }

@@ -40,14 +40,15 @@ final class Repacker {
     }
 
     /**
-     * The repack for {@code app} with the fewest moves, none of them of {@code immovable} and, with
-     * {@code makeBeforeBreak}, only one whose moves can be made one after the other without breaking
-     * an SLO ({@link #ordered}); {@code placement} is left as it was.
+     * The repack for {@code app} with the fewest moves, none of them of {@code immovable}, on no
+     * device of {@code closed} (their apps stay as they are) and, with {@code makeBeforeBreak}, only
+     * one whose moves can be made one after the other without breaking an SLO ({@link #ordered});
+     * {@code placement} is left as it was.
      */
     Optional<Repack> repack(Placement placement, String app, double maxAddedUtilization, Set<String> immovable,
-                            boolean makeBeforeBreak) {
+                            Set<String> closed, boolean makeBeforeBreak) {
         AppDemand demand = placement.app(app);
-        List<Device> neighbourhood = neighbourhood(placement, demand);
+        List<Device> neighbourhood = neighbourhood(placement, demand, closed);
         if (neighbourhood.isEmpty()) {
             return Optional.empty();
         }
@@ -126,13 +127,13 @@ final class Repacker {
      * The two least full devices (by {@link DeviceEvaluator#dominantShare}) that can run the app,
      * then the least full others.
      */
-    private List<Device> neighbourhood(Placement placement, AppDemand demand) {
+    private List<Device> neighbourhood(Placement placement, AppDemand demand, Set<String> closed) {
         List<Device> chosen = new ArrayList<>(NEIGHBOURHOOD);
-        leastLoaded(placement, d -> demand.profileOn(d.type()).isPresent(), 2, chosen);
+        leastLoaded(placement, d -> demand.profileOn(d.type()).isPresent() && !closed.contains(d.id()), 2, chosen);
         if (chosen.isEmpty()) {
             return List.of();
         }
-        leastLoaded(placement, d -> !chosen.contains(d), NEIGHBOURHOOD - chosen.size(), chosen);
+        leastLoaded(placement, d -> !chosen.contains(d) && !closed.contains(d.id()), NEIGHBOURHOOD - chosen.size(), chosen);
         return chosen;
     }
 

@@ -64,11 +64,16 @@ final class RoomSearch {
      * placed with trades against 943 without (loadtests/README.md).
      */
     Optional<Room> find(Placement placement, String app, Set<String> immovable, boolean makeBeforeBreak) {
-        Optional<Room> single = cheapestEviction(placement, app, immovable);
+        return find(placement, app, immovable, Set.of(), makeBeforeBreak);
+    }
+
+    /** As {@link #find(Placement, String, Set, boolean)}, with no app placed on or moved to a device of {@code closed}. */
+    Optional<Room> find(Placement placement, String app, Set<String> immovable, Set<String> closed, boolean makeBeforeBreak) {
+        Optional<Room> single = cheapestEviction(placement, app, immovable, closed);
         if (single.isPresent()) {
             return single;
         }
-        return repacker.repack(placement, app, MAX_ROOM_COST, immovable, makeBeforeBreak)
+        return repacker.repack(placement, app, MAX_ROOM_COST, immovable, closed, makeBeforeBreak)
                 .map(repack -> new Room(repack.device(), repack.moves()));
     }
 
@@ -78,7 +83,7 @@ final class RoomSearch {
                 + Repacker.NEIGHBOURHOOD + " devices) at a cost of at most " + MAX_ROOM_COST + " of a device";
     }
 
-    private Optional<Room> cheapestEviction(Placement placement, String app, Set<String> immovable) {
+    private Optional<Room> cheapestEviction(Placement placement, String app, Set<String> immovable, Set<String> closed) {
         AppDemand demand = placement.app(app);
         double cap = evaluator.policy().maxUtilization();
         record Trial(Device device, AppDemand evicted, double evictedLoad) {
@@ -88,7 +93,7 @@ final class RoomSearch {
         // Only the MAX_ROOM_TRIALS smallest are tried: keep those, not a sorted list of every pair.
         PriorityQueue<Trial> smallest = new PriorityQueue<>(smallestFirst.reversed());
         for (Device device : placement.devices()) {
-            if (demand.profileOn(device.type()).isEmpty()) {
+            if (demand.profileOn(device.type()).isEmpty() || closed.contains(device.id())) {
                 continue;
             }
             double load = placement.serviceLoad(device.id()) + Placement.serviceLoadOf(demand, device.type());
@@ -119,7 +124,9 @@ final class RoomSearch {
                 // The target is chosen with the new app in place, so that it is never the device
                 // being freed; its feasibility does not depend on the new app.
                 placement.assign(app, device.id());
-                Optional<String> elsewhere = selector.placeTarget(placement, evicted, Set.of(device.id()));
+                Set<String> notThere = new java.util.HashSet<>(closed);
+                notThere.add(device.id());
+                Optional<String> elsewhere = selector.placeTarget(placement, evicted, notThere);
                 placement.assign(app, null);
                 if (elsewhere.isEmpty()) {
                     continue;

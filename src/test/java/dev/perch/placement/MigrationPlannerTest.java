@@ -235,6 +235,8 @@ class MigrationPlannerTest {
         assertTrue(pinned.actions().isEmpty(), pinned.toString());
         assertEquals(1, pinned.unresolved().size());
         assertTrue(pinned.unresolved().get(0).startsWith("pi-1/tpu0: "), pinned.unresolved().get(0));
+        assertTrue(planner.relieve(now, "pi-1/tpu0", Set.of(), Set.of("pi-2/tpu0")).actions().isEmpty(),
+                "no app moves to a closed device");
 
         assertTrue(planner.relieve(crowded(8), "pi-1/tpu0", Set.of()).actions().isEmpty(), "nothing to relieve before the rise");
     }
@@ -268,6 +270,10 @@ class MigrationPlannerTest {
                 pinned.unresolved().get(0));
         assertTrue(new MigrationPlanner(POLICY, 0).admit(now, "medium", Set.of()).unresolved().get(0)
                 .contains("over the move budget of 0"));
+        assertTrue(planner.admit(now, "medium", Set.of(), Set.of("nano-1/gpu0")).actions().isEmpty(),
+                "no app moves to a closed device");
+        assertTrue(planner.admit(now, "medium", Set.of(), Set.of("pi-1/tpu0")).actions().isEmpty(),
+                "no room is made on a closed device");
     }
 
     /**
