@@ -273,9 +273,7 @@ public final class Reconciler {
                 }
                 if (choice != null) {
                     act(choice, app.spec().pinned() ? "new app, pinned to " + app.spec().pinnedTo() + " by its owner"
-                            : roomMoves.containsKey(app.app()) ? "new app, after " + roomMoves.get(app.app()).stream()
-                            .map(m -> m.app() + " moved to " + m.to()).collect(Collectors.joining(", ")) + " to make room"
-                            : "new app", snapshot);
+                            : newAppTrigger(app.app(), snapshot), snapshot);
                 }
                 if (choice instanceof TargetSelector.Choice.NoTarget none) {
                     appReports.unplaced(app.app(), none.reason());
@@ -375,6 +373,14 @@ public final class Reconciler {
             }
             return moved.get().accelerator().equals(Optional.of(to)) || nowMs - startedMs > MOVE_SEEN_WITHIN_MS;
         }
+    }
+
+    /** "new app", and which of the moves started to make room for it have landed. */
+    private String newAppTrigger(String newApp, ClusterSnapshot snapshot) {
+        List<String> landed = roomMoves.getOrDefault(newApp, List.of()).stream()
+                .filter(m -> snapshot.app(m.app()).flatMap(RunningApp::accelerator).equals(Optional.of(m.to())))
+                .map(m -> m.app() + " moved to " + m.to()).toList();
+        return landed.isEmpty() ? "new app" : "new app, after " + String.join(", ", landed) + " to make room";
     }
 
     /** Whether a move started to make room for the new app is not over yet. */
