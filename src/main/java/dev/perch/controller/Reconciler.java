@@ -512,7 +512,8 @@ public final class Reconciler {
 
     /**
      * The alert's app, if it still runs where the alert says and may be acted on: move it, or make
-     * room — or, when neither is found while moves under way close some nodes, wait for them. When it was answered
+     * room — or, when only the nodes that moves under way are leaving would allow either, wait for
+     * those moves. When it was answered
      * (a decision taken and recorded, whatever it was, or that wait): the shape of the cluster it
      * was answered in ({@link #shapeOf}); else empty.
      */
@@ -551,12 +552,13 @@ public final class Reconciler {
                 makeRoom(relief, alert.app(), trigger);
                 return OptionalInt.of(shape);
             }
-            if (!closed.isEmpty()) {
-                // Nodes being left may be what stands in the way. Nothing is decided (no cooldown
-                // either): the backoff of an unchanged cluster holds the app until the moves are
-                // over, and the next pass answers it from what then runs.
-                EVENTS.debug("alert for {}: no answer while moves under way close {}; answered once they are over",
-                        alert.app(), closed.keySet());
+            if (!closed.isEmpty() && (selector.relocate(model, alert.app()) instanceof TargetSelector.Choice.Chosen
+                    || !planner.relieve(model, alert.accelerator(), immovable(snapshot)).actions().isEmpty())) {
+                // Only nodes being left stand in the way. Nothing is decided (no cooldown either):
+                // the backoff of an unchanged cluster holds the app until the moves are over, and
+                // the next pass answers it from what then runs.
+                EVENTS.debug("alert for {}: only nodes that moves under way are leaving ({}) would take it or its"
+                        + " neighbours; answered once the moves are over", alert.app(), closed.keySet());
                 return OptionalInt.of(shape);
             }
             String why = relief.unresolved().isEmpty() ? ""

@@ -225,7 +225,8 @@ class ReconcilerTest {
      * app moves off pi-1 to pi-3 at once. With a heavy one (5 req/s), pi-3 takes nothing more: the
      * controller decides nothing while the move runs — not even {@code none}, whose cooldown would
      * hold the app 30 s — and at the first pass after the move is over moves the app at risk to the
-     * freed pi-2.
+     * freed pi-2. When the node being left could not help anyway (a Jetson, for apps that run on
+     * Edge TPUs only), there is nothing to wait for: {@code none} at once.
      */
     @Test
     void anAppAtRiskIsRelievedWithoutTheNodeAMoveIsLeavingOrWaitsForIt() {
@@ -237,9 +238,32 @@ class ReconcilerTest {
         assertTrue(heavy.get(0).endsWith(" move hot pi-1/tpu0 -> pi-2/tpu0"), heavy.toString());
         long atMs = Long.parseLong(heavy.get(0).substring(0, heavy.get(0).indexOf(' ')));
         assertTrue(atMs >= 2000 && atMs <= 3000, "answered at the first pass after the 2 s move, at " + atMs + " ms");
+
+        Scenario elsewhere = ScenarioReader.parse("""
+                lengthSec: 120
+                nodes:
+                  - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                  - {node: nano-1, memoryMb: 4096, acceleratorTypes: [gpu], frontendServiceMs: 24}
+                  - {node: nano-2, memoryMb: 4096, acceleratorTypes: [gpu], frontendServiceMs: 24}
+                apps:
+                  - {app: hot, model: efficientnet-L, ratePerSec: 20, sloMs: 600, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: small, model: efficientnet-S, ratePerSec: 5, sloMs: 200, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: filler, model: resnet_18, ratePerSec: 5, sloMs: 200, sloStatistic: mean, runningOn: nano-1/gpu0}
+                """, "elsewhere");
+        SimulatedCluster sim = new SimulatedCluster(elsewhere, 1, EPOCH, 2000);
+        Reconciler controller = new Reconciler(sim, sim, elsewhere.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
+                new LiveRates(), outputs, new SimClock(sim::nowEpochMs));
+        sim.apply(new dev.perch.cluster.PlanStep.Move("filler", "nano-1/gpu0", "nano-2/gpu0"));
+        decisions.clear();
+        controller.onAlert(new AlertRecord(AlertRecord.SCHEMA, "x", AlertRecord.IMPENDING, "hot", "pi-1/tpu0", "pi-1", 600,
+                "mean", 650.0, null, null, 300.0, sim.nowEpochMs(), "test"));
+        assertEquals(List.of("none hot"), decisions.stream().map(d -> d.action() + " " + d.app()).toList());
     }
 
-    /** The decisions (ms since start, action, app, from, to) over 10 s when hot is at risk while filler moves pi-2 → pi-3. */
+    /**
+     * The decisions (ms since start, action, app, from, to) over 10 s when hot is at risk while
+     * filler moves pi-2 → pi-3.
+     */
     private List<String> answersWhileFillerMoves(double fillerRatePerSec) {
         Scenario crowded = ScenarioReader.parse("""
                 lengthSec: 120
@@ -262,16 +286,17 @@ class ReconcilerTest {
                 "mean", 450.0, null, null, 300.0, sim.nowEpochMs(), "test"));
         for (int s = 0; s < 10 && decisions.isEmpty(); s++) {
             sim.advanceWindow();
-            rates.update(stillAtRisk("hot", "pi-1/tpu0", sim.nowEpochMs()));
+            rates.update(stillAtRisk("hot", "pi-1/tpu0", 12, sim.nowEpochMs()));
             controller.answerStillAtRisk();
         }
         return decisions.stream().map(d -> (d.atMs() - EPOCH) + " " + d.action() + " " + d.app() + " " + d.from() + " -> " + d.to())
                 .toList();
     }
 
-    /** A prediction window that puts the app over its mean SLO. */
-    private static dev.perch.telemetry.PredictionRecord stillAtRisk(String app, String accelerator, long windowEndMs) {
-        var entry = new dev.perch.telemetry.PredictionRecord.AppPrediction(app, null, 12.0, null, null, null, null, "learned",
+    /** A prediction window that puts the app, at the given learned rate, over its mean SLO. */
+    private static dev.perch.telemetry.PredictionRecord stillAtRisk(String app, String accelerator, double ratePerSec,
+                                                                   long windowEndMs) {
+        var entry = new dev.perch.telemetry.PredictionRecord.AppPrediction(app, null, ratePerSec, null, null, null, null, "learned",
                 null, 450.0, null, null, null, null, null, null, null, 400.0, "mean", false);
         return new dev.perch.telemetry.PredictionRecord(dev.perch.telemetry.PredictionRecord.SCHEMA, accelerator, "edgetpu",
                 accelerator.substring(0, accelerator.indexOf('/')), windowEndMs - 1000, windowEndMs, 0.9, true, null, List.of(entry));
