@@ -86,12 +86,19 @@ public final class ScenarioReader {
         return catalog(fields, fields.required(root, "", "models"), "models");
     }
 
+    private static final Set<String> SCENARIO_FIELDS = Set.of("name", "networkMs", "lengthSec", "nodes", "models", "apps");
+    private static final Set<String> NODE_FIELDS = Set.of("node", "memoryMb", "acceleratorTypes", "frontendServiceMs");
+    private static final Set<String> APP_FIELDS = Set.of("app", "model", "ratePerSec", "sloMs", "sloStatistic", "load",
+            "runningOn");
+    private static final Set<String> PROFILE_FIELDS = Set.of("serviceMs", "swapMs", "memoryMb", "source");
+
     public static Scenario parse(String yaml, String source) {
         YamlFields fields = new YamlFields(source);
         JsonNode root = tree(yaml, source);
         if (!root.isObject()) {
             throw fields.error("(top level)", "must be a mapping with nodes, models and apps");
         }
+        fields.onlyKnown(root, "", SCENARIO_FIELDS);
         String name = root.hasNonNull("name") ? root.get("name").asText() : source;
         double networkMs = fields.optionalNumber(root, "", "networkMs", 0, 0, true);
         double lengthSec = fields.optionalNumber(root, "", "lengthSec", Scenario.DEFAULT_LENGTH_SEC, 0, false);
@@ -102,6 +109,7 @@ public final class ScenarioReader {
         for (int i = 0; i < nodeItems.size(); i++) {
             String path = "nodes[" + i + "]";
             JsonNode item = nodeItems.get(i);
+            fields.onlyKnown(item, path, NODE_FIELDS);
             String node = fields.text(item, path, "node");
             if (!nodeIds.add(node)) {
                 throw fields.error(path + ".node", "duplicate node '" + node + "'");
@@ -142,6 +150,7 @@ public final class ScenarioReader {
         for (int i = 0; i < appItems.size(); i++) {
             String path = "apps[" + i + "]";
             JsonNode item = appItems.get(i);
+            fields.onlyKnown(item, path, APP_FIELDS);
             String app = fields.text(item, path, "app");
             if (!appIds.add(app)) {
                 throw fields.error(path + ".app", "duplicate app '" + app + "'");
@@ -233,6 +242,7 @@ public final class ScenarioReader {
                     throw fields.error(typePath, e.getMessage());
                 }
                 JsonNode profile = typeEntry.getValue();
+                fields.onlyKnown(profile, typePath, PROFILE_FIELDS);
                 double serviceMs = fields.number(profile, typePath, "serviceMs", 0, false);
                 double swapMs = fields.optionalNumber(profile, typePath, "swapMs", 0, 0, true);
                 double memoryMb = fields.optionalNumber(profile, typePath, "memoryMb", 0, 0, true);

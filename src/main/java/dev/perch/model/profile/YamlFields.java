@@ -22,6 +22,23 @@ final class YamlFields {
         return new ScenarioException(source + ": " + path + ": " + problem);
     }
 
+    /**
+     * Refuses a field this format does not have: a misspelt optional field would otherwise be
+     * dropped without a word, and its default used (a {@code swapms: 20} read as no swap at all).
+     */
+    void onlyKnown(JsonNode node, String path, java.util.Set<String> known) {
+        if (node == null || !node.isObject()) {
+            return;
+        }
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw error(join(path, name), "unknown field (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+            }
+        }
+    }
+
     JsonNode required(JsonNode parent, String path, String field) {
         JsonNode value = parent.get(field);
         if (value == null || value.isNull()) {

@@ -74,7 +74,10 @@ class ScenarioReaderTest {
             "[edgetpu]|[fpga]|nodes[0].acceleratorTypes[0]: unknown accelerator type 'fpga'",
             "memoryMb: 4096|memoryMb: lots|nodes[0].memoryMb: must be a number, got 'lots'",
             "m: {edgetpu: {serviceMs: 5, swapMs: 10, memoryMb: 100}}|m: []|models.m: must be a mapping",
-            "apps:|appz:|apps: is required",
+            "apps:|appz:|appz: unknown field (known: apps, lengthSec, models, name, networkMs, nodes)",
+            "sloStatistic: mean|sloStatisitc: mean|apps[0].sloStatisitc: unknown field (known: app, load, model,",
+            "swapMs: 10|swapms: 10|models.m.edgetpu.swapms: unknown field (known: memoryMb, serviceMs, source, swapMs)",
+            "memoryMb: 4096|memoryMB: 4096|nodes[0].memoryMB: unknown field",
     })
     void badScenariosAreRefusedWithFileAndField(String from, String to, String expected) {
         String yaml = GOOD.replace(from, to);
