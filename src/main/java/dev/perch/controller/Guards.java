@@ -91,7 +91,7 @@ public final class Guards {
                             touching, node, limits.window().toSeconds()));
                 }
             }
-            long inFlight = snapshot.apps().stream().map(RunningApp::migratingTo).filter(m -> m.isPresent()).count();
+            long inFlight = snapshot.apps().stream().filter(RunningApp::moving).count();
             if (inFlight >= limits.inFlight()) {
                 return new Verdict.Held(String.format("held: %d migrations in flight, the cap", inFlight));
             }

@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -241,13 +242,14 @@ public final class Reconciler {
             return;
         }
         ClusterSnapshot first = view.snapshot();
-        unplacedRetries.clearIf(app -> first.app(app).map(a -> a.accelerator().isPresent()).orElse(true));
-        roomMoves.keySet().removeIf(app -> first.app(app).map(a -> a.accelerator().isPresent()).orElse(true));
+        Predicate<String> placedOrGone = app -> first.app(app).map(a -> a.accelerator().isPresent()).orElse(true);
+        unplacedRetries.clearIf(placedOrGone);
+        roomMoves.keySet().removeIf(placedOrGone);
         // Within a pass the cluster changes only by a placement made here: the shape is taken again
         // after one, not for every unplaced app (most of them wait out a backoff).
         int shape = shapeOf(first);
         for (RunningApp app : first.apps()) {
-            if (app.accelerator().isEmpty() && app.migratingTo().isEmpty()) {
+            if (app.accelerator().isEmpty() && !app.moving()) {
                 if (waitingForRoom(app.app(), first)) {
                     continue; // placed at the first pass after the moves that make its room are over
                 }
@@ -371,14 +373,19 @@ public final class Reconciler {
             if (moved.get().moving()) {
                 return false;
             }
-            return moved.get().accelerator().equals(Optional.of(to)) || nowMs - startedMs > MOVE_SEEN_WITHIN_MS;
+            return landed(snapshot) || nowMs - startedMs > MOVE_SEEN_WITHIN_MS;
+        }
+
+        /** Whether the cluster shows the app served on the move's target. */
+        boolean landed(ClusterSnapshot snapshot) {
+            return snapshot.app(app).flatMap(RunningApp::accelerator).equals(Optional.of(to));
         }
     }
 
     /** "new app", and which of the moves started to make room for it have landed. */
     private String newAppTrigger(String newApp, ClusterSnapshot snapshot) {
         List<String> landed = roomMoves.getOrDefault(newApp, List.of()).stream()
-                .filter(m -> snapshot.app(m.app()).flatMap(RunningApp::accelerator).equals(Optional.of(m.to())))
+                .filter(m -> m.landed(snapshot))
                 .map(m -> m.app() + " moved to " + m.to()).toList();
         return landed.isEmpty() ? "new app" : "new app, after " + String.join(", ", landed) + " to make room";
     }
@@ -480,7 +487,7 @@ public final class Reconciler {
                 .map(on -> !on.equals(alert.accelerator())).orElse(false));
         int shape = shapeOf(snapshot);
         for (AlertRecord alert : List.copyOf(openAlerts.values())) {
-            boolean waiting = snapshot.app(alert.app()).map(app -> app.migratingTo().isPresent()).orElse(true)
+            boolean waiting = snapshot.app(alert.app()).map(app -> app.moving()).orElse(true)
                     || !cooldown.allows(alert.app())
                     || !(atRiskRetries.due(alert.app(), shape, clock.millis()) || guards.approvalArrived(alert.app()));
             if (waiting || !rates.latestOn(alert.accelerator()).map(w -> w.atRisk(alert.app())).orElse(false)) {
@@ -500,7 +507,7 @@ public final class Reconciler {
      */
     private int answered(AlertRecord alert, int shape) {
         ClusterSnapshot now = view.snapshot();
-        boolean stayed = now.app(alert.app()).map(app -> app.migratingTo().isEmpty()
+        boolean stayed = now.app(alert.app()).map(app -> !app.moving()
                 && app.accelerator().map(alert.accelerator()::equals).orElse(false)).orElse(false);
         if (stayed) {
             atRiskRetries.unchanged(alert.app(), shape, clock.millis());
@@ -513,9 +520,8 @@ public final class Reconciler {
     /**
      * The alert's app, if it still runs where the alert says and may be acted on: move it, or make
      * room — or, when only the nodes that moves under way are leaving would allow either, wait for
-     * those moves. When it was answered
-     * (a decision taken and recorded, whatever it was, or that wait): the shape of the cluster it
-     * was answered in ({@link #shapeOf}); else empty.
+     * those moves. When it was answered (a decision taken and recorded, whatever it was, or that
+     * wait): the shape of the cluster it was answered in ({@link #shapeOf}); else empty.
      */
     private OptionalInt answer(AlertRecord alert, String trigger) {
         ClusterSnapshot snapshot = view.snapshot();
@@ -524,7 +530,7 @@ public final class Reconciler {
             EVENTS.debug("alert for {} ignored: not a running app", alert.app());
             return OptionalInt.empty();
         }
-        if (app.get().migratingTo().isPresent()) {
+        if (app.get().moving()) {
             EVENTS.debug("alert for {} ignored: already moving to {}", alert.app(), app.get().migratingTo().get());
             return OptionalInt.empty();
         }
@@ -545,15 +551,16 @@ public final class Reconciler {
         }
         ClusterModel model = ClusterModels.from(snapshot, catalog.get(), rates);
         Map<String, String> closed = beingLeft(snapshot);
+        Set<String> immovable = immovable(snapshot);
         TargetSelector.Choice choice = selector.relocate(model, alert.app(), closed);
         if (choice instanceof TargetSelector.Choice.NoTarget none) {
-            MigrationPlan relief = planner.relieve(model, alert.accelerator(), immovable(snapshot), closed.keySet());
+            MigrationPlan relief = planner.relieve(model, alert.accelerator(), immovable, closed.keySet());
             if (!relief.actions().isEmpty()) {
                 makeRoom(relief, alert.app(), trigger);
                 return OptionalInt.of(shape);
             }
             if (!closed.isEmpty() && (selector.relocate(model, alert.app()) instanceof TargetSelector.Choice.Chosen
-                    || !planner.relieve(model, alert.accelerator(), immovable(snapshot)).actions().isEmpty())) {
+                    || !planner.relieve(model, alert.accelerator(), immovable).actions().isEmpty())) {
                 // Only nodes being left stand in the way. Nothing is decided (no cooldown either):
                 // the backoff of an unchanged cluster holds the app until the moves are over, and
                 // the next pass answers it from what then runs.
@@ -593,7 +600,7 @@ public final class Reconciler {
     private Set<String> immovable(ClusterSnapshot snapshot) {
         Set<String> apps = new HashSet<>();
         for (RunningApp app : snapshot.apps()) {
-            if (app.spec().pinned() || app.migratingTo().isPresent() || !cooldown.allows(app.app())) {
+            if (app.spec().pinned() || app.moving() || !cooldown.allows(app.app())) {
                 apps.add(app.app());
             }
         }
@@ -623,7 +630,7 @@ public final class Reconciler {
             return;
         }
         ClusterSnapshot snapshot = view.snapshot();
-        if (snapshot.apps().stream().anyMatch(app -> app.migratingTo().isPresent())) {
+        if (snapshot.apps().stream().anyMatch(app -> app.moving())) {
             return; // the cluster is changing: look again at the next pass
         }
         if (snapshot.apps().stream().anyMatch(app -> app.accelerator().isPresent() && rates.rate(app.app()).isEmpty())) {
@@ -651,7 +658,7 @@ public final class Reconciler {
         lastReactiveCheckMs = clock.millis();
         ProfileCatalog catalog = this.catalog.get();
         for (RunningApp app : view.snapshot().apps()) {
-            if (app.accelerator().isEmpty() || app.migratingTo().isPresent()) {
+            if (app.accelerator().isEmpty() || app.moving()) {
                 continue;
             }
             Double recentMean = rates.latest(app.app()).map(p -> p.observedRecentMeanMs()).orElse(null);

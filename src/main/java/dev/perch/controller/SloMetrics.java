@@ -99,10 +99,10 @@ public final class SloMetrics {
     public void watch(ClusterView view, Reconciler reconciler) {
         Gauge.builder(APPS, view, v -> v.snapshot().apps().size())
                 .description("InferenceApps the controller knows").register(registry);
-        Gauge.builder(APPS_UNPLACED, view, v -> count(v.snapshot(), a -> a.accelerator().isEmpty() && a.migratingTo().isEmpty()))
+        Gauge.builder(APPS_UNPLACED, view, v -> count(v.snapshot(), a -> a.accelerator().isEmpty() && !a.moving()))
                 .description("apps that run on no accelerator (no accelerator keeps every SLO with them, or not placed yet)")
                 .register(registry);
-        Gauge.builder(MIGRATIONS_IN_FLIGHT, view, v -> count(v.snapshot(), a -> a.migratingTo().isPresent()))
+        Gauge.builder(MIGRATIONS_IN_FLIGHT, view, v -> count(v.snapshot(), a -> a.moving()))
                 .description("make-before-break moves started and not yet finished").register(registry);
         Gauge.builder(LEADER, reconciler, r -> r.active() ? 1 : 0)
                 .description("1 when this replica leads and decides, else 0").register(registry);

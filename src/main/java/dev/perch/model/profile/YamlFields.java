@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads typed fields out of a parsed YAML tree, naming the source and the field path in every
@@ -26,7 +28,7 @@ final class YamlFields {
      * Refuses a field this format does not have: a misspelt optional field would otherwise be
      * dropped without a word, and its default used (a {@code swapms: 20} read as no swap at all).
      */
-    void onlyKnown(JsonNode node, String path, java.util.Set<String> known) {
+    void onlyKnown(JsonNode node, String path, Set<String> known) {
         if (node == null || !node.isObject()) {
             return;
         }
@@ -34,7 +36,7 @@ final class YamlFields {
         while (names.hasNext()) {
             String name = names.next();
             if (!known.contains(name)) {
-                throw error(join(path, name), "unknown field (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+                throw error(join(path, name), "unknown field (known: " + String.join(", ", new TreeSet<>(known)) + ")");
             }
         }
     }
