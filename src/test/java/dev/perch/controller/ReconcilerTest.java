@@ -57,10 +57,15 @@ class ReconcilerTest {
     void setUp() {
         Scenario scenario = ScenarioReader.load("default");
         cluster = new SimulatedCluster(scenario, 1, EPOCH, 2000);
-        reconciler = new Reconciler(cluster, cluster, scenario.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
-                new LiveRates(), outputs, new SimClock(cluster::nowEpochMs));
+        reconciler = controllerOn(cluster, new LiveRates());
         reconciler.publishInventory();
         reconciler.placeUnplaced();
+    }
+
+    /** Perch's controller on a simulated cluster (its scenario's catalog, 30 s cooldown, default guards), deciding into {@link #decisions}. */
+    private Reconciler controllerOn(SimulatedCluster sim, LiveRates rates) {
+        return new Reconciler(sim, sim, sim.scenario().catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30), rates, outputs,
+                new SimClock(sim::nowEpochMs));
     }
 
     private AlertRecord alert(String kind, String app, String accelerator) {
@@ -144,8 +149,7 @@ class ReconcilerTest {
                   - {app: a, model: efficientnet-S, ratePerSec: 5, sloMs: 100, sloStatistic: mean}
                 """, "lonely");
         SimulatedCluster small = new SimulatedCluster(lonely, 1, EPOCH, 2000);
-        Reconciler controller = new Reconciler(small, small, lonely.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
-                new LiveRates(), outputs, new SimClock(small::nowEpochMs));
+        Reconciler controller = controllerOn(small, new LiveRates());
         controller.placeUnplaced();
         decisions.clear();
         for (int s = 0; s < 31; s++) {
@@ -251,8 +255,7 @@ class ReconcilerTest {
                   - {app: filler, model: resnet_18, ratePerSec: 5, sloMs: 200, sloStatistic: mean, runningOn: nano-1/gpu0}
                 """, "elsewhere");
         SimulatedCluster sim = new SimulatedCluster(elsewhere, 1, EPOCH, 2000);
-        Reconciler controller = new Reconciler(sim, sim, elsewhere.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
-                new LiveRates(), outputs, new SimClock(sim::nowEpochMs));
+        Reconciler controller = controllerOn(sim, new LiveRates());
         sim.apply(new dev.perch.cluster.PlanStep.Move("filler", "nano-1/gpu0", "nano-2/gpu0"));
         decisions.clear();
         controller.onAlert(new AlertRecord(AlertRecord.SCHEMA, "x", AlertRecord.IMPENDING, "hot", "pi-1/tpu0", "pi-1", 600,
@@ -278,8 +281,7 @@ class ReconcilerTest {
                 """.formatted(fillerRatePerSec), "crowded-three");
         SimulatedCluster sim = new SimulatedCluster(crowded, 1, EPOCH, 2000);
         LiveRates rates = new LiveRates();
-        Reconciler controller = new Reconciler(sim, sim, crowded.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
-                rates, outputs, new SimClock(sim::nowEpochMs));
+        Reconciler controller = controllerOn(sim, rates);
         sim.apply(new dev.perch.cluster.PlanStep.Move("filler", "pi-2/tpu0", "pi-3/tpu0"));
         decisions.clear();
         controller.onAlert(new AlertRecord(AlertRecord.SCHEMA, "x", AlertRecord.IMPENDING, "hot", "pi-1/tpu0", "pi-1", 400,
@@ -397,8 +399,7 @@ class ReconcilerTest {
                   - {app: big, model: inception_v4, ratePerSec: 7, sloMs: 600, sloStatistic: mean}
                 """, "too-big");
         SimulatedCluster sim = new SimulatedCluster(tooBig, 1, EPOCH, 2000);
-        Reconciler controller = new Reconciler(sim, sim, tooBig.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
-                new LiveRates(), outputs, new SimClock(sim::nowEpochMs));
+        Reconciler controller = controllerOn(sim, new LiveRates());
         List<String> reported = new ArrayList<>();
         controller.reportTo(new dev.perch.cluster.AppReports() {
             @Override
@@ -432,8 +433,7 @@ class ReconcilerTest {
     void aNewAppNoAcceleratorTakesIsPlacedAfterAnotherMovesToMakeRoom() {
         Scenario room = ScenarioReader.load("room");
         SimulatedCluster sim = new SimulatedCluster(room, 1, EPOCH, 2000);
-        Reconciler controller = new Reconciler(sim, sim, room.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
-                new LiveRates(), outputs, new SimClock(sim::nowEpochMs));
+        Reconciler controller = controllerOn(sim, new LiveRates());
         decisions.clear();
         Long placedAtMs = null;
         for (int s = 0; s < 240; s++) {
@@ -474,8 +474,7 @@ class ReconcilerTest {
                         a.sloMs(), a.sloStatistic(), a.load(), a.runningOn(), "pi-1/tpu0") : a).toList(), room.lengthSec());
         SimulatedCluster held = new SimulatedCluster(pinned, 1, EPOCH, 2000);
         decisions.clear();
-        new Reconciler(held, held, pinned.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30), new LiveRates(), outputs,
-                new SimClock(held::nowEpochMs)).placeUnplaced();
+        controllerOn(held, new LiveRates()).placeUnplaced();
         assertEquals(1, decisions.size(), decisions.toString());
         assertEquals("none", decisions.get(0).action());
         assertTrue(decisions.get(0).reason().contains("nor does moving placed apps"), decisions.get(0).reason());
@@ -492,8 +491,7 @@ class ReconcilerTest {
     void aNewAppGoesToNoNodeAMoveUnderWayIsLeaving() {
         Scenario room = ScenarioReader.load("room");
         SimulatedCluster sim = new SimulatedCluster(room, 1, EPOCH, 2000);
-        Reconciler controller = new Reconciler(sim, sim, room.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
-                new LiveRates(), outputs, new SimClock(sim::nowEpochMs));
+        Reconciler controller = controllerOn(sim, new LiveRates());
         sim.apply(new dev.perch.cluster.PlanStep.Move("mobile", "pi-1/tpu0", "nano-1/gpu0"));
         assertEquals(Set.of("pi-1"), sim.snapshot().nodesBeingLeft());
         decisions.clear();
@@ -533,8 +531,7 @@ class ReconcilerTest {
                   - {app: cam-2, model: mobilenet_v2, ratePerSec: 5, sloMs: 200, sloStatistic: mean, runningOn: pi-2/tpu0}
                 """, "three");
         SimulatedCluster sim = new SimulatedCluster(three, 1, EPOCH, 2000);
-        Reconciler controller = new Reconciler(sim, sim, three.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
-                new LiveRates(), outputs, new SimClock(sim::nowEpochMs));
+        Reconciler controller = controllerOn(sim, new LiveRates());
         sim.apply(new dev.perch.cluster.PlanStep.Move("cam-2", "pi-2/tpu0", "pi-3/tpu0"));
         decisions.clear();
         controller.onAlert(new AlertRecord(AlertRecord.SCHEMA, "x", AlertRecord.VIOLATION, "cam-1", "pi-1/tpu0", "pi-1", 200,

@@ -275,10 +275,11 @@ class KubernetesGuardsTest {
         reconciler.placeUnplaced();
         assertEquals(2, decisions.size(), decisions.toString());
         assertFalse(deployments().contains(mediumDeployment), "no new app beside the old copy while the move starts");
-        await(() -> client.resources(InferenceApp.class).inNamespace(NS).withName("medium").get().getStatus() != null
-                && client.resources(InferenceApp.class).inNamespace(NS).withName("medium").get().getStatus().getConditions().stream()
-                .anyMatch(c -> c.getType().equals(InferenceAppStatus.UNSCHEDULABLE) && c.getReason().equals("WaitingForRoom")
-                        && c.getMessage().contains("waiting for mobile to move to nano-1/gpu0")), "the owner told why it waits");
+        await(() -> {
+            InferenceAppStatus status = client.resources(InferenceApp.class).inNamespace(NS).withName("medium").get().getStatus();
+            return status != null && status.getConditions().stream().anyMatch(c -> c.getType().equals(InferenceAppStatus.UNSCHEDULABLE)
+                    && c.getReason().equals("WaitingForRoom") && c.getMessage().contains("waiting for mobile to move to nano-1/gpu0"));
+        }, "the owner told why it waits");
 
         ready();
         await(() -> cluster.advanceMigrations().stream().anyMatch(step -> step.contains("switched")), "switched");
