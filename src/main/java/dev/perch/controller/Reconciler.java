@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -55,7 +56,8 @@ import java.util.stream.Collectors;
  * one still open ({@link #answerStillAtRisk}); never acts on the same app again within the cooldown;
  * applies nothing the {@link Guards} hold (move caps, dry-run, approval) — such a decision is still
  * recorded, with why; decides again on an app that found no accelerator, or is still at risk, only
- * after a backoff or a change of the cluster.
+ * after a backoff or a change of the cluster; places and moves no app to an accelerator a move
+ * failed to reach in the last ten minutes ({@link FailedTargets}).
  * Time comes from the injected {@link Clock} (simulated time in the demo).
  */
 public final class Reconciler {
@@ -90,6 +92,8 @@ public final class Reconciler {
      * completed or rolled back before a pass saw it (the cluster's view lags the API by far less).
      */
     static final long MOVE_SEEN_WITHIN_MS = 30_000;
+    /** Accelerators a move failed to reach (rolled back), which take no app for a while. */
+    private final FailedTargets failedTargets = new FailedTargets();
     /** Apps still at risk whose last answer changed nothing (held, no target, a dry run). */
     private final Backoff atRiskRetries = new Backoff(FIRST_RETRY_MS, MAX_RETRY_MS);
     /**
@@ -242,6 +246,7 @@ public final class Reconciler {
             return;
         }
         ClusterSnapshot first = view.snapshot();
+        failedTargets.observe(first, clock.millis()); // every pass, so that a move's failure is seen as it happens
         Predicate<String> placedOrGone = app -> first.app(app).map(a -> a.accelerator().isPresent()).orElse(true);
         unplacedRetries.clearIf(placedOrGone);
         roomMoves.keySet().removeIf(placedOrGone);
@@ -260,7 +265,7 @@ public final class Reconciler {
                 ClusterSnapshot snapshot = view.snapshot();
                 ProfileCatalog profiles = catalog.get();
                 ClusterModel model = ClusterModels.from(snapshot, profiles, rates);
-                Map<String, String> closed = beingLeft(snapshot);
+                Map<String, String> closed = closed(snapshot);
                 TargetSelector.Choice choice = app.spec().pinned() ? pinnedPlacement(model, snapshot, app, profiles)
                         : selector.place(model, app.app(), closed);
                 if (choice instanceof TargetSelector.Choice.NoTarget none && !app.spec().pinned() && policy == Policy.PERCH) {
@@ -397,9 +402,25 @@ public final class Reconciler {
     }
 
     /**
-     * The accelerators no app is placed on or moved to now, nor made room on: those of a node a
-     * move under way is leaving (its old copy still runs there, while the models count the app on
-     * its target). Apps may still move off them.
+     * The accelerators no app is placed on or moved to now, nor made room on, each with why: those
+     * on a node a move under way is leaving ({@link #beingLeft}) and those a move failed to reach
+     * ({@link #failedTargets}). Apps may still move off them.
+     */
+    private Map<String, String> closed(ClusterSnapshot snapshot) {
+        Map<String, String> closed = new TreeMap<>(failedTargets(snapshot));
+        closed.putAll(beingLeft(snapshot));
+        return closed;
+    }
+
+    /** The accelerators a move failed to reach within {@link FailedTargets#HOLD}, each with why. */
+    private Map<String, String> failedTargets(ClusterSnapshot snapshot) {
+        failedTargets.observe(snapshot, clock.millis());
+        return failedTargets.unavailable(clock.millis());
+    }
+
+    /**
+     * The accelerators of a node a move under way is leaving: its old copy still runs there, while
+     * the models count the app on its target — closed for seconds, until the move is over.
      */
     private static Map<String, String> beingLeft(ClusterSnapshot snapshot) {
         Map<String, String> unavailable = new HashMap<>();
@@ -550,7 +571,8 @@ public final class Reconciler {
             return OptionalInt.of(shape);
         }
         ClusterModel model = ClusterModels.from(snapshot, catalog.get(), rates);
-        Map<String, String> closed = beingLeft(snapshot);
+        Map<String, String> failed = failedTargets(snapshot);
+        Map<String, String> closed = closed(snapshot);
         Set<String> immovable = immovable(snapshot);
         TargetSelector.Choice choice = selector.relocate(model, alert.app(), closed);
         if (choice instanceof TargetSelector.Choice.NoTarget none) {
@@ -559,9 +581,10 @@ public final class Reconciler {
                 makeRoom(relief, alert.app(), trigger);
                 return OptionalInt.of(shape);
             }
-            if (!closed.isEmpty() && (selector.relocate(model, alert.app()) instanceof TargetSelector.Choice.Chosen
-                    || !planner.relieve(model, alert.accelerator(), immovable).actions().isEmpty())) {
-                // Only nodes being left stand in the way. Nothing is decided (no cooldown either):
+            if (closed.size() > failed.size() && (selector.relocate(model, alert.app(), failed) instanceof TargetSelector.Choice.Chosen
+                    || !planner.relieve(model, alert.accelerator(), immovable, failed.keySet()).actions().isEmpty())) {
+                // Only nodes being left stand in the way (a failed target's hold lasts minutes, so that
+                // one is answered now, with why). Nothing is decided (no cooldown either):
                 // the backoff of an unchanged cluster holds the app until the moves are over, and
                 // the next pass answers it from what then runs.
                 EVENTS.debug("alert for {}: only nodes that moves under way are leaving ({}) would take it or its"
@@ -637,7 +660,8 @@ public final class Reconciler {
             return; // an app's load is not measured yet: look again at the next pass
         }
         lastConsolidationMs = now;
-        MigrationPlan plan = packer.consolidate(ClusterModels.from(snapshot, catalog.get(), rates), immovable(snapshot));
+        MigrationPlan plan = packer.consolidate(ClusterModels.from(snapshot, catalog.get(), rates), immovable(snapshot),
+                failedTargets(snapshot).keySet());
         for (MigrationPlan.Action action : plan.actions()) {
             if (action instanceof MigrationPlan.Action.Move move && !act(chosen(move),
                     "consolidation: load allows fewer accelerators; " + move.reason(), view.snapshot())) {
@@ -728,6 +752,9 @@ public final class Reconciler {
             result = applied.kind();
             reason = reason + "; " + applied.detail();
             guards.started(step);
+            if (step instanceof PlanStep.Move move) {
+                failedTargets.started(move.app(), move.from(), move.to(), clock.millis());
+            }
         } catch (ActuationException e) {
             result = "failed";
             reason = reason + "; actuation failed: " + e.getMessage();

@@ -223,6 +223,11 @@ public final class MigrationPlanner {
 
     /** As {@link #consolidate(ClusterModel)}, never emptying a device that runs an app of {@code immovable}. */
     public MigrationPlan consolidate(ClusterModel current, Set<String> immovable) {
+        return consolidate(current, immovable, Set.of());
+    }
+
+    /** As {@link #consolidate(ClusterModel, Set)}, with no app moved to a device of {@code closed}. */
+    public MigrationPlan consolidate(ClusterModel current, Set<String> immovable, Set<String> closed) {
         Placement placement = Placement.of(current);
         List<MigrationPlan.Action> actions = new ArrayList<>();
         Set<String> freed = new HashSet<>();
@@ -239,6 +244,7 @@ public final class MigrationPlanner {
                 continue;
             }
             Set<String> excluded = new HashSet<>(freed);
+            excluded.addAll(closed);
             excluded.add(device.id());
             Map<String, String> targets = new HashMap<>();
             for (String app : apps) {

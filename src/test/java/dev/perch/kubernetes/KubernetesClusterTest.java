@@ -261,6 +261,63 @@ class KubernetesClusterTest {
                 .anyMatch(e -> e.getReason().equals("MigrationRolledBack")));
     }
 
+    /**
+     * A target that never became ready takes no app for the hold: the app still at risk is sent
+     * elsewhere, not back to it after its cooldown; with every other target failed too it gets
+     * {@code none}, saying why; after the hold the target is tried again.
+     */
+    @Test
+    void anAcceleratorAMoveFailedToReachTakesNoAppUntilItsHoldEnds() {
+        create(app("cam-1", "mobilenet_v2", 200.0));
+        await(() -> cluster.snapshot().apps().size() == 1, "app seen");
+        cluster.apply(new PlanStep.Place("cam-1", "pi-1/tpu0"));
+        kubelet(Set.of("pi-1"));
+        await(() -> cluster.snapshot().app("cam-1").flatMap(RunningApp::accelerator).isPresent(), "placed");
+        List<DecisionRecord> decisions = new ArrayList<>();
+        Reconciler reconciler = new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT,
+                Duration.ofSeconds(30), new LiveRates(), RecordingOutputs.decisionsInto(decisions), clock);
+
+        // Two moves, each to a node whose Deployment never becomes ready, each rolled back.
+        List<String> failedTargets = new ArrayList<>();
+        for (int attempt = 0; attempt < 2; attempt++) {
+            nowMs.addAndGet(31_000); // past the cooldown
+            alertAbout(reconciler, "cam-1", "pi-1/tpu0");
+            DecisionRecord move = decisions.get(decisions.size() - 1);
+            assertEquals("move", move.action(), move.toString());
+            assertFalse(failedTargets.contains(move.to()), "moved again to " + move.to() + ", a target that failed: " + decisions);
+            failedTargets.add(move.to());
+            await(() -> cluster.snapshot().app("cam-1").map(RunningApp::moving).orElse(false), "move under way");
+            reconciler.placeUnplaced(); // a pass of the loop: sees the move under way
+            nowMs.addAndGet(121_000);
+            kubelet(Set.of("pi-1"));
+            assertTrue(cluster.advanceMigrations().get(0).contains("rolled back"));
+            await(() -> !cluster.snapshot().app("cam-1").orElseThrow().moving(), "rolled back");
+            reconciler.placeUnplaced(); // the next pass: sees it back on its source
+        }
+        assertEquals(Set.of("pi-2/tpu0", "nano-1/gpu0"), Set.copyOf(failedTargets));
+
+        nowMs.addAndGet(31_000);
+        alertAbout(reconciler, "cam-1", "pi-1/tpu0");
+        DecisionRecord none = decisions.get(decisions.size() - 1);
+        assertEquals("none", none.action(), none.toString());
+        for (String target : failedTargets) {
+            assertTrue(none.reason().contains(target + ": a move of cam-1 from pi-1/tpu0 to it failed"), none.reason());
+        }
+        assertEquals(1, client.apps().deployments().inNamespace(NS).list().getItems().size(), "no third Deployment tried");
+
+        nowMs.addAndGet(Duration.ofMinutes(10).toMillis()); // the documented hold: over for both failures
+        alertAbout(reconciler, "cam-1", "pi-1/tpu0");
+        DecisionRecord retry = decisions.get(decisions.size() - 1);
+        assertEquals("move", retry.action(), retry.toString());
+        assertTrue(failedTargets.contains(retry.to()), retry.to());
+    }
+
+    private void alertAbout(Reconciler reconciler, String app, String accelerator) {
+        reconciler.onAlert(new dev.perch.telemetry.AlertRecord(dev.perch.telemetry.AlertRecord.SCHEMA, app + ":" + clock.millis(),
+                "impending", app, accelerator, accelerator.substring(0, accelerator.indexOf('/')), 200, "mean", 210.0, 230.0,
+                10.0, 150.0, clock.millis(), "rising"));
+    }
+
     @Test
     void invalidInferenceAppsAreMarkedNotPlannedAndTheRestGoesOn() {
         create(app("no-model", null, 300.0));

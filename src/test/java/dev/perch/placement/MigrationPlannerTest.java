@@ -181,6 +181,14 @@ class MigrationPlannerTest {
         assertTrue(around.actions().stream().noneMatch(a -> a instanceof MigrationPlan.Action.Move m
                 && (m.app().equals(pinned) || m.from().equals(itsDevice))), around.actions().toString());
         assertFalse(around.actions().isEmpty(), "the other devices are still consolidated");
+
+        // A closed device (a move failed to reach it) receives no app; the rest is still consolidated.
+        String target = ((MigrationPlan.Action.Move) plan.actions().get(0)).to();
+        MigrationPlan avoiding = new MigrationPlanner(POLICY, 40).consolidate(now, Set.of(), Set.of(target));
+        assertTrue(avoiding.actions().stream().noneMatch(a -> a instanceof MigrationPlan.Action.Move m && m.to().equals(target)),
+                avoiding.actions().toString());
+        assertFalse(avoiding.actions().isEmpty(), "the other devices are still consolidated");
+        applyCheckingEachStep(now, avoiding);
     }
 
     @Test
