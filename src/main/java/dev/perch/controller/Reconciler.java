@@ -58,7 +58,9 @@ import java.util.stream.Collectors;
  * applies nothing the {@link Guards} hold (move caps, dry-run, approval) — such a decision is still
  * recorded, with why; decides again on an app that found no accelerator, or is still at risk, only
  * after a backoff or a change of the cluster; places and moves no app to an accelerator a move
- * failed to reach in the last ten minutes ({@link FailedTargets}).
+ * failed to reach in the last ten minutes; relieves an accelerator by one answer at a time — an
+ * alert about another app there waits until that answer's moves are over, and is answered then only
+ * if a prediction window from after them still puts its app at risk ({@link StartedMoves}).
  * Time comes from the injected {@link Clock} (simulated time in the demo).
  */
 public final class Reconciler {
@@ -93,8 +95,8 @@ public final class Reconciler {
      * completed or rolled back before a pass saw it (the cluster's view lags the API by far less).
      */
     static final long MOVE_SEEN_WITHIN_MS = 30_000;
-    /** Accelerators a move failed to reach (rolled back), which take no app for a while. */
-    private final FailedTargets failedTargets = new FailedTargets();
+    /** The moves started here, until they end: which targets failed, which accelerators are being relieved. */
+    private final StartedMoves startedMoves = new StartedMoves();
     /** Apps still at risk whose last answer changed nothing (held, no target, a dry run). */
     private final Backoff atRiskRetries = new Backoff(FIRST_RETRY_MS, MAX_RETRY_MS);
     /**
@@ -247,7 +249,7 @@ public final class Reconciler {
             return;
         }
         ClusterSnapshot first = view.snapshot();
-        failedTargets.observe(first, clock.millis()); // every pass, so that a move's failure is seen as it happens
+        startedMoves.observe(first, clock.millis()); // every pass, so that a move's end is seen as it happens
         Predicate<String> placedOrGone = app -> first.app(app).map(a -> a.accelerator().isPresent()).orElse(true);
         unplacedRetries.clearIf(placedOrGone);
         roomMoves.keySet().removeIf(placedOrGone);
@@ -411,7 +413,7 @@ public final class Reconciler {
     /**
      * The accelerators no app is placed on or moved to now, nor made room on, each with why: those
      * on a node a move under way is leaving ({@link #beingLeft}) and those a move failed to reach
-     * ({@link #failedTargets}). Apps may still move off them.
+     * ({@link StartedMoves}). Apps may still move off them.
      */
     private Map<String, String> closed(ClusterSnapshot snapshot) {
         Map<String, String> closed = new TreeMap<>(failedTargets(snapshot));
@@ -419,10 +421,10 @@ public final class Reconciler {
         return closed;
     }
 
-    /** The accelerators a move failed to reach within {@link FailedTargets#HOLD}, each with why. */
+    /** The accelerators a move failed to reach within {@link StartedMoves#HOLD}, each with why. */
     private Map<String, String> failedTargets(ClusterSnapshot snapshot) {
-        failedTargets.observe(snapshot, clock.millis());
-        return failedTargets.unavailable(clock.millis());
+        startedMoves.observe(snapshot, clock.millis());
+        return startedMoves.closedTargets(clock.millis());
     }
 
     /**
@@ -465,6 +467,13 @@ public final class Reconciler {
         }
         if (!current(alert)) {
             EVENTS.debug("alert for {} ignored: its window ended {} ms ago", alert.app(), clock.millis() - alert.windowEndMs());
+            return;
+        }
+        if (!startedMoves.newsAfterRelief(alert.accelerator(), alert.windowEndMs())) {
+            // Alerts carry their window's end only: one that ended before the move was over
+            // describes the accelerator with the moved app still on it. Kept open, as above.
+            EVENTS.debug("alert for {} not answered yet: its window ended before the last move off {} was over",
+                    alert.app(), alert.accelerator());
             return;
         }
         OptionalInt decidedIn = answer(alert, alert.kind() + " alert: " + alert.reason());
@@ -518,7 +527,9 @@ public final class Reconciler {
             boolean waiting = snapshot.app(alert.app()).map(app -> app.moving()).orElse(true)
                     || !cooldown.allows(alert.app())
                     || !(atRiskRetries.due(alert.app(), shape, clock.millis()) || guards.approvalArrived(alert.app()));
-            if (waiting || !rates.latestOn(alert.accelerator()).map(w -> w.atRisk(alert.app())).orElse(false)) {
+            if (waiting || !rates.latestOn(alert.accelerator())
+                    .filter(w -> startedMoves.newsAfterRelief(w.accelerator(), w.windowStartMs()))
+                    .map(w -> w.atRisk(alert.app())).orElse(false)) {
                 continue;
             }
             OptionalInt decidedIn = answer(alert, occasion + alert.kind()
@@ -569,6 +580,14 @@ public final class Reconciler {
         }
         if (!cooldown.allows(alert.app())) {
             EVENTS.debug("alert for {} ignored: in cooldown", alert.app());
+            return OptionalInt.empty();
+        }
+        startedMoves.observe(snapshot, clock.millis());
+        Optional<String> relieving = startedMoves.relieving(alert.accelerator());
+        if (relieving.isPresent()) {
+            // Kept open: answered after the move, if a prediction window from after it still puts the app at risk.
+            EVENTS.debug("alert for {} not answered yet: {} is moving off {}, which may be relief enough", alert.app(),
+                    relieving.get(), alert.accelerator());
             return OptionalInt.empty();
         }
         int shape = shapeOf(snapshot);
@@ -760,7 +779,7 @@ public final class Reconciler {
             reason = reason + "; " + applied.detail();
             guards.started(step);
             if (step instanceof PlanStep.Move move) {
-                failedTargets.started(move.app(), move.from(), move.to(), clock.millis());
+                startedMoves.started(move.app(), move.from(), move.to(), clock.millis());
             }
         } catch (ActuationException e) {
             result = "failed";

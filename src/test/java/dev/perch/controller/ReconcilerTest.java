@@ -480,6 +480,76 @@ class ReconcilerTest {
         assertTrue(decisions.get(0).reason().contains("nor does moving placed apps"), decisions.get(0).reason());
     }
 
+    /** Two apps sharing an Edge TPU, with two idle ones beside it. */
+    private static final String SHARED_TPU = """
+            name: shared-tpu
+            networkMs: 10
+            lengthSec: 120
+            nodes:
+              - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+              - {node: pi-2, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+              - {node: pi-3, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+            apps:
+              - {app: hot, model: efficientnet-S, ratePerSec: 20, sloMs: 100, sloStatistic: mean, runningOn: pi-1/tpu0}
+              - {app: calm, model: mobilenet_v2, ratePerSec: 5, sloMs: 100, sloStatistic: mean, runningOn: pi-1/tpu0}
+            """;
+
+    /** A prediction window of pi-1/tpu0 from {@code startMs} to now, with {@code app}'s SLO met or not. */
+    private static dev.perch.telemetry.PredictionRecord pi1Window(SimulatedCluster sim, long startMs, String app, boolean sloMet) {
+        var entry = new dev.perch.telemetry.PredictionRecord.AppPrediction(app, null, 5.0, null, null, null, null, "learned",
+                null, null, null, null, null, null, null, null, null, 100.0, "mean", sloMet);
+        return new dev.perch.telemetry.PredictionRecord(dev.perch.telemetry.PredictionRecord.SCHEMA, "pi-1/tpu0", "edgetpu",
+                "pi-1", startMs, sim.nowEpochMs(), 0.5, true, null, List.of(entry));
+    }
+
+    /**
+     * The apps that share an overloaded accelerator alert together, from one window, and one move
+     * may relieve it: the first alert moves its app; the second waits for that move, and is
+     * answered only by a prediction window from after it — a stale one, or one that says the app is
+     * fine, moves nothing; one that still puts it at risk moves it.
+     */
+    @Test
+    void alertsFromOneAcceleratorAreAnsweredOneMoveAtATime() {
+        SimulatedCluster sim = new SimulatedCluster(ScenarioReader.parse(SHARED_TPU, "shared-tpu"), 1, EPOCH, 2000);
+        LiveRates rates = new LiveRates();
+        Reconciler controller = controllerOn(sim, rates);
+        decisions.clear();
+        for (String app : List.of("hot", "calm")) {
+            controller.onAlert(new AlertRecord(AlertRecord.SCHEMA, app + ":impending", AlertRecord.IMPENDING, app, "pi-1/tpu0",
+                    "pi-1", 100, "mean", 150.0, null, null, 90.0, sim.nowEpochMs(), "test"));
+        }
+        assertEquals(List.of("move hot pi-1/tpu0 -> pi-2/tpu0"), moves(), decisions.toString());
+
+        rates.update(pi1Window(sim, EPOCH - 1000, "calm", false));
+        controller.answerStillAtRisk();
+        assertEquals(1, decisions.size(), "no second move while the first is under way: " + decisions);
+        for (int s = 0; s < 3; s++) { // the 2 s move lands; each pass of the loop sees where it stands
+            sim.advanceWindow();
+            controller.placeUnplaced();
+        }
+        assertFalse(sim.snapshot().app("hot").orElseThrow().moving());
+        long afterMoveMs = sim.nowEpochMs();
+
+        rates.update(pi1Window(sim, EPOCH + 500, "calm", false));
+        controller.answerStillAtRisk();
+        assertEquals(1, decisions.size(), "a window that began before the move was over is no news: " + decisions);
+
+        sim.advanceWindow();
+        rates.update(pi1Window(sim, afterMoveMs, "calm", true));
+        controller.answerStillAtRisk();
+        assertEquals(1, decisions.size(), "relieved: " + decisions);
+
+        sim.advanceWindow();
+        rates.update(pi1Window(sim, afterMoveMs + 1000, "calm", false));
+        controller.answerStillAtRisk();
+        assertEquals(List.of("move hot pi-1/tpu0 -> pi-2/tpu0", "move calm pi-1/tpu0 -> pi-3/tpu0"), moves(),
+                "still at risk after the move: answered then");
+    }
+
+    private List<String> moves() {
+        return decisions.stream().map(d -> d.action() + " " + d.app() + " " + d.from() + " -> " + d.to()).toList();
+    }
+
     /**
      * The room moves make for a new app is that app's: in the {@code room} scenario with an older
      * unplaced app ahead of it — an EfficientNet-M at 10 req/s, for which no room is made (it would

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -50,8 +51,17 @@ class KubernetesGuardsTest {
     private final LiveRates rates = new LiveRates();
     private static final List<String> APPS = List.of("cam-1", "cam-2", "cam-3", "cam-4");
 
+    /** Where each app of {@link #APPS} runs once started. */
+    private Map<String, String> placedOn;
+
     /** Four apps on pi-1, three idle Edge TPUs, the controller under the given guards (approvals: the annotations). */
     private void start(Guards.Limits limits) {
+        start(limits, APPS.stream().collect(Collectors.toMap(app -> app, app -> "pi-1/tpu0")));
+    }
+
+    /** As {@link #start(Guards.Limits)}, with each app on the Edge TPU {@code placedOn} gives. */
+    private void start(Guards.Limits limits, Map<String, String> placedOn) {
+        this.placedOn = placedOn;
         for (String node : List.of("pi-1", "pi-2", "pi-3", "pi-4")) {
             client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node)
                     .addToLabels(Inventory.ACCELERATOR_TYPE, "edgetpu").endMetadata()
@@ -63,7 +73,7 @@ class KubernetesGuardsTest {
         cluster = new KubernetesCluster(client, NS, ScenarioReader::defaultCatalog, 10, Duration.ofSeconds(120), clock);
         await(() -> cluster.synced() && cluster.snapshot().apps().size() == APPS.size(), "apps seen");
         for (String name : APPS) {
-            cluster.apply(new PlanStep.Place(name, "pi-1/tpu0"));
+            cluster.apply(new PlanStep.Place(name, placedOn.get(name)));
         }
         ready();
         await(() -> cluster.snapshot().apps().stream().allMatch(a -> a.accelerator().isPresent()), "placed");
@@ -92,7 +102,9 @@ class KubernetesGuardsTest {
     }
 
     private void alert(String app) {
-        reconciler.onAlert(new AlertRecord(AlertRecord.SCHEMA, app + ":impending", AlertRecord.IMPENDING, app, "pi-1/tpu0", "pi-1",
+        String on = placedOn.get(app);
+        reconciler.onAlert(new AlertRecord(AlertRecord.SCHEMA, app + ":impending", AlertRecord.IMPENDING, app, on,
+                on.substring(0, on.indexOf('/')),
                 200, "mean", 210.0, 230.0, 12.0, 150.0, clock.millis(), "predicted mean 230 ms within 12 s, over the 200 ms SLO"));
     }
 
@@ -158,9 +170,14 @@ class KubernetesGuardsTest {
         assertTrue(deployments().contains(KubernetesCluster.deploymentName("cam-1", target)), "the approved move started");
     }
 
+    /**
+     * Alerts about apps on three accelerators at once (apps on one accelerator are answered one move
+     * at a time, whatever the caps: {@code ReconcilerTest.alertsFromOneAcceleratorAreAnsweredOneMoveAtATime}).
+     */
     @Test
     void aBurstOfAlertsStartsNoMoreMovesThanTheCapsAllow() {
-        start(new Guards.Limits(3, 10, 2, Duration.ofMinutes(1), false, false));
+        start(new Guards.Limits(3, 10, 2, Duration.ofMinutes(1), false, false),
+                Map.of("cam-1", "pi-1/tpu0", "cam-2", "pi-2/tpu0", "cam-3", "pi-3/tpu0", "cam-4", "pi-3/tpu0"));
         for (String name : APPS) {
             alert(name);
         }
