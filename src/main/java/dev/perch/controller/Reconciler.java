@@ -29,7 +29,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -256,13 +255,7 @@ public final class Reconciler {
         // Within a pass the cluster changes only by a placement made here: the shape is taken again
         // after one, not for every unplaced app (most of them wait out a backoff).
         int shape = shapeOf(first);
-        // Apps for which moves have made room go first: the room is theirs, as a Kubernetes pod's
-        // nominated node is after preemption. Were an older app that waits for room too to take
-        // it, the moves would have been made for nothing, and the app they were for would plan
-        // (and move others) again. The sort is stable: otherwise the cluster's order.
-        List<RunningApp> inTurn = new ArrayList<>(first.apps());
-        inTurn.sort(Comparator.comparing((RunningApp a) -> !roomMoves.containsKey(a.app())));
-        for (RunningApp app : inTurn) {
+        for (RunningApp app : first.apps()) {
             if (app.accelerator().isEmpty() && !app.moving()) {
                 if (waitingForRoom(app.app(), first)) {
                     continue; // placed at the first pass after the moves that make its room are over

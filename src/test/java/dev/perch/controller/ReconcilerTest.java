@@ -551,38 +551,6 @@ class ReconcilerTest {
     }
 
     /**
-     * The room moves make for a new app is that app's: in the {@code room} scenario with an older
-     * unplaced app ahead of it — an EfficientNet-M at 10 req/s, for which no room is made (it would
-     * add more than the bound) but which fits on the Edge TPU once the MobileNet-V2 app has left —
-     * the room made for {@code medium} goes to {@code medium}, and the older app is still refused.
-     */
-    @Test
-    void theRoomMovesMakeForANewAppIsNotTakenByAnOlderOneWaitingToo() {
-        Scenario room = ScenarioReader.load("room");
-        List<dev.perch.model.profile.AppSpec> apps = new ArrayList<>(room.apps());
-        apps.add(2, new dev.perch.model.profile.AppSpec("older", "efficientnet-M", 10, 600,
-                dev.perch.model.profile.SloStatistic.MEAN, null));
-        Scenario contested = new Scenario("room-contested", room.networkMs(), room.nodes(), room.catalog(), apps,
-                room.lengthSec());
-        SimulatedCluster sim = new SimulatedCluster(contested, 1, EPOCH, 2000);
-        Reconciler controller = controllerOn(sim, new LiveRates());
-        decisions.clear();
-        for (int s = 0; s < 60; s++) {
-            controller.placeUnplaced();
-            sim.advanceWindow();
-        }
-        List<String> made = decisions.stream().filter(d -> !d.action().equals("none"))
-                .map(d -> d.action() + " " + d.app() + " -> " + d.to()).toList();
-        assertEquals(List.of("move mobile -> nano-1/gpu0", "place medium -> pi-1/tpu0"), made, decisions.toString());
-        DecisionRecord move = decisions.stream().filter(d -> d.action().equals("move")).findFirst().orElseThrow();
-        assertTrue(move.trigger().startsWith("new app medium: no accelerator takes it"), move.trigger());
-        DecisionRecord olderRefused = decisions.stream().filter(d -> d.app().equals("older")).reduce((a, b) -> b).orElseThrow();
-        assertEquals("none", olderRefused.action());
-        assertTrue(sim.snapshot().app("older").orElseThrow().accelerator().isEmpty());
-        assertEquals(Set.of(), inViolation(sim));
-    }
-
-    /**
      * A new app goes to no node that a move under way is leaving, and no room is made while moves
      * are under way: in the {@code room} scenario the MobileNet-V2 app is already moving off the
      * Edge TPU (for some other reason) when the pass runs, so the models, which count it on the
