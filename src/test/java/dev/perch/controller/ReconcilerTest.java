@@ -496,10 +496,7 @@ class ReconcilerTest {
 
     /** A prediction window of pi-1/tpu0 from {@code startMs} to now, with {@code app}'s SLO met or not. */
     private static dev.perch.telemetry.PredictionRecord pi1Window(SimulatedCluster sim, long startMs, String app, boolean sloMet) {
-        var entry = new dev.perch.telemetry.PredictionRecord.AppPrediction(app, null, 5.0, null, null, null, null, "learned",
-                null, null, null, null, null, null, null, null, null, 100.0, "mean", sloMet);
-        return new dev.perch.telemetry.PredictionRecord(dev.perch.telemetry.PredictionRecord.SCHEMA, "pi-1/tpu0", "edgetpu",
-                "pi-1", startMs, sim.nowEpochMs(), 0.5, true, null, List.of(entry));
+        return verdict("pi-1/tpu0", startMs, sim.nowEpochMs(), app, sloMet);
     }
 
     /**
@@ -834,13 +831,18 @@ class ReconcilerTest {
                 "moved, and not answered again from where it runs now: that alert was about " + held.on());
     }
 
-    /** A prediction window for one app saying only whether its SLO is met. */
+    /** A prediction window of the last second for one app saying only whether its SLO is met. */
     private dev.perch.telemetry.PredictionRecord verdict(String accelerator, String app, boolean sloMet) {
+        return verdict(accelerator, cluster.nowEpochMs() - 1000, cluster.nowEpochMs(), app, sloMet);
+    }
+
+    /** A prediction window from {@code startMs} to {@code endMs} for one app saying only whether its SLO is met. */
+    private static dev.perch.telemetry.PredictionRecord verdict(String accelerator, long startMs, long endMs, String app,
+                                                                boolean sloMet) {
         var entry = new dev.perch.telemetry.PredictionRecord.AppPrediction(app, null, 5.0, null, null, null, null, "learned",
                 null, null, null, null, null, null, null, null, null, 100.0, "mean", sloMet);
         return new dev.perch.telemetry.PredictionRecord(dev.perch.telemetry.PredictionRecord.SCHEMA, accelerator, "edgetpu",
-                accelerator.substring(0, accelerator.indexOf('/')), cluster.nowEpochMs() - 1000, cluster.nowEpochMs(), 0.5,
-                true, null, List.of(entry));
+                accelerator.substring(0, accelerator.indexOf('/')), startMs, endMs, 0.5, true, null, List.of(entry));
     }
 
     @Test
