@@ -60,10 +60,26 @@ public final class Placement {
         }
     }
 
-    /** A working copy of {@code cluster} with its assignment. */
+    /**
+     * A working copy of {@code cluster} with its assignment. Built in the cluster's app order, so
+     * each device's list grows by appending — the order {@link #assign} keeps — rather than by an
+     * ordered insert per app: the controller copies a full cluster (10,000 apps) for every decision.
+     */
     public static Placement of(ClusterModel cluster) {
         Placement placement = new Placement(cluster);
-        cluster.assignment().forEach(placement::assign);
+        Map<String, String> assignment = cluster.assignment();
+        int placed = 0;
+        for (AppDemand demand : cluster.apps().values()) {
+            String deviceId = assignment.get(demand.app());
+            if (deviceId != null) {
+                placement.add(demand, placement.device(deviceId), placement.appsOnDevice.get(deviceId).size());
+                placed++;
+            }
+        }
+        if (placed != assignment.size()) {
+            assignment.keySet().stream().filter(app -> !cluster.apps().containsKey(app)).findFirst()
+                    .ifPresent(placement::app); // throws: an assignment of an app the cluster does not have
+        }
         return placement;
     }
 
@@ -188,16 +204,21 @@ public final class Placement {
             while (at < on.size() && appOrder.get(on.get(at).app()) < order) {
                 at++;
             }
-            on.add(at, demand);
-            NodeUse use = nodeUse.get(to.node());
-            use.backendMb += backendMb(demand, to);
-            use.apps++;
-            DeviceUse toUse = deviceUse.get(deviceId);
-            toUse.serviceLoad += serviceLoadOf(demand, to.type());
-            toUse.memoOwner = null;
-            deviceOfApp.put(app, deviceId);
+            add(demand, to, at);
         }
         return before;
+    }
+
+    /** Puts an app that is on no device on {@code to}, at index {@code at} of its list (kept in the cluster's app order). */
+    private void add(AppDemand demand, Device to, int at) {
+        appsOnDevice.get(to.id()).add(at, demand);
+        NodeUse use = nodeUse.get(to.node());
+        use.backendMb += backendMb(demand, to);
+        use.apps++;
+        DeviceUse toUse = deviceUse.get(to.id());
+        toUse.serviceLoad += serviceLoadOf(demand, to.type());
+        toUse.memoOwner = null;
+        deviceOfApp.put(demand.app(), to.id());
     }
 
     private static double backendMb(AppDemand demand, Device device) {
