@@ -1,0 +1,57 @@
+package dev.perch.placement;
+
+import dev.perch.model.profile.ScenarioReader;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The working placement's copy of a cluster against the same placement built one {@code assign} at a time. */
+class PlacementTest {
+    @Test
+    void aCopyOfAClusterIsThePlacementItsAssignsBuildInAnyOrder() {
+        ClusterModel empty = dev.perch.cli.EvaluateCommandAccess.initial(ScenarioReader.load("mixed", 1));
+        Placement packed = Placement.of(empty);
+        PerchStrategy perch = new PerchStrategy(PlacementPolicy.DEFAULT);
+        empty.apps().keySet().forEach(app -> perch.offer(packed, app));
+        ClusterModel cluster = packed.snapshot();
+        assertTrue(cluster.assignment().size() > 20, "a busy cluster: " + cluster.assignment().size() + " apps placed");
+
+        List<String> shuffled = new ArrayList<>(cluster.assignment().keySet());
+        Collections.shuffle(shuffled, new Random(7));
+        Placement byAssign = Placement.of(empty);
+        shuffled.forEach(app -> byAssign.assign(app, cluster.assignment().get(app)));
+        Placement copy = Placement.of(cluster);
+
+        for (Device device : cluster.devices()) {
+            assertEquals(byAssign.appsOn(device.id()), copy.appsOn(device.id()), device.id() + ": apps, in the cluster's order");
+            assertEquals(byAssign.serviceLoad(device.id()), copy.serviceLoad(device.id()), 1e-12, device.id());
+        }
+        for (Host host : cluster.hosts()) {
+            assertEquals(byAssign.backendMemoryMbOnNode(host.node()), copy.backendMemoryMbOnNode(host.node()), 1e-9);
+            assertEquals(byAssign.appCountOnNode(host.node()), copy.appCountOnNode(host.node()));
+        }
+        assertEquals(cluster.assignment(), copy.snapshot().assignment());
+    }
+
+    @Test
+    void aCopyRefusesAnAssignmentOfAnUnknownAppOrDevice() {
+        ClusterModel empty = dev.perch.cli.EvaluateCommandAccess.initial(ScenarioReader.load("mixed", 1));
+        String app = empty.apps().keySet().iterator().next();
+        Map<String, String> ghost = new HashMap<>(Map.of("ghost", empty.devices().get(0).id()));
+        IllegalArgumentException unknownApp = assertThrows(IllegalArgumentException.class, () -> Placement.of(
+                new ClusterModel(empty.networkMs(), empty.hosts(), empty.devices(), empty.apps(), ghost)));
+        assertEquals("unknown app ghost", unknownApp.getMessage());
+        IllegalArgumentException unknownDevice = assertThrows(IllegalArgumentException.class, () -> Placement.of(
+                new ClusterModel(empty.networkMs(), empty.hosts(), empty.devices(), empty.apps(), Map.of(app, "pi-99/tpu0"))));
+        assertEquals("unknown device pi-99/tpu0", unknownDevice.getMessage());
+    }
+}
