@@ -1,26 +1,20 @@
 package dev.perch.controller;
 
 import dev.perch.cluster.Accelerator;
-import dev.perch.cluster.ActuationException;
-import dev.perch.cluster.ApplyResult;
 import dev.perch.cluster.ClusterActuator;
 import dev.perch.cluster.ClusterNode;
 import dev.perch.cluster.ClusterSnapshot;
 import dev.perch.cluster.ClusterView;
-import dev.perch.cluster.PlanStep;
 import dev.perch.cluster.RunningApp;
 import dev.perch.cluster.AppReports;
 import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.placement.ClusterModel;
 import dev.perch.placement.DeviceEvaluator;
-import dev.perch.placement.DeviceVerdict;
 import dev.perch.placement.MigrationPlan;
 import dev.perch.placement.MigrationPlanner;
 import dev.perch.placement.PlacementPolicy;
 import dev.perch.placement.TargetSelector;
 import dev.perch.telemetry.AlertRecord;
-import dev.perch.telemetry.AppRecord;
-import dev.perch.telemetry.DecisionRecord;
 import dev.perch.telemetry.PredictionRecord;
 import dev.perch.telemetry.InventoryRecord;
 import org.slf4j.Logger;
@@ -47,8 +41,8 @@ import java.util.stream.Collectors;
  * alert ({@link #onAlert}) — check the guards, choose a target with the models
  * ({@link TargetSelector}) or, when no device takes the app at risk, move others off its accelerator
  * ({@link MigrationPlanner#relieve}: never a pinned app, one already moving or one in its
- * cooldown), apply each step through the cluster actuator, record the decision with the predictions
- * before and after; and, when turned on, free accelerators once load has dropped
+ * cooldown), apply each step and record the decision with the predictions before and after
+ * ({@link Actuation}); and, when turned on, free accelerators once load has dropped
  * ({@link #consolidate}).
  *
  * <p>Acts on {@code impending} and {@code violation} alerts; answers again those still open whose
@@ -68,7 +62,6 @@ public final class Reconciler {
     static final long STALE_ALERT_MS = 60_000;
 
     private final ClusterView view;
-    private final ClusterActuator actuator;
     /** The profile catalog as it is now: on Kubernetes it follows the ConfigMap, so each step takes it afresh. */
     private final Supplier<ProfileCatalog> catalog;
     private final TargetSelector selector;
@@ -111,10 +104,11 @@ public final class Reconciler {
     private final long startedMs;
     private final Policy policy;
     private final Guards guards;
+    /** Guards, applies and records each decision. */
+    private final Actuation actuation;
     private volatile AppReports appReports = AppReports.NONE;
     /** False while another controller replica leads: then nothing is decided here. */
     private volatile boolean active = true;
-    private long decisions;
     private Long lastReactiveCheckMs;
     /**
      * The most moves of other apps planned to relieve one accelerator for one alert. The guards
@@ -160,7 +154,6 @@ public final class Reconciler {
         this.guards = guards;
         this.policy = policy;
         this.view = view;
-        this.actuator = actuator;
         this.catalog = catalog;
         this.selector = new TargetSelector(new DeviceEvaluator(placement));
         this.planner = new MigrationPlanner(placement, RELIEF_MOVE_BUDGET);
@@ -169,6 +162,8 @@ public final class Reconciler {
         this.outputs = outputs;
         this.clock = clock;
         this.startedMs = clock.millis();
+        this.actuation = new Actuation(view, actuator, guards, this.cooldown, startedMoves, rates, outputs, () -> appReports,
+                clock);
     }
 
     /** Where decisions and SLO reports go for the apps' owners (Events and status on Kubernetes); none by default. */
@@ -229,7 +224,7 @@ public final class Reconciler {
                     clock.millis()));
         }
         for (RunningApp app : snapshot.apps()) {
-            outputs.app(appRecord(app, app.migratingTo().or(app::accelerator), snapshot));
+            outputs.app(actuation.appRecord(app, app.migratingTo().or(app::accelerator), snapshot));
         }
     }
 
@@ -283,7 +278,7 @@ public final class Reconciler {
                     }
                 }
                 if (choice != null) {
-                    act(choice, app.spec().pinned() ? "new app, pinned to " + app.spec().pinnedTo() + " by its owner"
+                    actuation.act(choice, app.spec().pinned() ? "new app, pinned to " + app.spec().pinnedTo() + " by its owner"
                             : newAppTrigger(app.app(), snapshot), snapshot);
                 }
                 if (choice instanceof TargetSelector.Choice.NoTarget none) {
@@ -350,13 +345,13 @@ public final class Reconciler {
         List<RoomMove> started = new ArrayList<>();
         for (MigrationPlan.Action action : admission.actions()) {
             if (action instanceof MigrationPlan.Action.Move move) {
-                if (!act(chosen(move), trigger + ": " + move.reason(), view.snapshot())) {
+                if (!actuation.act(Actuation.chosen(move), trigger + ": " + move.reason(), view.snapshot())) {
                     roomHeldOn.put(newApp, move.app());
                     break;
                 }
                 started.add(new RoomMove(move.app(), move.to(), clock.millis()));
             } else if (action instanceof MigrationPlan.Action.Place place && guards.limits().dryRun()) {
-                act(new TargetSelector.Choice.Chosen(place.app(), null, place.to(), null, null, place.targetBefore(),
+                actuation.act(new TargetSelector.Choice.Chosen(place.app(), null, place.to(), null, null, place.targetBefore(),
                         place.targetAfter()), place.reason(), view.snapshot());
             }
         }
@@ -587,7 +582,7 @@ public final class Reconciler {
         }
         int shape = shapeOf(snapshot);
         if (app.get().spec().pinned()) {
-            act(new TargetSelector.Choice.NoTarget(alert.app(), "pinned to " + app.get().spec().pinnedTo()
+            actuation.act(new TargetSelector.Choice.NoTarget(alert.app(), "pinned to " + app.get().spec().pinnedTo()
                     + " by its owner: Perch does not move it", null), trigger, snapshot);
             return OptionalInt.of(shape);
         }
@@ -616,7 +611,7 @@ public final class Reconciler {
                     : "; nor does moving other apps off it (" + String.join("; ", relief.unresolved()) + ")";
             choice = new TargetSelector.Choice.NoTarget(none.app(), none.reason() + why, none.sourceNow());
         }
-        act(choice, trigger, snapshot);
+        actuation.act(choice, trigger, snapshot);
         return OptionalInt.of(shape);
     }
 
@@ -629,15 +624,10 @@ public final class Reconciler {
         cooldown.acted(appAtRisk);
         for (MigrationPlan.Action action : relief.actions()) {
             if (action instanceof MigrationPlan.Action.Move move) {
-                act(chosen(move), trigger + "; no device takes " + appAtRisk + ", so others make room: " + move.reason(),
+                actuation.act(Actuation.chosen(move), trigger + "; no device takes " + appAtRisk + ", so others make room: " + move.reason(),
                         view.snapshot());
             }
         }
-    }
-
-    private static TargetSelector.Choice.Chosen chosen(MigrationPlan.Action.Move move) {
-        return new TargetSelector.Choice.Chosen(move.app(), move.from(), move.to(), move.sourceBefore(), move.sourceAfter(),
-                move.targetBefore(), move.targetAfter());
     }
 
     /** Apps a relief or consolidation must not move: pinned by their owners, already moving, or moved within the cooldown. */
@@ -684,7 +674,7 @@ public final class Reconciler {
         MigrationPlan plan = packer.consolidate(ClusterModels.from(snapshot, catalog.get(), rates), immovable(snapshot),
                 failedTargets(snapshot).keySet());
         for (MigrationPlan.Action action : plan.actions()) {
-            if (action instanceof MigrationPlan.Action.Move move && !act(chosen(move),
+            if (action instanceof MigrationPlan.Action.Move move && !actuation.act(Actuation.chosen(move),
                     "consolidation: load allows fewer accelerators; " + move.reason(), view.snapshot())) {
                 return;
             }
@@ -720,114 +710,15 @@ public final class Reconciler {
                     .map(a -> a.id()).sorted().findFirst();
             ClusterModel model = ClusterModels.from(snapshot, catalog, rates);
             if (idle.isEmpty()) {
-                act(new TargetSelector.Choice.NoTarget(app.app(), "no idle accelerator", null), trigger, snapshot);
+                actuation.act(new TargetSelector.Choice.NoTarget(app.app(), "no idle accelerator", null), trigger, snapshot);
             } else {
-                act(selector.moveTo(model, app.app(), idle.get()), trigger, snapshot);
+                actuation.act(selector.moveTo(model, app.app(), idle.get()), trigger, snapshot);
             }
         }
     }
 
     public synchronized long decisions() {
-        return decisions;
+        return actuation.decisions();
     }
 
-    /** Decides, guards, applies and records one choice; false when nothing was chosen or the guards held it. */
-    private boolean act(TargetSelector.Choice choice, String trigger, ClusterSnapshot snapshot) {
-        if (choice instanceof TargetSelector.Choice.NoTarget none) {
-            cooldown.acted(none.app());
-            record(new DecisionRecord(DecisionRecord.SCHEMA, decisionId(none.app()), clock.millis(), none.app(), "none",
-                    snapshot.app(none.app()).flatMap(RunningApp::accelerator).orElse(null), null, none.reason(), trigger,
-                    null, false, outcomes(none.sourceNow()), List.of()));
-            return false;
-        }
-        TargetSelector.Choice.Chosen chosen = (TargetSelector.Choice.Chosen) choice;
-        PlanStep step = chosen.from() == null
-                ? new PlanStep.Place(chosen.app(), chosen.to())
-                : new PlanStep.Move(chosen.app(), chosen.from(), chosen.to());
-        String action = chosen.from() == null ? "place" : "move";
-        List<DecisionRecord.Outcome> before = new ArrayList<>(outcomes(chosen.sourceBefore()));
-        before.addAll(outcomes(chosen.targetBefore()));
-        List<DecisionRecord.Outcome> after = new ArrayList<>(outcomes(chosen.sourceAfter()));
-        after.addAll(outcomes(chosen.targetAfter()));
-        String reason = chosen.targetAfter().feasible()
-                ? String.format("%s: on %s every SLO holds by the models (min slack %.0f%%, utilization %.2f)",
-                chosen.from() == null ? "placed" : "moved", chosen.to(), 100 * chosen.targetAfter().minSlack(),
-                chosen.targetAfter().utilization())
-                : String.format("%s to %s; the models predict: %s", chosen.from() == null ? "placed" : "moved",
-                chosen.to(), chosen.targetAfter().reason());
-        Guards.Verdict verdict = guards.check(step, snapshot, trigger);
-        if (!(verdict instanceof Guards.Verdict.Go)) {
-            boolean dryRun = verdict instanceof Guards.Verdict.DryRun;
-            String why = dryRun ? "dry run: nothing applied" : ((Guards.Verdict.Held) verdict).why();
-            if (dryRun) {
-                cooldown.acted(chosen.app());
-                guards.started(step);
-            }
-            record(new DecisionRecord(DecisionRecord.SCHEMA, decisionId(chosen.app()), clock.millis(), chosen.app(), action,
-                    chosen.from(), chosen.to(), reason + "; " + why, trigger, null, dryRun, before, after));
-            return dryRun;
-        }
-        String result;
-        try {
-            ApplyResult applied = actuator.apply(step);
-            result = applied.kind();
-            reason = reason + "; " + applied.detail();
-            guards.started(step);
-            if (step instanceof PlanStep.Move move) {
-                startedMoves.started(move.app(), move.from(), move.to(), clock.millis());
-            }
-        } catch (ActuationException e) {
-            result = "failed";
-            reason = reason + "; actuation failed: " + e.getMessage();
-        }
-        cooldown.acted(chosen.app());
-        record(new DecisionRecord(DecisionRecord.SCHEMA, decisionId(chosen.app()), clock.millis(), chosen.app(), action,
-                chosen.from(), chosen.to(), reason, trigger, result, false, before, after));
-        if ("failed".equals(result)) {
-            return false;
-        }
-        ClusterSnapshot now = view.snapshot();
-        now.app(chosen.app()).ifPresent(app -> outputs.app(appRecord(app, Optional.of(chosen.to()), now)));
-        return true;
-    }
-
-    private void record(DecisionRecord decision) {
-        decisions++;
-        outputs.decision(decision);
-        appReports.decided(decision.app(), String.format("%s%s%s [%s%s]: %s", decision.action(),
-                decision.from() == null ? "" : " from " + decision.from(), decision.to() == null ? "" : " to " + decision.to(),
-                decision.result() == null ? "no action" : decision.result(), decision.dryRun() ? ", dry run" : "",
-                decision.reason()));
-        EVENTS.info("DECISION {} {}{}{} [{}] — {} (trigger: {})", decision.action(), decision.app(),
-                decision.from() == null ? "" : " from " + decision.from(),
-                decision.to() == null ? "" : " to " + decision.to(),
-                decision.result() == null ? "no action" : decision.result(), decision.reason(), decision.trigger());
-    }
-
-    private String decisionId(String app) {
-        return app + ":" + clock.millis() + ":" + (decisions + 1);
-    }
-
-    private AppRecord appRecord(RunningApp app, Optional<String> accelerator, ClusterSnapshot snapshot) {
-        String node = accelerator.flatMap(snapshot::accelerator).map(a -> a.node()).orElse(null);
-        java.util.OptionalDouble learned = rates.rate(app.app());
-        return new AppRecord(AppRecord.SCHEMA, app.app(), app.spec().model(), app.spec().ratePerSec(), app.spec().sloMs(),
-                app.spec().sloStatistic().id(), node, accelerator.orElse(null),
-                learned.isPresent() ? learned.getAsDouble() : null, clock.millis());
-    }
-
-    private static List<DecisionRecord.Outcome> outcomes(DeviceVerdict verdict) {
-        if (verdict == null) {
-            return List.of();
-        }
-        return verdict.apps().stream().map(a -> new DecisionRecord.Outcome(a.app(), verdict.device(),
-                a.latency() == null ? null : round(a.latency().meanMs()),
-                a.latency() == null ? null : round(a.latency().p95Ms()),
-                a.latency() == null ? null : round(a.latency().p99Ms()), a.sloMs(), a.sloStatistic().id(),
-                a.sloMet())).toList();
-    }
-
-    private static double round(double ms) {
-        return Math.round(ms * 10) / 10.0;
-    }
 }
