@@ -721,4 +721,12 @@ public final class Reconciler {
         return actuation.decisions();
     }
 
+    /**
+     * The accelerators that take no app now because a move to them failed (rolled back) within
+     * {@link StartedMoves#HOLD}, each with why — as this replica knows them (the moves it started).
+     */
+    public synchronized Map<String, String> heldAccelerators() {
+        return startedMoves.closedTargets(clock.millis());
+    }
+
 }

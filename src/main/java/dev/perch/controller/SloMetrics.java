@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   them: {@link #retainOnly});</li>
  *   <li>per accelerator: the predicted utilisation;</li>
  *   <li>for the cluster, read from the cluster view on each scrape: apps, apps that run nowhere,
- *   migrations in flight, and whether this replica leads.</li>
+ *   migrations in flight, accelerators held after a failed move, and whether this replica leads.</li>
  * </ul>
  * A latency the models cannot give (an unstable accelerator) is NaN, so a graph shows a gap rather
  * than a stale number. Counters of decisions and alerts are counted where they happen
@@ -43,6 +43,8 @@ public final class SloMetrics {
     public static final String APPS_UNPLACED = "perch_apps_unplaced";
     public static final String MIGRATIONS_IN_FLIGHT = "perch_migrations_in_flight";
     public static final String LEADER = "perch_controller_leader";
+    /** Accelerators that take no app for a while because a move to them was rolled back. */
+    public static final String ACCELERATORS_HELD = "perch_accelerators_held";
     /** Counter of the controller's decisions, by {@code action} and {@code result} ({@code none} when nothing was applied). */
     public static final String DECISIONS = "perch_decisions_total";
     /** Counter of the alerts the controller received, by {@code kind}. */
@@ -50,7 +52,7 @@ public final class SloMetrics {
 
     /** Every name above: what the dashboards and alert rules may use. */
     public static final List<String> NAMES = List.of(PREDICTED_LATENCY, OBSERVED_LATENCY, SLO, SLO_MET, RATE, PLACEMENT,
-            UTILIZATION, APPS, APPS_UNPLACED, MIGRATIONS_IN_FLIGHT, LEADER, DECISIONS, ALERTS);
+            UTILIZATION, APPS, APPS_UNPLACED, MIGRATIONS_IN_FLIGHT, LEADER, ACCELERATORS_HELD, DECISIONS, ALERTS);
 
     private final MeterRegistry registry;
     /**
@@ -106,6 +108,9 @@ public final class SloMetrics {
                 .description("make-before-break moves started and not yet finished").register(registry);
         Gauge.builder(LEADER, reconciler, r -> r.active() ? 1 : 0)
                 .description("1 when this replica leads and decides, else 0").register(registry);
+        Gauge.builder(ACCELERATORS_HELD, reconciler, r -> r.heldAccelerators().size())
+                .description("accelerators that take no app: a move to them was rolled back in the last 10 minutes")
+                .register(registry);
     }
 
     private static long count(ClusterSnapshot snapshot, java.util.function.Predicate<RunningApp> which) {

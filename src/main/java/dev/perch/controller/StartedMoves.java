@@ -105,6 +105,9 @@ final class StartedMoves {
     Map<String, String> closedTargets(long nowMs) {
         Map<String, String> result = new TreeMap<>();
         failed.forEach((accelerator, failure) -> {
+            if (nowMs - failure.atMs() >= holdMs) {
+                return; // over since the last observe
+            }
             long agoSec = (nowMs - failure.atMs()) / 1000;
             long leftSec = (failure.atMs() + holdMs - nowMs + 999) / 1000;
             result.put(accelerator, String.format("a move of %s from %s to it failed %d s ago (rolled back);"

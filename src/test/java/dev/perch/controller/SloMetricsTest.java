@@ -113,6 +113,7 @@ class SloMetricsTest {
         String to = from.equals("pi-1/tpu0") ? "pi-2/tpu0" : "pi-1/tpu0";
         cluster.apply(new dev.perch.cluster.PlanStep.Move("cam-1", from, to));
         assertEquals(1.0, gauge(SloMetrics.MIGRATIONS_IN_FLIGHT));
+        assertEquals(0.0, gauge(SloMetrics.ACCELERATORS_HELD), "no move failed (KubernetesClusterTest has one that did)");
         assertEquals(1.0, gauge(SloMetrics.LEADER));
         reconciler.setActive(false);
         assertEquals(0.0, gauge(SloMetrics.LEADER));

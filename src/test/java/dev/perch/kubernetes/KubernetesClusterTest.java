@@ -276,6 +276,9 @@ class KubernetesClusterTest {
         List<DecisionRecord> decisions = new ArrayList<>();
         Reconciler reconciler = new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT,
                 Duration.ofSeconds(30), new LiveRates(), RecordingOutputs.decisionsInto(decisions), clock);
+        io.micrometer.core.instrument.MeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        new dev.perch.controller.SloMetrics(registry).watch(cluster, reconciler);
+        java.util.function.DoubleSupplier held = () -> registry.get(dev.perch.controller.SloMetrics.ACCELERATORS_HELD).gauge().value();
 
         // Two moves, each to a node whose Deployment never becomes ready, each rolled back.
         List<String> failedTargets = new ArrayList<>();
@@ -295,6 +298,8 @@ class KubernetesClusterTest {
             reconciler.placeUnplaced(); // the next pass: sees it back on its source
         }
         assertEquals(Set.of("pi-2/tpu0", "nano-1/gpu0"), Set.copyOf(failedTargets));
+        assertEquals(Set.copyOf(failedTargets), reconciler.heldAccelerators().keySet());
+        assertEquals(2.0, held.getAsDouble(), "the operators' gauge");
 
         nowMs.addAndGet(31_000);
         alertAbout(reconciler, "cam-1", "pi-1/tpu0");
@@ -306,6 +311,7 @@ class KubernetesClusterTest {
         assertEquals(1, client.apps().deployments().inNamespace(NS).list().getItems().size(), "no third Deployment tried");
 
         nowMs.addAndGet(Duration.ofMinutes(10).toMillis()); // the documented hold: over for both failures
+        assertEquals(0.0, held.getAsDouble());
         alertAbout(reconciler, "cam-1", "pi-1/tpu0");
         DecisionRecord retry = decisions.get(decisions.size() - 1);
         assertEquals("move", retry.action(), retry.toString());
