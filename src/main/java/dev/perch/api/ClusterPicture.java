@@ -24,9 +24,12 @@ public record ClusterPicture(long atMs, boolean leading, List<NodeView> nodes, L
     public record NodeView(String node, double memoryMb, List<AcceleratorView> accelerators) {
     }
 
-    /** {@code apps}: the apps whose traffic it serves, then those moving to it. */
+    /**
+     * {@code apps}: the apps whose traffic it serves, then those moving to it; {@code held}: why it
+     * takes no app now (a move to it was rolled back), or null.
+     */
     public record AcceleratorView(String id, String type, Double utilization, Boolean stable, List<String> apps,
-                                  List<String> arriving) {
+                                  List<String> arriving, String held) {
     }
 
     public record AppView(String app, String model, String accelerator, String migratingTo, double sloMs,
@@ -34,7 +37,7 @@ public record ClusterPicture(long atMs, boolean leading, List<NodeView> nodes, L
                           Double observedMs, Boolean sloMet) {
     }
 
-    static ClusterPicture of(ClusterSnapshot snapshot, LiveRates rates, boolean leading, long atMs) {
+    static ClusterPicture of(ClusterSnapshot snapshot, LiveRates rates, boolean leading, Map<String, String> held, long atMs) {
         // One pass over the apps, not one per accelerator: the page asks every second.
         Map<String, List<String>> serving = new HashMap<>();
         Map<String, List<String>> arriving = new HashMap<>();
@@ -49,7 +52,8 @@ public record ClusterPicture(long atMs, boolean leading, List<NodeView> nodes, L
                 Optional<PredictionRecord> latest = rates.latestOn(accelerator.id());
                 accelerators.add(new AcceleratorView(accelerator.id(), accelerator.type().id(),
                         latest.map(PredictionRecord::utilization).orElse(null), latest.map(PredictionRecord::stable).orElse(null),
-                        serving.getOrDefault(accelerator.id(), List.of()), arriving.getOrDefault(accelerator.id(), List.of())));
+                        serving.getOrDefault(accelerator.id(), List.of()), arriving.getOrDefault(accelerator.id(), List.of()),
+                        held.get(accelerator.id())));
             }
             nodes.add(new NodeView(node.node(), node.memoryMb(), accelerators));
         }

@@ -41,7 +41,7 @@ public class ClusterResource {
     @GET
     @Path("/cluster")
     public ClusterPicture cluster() {
-        return ClusterPicture.of(view.snapshot(), rates, reconciler.active(), clock.millis());
+        return ClusterPicture.of(view.snapshot(), rates, reconciler.active(), reconciler.heldAccelerators(), clock.millis());
     }
 
     @GET

@@ -8,6 +8,7 @@ import dev.perch.telemetry.PredictionRecord;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -35,7 +36,8 @@ class ClusterPictureTest {
                 List.of(a, b)));
         cluster.apply(new PlanStep.Move("b", "pi-1/tpu0", "pi-2/tpu0"));
 
-        ClusterPicture picture = ClusterPicture.of(cluster.snapshot(), rates, true, 1234);
+        ClusterPicture picture = ClusterPicture.of(cluster.snapshot(), rates, true,
+                Map.of("pi-2/tpu0", "a move of x from pi-1/tpu0 to it failed 10 s ago (rolled back)"), 1234);
 
         assertEquals(1234, picture.atMs());
         assertTrue(picture.leading());
@@ -48,6 +50,8 @@ class ClusterPictureTest {
         assertEquals(List.of(), second.apps());
         assertEquals(List.of("b"), second.arriving());
         assertNull(second.utilization(), "nothing predicted there yet");
+        assertNull(first.held());
+        assertEquals("a move of x from pi-1/tpu0 to it failed 10 s ago (rolled back)", second.held());
 
         ClusterPicture.AppView appA = picture.apps().get(0);
         assertEquals(List.of("a", "pi-1/tpu0", "mean"), List.of(appA.app(), appA.accelerator(), appA.sloStatistic()));
