@@ -64,6 +64,12 @@ final class Actuation {
         return decisions;
     }
 
+    private void watch(PlanStep step) {
+        if (step instanceof PlanStep.Move move) {
+            startedMoves.started(move.app(), move.from(), move.to(), clock.millis());
+        }
+    }
+
     /** A planned move as a choice to act on, with the plan's predictions. */
     static TargetSelector.Choice.Chosen chosen(MigrationPlan.Action.Move move) {
         return new TargetSelector.Choice.Chosen(move.app(), move.from(), move.to(), move.sourceBefore(), move.sourceAfter(),
@@ -101,6 +107,7 @@ final class Actuation {
             if (dryRun) {
                 cooldown.acted(chosen.app());
                 guards.started(step);
+                watch(step); // as if made: the cluster never shows it, so it blames no target and ends in 30 s
             }
             record(new DecisionRecord(DecisionRecord.SCHEMA, decisionId(chosen.app()), clock.millis(), chosen.app(), action,
                     chosen.from(), chosen.to(), reason + "; " + why, trigger, null, dryRun, before, after));
@@ -112,9 +119,7 @@ final class Actuation {
             result = applied.kind();
             reason = reason + "; " + applied.detail();
             guards.started(step);
-            if (step instanceof PlanStep.Move move) {
-                startedMoves.started(move.app(), move.from(), move.to(), clock.millis());
-            }
+            watch(step);
         } catch (ActuationException e) {
             result = "failed";
             reason = reason + "; actuation failed: " + e.getMessage();

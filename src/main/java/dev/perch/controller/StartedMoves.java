@@ -34,7 +34,9 @@ import java.util.TreeMap;
  * not moving); or the watch ends without blaming the target — the app gone or unplaced (its node
  * lost), a newer move of it, or a move the cluster never showed within {@link Reconciler#MOVE_SEEN_WITHIN_MS}.
  * Only the moves this controller started are watched, in memory: a replica that takes over mid-move
- * does not know of them, and may try a failed target once more.
+ * does not know of them, and may try a failed target once more. A dry run's moves are watched too,
+ * so that it decides as a live run would: the cluster never shows them, so they blame no target,
+ * and they stop relieving their source after that 30 s.
  *
  * <p>Not thread-safe: the {@link Reconciler} calls it under its own lock.
  */

@@ -541,6 +541,20 @@ class ReconcilerTest {
         controller.answerStillAtRisk();
         assertEquals(List.of("move hot pi-1/tpu0 -> pi-2/tpu0", "move calm pi-1/tpu0 -> pi-3/tpu0"), moves(),
                 "still at risk after the move: answered then");
+
+        // A dry run decides the same way: its move is not made, yet counts as relieving pi-1 while it would run.
+        SimulatedCluster dry = new SimulatedCluster(ScenarioReader.parse(SHARED_TPU, "shared-tpu"), 1, EPOCH, 2000);
+        SimClock dryClock = new SimClock(dry::nowEpochMs);
+        Reconciler dryRun = new Reconciler(dry, dry, dry.scenario().catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
+                new LiveRates(), outputs, dryClock, Policy.PERCH, new Guards(new Guards.Limits(3, 1, 2, Duration.ofMinutes(1),
+                true, false), dev.perch.cluster.Approvals.NONE, dryClock));
+        decisions.clear();
+        for (String app : List.of("hot", "calm")) {
+            dryRun.onAlert(new AlertRecord(AlertRecord.SCHEMA, app + ":impending", AlertRecord.IMPENDING, app, "pi-1/tpu0",
+                    "pi-1", 100, "mean", 150.0, null, null, 90.0, dry.nowEpochMs(), "test"));
+        }
+        assertEquals(List.of("move hot pi-1/tpu0 -> pi-2/tpu0"), moves(), decisions.toString());
+        assertTrue(decisions.get(0).dryRun());
     }
 
     private List<String> moves() {
