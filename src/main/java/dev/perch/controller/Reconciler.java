@@ -278,8 +278,8 @@ public final class Reconciler {
                     }
                 }
                 if (choice != null) {
-                    actuation.act(choice, app.spec().pinned() ? "new app, pinned to " + app.spec().pinnedTo() + " by its owner"
-                            : newAppTrigger(app.app(), snapshot), snapshot);
+                    actuation.act(choice, app.spec().pinned() ? "new app, pinned to " + app.spec().pinnedTo()
+                            + " by its owner" : newAppTrigger(app.app(), snapshot), snapshot);
                 }
                 if (choice instanceof TargetSelector.Choice.NoTarget none) {
                     appReports.unplaced(app.app(), none.reason());
@@ -406,7 +406,11 @@ public final class Reconciler {
      * ({@link StartedMoves}). Apps may still move off them.
      */
     private Map<String, String> closed(ClusterSnapshot snapshot) {
-        Map<String, String> closed = new TreeMap<>(failedTargets(snapshot));
+        return closed(failedTargets(snapshot), snapshot);
+    }
+
+    private static Map<String, String> closed(Map<String, String> failedTargets, ClusterSnapshot snapshot) {
+        Map<String, String> closed = new TreeMap<>(failedTargets);
         closed.putAll(beingLeft(snapshot));
         return closed;
     }
@@ -588,7 +592,7 @@ public final class Reconciler {
         }
         ClusterModel model = ClusterModels.from(snapshot, catalog.get(), rates);
         Map<String, String> failed = failedTargets(snapshot);
-        Map<String, String> closed = closed(snapshot);
+        Map<String, String> closed = closed(failed, snapshot);
         Set<String> immovable = immovable(snapshot);
         TargetSelector.Choice choice = selector.relocate(model, alert.app(), closed);
         if (choice instanceof TargetSelector.Choice.NoTarget none) {
@@ -597,10 +601,12 @@ public final class Reconciler {
                 makeRoom(relief, alert.app(), trigger);
                 return OptionalInt.of(shape);
             }
-            if (closed.size() > failed.size() && (selector.relocate(model, alert.app(), failed) instanceof TargetSelector.Choice.Chosen
+            // Nodes being left close accelerators for seconds, failed targets for minutes: the app
+            // waits only when, failed targets still closed, the nodes being left alone stand in the way.
+            boolean leftNodesClose = !failed.keySet().containsAll(closed.keySet());
+            if (leftNodesClose && (selector.relocate(model, alert.app(), failed) instanceof TargetSelector.Choice.Chosen
                     || !planner.relieve(model, alert.accelerator(), immovable, failed.keySet()).actions().isEmpty())) {
-                // Only nodes being left stand in the way (a failed target's hold lasts minutes, so that
-                // one is answered now, with why). Nothing is decided (no cooldown either):
+                // Nothing is decided (no cooldown either):
                 // the backoff of an unchanged cluster holds the app until the moves are over, and
                 // the next pass answers it from what then runs.
                 EVENTS.debug("alert for {}: only nodes that moves under way are leaving ({}) would take it or its"
@@ -624,8 +630,8 @@ public final class Reconciler {
         cooldown.acted(appAtRisk);
         for (MigrationPlan.Action action : relief.actions()) {
             if (action instanceof MigrationPlan.Action.Move move) {
-                actuation.act(Actuation.chosen(move), trigger + "; no device takes " + appAtRisk + ", so others make room: " + move.reason(),
-                        view.snapshot());
+                actuation.act(Actuation.chosen(move), trigger + "; no device takes " + appAtRisk + ", so others make room: "
+                        + move.reason(), view.snapshot());
             }
         }
     }
