@@ -1,0 +1,57 @@
+package dev.perch.bench;
+
+import dev.perch.controller.LiveRates;
+import dev.perch.controller.Reconciler;
+import dev.perch.controller.RecordingOutputs;
+import dev.perch.model.profile.Scenario;
+import dev.perch.model.profile.ScenarioReader;
+import dev.perch.placement.PlacementPolicy;
+import dev.perch.sim.SimClock;
+import dev.perch.sim.SimulatedCluster;
+import dev.perch.telemetry.DecisionRecord;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the controller's pass over unplaced apps ({@link Reconciler#placeUnplaced}) costs on a large
+ * cluster: the first {@code N} apps of {@code mixed-1000} (1,000 accelerators), none placed, on the
+ * simulated cluster; one pass places them one at a time (each decision reads the cluster and
+ * builds its model afresh), then a second pass decides again on every app the first could not
+ * place (the cluster changed, so none waits out a backoff). Wall clock, this process; the
+ * Reconciler holds its lock for a whole pass, so an alert that arrives meanwhile waits that long.
+ *
+ * <pre>mvn -B -q -Pbench test-compile exec:exec -Dbench.main=dev.perch.bench.ControllerPass -Dbench=10000</pre>
+ * ({@code -Dbench} is {@code N}, at most 10,000.)
+ */
+public final class ControllerPass {
+    private ControllerPass() {
+    }
+
+    public static void main(String[] args) {
+        Scenario full = ScenarioReader.load("mixed-1000", 1);
+        int apps = Math.min(args.length > 0 ? Integer.parseInt(args[0]) : 10_000, full.apps().size());
+        Scenario scenario = new Scenario(full.name(), full.networkMs(), full.nodes(), full.catalog(),
+                full.apps().subList(0, apps), full.lengthSec());
+        SimulatedCluster cluster = new SimulatedCluster(scenario, 1, 1_000_000L, 2000);
+        List<DecisionRecord> decisions = new ArrayList<>();
+        Reconciler reconciler = new Reconciler(cluster, cluster, scenario.catalog(), PlacementPolicy.DEFAULT,
+                Duration.ofSeconds(30), new LiveRates(), RecordingOutputs.decisionsInto(decisions),
+                new SimClock(cluster::nowEpochMs));
+        long start = System.nanoTime();
+        reconciler.placeUnplaced();
+        double firstSec = (System.nanoTime() - start) / 1e9;
+        long placed = decisions.stream().filter(d -> d.action().equals("place")).count();
+        int firstDecisions = decisions.size();
+        start = System.nanoTime();
+        reconciler.placeUnplaced();
+        double secondSec = (System.nanoTime() - start) / 1e9;
+        int secondDecisions = decisions.size() - firstDecisions;
+        System.out.printf(Locale.ROOT, "%d apps on %d accelerators: first pass %.1f s (%d decisions, %d placed, %.2f ms each);"
+                        + " second pass %.1f s (%d decisions%s)%n", apps, cluster.snapshot().accelerators().size(),
+                firstSec, firstDecisions, placed, 1000 * firstSec / firstDecisions, secondSec, secondDecisions,
+                secondDecisions == 0 ? "" : String.format(Locale.ROOT, ", %.2f ms each", 1000 * secondSec / secondDecisions));
+    }
+}
