@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -107,6 +108,11 @@ public final class Reconciler {
     /** Guards, applies and records each decision. */
     private final Actuation actuation;
     private volatile AppReports appReports = AppReports.NONE;
+    /**
+     * Held for each step, and in a pass over unplaced apps for one app at a time. Fair, so that an
+     * alert waiting for it is answered before the pass goes on to its next app.
+     */
+    private final ReentrantLock lock = new ReentrantLock(true);
     /** False while another controller replica leads: then nothing is decided here. */
     private volatile boolean active = true;
     private Long lastReactiveCheckMs;
@@ -200,9 +206,12 @@ public final class Reconciler {
         boolean takingOver = active && !this.active;
         this.active = active;
         if (takingOver && policy == Policy.PERCH) {
-            synchronized (this) {
+            lock.lock();
+            try {
                 atRiskRetries.clearIf(app -> true); // a new term: what an earlier one waited for is looked at afresh
                 answerOpenAlerts("taking over as leader, ");
+            } finally {
+                lock.unlock();
             }
         }
     }
@@ -212,19 +221,24 @@ public final class Reconciler {
     }
 
     /** Step 1: tell the topology what the cluster is (nodes, accelerators, network, front ends). */
-    public synchronized void publishInventory() {
-        if (!active) {
-            return;
-        }
-        ClusterSnapshot snapshot = view.snapshot();
-        for (ClusterNode node : snapshot.nodes()) {
-            outputs.inventory(new InventoryRecord(InventoryRecord.SCHEMA, node.node(), node.memoryMb(),
-                    snapshot.networkMs(), node.frontendServiceMs(),
-                    node.accelerators().stream().map(a -> new InventoryRecord.Entry(a.id(), a.type().id())).toList(),
-                    clock.millis()));
-        }
-        for (RunningApp app : snapshot.apps()) {
-            outputs.app(actuation.appRecord(app, app.migratingTo().or(app::accelerator), snapshot));
+    public void publishInventory() {
+        lock.lock();
+        try {
+            if (!active) {
+                return;
+            }
+            ClusterSnapshot snapshot = view.snapshot();
+            for (ClusterNode node : snapshot.nodes()) {
+                outputs.inventory(new InventoryRecord(InventoryRecord.SCHEMA, node.node(), node.memoryMb(),
+                        snapshot.networkMs(), node.frontendServiceMs(),
+                        node.accelerators().stream().map(a -> new InventoryRecord.Entry(a.id(), a.type().id())).toList(),
+                        clock.millis()));
+            }
+            for (RunningApp app : snapshot.apps()) {
+                outputs.app(actuation.appRecord(app, app.migratingTo().or(app::accelerator), snapshot));
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -240,63 +254,89 @@ public final class Reconciler {
      * over, the apps that wait are tried in the cluster's order, and an older one that now fits
      * takes it (measured: on the mixed demo, holding it places one app fewer).
      */
-    public synchronized void placeUnplaced() {
-        if (!active) {
-            return;
+    public void placeUnplaced() {
+        ClusterSnapshot first;
+        int shape;
+        lock.lock();
+        try {
+            if (!active) {
+                return;
+            }
+            first = view.snapshot();
+            startedMoves.observe(first, clock.millis()); // every pass, so that a move's end is seen as it happens
+            Predicate<String> placedOrGone = app -> first.app(app).map(a -> a.accelerator().isPresent()).orElse(true);
+            unplacedRetries.clearIf(placedOrGone);
+            roomMoves.keySet().removeIf(placedOrGone);
+            shape = shapeOf(first);
+        } finally {
+            lock.unlock();
         }
-        ClusterSnapshot first = view.snapshot();
-        startedMoves.observe(first, clock.millis()); // every pass, so that a move's end is seen as it happens
-        Predicate<String> placedOrGone = app -> first.app(app).map(a -> a.accelerator().isPresent()).orElse(true);
-        unplacedRetries.clearIf(placedOrGone);
-        roomMoves.keySet().removeIf(placedOrGone);
-        // Within a pass the cluster changes only by a placement made here: the shape is taken again
-        // after one, not for every unplaced app (most of them wait out a backoff).
-        int shape = shapeOf(first);
+        // The lock is taken for one app at a time, so that an alert that arrives during a long pass
+        // (thousands of apps on a large cluster) waits for one app's decision, not for the pass.
         for (RunningApp app : first.apps()) {
             if (app.accelerator().isEmpty() && !app.moving()) {
-                if (waitingForRoom(app.app(), first)) {
-                    continue; // placed at the first pass after the moves that make its room are over
-                }
-                boolean approved = Optional.ofNullable(roomHeldOn.get(app.app())).map(guards::approvalArrived).orElse(false);
-                if (!unplacedRetries.due(app.app(), shape, clock.millis()) && !approved) {
-                    continue;
-                }
-                ClusterSnapshot snapshot = view.snapshot();
-                ProfileCatalog profiles = catalog.get();
-                ClusterModel model = ClusterModels.from(snapshot, profiles, rates);
-                Map<String, String> closed = closed(snapshot);
-                TargetSelector.Choice choice = app.spec().pinned() ? pinnedPlacement(model, snapshot, app, profiles)
-                        : selector.place(model, app.app(), closed);
-                if (choice instanceof TargetSelector.Choice.NoTarget none && !app.spec().pinned() && policy == Policy.PERCH) {
-                    MigrationPlan admission = planner.admit(model, app.app(), immovable(snapshot), closed.keySet());
-                    if (admission.actions().isEmpty()) {
-                        choice = new TargetSelector.Choice.NoTarget(none.app(), none.reason() + "; "
-                                + String.join("; ", admission.unresolved()), none.sourceNow());
-                    } else {
-                        admitMakingRoom(app.app(), admission);
-                        choice = null;
+                lock.lock();
+                try {
+                    if (!active) {
+                        return;
                     }
+                    shape = placeUnplaced(app, first, shape);
+                } finally {
+                    lock.unlock();
                 }
-                if (choice != null) {
-                    actuation.act(choice, app.spec().pinned() ? "new app, pinned to " + app.spec().pinnedTo()
-                            + " by its owner" : newAppTrigger(app.app(), snapshot), snapshot);
-                }
-                if (choice instanceof TargetSelector.Choice.NoTarget none) {
-                    appReports.unplaced(app.app(), none.reason());
-                }
-                // Not placed — no target, a dry run, a refused step, or not yet visible: back off, so
-                // that the same decision is not recorded on every pass.
-                ClusterSnapshot after = view.snapshot();
-                if (after.app(app.app()).map(a -> a.accelerator().isEmpty()).orElse(false)) {
-                    unplacedRetries.unchanged(app.app(), shape, clock.millis());
-                } else {
-                    unplacedRetries.clear(app.app());
-                    roomHeldOn.remove(app.app());
-                    roomMoves.remove(app.app());
-                }
-                shape = shapeOf(after); // a move that made room changed it too
             }
         }
+    }
+
+    /**
+     * Decides on one app that ran nowhere when the pass began, unless it waits (for its room's moves,
+     * or out its backoff in a cluster of this shape); returns the cluster's shape after. Within a
+     * pass the cluster changes by a placement made here, or by an alert answered between two apps;
+     * the shape is taken again after a decision, not for every app (most wait out a backoff), and a
+     * stale one only makes an app due once more.
+     */
+    private int placeUnplaced(RunningApp app, ClusterSnapshot first, int shape) {
+        if (waitingForRoom(app.app(), first)) {
+            return shape; // placed at the first pass after the moves that make its room are over
+        }
+        boolean approved = Optional.ofNullable(roomHeldOn.get(app.app())).map(guards::approvalArrived).orElse(false);
+        if (!unplacedRetries.due(app.app(), shape, clock.millis()) && !approved) {
+            return shape;
+        }
+        ClusterSnapshot snapshot = view.snapshot();
+        ProfileCatalog profiles = catalog.get();
+        ClusterModel model = ClusterModels.from(snapshot, profiles, rates);
+        Map<String, String> closed = closed(snapshot);
+        TargetSelector.Choice choice = app.spec().pinned() ? pinnedPlacement(model, snapshot, app, profiles)
+                : selector.place(model, app.app(), closed);
+        if (choice instanceof TargetSelector.Choice.NoTarget none && !app.spec().pinned() && policy == Policy.PERCH) {
+            MigrationPlan admission = planner.admit(model, app.app(), immovable(snapshot), closed.keySet());
+            if (admission.actions().isEmpty()) {
+                choice = new TargetSelector.Choice.NoTarget(none.app(), none.reason() + "; "
+                        + String.join("; ", admission.unresolved()), none.sourceNow());
+            } else {
+                admitMakingRoom(app.app(), admission);
+                choice = null;
+            }
+        }
+        if (choice != null) {
+            actuation.act(choice, app.spec().pinned() ? "new app, pinned to " + app.spec().pinnedTo()
+                    + " by its owner" : newAppTrigger(app.app(), snapshot), snapshot);
+        }
+        if (choice instanceof TargetSelector.Choice.NoTarget none) {
+            appReports.unplaced(app.app(), none.reason());
+        }
+        // Not placed — no target, a dry run, a refused step, or not yet visible: back off, so
+        // that the same decision is not recorded on every pass.
+        ClusterSnapshot after = view.snapshot();
+        if (after.app(app.app()).map(a -> a.accelerator().isEmpty()).orElse(false)) {
+            unplacedRetries.unchanged(app.app(), shape, clock.millis());
+        } else {
+            unplacedRetries.clear(app.app());
+            roomHeldOn.remove(app.app());
+            roomMoves.remove(app.app());
+        }
+        return shapeOf(after); // a move that made room changed it too
     }
 
     /**
@@ -441,38 +481,43 @@ public final class Reconciler {
      * violation, not yet resolved), leading or not: the topology alerts on a change of state only, so
      * a replica that takes over answers them then ({@link #setActive}).
      */
-    public synchronized void onAlert(AlertRecord alert) {
-        boolean atRisk = AlertRecord.IMPENDING.equals(alert.kind()) || AlertRecord.VIOLATION.equals(alert.kind());
-        if (atRisk) {
-            openAlerts.put(alert.app(), alert);
-        } else if (AlertRecord.RESOLVED.equals(alert.kind())) {
-            // Only the alert it resolves: an app that moved may already be at risk where it runs now.
-            openAlerts.computeIfPresent(alert.app(), (app, open) -> open.accelerator().equals(alert.accelerator()) ? null : open);
-            atRiskRetries.clear(alert.app());
-        }
-        // Only a current alert is reported to the app's owner: the alerts a replica reads again at
-        // start-up (a week of them) would each rewrite a status with news long past.
-        if (active && atRisk && current(alert)) {
-            appReports.atRisk(alert.app(), alert.forecastMs() != null ? alert.forecastMs() : alert.predictedMs(),
-                    alert.observedMs(), alert.kind() + ": " + alert.reason());
-        }
-        if (!active || policy != Policy.PERCH || !atRisk) {
-            return;
-        }
-        if (!current(alert)) {
-            EVENTS.debug("alert for {} ignored: its window ended {} ms ago", alert.app(), clock.millis() - alert.windowEndMs());
-            return;
-        }
-        if (!startedMoves.newsAfterRelief(alert.accelerator(), alert.windowEndMs())) {
-            // Alerts carry their window's end only: one that ended before the move was over
-            // describes the accelerator with the moved app still on it. Kept open, as above.
-            EVENTS.debug("alert for {} not answered yet: its window ended before the last move off {} was over",
-                    alert.app(), alert.accelerator());
-            return;
-        }
-        OptionalInt decidedIn = answer(alert, alert.kind() + " alert: " + alert.reason());
-        if (decidedIn.isPresent()) {
-            answered(alert, decidedIn.getAsInt());
+    public void onAlert(AlertRecord alert) {
+        lock.lock();
+        try {
+            boolean atRisk = AlertRecord.IMPENDING.equals(alert.kind()) || AlertRecord.VIOLATION.equals(alert.kind());
+            if (atRisk) {
+                openAlerts.put(alert.app(), alert);
+            } else if (AlertRecord.RESOLVED.equals(alert.kind())) {
+                // Only the alert it resolves: an app that moved may already be at risk where it runs now.
+                openAlerts.computeIfPresent(alert.app(), (app, open) -> open.accelerator().equals(alert.accelerator()) ? null : open);
+                atRiskRetries.clear(alert.app());
+            }
+            // Only a current alert is reported to the app's owner: the alerts a replica reads again at
+            // start-up (a week of them) would each rewrite a status with news long past.
+            if (active && atRisk && current(alert)) {
+                appReports.atRisk(alert.app(), alert.forecastMs() != null ? alert.forecastMs() : alert.predictedMs(),
+                        alert.observedMs(), alert.kind() + ": " + alert.reason());
+            }
+            if (!active || policy != Policy.PERCH || !atRisk) {
+                return;
+            }
+            if (!current(alert)) {
+                EVENTS.debug("alert for {} ignored: its window ended {} ms ago", alert.app(), clock.millis() - alert.windowEndMs());
+                return;
+            }
+            if (!startedMoves.newsAfterRelief(alert.accelerator(), alert.windowEndMs())) {
+                // Alerts carry their window's end only: one that ended before the move was over
+                // describes the accelerator with the moved app still on it. Kept open, as above.
+                EVENTS.debug("alert for {} not answered yet: its window ended before the last move off {} was over",
+                        alert.app(), alert.accelerator());
+                return;
+            }
+            OptionalInt decidedIn = answer(alert, alert.kind() + " alert: " + alert.reason());
+            if (decidedIn.isPresent()) {
+                answered(alert, decidedIn.getAsInt());
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -503,11 +548,16 @@ public final class Reconciler {
      * stay at risk, unanswered, for as long as its state held. A replica taking over as leader does
      * the same at once ({@link #setActive}).
      */
-    public synchronized void answerStillAtRisk() {
-        if (!active || policy != Policy.PERCH) {
-            return;
+    public void answerStillAtRisk() {
+        lock.lock();
+        try {
+            if (!active || policy != Policy.PERCH) {
+                return;
+            }
+            answerOpenAlerts("");
+        } finally {
+            lock.unlock();
         }
-        answerOpenAlerts("");
     }
 
     private void answerOpenAlerts(String occasion) {
@@ -660,30 +710,35 @@ public final class Reconciler {
      * a declared rate is a guess; packing on either once moved a busy app onto another busy Edge TPU
      * seconds into a demo, and the simulator saw its SLO broken for 9 s.
      */
-    public synchronized void consolidate() {
-        if (!active || policy != Policy.PERCH || !consolidation.enabled()) {
-            return;
-        }
-        long now = clock.millis();
-        long since = lastConsolidationMs != null ? lastConsolidationMs : startedMs;
-        if (now - since < consolidation.period().toMillis()) {
-            return;
-        }
-        ClusterSnapshot snapshot = view.snapshot();
-        if (snapshot.apps().stream().anyMatch(app -> app.moving())) {
-            return; // the cluster is changing: look again at the next pass
-        }
-        if (snapshot.apps().stream().anyMatch(app -> app.accelerator().isPresent() && rates.rate(app.app()).isEmpty())) {
-            return; // an app's load is not measured yet: look again at the next pass
-        }
-        lastConsolidationMs = now;
-        MigrationPlan plan = packer.consolidate(ClusterModels.from(snapshot, catalog.get(), rates), immovable(snapshot),
-                failedTargets(snapshot).keySet());
-        for (MigrationPlan.Action action : plan.actions()) {
-            if (action instanceof MigrationPlan.Action.Move move && !actuation.act(Actuation.chosen(move),
-                    "consolidation: load allows fewer accelerators; " + move.reason(), view.snapshot())) {
+    public void consolidate() {
+        lock.lock();
+        try {
+            if (!active || policy != Policy.PERCH || !consolidation.enabled()) {
                 return;
             }
+            long now = clock.millis();
+            long since = lastConsolidationMs != null ? lastConsolidationMs : startedMs;
+            if (now - since < consolidation.period().toMillis()) {
+                return;
+            }
+            ClusterSnapshot snapshot = view.snapshot();
+            if (snapshot.apps().stream().anyMatch(app -> app.moving())) {
+                return; // the cluster is changing: look again at the next pass
+            }
+            if (snapshot.apps().stream().anyMatch(app -> app.accelerator().isPresent() && rates.rate(app.app()).isEmpty())) {
+                return; // an app's load is not measured yet: look again at the next pass
+            }
+            lastConsolidationMs = now;
+            MigrationPlan plan = packer.consolidate(ClusterModels.from(snapshot, catalog.get(), rates), immovable(snapshot),
+                    failedTargets(snapshot).keySet());
+            for (MigrationPlan.Action action : plan.actions()) {
+                if (action instanceof MigrationPlan.Action.Move move && !actuation.act(Actuation.chosen(move),
+                        "consolidation: load allows fewer accelerators; " + move.reason(), view.snapshot())) {
+                    return;
+                }
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -691,48 +746,63 @@ public final class Reconciler {
      * Step 3 of the reactive policy, called once per telemetry window: every 10 s, each app whose last
      * 20 requests' mean latency is over its SLO moves to an idle accelerator (one that runs no app).
      */
-    public synchronized void tick() {
-        if (!active || policy != Policy.REACTIVE
-                || (lastReactiveCheckMs != null && clock.millis() - lastReactiveCheckMs < REACTIVE_PERIOD_MS)) {
-            return;
-        }
-        lastReactiveCheckMs = clock.millis();
-        ProfileCatalog catalog = this.catalog.get();
-        for (RunningApp app : view.snapshot().apps()) {
-            if (app.accelerator().isEmpty() || app.moving()) {
-                continue;
+    public void tick() {
+        lock.lock();
+        try {
+            if (!active || policy != Policy.REACTIVE
+                    || (lastReactiveCheckMs != null && clock.millis() - lastReactiveCheckMs < REACTIVE_PERIOD_MS)) {
+                return;
             }
-            Double recentMean = rates.latest(app.app()).map(p -> p.observedRecentMeanMs()).orElse(null);
-            if (recentMean == null || recentMean <= app.spec().sloMs()) {
-                continue;
+            lastReactiveCheckMs = clock.millis();
+            ProfileCatalog catalog = this.catalog.get();
+            for (RunningApp app : view.snapshot().apps()) {
+                if (app.accelerator().isEmpty() || app.moving()) {
+                    continue;
+                }
+                Double recentMean = rates.latest(app.app()).map(p -> p.observedRecentMeanMs()).orElse(null);
+                if (recentMean == null || recentMean <= app.spec().sloMs()) {
+                    continue;
+                }
+                ClusterSnapshot snapshot = view.snapshot();
+                String trigger = String.format("reactive: mean of the last 20 requests %.1f ms over the %.0f ms SLO",
+                        recentMean, app.spec().sloMs());
+                Optional<String> idle = snapshot.accelerators().stream()
+                        .filter(a -> !catalog.profile(app.spec().model(), a.type()).isEmpty())
+                        .filter(a -> snapshot.apps().stream().noneMatch(o -> o.accelerator().map(a.id()::equals).orElse(false)
+                                || o.migratingTo().map(a.id()::equals).orElse(false)))
+                        .map(a -> a.id()).sorted().findFirst();
+                ClusterModel model = ClusterModels.from(snapshot, catalog, rates);
+                if (idle.isEmpty()) {
+                    actuation.act(new TargetSelector.Choice.NoTarget(app.app(), "no idle accelerator", null), trigger, snapshot);
+                } else {
+                    actuation.act(selector.moveTo(model, app.app(), idle.get()), trigger, snapshot);
+                }
             }
-            ClusterSnapshot snapshot = view.snapshot();
-            String trigger = String.format("reactive: mean of the last 20 requests %.1f ms over the %.0f ms SLO",
-                    recentMean, app.spec().sloMs());
-            Optional<String> idle = snapshot.accelerators().stream()
-                    .filter(a -> !catalog.profile(app.spec().model(), a.type()).isEmpty())
-                    .filter(a -> snapshot.apps().stream().noneMatch(o -> o.accelerator().map(a.id()::equals).orElse(false)
-                            || o.migratingTo().map(a.id()::equals).orElse(false)))
-                    .map(a -> a.id()).sorted().findFirst();
-            ClusterModel model = ClusterModels.from(snapshot, catalog, rates);
-            if (idle.isEmpty()) {
-                actuation.act(new TargetSelector.Choice.NoTarget(app.app(), "no idle accelerator", null), trigger, snapshot);
-            } else {
-                actuation.act(selector.moveTo(model, app.app(), idle.get()), trigger, snapshot);
-            }
+        } finally {
+            lock.unlock();
         }
     }
 
-    public synchronized long decisions() {
-        return actuation.decisions();
+    public long decisions() {
+        lock.lock();
+        try {
+            return actuation.decisions();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
      * The accelerators that take no app now because a move to them failed (rolled back) within
      * {@link StartedMoves#HOLD}, each with why — as this replica knows them (the moves it started).
      */
-    public synchronized Map<String, String> heldAccelerators() {
-        return startedMoves.closedTargets(clock.millis());
+    public Map<String, String> heldAccelerators() {
+        lock.lock();
+        try {
+            return startedMoves.closedTargets(clock.millis());
+        } finally {
+            lock.unlock();
+        }
     }
 
 }

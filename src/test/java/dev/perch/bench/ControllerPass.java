@@ -20,8 +20,8 @@ import java.util.Locale;
  * cluster: the first {@code N} apps of {@code mixed-1000} (1,000 accelerators), none placed, on the
  * simulated cluster; one pass places them one at a time (each decision reads the cluster and
  * builds its model afresh), then a second pass decides again on every app the first could not
- * place (the cluster changed, so none waits out a backoff). Wall clock, this process; the
- * Reconciler holds its lock for a whole pass, so an alert that arrives meanwhile waits that long.
+ * place (the cluster changed, so none waits out a backoff). Wall clock, this process. (The pass
+ * takes the Reconciler's lock one app at a time, so alerts are answered in between.)
  *
  * <pre>mvn -B -q -Pbench test-compile exec:exec -Dbench.main=dev.perch.bench.ControllerPass -Dbench=10000</pre>
  * ({@code -Dbench} is {@code N}, at most 10,000.)

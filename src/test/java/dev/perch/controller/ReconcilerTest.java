@@ -480,6 +480,61 @@ class ReconcilerTest {
         assertTrue(decisions.get(0).reason().contains("nor does moving placed apps"), decisions.get(0).reason());
     }
 
+    /**
+     * A pass over unplaced apps takes the controller's lock for one app at a time, and the lock is
+     * fair: an alert that arrives during the pass is answered before the pass goes on to its next
+     * app. (On a large cluster a pass can take tens of seconds: {@code bench.ControllerPass}.) The
+     * pass runs on its own thread; when it records its second placement, the test's thread sends
+     * an alert, and the pass goes on only once that thread waits for the lock.
+     */
+    @Test
+    void anAlertDuringAPassOverUnplacedAppsWaitsForOneAppNotForThePass() throws Exception {
+        SimulatedCluster sim = new SimulatedCluster(ScenarioReader.load("default"), 1, EPOCH, 2000);
+        Thread alerting = Thread.currentThread();
+        java.util.concurrent.atomic.AtomicBoolean alertSent = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch secondPlaced = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<DecisionRecord> firstPlaced = new java.util.concurrent.atomic.AtomicReference<>();
+        // Written by the pass and read by the alert, each under the controller's lock.
+        List<DecisionRecord> made = new ArrayList<>() {
+            @Override
+            public boolean add(DecisionRecord decision) {
+                boolean added = super.add(decision);
+                firstPlaced.compareAndSet(null, decision);
+                if (size() == 2) { // on the pass's thread, holding the lock
+                    secondPlaced.countDown();
+                    long deadline = System.nanoTime() + 10_000_000_000L;
+                    while (!(alertSent.get() && (alerting.getState() == Thread.State.WAITING
+                            || alerting.getState() == Thread.State.BLOCKED)) && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                }
+                return added;
+            }
+        };
+        Reconciler controller = new Reconciler(sim, sim, sim.scenario().catalog(), PlacementPolicy.DEFAULT,
+                Duration.ofSeconds(30), new LiveRates(), RecordingOutputs.decisionsInto(made), new SimClock(sim::nowEpochMs));
+        java.util.concurrent.atomic.AtomicInteger decisionsWhenAnswered = new java.util.concurrent.atomic.AtomicInteger(-1);
+        controller.reportTo(new dev.perch.cluster.AppReports() {
+            @Override
+            public void atRisk(String app, Double predictedMs, Double observedMs, String why) {
+                decisionsWhenAnswered.set(made.size()); // under the lock: the pass cannot add meanwhile
+            }
+        });
+
+        Thread pass = new Thread(controller::placeUnplaced, "pass");
+        pass.start();
+        assertTrue(secondPlaced.await(10, java.util.concurrent.TimeUnit.SECONDS), "the pass placed two apps");
+        DecisionRecord first = firstPlaced.get();
+        alertSent.set(true);
+        controller.onAlert(new AlertRecord(AlertRecord.SCHEMA, first.app() + ":impending", AlertRecord.IMPENDING, first.app(),
+                first.to(), first.to().substring(0, first.to().indexOf('/')), 100, "mean", 150.0, null, null, 90.0,
+                sim.nowEpochMs(), "test"));
+        pass.join(10_000);
+
+        assertEquals(2, decisionsWhenAnswered.get(), "the alert was answered after the pass's second app, before its third");
+        assertEquals(ScenarioReader.load("default").apps().size(), made.size(), "and the pass placed every app: " + made);
+    }
+
     /** Two apps sharing an Edge TPU, with two idle ones beside it. */
     private static final String SHARED_TPU = """
             name: shared-tpu
