@@ -280,7 +280,7 @@ public final class Reconciler {
                     if (!active) {
                         return;
                     }
-                    shape = placeUnplaced(app, first, shape);
+                    shape = decideOnUnplaced(app, first, shape);
                 } finally {
                     lock.unlock();
                 }
@@ -295,7 +295,7 @@ public final class Reconciler {
      * the shape is taken again after a decision, not for every app (most wait out a backoff), and a
      * stale one only makes an app due once more.
      */
-    private int placeUnplaced(RunningApp app, ClusterSnapshot first, int shape) {
+    private int decideOnUnplaced(RunningApp app, ClusterSnapshot first, int shape) {
         if (waitingForRoom(app.app(), first)) {
             return shape; // placed at the first pass after the moves that make its room are over
         }
