@@ -28,7 +28,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -256,7 +255,7 @@ public final class Reconciler {
      */
     public void placeUnplaced() {
         ClusterSnapshot first;
-        int shape;
+        ClusterShape shape;
         lock.lock();
         try {
             if (!active) {
@@ -295,7 +294,7 @@ public final class Reconciler {
      * the shape is taken again after a decision, not for every app (most wait out a backoff), and a
      * stale one only makes an app due once more.
      */
-    private int decideOnUnplaced(RunningApp app, ClusterSnapshot first, int shape) {
+    private ClusterShape decideOnUnplaced(RunningApp app, ClusterSnapshot first, ClusterShape shape) {
         if (waitingForRoom(app.app(), first)) {
             return shape; // placed at the first pass after the moves that make its room are over
         }
@@ -336,19 +335,13 @@ public final class Reconciler {
             roomHeldOn.remove(app.app());
             roomMoves.remove(app.app());
         }
-        return shapeOf(after); // a move that made room changed it too
+        ClusterShape next = shapeOf(after); // a move that made room changed it too
+        return next.equals(shape) ? shape : next; // the same object while nothing changes: a cheap comparison
     }
 
-    /**
-     * What, when it changes, may give an unplaced app room: the accelerators, where every app runs,
-     * and the profile catalog (a model added to it makes its apps placeable).
-     */
-    private int shapeOf(ClusterSnapshot snapshot) {
-        List<Object> shape = new ArrayList<>();
-        shape.add(catalog.get());
-        snapshot.accelerators().forEach(a -> shape.add(a.id()));
-        snapshot.apps().forEach(a -> shape.add(List.of(a.app(), a.accelerator().orElse(""), a.migratingTo().orElse(""))));
-        return shape.hashCode();
+    /** What of the cluster may give an app room ({@link ClusterShape}). */
+    private ClusterShape shapeOf(ClusterSnapshot snapshot) {
+        return ClusterShape.of(snapshot, catalog.get());
     }
 
     /**
@@ -512,9 +505,9 @@ public final class Reconciler {
                         alert.app(), alert.accelerator());
                 return;
             }
-            OptionalInt decidedIn = answer(alert, alert.kind() + " alert: " + alert.reason());
+            Optional<ClusterShape> decidedIn = answer(alert, alert.kind() + " alert: " + alert.reason());
             if (decidedIn.isPresent()) {
-                answered(alert, decidedIn.getAsInt());
+                answered(alert, decidedIn.get());
             }
         } finally {
             lock.unlock();
@@ -566,7 +559,7 @@ public final class Reconciler {
         // snapshot keeps its alert: a view not yet synced after a takeover shows no apps at all.)
         openAlerts.values().removeIf(alert -> snapshot.app(alert.app()).flatMap(RunningApp::accelerator)
                 .map(on -> !on.equals(alert.accelerator())).orElse(false));
-        int shape = shapeOf(snapshot);
+        ClusterShape shape = shapeOf(snapshot);
         for (AlertRecord alert : List.copyOf(openAlerts.values())) {
             boolean waiting = snapshot.app(alert.app()).map(app -> app.moving()).orElse(true)
                     || !cooldown.allows(alert.app())
@@ -576,10 +569,10 @@ public final class Reconciler {
                     .map(w -> w.atRisk(alert.app())).orElse(false)) {
                 continue;
             }
-            OptionalInt decidedIn = answer(alert, occasion + alert.kind()
+            Optional<ClusterShape> decidedIn = answer(alert, occasion + alert.kind()
                     + " alert still open, and the latest prediction still at risk: " + alert.reason());
             if (decidedIn.isPresent()) {
-                shape = answered(alert, decidedIn.getAsInt());
+                shape = answered(alert, decidedIn.get());
             }
         }
     }
@@ -588,7 +581,7 @@ public final class Reconciler {
      * After a decision on an alert taken in a cluster of {@code shape}: an app still where the
      * alert found it waits out a backoff before it is answered again. Returns the cluster's shape now.
      */
-    private int answered(AlertRecord alert, int shape) {
+    private ClusterShape answered(AlertRecord alert, ClusterShape shape) {
         ClusterSnapshot now = view.snapshot();
         boolean stayed = now.app(alert.app()).map(app -> !app.moving()
                 && app.accelerator().map(alert.accelerator()::equals).orElse(false)).orElse(false);
@@ -606,25 +599,25 @@ public final class Reconciler {
      * those moves. When it was answered (a decision taken and recorded, whatever it was, or that
      * wait): the shape of the cluster it was answered in ({@link #shapeOf}); else empty.
      */
-    private OptionalInt answer(AlertRecord alert, String trigger) {
+    private Optional<ClusterShape> answer(AlertRecord alert, String trigger) {
         ClusterSnapshot snapshot = view.snapshot();
         Optional<RunningApp> app = snapshot.app(alert.app());
         if (app.isEmpty() || app.get().accelerator().isEmpty()) {
             EVENTS.debug("alert for {} ignored: not a running app", alert.app());
-            return OptionalInt.empty();
+            return Optional.empty();
         }
         if (app.get().moving()) {
             EVENTS.debug("alert for {} ignored: already moving to {}", alert.app(), app.get().migratingTo().get());
-            return OptionalInt.empty();
+            return Optional.empty();
         }
         if (!app.get().accelerator().get().equals(alert.accelerator())) {
             EVENTS.debug("alert for {} ignored: it is about {}, the app now runs on {}", alert.app(), alert.accelerator(),
                     app.get().accelerator().get());
-            return OptionalInt.empty();
+            return Optional.empty();
         }
         if (!cooldown.allows(alert.app())) {
             EVENTS.debug("alert for {} ignored: in cooldown", alert.app());
-            return OptionalInt.empty();
+            return Optional.empty();
         }
         startedMoves.observe(snapshot, clock.millis());
         Optional<String> relieving = startedMoves.relieving(alert.accelerator());
@@ -632,13 +625,13 @@ public final class Reconciler {
             // Kept open: answered after the move, if a prediction window from after it still puts the app at risk.
             EVENTS.debug("alert for {} not answered yet: {} is moving off {}, which may be relief enough", alert.app(),
                     relieving.get(), alert.accelerator());
-            return OptionalInt.empty();
+            return Optional.empty();
         }
-        int shape = shapeOf(snapshot);
+        ClusterShape shape = shapeOf(snapshot);
         if (app.get().spec().pinned()) {
             actuation.act(new TargetSelector.Choice.NoTarget(alert.app(), "pinned to " + app.get().spec().pinnedTo()
                     + " by its owner: Perch does not move it", null), trigger, snapshot);
-            return OptionalInt.of(shape);
+            return Optional.of(shape);
         }
         ClusterModel model = ClusterModels.from(snapshot, catalog.get(), rates);
         Map<String, String> failed = failedTargets(snapshot);
@@ -649,7 +642,7 @@ public final class Reconciler {
             MigrationPlan relief = planner.relieve(model, alert.accelerator(), immovable, closed.keySet());
             if (!relief.actions().isEmpty()) {
                 makeRoom(relief, alert.app(), trigger);
-                return OptionalInt.of(shape);
+                return Optional.of(shape);
             }
             // Nodes being left close accelerators for seconds, failed targets for minutes: the app
             // waits only when, failed targets still closed, the nodes being left alone stand in the way.
@@ -661,14 +654,14 @@ public final class Reconciler {
                 // the next pass answers it from what then runs.
                 EVENTS.debug("alert for {}: only nodes that moves under way are leaving ({}) would take it or its"
                         + " neighbours; answered once the moves are over", alert.app(), closed.keySet());
-                return OptionalInt.of(shape);
+                return Optional.of(shape);
             }
             String why = relief.unresolved().isEmpty() ? ""
                     : "; nor does moving other apps off it (" + String.join("; ", relief.unresolved()) + ")";
             choice = new TargetSelector.Choice.NoTarget(none.app(), none.reason() + why, none.sourceNow());
         }
         actuation.act(choice, trigger, snapshot);
-        return OptionalInt.of(shape);
+        return Optional.of(shape);
     }
 
     /**

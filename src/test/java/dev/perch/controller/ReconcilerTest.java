@@ -385,7 +385,8 @@ class ReconcilerTest {
     /**
      * An Inception-V4 app at 7 req/s fits no Edge TPU (its load alone is over the cap). The loop
      * passes every second; the refusal is recorded and reported at 0 s, then after 30, 60, 120 and
-     * 240 s of backoff — and at once when the cluster changes.
+     * 240 s of backoff — and at once when the cluster may have freed room (a move over, not one
+     * just started).
      */
     @Test
     void anAppNoAcceleratorTakesIsTriedAgainWithBackoffOrWhenTheClusterChanges() {
@@ -416,9 +417,18 @@ class ReconcilerTest {
         assertEquals(5, reported.size());
         assertTrue(reported.get(0).startsWith("big: no device keeps every SLO"), reported.get(0));
 
+        // Starting a move frees nothing (the app still runs on its source until the move is over) ...
         sim.apply(new dev.perch.cluster.PlanStep.Move("small", "pi-1/tpu0", "pi-2/tpu0"));
         controller.placeUnplaced();
-        assertEquals(List.of(0L, 30L, 90L, 210L, 450L, 500L), refusalSeconds("big"), "a changed cluster is looked at again at once");
+        assertEquals(List.of(0L, 30L, 90L, 210L, 450L), refusalSeconds("big"), "a move under way frees no room");
+        // ... its end frees pi-1: the app is looked at again at the first pass after it (2 s moves).
+        for (int s = 0; s < 3; s++) {
+            sim.advanceWindow();
+            controller.placeUnplaced();
+        }
+        List<Long> seconds = refusalSeconds("big");
+        assertEquals(6, seconds.size(), seconds.toString());
+        assertTrue(seconds.get(5) >= 501 && seconds.get(5) <= 503, "looked at again once room may have been freed: " + seconds);
     }
 
     /**
