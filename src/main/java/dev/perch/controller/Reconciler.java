@@ -50,7 +50,7 @@ import java.util.stream.Collectors;
  * one still open ({@link #answerStillAtRisk}); never acts on the same app again within the cooldown;
  * applies nothing the {@link Guards} hold (move caps, dry-run, approval) — such a decision is still
  * recorded, with why; decides again on an app that found no accelerator, or is still at risk, only
- * after a backoff or a change of the cluster; places and moves no app to an accelerator a move
+ * after a backoff or once the cluster may have freed room ({@link ClusterShape}); places and moves no app to an accelerator a move
  * failed to reach in the last ten minutes; relieves an accelerator by one answer at a time — an
  * alert about another app there waits until that answer's moves are over, and is answered then only
  * if a prediction window from after them still puts its app at risk ({@link StartedMoves}).
@@ -247,8 +247,9 @@ public final class Reconciler {
      * ({@link #admitMakingRoom}; not for pinned apps, nor under the reactive policy). An app no
      * accelerator takes even so is reported (on Kubernetes: {@code Unschedulable}); an app still unplaced
      * after its pass (no target, a dry run, a refused step) is tried again after a backoff — 30 s,
-     * doubling to 10 minutes — or at once when the cluster changes (a node, an app placed, moved or
-     * gone), as a scheduler re-queues an unschedulable pod; without it, every pass of the loop would
+     * doubling to 10 minutes — or at once when the cluster may have freed room (an app moved off an
+     * accelerator or gone, an accelerator added, a new catalog: {@link ClusterShape}), as a
+     * scheduler re-queues an unschedulable pod; without it, every pass of the loop would
      * record the same decision again. Room made for one app is not held for it: once its moves are
      * over, the apps that wait are tried in the cluster's order, and an older one that now fits
      * takes it (measured: on the mixed demo, holding it places one app fewer).
@@ -371,7 +372,7 @@ public final class Reconciler {
      * app's old copy still runs where the new app is to go. In a dry run nothing moves and the
      * placement is recorded at once. A move held (a cap, an approval to wait for) or refused stops
      * the plan there; the app is looked at again once the moves started are over and after its
-     * backoff, when the cluster changes, or when the held move is approved.
+     * backoff, when room may have been freed, or when the held move is approved.
      */
     private void admitMakingRoom(String newApp, MigrationPlan admission) {
         String trigger = "new app " + newApp + ": no accelerator takes it as things stand, so others make room";
@@ -535,7 +536,7 @@ public final class Reconciler {
      * Step 3b: answer again each alert still open whose app its accelerator's latest prediction
      * window still puts at risk ({@link PredictionRecord#atRisk}), once its cooldown and its backoff
      * have passed — 30 s after an answer that changed nothing (no target, a dry run, a step the
-     * guards held), doubling to 10 minutes, or at once when the cluster has changed or the move
+     * guards held), doubling to 10 minutes, or at once when the cluster may have freed room or the move
      * held for approval has been approved. The topology
      * alerts on a change of state only, so without this an app whose first answer was held would
      * stay at risk, unanswered, for as long as its state held. A replica taking over as leader does
