@@ -50,10 +50,11 @@ import java.util.stream.Collectors;
  * one still open ({@link #answerStillAtRisk}); never acts on the same app again within the cooldown;
  * applies nothing the {@link Guards} hold (move caps, dry-run, approval) — such a decision is still
  * recorded, with why; decides again on an app that found no accelerator, or is still at risk, only
- * after a backoff or once the cluster may have freed room ({@link ClusterShape}); places and moves no app to an accelerator a move
- * failed to reach in the last ten minutes; relieves an accelerator by one answer at a time — an
- * alert about another app there waits until that answer's moves are over, and is answered then only
- * if a prediction window from after them still puts its app at risk ({@link StartedMoves}).
+ * after a backoff or once the cluster may have freed room ({@link ClusterShape}); places and moves
+ * no app to an accelerator a move failed to reach in the last ten minutes; relieves an accelerator
+ * by one answer at a time — an alert about another app there waits until that answer's moves are
+ * over, and is answered then only if a prediction window from after them still puts its app at
+ * risk ({@link StartedMoves}).
  * Time comes from the injected {@link Clock} (simulated time in the demo).
  */
 public final class Reconciler {
