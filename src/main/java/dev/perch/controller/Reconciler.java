@@ -484,7 +484,8 @@ public final class Reconciler {
                 openAlerts.put(alert.app(), alert);
             } else if (AlertRecord.RESOLVED.equals(alert.kind())) {
                 // Only the alert it resolves: an app that moved may already be at risk where it runs now.
-                openAlerts.computeIfPresent(alert.app(), (app, open) -> open.accelerator().equals(alert.accelerator()) ? null : open);
+                openAlerts.computeIfPresent(alert.app(),
+                        (app, open) -> open.accelerator().equals(alert.accelerator()) ? null : open);
                 atRiskRetries.clear(alert.app());
             }
             // Only a current alert is reported to the app's owner: the alerts a replica reads again at
@@ -497,7 +498,8 @@ public final class Reconciler {
                 return;
             }
             if (!current(alert)) {
-                EVENTS.debug("alert for {} ignored: its window ended {} ms ago", alert.app(), clock.millis() - alert.windowEndMs());
+                EVENTS.debug("alert for {} ignored: its window ended {} ms ago", alert.app(),
+                        clock.millis() - alert.windowEndMs());
                 return;
             }
             if (!startedMoves.newsAfterRelief(alert.accelerator(), alert.windowEndMs())) {
