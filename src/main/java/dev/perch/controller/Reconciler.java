@@ -638,7 +638,7 @@ public final class Reconciler {
             return Optional.of(shape);
         }
         ClusterModel model = ClusterModels.from(snapshot, catalog.get(), rates);
-        Map<String, String> failed = failedTargets(snapshot);
+        Map<String, String> failed = startedMoves.closedTargets(clock.millis()); // observed above
         Map<String, String> closed = closed(failed, snapshot);
         Set<String> immovable = immovable(snapshot);
         TargetSelector.Choice choice = selector.relocate(model, alert.app(), closed);

@@ -99,7 +99,7 @@ final class StartedMoves {
                 it.remove();
             }
         }
-        failed.values().removeIf(failure -> nowMs - failure.atMs() >= holdMs);
+        failed.values().removeIf(failure -> !holding(failure, nowMs));
         reliefOverMs.values().removeIf(overMs -> nowMs - overMs > Reconciler.STALE_ALERT_MS);
     }
 
@@ -107,8 +107,8 @@ final class StartedMoves {
     Map<String, String> closedTargets(long nowMs) {
         Map<String, String> result = new TreeMap<>();
         failed.forEach((accelerator, failure) -> {
-            if (nowMs - failure.atMs() >= holdMs) {
-                return; // over since the last observe
+            if (!holding(failure, nowMs)) {
+                return; // over since the last observe (a scrape reads without observing)
             }
             long agoSec = (nowMs - failure.atMs()) / 1000;
             long leftSec = (failure.atMs() + holdMs - nowMs + 999) / 1000;
@@ -116,6 +116,10 @@ final class StartedMoves {
                     + " it takes no app for another %d s", failure.app(), failure.from(), agoSec, leftSec));
         });
         return result;
+    }
+
+    private boolean holding(Failure failure, long nowMs) {
+        return nowMs - failure.atMs() < holdMs;
     }
 
     /** The app a move started here is taking off {@code accelerator} and that is not over yet, if any. */

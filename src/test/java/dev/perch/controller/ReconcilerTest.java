@@ -69,8 +69,13 @@ class ReconcilerTest {
     }
 
     private AlertRecord alert(String kind, String app, String accelerator) {
+        return alert(kind, app, accelerator, cluster.nowEpochMs());
+    }
+
+    /** An alert about {@code app} on {@code accelerator} (mean SLO 100 ms, predicted 150), its window ending at {@code windowEndMs}. */
+    private static AlertRecord alert(String kind, String app, String accelerator, long windowEndMs) {
         return new AlertRecord(AlertRecord.SCHEMA, app + ":" + kind, kind, app, accelerator,
-                accelerator.substring(0, accelerator.indexOf('/')), 100, "mean", 150.0, null, null, 90.0, cluster.nowEpochMs(), "test");
+                accelerator.substring(0, accelerator.indexOf('/')), 100, "mean", 150.0, null, null, 90.0, windowEndMs, "test");
     }
 
     private void advance(int seconds) {
@@ -536,9 +541,7 @@ class ReconcilerTest {
         assertTrue(secondPlaced.await(10, java.util.concurrent.TimeUnit.SECONDS), "the pass placed two apps");
         DecisionRecord first = firstPlaced.get();
         alertSent.set(true);
-        controller.onAlert(new AlertRecord(AlertRecord.SCHEMA, first.app() + ":impending", AlertRecord.IMPENDING, first.app(),
-                first.to(), first.to().substring(0, first.to().indexOf('/')), 100, "mean", 150.0, null, null, 90.0,
-                sim.nowEpochMs(), "test"));
+        controller.onAlert(alert(AlertRecord.IMPENDING, first.app(), first.to(), sim.nowEpochMs()));
         pass.join(10_000);
 
         assertEquals(2, decisionsWhenAnswered.get(), "the alert was answered after the pass's second app, before its third");
@@ -577,8 +580,7 @@ class ReconcilerTest {
         Reconciler controller = controllerOn(sim, rates);
         decisions.clear();
         for (String app : List.of("hot", "calm")) {
-            controller.onAlert(new AlertRecord(AlertRecord.SCHEMA, app + ":impending", AlertRecord.IMPENDING, app, "pi-1/tpu0",
-                    "pi-1", 100, "mean", 150.0, null, null, 90.0, sim.nowEpochMs(), "test"));
+            controller.onAlert(alert(AlertRecord.IMPENDING, app, "pi-1/tpu0", sim.nowEpochMs()));
         }
         assertEquals(List.of("move hot pi-1/tpu0 -> pi-2/tpu0"), moves(), decisions.toString());
 
@@ -615,8 +617,7 @@ class ReconcilerTest {
                 true, false), dev.perch.cluster.Approvals.NONE, dryClock));
         decisions.clear();
         for (String app : List.of("hot", "calm")) {
-            dryRun.onAlert(new AlertRecord(AlertRecord.SCHEMA, app + ":impending", AlertRecord.IMPENDING, app, "pi-1/tpu0",
-                    "pi-1", 100, "mean", 150.0, null, null, 90.0, dry.nowEpochMs(), "test"));
+            dryRun.onAlert(alert(AlertRecord.IMPENDING, app, "pi-1/tpu0", dry.nowEpochMs()));
         }
         assertEquals(List.of("move hot pi-1/tpu0 -> pi-2/tpu0"), moves(), decisions.toString());
         assertTrue(decisions.get(0).dryRun());
