@@ -24,6 +24,13 @@ public interface AppReports {
     default void unplaced(String app, String why) {
     }
 
+    /**
+     * An accelerator would take the app that runs nowhere yet, but the controller keeps that time for
+     * smaller apps (an Edge TPU app too large for what is left); it tries again when apps leave.
+     */
+    default void turnedAway(String app, String why) {
+    }
+
     /** Placed apps are moving to make room for the app that runs nowhere yet; it is placed once they are over. */
     default void waitingForRoom(String app, String why) {
     }

@@ -49,6 +49,6 @@ public record Consolidation(boolean enabled, Duration period, double maxUtilizat
                     sloHeadroom, placement.sloHeadroom()));
         }
         return new PlacementPolicy(placement.memoryShare(), maxUtilization, placement.frontendMemoryMb(),
-                placement.frontendCv(), sloHeadroom, placement.rateHeadroom());
+                placement.frontendCv(), sloHeadroom, placement.rateHeadroom(), placement.maxShareOfEdgeTpuLeft());
     }
 }

@@ -310,9 +310,20 @@ public final class Reconciler {
         Map<String, String> closed = closed(snapshot);
         TargetSelector.Choice choice = app.spec().pinned() ? pinnedPlacement(model, snapshot, app, profiles)
                 : selector.place(model, app.app(), closed);
-        if (choice instanceof TargetSelector.Choice.NoTarget none && !app.spec().pinned() && policy == Policy.PERCH) {
+        // An app that fits (as things stand, or once room is made) may still be turned away to keep
+        // Edge TPU time for smaller apps; the planner's admit asks the same of the room it finds.
+        Optional<String> reserved = !app.spec().pinned() && policy == Policy.PERCH
+                ? planner.turnedAway(model, app.app(), closed.keySet()) : Optional.empty();
+        boolean turnedAway = false;
+        if (choice instanceof TargetSelector.Choice.Chosen && reserved.isPresent()) {
+            choice = new TargetSelector.Choice.NoTarget(app.app(), reserved.get(), null);
+            turnedAway = true;
+        } else if (choice instanceof TargetSelector.Choice.NoTarget none && !app.spec().pinned() && policy == Policy.PERCH) {
             MigrationPlan admission = planner.admit(model, app.app(), immovable(snapshot), closed.keySet());
-            if (admission.actions().isEmpty()) {
+            if (reserved.isPresent() && admission.unresolved().equals(List.of(app.app() + ": " + reserved.get()))) {
+                choice = new TargetSelector.Choice.NoTarget(app.app(), reserved.get(), null);
+                turnedAway = true;
+            } else if (admission.actions().isEmpty()) {
                 choice = new TargetSelector.Choice.NoTarget(none.app(), none.reason() + "; "
                         + String.join("; ", admission.unresolved()), none.sourceNow());
             } else {
@@ -325,7 +336,11 @@ public final class Reconciler {
                     + " by its owner" : newAppTrigger(app.app(), snapshot), snapshot);
         }
         if (choice instanceof TargetSelector.Choice.NoTarget none) {
-            appReports.unplaced(app.app(), none.reason());
+            if (turnedAway) {
+                appReports.turnedAway(app.app(), none.reason());
+            } else {
+                appReports.unplaced(app.app(), none.reason());
+            }
         }
         // Not placed — no target, a dry run, a refused step, or not yet visible: back off, so
         // that the same decision is not recorded on every pass.

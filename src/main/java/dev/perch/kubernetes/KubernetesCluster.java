@@ -437,6 +437,15 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
     }
 
     /**
+     * An app that fits but is turned away to keep Edge TPU time for smaller apps gets
+     * {@code Unschedulable=True} (reason {@code EdgeTpuTimeReserved}) with why.
+     */
+    @Override
+    public void turnedAway(String app, String why) {
+        markUnplaced(app, "EdgeTpuTimeReserved", why);
+    }
+
+    /**
      * An app waiting for the moves that make its room gets {@code Unschedulable=True} (reason
      * {@code WaitingForRoom}) with what it waits for; placing it sets the condition back to False.
      */

@@ -25,7 +25,8 @@ import java.util.Set;
  *   owners).</li>
  *   <li><b>admit</b>: a new app goes where it fits as things stand ({@link TargetSelector#placeTarget});
  *   else a few placed apps make room for it ({@link RoomSearch}, as {@code evaluate}'s Perch does),
- *   moved only in an order where each step keeps every SLO.</li>
+ *   moved only in an order where each step keeps every SLO. An app that only Edge TPUs can run and
+ *   that would take a large share of their time left is turned away ({@link EdgeTpuReserve}).</li>
  *   <li><b>consolidate</b>: the least loaded devices are emptied, one at a time, when every app on
  *   one fits elsewhere; a device is emptied whole or not at all.</li>
  * </ul>
@@ -37,6 +38,7 @@ public final class MigrationPlanner {
     private final DeviceEvaluator evaluator;
     private final TargetSelector selector;
     private final RoomSearch rooms;
+    private final EdgeTpuReserve reserve;
     private final int moveBudget;
 
     public MigrationPlanner(PlacementPolicy policy, int moveBudget) {
@@ -46,6 +48,7 @@ public final class MigrationPlanner {
         this.evaluator = new DeviceEvaluator(policy);
         this.selector = new TargetSelector(evaluator);
         this.rooms = new RoomSearch(evaluator);
+        this.reserve = new EdgeTpuReserve(policy);
         this.moveBudget = moveBudget;
     }
 
@@ -53,10 +56,21 @@ public final class MigrationPlanner {
      * Where a new app — placed nowhere yet — goes: a plan whose last action places it. When no device
      * takes it as the cluster stands, the plan first moves a few placed apps (never one of
      * {@code immovable}, at most the move budget) to make room, each move to a device that takes it
-     * with what runs there at that step. Empty, with the reason, when there is no such room.
+     * with what runs there at that step. Empty, with the reason, when there is no such room, or when
+     * the app fits but is turned away to keep Edge TPU time for smaller apps ({@link EdgeTpuReserve}).
      */
     public MigrationPlan admit(ClusterModel current, String app, Set<String> immovable) {
         return admit(current, app, immovable, Set.of());
+    }
+
+    /**
+     * Why a new app that fits is turned away all the same — it can run only on Edge TPUs and would
+     * take too large a share of their time left ({@link EdgeTpuReserve}) — or empty. {@link #admit}
+     * asks this itself; a caller that finds the app a device by {@link TargetSelector#place} asks it
+     * here. Devices of {@code closed} take no app now, so their time does not count as left.
+     */
+    public Optional<String> turnedAway(ClusterModel current, String app, Set<String> closed) {
+        return reserve.refusal(Placement.of(current), app, closed);
     }
 
     /**
@@ -69,14 +83,18 @@ public final class MigrationPlanner {
             throw new IllegalArgumentException("app " + app + " is already placed");
         }
         Optional<String> to = selector.placeTarget(placement, app, closed);
+        Optional<RoomSearch.Room> room = to.isPresent() ? Optional.empty() : rooms.find(placement, app, immovable, closed, true);
+        if (to.isEmpty() && room.isEmpty()) {
+            return new MigrationPlan(List.of(), List.of(app + ": no device keeps every SLO with it, " + RoomSearch.noRoomReason()));
+        }
+        // Asked only of an app that fits, so that one that fits nowhere is told that.
+        Optional<String> refusal = reserve.refusal(placement, app, closed);
+        if (refusal.isPresent()) {
+            return new MigrationPlan(List.of(), List.of(app + ": " + refusal.get()));
+        }
         List<MigrationPlan.Action> actions = new ArrayList<>();
         String why = "new app";
-        if (to.isEmpty()) {
-            Optional<RoomSearch.Room> room = rooms.find(placement, app, immovable, closed, true);
-            if (room.isEmpty()) {
-                return new MigrationPlan(List.of(), List.of(app + ": no device keeps every SLO with it, "
-                        + RoomSearch.noRoomReason()));
-            }
+        if (room.isPresent()) {
             if (room.get().moves().size() > moveBudget) {
                 return new MigrationPlan(List.of(), List.of(app + ": room for it takes " + room.get().moves().size()
                         + " moves, over the move budget of " + moveBudget));

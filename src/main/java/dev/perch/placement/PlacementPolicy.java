@@ -21,10 +21,14 @@ import dev.perch.model.queueing.MemoryFeasibility;
  * took the apps the simulator saw over their SLO from 4 (on 3 clusters) to none, for 1.3 % fewer
  * apps placed (loadtests/README.md). The verdicts and predictions of {@link DeviceEvaluator} are at
  * these planned rates.
+ *
+ * <p>One limit is on admission only: a new app that only Edge TPUs can run may take at most
+ * {@code maxShareOfEdgeTpuLeft} of the Edge TPU time the cluster has left ({@link EdgeTpuReserve}
+ * says why); 1 admits every app that fits.
  */
 public record PlacementPolicy(double memoryShare, double maxUtilization, double frontendMemoryMb, double frontendCv,
-                              double sloHeadroom, double rateHeadroom) {
-    public static final PlacementPolicy DEFAULT = new PlacementPolicy(0.8, 0.8, 75, 0.2, 0.15, 0.03);
+                              double sloHeadroom, double rateHeadroom, double maxShareOfEdgeTpuLeft) {
+    public static final PlacementPolicy DEFAULT = new PlacementPolicy(0.8, 0.8, 75, 0.2, 0.15, 0.03, 0.35);
 
     public PlacementPolicy {
         new MemoryFeasibility(memoryShare, frontendMemoryMb); // validates both
@@ -40,6 +44,14 @@ public record PlacementPolicy(double memoryShare, double maxUtilization, double 
         if (!(rateHeadroom >= 0 && rateHeadroom < 1)) {
             throw new IllegalArgumentException("rateHeadroom must be in [0, 1), got " + rateHeadroom);
         }
+        if (!(maxShareOfEdgeTpuLeft > 0 && maxShareOfEdgeTpuLeft <= 1)) {
+            throw new IllegalArgumentException("maxShareOfEdgeTpuLeft must be in (0, 1], got " + maxShareOfEdgeTpuLeft);
+        }
+    }
+
+    /** The same policy with admission's Edge TPU share ({@link EdgeTpuReserve}) set to {@code share}. */
+    public PlacementPolicy withMaxShareOfEdgeTpuLeft(double share) {
+        return new PlacementPolicy(memoryShare, maxUtilization, frontendMemoryMb, frontendCv, sloHeadroom, rateHeadroom, share);
     }
 
     /** The request rate the models are asked about for an app of {@code ratePerSec}. */

@@ -65,7 +65,8 @@ public class ControllerProducers {
         PerchConfig.Consolidation packing = config.consolidation();
         Consolidation consolidation = new Consolidation(packing.enabled(), Duration.ofSeconds(packing.periodSec()),
                 packing.maxUtilization(), packing.sloHeadroom());
-        return new Reconciler(view, actuator, catalog, PlacementPolicy.DEFAULT,
+        PlacementPolicy placement = PlacementPolicy.DEFAULT.withMaxShareOfEdgeTpuLeft(config.admission().maxShareOfEdgeTpuLeft());
+        return new Reconciler(view, actuator, catalog, placement,
                 Duration.ofMillis((long) (config.cooldownSec() * 1000)), rates, outputs, clock,
                 Policy.parse(config.policy()), guards, consolidation);
     }

@@ -50,6 +50,19 @@ public interface PerchConfig {
     /** Limits on what the controller may do ({@code dev.perch.controller.Guards}). */
     Guards guards();
 
+    /** How new apps are admitted ({@code dev.perch.placement.PlacementPolicy}). */
+    Admission admission();
+
+    interface Admission {
+        /**
+         * The largest share of the Edge TPU time left in the cluster that one new app may take when
+         * only Edge TPUs can run it ({@code dev.perch.placement.EdgeTpuReserve}); 1 admits every app
+         * that fits.
+         */
+        @WithDefault("0.35")
+        double maxShareOfEdgeTpuLeft();
+    }
+
     /** Freeing accelerators once load has dropped ({@code dev.perch.controller.Consolidation}); off by default. */
     Consolidation consolidation();
 

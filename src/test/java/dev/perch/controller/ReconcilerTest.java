@@ -437,6 +437,57 @@ class ReconcilerTest {
     }
 
     /**
+     * One Edge TPU with a light MobileNet-V2 app; a new EfficientNet-L app at 8 req/s fits there
+     * (0.42 of the device's time at the 0.8 cap, with 0.97 left), but it would take more than 0.35 of
+     * what is left ({@code placement.EdgeTpuReserve}), so the controller turns it away: a {@code none}
+     * decision with that reason, reported as turned away (on Kubernetes, {@code EdgeTpuTimeReserved}),
+     * not as finding no accelerator. With the reserve off it is placed there.
+     */
+    @Test
+    void anAppThatWouldTakeMostOfTheEdgeTpuTimeLeftIsTurnedAwayThoughItFits() {
+        Scenario oneTpu = ScenarioReader.parse("""
+                lengthSec: 600
+                nodes:
+                  - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                apps:
+                  - {app: small, model: mobilenet_v2, ratePerSec: 5, sloMs: 200, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: big, model: efficientnet-L, ratePerSec: 8, sloMs: 600, sloStatistic: mean}
+                """, "one-tpu");
+        SimulatedCluster sim = new SimulatedCluster(oneTpu, 1, EPOCH, 2000);
+        Reconciler controller = controllerOn(sim, new LiveRates());
+        List<String> turnedAway = new ArrayList<>();
+        List<String> unplaced = new ArrayList<>();
+        controller.reportTo(new dev.perch.cluster.AppReports() {
+            @Override
+            public void turnedAway(String app, String why) {
+                turnedAway.add(app + ": " + why);
+            }
+
+            @Override
+            public void unplaced(String app, String why) {
+                unplaced.add(app + ": " + why);
+            }
+        });
+        decisions.clear();
+        for (int s = 0; s < 60; s++) {
+            controller.placeUnplaced();
+            sim.advanceWindow();
+        }
+        assertTrue(sim.snapshot().app("big").orElseThrow().accelerator().isEmpty(), "turned away");
+        assertEquals(List.of(0L, 30L), refusalSeconds("big"), "backs off like any app left unplaced");
+        String reason = decisions.get(0).reason();
+        assertTrue(reason.startsWith("it can run only on Edge TPUs and would take 0.42 of a device's time, more than 0.35 of the 0.97 left"),
+                reason);
+        assertEquals(List.of("big: " + reason, "big: " + reason), turnedAway);
+        assertEquals(List.of(), unplaced);
+
+        SimulatedCluster again = new SimulatedCluster(oneTpu, 1, EPOCH, 2000);
+        new Reconciler(again, again, oneTpu.catalog(), PlacementPolicy.DEFAULT.withMaxShareOfEdgeTpuLeft(1), Duration.ofSeconds(30),
+                new LiveRates(), outputs, new SimClock(again::nowEpochMs)).placeUnplaced();
+        assertEquals(Optional.of("pi-1/tpu0"), again.snapshot().app("big").orElseThrow().accelerator(), "the reserve off");
+    }
+
+    /**
      * The built-in {@code room} scenario: a new EfficientNet-M app fits on no accelerator as things stand: the Edge TPU already swaps
      * between an EfficientNet-L and a MobileNet-V2, and the GPU cannot run it. The controller moves
      * the MobileNet-V2 app to the GPU first, then — once that move is over (2 s here), not while

@@ -69,7 +69,7 @@ class DeviceEvaluatorTest {
     void aRememberedUtilizationIsDroppedWhenTheDevicesAppsChange() {
         ClusterModel mixed = dev.perch.cli.EvaluateCommandAccess.initial(ScenarioReader.load("mixed", 3));
         Placement placement = Placement.of(mixed);
-        DeviceEvaluator other = new DeviceEvaluator(new PlacementPolicy(0.8, 0.8, 75, 0.2, 0.15, 0.2));
+        DeviceEvaluator other = new DeviceEvaluator(new PlacementPolicy(0.8, 0.8, 75, 0.2, 0.15, 0.2, 0.35));
         SplittableRandom random = new SplittableRandom(7);
         List<String> apps = List.copyOf(mixed.apps().keySet());
         int changed = 0;

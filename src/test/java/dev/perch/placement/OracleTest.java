@@ -62,15 +62,13 @@ class OracleTest {
 
     /**
      * Perch decides online, in arrival order, and never drops an app it admitted; the oracle sees
-     * every app at once. On instances as dense as the mixed scenario (about 5 apps per device) the
-     * mean gap measured on these 20 seeds is 6.27 % — above the 5 % aimed at; over seeds 21–220 it
-     * is 5.08 % ({@code bench.OracleGap}): the target is not met. Nearly all of it is admission: on
-     * most instances with a gap the apps Perch admitted, plus any one more, cannot all be hosted at
-     * once (checked with the oracle), so no moves can close it — the oracle leaves out heavy apps
-     * that arrived first (seed 9: 4 of 9 against 7). A planner with unlimited moves that admits every
-     * app it can host has a gap of 5.80 % on these seeds (5.87 % on 21–220): under 5 % needs turning
-     * away apps that fit. The bound here guards the figure from regressions; loadtests/README.md has
-     * the table.
+     * every app at once. On instances as dense as the mixed scenario (about 5 apps per device) most
+     * of the gap was admission: a heavy app that came first took Edge TPU time that the oracle gives
+     * to several lighter ones, and no moves can win it back. Admitting every app that fits cannot do
+     * better than 5.80 % here ({@code bench.OracleGap}); Perch turns away an app that only Edge TPUs
+     * can run when it would take more than 0.35 of their time left ({@link EdgeTpuReserve}), a share
+     * chosen on seeds 21–220, not these. The target is a mean gap of at most 5 %; measured: 3.13 %
+     * (6.27 % without that rule). loadtests/README.md has the figures over 220 seeds.
      */
     @Test
     void perchStaysCloseToTheOracleOnTwentyRandomSmallInstances() {
@@ -95,6 +93,6 @@ class OracleTest {
         double meanGap = gapSum / 20;
         rows.forEach(System.out::println);
         System.out.printf(Locale.ROOT, "perch vs oracle, 20 small instances: mean gap %.2f %%%n", 100 * meanGap);
-        assertTrue(meanGap <= 0.07, String.join("\n", rows));
+        assertTrue(meanGap <= 0.05, String.join("\n", rows));
     }
 }
