@@ -481,6 +481,41 @@ class ReconcilerTest {
         assertEquals(List.of("big: " + reason, "big: " + reason), turnedAway);
         assertEquals(List.of(), unplaced);
 
+        // An app that fits only once room is made is turned away the same way, and no app moves for it.
+        Scenario room = ScenarioReader.parse("""
+                lengthSec: 600
+                nodes:
+                  - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                  - {node: nano-1, memoryMb: 4096, acceleratorTypes: [gpu], frontendServiceMs: 24}
+                apps:
+                  - {app: large, model: efficientnet-L, ratePerSec: 8.5, sloMs: 600, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: mobile, model: mobilenet_v2, ratePerSec: 10, sloMs: 200, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: medium, model: efficientnet-M, ratePerSec: 9, sloMs: 400, sloStatistic: mean}
+                """, "room-turned-away");
+        SimulatedCluster roomSim = new SimulatedCluster(room, 1, EPOCH, 2000);
+        Reconciler roomController = controllerOn(roomSim, new LiveRates());
+        turnedAway.clear();
+        roomController.reportTo(new dev.perch.cluster.AppReports() {
+            @Override
+            public void turnedAway(String app, String why) {
+                turnedAway.add(app + ": " + why);
+            }
+
+            @Override
+            public void unplaced(String app, String why) {
+                unplaced.add(app + ": " + why);
+            }
+        });
+        decisions.clear();
+        for (int s = 0; s < 10; s++) {
+            roomController.placeUnplaced();
+            roomSim.advanceWindow();
+        }
+        assertEquals(List.of("none"), decisions.stream().map(DecisionRecord::action).toList(), "no move made room: " + decisions);
+        assertEquals(1, turnedAway.size());
+        assertTrue(turnedAway.get(0).startsWith("medium: it can run only on Edge TPUs and would take 0.18"), turnedAway.get(0));
+        assertEquals(List.of(), unplaced);
+
         SimulatedCluster again = new SimulatedCluster(oneTpu, 1, EPOCH, 2000);
         new Reconciler(again, again, oneTpu.catalog(), PlacementPolicy.DEFAULT.withMaxShareOfEdgeTpuLeft(1), Duration.ofSeconds(30),
                 new LiveRates(), outputs, new SimClock(again::nowEpochMs)).placeUnplaced();

@@ -88,6 +88,33 @@ class EdgeTpuReserveTest {
     }
 
     /**
+     * The built-in {@code room} scenario's shape, a little heavier: an EfficientNet-M at 9 req/s fits
+     * on the Edge TPU only once the MobileNet-V2 there moves to the Jetson. It would take
+     * 9 × 15.85 / 1000 / 0.8 = 0.18 of the device's time, and 1 − (8.5 × 42.18 + 10 × 4.91) / 1000 / 0.8
+     * = 0.49 is left: over 0.35 of it, so no room is made; with the reserve off, one move and the placement.
+     */
+    @Test
+    void noRoomIsMadeForAnAppThatIsTurnedAway() {
+        Placement room = cluster(pis(1) + NANO, """
+                  - {app: large, model: efficientnet-L, ratePerSec: 8.5, sloMs: 600, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: mobile, model: mobilenet_v2, ratePerSec: 10, sloMs: 200, sloStatistic: mean, runningOn: pi-1/tpu0}
+                """ + app("medium", "efficientnet-M", 9));
+        MigrationPlan plan = new MigrationPlanner(PlacementPolicy.DEFAULT, 3).admit(room.snapshot(), "medium", Set.of());
+        assertEquals(List.of(), plan.actions());
+        assertTrue(plan.unresolved().get(0).startsWith("medium: it can run only on Edge TPUs and would take 0.18 of a device's time,"
+                + " more than 0.35 of the 0.49 left"), plan.unresolved().toString());
+        Strategy.Offer offer = new PerchStrategy(PlacementPolicy.DEFAULT).offer(room, "medium");
+        assertInstanceOf(Strategy.Offer.Rejected.class, offer);
+        assertEquals(List.of("pi-1/tpu0", "pi-1/tpu0"), List.of(room.deviceOf("large").orElseThrow(), room.deviceOf("mobile").orElseThrow()),
+                "nothing moved");
+
+        PlacementPolicy off = PlacementPolicy.DEFAULT.withMaxShareOfEdgeTpuLeft(1);
+        MigrationPlan made = new MigrationPlanner(off, 3).admit(room.snapshot(), "medium", Set.of());
+        assertEquals(2, made.actions().size(), "with the reserve off: " + made);
+        assertInstanceOf(MigrationPlan.Action.Move.class, made.actions().get(0));
+    }
+
+    /**
      * Share 1 turns the rule off: an app that fits on some Edge TPU takes at most the time left on
      * that device, so never more than all the time left. Checked on every app of the generated small
      * clusters, offered in order, wherever Perch's target search (which knows nothing of this rule)
