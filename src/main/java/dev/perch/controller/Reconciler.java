@@ -311,17 +311,22 @@ public final class Reconciler {
         TargetSelector.Choice choice = app.spec().pinned() ? pinnedPlacement(model, snapshot, app, profiles)
                 : selector.place(model, app.app(), closed);
         // An app that fits (as things stand, or once room is made) may still be turned away to keep
-        // Edge TPU time for smaller apps; the planner's admit asks the same of the room it finds.
-        Optional<String> reserved = !app.spec().pinned() && policy == Policy.PERCH
-                ? planner.turnedAway(model, app.app(), closed.keySet()) : Optional.empty();
+        // Edge TPU time for smaller apps: asked here of a target found, and by the planner's admit of
+        // the room it finds.
         boolean turnedAway = false;
-        if (choice instanceof TargetSelector.Choice.Chosen && reserved.isPresent()) {
-            choice = new TargetSelector.Choice.NoTarget(app.app(), reserved.get(), null);
-            turnedAway = true;
-        } else if (choice instanceof TargetSelector.Choice.NoTarget none && !app.spec().pinned() && policy == Policy.PERCH) {
+        boolean admitting = !app.spec().pinned() && policy == Policy.PERCH;
+        if (choice instanceof TargetSelector.Choice.Chosen && admitting) {
+            Optional<String> why = planner.turnedAway(model, app.app(), closed.keySet());
+            if (why.isPresent()) {
+                choice = new TargetSelector.Choice.NoTarget(app.app(), why.get(), null);
+                turnedAway = true;
+            }
+        } else if (choice instanceof TargetSelector.Choice.NoTarget none && admitting) {
             MigrationPlan admission = planner.admit(model, app.app(), immovable(snapshot), closed.keySet());
-            if (reserved.isPresent() && admission.unresolved().equals(List.of(app.app() + ": " + reserved.get()))) {
-                choice = new TargetSelector.Choice.NoTarget(app.app(), reserved.get(), null);
+            Optional<String> why = admission.actions().isEmpty()
+                    ? planner.turnedAway(model, app.app(), closed.keySet()) : Optional.empty();
+            if (why.isPresent() && admission.unresolved().equals(List.of(app.app() + ": " + why.get()))) {
+                choice = new TargetSelector.Choice.NoTarget(app.app(), why.get(), null);
                 turnedAway = true;
             } else if (admission.actions().isEmpty()) {
                 choice = new TargetSelector.Choice.NoTarget(none.app(), none.reason() + "; "

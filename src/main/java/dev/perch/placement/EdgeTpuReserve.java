@@ -2,6 +2,7 @@ package dev.perch.placement;
 
 import dev.perch.model.profile.AcceleratorType;
 
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -45,13 +46,8 @@ final class EdgeTpuReserve {
      */
     Optional<String> refusal(Placement placement, String app, Set<String> closed) {
         AppDemand demand = placement.app(app);
-        if (demand.profileOn(AcceleratorType.EDGETPU).isEmpty()) {
+        if (!judges(demand, placement.devices())) {
             return Optional.empty();
-        }
-        for (Device device : placement.devices()) {
-            if (device.type() != AcceleratorType.EDGETPU && demand.profileOn(device.type()).isPresent()) {
-                return Optional.empty();
-            }
         }
         double cap = policy.maxUtilization();
         double share = Placement.serviceLoadOf(demand, AcceleratorType.EDGETPU) / cap;
@@ -68,5 +64,18 @@ final class EdgeTpuReserve {
                 "it can run only on Edge TPUs and would take %.2f of a device's time, more than %.2f of the %.2f left"
                         + " (an app that would crowd out several smaller ones is turned away)",
                 share, policy.maxShareOfEdgeTpuLeft(), left));
+    }
+
+    /** Whether this rule judges {@code app} at all: it runs on Edge TPUs and on no other type among {@code devices}. */
+    static boolean judges(AppDemand app, Collection<Device> devices) {
+        if (app.profileOn(AcceleratorType.EDGETPU).isEmpty()) {
+            return false;
+        }
+        for (Device device : devices) {
+            if (device.type() != AcceleratorType.EDGETPU && app.profileOn(device.type()).isPresent()) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -10,7 +10,7 @@ import java.util.Set;
  * ({@link TargetSelector#placeTarget}). When no device has room, it makes room by moving a few placed
  * apps, within a bound on what that costs ({@link RoomSearch}); each such move is counted. An app
  * that only Edge TPUs can run and that would take a large share of their time left is turned away
- * first ({@link EdgeTpuReserve}). The controller places new apps by the same rules
+ * though it fits ({@link EdgeTpuReserve}). The controller places new apps by the same rules
  * ({@link MigrationPlanner#admit}).
  */
 public final class PerchStrategy implements Strategy.Online {
