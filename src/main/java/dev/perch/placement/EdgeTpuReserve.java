@@ -3,7 +3,9 @@ package dev.perch.placement;
 import dev.perch.model.profile.AcceleratorType;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -49,14 +51,47 @@ final class EdgeTpuReserve {
         if (!judges(demand, placement.devices())) {
             return Optional.empty();
         }
-        double cap = policy.maxUtilization();
-        double share = Placement.serviceLoadOf(demand, AcceleratorType.EDGETPU) / cap;
         double left = 0;
         for (Device device : placement.devices()) {
             if (device.type() == AcceleratorType.EDGETPU && !closed.contains(device.id())) {
-                left += Math.max(0, 1 - placement.serviceLoad(device.id()) / cap);
+                left += timeLeft(placement.serviceLoad(device.id()));
             }
         }
+        return verdict(demand, left);
+    }
+
+    /**
+     * As {@link #refusal(Placement, String, Set)}, read straight from a cluster's model: the
+     * controller asks this for each app it places, and a working copy of a large cluster costs far
+     * more than summing its Edge TPUs' loads.
+     */
+    Optional<String> refusal(ClusterModel cluster, String app, Set<String> closed) {
+        AppDemand demand = cluster.apps().get(app);
+        if (!judges(demand, cluster.devices())) {
+            return Optional.empty();
+        }
+        Map<String, Double> loads = new HashMap<>();
+        for (Device device : cluster.devices()) {
+            if (device.type() == AcceleratorType.EDGETPU && !closed.contains(device.id())) {
+                loads.put(device.id(), 0.0);
+            }
+        }
+        cluster.assignment().forEach((placed, device) -> loads.computeIfPresent(device,
+                (id, load) -> load + Placement.serviceLoadOf(cluster.apps().get(placed), AcceleratorType.EDGETPU)));
+        double left = 0;
+        for (double load : loads.values()) {
+            left += timeLeft(load);
+        }
+        return verdict(demand, left);
+    }
+
+    /** The share of one Edge TPU's time under the cap that a swap-free load leaves. */
+    private double timeLeft(double serviceLoad) {
+        return Math.max(0, 1 - serviceLoad / policy.maxUtilization());
+    }
+
+    private Optional<String> verdict(AppDemand demand, double left) {
+        double share = Placement.serviceLoadOf(demand, AcceleratorType.EDGETPU) / policy.maxUtilization();
         if (share <= policy.maxShareOfEdgeTpuLeft() * left) {
             return Optional.empty();
         }
@@ -67,7 +102,7 @@ final class EdgeTpuReserve {
     }
 
     /** Whether this rule judges {@code app} at all: it runs on Edge TPUs and on no other type among {@code devices}. */
-    static boolean judges(AppDemand app, Collection<Device> devices) {
+    private static boolean judges(AppDemand app, Collection<Device> devices) {
         if (app.profileOn(AcceleratorType.EDGETPU).isEmpty()) {
             return false;
         }

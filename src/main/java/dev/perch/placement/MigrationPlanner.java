@@ -70,10 +70,7 @@ public final class MigrationPlanner {
      * here. Devices of {@code closed} take no app now, so their time does not count as left.
      */
     public Optional<String> turnedAway(ClusterModel current, String app, Set<String> closed) {
-        if (!EdgeTpuReserve.judges(current.apps().get(app), current.devices())) {
-            return Optional.empty(); // most apps: no copy of the cluster needed to say so
-        }
-        return reserve.refusal(Placement.of(current), app, closed);
+        return reserve.refusal(current, app, closed);
     }
 
     /**

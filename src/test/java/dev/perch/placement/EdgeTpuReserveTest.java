@@ -143,6 +143,27 @@ class EdgeTpuReserveTest {
         assertTrue(onEdgeTpus > 100, "the check ran on " + onEdgeTpus + " apps");
     }
 
+    /** The controller asks a cluster's model, evaluate a working placement: the same answer, on every app of the small clusters as they fill. */
+    @Test
+    void theClusterModelAndTheWorkingPlacementGiveTheSameAnswer() {
+        PerchStrategy perch = new PerchStrategy(PlacementPolicy.DEFAULT);
+        int refusals = 0;
+        for (long seed = 1; seed <= 40; seed++) {
+            Placement placement = Placement.of(dev.perch.cli.EvaluateCommandAccess.initial(ScenarioReader.load("small", seed)));
+            List<String> apps = List.copyOf(placement.apps().keySet());
+            for (int i = 0; i < apps.size(); i++) {
+                Set<String> closed = i % 3 == 0 ? Set.of() : Set.of(placement.devices().get(0).id());
+                for (String later : apps.subList(i, apps.size())) {
+                    Optional<String> fromPlacement = RESERVE.refusal(placement, later, closed);
+                    assertEquals(fromPlacement, RESERVE.refusal(placement.snapshot(), later, closed), "seed " + seed + ", " + later);
+                    refusals += fromPlacement.isPresent() ? 1 : 0;
+                }
+                perch.offer(placement, apps.get(i));
+            }
+        }
+        assertTrue(refusals > 50, "compared on " + refusals + " refusals");
+    }
+
     @Test
     void theShareIsValidated() {
         for (double bad : new double[] {0, -0.1, 1.01, Double.NaN}) {
