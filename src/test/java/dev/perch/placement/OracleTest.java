@@ -67,8 +67,9 @@ class OracleTest {
      * to several lighter ones, and no moves can win it back. Admitting every app that fits cannot do
      * better than 5.80 % here ({@code bench.OracleGap}); Perch turns away an app that only Edge TPUs
      * can run when it would take more than 0.35 of their time left ({@link EdgeTpuReserve}), a share
-     * chosen on seeds 21–220, not these. The target is a mean gap of at most 5 %; measured: 3.13 %
-     * (6.27 % without that rule). loadtests/README.md has the figures over 220 seeds.
+     * chosen by seeds 21–220 (these were printed beside them, and give the same figure at 0.3). The
+     * target is a mean gap of at most 5 %; measured: 3.13 % (6.27 % without that rule).
+     * loadtests/README.md has the figures over 220 seeds.
      */
     @Test
     void perchStaysCloseToTheOracleOnTwentyRandomSmallInstances() {
