@@ -32,12 +32,14 @@ public record ClusterPicture(long atMs, boolean leading, List<NodeView> nodes, L
                                   List<String> arriving, String held) {
     }
 
+    /** {@code unplaced}: why it runs nowhere, as the controller last decided (null when it runs somewhere, or undecided). */
     public record AppView(String app, String model, String accelerator, String migratingTo, double sloMs,
                           String sloStatistic, double declaredRatePerSec, Double ratePerSec, Double predictedMs,
-                          Double observedMs, Boolean sloMet) {
+                          Double observedMs, Boolean sloMet, String unplaced) {
     }
 
-    static ClusterPicture of(ClusterSnapshot snapshot, LiveRates rates, boolean leading, Map<String, String> held, long atMs) {
+    static ClusterPicture of(ClusterSnapshot snapshot, LiveRates rates, boolean leading, Map<String, String> held,
+                             Map<String, String> unplaced, long atMs) {
         // One pass over the apps, not one per accelerator: the page asks every second.
         Map<String, List<String>> serving = new HashMap<>();
         Map<String, List<String>> arriving = new HashMap<>();
@@ -57,11 +59,11 @@ public record ClusterPicture(long atMs, boolean leading, List<NodeView> nodes, L
             }
             nodes.add(new NodeView(node.node(), node.memoryMb(), accelerators));
         }
-        List<AppView> apps = snapshot.apps().stream().map(app -> appView(app, rates)).toList();
+        List<AppView> apps = snapshot.apps().stream().map(app -> appView(app, rates, unplaced)).toList();
         return new ClusterPicture(atMs, leading, nodes, apps);
     }
 
-    private static AppView appView(RunningApp app, LiveRates rates) {
+    private static AppView appView(RunningApp app, LiveRates rates, Map<String, String> unplaced) {
         SloStatistic statistic = app.spec().sloStatistic();
         Optional<PredictionRecord.AppPrediction> latest = rates.latest(app.app());
         Double observed = latest.map(p -> switch (statistic) {
@@ -73,6 +75,7 @@ public record ClusterPicture(long atMs, boolean leading, List<NodeView> nodes, L
                 app.spec().sloMs(), statistic.id(), app.spec().ratePerSec(),
                 latest.map(PredictionRecord.AppPrediction::ratePerSec).orElse(null),
                 latest.map(p -> p.predicted(statistic)).orElse(null), observed,
-                latest.map(PredictionRecord.AppPrediction::sloMet).orElse(null));
+                latest.map(PredictionRecord.AppPrediction::sloMet).orElse(null),
+                app.accelerator().isPresent() ? null : unplaced.get(app.app()));
     }
 }

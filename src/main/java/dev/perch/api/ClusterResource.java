@@ -41,7 +41,8 @@ public class ClusterResource {
     @GET
     @Path("/cluster")
     public ClusterPicture cluster() {
-        return ClusterPicture.of(view.snapshot(), rates, reconciler.active(), reconciler.heldAccelerators(), clock.millis());
+        return ClusterPicture.of(view.snapshot(), rates, reconciler.active(), reconciler.heldAccelerators(),
+                reconciler.unplacedApps(), clock.millis());
     }
 
     @GET

@@ -76,6 +76,8 @@ public final class Reconciler {
     static final long MAX_RETRY_MS = 600_000;
     /** Apps that found no accelerator, or whose placement did not take effect. */
     private final Backoff unplacedRetries = new Backoff(FIRST_RETRY_MS, MAX_RETRY_MS);
+    /** Why each app this controller last left unplaced runs nowhere, until it is placed or gone (for the live view). */
+    private final Map<String, String> whyUnplaced = new HashMap<>();
     /** New apps whose room-making move was held, by the app that move was of (an approval for it is worth a retry). */
     private final Map<String, String> roomHeldOn = new HashMap<>();
     /**
@@ -268,6 +270,7 @@ public final class Reconciler {
             Predicate<String> placedOrGone = app -> first.app(app).map(a -> a.accelerator().isPresent()).orElse(true);
             unplacedRetries.clearIf(placedOrGone);
             roomMoves.keySet().removeIf(placedOrGone);
+            whyUnplaced.keySet().removeIf(placedOrGone);
             shape = shapeOf(first);
         } finally {
             lock.unlock();
@@ -304,6 +307,7 @@ public final class Reconciler {
         if (!unplacedRetries.due(app.app(), shape, clock.millis()) && !approved) {
             return shape;
         }
+        whyUnplaced.remove(app.app()); // decided afresh: a reason, if any, from this decision
         ClusterSnapshot snapshot = view.snapshot();
         ProfileCatalog profiles = catalog.get();
         ClusterModel model = ClusterModels.from(snapshot, profiles, rates);
@@ -343,8 +347,10 @@ public final class Reconciler {
         if (choice instanceof TargetSelector.Choice.NoTarget none) {
             if (turnedAway) {
                 appReports.turnedAway(app.app(), none.reason());
+                whyUnplaced.put(app.app(), "turned away: " + none.reason());
             } else {
                 appReports.unplaced(app.app(), none.reason());
+                whyUnplaced.put(app.app(), "no accelerator takes it: " + none.reason());
             }
         }
         // Not placed — no target, a dry run, a refused step, or not yet visible: back off, so
@@ -412,8 +418,10 @@ public final class Reconciler {
         }
         if (!guards.limits().dryRun() && !started.isEmpty()) {
             roomMoves.put(newApp, started);
-            appReports.waitingForRoom(newApp, "waiting for " + started.stream().map(m -> m.app() + " to move to " + m.to())
-                    .collect(Collectors.joining(", ")) + ", which makes room for it");
+            String waiting = "waiting for " + started.stream().map(m -> m.app() + " to move to " + m.to())
+                    .collect(Collectors.joining(", ")) + ", which makes room for it";
+            appReports.waitingForRoom(newApp, waiting);
+            whyUnplaced.put(newApp, waiting);
         }
     }
 
@@ -804,6 +812,20 @@ public final class Reconciler {
         lock.lock();
         try {
             return actuation.decisions();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Why each app this controller decided on runs nowhere: no accelerator takes it, it was turned
+     * away, or it waits for the moves that make its room — as of its last decision, until it is
+     * placed or gone.
+     */
+    public Map<String, String> unplacedApps() {
+        lock.lock();
+        try {
+            return Map.copyOf(whyUnplaced);
         } finally {
             lock.unlock();
         }

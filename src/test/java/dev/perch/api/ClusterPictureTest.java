@@ -37,7 +37,8 @@ class ClusterPictureTest {
         cluster.apply(new PlanStep.Move("b", "pi-1/tpu0", "pi-2/tpu0"));
 
         ClusterPicture picture = ClusterPicture.of(cluster.snapshot(), rates, true,
-                Map.of("pi-2/tpu0", "a move of x from pi-1/tpu0 to it failed 10 s ago (rolled back)"), 1234);
+                Map.of("pi-2/tpu0", "a move of x from pi-1/tpu0 to it failed 10 s ago (rolled back)"),
+                Map.of("c", "turned away: it can run only on Edge TPUs …", "a", "a stale reason for an app that now runs"), 1234);
 
         assertEquals(1234, picture.atMs());
         assertTrue(picture.leading());
@@ -66,6 +67,8 @@ class ClusterPictureTest {
         assertEquals("pi-2/tpu0", appB.migratingTo());
         ClusterPicture.AppView appC = picture.apps().get(2);
         assertNull(appC.accelerator(), "c runs nowhere yet");
+        assertEquals("turned away: it can run only on Edge TPUs …", appC.unplaced());
+        assertNull(appA.unplaced(), "an app that runs somewhere shows no reason for running nowhere");
         assertNull(appC.ratePerSec());
         assertEquals(3.0, appC.declaredRatePerSec());
         assertNull(appC.sloMet());

@@ -417,6 +417,8 @@ class ReconcilerTest {
         assertEquals(List.of(0L, 30L, 90L, 210L, 450L), refusalSeconds("big"));
         assertEquals(5, reported.size());
         assertTrue(reported.get(0).startsWith("big: no device keeps every SLO"), reported.get(0));
+        assertTrue(controller.unplacedApps().get("big").startsWith("no accelerator takes it: no device keeps every SLO"),
+                controller.unplacedApps().toString());
 
         // Starting a move frees nothing (the app still runs on its source until the move is over) ...
         sim.apply(new dev.perch.cluster.PlanStep.Move("small", "pi-1/tpu0", "pi-2/tpu0"));
@@ -465,6 +467,7 @@ class ReconcilerTest {
                 reason);
         assertEquals(List.of("big: " + reason, "big: " + reason), reports.turnedAway);
         assertEquals(List.of(), reports.noAccelerator);
+        assertEquals(Map.of("big", "turned away: " + reason), controller.unplacedApps(), "what the live view shows");
 
         SimulatedCluster again = new SimulatedCluster(oneTpu, 1, EPOCH, 2000);
         new Reconciler(again, again, oneTpu.catalog(), PlacementPolicy.DEFAULT.withMaxShareOfEdgeTpuLeft(1), Duration.ofSeconds(30),
@@ -522,6 +525,10 @@ class ReconcilerTest {
         Long placedAtMs = null;
         for (int s = 0; s < 240; s++) {
             controller.placeUnplaced();
+            if (s == 0) {
+                assertEquals(Map.of("medium", "waiting for mobile to move to nano-1/gpu0, which makes room for it"),
+                        controller.unplacedApps(), "what the live view shows while the room is made");
+            }
             ClusterSnapshot now = sim.snapshot();
             RunningApp mobile = now.app("mobile").orElseThrow();
             if (now.app("medium").orElseThrow().accelerator().isPresent()) {
@@ -541,6 +548,7 @@ class ReconcilerTest {
         assertTrue(decisions.stream().allMatch(d -> d.after().stream().allMatch(DecisionRecord.Outcome::sloMet)));
         assertEquals(Set.of(), inViolation(sim));
         assertEquals(3, sim.verdicts().size(), "all three apps ran");
+        assertEquals(Map.of(), controller.unplacedApps(), "placed: no reason left");
 
         SimulatedCluster dry = new SimulatedCluster(room, 1, EPOCH, 2000);
         SimClock dryClock = new SimClock(dry::nowEpochMs);
