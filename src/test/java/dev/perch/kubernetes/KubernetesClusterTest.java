@@ -150,6 +150,37 @@ class KubernetesClusterTest {
                 && "False".equals(c.getStatus())), "placed: Unschedulable back to False");
     }
 
+    /**
+     * An EfficientNet-L app at 15 req/s fits on an idle Edge TPU, but would take 15 × 42.18 / 1000 / 0.8
+     * = 0.79 of a device's time, more than 0.35 of the 2.00 left on the two: the controller turns it
+     * away, and its InferenceApp says so (reason {@code EdgeTpuTimeReserved}). Once the app is
+     * deleted, the live view no longer lists it among the apps that run nowhere.
+     */
+    @Test
+    void anAppTurnedAwayToKeepEdgeTpuTimeIsMarkedSoAndForgottenWhenDeleted() {
+        InferenceApp heavy = app("heavy", "efficientnet-L", 2000.0);
+        heavy.getSpec().setExpectedRatePerSec(15);
+        create(heavy);
+        await(() -> cluster.snapshot().apps().size() == 1, "app seen");
+        List<DecisionRecord> decisions = new ArrayList<>();
+        Reconciler reconciler = new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT,
+                Duration.ofSeconds(30), new LiveRates(), RecordingOutputs.decisionsInto(decisions), clock);
+        reconciler.reportTo(cluster);
+        reconciler.placeUnplaced();
+        assertEquals("none", decisions.get(0).action());
+        assertTrue(decisions.get(0).reason().startsWith("it can run only on Edge TPUs and would take 0.79 of a device's time,"
+                + " more than 0.35 of the 2.00 left"), decisions.get(0).reason());
+        awaitStatus("heavy", s -> s.getConditions().stream().anyMatch(c -> InferenceAppStatus.UNSCHEDULABLE.equals(c.getType())
+                && "True".equals(c.getStatus()) && "EdgeTpuTimeReserved".equals(c.getReason())
+                && c.getMessage().startsWith("it can run only on Edge TPUs")), "Unschedulable, EdgeTpuTimeReserved");
+        assertTrue(reconciler.unplacedApps().get("heavy").startsWith("turned away: "), reconciler.unplacedApps().toString());
+
+        client.resources(InferenceApp.class).inNamespace(NS).withName("heavy").delete();
+        await(() -> cluster.snapshot().apps().isEmpty(), "the deletion seen");
+        reconciler.placeUnplaced();
+        assertEquals(Map.of(), reconciler.unplacedApps());
+    }
+
     @Test
     void theInventoryComesFromLabelledNodesAndInferenceApps() {
         create(app("cam-1", "inception_v3", 300.0));
