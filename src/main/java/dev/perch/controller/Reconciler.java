@@ -315,8 +315,8 @@ public final class Reconciler {
         TargetSelector.Choice choice = app.spec().pinned() ? pinnedPlacement(model, snapshot, app, profiles)
                 : selector.place(model, app.app(), closed);
         // An app that fits (as things stand, or once room is made) may still be turned away to keep
-        // Edge TPU time for smaller apps: asked here of a target found, and by the planner's admit of
-        // the room it finds.
+        // Edge TPU time for smaller apps: asked here of a target found, and by the planner's admission
+        // of the room it finds.
         boolean turnedAway = false;
         boolean admitting = !app.spec().pinned() && policy == Policy.PERCH;
         if (choice instanceof TargetSelector.Choice.Chosen && admitting) {
@@ -326,11 +326,10 @@ public final class Reconciler {
                 turnedAway = true;
             }
         } else if (choice instanceof TargetSelector.Choice.NoTarget none && admitting) {
-            MigrationPlan admission = planner.admit(model, app.app(), immovable(snapshot), closed.keySet());
-            Optional<String> why = admission.actions().isEmpty()
-                    ? planner.turnedAway(model, app.app(), closed.keySet()) : Optional.empty();
-            if (why.isPresent() && admission.unresolved().equals(List.of(app.app() + ": " + why.get()))) {
-                choice = new TargetSelector.Choice.NoTarget(app.app(), why.get(), null);
+            MigrationPlanner.Admission decided = planner.admission(model, app.app(), immovable(snapshot), closed.keySet());
+            MigrationPlan admission = decided.plan();
+            if (decided.turnedAway().isPresent()) {
+                choice = new TargetSelector.Choice.NoTarget(app.app(), decided.turnedAway().get(), null);
                 turnedAway = true;
             } else if (admission.actions().isEmpty()) {
                 choice = new TargetSelector.Choice.NoTarget(none.app(), none.reason() + "; "

@@ -65,7 +65,7 @@ public final class MigrationPlanner {
 
     /**
      * Why a new app that fits is turned away all the same — it can run only on Edge TPUs and would
-     * take too large a share of their time left ({@link EdgeTpuReserve}) — or empty. {@link #admit}
+     * take too large a share of their time left ({@link EdgeTpuReserve}) — or empty. {@link #admission}
      * asks this itself; a caller that finds the app a device by {@link TargetSelector#place} asks it
      * here. Devices of {@code closed} take no app now, so their time does not count as left.
      */
@@ -78,6 +78,19 @@ public final class MigrationPlanner {
      * {@code closed} (a running cluster's devices on a node a move under way is leaving).
      */
     public MigrationPlan admit(ClusterModel current, String app, Set<String> immovable, Set<String> closed) {
+        return admission(current, app, immovable, closed).plan();
+    }
+
+    /**
+     * What {@link #admit(ClusterModel, String, Set, Set)} decided: its plan, and, when the plan is empty
+     * because the app fits but was turned away ({@link EdgeTpuReserve}), why — so that a caller tells
+     * that apart from finding no room without reading the plan's reasons.
+     */
+    public record Admission(MigrationPlan plan, Optional<String> turnedAway) {
+    }
+
+    /** As {@link #admit(ClusterModel, String, Set, Set)}, saying whether the app was turned away. */
+    public Admission admission(ClusterModel current, String app, Set<String> immovable, Set<String> closed) {
         Placement placement = Placement.of(current);
         if (placement.deviceOf(app).isPresent()) {
             throw new IllegalArgumentException("app " + app + " is already placed");
@@ -85,19 +98,19 @@ public final class MigrationPlanner {
         Optional<String> to = selector.placeTarget(placement, app, closed);
         Optional<RoomSearch.Room> room = to.isPresent() ? Optional.empty() : rooms.find(placement, app, immovable, closed, true);
         if (to.isEmpty() && room.isEmpty()) {
-            return new MigrationPlan(List.of(), List.of(app + ": no device keeps every SLO with it, " + RoomSearch.noRoomReason()));
+            return refused(app + ": no device keeps every SLO with it, " + RoomSearch.noRoomReason());
         }
         // Asked only of an app that fits, so that one that fits nowhere is told that.
         Optional<String> refusal = reserve.refusal(placement, app, closed);
         if (refusal.isPresent()) {
-            return new MigrationPlan(List.of(), List.of(app + ": " + refusal.get()));
+            return new Admission(new MigrationPlan(List.of(), List.of(app + ": " + refusal.get())), refusal);
         }
         List<MigrationPlan.Action> actions = new ArrayList<>();
         String why = "new app";
         if (room.isPresent()) {
             if (room.get().moves().size() > moveBudget) {
-                return new MigrationPlan(List.of(), List.of(app + ": room for it takes " + room.get().moves().size()
-                        + " moves, over the move budget of " + moveBudget));
+                return refused(app + ": room for it takes " + room.get().moves().size() + " moves, over the move budget of "
+                        + moveBudget);
             }
             to = Optional.of(room.get().device());
             why = "new app, after " + room.get().moves().size() + " move(s) made room on " + to.get();
@@ -109,7 +122,12 @@ public final class MigrationPlanner {
         DeviceVerdict before = evaluator.evaluate(placement, to.get());
         placement.assign(app, to.get());
         actions.add(new MigrationPlan.Action.Place(app, to.get(), why, before, evaluator.evaluate(placement, to.get())));
-        return new MigrationPlan(actions, List.of());
+        return new Admission(new MigrationPlan(actions, List.of()), Optional.empty());
+    }
+
+    /** No plan for a new app, for a reason other than being turned away. */
+    private static Admission refused(String why) {
+        return new Admission(new MigrationPlan(List.of(), List.of(why)), Optional.empty());
     }
 
     /**
