@@ -12,7 +12,8 @@ import java.util.function.BiFunction;
  * nodes with an Edge TPU and Jetson Nano nodes with a GPU, 4 GB each; apps of the profiled models at
  * 2–10 req/s (0.5–3 for Inception-V4), with mean SLOs of 200 / 400 / 600 ms for small / medium /
  * large models (fastest profiled service under 15 ms, under 30 ms, longer). The seed draws each
- * app's model and rate.
+ * app's model and rate; a drawn scenario is named after its generator and its seed, {@code NAME:SEED}
+ * (e.g. {@code random:7}), which {@link ScenarioReader#load(String)} reads back.
  *
  * <ul>
  *   <li>{@code mixed}: the paper's cluster — 6 Edge TPU and 2 Jetson nodes, 40 apps;</li>
@@ -62,7 +63,9 @@ public final class ScenarioGenerator {
         if (generator == null) {
             throw new IllegalArgumentException("no generated scenario '" + name + "' (known: " + String.join(", ", names()) + ")");
         }
-        return generator.apply(seed, catalog);
+        Scenario drawn = generator.apply(seed, catalog);
+        return new Scenario(name + ":" + seed, drawn.networkMs(), drawn.nodes(), drawn.catalog(), drawn.apps(),
+                drawn.lengthSec());
     }
 
     public static Scenario mixed(long seed, ProfileCatalog catalog) {

@@ -42,15 +42,35 @@ public final class ScenarioReader {
         return names;
     }
 
-    /** A built-in scenario's name, or a path to a YAML file. */
+    /**
+     * A built-in scenario's name, or a path to a YAML file. A generated scenario is drawn with the
+     * seed after its colon ({@code random:7}); named without one, with seed 1.
+     */
     public static Scenario load(String nameOrFile) {
         return load(nameOrFile, 1);
     }
 
-    /** As {@link #load(String)}; a generated scenario is drawn with {@code seed}. */
-    public static Scenario load(String nameOrFile, long seed) {
+    /**
+     * As {@link #load(String)}, but a generated scenario named without a seed ({@code mixed}) is
+     * drawn with {@code drawSeedIfNone}: {@code mixed} is then {@code mixed:<drawSeedIfNone>}.
+     * {@code NAME:N} is a generated scenario's name and a whole number N &gt;= 0; any other
+     * {@code NAME:…} with a built-in NAME is refused, and anything else is taken for a file.
+     */
+    public static Scenario load(String nameOrFile, long drawSeedIfNone) {
+        int colon = nameOrFile.lastIndexOf(':');
+        if (colon > 0) {
+            String base = nameOrFile.substring(0, colon);
+            if (ScenarioGenerator.generates(base)) {
+                return ScenarioGenerator.generate(base, drawSeed(nameOrFile, nameOrFile.substring(colon + 1)),
+                        defaultCatalog());
+            }
+            if (builtInNames().contains(base)) {
+                throw new ScenarioException(nameOrFile + ": scenario '" + base + "' is not generated from a seed, so it"
+                        + " takes no ':N' (generated: " + String.join(", ", ScenarioGenerator.names()) + ")");
+            }
+        }
         if (ScenarioGenerator.generates(nameOrFile)) {
-            return ScenarioGenerator.generate(nameOrFile, seed, defaultCatalog());
+            return ScenarioGenerator.generate(nameOrFile, drawSeedIfNone, defaultCatalog());
         }
         if (builtInNames().contains(nameOrFile)) {
             return parse(resource(BUILT_IN + nameOrFile + ".yaml"), "scenario '" + nameOrFile + "'");
@@ -65,6 +85,14 @@ public final class ScenarioReader {
         } catch (IOException e) {
             throw new ScenarioException(nameOrFile + ": cannot read: " + e.getMessage(), e);
         }
+    }
+
+    private static long drawSeed(String name, String seed) {
+        if (seed.matches("[0-9]{1,18}")) {
+            return Long.parseLong(seed);
+        }
+        throw new ScenarioException(name + ": the draw seed after ':' must be a whole number from 0 to 999999999999999999,"
+                + " got '" + seed + "'");
     }
 
     /** The profile catalog shipped with Perch, built from the measurements of the Ibis paper. */

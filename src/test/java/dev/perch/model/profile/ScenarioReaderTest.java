@@ -24,7 +24,7 @@ class ScenarioReaderTest {
     void everyBuiltInScenarioLoadsAndUsesOnlyProfiledModels() {
         for (String name : ScenarioReader.builtInNames()) {
             Scenario scenario = ScenarioReader.load(name);
-            assertEquals(name, scenario.name());
+            assertEquals(ScenarioGenerator.generates(name) ? name + ":1" : name, scenario.name());
             for (AppSpec app : scenario.apps()) {
                 assertTrue(!scenario.catalog().typesFor(app.model()).isEmpty(), app.app());
             }
@@ -113,6 +113,58 @@ class ScenarioReaderTest {
                 () -> ScenarioReader.parse("nodes: [\n  {node: a,\n", "broken.yaml"));
         assertTrue(e.getMessage().startsWith("broken.yaml: malformed YAML at line"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count(), "one line");
+    }
+
+    @Test
+    void aGeneratedScenarioIsDrawnWithTheSeedAfterItsColonAndNamedWithIt() {
+        ProfileCatalog catalog = ScenarioReader.defaultCatalog();
+        for (String name : ScenarioGenerator.names()) {
+            if (name.equals("mixed-1000")) {
+                continue; // 10,000 apps: the same code path, only slower
+            }
+            Scenario drawn = ScenarioReader.load(name + ":7", 3);
+            assertEquals(name + ":7", drawn.name());
+            assertEquals(ScenarioGenerator.generate(name, 7, catalog).apps(), drawn.apps(), name + ":7 ignores the fallback seed");
+            assertEquals(ScenarioGenerator.generate(name, 7, catalog).nodes(), drawn.nodes(), name);
+        }
+        assertEquals("random:7", ScenarioReader.load("random:007").name(), "leading zeros are the same seed");
+        assertEquals("small:0", ScenarioReader.load("small:0").name());
+    }
+
+    @Test
+    void aGeneratedScenarioNamedWithoutASeedIsDrawnAsBefore() {
+        ProfileCatalog catalog = ScenarioReader.defaultCatalog();
+        // evaluate passes its --seed: "mixed" with --seed 3 is mixed:3, as it always drew it.
+        Scenario evaluated = ScenarioReader.load("mixed", 3);
+        assertEquals("mixed:3", evaluated.name());
+        assertEquals(ScenarioGenerator.generate("mixed", 3, catalog).apps(), evaluated.apps());
+        assertEquals(ScenarioReader.load("mixed:3"), evaluated);
+        // demo passes nothing: seed 1, as it always drew it.
+        assertEquals(ScenarioReader.load("small:1"), ScenarioReader.load("small"));
+        assertTrue(!ScenarioReader.load("small:1").apps().equals(ScenarioReader.load("small:2").apps()), "seeds differ");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "random:x|random:x: the draw seed after ':' must be a whole number from 0 to 999999999999999999, got 'x'",
+            "random:-1|random:-1: the draw seed after ':' must be a whole number from 0 to 999999999999999999, got '-1'",
+            "mixed:|mixed:: the draw seed after ':' must be a whole number from 0 to 999999999999999999, got ''",
+            "small:1.5|small:1.5: the draw seed after ':' must be a whole number from 0 to 999999999999999999, got '1.5'",
+            "mixed:9999999999999999999|mixed:9999999999999999999: the draw seed after ':' must be a whole number from 0",
+            "default:3|default:3: scenario 'default' is not generated from a seed, so it takes no ':N' (generated: mixed,",
+            "room:1|room:1: scenario 'room' is not generated from a seed, so it takes no ':N'",
+    })
+    void aBadDrawSeedOrASeedOnAScenarioThatIsNotDrawnIsRefusedInOneLine(String name, String expected) {
+        ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioReader.load(name, 1));
+        assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), "one line");
+    }
+
+    @Test
+    void aFileWhoseNameHasAColonIsStillAFile() throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.createTempDirectory("scenarios").resolve("mine:3.yaml");
+        java.nio.file.Files.writeString(file, GOOD);
+        assertEquals("t", ScenarioReader.load(file.toString()).name());
     }
 
     @Test
