@@ -137,8 +137,9 @@ public class DemoDriver {
             inViolation += verdict.inViolation() ? 1 : 0;
             violationSeconds += verdict.violationSeconds();
         }
+        long placed = snapshot.apps().stream().filter(a -> a.accelerator().isPresent()).count();
         return new DemoSummary(cluster.scenario().name(), config.policy(), config.seed(), cluster.nowSec(), cluster.telemetryRecords(),
-                tally.alerts(), reconciler.decisions(), inViolation, violationSeconds, apps);
+                tally.alerts(), reconciler.decisions(), placed, inViolation, violationSeconds, apps);
     }
 
 

@@ -53,6 +53,7 @@ class RoomDemoTest {
                 + waitedMs + " ms after it started");
         assertEquals(Map.of("large", "pi-1/tpu0", "mobile", "nano-1/gpu0", "medium", "pi-1/tpu0"), summary.apps().stream()
                 .collect(java.util.stream.Collectors.toMap(DemoSummary.AppSummary::app, DemoSummary.AppSummary::accelerator)));
+        assertEquals(3, summary.appsPlaced(), "every app of the room scenario on an accelerator at the end: " + summary);
         assertEquals(0, summary.violationSeconds(), summary.toString());
     }
 }
