@@ -7,6 +7,7 @@ import dev.perch.placement.PlacementPolicy;
 import dev.perch.placement.Strategies;
 import dev.perch.model.profile.ScenarioException;
 import dev.perch.model.profile.ScenarioReader;
+import dev.perch.model.profile.ScenarioWriter;
 import dev.perch.runtime.BrokerHolder;
 import dev.perch.runtime.EmbeddedKafka;
 import dev.perch.runtime.Speed;
@@ -34,10 +35,13 @@ import java.util.logging.Level;
  * the Kafka clients are configured.
  *
  * <pre>
- * demo [--scenario NAME|FILE] [--seed N] [--speed 1|X|max] [--duration D] [--data-dir DIR] [--policy perch|reactive]
+ * demo [--scenario NAME|NAME:N|FILE] [--seed N] [--speed 1|X|max] [--duration D] [--data-dir DIR] [--policy perch|reactive]
+ *      [--consolidate true|false] [--print-scenario FILE]
  * predict --file FILE|-
  * validate --recording FILE [--format perch|ibis] [--catalog FILE]
  * replay --recording FILE [--format perch|ibis] [--speed X] [--data-dir DIR]
+ * evaluate [--scenario NAME|NAME:N|FILE] [--strategies a,b,...] [--seed N] [--plot out.png] [--print-scenario FILE]
+ * run [--namespace NS] [--dry-run true|false] [--approval true|false] [--consolidate true|false] [--state-dir DIR]
  * </pre>
  */
 @QuarkusMain
@@ -118,9 +122,25 @@ public class PerchMain {
     }
 
     private static void demo(List<String> args) {
-        Options options = Options.parse(args, Set.of("scenario", "seed", "speed", "duration", "data-dir", "policy", "consolidate"));
+        DemoStart start = demoStart(args);
+        start.properties().forEach(System::setProperty);
+        bootPipeline("demo", start.dataDir());
+    }
+
+    /** What {@code demo} boots with: the properties it sets, and where it keeps its data. */
+    record DemoStart(Map<String, String> properties, Optional<Path> dataDir) {
+    }
+
+    /**
+     * Checks {@code demo}'s options (bad input ends here with exit 2, before anything starts) and
+     * writes {@code --print-scenario}; starts and sets nothing.
+     */
+    static DemoStart demoStart(List<String> args) {
+        Options options = Options.parse(args, Set.of("scenario", "seed", "speed", "duration", "data-dir", "policy", "consolidate",
+                "print-scenario"));
         String scenario = options.get("scenario").orElse("default");
-        ScenarioReader.load(scenario); // bad scenarios end here with exit 2, before anything starts
+        // The simulated cluster loads the same name again (ClusterProducers), so this is the scenario that runs.
+        Scenario loaded = ScenarioReader.load(scenario);
         long seed = options.getLong("seed", 1);
         String speed = options.get("speed").orElse("1");
         try {
@@ -137,19 +157,21 @@ public class PerchMain {
             throw new UsageException(e.getMessage());
         }
 
-        setSwitches(options, Map.of("consolidate", "perch.consolidation.enabled"));
-        System.setProperty("perch.mode", "demo");
-        System.setProperty("perch.scenario", scenario);
-        System.setProperty("perch.seed", Long.toString(seed));
-        System.setProperty("perch.speed", speed);
-        System.setProperty("perch.policy", policy);
-        System.setProperty("perch.duration-sec", Double.toString(durationSec));
-        bootPipeline("demo", dataDir);
+        Map<String, String> properties = new java.util.LinkedHashMap<>(switches(options,
+                Map.of("consolidate", "perch.consolidation.enabled")));
+        printScenario(options, loaded);
+        properties.put("perch.mode", "demo");
+        properties.put("perch.scenario", scenario);
+        properties.put("perch.seed", Long.toString(seed));
+        properties.put("perch.speed", speed);
+        properties.put("perch.policy", policy);
+        properties.put("perch.duration-sec", Double.toString(durationSec));
+        return new DemoStart(properties, dataDir);
     }
 
     /** Pure: offers a scenario's apps to each strategy and lets the simulator judge; no broker, no HTTP. */
     private static void evaluate(List<String> args) {
-        Options options = Options.parse(args, Set.of("scenario", "strategies", "seed", "plot"));
+        Options options = Options.parse(args, Set.of("scenario", "strategies", "seed", "plot", "print-scenario"));
         long seed = options.getLong("seed", 1);
         Scenario scenario = ScenarioReader.load(options.get("scenario").orElse("mixed"), seed);
         List<String> strategies = options.get("strategies").map(s -> List.of(s.split(","))).orElse(Strategies.defaultNames());
@@ -159,6 +181,7 @@ public class PerchMain {
                         + String.join(", ", Strategies.names()) + ")");
             }
         }
+        printScenario(options, scenario);
         EvaluateCommand.Report report;
         try {
             report = EvaluateCommand.evaluate(scenario, strategies.stream().map(String::strip).toList(), seed,
@@ -176,6 +199,23 @@ public class PerchMain {
             }
             System.err.println("plot written to " + plot);
         }
+    }
+
+    /**
+     * {@code --print-scenario FILE}: the scenario that runs, in the scenario format, so that
+     * {@code --scenario FILE} runs it again (a generated one with its draw seed in its name).
+     */
+    private static void printScenario(Options options, Scenario scenario) {
+        Optional<String> file = options.get("print-scenario");
+        if (file.isEmpty()) {
+            return;
+        }
+        try {
+            ScenarioWriter.write(scenario, Path.of(file.get()));
+        } catch (IOException | RuntimeException e) {
+            throw new UsageException("--print-scenario: cannot write " + file.get() + ": " + e.getMessage());
+        }
+        System.err.println("scenario " + scenario.name() + " written to " + file.get());
     }
 
     /** Reads a recording into the real topology and prints what Perch learned from it. */
@@ -206,12 +246,19 @@ public class PerchMain {
 
     /** Each {@code --flag true|false} given sets its property; any other value is a usage error. */
     private static void setSwitches(Options options, Map<String, String> propertyOfFlag) {
+        switches(options, propertyOfFlag).forEach(System::setProperty);
+    }
+
+    /** The property of each {@code --flag true|false} given, with its value; any other value is a usage error. */
+    private static Map<String, String> switches(Options options, Map<String, String> propertyOfFlag) {
+        Map<String, String> properties = new java.util.LinkedHashMap<>();
         propertyOfFlag.forEach((flag, property) -> options.get(flag).ifPresent(value -> {
             if (!value.equals("true") && !value.equals("false")) {
                 throw new UsageException("--" + flag + " must be true or false, got '" + value + "'");
             }
-            System.setProperty(property, value);
+            properties.put(property, value);
         }));
+        return properties;
     }
 
     /**
@@ -344,7 +391,8 @@ public class PerchMain {
     static String usage() {
         return """
                 usage: java -jar target/quarkus-app/quarkus-run.jar COMMAND [OPTIONS]
-                  demo [--scenario NAME|FILE] [--seed N] [--speed 1|X|max] [--duration D] [--data-dir DIR] [--policy perch|reactive]
+                  demo [--scenario NAME|NAME:N|FILE] [--seed N] [--speed 1|X|max] [--duration D] [--data-dir DIR]
+                       [--policy perch|reactive] [--consolidate true|false] [--print-scenario FILE]
                        run the simulated edge cluster, Kafka, the Streams topology and the controller;
                        prints one JSON summary line on stdout
                   predict --file FILE|-
@@ -353,12 +401,18 @@ public class PerchMain {
                        predicted vs recorded mean and p95 per load step and app, with MAPE
                   replay --recording FILE [--format perch|ibis] [--speed X] [--data-dir DIR]
                        a recording as telemetry through Kafka and the topology; prints what Perch learned
-                  evaluate [--scenario NAME|FILE] [--strategies a,b,...] [--seed N] [--plot out.png]
+                  evaluate [--scenario NAME|NAME:N|FILE] [--strategies a,b,...] [--seed N] [--plot out.png]
+                           [--print-scenario FILE]
                        placement strategies compared, judged by the simulator (default scenario: mixed)
                   run [--namespace NS] [--dry-run true|false] [--approval true|false] [--consolidate true|false]
                       [--state-dir DIR]
                        the controller against a Kubernetes cluster (kubeconfig or in-cluster) and Kafka
                        (KAFKA_BOOTSTRAP_SERVERS); leader election among replicas; --consolidate frees
-                       accelerators once load has dropped""";
+                       accelerators once load has dropped
+                demo and evaluate: --seed is the simulator's seed (default 1). A generated scenario (mixed,
+                edgetpu-only, gpu-only, mixed-100, mixed-1000, small, random) is drawn with the seed N of
+                NAME:N; named without one, demo draws it with 1 and evaluate with --seed, as before
+                (docs/scenarios.md). --print-scenario writes the scenario that runs as YAML, which
+                --scenario FILE runs again.""";
     }
 }
