@@ -1,6 +1,7 @@
 package dev.perch.cli;
 
 import dev.perch.cluster.PlanStep;
+import dev.perch.controller.ControllerSettings;
 import dev.perch.model.profile.AcceleratorType;
 import dev.perch.model.profile.AppSpec;
 import dev.perch.model.profile.ModelProfile;
@@ -27,8 +28,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code evaluate}: offers a scenario's apps one at a time, in order, to each strategy, and lets the
- * discrete-event simulator — not the models — judge the placements: {@code appsViolating} with
+ * {@code evaluate}: offers a scenario's apps one at a time, in order, to each baseline — and runs
+ * the controller itself for {@code perch} ({@link ControllerRun}), so that Perch's figures are those
+ * of the code users run — and lets the discrete-event simulator — not the models — judge the placements: {@code appsViolating} with
  * everything placed, and the paper's measure {@code appsBeforeFirstViolation}, the apps placed before
  * the first placement after which the simulator sees any app over its SLO.
  *
@@ -51,17 +53,51 @@ public final class EvaluateCommand {
     public record Report(String scenario, long seed, List<StrategyResult> strategies) {
     }
 
+    /** Perch's name among the strategies: the controller itself ({@link ControllerRun}). */
+    public static final String PERCH = "perch";
+
+    /** Every strategy {@code evaluate} knows: the baselines, Perch, and the oracle. */
+    public static List<String> strategyNames() {
+        List<String> names = new ArrayList<>(Strategies.defaultNames());
+        names.add(PERCH);
+        Strategies.names().stream().filter(name -> !names.contains(name)).forEach(names::add);
+        return names;
+    }
+
+    /** What {@code evaluate} compares by default: the baselines and Perch (not the oracle, for small instances only). */
+    public static List<String> defaultStrategyNames() {
+        List<String> names = new ArrayList<>(Strategies.defaultNames());
+        names.add(PERCH);
+        return names;
+    }
+
     public static Report evaluate(Scenario scenario, List<String> strategies, long seed, PlacementPolicy policy,
                                   Progress progress) {
         List<StrategyResult> results = new ArrayList<>();
         for (String name : strategies) {
-            results.add(run(scenario, Strategies.create(name, policy), seed, progress));
+            Placed placed;
+            if (PERCH.equals(name)) {
+                progress.update(name, "placing", 0, 1);
+                ControllerRun.Result run = ControllerRun.run(scenario, seed, ControllerSettings.DEFAULT.withPlacement(policy));
+                placed = new Placed(run.placement(), run.changes(), run.moves(), run.decisionNs());
+            } else {
+                placed = offerEach(scenario, Strategies.create(name, policy), progress);
+            }
+            results.add(judge(name, scenario, seed, placed, progress));
         }
         progress.done();
         return new Report(scenario.name(), seed, results);
     }
 
-    private static StrategyResult run(Scenario scenario, Strategy strategy, long seed, Progress progress) {
+    /**
+     * Where a strategy put the apps: the final placement, one entry per app placed in order with
+     * the moves made for it (what the judge replays), the moves, and the time spent deciding.
+     */
+    private record Placed(Map<String, String> placement, List<Map<String, String>> changes, int moves, long decisionNs) {
+    }
+
+    /** A baseline's placement: the scenario's apps offered one at a time, in order (or all at once to a batch strategy). */
+    private static Placed offerEach(Scenario scenario, Strategy strategy, Progress progress) {
         Placement placement = Placement.of(initial(scenario));
         List<AppSpec> apps = scenario.apps();
         // One entry per placement: what it changed (the app, and any app moved to make room for it).
@@ -99,14 +135,18 @@ public final class EvaluateCommand {
                 }
             }
         }
-        Map<String, String> placed = placement.snapshot().assignment();
-        Judge judge = new Judge(scenario, seed, changes, progress, strategy.name());
-        int violating = violating(scenario, placed, seed);
-        int alreadyRunning = placed.size() - changes.size();
-        return new StrategyResult(strategy.name(), placed.size(), violating,
+        return new Placed(placement.snapshot().assignment(), changes, moves, decisionNs);
+    }
+
+    /** The simulator's verdict on a strategy's placement. */
+    private static StrategyResult judge(String name, Scenario scenario, long seed, Placed placed, Progress progress) {
+        Judge judge = new Judge(scenario, seed, placed.changes(), progress, name);
+        int violating = violating(scenario, placed.placement(), seed);
+        int alreadyRunning = placed.placement().size() - placed.changes().size();
+        return new StrategyResult(name, placed.placement().size(), violating,
                 alreadyRunning + judge.appsBeforeFirstViolation(violating),
-                new HashSet<>(placed.values()).size(), moves,
-                Samples.round(decisionNs / 1e6 / Math.max(1, apps.size())));
+                new HashSet<>(placed.placement().values()).size(), placed.moves(),
+                Samples.round(placed.decisionNs() / 1e6 / Math.max(1, scenario.apps().size())));
     }
 
     /**

@@ -4,7 +4,6 @@ import dev.perch.controller.Policy;
 import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.model.profile.Scenario;
 import dev.perch.placement.PlacementPolicy;
-import dev.perch.placement.Strategies;
 import dev.perch.model.profile.ScenarioException;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.model.profile.ScenarioWriter;
@@ -174,11 +173,11 @@ public class PerchMain {
         Options options = Options.parse(args, Set.of("scenario", "strategies", "seed", "plot", "print-scenario"));
         long seed = options.getLong("seed", 1);
         Scenario scenario = ScenarioReader.load(options.get("scenario").orElse("mixed"), seed);
-        List<String> strategies = options.get("strategies").map(s -> List.of(s.split(","))).orElse(Strategies.defaultNames());
+        List<String> strategies = options.get("strategies").map(s -> List.of(s.split(","))).orElse(EvaluateCommand.defaultStrategyNames());
         for (String name : strategies) {
-            if (!Strategies.names().contains(name.strip())) {
+            if (!EvaluateCommand.strategyNames().contains(name.strip())) {
                 throw new UsageException("--strategies: unknown strategy '" + name + "' (known: "
-                        + String.join(", ", Strategies.names()) + ")");
+                        + String.join(", ", EvaluateCommand.strategyNames()) + ")");
             }
         }
         printScenario(options, scenario);

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * Whether, how often and how tightly the controller packs apps onto fewer accelerators once load has
- * dropped ({@link Reconciler#consolidate}). Off unless asked for: moving running apps to free an
+ * dropped ({@link Consolidator}). Off unless asked for: moving running apps to free an
  * accelerator is a choice an operator makes (power, a node to drain), not a repair.
  *
  * <p>Consolidation packs to a lower watermark than placement accepts — a utilisation of at most

@@ -20,17 +20,15 @@ import java.util.Map;
  *   <li>at most {@code movesPerWindow} moves started within any {@code window}, and at most
  *   {@code movesPerNode} of them touching one node (as source or target);</li>
  *   <li>at most {@code inFlight} migrations in progress in the cluster at once;</li>
- *   <li>{@code dryRun}: every decision is made and recorded, nothing is applied;</li>
  *   <li>{@code approval}: a move is proposed and held until {@link Approvals} says it is approved.</li>
  * </ul>
- * Placing a new app is never capped (it moves nothing); it is still subject to dry-run. The
- * per-app cooldown is the {@link Cooldown}.
+ * Placing a new app is never capped (it moves nothing). The per-app cooldown is the {@link Cooldown};
+ * dry-run is not a guard but an actuator ({@link DryRunActuator}), wired with no approval to ask for.
  */
 public final class Guards {
-    /** The limits; {@link #DEFAULT}: 3 moves a minute, 1 per node, 2 in flight, acting, no approval. */
-    public record Limits(int movesPerWindow, int movesPerNode, int inFlight, Duration window, boolean dryRun,
-                         boolean approval) {
-        public static final Limits DEFAULT = new Limits(3, 1, 2, Duration.ofMinutes(1), false, false);
+    /** The limits; {@link #DEFAULT}: 3 moves a minute, 1 per node, 2 in flight, no approval. */
+    public record Limits(int movesPerWindow, int movesPerNode, int inFlight, Duration window, boolean approval) {
+        public static final Limits DEFAULT = new Limits(3, 1, 2, Duration.ofMinutes(1), false);
 
         public Limits {
             if (movesPerWindow < 0 || movesPerNode < 0 || inFlight < 0) {
@@ -46,10 +44,6 @@ public final class Guards {
     public sealed interface Verdict {
         /** Apply it. */
         record Go() implements Verdict {
-        }
-
-        /** Record it as decided, apply nothing. */
-        record DryRun() implements Verdict {
         }
 
         /** Do not apply it now; {@code why} says which guard held it. */
@@ -77,6 +71,7 @@ public final class Guards {
         return limits;
     }
 
+    /** What the guards say about {@code step}; {@code snapshot}, the cluster now, is read for a move only. */
     public synchronized Verdict check(PlanStep step, ClusterSnapshot snapshot, String reason) {
         if (step instanceof PlanStep.Move move) {
             forgetOld();
@@ -95,16 +90,16 @@ public final class Guards {
             if (inFlight >= limits.inFlight()) {
                 return new Verdict.Held(String.format("held: %d migrations in flight, the cap", inFlight));
             }
-            if (!limits.dryRun() && limits.approval() && !approvals.approved(move)) {
+            if (limits.approval() && !approvals.approved(move)) {
                 approvals.propose(move, reason);
                 proposed.put(move.app(), move);
                 return new Verdict.Held("held: awaiting approval of the move from " + move.from() + " to " + move.to());
             }
         }
-        return limits.dryRun() ? new Verdict.DryRun() : new Verdict.Go();
+        return new Verdict.Go();
     }
 
-    /** Counts a move that was applied (or, in dry-run, would have been) against the caps. */
+    /** Counts a move that was applied (or recorded by a dry run, as it would have been) against the caps. */
     public synchronized void started(PlanStep step) {
         if (step instanceof PlanStep.Move move) {
             proposed.remove(move.app());

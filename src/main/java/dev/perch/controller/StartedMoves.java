@@ -32,15 +32,20 @@ import java.util.TreeMap;
  * <p>A move's end is read from what the cluster shows, so it works for any cluster: it lands (the
  * app served on its target, not moving); it fails (seen under way, then the app back on its source,
  * not moving); or the watch ends without blaming the target — the app gone or unplaced (its node
- * lost), a newer move of it, or a move the cluster never showed within {@link Reconciler#MOVE_SEEN_WITHIN_MS}.
+ * lost), a newer move of it, or a move the cluster never showed within {@link #MOVE_SEEN_WITHIN_MS}.
  * Only the moves this controller started are watched, in memory: a replica that takes over mid-move
  * does not know of them, and may try a failed target once more. A dry run's moves are watched too,
  * so that it decides as a live run would: the cluster never shows them, so they blame no target,
  * and they stop relieving their source after that 30 s.
  *
- * <p>Not thread-safe: the {@link Reconciler} calls it under its own lock.
+ * <p>Not thread-safe: the {@link Reconciler}'s steps call it under its lock.
  */
 final class StartedMoves {
+    /**
+     * A move the cluster has not shown under way within this long of its start is taken as over:
+     * completed or rolled back before a pass saw it (the cluster's view lags the API by far less).
+     */
+    static final long MOVE_SEEN_WITHIN_MS = 30_000;
     /** How long an accelerator a move failed to reach takes no app. */
     static final Duration HOLD = Duration.ofMinutes(10);
 
@@ -92,7 +97,7 @@ final class StartedMoves {
                 // A move not seen under way yet may still show up (the cluster's view lags the API);
                 // one not seen within the lag's bound is let go.
                 over = move.seenUnderWay() || app.get().accelerator().equals(Optional.of(move.to()))
-                        || app.get().accelerator().isEmpty() || nowMs - move.startedMs() > Reconciler.MOVE_SEEN_WITHIN_MS;
+                        || app.get().accelerator().isEmpty() || nowMs - move.startedMs() > MOVE_SEEN_WITHIN_MS;
             }
             if (over) {
                 reliefOverMs.put(move.from(), nowMs);
@@ -100,7 +105,7 @@ final class StartedMoves {
             }
         }
         failed.values().removeIf(failure -> !holding(failure, nowMs));
-        reliefOverMs.values().removeIf(overMs -> nowMs - overMs > Reconciler.STALE_ALERT_MS);
+        reliefOverMs.values().removeIf(overMs -> nowMs - overMs > AlertAnswers.STALE_ALERT_MS);
     }
 
     /** The accelerators a move failed to reach within the hold, which take no app now, each with why. */

@@ -45,7 +45,7 @@ import java.util.function.Supplier;
  * <ol>
  *   <li>{@link #apply} a Move: the target Deployment is created; phase {@code Starting}; traffic stays
  *   on the source;</li>
- *   <li>{@link #advanceMigrations}, once the target is ready: the Service's selector switches to
+ *   <li>{@link #progressMoves}, once the target is ready: the Service's selector switches to
  *   the target; phase {@code Switched};</li>
  *   <li>next advance: the source Deployment is deleted and the migration cleared.</li>
  * </ol>
@@ -228,7 +228,8 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
      * target did not become ready in time. Returns the outcome of each step taken, for the log and
      * the decision records. Idempotent: any replica may call it on the cluster's state.
      */
-    public List<String> advanceMigrations() {
+    @Override
+    public List<String> progressMoves() {
         List<String> outcomes = new ArrayList<>();
         for (InferenceApp app : apps.getStore().list()) {
             InferenceAppStatus status = app.getStatus();

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One leader among Perch's controller replicas, through a Kubernetes Lease (fabric8's leader
  * election). Only the leader acts; the others keep their informers warm and take over when the
  * lease is not renewed — a new leader picks up half-done migrations from the InferenceApps' status
- * ({@link KubernetesCluster#advanceMigrations}).
+ * ({@link KubernetesCluster#progressMoves}).
  */
 public final class LeaderElection implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LeaderElection.class);

@@ -1,5 +1,7 @@
 package dev.perch.placement;
 
+import dev.perch.cluster.PlanStep;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -12,7 +14,7 @@ import java.util.Set;
 /**
  * Plans migrations from the current placement and new demands — an app's rate rose, a device was
  * lost — to the fewest moves that bring every app back within its SLO, and consolidates when load
- * drops. Pure: it returns a {@link MigrationPlan}; the controller acts on it.
+ * drops. Pure: it returns a {@link MigrationPlan}; the controller's executor carries it out.
  *
  * <ul>
  *   <li><b>restore</b>: apps of lost devices are placed first; then each device that breaks the
@@ -24,8 +26,9 @@ import java.util.Set;
  *   on it has nowhere to go itself — leaving alone the apps it must not move (pinned by their
  *   owners).</li>
  *   <li><b>admit</b>: a new app goes where it fits as things stand ({@link TargetSelector#placeTarget});
- *   else a few placed apps make room for it ({@link RoomSearch}, as {@code evaluate}'s Perch does),
- *   moved only in an order where each step keeps every SLO. An app that only Edge TPUs can run and
+ *   else a few placed apps make room for it ({@link RoomSearch}), moved only in an order where
+ *   each step keeps every SLO. The controller admits every new app through it, and {@code evaluate}'s
+ *   {@code perch} is that controller. An app that only Edge TPUs can run and
  *   that would take a large share of their time left is turned away ({@link EdgeTpuReserve}).</li>
  *   <li><b>consolidate</b>: the least loaded devices are emptied, one at a time, when every app on
  *   one fits elsewhere; a device is emptied whole or not at all.</li>
@@ -52,82 +55,65 @@ public final class MigrationPlanner {
         this.moveBudget = moveBudget;
     }
 
-    /**
-     * Where a new app — placed nowhere yet — goes: a plan whose last action places it. When no device
-     * takes it as the cluster stands, the plan first moves a few placed apps (never one of
-     * {@code immovable}, at most the move budget) to make room, each move to a device that takes it
-     * with what runs there at that step. Empty, with the reason, when there is no such room, or when
-     * the app fits but is turned away to keep Edge TPU time for smaller apps ({@link EdgeTpuReserve}).
-     */
-    public MigrationPlan admit(ClusterModel current, String app, Set<String> immovable) {
-        return admit(current, app, immovable, Set.of());
+    /** What {@link #admit} decided for a new app. */
+    public sealed interface Admission {
+        /** Admitted: the plan's last step places the app; any steps before it move placed apps to make its room. */
+        record Admitted(MigrationPlan plan) implements Admission {
+        }
+
+        /** It fits, but is turned away to keep Edge TPU time for smaller apps ({@link EdgeTpuReserve}). */
+        record TurnedAway(String reason) implements Admission {
+        }
+
+        /** No accelerator takes it, as things stand or once room is made within the bounds; {@code reason} says each one's reason. */
+        record NoRoom(String reason) implements Admission {
+        }
     }
 
     /**
-     * Why a new app that fits is turned away all the same — it can run only on Edge TPUs and would
-     * take too large a share of their time left ({@link EdgeTpuReserve}) — or empty. {@link #admission}
-     * asks this itself; a caller that finds the app a device by {@link TargetSelector#place} asks it
-     * here. Devices of {@code closed} take no app now, so their time does not count as left.
+     * Where a new app — placed nowhere yet — goes: the accelerator that takes it as the cluster
+     * stands ({@link TargetSelector#placeTarget}); else the room a few placed apps make for it
+     * ({@link RoomSearch}: never one of {@code immovable}, at most the move budget, each move to an
+     * accelerator that takes it with what runs there at that step). No app is placed on or moved to
+     * an accelerator of {@code closed} (id to why it takes no app now). An app that fits is still
+     * turned away when it would take too large a share of the Edge TPU time left
+     * ({@link EdgeTpuReserve}) — asked only of an app that fits, so that one that fits nowhere is told that.
      */
-    public Optional<String> turnedAway(ClusterModel current, String app, Set<String> closed) {
-        return reserve.refusal(current, app, closed);
-    }
-
-    /**
-     * As {@link #admit(ClusterModel, String, Set)}, with no app placed on or moved to a device of
-     * {@code closed} (a running cluster's devices on a node a move under way is leaving).
-     */
-    public MigrationPlan admit(ClusterModel current, String app, Set<String> immovable, Set<String> closed) {
-        return admission(current, app, immovable, closed).plan();
-    }
-
-    /**
-     * What {@link #admit(ClusterModel, String, Set, Set)} decided: its plan, and, when the plan is empty
-     * because the app fits but was turned away ({@link EdgeTpuReserve}), why — so that a caller tells
-     * that apart from finding no room without reading the plan's reasons.
-     */
-    public record Admission(MigrationPlan plan, Optional<String> turnedAway) {
-    }
-
-    /** As {@link #admit(ClusterModel, String, Set, Set)}, saying whether the app was turned away. */
-    public Admission admission(ClusterModel current, String app, Set<String> immovable, Set<String> closed) {
+    public Admission admit(ClusterModel current, String app, Set<String> immovable, Map<String, String> closed) {
         Placement placement = Placement.of(current);
         if (placement.deviceOf(app).isPresent()) {
             throw new IllegalArgumentException("app " + app + " is already placed");
         }
-        Optional<String> to = selector.placeTarget(placement, app, closed);
-        Optional<RoomSearch.Room> room = to.isPresent() ? Optional.empty() : rooms.find(placement, app, immovable, closed, true);
+        Optional<String> to = selector.placeTarget(placement, app, closed.keySet());
+        Optional<RoomSearch.Room> room = to.isPresent() ? Optional.empty()
+                : rooms.find(placement, app, immovable, closed.keySet());
         if (to.isEmpty() && room.isEmpty()) {
-            return refused(app + ": no device keeps every SLO with it, " + RoomSearch.noRoomReason());
+            return new Admission.NoRoom(selector.noTargetReason(placement, app, null, closed) + "; " + app
+                    + ": no device keeps every SLO with it, " + RoomSearch.noRoomReason());
         }
-        // Asked only of an app that fits, so that one that fits nowhere is told that.
-        Optional<String> refusal = reserve.refusal(placement, app, closed);
+        Optional<String> refusal = reserve.refusal(placement, app, closed.keySet());
         if (refusal.isPresent()) {
-            return new Admission(new MigrationPlan(List.of(), List.of(app + ": " + refusal.get())), refusal);
+            return new Admission.TurnedAway(refusal.get());
         }
-        List<MigrationPlan.Action> actions = new ArrayList<>();
+        List<PlannedStep> steps = new ArrayList<>();
         String why = "new app";
         if (room.isPresent()) {
             if (room.get().moves().size() > moveBudget) {
-                return refused(app + ": room for it takes " + room.get().moves().size() + " moves, over the move budget of "
-                        + moveBudget);
+                return new Admission.NoRoom(selector.noTargetReason(placement, app, null, closed) + "; " + app
+                        + ": room for it takes " + room.get().moves().size() + " moves, over the move budget of " + moveBudget);
             }
             to = Optional.of(room.get().device());
             why = "new app, after " + room.get().moves().size() + " move(s) made room on " + to.get();
             for (RoomSearch.Relocation relocation : room.get().moves()) {
-                actions.add(move(placement, relocation.app(), relocation.to(), "making room for new app " + app + " on "
+                steps.add(move(placement, relocation.app(), relocation.to(), "making room for new app " + app + " on "
                         + room.get().device()));
             }
         }
         DeviceVerdict before = evaluator.evaluate(placement, to.get());
         placement.assign(app, to.get());
-        actions.add(new MigrationPlan.Action.Place(app, to.get(), why, before, evaluator.evaluate(placement, to.get())));
-        return new Admission(new MigrationPlan(actions, List.of()), Optional.empty());
-    }
-
-    /** No plan for a new app, for a reason other than being turned away. */
-    private static Admission refused(String why) {
-        return new Admission(new MigrationPlan(List.of(), List.of(why)), Optional.empty());
+        steps.add(new PlannedStep(new PlanStep.Place(app, to.get()), why, null, null, before,
+                evaluator.evaluate(placement, to.get())));
+        return new Admission.Admitted(new MigrationPlan(steps, List.of()));
     }
 
     /**
@@ -149,7 +135,7 @@ public final class MigrationPlanner {
         }
         Placement placement = Placement.of(new ClusterModel(current.networkMs(), current.hosts(), current.devices(),
                 current.apps(), surviving));
-        List<MigrationPlan.Action> actions = new ArrayList<>();
+        List<PlannedStep> actions = new ArrayList<>();
         List<String> unresolved = new ArrayList<>();
         for (String app : orphans) {
             if (actions.size() >= moveBudget) {
@@ -163,8 +149,8 @@ public final class MigrationPlanner {
             }
             DeviceVerdict before = evaluator.evaluate(placement, to.get());
             placement.assign(app, to.get());
-            actions.add(new MigrationPlan.Action.Place(app, to.get(), "its device " + current.assignment().get(app)
-                    + " was lost", before, evaluator.evaluate(placement, to.get())));
+            actions.add(new PlannedStep(new PlanStep.Place(app, to.get()), "its device " + current.assignment().get(app)
+                    + " was lost", null, null, before, evaluator.evaluate(placement, to.get())));
         }
         for (Device device : placement.devices()) {
             relieve(placement, device, Set.of(), Set.of(), actions, unresolved);
@@ -183,14 +169,14 @@ public final class MigrationPlanner {
     /** As {@link #relieve(ClusterModel, String, Set)}, with no app moved to a device of {@code closed}. */
     public MigrationPlan relieve(ClusterModel current, String deviceId, Set<String> immovable, Set<String> closed) {
         Placement placement = Placement.of(current);
-        List<MigrationPlan.Action> actions = new ArrayList<>();
+        List<PlannedStep> actions = new ArrayList<>();
         List<String> unresolved = new ArrayList<>();
         relieve(placement, placement.device(deviceId), immovable, closed, actions, unresolved);
         return new MigrationPlan(actions, unresolved);
     }
 
     private void relieve(Placement placement, Device device, Set<String> immovable, Set<String> closed,
-                         List<MigrationPlan.Action> actions, List<String> unresolved) {
+                         List<PlannedStep> actions, List<String> unresolved) {
         while (!evaluator.check(placement, device.id()).feasible()) {
             DeviceVerdict broken = evaluator.evaluate(placement, device.id());
             if (actions.size() >= moveBudget) {
@@ -265,7 +251,7 @@ public final class MigrationPlanner {
     /** As {@link #consolidate(ClusterModel, Set)}, with no app moved to a device of {@code closed}. */
     public MigrationPlan consolidate(ClusterModel current, Set<String> immovable, Set<String> closed) {
         Placement placement = Placement.of(current);
-        List<MigrationPlan.Action> actions = new ArrayList<>();
+        List<PlannedStep> actions = new ArrayList<>();
         Set<String> freed = new HashSet<>();
         Set<String> receiving = new HashSet<>();
         List<Device> byLoad = new ArrayList<>(placement.devices());
@@ -316,12 +302,12 @@ public final class MigrationPlanner {
         return result;
     }
 
-    private MigrationPlan.Action move(Placement placement, String app, String to, String reason) {
+    private PlannedStep move(Placement placement, String app, String to, String reason) {
         String from = placement.deviceOf(app).orElseThrow();
         DeviceVerdict sourceBefore = evaluator.evaluate(placement, from);
         DeviceVerdict targetBefore = evaluator.evaluate(placement, to);
         placement.assign(app, to);
-        return new MigrationPlan.Action.Move(app, from, to, reason, sourceBefore, evaluator.evaluate(placement, from),
+        return new PlannedStep(new PlanStep.Move(app, from, to), reason, sourceBefore, evaluator.evaluate(placement, from),
                 targetBefore, evaluator.evaluate(placement, to));
     }
 }

@@ -14,7 +14,8 @@ import java.util.Set;
  * gives up with a clear error after {@link #MAX_NODES} search nodes.
  *
  * <p>The search assigns apps, hardest first (most load on their cheapest device type), to each
- * device where it fits, or to none. It starts from Perch's own placement as the incumbent, and
+ * device where it fits, or to none. It starts from the placement Perch's admission reaches offering
+ * the apps in order ({@link MigrationPlanner#admit}) as the incumbent, and
  * prunes a branch when the apps placed plus the apps still to decide that could fit somewhere by the
  * free bounds ({@link DeviceEvaluator#mayFit}) cannot beat it. Idle devices alike are tried once.
  * Sound as long as adding an app never makes a device feasible that was not — true of every
@@ -42,9 +43,11 @@ public final class OracleStrategy implements Strategy.Batch {
     public void placeAll(Placement placement, List<String> apps) {
         Search search = new Search(placement, hardestFirst(placement, apps));
         Placement greedy = Placement.of(placement.snapshot());
-        PerchStrategy perch = new PerchStrategy(policy);
+        MigrationPlanner admission = new MigrationPlanner(policy, Integer.MAX_VALUE);
         for (String app : apps) {
-            perch.offer(greedy, app);
+            if (admission.admit(greedy.snapshot(), app, Set.of(), Map.of()) instanceof MigrationPlanner.Admission.Admitted admitted) {
+                admitted.plan().steps().forEach(step -> greedy.assign(step.app(), step.to()));
+            }
         }
         for (String app : apps) {
             greedy.deviceOf(app).ifPresent(device -> search.best.put(app, device));

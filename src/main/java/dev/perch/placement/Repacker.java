@@ -35,18 +35,18 @@ final class Repacker {
         this.evaluator = evaluator;
     }
 
-    /** Where the new app goes, and the moves before it (when asked for make-before-break, in an order where each step keeps every SLO). */
+    /** Where the new app goes, and the moves before it, in an order where each step keeps every SLO. */
     record Repack(String device, List<RoomSearch.Relocation> moves) {
     }
 
     /**
      * The repack for {@code app} with the fewest moves, none of them of {@code immovable}, on no
-     * device of {@code closed} (their apps stay as they are) and, with {@code makeBeforeBreak}, only
-     * one whose moves can be made one after the other without breaking an SLO ({@link #ordered});
+     * device of {@code closed} (their apps stay as they are), and only one whose moves can be made one
+     * after the other without breaking an SLO ({@link #ordered});
      * {@code placement} is left as it was.
      */
     Optional<Repack> repack(Placement placement, String app, double maxAddedUtilization, Set<String> immovable,
-                            Set<String> closed, boolean makeBeforeBreak) {
+                            Set<String> closed) {
         AppDemand demand = placement.app(app);
         List<Device> neighbourhood = neighbourhood(placement, demand, closed);
         if (neighbourhood.isEmpty()) {
@@ -69,8 +69,7 @@ final class Repacker {
             before += evaluator.utilizationWith(placement, device, null);
         }
         original.keySet().forEach(a -> placement.assign(a, null));
-        Search search = new Search(placement, neighbourhood, apps, original, before, maxAddedUtilization, immovable,
-                makeBeforeBreak);
+        Search search = new Search(placement, neighbourhood, apps, original, before, maxAddedUtilization, immovable);
         try {
             search.run(0, 0);
         } finally {
@@ -115,12 +114,6 @@ final class Repacker {
         } finally {
             start.forEach(placement::assign);
         }
-    }
-
-    /** The moves as they are, for a plan that is not carried out step by step (an evaluation's placement). */
-    private static List<RoomSearch.Relocation> unordered(Map<String, String> original, Map<String, String> moved) {
-        return new TreeMap<>(moved).entrySet().stream()
-                .map(m -> new RoomSearch.Relocation(m.getKey(), original.get(m.getKey()), m.getValue())).toList();
     }
 
     /**
@@ -230,13 +223,12 @@ final class Repacker {
         private final double utilizationBefore;
         private final double maxAdded;
         private final Set<String> immovable;
-        private final boolean makeBeforeBreak;
         private Repack best;
         private int bestMoves = MAX_MOVES + 1;
         private long nodes;
 
         Search(Placement placement, List<Device> devices, List<String> apps, Map<String, String> original,
-               double utilizationBefore, double maxAdded, Set<String> immovable, boolean makeBeforeBreak) {
+               double utilizationBefore, double maxAdded, Set<String> immovable) {
             this.placement = placement;
             this.devices = devices;
             this.apps = apps;
@@ -244,7 +236,6 @@ final class Repacker {
             this.utilizationBefore = utilizationBefore;
             this.maxAdded = maxAdded;
             this.immovable = immovable;
-            this.makeBeforeBreak = makeBeforeBreak;
         }
 
         void run(int next, int moves) {
@@ -266,14 +257,10 @@ final class Repacker {
                             moved.put(app, device);
                         }
                     }
-                    List<RoomSearch.Relocation> order;
-                    if (makeBeforeBreak) { // ordered from where the apps stand now, then back to this leaf
-                        apps.forEach(app -> placement.assign(app, original.get(app)));
-                        order = ordered(placement, moved);
-                        reached.forEach(placement::assign);
-                    } else {
-                        order = unordered(original, moved);
-                    }
+                    // Ordered from where the apps stand now, then back to this leaf.
+                    apps.forEach(app -> placement.assign(app, original.get(app)));
+                    List<RoomSearch.Relocation> order = ordered(placement, moved);
+                    reached.forEach(placement::assign);
                     if (order != null) { // else not doable make-before-break: search on
                         best = new Repack(reached.get(apps.get(0)), order);
                         bestMoves = moves;

@@ -25,8 +25,7 @@ import java.util.Set;
  *
  * <p>The search is bounded — at most {@link #MAX_ROOM_TRIALS} trial evictions per app, smallest
  * evicted apps first, then the repacker's own bounds — so an offer to a full cluster of a thousand
- * devices stays quick. The same search serves {@code evaluate}'s {@link PerchStrategy} and the
- * controller's placement of new apps ({@link MigrationPlanner#admit}).
+ * devices stays quick. It serves the controller's placement of new apps ({@link MigrationPlanner#admit}).
  */
 final class RoomSearch {
     static final double MAX_ROOM_COST = 0.3;
@@ -54,26 +53,19 @@ final class RoomSearch {
     }
 
     /**
-     * Room for {@code app} (placed nowhere) that moves none of {@code immovable}; {@code placement}
-     * is left as it was. Empty when no room is found within the bounds. With {@code makeBeforeBreak},
-     * only room whose moves can be made one after the other without breaking an SLO that held:
-     * what a running cluster needs ({@link MigrationPlanner#admit}). Without it, the moves may trade
-     * apps' places (a ResNet-34 and a ResNet-50 swapping Jetsons, where neither node's memory holds
-     * both for the moment the move overlaps): {@code evaluate}'s Perch counts such a trade as two
-     * moves, which the controller does not make. On the mixed scenario, seeds 1–30, that is 954 apps
-     * placed with trades against 943 without (loadtests/README.md).
+     * Room for {@code app} (placed nowhere) that moves none of {@code immovable} and places nothing on
+     * a device of {@code closed}; {@code placement} is left as it was. Empty when no room is found
+     * within the bounds. Only room whose moves can be made one after the other without breaking an
+     * SLO that held — what a running cluster needs: two apps that would have to trade places (a
+     * ResNet-34 and a ResNet-50 swapping Jetsons, where neither node's memory holds both for the
+     * moment a move overlaps) are not room.
      */
-    Optional<Room> find(Placement placement, String app, Set<String> immovable, boolean makeBeforeBreak) {
-        return find(placement, app, immovable, Set.of(), makeBeforeBreak);
-    }
-
-    /** As {@link #find(Placement, String, Set, boolean)}, with no app placed on or moved to a device of {@code closed}. */
-    Optional<Room> find(Placement placement, String app, Set<String> immovable, Set<String> closed, boolean makeBeforeBreak) {
+    Optional<Room> find(Placement placement, String app, Set<String> immovable, Set<String> closed) {
         Optional<Room> single = cheapestEviction(placement, app, immovable, closed);
         if (single.isPresent()) {
             return single;
         }
-        return repacker.repack(placement, app, MAX_ROOM_COST, immovable, closed, makeBeforeBreak)
+        return repacker.repack(placement, app, MAX_ROOM_COST, immovable, closed)
                 .map(repack -> new Room(repack.device(), repack.moves()));
     }
 

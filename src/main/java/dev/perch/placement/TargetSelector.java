@@ -1,5 +1,6 @@
 package dev.perch.placement;
 
+import dev.perch.cluster.PlanStep;
 import dev.perch.model.profile.AcceleratorType;
 
 import java.util.ArrayList;
@@ -42,9 +43,8 @@ public final class TargetSelector {
 
     /** The outcome of a choice. */
     public sealed interface Choice {
-        /** A feasible target was found; the verdicts are the predictions before and after. */
-        record Chosen(String app, String from, String to, DeviceVerdict sourceBefore, DeviceVerdict sourceAfter,
-                      DeviceVerdict targetBefore, DeviceVerdict targetAfter) implements Choice {
+        /** A target was found: the step there, with the predictions before and after. */
+        record Chosen(PlannedStep step) implements Choice {
         }
 
         /** No device is feasible; {@code reason} gives every candidate's reason. */
@@ -205,11 +205,13 @@ public final class TargetSelector {
         placement.assign(app, to);
         DeviceVerdict targetAfter = evaluator.evaluate(placement, to);
         placement.assign(app, from);
-        return new Choice.Chosen(app, from, to, sourceBefore, sourceAfter, targetBefore, targetAfter);
+        PlanStep step = from == null ? new PlanStep.Place(app, to) : new PlanStep.Move(app, from, to);
+        return new Choice.Chosen(new PlannedStep(step, from == null ? "new app" : "moved", sourceBefore, sourceAfter,
+                targetBefore, targetAfter));
     }
 
     /** Every device's reason for refusing the app, for a decision record; the placement is left as it was. */
-    private String noTargetReason(Placement placement, String app, String from, Map<String, String> unavailable) {
+    String noTargetReason(Placement placement, String app, String from, Map<String, String> unavailable) {
         AppDemand demand = placement.app(app);
         placement.assign(app, null);
         List<String> refusals = new ArrayList<>();

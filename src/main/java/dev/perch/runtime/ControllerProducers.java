@@ -23,6 +23,7 @@ import dev.perch.controller.Consolidation;
 import dev.perch.controller.RecentDecisions;
 import dev.perch.controller.SloMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.perch.controller.ControllerSettings;
 import dev.perch.controller.Guards;
 
 import java.time.Duration;
@@ -59,16 +60,21 @@ public class ControllerProducers {
     @Singleton
     Reconciler reconciler(ClusterView view, ClusterActuator actuator, Supplier<ProfileCatalog> catalog, LiveRates rates,
                           ControllerOutputs outputs, Clock clock, PerchConfig config, Approvals approvals) {
+        return Reconciler.builder(view, actuator, clock).catalog(catalog).rates(rates).outputs(outputs)
+                .approvals(approvals).settings(settings(config)).build();
+    }
+
+    /** The controller's settings from configuration; with nothing configured, {@link ControllerSettings#DEFAULT}. */
+    static ControllerSettings settings(PerchConfig config) {
         PerchConfig.Guards limits = config.guards();
-        Guards guards = new Guards(new Guards.Limits(limits.movesPerWindow(), limits.movesPerNode(), limits.inFlight(),
-                Duration.ofSeconds(limits.windowSec()), limits.dryRun(), limits.approval()), approvals, clock);
         PerchConfig.Consolidation packing = config.consolidation();
-        Consolidation consolidation = new Consolidation(packing.enabled(), Duration.ofSeconds(packing.periodSec()),
-                packing.maxUtilization(), packing.sloHeadroom());
-        PlacementPolicy placement = PlacementPolicy.DEFAULT.withMaxShareOfEdgeTpuLeft(config.admission().maxShareOfEdgeTpuLeft());
-        return new Reconciler(view, actuator, catalog, placement,
-                Duration.ofMillis((long) (config.cooldownSec() * 1000)), rates, outputs, clock,
-                Policy.parse(config.policy()), guards, consolidation);
+        return new ControllerSettings(Policy.parse(config.policy()), Duration.ofMillis((long) (config.cooldownSec() * 1000)),
+                PlacementPolicy.DEFAULT.withMaxShareOfEdgeTpuLeft(config.admission().maxShareOfEdgeTpuLeft()),
+                new Guards.Limits(limits.movesPerWindow(), limits.movesPerNode(), limits.inFlight(),
+                        Duration.ofSeconds(limits.windowSec()), limits.approval()),
+                limits.dryRun(),
+                new Consolidation(packing.enabled(), Duration.ofSeconds(packing.periodSec()), packing.maxUtilization(),
+                        packing.sloHeadroom()));
     }
 
     /** At start-up, so that the counters exist at zero before the first decision (see {@link SloMetrics}). */

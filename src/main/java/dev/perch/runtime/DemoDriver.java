@@ -29,8 +29,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code demo}: tells the controller what the simulated cluster is, lets it place the apps,
- * then advances the simulator one telemetry window at a time — publishing each window's reports to
+ * Runs {@code demo}: runs the controller's pass ({@link Reconciler#pass}, as {@code run} does) once
+ * before the first window and after each, and advances the simulator one telemetry window at a time — publishing each window's reports to
  * {@code perch.telemetry.v1} — at real time, a multiple of it, or in lock-step with the pipeline,
  * until the scenario ends, the wall-clock limit passes or the application is asked to stop.
  */
@@ -66,8 +66,7 @@ public class DemoDriver {
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Speed speed = Speed.parse(config.speed());
             Pipeline.awaitRunning(streams);
-            reconciler.publishInventory();
-            reconciler.placeUnplaced();
+            reconciler.pass();
             long wallStartNs = System.nanoTime();
             double limitSec = config.durationSec();
             double lengthSec = cluster.scenario().lengthSec();
@@ -83,9 +82,9 @@ public class DemoDriver {
                 metrics.counter("perch_sim_telemetry_published_total").increment(reports.size());
                 if (speed.lockStep()) {
                     awaitDrained(admin);
-                    pass();
+                    reconciler.pass();
                 } else {
-                    pass();
+                    reconciler.pass();
                     long dueNs = wallStartNs + (long) (cluster.nowSec() / speed.factor() * 1e9);
                     sleepUntil(dueNs);
                 }
@@ -94,18 +93,6 @@ public class DemoDriver {
         } finally {
             finished.countDown();
         }
-    }
-
-    /**
-     * The controller's pass after each simulated window, as {@code run}'s loop makes it: unplaced
-     * apps are looked at again (after their backoff, when the cluster changed, or once the moves
-     * making their room are over), then apps at risk, then consolidation.
-     */
-    private void pass() {
-        reconciler.placeUnplaced();
-        reconciler.tick();
-        reconciler.answerStillAtRisk();
-        reconciler.consolidate();
     }
 
     /** Lets a Ctrl-C end the run cleanly: the loop stops and the summary is printed before shutdown. */

@@ -12,17 +12,15 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.net.InetAddress;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code run}: joins the leader election, and while this replica leads, every
- * {@code perch.kubernetes.loop-sec} carries migrations on, publishes the inventory, places new
- * InferenceApps and, when {@code perch.consolidation.enabled}, frees accelerators that load no
- * longer needs (alerts arrive through the controller's inbox, which acts only while leading).
+ * Runs {@code run}: joins the leader election, and while this replica leads, runs the controller's
+ * pass ({@link Reconciler#pass}) every {@code perch.kubernetes.loop-sec} (alerts arrive through the
+ * controller's inbox, which acts only while leading).
  * Replicas that do not lead keep their informers warm and decide nothing.
  */
 @ApplicationScoped
@@ -70,12 +68,7 @@ public class RunDriver {
             if (!election.isLeader()) {
                 return;
             }
-            List<String> steps = kubernetes.advanceMigrations();
-            steps.forEach(step -> LOG.debugf("migration: %s", step));
-            reconciler.publishInventory();
-            reconciler.placeUnplaced();
-            reconciler.answerStillAtRisk();
-            reconciler.consolidate();
+            reconciler.pass();
         } catch (RuntimeException e) {
             LOG.warnf(e, "reconcile pass failed; retrying in the next one");
         }

@@ -25,7 +25,7 @@ class ApiTest {
 
     @Test
     void theClusterAndTheLatestDecisionsAreServedAsJson() {
-        reconciler.placeUnplaced();
+        reconciler.pass();
         JsonPath cluster = given().get("/api/v1/cluster").then().statusCode(200).extract().jsonPath();
         assertEquals(List.of("pi-1", "pi-2", "nano-1", "nano-2"), cluster.getList("nodes.node"));
         List<String> accelerators = cluster.getList("apps.accelerator");

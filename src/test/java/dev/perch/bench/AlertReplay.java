@@ -65,8 +65,8 @@ public final class AlertReplay {
 
             Scenario scenario = ScenarioReader.load("default");
             SimulatedCluster cluster = new SimulatedCluster(scenario, 1, now, 2000);
-            Reconciler reconciler = new Reconciler(cluster, cluster, scenario.catalog(), PlacementPolicy.DEFAULT,
-                    Duration.ofSeconds(30), new LiveRates(), new RecordingOutputs(null, null, null), new SimClock(cluster::nowEpochMs));
+            Reconciler reconciler = Reconciler.builder(cluster, cluster, new SimClock(cluster::nowEpochMs))
+                    .catalog(scenario.catalog()).rates(new LiveRates()).outputs(new RecordingOutputs(null, null, null)).build();
             long start = System.nanoTime();
             long read = 0;
             long earlier = 0;

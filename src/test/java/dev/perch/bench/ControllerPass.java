@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What the controller's pass over unplaced apps ({@link Reconciler#placeUnplaced}) costs on a large
+ * What the controller's pass over unplaced apps ({@link Reconciler#pass}, its step over unplaced apps) costs on a large
  * cluster: the first {@code N} apps of {@code mixed-1000} (1,000 accelerators), none placed, on the
  * simulated cluster; one pass places them one at a time (each decision reads the cluster and
  * builds its model afresh), then a second pass decides again on every app the first could not
@@ -37,16 +37,15 @@ public final class ControllerPass {
                 full.apps().subList(0, apps), full.lengthSec());
         SimulatedCluster cluster = new SimulatedCluster(scenario, 1, 1_000_000L, 2000);
         List<DecisionRecord> decisions = new ArrayList<>();
-        Reconciler reconciler = new Reconciler(cluster, cluster, scenario.catalog(), PlacementPolicy.DEFAULT,
-                Duration.ofSeconds(30), new LiveRates(), RecordingOutputs.decisionsInto(decisions),
-                new SimClock(cluster::nowEpochMs));
+        Reconciler reconciler = Reconciler.builder(cluster, cluster, new SimClock(cluster::nowEpochMs))
+                .catalog(scenario.catalog()).rates(new LiveRates()).outputs(RecordingOutputs.decisionsInto(decisions)).build();
         long start = System.nanoTime();
-        reconciler.placeUnplaced();
+        reconciler.pass();
         double firstSec = (System.nanoTime() - start) / 1e9;
         long placed = decisions.stream().filter(d -> d.action().equals("place")).count();
         int firstDecisions = decisions.size();
         start = System.nanoTime();
-        reconciler.placeUnplaced();
+        reconciler.pass();
         double secondSec = (System.nanoTime() - start) / 1e9;
         int secondDecisions = decisions.size() - firstDecisions;
         System.out.printf(Locale.ROOT, "%d apps on %d accelerators: first pass %.1f s (%d decisions, %d placed, %.2f ms each);"

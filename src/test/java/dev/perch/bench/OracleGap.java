@@ -3,7 +3,8 @@ package dev.perch.bench;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.placement.ClusterModel;
 import dev.perch.placement.OracleStrategy;
-import dev.perch.placement.PerchStrategy;
+import dev.perch.controller.ControllerSettings;
+import dev.perch.model.profile.Scenario;
 import dev.perch.placement.Placement;
 import dev.perch.placement.PlacementPolicy;
 
@@ -13,7 +14,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Perch (online, apps offered in arrival order) against the oracle (every app at once) on many
+ * Perch — the controller, as {@code evaluate} runs it: apps arriving in order — against the oracle (every app at once) on many
  * random small instances — the figure {@code OracleTest} measures on seeds 1–20, over more seeds, so
  * that one unlucky draw does not decide it.
  *
@@ -47,18 +48,19 @@ public final class OracleGap {
         int lastSeed = args.length > 0 ? Integer.parseInt(args[0]) : 220;
         List<Gaps> all = new ArrayList<>();
         for (long seed = 1; seed <= lastSeed; seed++) {
-            ClusterModel empty = dev.perch.cli.EvaluateCommandAccess.initial(ScenarioReader.load("small", seed));
+            Scenario scenario = ScenarioReader.load("small", seed);
+            ClusterModel empty = dev.perch.cli.EvaluateCommandAccess.initial(scenario);
             List<String> apps = List.copyOf(empty.apps().keySet());
             int optimum = hosted(empty, apps);
-            Placement perch = offered(empty, apps, PlacementPolicy.DEFAULT);
-            Placement admittingAll = offered(empty, apps, PlacementPolicy.DEFAULT.withMaxShareOfEdgeTpuLeft(1));
+            java.util.Map<String, String> perch = placed(scenario, seed, PlacementPolicy.DEFAULT);
+            java.util.Map<String, String> admittingAll = placed(scenario, seed, PlacementPolicy.DEFAULT.withMaxShareOfEdgeTpuLeft(1));
             int greedy = admittedWheneverHostable(empty, apps);
-            double gap = gap(perch.placedCount(), optimum);
-            boolean admission = gap > 0 && admissionBound(empty, perch.snapshot().assignment().keySet(), apps);
-            all.add(new Gaps(gap, admission ? gap : 0, gap(greedy, optimum), gap(admittingAll.placedCount(), optimum)));
+            double gap = gap(perch.size(), optimum);
+            boolean admission = gap > 0 && admissionBound(empty, perch.keySet(), apps);
+            all.add(new Gaps(gap, admission ? gap : 0, gap(greedy, optimum), gap(admittingAll.size(), optimum)));
             if (gap > 0 || greedy < optimum) {
                 System.err.printf(Locale.ROOT, "seed %3d: %2d apps: oracle %2d, perch %2d%s, admit whenever hostable %2d%n",
-                        seed, apps.size(), optimum, perch.placedCount(), admission ? " (admission)" : "", greedy);
+                        seed, apps.size(), optimum, perch.size(), admission ? " (admission)" : "", greedy);
             }
         }
         print("seeds 1-" + lastSeed, all);
@@ -68,12 +70,10 @@ public final class OracleGap {
         }
     }
 
-    /** Perch's placement of {@code apps}, offered one at a time in order, under {@code policy}. */
-    private static Placement offered(ClusterModel empty, List<String> apps, PlacementPolicy policy) {
-        Placement placement = Placement.of(empty);
-        PerchStrategy strategy = new PerchStrategy(policy);
-        apps.forEach(app -> strategy.offer(placement, app));
-        return placement;
+    /** Where the controller places the scenario's apps under {@code policy}. */
+    private static java.util.Map<String, String> placed(Scenario scenario, long seed, PlacementPolicy policy) {
+        return dev.perch.cli.EvaluateCommandAccess.placedByController(scenario, seed,
+                ControllerSettings.DEFAULT.withPlacement(policy));
     }
 
     private static double gap(int placed, int optimum) {

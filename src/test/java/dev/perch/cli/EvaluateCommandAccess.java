@@ -20,6 +20,23 @@ public final class EvaluateCommandAccess {
         return EvaluateCommand.violating(scenario, placement, seed);
     }
 
+    /** Where the controller ({@code evaluate}'s {@code perch}) places a scenario's apps, app to accelerator. */
+    public static java.util.Map<String, String> placedByController(Scenario scenario, long seed,
+                                                                  dev.perch.controller.ControllerSettings settings) {
+        return ControllerRun.run(scenario, seed, settings).placement();
+    }
+
+    /** Each app the controller placed, running as {@code evaluate}'s {@code perch}: app, accelerator, when (simulated ms). */
+    public static List<String[]> placementsByController(Scenario scenario, long seed) {
+        return ControllerRun.run(scenario, seed, dev.perch.controller.ControllerSettings.DEFAULT).placed().stream()
+                .map(p -> new String[]{p.app(), p.accelerator(), Long.toString(p.atMs())}).toList();
+    }
+
+    /** How long a move takes in {@code evaluate}'s simulator. */
+    public static double moveSec() {
+        return ControllerRun.MOVE_SEC;
+    }
+
     public static EvaluateCommand.Report evaluate(Scenario scenario, List<String> strategies, long seed) {
         return EvaluateCommand.evaluate(scenario, strategies, seed, PlacementPolicy.DEFAULT, Progress.NONE);
     }

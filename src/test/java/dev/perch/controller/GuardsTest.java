@@ -32,16 +32,21 @@ class GuardsTest {
     private Reconciler reconciler;
 
     private void start(Guards.Limits limits, Approvals approvals) {
+        start(limits, approvals, false);
+    }
+
+    private void start(Guards.Limits limits, Approvals approvals, boolean dryRun) {
         Scenario scenario = ScenarioReader.load("mixed", 2);
         cluster = new SimulatedCluster(scenario, 1, EPOCH, 5000);
         SimClock clock = new SimClock(cluster::nowEpochMs);
         ControllerOutputs outputs = RecordingOutputs.decisionsInto(decisions);
         // Placing is never capped; place with acting guards, then act under the ones under test.
-        new Reconciler(cluster, cluster, scenario.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30), new LiveRates(),
-                outputs, clock).placeUnplaced();
+        Reconciler.builder(cluster, cluster, clock)
+                .catalog(scenario.catalog()).rates(new LiveRates()).outputs(outputs).build().pass();
         decisions.clear();
-        reconciler = new Reconciler(cluster, cluster, scenario.catalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
-                new LiveRates(), outputs, clock, Policy.PERCH, new Guards(limits, approvals, clock));
+        reconciler = Reconciler.builder(cluster, cluster, clock)
+                .catalog(scenario.catalog()).rates(new LiveRates()).outputs(outputs).approvals(approvals)
+                .settings(ControllerSettings.DEFAULT.withGuards(limits).withDryRun(dryRun)).build();
     }
 
     /** An impending alert for every placed app at once. */
@@ -77,7 +82,7 @@ class GuardsTest {
 
     @Test
     void aBurstOfAlertsStartsNoMoreMovesThanTheWindowCapAndNoAppTwiceInItsCooldown() {
-        start(new Guards.Limits(2, 10, 10, Duration.ofSeconds(60), false, false), Approvals.NONE);
+        start(new Guards.Limits(2, 10, 10, Duration.ofSeconds(60), false), Approvals.NONE);
         burst();
         assertEquals(2, applied().size(), summary());
         assertTrue(moves().stream().filter(d -> d.result() == null).allMatch(d -> d.reason().contains("held: 2 moves started")),
@@ -99,7 +104,7 @@ class GuardsTest {
 
     @Test
     void thePerNodeAndInFlightCapsHold() {
-        start(new Guards.Limits(100, 1, 100, Duration.ofSeconds(60), false, false), Approvals.NONE);
+        start(new Guards.Limits(100, 1, 100, Duration.ofSeconds(60), false), Approvals.NONE);
         burst();
         Set<String> nodes = new HashSet<>();
         for (DecisionRecord move : applied()) {
@@ -108,7 +113,7 @@ class GuardsTest {
         assertFalse(applied().isEmpty());
 
         decisions.clear();
-        start(new Guards.Limits(100, 100, 1, Duration.ofSeconds(60), false, false), Approvals.NONE);
+        start(new Guards.Limits(100, 100, 1, Duration.ofSeconds(60), false), Approvals.NONE);
         burst();
         assertEquals(1, applied().size(), "one migration in flight at a time: " + summary());
         assertTrue(decisions.stream().anyMatch(d -> d.reason().contains("held: 1 migrations in flight")));
@@ -123,7 +128,7 @@ class GuardsTest {
 
     @Test
     void dryRunDecidesAndRecordsButChangesNothing() {
-        start(new Guards.Limits(100, 100, 100, Duration.ofSeconds(60), true, false), Approvals.NONE);
+        start(new Guards.Limits(100, 100, 100, Duration.ofSeconds(60), false), Approvals.NONE, true);
         List<RunningApp> before = cluster.snapshot().apps();
         burst();
         assertFalse(decisions.isEmpty());
@@ -147,7 +152,7 @@ class GuardsTest {
                 proposals.put(move.app(), move.to());
             }
         };
-        start(new Guards.Limits(100, 100, 100, Duration.ofSeconds(60), false, true), approvals);
+        start(new Guards.Limits(100, 100, 100, Duration.ofSeconds(60), true), approvals);
         burst();
         assertTrue(applied().isEmpty(), "nothing moves unapproved");
         assertFalse(proposals.isEmpty());

@@ -100,8 +100,8 @@ class SloMetricsTest {
         Scenario scenario = ScenarioReader.load("default");
         SimulatedCluster cluster = new SimulatedCluster(scenario, 1, 0, 2000);
         ControllerOutputs none = new RecordingOutputs(null, null, null);
-        Reconciler reconciler = new Reconciler(cluster, cluster, scenario.catalog(), PlacementPolicy.DEFAULT,
-                Duration.ofSeconds(30), new LiveRates(), none, new SimClock(cluster::nowEpochMs));
+        Reconciler reconciler = Reconciler.builder(cluster, cluster, new SimClock(cluster::nowEpochMs))
+                .catalog(scenario.catalog()).rates(new LiveRates()).outputs(none).build();
         metrics.watch(cluster, reconciler);
 
         assertEquals(8.0, gauge(SloMetrics.APPS));

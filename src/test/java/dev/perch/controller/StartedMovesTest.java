@@ -80,10 +80,10 @@ class StartedMovesTest {
     @Test
     void aMoveNeverShownUnderWayOrAnAppUnplacedBlamesNoTarget() {
         failed.started("cam", "pi-1/tpu0", "pi-2/tpu0", START_MS);
-        failed.observe(ON_SOURCE, START_MS + Reconciler.MOVE_SEEN_WITHIN_MS + 1);
-        failed.observe(MOVING, START_MS + Reconciler.MOVE_SEEN_WITHIN_MS + 2); // no longer watched
-        failed.observe(ON_SOURCE, START_MS + Reconciler.MOVE_SEEN_WITHIN_MS + 3);
-        assertEquals(Map.of(), failed.closedTargets(START_MS + Reconciler.MOVE_SEEN_WITHIN_MS + 3));
+        failed.observe(ON_SOURCE, START_MS + StartedMoves.MOVE_SEEN_WITHIN_MS + 1);
+        failed.observe(MOVING, START_MS + StartedMoves.MOVE_SEEN_WITHIN_MS + 2); // no longer watched
+        failed.observe(ON_SOURCE, START_MS + StartedMoves.MOVE_SEEN_WITHIN_MS + 3);
+        assertEquals(Map.of(), failed.closedTargets(START_MS + StartedMoves.MOVE_SEEN_WITHIN_MS + 3));
 
         failed.started("cam", "pi-1/tpu0", "pi-2/tpu0", START_MS);
         failed.observe(MOVING, START_MS + 5_000);
@@ -109,7 +109,7 @@ class StartedMovesTest {
         assertTrue(failed.newsAfterRelief("pi-1/tpu0", START_MS + 3_000));
         assertTrue(failed.newsAfterRelief("pi-2/tpu0", START_MS), "only the source was relieved");
 
-        failed.observe(LANDED, START_MS + 3_000 + Reconciler.STALE_ALERT_MS + 1);
+        failed.observe(LANDED, START_MS + 3_000 + AlertAnswers.STALE_ALERT_MS + 1);
         assertTrue(failed.newsAfterRelief("pi-1/tpu0", START_MS), "forgotten once news that old is stale anyway");
     }
 

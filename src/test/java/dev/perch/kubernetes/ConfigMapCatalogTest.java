@@ -1,5 +1,6 @@
 package dev.perch.kubernetes;
 
+import dev.perch.controller.ControllerSettings;
 import dev.perch.cluster.RunningApp;
 import dev.perch.controller.Guards;
 import dev.perch.controller.LiveRates;
@@ -70,29 +71,29 @@ class ConfigMapCatalogTest {
         try (KubernetesCluster cluster = new KubernetesCluster(client, NS, new ConfigMapCatalog(client, NS), 10,
                 Duration.ofSeconds(120), clock)) {
             await(cluster::synced, "informers synced");
-            Reconciler controller = new Reconciler(cluster, cluster, cluster::catalog, PlacementPolicy.DEFAULT,
-                    Duration.ofSeconds(30), new LiveRates(), RecordingOutputs.decisionsInto(decisions), clock, Policy.PERCH,
-                    new Guards(Guards.Limits.DEFAULT, dev.perch.cluster.Approvals.NONE, clock), Consolidation.OFF);
+            Reconciler controller = Reconciler.builder(cluster, cluster, clock)
+                    .catalog(cluster::catalog).rates(new LiveRates()).outputs(RecordingOutputs.decisionsInto(decisions))
+                .settings(ControllerSettings.DEFAULT.withConsolidation(Consolidation.OFF)).build();
             controller.reportTo(cluster);
             client.resources(InferenceApp.class).inNamespace(NS).resource(app("cam-1", "custom_net", 200.0)).create();
             await(() -> cluster.snapshot().app("cam-1").isEmpty() && unschedulable("cam-1"),
                     "cam-1 left out and marked Unschedulable: no catalog has custom_net");
-            controller.placeUnplaced();
+            controller.pass();
             assertTrue(cluster.snapshot().app("cam-1").flatMap(RunningApp::accelerator).isEmpty());
 
             // Profiled for GPUs only, and the cluster has none: valid, but no accelerator takes it.
             put("models:\n  custom_net: {gpu: {serviceMs: 8, memoryMb: 600}}\n");
             await(() -> cluster.catalog().knows("custom_net") && cluster.snapshot().app("cam-1").isPresent(),
                     "the ConfigMap's catalog, and cam-1 valid under it");
-            controller.placeUnplaced();
+            controller.pass();
             assertEquals("none", decisions.get(decisions.size() - 1).action(), decisions.toString());
-            controller.placeUnplaced();
+            controller.pass();
             assertEquals(1, decisions.size(), "refused once, then waiting out its backoff");
 
             // Profiled for the Edge TPU too: placed at the next pass, the clock not moved at all.
             put("models:\n  custom_net: {gpu: {serviceMs: 8, memoryMb: 600}, edgetpu: {serviceMs: 12.5, swapMs: 3, memoryMb: 40}}\n");
             await(() -> cluster.catalog().profile("custom_net", AcceleratorType.EDGETPU).isPresent(), "the new profile");
-            controller.placeUnplaced();
+            controller.pass();
             DecisionRecord place = decisions.get(decisions.size() - 1);
             assertEquals(List.of("cam-1", "place", "pi-1/tpu0", "created"),
                     java.util.Arrays.asList(place.app(), place.action(), place.to(), place.result()), place.toString());

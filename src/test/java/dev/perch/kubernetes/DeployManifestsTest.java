@@ -210,10 +210,10 @@ class DeployManifestsTest {
                 return d;
             });
             nowMs.addAndGet(121_000);
-            cluster.advanceMigrations();
+            cluster.progressMoves();
             await(() -> cluster.snapshot().app("cam-1").flatMap(a -> a.accelerator()).equals(java.util.Optional.of("pi-2/tpu0"))
                     && cluster.snapshot().app("cam-2").flatMap(a -> a.migratingTo()).isEmpty(), "switched / rolled back");
-            cluster.advanceMigrations();
+            cluster.progressMoves();
             await(() -> cluster.snapshot().app("cam-1").flatMap(a -> a.migratingTo()).isEmpty(), "moved");
             await(() -> client.apps().deployments().inNamespace(NS).list().getItems().size() == 2, "source removed");
             cluster.apply(new PlanStep.Remove("cam-2"));

@@ -163,10 +163,10 @@ class KubernetesClusterTest {
         create(heavy);
         await(() -> cluster.snapshot().apps().size() == 1, "app seen");
         List<DecisionRecord> decisions = new ArrayList<>();
-        Reconciler reconciler = new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT,
-                Duration.ofSeconds(30), new LiveRates(), RecordingOutputs.decisionsInto(decisions), clock);
+        Reconciler reconciler = Reconciler.builder(cluster, cluster, clock)
+                .catalog(ScenarioReader.defaultCatalog()).rates(new LiveRates()).outputs(RecordingOutputs.decisionsInto(decisions)).build();
         reconciler.reportTo(cluster);
-        reconciler.placeUnplaced();
+        reconciler.pass();
         assertEquals("none", decisions.get(0).action());
         assertTrue(decisions.get(0).reason().startsWith("it can run only on Edge TPUs and would take 0.79 of a device's time,"
                 + " more than 0.35 of the 2.00 left"), decisions.get(0).reason());
@@ -177,7 +177,7 @@ class KubernetesClusterTest {
 
         client.resources(InferenceApp.class).inNamespace(NS).withName("heavy").delete();
         await(() -> cluster.snapshot().apps().isEmpty(), "the deletion seen");
-        reconciler.placeUnplaced();
+        reconciler.pass();
         assertEquals(Map.of(), reconciler.unplacedApps());
     }
 
@@ -202,9 +202,9 @@ class KubernetesClusterTest {
         create(app("cam-2", "mobilenet_v2", 200.0));
         await(() -> cluster.snapshot().apps().size() == 2, "both apps seen");
         List<DecisionRecord> decisions = new ArrayList<>();
-        Reconciler reconciler = new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT,
-                Duration.ofSeconds(30), new LiveRates(), RecordingOutputs.decisionsInto(decisions), clock);
-        reconciler.placeUnplaced();
+        Reconciler reconciler = Reconciler.builder(cluster, cluster, clock)
+                .catalog(ScenarioReader.defaultCatalog()).rates(new LiveRates()).outputs(RecordingOutputs.decisionsInto(decisions)).build();
+        reconciler.pass();
         await(() -> cluster.snapshot().apps().stream().allMatch(a -> a.accelerator().isPresent()), "statuses seen");
 
         assertEquals(2, decisions.size(), decisions.toString());
@@ -243,19 +243,19 @@ class KubernetesClusterTest {
         assertEquals(Optional.of("pi-2/tpu0"), cluster.snapshot().app("cam-1").orElseThrow().migratingTo());
 
         // 2. Not ready yet: nothing switches.
-        assertTrue(cluster.advanceMigrations().get(0).contains("waiting"));
+        assertTrue(cluster.progressMoves().get(0).contains("waiting"));
         assertEquals("pi-1-tpu0", servingAndReady("cam-1"));
 
         // 3. Ready: traffic switches; the source still runs.
         kubelet(Set.of("pi-1", "pi-2"));
-        assertTrue(cluster.advanceMigrations().get(0).contains("switched"));
+        assertTrue(cluster.progressMoves().get(0).contains("switched"));
         assertEquals("pi-2-tpu0", servingAndReady("cam-1"));
         assertNotNull(deployment("cam-1", "pi-1/tpu0"), "the source is removed only after the switch");
         awaitStatus("cam-1", s -> s.getMigration() != null && KubernetesCluster.SWITCHED.equals(s.getMigration().getPhase()),
                 "switched");
 
         // 4. The source is removed and the migration cleared.
-        assertTrue(cluster.advanceMigrations().get(0).contains("removed"));
+        assertTrue(cluster.progressMoves().get(0).contains("removed"));
         assertNull(deployment("cam-1", "pi-1/tpu0"));
         assertEquals("pi-2-tpu0", servingAndReady("cam-1"));
         awaitStatus("cam-1", s -> s.getMigration() == null, "migration cleared");
@@ -275,10 +275,10 @@ class KubernetesClusterTest {
 
         kubelet(Set.of("pi-1")); // pi-2 is broken: its Deployment never becomes ready
         nowMs.addAndGet(60_000);
-        assertTrue(cluster.advanceMigrations().get(0).contains("waiting"));
+        assertTrue(cluster.progressMoves().get(0).contains("waiting"));
         assertEquals("pi-1-tpu0", servingAndReady("cam-1"));
         nowMs.addAndGet(61_000);
-        String outcome = cluster.advanceMigrations().get(0);
+        String outcome = cluster.progressMoves().get(0);
         assertTrue(outcome.contains("rolled back"), outcome);
 
         assertNull(deployment("cam-1", "pi-2/tpu0"), "the target is removed");
@@ -305,8 +305,8 @@ class KubernetesClusterTest {
         kubelet(Set.of("pi-1"));
         await(() -> cluster.snapshot().app("cam-1").flatMap(RunningApp::accelerator).isPresent(), "placed");
         List<DecisionRecord> decisions = new ArrayList<>();
-        Reconciler reconciler = new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT,
-                Duration.ofSeconds(30), new LiveRates(), RecordingOutputs.decisionsInto(decisions), clock);
+        Reconciler reconciler = Reconciler.builder(cluster, cluster, clock)
+                .catalog(ScenarioReader.defaultCatalog()).rates(new LiveRates()).outputs(RecordingOutputs.decisionsInto(decisions)).build();
         io.micrometer.core.instrument.MeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         new dev.perch.controller.SloMetrics(registry).watch(cluster, reconciler);
         java.util.function.DoubleSupplier held = () -> registry.get(dev.perch.controller.SloMetrics.ACCELERATORS_HELD).gauge().value();
@@ -321,12 +321,12 @@ class KubernetesClusterTest {
             assertFalse(failedTargets.contains(move.to()), "moved again to " + move.to() + ", a target that failed: " + decisions);
             failedTargets.add(move.to());
             await(() -> cluster.snapshot().app("cam-1").map(RunningApp::moving).orElse(false), "move under way");
-            reconciler.placeUnplaced(); // a pass of the loop: sees the move under way
+            reconciler.pass(); // a pass of the loop: sees the move under way
             nowMs.addAndGet(121_000);
             kubelet(Set.of("pi-1"));
-            assertTrue(cluster.advanceMigrations().get(0).contains("rolled back"));
+            assertTrue(cluster.progressMoves().get(0).contains("rolled back"));
             await(() -> !cluster.snapshot().app("cam-1").orElseThrow().moving(), "rolled back");
-            reconciler.placeUnplaced(); // the next pass: sees it back on its source
+            reconciler.pass(); // the next pass: sees it back on its source
         }
         assertEquals(Set.of("pi-2/tpu0", "nano-1/gpu0"), Set.copyOf(failedTargets));
         assertEquals(Set.copyOf(failedTargets), reconciler.heldAccelerators().keySet());
@@ -430,9 +430,9 @@ class KubernetesClusterTest {
         create(onNode);
         await(() -> cluster.snapshot().apps().size() == 2, "apps seen");
         List<DecisionRecord> decisions = new ArrayList<>();
-        Reconciler reconciler = new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT,
-                Duration.ofSeconds(30), new LiveRates(), RecordingOutputs.decisionsInto(decisions), clock);
-        reconciler.placeUnplaced();
+        Reconciler reconciler = Reconciler.builder(cluster, cluster, clock)
+                .catalog(ScenarioReader.defaultCatalog()).rates(new LiveRates()).outputs(RecordingOutputs.decisionsInto(decisions)).build();
+        reconciler.pass();
         assertEquals("pi-2/tpu0", decisions.stream().filter(d -> d.app().equals("dock-cam")).findFirst().orElseThrow().to());
         assertEquals("pi-1/tpu0", decisions.stream().filter(d -> d.app().equals("gate-cam")).findFirst().orElseThrow().to());
         assertNotNull(deployment("dock-cam", "pi-2/tpu0"));
@@ -458,8 +458,8 @@ class KubernetesClusterTest {
         client.nodes().withName("pi-1").delete();
         await(() -> cluster.snapshot().app("cam-1").flatMap(RunningApp::accelerator).isEmpty(), "the lost node's app unplaced");
         List<DecisionRecord> decisions = new ArrayList<>();
-        new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT, Duration.ofSeconds(30),
-                new LiveRates(), RecordingOutputs.decisionsInto(decisions), clock).placeUnplaced();
+        Reconciler.builder(cluster, cluster, clock)
+                .catalog(ScenarioReader.defaultCatalog()).rates(new LiveRates()).outputs(RecordingOutputs.decisionsInto(decisions)).build().pass();
         assertEquals(1, decisions.size());
         String to = decisions.get(0).to();
         assertFalse(to.startsWith("pi-1/"), to);

@@ -1,5 +1,6 @@
 package dev.perch.kubernetes;
 
+import dev.perch.controller.ControllerSettings;
 import dev.perch.cluster.Approvals;
 import dev.perch.cluster.PlanStep;
 import dev.perch.controller.Consolidation;
@@ -55,6 +56,9 @@ class KubernetesGuardsTest {
     private Map<String, String> placedOn;
 
     /** Four apps on pi-1, three idle Edge TPUs, the controller under the given guards (approvals: the annotations). */
+    /** Whether the controller {@link #start}s in dry-run. */
+    private boolean dryRun;
+
     private void start(Guards.Limits limits) {
         start(limits, APPS.stream().collect(Collectors.toMap(app -> app, app -> "pi-1/tpu0")));
     }
@@ -77,9 +81,9 @@ class KubernetesGuardsTest {
         }
         ready();
         await(() -> cluster.snapshot().apps().stream().allMatch(a -> a.accelerator().isPresent()), "placed");
-        reconciler = new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT,
-                Duration.ofSeconds(30), rates, RecordingOutputs.decisionsInto(decisions), clock, Policy.PERCH,
-                new Guards(limits, limits.approval() ? cluster.approvals() : Approvals.NONE, clock));
+        reconciler = Reconciler.builder(cluster, cluster, clock)
+                .catalog(ScenarioReader.defaultCatalog()).rates(rates).outputs(RecordingOutputs.decisionsInto(decisions)).approvals(limits.approval() ? cluster.approvals() : Approvals.NONE)
+                .settings(ControllerSettings.DEFAULT.withGuards(limits).withDryRun(dryRun)).build();
         reconciler.reportTo(cluster);
     }
 
@@ -131,7 +135,8 @@ class KubernetesGuardsTest {
 
     @Test
     void dryRunDecidesRecordsAndReportsButChangesNoDeployment() {
-        start(new Guards.Limits(10, 10, 10, Duration.ofMinutes(1), true, false));
+        dryRun = true;
+        start(new Guards.Limits(10, 10, 10, Duration.ofMinutes(1), false));
         Set<String> before = deployments();
         alert("cam-1");
         assertEquals(1, decisions.size());
@@ -144,7 +149,7 @@ class KubernetesGuardsTest {
 
     @Test
     void approvalModeHoldsTheMoveUntilTheAnnotationApprovesIt() {
-        start(new Guards.Limits(10, 10, 10, Duration.ofMinutes(1), false, true));
+        start(new Guards.Limits(10, 10, 10, Duration.ofMinutes(1), true));
         Set<String> before = deployments();
         alert("cam-1");
         assertEquals(before, deployments(), "held: nothing started");
@@ -155,7 +160,7 @@ class KubernetesGuardsTest {
 
         // The topology alerts once; the loop's passes answer it again while its app is still at risk.
         rates.update(stillAtRisk("cam-1", "pi-1/tpu0"));
-        reconciler.answerStillAtRisk();
+        reconciler.pass();
         assertEquals(1, decisions.size(), "not approved yet, and within the backoff");
 
         client.resources(InferenceApp.class).inNamespace(NS).withName("cam-1").edit(a -> {
@@ -163,7 +168,7 @@ class KubernetesGuardsTest {
             return a;
         });
         nowMs.addAndGet(1000);
-        reconciler.answerStillAtRisk();
+        reconciler.pass();
         assertEquals(2, decisions.size(), decisions.toString());
         assertEquals("patched", decisions.get(1).result(), decisions.get(1).reason());
         String target = proposed.substring(proposed.indexOf("-> ") + 3);
@@ -176,7 +181,7 @@ class KubernetesGuardsTest {
      */
     @Test
     void aBurstOfAlertsStartsNoMoreMovesThanTheCapsAllow() {
-        start(new Guards.Limits(3, 10, 2, Duration.ofMinutes(1), false, false),
+        start(new Guards.Limits(3, 10, 2, Duration.ofMinutes(1), false),
                 Map.of("cam-1", "pi-1/tpu0", "cam-2", "pi-2/tpu0", "cam-3", "pi-3/tpu0", "cam-4", "pi-3/tpu0"));
         for (String name : APPS) {
             alert(name);
@@ -207,31 +212,30 @@ class KubernetesGuardsTest {
         cluster.apply(new PlanStep.Place("cam-2", "pi-2/tpu0"));
         ready();
         await(() -> cluster.snapshot().apps().stream().allMatch(a -> a.accelerator().isPresent()), "placed");
-        reconciler = new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT,
-                Duration.ofSeconds(30), rates, RecordingOutputs.decisionsInto(decisions), clock, Policy.PERCH,
-                new Guards(Guards.Limits.DEFAULT, Approvals.NONE, clock),
-                new Consolidation(true, Duration.ofMinutes(5), 0.6, 0.3));
+        reconciler = Reconciler.builder(cluster, cluster, clock)
+                .catalog(ScenarioReader.defaultCatalog()).rates(rates).outputs(RecordingOutputs.decisionsInto(decisions))
+                .settings(ControllerSettings.DEFAULT.withConsolidation(new Consolidation(true, Duration.ofMinutes(5), 0.6, 0.3))).build();
         reconciler.reportTo(cluster);
 
         // It packs by measured load only: not within a period of starting, nor before every app's rate is learned.
-        reconciler.consolidate();
+        reconciler.pass();
         nowMs.addAndGet(Duration.ofMinutes(5).toMillis());
-        reconciler.consolidate();
+        reconciler.pass();
         assertEquals(List.of(), decisions);
         rates.update(learned("cam-1", "pi-1/tpu0", 5));
         rates.update(learned("cam-2", "pi-2/tpu0", 5));
-        reconciler.consolidate();
+        reconciler.pass();
         assertEquals(1, decisions.size(), decisions.toString());
         DecisionRecord move = decisions.get(0);
         assertEquals("patched", move.result(), move.reason());
         assertTrue(move.trigger().startsWith("consolidation"), move.trigger());
         await(() -> cluster.snapshot().app(move.app()).orElseThrow().migratingTo().isPresent(), "migration seen");
-        reconciler.consolidate();
+        reconciler.pass();
         assertEquals(1, decisions.size(), "no second pass within the period, nor while a move is in flight");
 
         ready();
-        await(() -> cluster.advanceMigrations().stream().anyMatch(step -> step.contains("switched")), "switched");
-        await(() -> cluster.advanceMigrations().stream().anyMatch(step -> step.contains("removed")), "source removed");
+        await(() -> cluster.progressMoves().stream().anyMatch(step -> step.contains("switched")), "switched");
+        await(() -> cluster.progressMoves().stream().anyMatch(step -> step.contains("removed")), "source removed");
         await(() -> cluster.snapshot().apps().stream().allMatch(a -> a.migratingTo().isEmpty()
                 && a.accelerator().equals(java.util.Optional.of(move.to()))), "both apps on " + move.to());
         assertEquals(Set.of(KubernetesCluster.deploymentName("cam-1", move.to()), KubernetesCluster.deploymentName("cam-2", move.to())),
@@ -259,14 +263,17 @@ class KubernetesGuardsTest {
         cluster.apply(new PlanStep.Place("mobile", "pi-1/tpu0"));
         ready();
         await(() -> cluster.snapshot().apps().stream().filter(a -> a.accelerator().isPresent()).count() == 2, "placed");
-        Guards.Limits approval = new Guards.Limits(10, 10, 10, Duration.ofMinutes(1), false, true);
-        reconciler = new Reconciler(cluster, cluster, ScenarioReader.defaultCatalog(), PlacementPolicy.DEFAULT,
-                Duration.ofSeconds(30), rates, RecordingOutputs.decisionsInto(decisions), clock, Policy.PERCH,
-                new Guards(approval, cluster.approvals(), clock));
+        Guards.Limits approval = new Guards.Limits(10, 10, 10, Duration.ofMinutes(1), true);
+        // The test carries the move through its stages itself (cluster.progressMoves), so that a pass
+        // can be made between the switch and the old copy's removal: the controller's actuator here
+        // applies steps and leaves the stages alone.
+        reconciler = Reconciler.builder(cluster, cluster::apply, clock)
+                .catalog(ScenarioReader.defaultCatalog()).rates(rates).outputs(RecordingOutputs.decisionsInto(decisions))
+                .approvals(cluster.approvals()).settings(ControllerSettings.DEFAULT.withGuards(approval)).build();
         reconciler.reportTo(cluster);
         String mediumDeployment = KubernetesCluster.deploymentName("medium", "pi-1/tpu0");
 
-        reconciler.placeUnplaced();
+        reconciler.pass();
         assertEquals(1, decisions.size(), decisions.toString());
         assertEquals("move", decisions.get(0).action());
         assertTrue(decisions.get(0).reason().contains("awaiting approval"), decisions.get(0).reason());
@@ -274,7 +281,7 @@ class KubernetesGuardsTest {
                 .getAnnotations().get(AnnotationApprovals.PROPOSED);
         assertEquals("pi-1/tpu0 -> nano-1/gpu0", proposed);
         nowMs.addAndGet(1000);
-        reconciler.placeUnplaced();
+        reconciler.pass();
         assertEquals(1, decisions.size(), "not approved yet, and within the backoff");
 
         client.resources(InferenceApp.class).inNamespace(NS).withName("mobile").edit(a -> {
@@ -283,13 +290,13 @@ class KubernetesGuardsTest {
         });
         await(() -> {
             nowMs.addAndGet(1000);
-            reconciler.placeUnplaced();
+            reconciler.pass();
             return decisions.size() > 1;
         }, "the approved move");
         assertEquals("move mobile patched", decisions.get(1).action() + " " + decisions.get(1).app() + " " + decisions.get(1).result(),
                 decisions.toString());
         await(() -> cluster.snapshot().app("mobile").orElseThrow().moving(), "the move seen under way");
-        reconciler.placeUnplaced();
+        reconciler.pass();
         assertEquals(2, decisions.size(), decisions.toString());
         assertFalse(deployments().contains(mediumDeployment), "no new app beside the old copy while the move starts");
         await(() -> {
@@ -299,18 +306,18 @@ class KubernetesGuardsTest {
         }, "the owner told why it waits");
 
         ready();
-        await(() -> cluster.advanceMigrations().stream().anyMatch(step -> step.contains("switched")), "switched");
+        await(() -> cluster.progressMoves().stream().anyMatch(step -> step.contains("switched")), "switched");
         await(() -> cluster.snapshot().app("mobile").orElseThrow().accelerator().equals(java.util.Optional.of("nano-1/gpu0")),
                 "the switch seen");
         nowMs.addAndGet(1000);
-        reconciler.placeUnplaced();
+        reconciler.pass();
         assertEquals(2, decisions.size(), decisions.toString());
         assertFalse(deployments().contains(mediumDeployment), "no new app while the old copy still holds pi-1");
 
-        await(() -> cluster.advanceMigrations().stream().anyMatch(step -> step.contains("removed")), "source removed");
+        await(() -> cluster.progressMoves().stream().anyMatch(step -> step.contains("removed")), "source removed");
         await(() -> !cluster.snapshot().app("mobile").orElseThrow().moving(), "the move seen over");
         nowMs.addAndGet(1000);
-        reconciler.placeUnplaced();
+        reconciler.pass();
         assertEquals(3, decisions.size(), decisions.toString());
         DecisionRecord place = decisions.get(2);
         assertEquals("place medium pi-1/tpu0 created", place.action() + " " + place.app() + " " + place.to() + " " + place.result());

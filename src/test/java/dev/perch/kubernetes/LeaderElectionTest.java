@@ -95,14 +95,14 @@ class LeaderElectionTest {
 
             // B finds the half-done migration in the cluster and finishes it.
             await(() -> replicaB.snapshot().app("cam-1").flatMap(a -> a.migratingTo()).isPresent(), "B sees the migration");
-            assertTrue(replicaB.advanceMigrations().get(0).contains("waiting"));
+            assertTrue(replicaB.progressMoves().get(0).contains("waiting"));
             assertServedByAReadyDeployment("cam-1");
             kubelet(Set.of("pi-1", "pi-2"));
-            assertTrue(replicaB.advanceMigrations().get(0).contains("switched"));
+            assertTrue(replicaB.progressMoves().get(0).contains("switched"));
             assertServedByAReadyDeployment("cam-1");
             await(() -> replicaB.snapshot().app("cam-1").flatMap(a -> a.accelerator()).equals(java.util.Optional.of("pi-2/tpu0")),
                     "B sees the switch");
-            assertTrue(replicaB.advanceMigrations().get(0).contains("removed"));
+            assertTrue(replicaB.progressMoves().get(0).contains("removed"));
             assertServedByAReadyDeployment("cam-1");
             assertNull(client.apps().deployments().inNamespace(NS).withName("cam-1-pi-1-tpu0").get());
             assertEquals("pi-2/tpu0", client.resources(InferenceApp.class).inNamespace(NS).withName("cam-1").get()

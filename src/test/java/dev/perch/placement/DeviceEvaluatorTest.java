@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -93,7 +94,7 @@ class DeviceEvaluatorTest {
         for (long seed = 1; seed <= 10; seed++) {
             ClusterModel mixed = dev.perch.cli.EvaluateCommandAccess.initial(ScenarioReader.load("mixed", seed));
             Placement placement = Placement.of(mixed);
-            PerchStrategy perch = new PerchStrategy(PlacementPolicy.DEFAULT);
+            MigrationPlanner admission = new MigrationPlanner(PlacementPolicy.DEFAULT, Integer.MAX_VALUE);
             for (String app : mixed.apps().keySet()) {
                 for (Device device : placement.devices()) {
                     if (EVALUATOR.mayFit(placement, device, placement.app(app))) {
@@ -103,7 +104,11 @@ class DeviceEvaluatorTest {
                     assertTrue(!EVALUATOR.evaluate(placement, device.id()).feasible(), app + " on " + device.id());
                     placement.assign(app, null);
                 }
-                perch.offer(placement, app);
+                // The cluster fills as Perch admits the apps: each admission's plan applied.
+                if (admission.admit(placement.snapshot(), app, Set.of(), Map.of())
+                        instanceof MigrationPlanner.Admission.Admitted admitted) {
+                    admitted.plan().steps().forEach(step -> placement.assign(step.app(), step.to()));
+                }
             }
         }
     }

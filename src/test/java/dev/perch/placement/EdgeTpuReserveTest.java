@@ -1,14 +1,19 @@
 package dev.perch.placement;
 
+import dev.perch.cli.EvaluateCommandAccess;
+import dev.perch.cluster.PlanStep;
+import dev.perch.controller.ControllerSettings;
 import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,9 +25,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EdgeTpuReserveTest {
     private static final EdgeTpuReserve RESERVE = new EdgeTpuReserve(PlacementPolicy.DEFAULT);
 
+    private static Scenario scenario(String nodes, String apps) {
+        return ScenarioReader.parse("networkMs: 10\nnodes:\n" + nodes + "apps:\n" + apps, "test");
+    }
+
     private static Placement cluster(String nodes, String apps) {
-        Scenario scenario = ScenarioReader.parse("networkMs: 10\nnodes:\n" + nodes + "apps:\n" + apps, "test");
-        return Placement.of(dev.perch.cli.EvaluateCommandAccess.initial(scenario));
+        return Placement.of(EvaluateCommandAccess.initial(scenario(nodes, apps)));
+    }
+
+    /** Where {@code evaluate}'s {@code perch} — the controller, run against the simulator — places the scenario's apps. */
+    private static Map<String, String> placedByPerch(Scenario scenario, PlacementPolicy policy) {
+        return EvaluateCommandAccess.placedByController(scenario, 1, ControllerSettings.DEFAULT.withPlacement(policy));
     }
 
     private static String pis(int count) {
@@ -73,18 +86,27 @@ class EdgeTpuReserveTest {
         assertEquals(Optional.empty(), RESERVE.refusal(cluster(pis(1) + NANO, app("r50", "resnet_50", 10)), "r50", Set.of()));
     }
 
+    /**
+     * The controller's admission ({@link MigrationPlanner#admit}) turns the app away, saying why; and
+     * {@code evaluate}'s {@code perch}, which is that controller run against the simulator, leaves it
+     * unplaced — and places it once the rule is off.
+     */
     @Test
     void perchAndTheControllersAdmissionBothTurnItAwayWithTheReason() {
-        Placement one = cluster(pis(1), app("big", "efficientnet-L", 8));
-        Strategy.Offer offer = new PerchStrategy(PlacementPolicy.DEFAULT).offer(one, "big");
-        assertTrue(assertInstanceOf(Strategy.Offer.Rejected.class, offer).reason().contains("only on Edge TPUs"), offer.toString());
-        assertEquals(0, one.placedCount());
-        MigrationPlan plan = new MigrationPlanner(PlacementPolicy.DEFAULT, 3).admit(one.snapshot(), "big", Set.of());
-        assertTrue(plan.actions().isEmpty());
-        assertTrue(plan.unresolved().get(0).startsWith("big: it can run only on Edge TPUs"), plan.unresolved().toString());
+        Scenario scenario = scenario(pis(1), app("big", "efficientnet-L", 8));
+        Placement one = Placement.of(EvaluateCommandAccess.initial(scenario));
+        MigrationPlanner.Admission admission = new MigrationPlanner(PlacementPolicy.DEFAULT, 3).admit(one.snapshot(), "big",
+                Set.of(), Map.of());
+        String reason = assertInstanceOf(MigrationPlanner.Admission.TurnedAway.class, admission, admission.toString()).reason();
+        assertTrue(reason.startsWith("it can run only on Edge TPUs"), reason);
+        Map<String, String> perch = placedByPerch(scenario, PlacementPolicy.DEFAULT);
+        assertFalse(perch.containsKey("big"), "perch turns it away: " + perch);
+        assertEquals(0, perch.size(), perch.toString());
 
         PlacementPolicy off = PlacementPolicy.DEFAULT.withMaxShareOfEdgeTpuLeft(1);
-        assertInstanceOf(Strategy.Offer.Placed.class, new PerchStrategy(off).offer(one, "big"), "share 1: the rule is off");
+        assertInstanceOf(MigrationPlanner.Admission.Admitted.class, new MigrationPlanner(off, 3).admit(one.snapshot(), "big",
+                Set.of(), Map.of()), "share 1: the rule is off");
+        assertEquals(Map.of("big", "pi-1/tpu0"), placedByPerch(scenario, off), "share 1: the rule is off");
     }
 
     /**
@@ -95,23 +117,25 @@ class EdgeTpuReserveTest {
      */
     @Test
     void noRoomIsMadeForAnAppThatIsTurnedAway() {
-        Placement room = cluster(pis(1) + NANO, """
+        Scenario scenario = scenario(pis(1) + NANO, """
                   - {app: large, model: efficientnet-L, ratePerSec: 8.5, sloMs: 600, sloStatistic: mean, runningOn: pi-1/tpu0}
                   - {app: mobile, model: mobilenet_v2, ratePerSec: 10, sloMs: 200, sloStatistic: mean, runningOn: pi-1/tpu0}
                 """ + app("medium", "efficientnet-M", 9));
-        MigrationPlan plan = new MigrationPlanner(PlacementPolicy.DEFAULT, 3).admit(room.snapshot(), "medium", Set.of());
-        assertEquals(List.of(), plan.actions());
-        assertTrue(plan.unresolved().get(0).startsWith("medium: it can run only on Edge TPUs and would take 0.18 of a device's time,"
-                + " more than 0.35 of the 0.49 left"), plan.unresolved().toString());
-        Strategy.Offer offer = new PerchStrategy(PlacementPolicy.DEFAULT).offer(room, "medium");
-        assertInstanceOf(Strategy.Offer.Rejected.class, offer);
-        assertEquals(List.of("pi-1/tpu0", "pi-1/tpu0"), List.of(room.deviceOf("large").orElseThrow(), room.deviceOf("mobile").orElseThrow()),
-                "nothing moved");
+        Placement room = Placement.of(EvaluateCommandAccess.initial(scenario));
+        MigrationPlanner.Admission admission = new MigrationPlanner(PlacementPolicy.DEFAULT, 3).admit(room.snapshot(), "medium",
+                Set.of(), Map.of());
+        String reason = assertInstanceOf(MigrationPlanner.Admission.TurnedAway.class, admission, admission.toString()).reason();
+        assertTrue(reason.startsWith("it can run only on Edge TPUs and would take 0.18 of a device's time,"
+                + " more than 0.35 of the 0.49 left"), reason);
+        Map<String, String> perch = placedByPerch(scenario, PlacementPolicy.DEFAULT);
+        assertFalse(perch.containsKey("medium"), "perch turns it away: " + perch);
+        assertEquals(List.of("pi-1/tpu0", "pi-1/tpu0"), List.of(perch.get("large"), perch.get("mobile")), "nothing moved");
 
         PlacementPolicy off = PlacementPolicy.DEFAULT.withMaxShareOfEdgeTpuLeft(1);
-        MigrationPlan made = new MigrationPlanner(off, 3).admit(room.snapshot(), "medium", Set.of());
-        assertEquals(2, made.actions().size(), "with the reserve off: " + made);
-        assertInstanceOf(MigrationPlan.Action.Move.class, made.actions().get(0));
+        MigrationPlanner.Admission made = new MigrationPlanner(off, 3).admit(room.snapshot(), "medium", Set.of(), Map.of());
+        MigrationPlan plan = assertInstanceOf(MigrationPlanner.Admission.Admitted.class, made, "with the reserve off: " + made).plan();
+        assertEquals(2, plan.steps().size(), "with the reserve off: " + plan);
+        assertInstanceOf(PlanStep.Move.class, plan.steps().get(0).step());
     }
 
     /**
@@ -127,7 +151,7 @@ class EdgeTpuReserveTest {
         TargetSelector selector = new TargetSelector(new DeviceEvaluator(off));
         int onEdgeTpus = 0;
         for (long seed = 1; seed <= 40; seed++) {
-            Placement placement = Placement.of(dev.perch.cli.EvaluateCommandAccess.initial(ScenarioReader.load("small", seed)));
+            Placement placement = Placement.of(EvaluateCommandAccess.initial(ScenarioReader.load("small", seed)));
             for (String app : List.copyOf(placement.apps().keySet())) {
                 Optional<String> target = selector.placeTarget(placement, app, Set.of());
                 if (target.isEmpty()) {
@@ -146,10 +170,10 @@ class EdgeTpuReserveTest {
     /** The controller asks a cluster's model, evaluate a working placement: the same answer, on every app of the small clusters as they fill. */
     @Test
     void theClusterModelAndTheWorkingPlacementGiveTheSameAnswer() {
-        PerchStrategy perch = new PerchStrategy(PlacementPolicy.DEFAULT);
+        MigrationPlanner admission = new MigrationPlanner(PlacementPolicy.DEFAULT, Integer.MAX_VALUE);
         int refusals = 0;
         for (long seed = 1; seed <= 40; seed++) {
-            Placement placement = Placement.of(dev.perch.cli.EvaluateCommandAccess.initial(ScenarioReader.load("small", seed)));
+            Placement placement = Placement.of(EvaluateCommandAccess.initial(ScenarioReader.load("small", seed)));
             List<String> apps = List.copyOf(placement.apps().keySet());
             for (int i = 0; i < apps.size(); i++) {
                 Set<String> closed = i % 3 == 0 ? Set.of() : Set.of(placement.devices().get(0).id());
@@ -158,7 +182,11 @@ class EdgeTpuReserveTest {
                     assertEquals(fromPlacement, RESERVE.refusal(placement.snapshot(), later, closed), "seed " + seed + ", " + later);
                     refusals += fromPlacement.isPresent() ? 1 : 0;
                 }
-                perch.offer(placement, apps.get(i));
+                // The apps arrive as Perch admits them: each admission's plan applied.
+                if (admission.admit(placement.snapshot(), apps.get(i), Set.of(), Map.of())
+                        instanceof MigrationPlanner.Admission.Admitted admitted) {
+                    admitted.plan().steps().forEach(step -> placement.assign(step.app(), step.to()));
+                }
             }
         }
         assertTrue(refusals > 50, "compared on " + refusals + " refusals");

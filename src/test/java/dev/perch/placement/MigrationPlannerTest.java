@@ -1,6 +1,7 @@
 package dev.perch.placement;
 
 import dev.perch.cli.EvaluateCommandAccess;
+import dev.perch.cluster.PlanStep;
 import dev.perch.model.profile.AppSpec;
 import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
@@ -23,12 +24,19 @@ class MigrationPlannerTest {
     private static final DeviceEvaluator EVALUATOR = new DeviceEvaluator(POLICY);
     private static final long SEED = 4;
 
-    /** The mixed scenario placed by Perch at the declared rates. */
+    /**
+     * The mixed scenario placed by Perch's admission at the declared rates: its apps offered one at a
+     * time, in order, to {@link MigrationPlanner#admit} (no move budget of its own, as the oracle's
+     * incumbent), each plan applied.
+     */
     private static ClusterModel placedMixed(Scenario scenario) {
         Placement placement = Placement.of(EvaluateCommandAccess.initial(scenario));
-        PerchStrategy perch = new PerchStrategy(POLICY);
+        MigrationPlanner admission = new MigrationPlanner(POLICY, Integer.MAX_VALUE);
         for (AppSpec app : scenario.apps()) {
-            perch.offer(placement, app.app());
+            if (admission.admit(placement.snapshot(), app.app(), Set.of(), Map.of())
+                    instanceof MigrationPlanner.Admission.Admitted admitted) {
+                admitted.plan().steps().forEach(step -> placement.assign(step.app(), step.to()));
+            }
         }
         return placement.snapshot();
     }
@@ -60,20 +68,32 @@ class MigrationPlannerTest {
         return feasible;
     }
 
-    /** Applies the plan one action at a time and checks that no step breaks a device that held before it. */
+    /** Applies the plan one step at a time and checks that no step breaks a device that held before it. */
     private static Placement applyCheckingEachStep(ClusterModel start, MigrationPlan plan) {
         Placement placement = Placement.of(start);
-        for (MigrationPlan.Action action : plan.actions()) {
+        for (PlannedStep step : plan.steps()) {
             Set<String> heldBefore = feasibleDevices(placement);
-            if (action instanceof MigrationPlan.Action.Move move) {
+            if (step.step() instanceof PlanStep.Move move) {
                 assertEquals(move.from(), placement.deviceOf(move.app()).orElseThrow(), move.toString());
+            } else {
+                assertTrue(placement.deviceOf(step.app()).isEmpty(), "a placed app is placed nowhere yet: " + step);
             }
-            placement.assign(action.app(), action.to());
+            placement.assign(step.app(), step.to());
             Set<String> heldAfter = feasibleDevices(placement);
-            assertTrue(heldAfter.containsAll(heldBefore), "step " + action + " broke " + difference(heldBefore, heldAfter));
-            assertTrue(heldAfter.contains(action.to()), "the target keeps every SLO: " + action);
+            assertTrue(heldAfter.containsAll(heldBefore), "step " + step + " broke " + difference(heldBefore, heldAfter));
+            assertTrue(heldAfter.contains(step.to()), "the target keeps every SLO: " + step);
         }
         return placement;
+    }
+
+    /** The plan of an admitted app; fails with the decision otherwise. */
+    private static MigrationPlan admitted(MigrationPlanner.Admission admission) {
+        return assertInstanceOf(MigrationPlanner.Admission.Admitted.class, admission, admission.toString()).plan();
+    }
+
+    /** The reason an app found no room; fails with the decision otherwise. */
+    private static String noRoom(MigrationPlanner.Admission admission) {
+        return assertInstanceOf(MigrationPlanner.Admission.NoRoom.class, admission, admission.toString()).reason();
     }
 
     private static Set<String> difference(Set<String> a, Set<String> b) {
@@ -115,7 +135,7 @@ class MigrationPlannerTest {
         MigrationPlan plan = new MigrationPlanner(POLICY, 10).restore(now);
 
         assertTrue(plan.unresolved().isEmpty(), plan.unresolved().toString());
-        assertFalse(plan.actions().isEmpty());
+        assertFalse(plan.isEmpty());
         Placement after = applyCheckingEachStep(now, plan);
         assertEquals(Set.copyOf(after.devices().stream().map(Device::id).toList()), feasibleDevices(after));
         assertEquals(0, EvaluateCommandAccess.violating(risen, after.snapshot().assignment(), 1),
@@ -123,11 +143,11 @@ class MigrationPlannerTest {
         int scratch = scratchMoves(risen, now);
         System.out.printf("rates +45 %% on %s: plan %d moves, from scratch %d%n", busiest, plan.moves(), scratch);
         assertTrue(plan.moves() < scratch, plan.moves() + " moves against " + scratch + " from scratch");
-        for (MigrationPlan.Action action : plan.actions()) {
-            MigrationPlan.Action.Move move = assertInstanceOf(MigrationPlan.Action.Move.class, action);
-            assertFalse(move.sourceBefore().feasible(), "only a device that breaks a constraint sends an app away");
-            assertTrue(move.targetAfter().feasible());
-            assertTrue(move.reason().contains(move.from()), move.reason());
+        for (PlannedStep step : plan.steps()) {
+            PlanStep.Move move = assertInstanceOf(PlanStep.Move.class, step.step());
+            assertFalse(step.sourceBefore().feasible(), "only a device that breaks a constraint sends an app away");
+            assertTrue(step.targetAfter().feasible());
+            assertTrue(step.reason().contains(move.from()), step.reason());
         }
     }
 
@@ -147,7 +167,7 @@ class MigrationPlannerTest {
 
         MigrationPlan plan = new MigrationPlanner(POLICY, 20).restore(now);
 
-        long placedAgain = plan.actions().stream().filter(a -> a instanceof MigrationPlan.Action.Place).count();
+        long placedAgain = plan.steps().stream().filter(s -> s.step() instanceof PlanStep.Place).count();
         assertEquals(orphans, placedAgain + plan.unresolved().size(), plan.toString());
         plan.unresolved().forEach(reason -> assertTrue(reason.contains("was lost"), reason));
         Map<String, String> surviving = new LinkedHashMap<>(now.assignment());
@@ -171,23 +191,24 @@ class MigrationPlannerTest {
                 usedAfter, plan.moves());
         assertTrue(usedAfter < usedBefore, usedBefore + " -> " + usedAfter);
         assertEquals(0, EvaluateCommandAccess.violating(quiet, after.snapshot().assignment(), 1));
-        assertEquals(plan.moves(), plan.actions().stream().map(MigrationPlan.Action::app).distinct().count(),
+        assertEquals(plan.steps().size(), plan.moves(), "consolidation only moves apps: " + plan.steps());
+        assertEquals(plan.moves(), plan.steps().stream().map(PlannedStep::app).distinct().count(),
                 "no app moves twice");
 
         // A device running an app that must not move (pinned by its owner) is never emptied.
-        String pinned = plan.actions().get(0).app();
+        String pinned = plan.steps().get(0).app();
         String itsDevice = now.assignment().get(pinned);
         MigrationPlan around = new MigrationPlanner(POLICY, 40).consolidate(now, Set.of(pinned));
-        assertTrue(around.actions().stream().noneMatch(a -> a instanceof MigrationPlan.Action.Move m
-                && (m.app().equals(pinned) || m.from().equals(itsDevice))), around.actions().toString());
-        assertFalse(around.actions().isEmpty(), "the other devices are still consolidated");
+        assertTrue(around.steps().stream().noneMatch(s -> s.step() instanceof PlanStep.Move m
+                && (m.app().equals(pinned) || m.from().equals(itsDevice))), around.steps().toString());
+        assertFalse(around.isEmpty(), "the other devices are still consolidated");
 
         // A closed device (a move failed to reach it) receives no app; the rest is still consolidated.
-        String target = ((MigrationPlan.Action.Move) plan.actions().get(0)).to();
+        String target = assertInstanceOf(PlanStep.Move.class, plan.steps().get(0).step()).to();
         MigrationPlan avoiding = new MigrationPlanner(POLICY, 40).consolidate(now, Set.of(), Set.of(target));
-        assertTrue(avoiding.actions().stream().noneMatch(a -> a instanceof MigrationPlan.Action.Move m && m.to().equals(target)),
-                avoiding.actions().toString());
-        assertFalse(avoiding.actions().isEmpty(), "the other devices are still consolidated");
+        assertTrue(avoiding.steps().stream().noneMatch(s -> s.step() instanceof PlanStep.Move m && m.to().equals(target)),
+                avoiding.steps().toString());
+        assertFalse(avoiding.isEmpty(), "the other devices are still consolidated");
         applyCheckingEachStep(now, avoiding);
     }
 
@@ -200,7 +221,7 @@ class MigrationPlannerTest {
 
         MigrationPlan plan = new MigrationPlanner(POLICY, 0).restore(now);
 
-        assertTrue(plan.actions().isEmpty());
+        assertTrue(plan.isEmpty());
         assertFalse(plan.unresolved().isEmpty());
         assertTrue(plan.unresolved().get(0).endsWith("move budget spent"), plan.unresolved().get(0));
     }
@@ -233,20 +254,21 @@ class MigrationPlannerTest {
         MigrationPlanner planner = new MigrationPlanner(POLICY, 3);
         MigrationPlan plan = planner.relieve(now, "pi-1/tpu0", Set.of());
         assertEquals(1, plan.moves());
-        MigrationPlan.Action.Move move = assertInstanceOf(MigrationPlan.Action.Move.class, plan.actions().get(0));
+        PlannedStep step = plan.steps().get(0);
+        PlanStep.Move move = assertInstanceOf(PlanStep.Move.class, step.step());
         assertEquals(List.of("small", "pi-1/tpu0", "pi-2/tpu0"), List.of(move.app(), move.from(), move.to()));
-        assertFalse(move.sourceBefore().feasible());
-        assertTrue(move.sourceAfter().feasible() && move.targetBefore().feasible() && move.targetAfter().feasible());
+        assertFalse(step.sourceBefore().feasible());
+        assertTrue(step.sourceAfter().feasible() && step.targetBefore().feasible() && step.targetAfter().feasible());
         applyCheckingEachStep(now, plan);
 
         MigrationPlan pinned = planner.relieve(now, "pi-1/tpu0", Set.of("small"));
-        assertTrue(pinned.actions().isEmpty(), pinned.toString());
+        assertTrue(pinned.isEmpty(), pinned.toString());
         assertEquals(1, pinned.unresolved().size());
         assertTrue(pinned.unresolved().get(0).startsWith("pi-1/tpu0: "), pinned.unresolved().get(0));
-        assertTrue(planner.relieve(now, "pi-1/tpu0", Set.of(), Set.of("pi-2/tpu0")).actions().isEmpty(),
+        assertTrue(planner.relieve(now, "pi-1/tpu0", Set.of(), Set.of("pi-2/tpu0")).isEmpty(),
                 "no app moves to a closed device");
 
-        assertTrue(planner.relieve(crowded(8), "pi-1/tpu0", Set.of()).actions().isEmpty(), "nothing to relieve before the rise");
+        assertTrue(planner.relieve(crowded(8), "pi-1/tpu0", Set.of()).isEmpty(), "nothing to relieve before the rise");
     }
 
     /**
@@ -262,26 +284,28 @@ class MigrationPlannerTest {
                 "no device takes the new app as things stand");
         MigrationPlanner planner = new MigrationPlanner(POLICY, 3);
 
-        MigrationPlan plan = planner.admit(now, "medium", Set.of());
+        MigrationPlan plan = admitted(planner.admit(now, "medium", Set.of(), Map.of()));
 
-        assertEquals(List.of("mobile pi-1/tpu0 -> nano-1/gpu0", "medium -> pi-1/tpu0"), plan.actions().stream()
-                .map(a -> a instanceof MigrationPlan.Action.Move m ? m.app() + " " + m.from() + " -> " + m.to()
-                        : a.app() + " -> " + a.to()).toList());
-        assertTrue(plan.actions().get(0).reason().contains("making room for new app medium"), plan.actions().get(0).reason());
+        assertEquals(List.of("mobile pi-1/tpu0 -> nano-1/gpu0", "medium -> pi-1/tpu0"), plan.steps().stream()
+                .map(s -> s.step() instanceof PlanStep.Move m ? m.app() + " " + m.from() + " -> " + m.to()
+                        : s.app() + " -> " + s.to()).toList());
+        assertInstanceOf(PlanStep.Place.class, plan.steps().get(1).step(), "the last step places the new app");
+        assertTrue(plan.steps().get(0).reason().contains("making room for new app medium"), plan.steps().get(0).reason());
         Placement after = applyCheckingEachStep(now, plan);
         assertEquals(0, EvaluateCommandAccess.violating(scenario, after.snapshot().assignment(), 1),
                 "the simulator sees every SLO met once the new app runs");
 
-        MigrationPlan pinned = planner.admit(now, "medium", Set.of("mobile"));
-        assertTrue(pinned.actions().isEmpty(), pinned.toString());
-        assertTrue(pinned.unresolved().get(0).startsWith("medium: no device keeps every SLO with it, nor does moving"),
-                pinned.unresolved().get(0));
-        assertTrue(new MigrationPlanner(POLICY, 0).admit(now, "medium", Set.of()).unresolved().get(0)
-                .contains("over the move budget of 0"));
-        assertTrue(planner.admit(now, "medium", Set.of(), Set.of("nano-1/gpu0")).actions().isEmpty(),
-                "no app moves to a closed device");
-        assertTrue(planner.admit(now, "medium", Set.of(), Set.of("pi-1/tpu0")).actions().isEmpty(),
-                "no room is made on a closed device");
+        // No room: every accelerator's reason first, then why no moves make room.
+        String pinned = noRoom(planner.admit(now, "medium", Set.of("mobile"), Map.of()));
+        assertTrue(pinned.startsWith("no device keeps every SLO (") && pinned.contains("pi-1/tpu0: ")
+                && pinned.contains("nano-1/gpu0: "), pinned);
+        assertTrue(pinned.contains("; medium: no device keeps every SLO with it, nor does moving"), pinned);
+        String overBudget = noRoom(new MigrationPlanner(POLICY, 0).admit(now, "medium", Set.of(), Map.of()));
+        assertTrue(overBudget.contains("over the move budget of 0"), overBudget);
+        String gpuClosed = noRoom(planner.admit(now, "medium", Set.of(), Map.of("nano-1/gpu0", "closed")));
+        assertTrue(gpuClosed.contains("nano-1/gpu0: closed"), "no app moves to a closed device: " + gpuClosed);
+        String tpuClosed = noRoom(planner.admit(now, "medium", Set.of(), Map.of("pi-1/tpu0", "closed")));
+        assertTrue(tpuClosed.contains("pi-1/tpu0: closed"), "no room is made on a closed device: " + tpuClosed);
     }
 
     /**
@@ -298,8 +322,12 @@ class MigrationPlannerTest {
             MigrationPlanner planner = new MigrationPlanner(POLICY, 3);
             ClusterModel cluster = EvaluateCommandAccess.initial(scenario);
             for (AppSpec app : scenario.apps()) {
-                MigrationPlan plan = planner.admit(cluster, app.app(), Set.of());
-                if (plan.actions().size() > 1) {
+                MigrationPlanner.Admission admission = planner.admit(cluster, app.app(), Set.of(), Map.of());
+                if (!(admission instanceof MigrationPlanner.Admission.Admitted admitted)) {
+                    continue; // turned away, or no room: nothing changes
+                }
+                MigrationPlan plan = admitted.plan();
+                if (plan.steps().size() > 1) {
                     madeRoom++;
                 }
                 cluster = applyCheckingEachStep(cluster, plan).snapshot();

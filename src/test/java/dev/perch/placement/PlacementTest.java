@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,8 +21,12 @@ class PlacementTest {
     void aCopyOfAClusterIsThePlacementItsAssignsBuildInAnyOrder() {
         ClusterModel empty = dev.perch.cli.EvaluateCommandAccess.initial(ScenarioReader.load("mixed", 1));
         Placement packed = Placement.of(empty);
-        PerchStrategy perch = new PerchStrategy(PlacementPolicy.DEFAULT);
-        empty.apps().keySet().forEach(app -> perch.offer(packed, app));
+        MigrationPlanner admission = new MigrationPlanner(PlacementPolicy.DEFAULT, Integer.MAX_VALUE);
+        for (String app : empty.apps().keySet()) { // packed as Perch admits the apps, each plan applied
+            if (admission.admit(packed.snapshot(), app, Set.of(), Map.of()) instanceof MigrationPlanner.Admission.Admitted admitted) {
+                admitted.plan().steps().forEach(step -> packed.assign(step.app(), step.to()));
+            }
+        }
         ClusterModel cluster = packed.snapshot();
         assertTrue(cluster.assignment().size() > 20, "a busy cluster: " + cluster.assignment().size() + " apps placed");
 

@@ -1,12 +1,18 @@
 package dev.perch.placement;
 
+import dev.perch.cli.EvaluateCommand;
+import dev.perch.cli.EvaluateCommandAccess;
+import dev.perch.controller.ControllerSettings;
 import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,18 +26,28 @@ class StrategiesTest {
             apps:
             """;
 
+    private static Scenario scenario(String apps) {
+        return ScenarioReader.parse(TWO_NODES + apps, "test");
+    }
+
     private static Placement cluster(String apps) {
-        Scenario scenario = ScenarioReader.parse(TWO_NODES + apps, "test");
-        return Placement.of(dev.perch.cli.EvaluateCommandAccess.initial(scenario));
+        return Placement.of(EvaluateCommandAccess.initial(scenario(apps)));
     }
 
     private static Strategy.Online online(String name) {
         return (Strategy.Online) Strategies.create(name, PlacementPolicy.DEFAULT);
     }
 
+    /**
+     * The registry holds the strategies Perch is compared with; {@code perch} is no longer one of
+     * them ({@code evaluate} runs the controller for it), but {@code evaluate} still knows it by name,
+     * in the same place among the others.
+     */
     @Test
     void theRegistryKnowsEveryStrategyByNameAndRefusesOthers() {
         assertEquals(List.of("knapsack-first", "knapsack-best", "knapsack-worst", "ibis-bfs", "ibis-dfs", "perch", "oracle"),
+                EvaluateCommand.strategyNames());
+        assertEquals(List.of("knapsack-first", "knapsack-best", "knapsack-worst", "ibis-bfs", "ibis-dfs", "oracle"),
                 Strategies.names());
         for (String name : Strategies.names()) {
             assertEquals(name, Strategies.create(name, PlacementPolicy.DEFAULT).name());
@@ -39,6 +55,9 @@ class StrategiesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Strategies.create("greedy", PlacementPolicy.DEFAULT));
         assertTrue(e.getMessage().startsWith("unknown strategy 'greedy'"));
+        IllegalArgumentException perch = assertThrows(IllegalArgumentException.class,
+                () -> Strategies.create("perch", PlacementPolicy.DEFAULT));
+        assertTrue(perch.getMessage().startsWith("unknown strategy 'perch'"), perch.getMessage());
     }
 
     @Test
@@ -57,13 +76,20 @@ class StrategiesTest {
                 "memory is short, although 30 req/s of Inception-V4 already overloads the device");
     }
 
+    /** The baselines driven by models refuse the offer; Perch's admission finds no room, and the controller places nothing. */
     @Test
     void modelDrivenStrategiesRefuseWhatWouldBreakAnSlo() {
-        Placement cluster = cluster("  - {app: a, model: inception_v4, ratePerSec: 30, sloMs: 300, sloStatistic: mean}\n");
-        for (String name : List.of("ibis-bfs", "ibis-dfs", "perch")) {
+        Scenario scenario = scenario("  - {app: a, model: inception_v4, ratePerSec: 30, sloMs: 300, sloStatistic: mean}\n");
+        Placement cluster = Placement.of(EvaluateCommandAccess.initial(scenario));
+        for (String name : List.of("ibis-bfs", "ibis-dfs")) {
             assertInstanceOf(Strategy.Offer.Rejected.class, online(name).offer(cluster, "a"), name);
             assertEquals(0, cluster.placedCount(), name + " leaves a rejected offer's placement as it was");
         }
+        MigrationPlanner.Admission admission = new MigrationPlanner(PlacementPolicy.DEFAULT, 3).admit(cluster.snapshot(), "a",
+                Set.of(), Map.of());
+        assertInstanceOf(MigrationPlanner.Admission.NoRoom.class, admission, "perch's admission: " + admission);
+        Map<String, String> perch = EvaluateCommandAccess.placedByController(scenario, 1, ControllerSettings.DEFAULT);
+        assertFalse(perch.containsKey("a"), "perch (the controller) places nothing: " + perch);
     }
 
     @Test

@@ -58,8 +58,7 @@ class EndToEndTest {
     @Test
     void telemetryShowingAViolationLeadsToAnAlertAndAMove() throws Exception {
         awaitRunning();
-        reconciler.publishInventory();
-        reconciler.placeUnplaced();
+        reconciler.pass();
         RunningApp cam3 = cluster.snapshot().app("cam-3").orElseThrow();
         String from = cam3.accelerator().orElseThrow();
         String node = from.substring(0, from.indexOf('/'));

@@ -1,0 +1,124 @@
+package dev.perch.controller;
+
+import dev.perch.cluster.Accelerator;
+import dev.perch.cluster.ClusterSnapshot;
+import dev.perch.cluster.ClusterView;
+import dev.perch.cluster.RunningApp;
+import dev.perch.model.profile.ProfileCatalog;
+import dev.perch.placement.ClusterModel;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * What every step of the controller reads before it decides, one rule each: the cluster as it is
+ * now, the planner's model of it (learned rates over declared ones), the accelerators that take no
+ * app now and why ({@link #closed}), the apps no plan may move ({@link #immovable}), and the
+ * cluster's shape for backoffs ({@link ClusterShape}).
+ *
+ * <p>Not thread-safe: the {@link Reconciler}'s steps use it under the reconciler's lock.
+ */
+final class ClusterReading {
+    private final ClusterView view;
+    /** The profile catalog as it is now: on Kubernetes it follows the ConfigMap, so each decision takes it afresh. */
+    private final Supplier<ProfileCatalog> catalog;
+    private final LiveRates rates;
+    private final Clock clock;
+    private final StartedMoves startedMoves;
+    private final Cooldown cooldown;
+
+    ClusterReading(ClusterView view, Supplier<ProfileCatalog> catalog, LiveRates rates, Clock clock,
+                   StartedMoves startedMoves, Cooldown cooldown) {
+        this.view = view;
+        this.catalog = catalog;
+        this.rates = rates;
+        this.clock = clock;
+        this.startedMoves = startedMoves;
+        this.cooldown = cooldown;
+    }
+
+    ClusterSnapshot snapshot() {
+        return view.snapshot();
+    }
+
+    ProfileCatalog catalog() {
+        return catalog.get();
+    }
+
+    LiveRates rates() {
+        return rates;
+    }
+
+    long nowMs() {
+        return clock.millis();
+    }
+
+    StartedMoves startedMoves() {
+        return startedMoves;
+    }
+
+    Cooldown cooldown() {
+        return cooldown;
+    }
+
+    ClusterModel model(ClusterSnapshot snapshot) {
+        return ClusterModels.from(snapshot, catalog.get(), rates);
+    }
+
+    /** What of the cluster may give an app room ({@link ClusterShape}). */
+    ClusterShape shapeOf(ClusterSnapshot snapshot) {
+        return ClusterShape.of(snapshot, catalog.get());
+    }
+
+    /**
+     * The accelerators no app is placed on or moved to now, nor made room on, each with why: those
+     * on a node a move under way is leaving ({@link #beingLeft}) and those a move failed to reach
+     * ({@link StartedMoves}). Apps may still move off them.
+     */
+    Map<String, String> closed(ClusterSnapshot snapshot) {
+        return closed(failedTargets(snapshot), snapshot);
+    }
+
+    static Map<String, String> closed(Map<String, String> failedTargets, ClusterSnapshot snapshot) {
+        Map<String, String> closed = new TreeMap<>(failedTargets);
+        closed.putAll(beingLeft(snapshot));
+        return closed;
+    }
+
+    /** The accelerators a move failed to reach within {@link StartedMoves#HOLD}, each with why. */
+    Map<String, String> failedTargets(ClusterSnapshot snapshot) {
+        startedMoves.observe(snapshot, clock.millis());
+        return startedMoves.closedTargets(clock.millis());
+    }
+
+    /**
+     * The accelerators of a node a move under way is leaving: its old copy still runs there, while
+     * the models count the app on its target — closed for seconds, until the move is over.
+     */
+    private static Map<String, String> beingLeft(ClusterSnapshot snapshot) {
+        Map<String, String> unavailable = new HashMap<>();
+        Set<String> nodes = snapshot.nodesBeingLeft();
+        for (Accelerator accelerator : snapshot.accelerators()) {
+            if (nodes.contains(accelerator.node())) {
+                unavailable.put(accelerator.id(), "node " + accelerator.node() + " is being left by a move under way");
+            }
+        }
+        return unavailable;
+    }
+
+    /** Apps a plan must not move: pinned by their owners, already moving, or moved within the cooldown. */
+    Set<String> immovable(ClusterSnapshot snapshot) {
+        Set<String> apps = new HashSet<>();
+        for (RunningApp app : snapshot.apps()) {
+            if (app.spec().pinned() || app.moving() || !cooldown.allows(app.app())) {
+                apps.add(app.app());
+            }
+        }
+        return apps;
+    }
+}

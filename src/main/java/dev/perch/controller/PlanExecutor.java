@@ -1,0 +1,214 @@
+package dev.perch.controller;
+
+import dev.perch.cluster.ActuationException;
+import dev.perch.cluster.AppReports;
+import dev.perch.cluster.ApplyResult;
+import dev.perch.cluster.ClusterActuator;
+import dev.perch.cluster.ClusterSnapshot;
+import dev.perch.cluster.ClusterView;
+import dev.perch.cluster.PlanStep;
+import dev.perch.cluster.RunningApp;
+import dev.perch.placement.DeviceVerdict;
+import dev.perch.placement.MigrationPlan;
+import dev.perch.placement.PlannedStep;
+import dev.perch.telemetry.AppRecord;
+import dev.perch.telemetry.DecisionRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The one way a decision reaches the cluster and its readers. It owns a plan's order: steps go in
+ * the plan's order, each checked by the {@link Guards} (caps, approval) and applied through the
+ * actuator; the first step held or failed stops the plan there (what is left is planned again from
+ * what then runs); and a placement that follows moves waits until they are over
+ * (make-before-break: the moved apps' old copies still run where the app is to go). Every decision
+ * is recorded — with the predictions before and after, the trigger and what came of it — on the
+ * decisions topic, as an Event for the app's owner and in the log; a decision that moves nothing
+ * (no target, turned away) is recorded the same way. An app moved, or answered with no move, enters
+ * its cooldown; a move applied is watched to its end ({@link StartedMoves}).
+ *
+ * <p>It is the only place that knows of dry-run, through the actuator ({@link DryRunActuator}): a
+ * dry run's decisions are labelled so, count against the guards and cooldowns as a live run's
+ * would, and a placement after moves is recorded at once, since no move will ever be over.
+ *
+ * <p>Not thread-safe: the {@link Reconciler} calls it under its own lock.
+ */
+final class PlanExecutor {
+    private static final Logger EVENTS = LoggerFactory.getLogger("perch.events");
+
+    /** What came of a plan: the moves it started, and whether every step was applied. */
+    sealed interface Execution {
+        List<PlanStep.Move> started();
+
+        /** Every step applied (recorded, in a dry run). */
+        record Done(List<PlanStep.Move> started) implements Execution {
+        }
+
+        /** The moves before {@code next} are under way; {@code next}, a placement, waits until they are over. */
+        record Waiting(List<PlanStep.Move> started, PlannedStep next) implements Execution {
+        }
+
+        /** {@code at} was held by a guard or failed; it and the steps after it were not applied. */
+        record Stopped(List<PlanStep.Move> started, PlannedStep at) implements Execution {
+        }
+    }
+
+    private final ClusterView view;
+    private final ClusterActuator actuator;
+    private final Guards guards;
+    private final Cooldown cooldown;
+    private final StartedMoves startedMoves;
+    private final LiveRates rates;
+    private final ControllerOutputs outputs;
+    private final Supplier<AppReports> reports;
+    private final Clock clock;
+    private long decisions;
+
+    PlanExecutor(ClusterView view, ClusterActuator actuator, Guards guards, Cooldown cooldown, StartedMoves startedMoves,
+                 LiveRates rates, ControllerOutputs outputs, Supplier<AppReports> reports, Clock clock) {
+        this.view = view;
+        this.actuator = actuator;
+        this.guards = guards;
+        this.cooldown = cooldown;
+        this.startedMoves = startedMoves;
+        this.rates = rates;
+        this.outputs = outputs;
+        this.reports = reports;
+        this.clock = clock;
+    }
+
+    /** How many decisions were recorded. */
+    long decisions() {
+        return decisions;
+    }
+
+    /** Carries the moves under way one stage further (the actuator's business); what it did. */
+    List<String> progressMoves() {
+        return actuator.progressMoves();
+    }
+
+    /** Executes a plan's steps in order, each with the trigger given for it. */
+    Execution execute(MigrationPlan plan, Function<PlannedStep, String> trigger) {
+        List<PlanStep.Move> started = new ArrayList<>();
+        for (PlannedStep step : plan.steps()) {
+            if (!step.isMove() && !started.isEmpty() && !actuator.dryRun()) {
+                return new Execution.Waiting(started, step);
+            }
+            if (!apply(step, trigger.apply(step))) {
+                return new Execution.Stopped(started, step);
+            }
+            if (step.step() instanceof PlanStep.Move move) {
+                started.add(move);
+            }
+        }
+        return new Execution.Done(started);
+    }
+
+    /** Guards, applies and records one step; false when the guards held it or it failed. */
+    boolean apply(PlannedStep planned, String trigger) {
+        PlanStep step = planned.step();
+        String from = planned.from().orElse(null);
+        String action = planned.isMove() ? "move" : "place";
+        List<DecisionRecord.Outcome> before = new ArrayList<>(outcomes(planned.sourceBefore()));
+        before.addAll(outcomes(planned.targetBefore()));
+        List<DecisionRecord.Outcome> after = new ArrayList<>(outcomes(planned.sourceAfter()));
+        after.addAll(outcomes(planned.targetAfter()));
+        String verb = planned.isMove() ? "moved" : "placed";
+        String reason = planned.targetAfter().feasible()
+                ? String.format("%s: on %s every SLO holds by the models (min slack %.0f%%, utilization %.2f)", verb,
+                planned.to(), 100 * planned.targetAfter().minSlack(), planned.targetAfter().utilization())
+                : String.format("%s to %s; the models predict: %s", verb, planned.to(), planned.targetAfter().reason());
+        ClusterSnapshot snapshot = step instanceof PlanStep.Move ? view.snapshot() : null; // the caps count moves in flight
+        Guards.Verdict verdict = guards.check(step, snapshot, trigger);
+        if (verdict instanceof Guards.Verdict.Held held) {
+            record(new DecisionRecord(DecisionRecord.SCHEMA, decisionId(planned.app()), clock.millis(), planned.app(), action,
+                    from, planned.to(), reason + "; " + held.why(), trigger, null, false, before, after));
+            return false;
+        }
+        String result;
+        try {
+            ApplyResult applied = actuator.apply(step);
+            result = actuator.dryRun() ? null : applied.kind();
+            reason = reason + "; " + applied.detail();
+            guards.started(step);
+            if (step instanceof PlanStep.Move move) {
+                // A dry run's move too: the cluster never shows it, so it blames no target and ends in 30 s.
+                startedMoves.started(move.app(), move.from(), move.to(), clock.millis());
+            }
+        } catch (ActuationException e) {
+            result = "failed";
+            reason = reason + "; actuation failed: " + e.getMessage();
+        }
+        if (planned.isMove()) {
+            // A placement starts no cooldown: a new app may be moved at once to make room for the
+            // next one (the cooldown keeps a move's effect visible before the app is moved again).
+            cooldown.acted(planned.app());
+        }
+        record(new DecisionRecord(DecisionRecord.SCHEMA, decisionId(planned.app()), clock.millis(), planned.app(), action,
+                from, planned.to(), reason, trigger, result, actuator.dryRun(), before, after));
+        if ("failed".equals(result)) {
+            return false;
+        }
+        if (!actuator.dryRun()) {
+            ClusterSnapshot now = view.snapshot();
+            now.app(planned.app()).ifPresent(app -> outputs.app(appRecord(app, Optional.of(planned.to()), now)));
+        }
+        return true;
+    }
+
+    /** Records a decision that changes nothing — no target, turned away, an owner's pin that cannot be kept. */
+    void decline(String app, String reason, DeviceVerdict sourceNow, String trigger, ClusterSnapshot snapshot) {
+        cooldown.acted(app);
+        record(new DecisionRecord(DecisionRecord.SCHEMA, decisionId(app), clock.millis(), app, "none",
+                snapshot.app(app).flatMap(RunningApp::accelerator).orElse(null), null, reason, trigger,
+                null, false, outcomes(sourceNow), List.of()));
+    }
+
+    private void record(DecisionRecord decision) {
+        decisions++;
+        outputs.decision(decision);
+        reports.get().decided(decision.app(), String.format("%s%s%s [%s%s]: %s", decision.action(),
+                decision.from() == null ? "" : " from " + decision.from(), decision.to() == null ? "" : " to " + decision.to(),
+                decision.result() == null ? "no action" : decision.result(), decision.dryRun() ? ", dry run" : "",
+                decision.reason()));
+        EVENTS.info("DECISION {} {}{}{} [{}] — {} (trigger: {})", decision.action(), decision.app(),
+                decision.from() == null ? "" : " from " + decision.from(),
+                decision.to() == null ? "" : " to " + decision.to(),
+                decision.result() == null ? (decision.dryRun() ? "dry run" : "no action") : decision.result(),
+                decision.reason(), decision.trigger());
+    }
+
+    private String decisionId(String app) {
+        return app + ":" + clock.millis() + ":" + (decisions + 1);
+    }
+
+    AppRecord appRecord(RunningApp app, Optional<String> accelerator, ClusterSnapshot snapshot) {
+        String node = accelerator.flatMap(snapshot::accelerator).map(a -> a.node()).orElse(null);
+        java.util.OptionalDouble learned = rates.rate(app.app());
+        return new AppRecord(AppRecord.SCHEMA, app.app(), app.spec().model(), app.spec().ratePerSec(), app.spec().sloMs(),
+                app.spec().sloStatistic().id(), node, accelerator.orElse(null),
+                learned.isPresent() ? learned.getAsDouble() : null, clock.millis());
+    }
+
+    private static List<DecisionRecord.Outcome> outcomes(DeviceVerdict verdict) {
+        if (verdict == null) {
+            return List.of();
+        }
+        return verdict.apps().stream().map(a -> new DecisionRecord.Outcome(a.app(), verdict.device(),
+                a.latency() == null ? null : round(a.latency().meanMs()),
+                a.latency() == null ? null : round(a.latency().p95Ms()),
+                a.latency() == null ? null : round(a.latency().p99Ms()), a.sloMs(), a.sloStatistic().id(),
+                a.sloMet())).toList();
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * 10) / 10.0;
+    }
+}
