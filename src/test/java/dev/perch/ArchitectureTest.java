@@ -108,6 +108,21 @@ class ArchitectureTest {
                 .check(perch);
     }
 
+    /** Dry-run is an actuator: wired by the controller's builder, labelled by the executor, unknown to every decision. */
+    @Test
+    void onlyTheExecutorAndTheWiringKnowOfDryRun() {
+        noClasses().that().doNotHaveFullyQualifiedName("dev.perch.controller.PlanExecutor")
+                .and().doNotHaveFullyQualifiedName("dev.perch.controller.Reconciler")
+                .and().doNotHaveFullyQualifiedName("dev.perch.controller.DryRunActuator")
+                .should().dependOnClassesThat().haveFullyQualifiedName("dev.perch.controller.DryRunActuator")
+                .check(perch);
+        noClasses().that().resideInAPackage("dev.perch.controller..")
+                .and().doNotHaveFullyQualifiedName("dev.perch.controller.PlanExecutor")
+                .and().doNotHaveFullyQualifiedName("dev.perch.controller.DryRunActuator")
+                .should().callMethod(dev.perch.cluster.ClusterActuator.class, "dryRun")
+                .check(perch);
+    }
+
     @Test
     void onlyTheKubernetesPackageImportsFabric8() {
         noClasses().that().resideOutsideOfPackage("dev.perch.kubernetes..")
