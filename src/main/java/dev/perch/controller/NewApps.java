@@ -66,22 +66,22 @@ final class NewApps {
         this.reports = reports;
     }
 
+    /** A pass over unplaced apps: the cluster as it began, and its shape then. */
+    record Pass(ClusterSnapshot cluster, ClusterShape shape) {
+    }
+
     /**
      * Starts a pass: forgets apps placed or gone since the last, and returns the cluster as the pass
      * begins, whose unplaced apps the pass then decides on one by one ({@link #decide}).
      */
-    ClusterSnapshot beginPass() {
+    Pass beginPass() {
         ClusterSnapshot first = reading.snapshot();
         reading.startedMoves().observe(first, reading.nowMs()); // every pass, so that a move's end is seen as it happens
         Predicate<String> placedOrGone = app -> first.app(app).map(a -> a.accelerator().isPresent()).orElse(true);
         retries.clearIf(placedOrGone);
         roomMoves.keySet().removeIf(placedOrGone);
         whyUnplaced.keySet().removeIf(placedOrGone);
-        return first;
-    }
-
-    ClusterShape shapeOf(ClusterSnapshot snapshot) {
-        return reading.shapeOf(snapshot);
+        return new Pass(first, reading.shapeOf(first));
     }
 
     /**

@@ -18,8 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -40,6 +42,16 @@ import java.util.function.Supplier;
  */
 public final class Reconciler {
     private static final Logger EVENTS = LoggerFactory.getLogger("perch.events");
+    /** The longest an app waits before a decision that changed nothing is taken again. */
+    public static final Duration LONGEST_BACKOFF = Duration.ofMillis(NewApps.MAX_RETRY_MS);
+
+    /**
+     * The most moves of other apps planned to relieve one accelerator for one alert, or to make room
+     * for one new app. The guards still cap what is applied; what is left, the next decision plans
+     * again from what then runs.
+     */
+    static final int RELIEF_MOVE_BUDGET = 3;
+
     private final ClusterReading reading;
     private final PlanExecutor executor;
     private final InventoryPublisher inventory;
@@ -86,16 +98,6 @@ public final class Reconciler {
                 new MigrationPlanner(consolidation.packing(settings.placement()), Consolidator.MOVE_BUDGET), startedMs);
     }
 
-    /** The longest an app waits before a decision that changed nothing is taken again. */
-    public static final java.time.Duration LONGEST_BACKOFF = java.time.Duration.ofMillis(NewApps.MAX_RETRY_MS);
-
-    /**
-     * The most moves of other apps planned to relieve one accelerator for one alert, or to make room
-     * for one new app. The guards still cap what is applied; what is left, the next decision plans
-     * again from what then runs.
-     */
-    static final int RELIEF_MOVE_BUDGET = 3;
-
     /** How new apps are admitted: Perch makes room and keeps Edge TPU time; the reactive baseline does neither. */
     private static MigrationPlanner admission(ControllerSettings settings) {
         return switch (settings.policy()) {
@@ -115,53 +117,59 @@ public final class Reconciler {
      * (thousands of apps on a large cluster) waits for one app's decision, not for the pass.
      */
     public void pass() {
-        if (!locked(() -> {
+        boolean leading = whileLeading(() -> {
             executor.progressMoves().forEach(stage -> EVENTS.debug("move: {}", stage));
             inventory.publish(reading.snapshot());
-        })) {
-            return;
+        });
+        if (leading) {
+            placeUnplaced();
+            whileLeading(atRisk::pass);
+            whileLeading(consolidator::pass);
         }
-        placeUnplaced();
-        locked(atRisk::pass);
-        locked(consolidator::pass);
     }
 
     /** Step 3: every app that runs nowhere, decided on one at a time in the cluster's order. */
     void placeUnplaced() {
-        ClusterSnapshot[] first = new ClusterSnapshot[1];
-        ClusterShape[] shape = new ClusterShape[1];
-        if (!locked(() -> {
-            first[0] = newApps.beginPass();
-            shape[0] = newApps.shapeOf(first[0]);
-        })) {
+        Optional<NewApps.Pass> begun = whileLeading(newApps::beginPass);
+        if (begun.isEmpty()) {
             return;
         }
-        for (RunningApp app : first[0].apps()) {
-            if (app.accelerator().isEmpty() && !app.moving() && !locked(() -> shape[0] = newApps.decide(app, first[0], shape[0]))) {
-                return;
+        ClusterShape shape = begun.get().shape();
+        for (RunningApp app : begun.get().cluster().apps()) {
+            if (app.accelerator().isEmpty() && !app.moving()) {
+                ClusterShape before = shape;
+                Optional<ClusterShape> after = whileLeading(() -> newApps.decide(app, begun.get().cluster(), before));
+                if (after.isEmpty()) {
+                    return;
+                }
+                shape = after.get();
             }
         }
     }
 
     /** Step 4 alone (tests drive the steps one by one). */
     void answerStillAtRisk() {
-        locked(atRisk::pass);
+        whileLeading(atRisk::pass);
     }
 
     /** Step 5 alone. */
     void consolidate() {
-        locked(consolidator::pass);
+        whileLeading(consolidator::pass);
     }
 
-    /** Runs {@code step} under the lock while this replica leads; false when it does not. */
-    private boolean locked(Runnable step) {
+    /** Runs {@code step} under the lock if this replica leads; whether it did. */
+    private boolean whileLeading(Runnable step) {
+        return whileLeading(() -> {
+            step.run();
+            return Boolean.TRUE;
+        }).isPresent();
+    }
+
+    /** What {@code step} returns, run under the lock if this replica leads; empty when it does not. */
+    private <T> Optional<T> whileLeading(Supplier<T> step) {
         lock.lock();
         try {
-            if (!active) {
-                return false;
-            }
-            step.run();
-            return true;
+            return active ? Optional.of(step.get()) : Optional.empty();
         } finally {
             lock.unlock();
         }
