@@ -31,8 +31,8 @@ import java.util.function.Supplier;
  * (make-before-break: the moved apps' old copies still run where the app is to go). Every decision
  * is recorded — with the predictions before and after, the trigger and what came of it — on the
  * decisions topic, as an Event for the app's owner and in the log; a decision that moves nothing
- * (no target, turned away) is recorded the same way. An app moved, or answered with no move, enters
- * its cooldown; a move applied is watched to its end ({@link StartedMoves}).
+ * (no target, turned away) is recorded the same way. The app acted on enters its cooldown; a move
+ * applied is watched to its end ({@link StartedMoves}).
  *
  * <p>It is the only place that knows of dry-run, through the actuator ({@link DryRunActuator}): a
  * dry run's decisions are labelled so, count against the guards and cooldowns as a live run's
@@ -146,11 +146,9 @@ final class PlanExecutor {
             result = "failed";
             reason = reason + "; actuation failed: " + e.getMessage();
         }
-        if (planned.isMove()) {
-            // A placement starts no cooldown: a new app may be moved at once to make room for the
-            // next one (the cooldown keeps a move's effect visible before the app is moved again).
-            cooldown.acted(planned.app());
-        }
+        // A placement starts the cooldown too: an app just placed is not moved to make room for the
+        // next one before its first windows have shown how it runs (docs/decisions/0001).
+        cooldown.acted(planned.app());
         record(new DecisionRecord(DecisionRecord.SCHEMA, decisionId(planned.app()), clock.millis(), planned.app(), action,
                 from, planned.to(), reason, trigger, result, actuator.dryRun(), before, after));
         if ("failed".equals(result)) {
