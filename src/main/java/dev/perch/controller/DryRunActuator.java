@@ -4,36 +4,26 @@ import dev.perch.cluster.ApplyResult;
 import dev.perch.cluster.ClusterActuator;
 import dev.perch.cluster.PlanStep;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 
 /**
  * Dry-run as an actuator, as the descheduler fakes its client: every decision runs the real logic,
- * guards included, and reaches this actuator, which records the step and changes nothing. The
- * {@link PlanExecutor} is the only other place that knows of it: it labels the decision a dry run,
- * and since nothing will move, does not wait for room that will never be made.
+ * guards included, and reaches this actuator, which changes nothing; the decision is recorded as
+ * any other. The {@link PlanExecutor} is the only other place that knows of it: it labels the
+ * decision a dry run, and since nothing will move, does not wait for room that will never be made.
  *
  * <p>Moves already under way when the controller started (a live run switched to dry-run) are
  * still carried to their end: finishing a move started for real decides nothing new.
  */
 public final class DryRunActuator implements ClusterActuator {
-    /** How many of the last steps are kept for a reader. */
-    static final int KEPT = 1_000;
-
     private final ClusterActuator live;
-    private final Deque<PlanStep> recorded = new ArrayDeque<>();
 
     public DryRunActuator(ClusterActuator live) {
         this.live = live;
     }
 
     @Override
-    public synchronized ApplyResult apply(PlanStep step) {
-        recorded.addLast(step);
-        if (recorded.size() > KEPT) {
-            recorded.removeFirst();
-        }
+    public ApplyResult apply(PlanStep step) {
         return new ApplyResult.Unchanged("dry run: nothing applied");
     }
 
@@ -45,10 +35,5 @@ public final class DryRunActuator implements ClusterActuator {
     @Override
     public boolean dryRun() {
         return true;
-    }
-
-    /** The last steps it was given, oldest first. */
-    public synchronized List<PlanStep> recorded() {
-        return List.copyOf(recorded);
     }
 }
