@@ -3,7 +3,6 @@ package dev.perch.controller;
 import dev.perch.cluster.AppReports;
 import dev.perch.cluster.Approvals;
 import dev.perch.cluster.ClusterActuator;
-import dev.perch.cluster.ClusterSnapshot;
 import dev.perch.cluster.ClusterView;
 import dev.perch.cluster.RunningApp;
 import dev.perch.model.profile.ProfileCatalog;

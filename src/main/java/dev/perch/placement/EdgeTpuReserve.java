@@ -3,9 +3,7 @@ package dev.perch.placement;
 import dev.perch.model.profile.AcceleratorType;
 
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -57,31 +55,6 @@ final class EdgeTpuReserve {
             if (device.type() == AcceleratorType.EDGETPU && !closed.contains(device.id())) {
                 left += timeLeft(placement.serviceLoad(device.id()));
             }
-        }
-        return verdict(demand, left);
-    }
-
-    /**
-     * As {@link #refusal(Placement, String, Set)}, read straight from a cluster's model: the
-     * controller asks this for each app it places, and a working copy of a large cluster costs far
-     * more than summing its Edge TPUs' loads.
-     */
-    Optional<String> refusal(ClusterModel cluster, String app, Set<String> closed) {
-        AppDemand demand = cluster.apps().get(app);
-        if (!judges(demand, cluster.devices())) {
-            return Optional.empty();
-        }
-        Map<String, Double> loads = new HashMap<>();
-        for (Device device : cluster.devices()) {
-            if (device.type() == AcceleratorType.EDGETPU && !closed.contains(device.id())) {
-                loads.put(device.id(), 0.0);
-            }
-        }
-        cluster.assignment().forEach((placed, device) -> loads.computeIfPresent(device,
-                (id, load) -> load + Placement.serviceLoadOf(cluster.apps().get(placed), AcceleratorType.EDGETPU)));
-        double left = 0;
-        for (double load : loads.values()) {
-            left += timeLeft(load);
         }
         return verdict(demand, left);
     }

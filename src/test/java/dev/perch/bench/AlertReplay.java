@@ -5,7 +5,6 @@ import dev.perch.controller.Reconciler;
 import dev.perch.controller.RecordingOutputs;
 import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
-import dev.perch.placement.PlacementPolicy;
 import dev.perch.runtime.EmbeddedKafka;
 import dev.perch.runtime.TopicAdmin;
 import dev.perch.sim.SimClock;

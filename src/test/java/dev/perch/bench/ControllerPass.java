@@ -5,12 +5,10 @@ import dev.perch.controller.Reconciler;
 import dev.perch.controller.RecordingOutputs;
 import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
-import dev.perch.placement.PlacementPolicy;
 import dev.perch.sim.SimClock;
 import dev.perch.sim.SimulatedCluster;
 import dev.perch.telemetry.DecisionRecord;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

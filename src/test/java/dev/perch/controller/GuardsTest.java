@@ -5,7 +5,6 @@ import dev.perch.cluster.PlanStep;
 import dev.perch.cluster.RunningApp;
 import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
-import dev.perch.placement.PlacementPolicy;
 import dev.perch.sim.SimClock;
 import dev.perch.sim.SimulatedCluster;
 import dev.perch.telemetry.AlertRecord;

@@ -2,7 +2,6 @@ package dev.perch.controller;
 
 import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
-import dev.perch.placement.PlacementPolicy;
 import dev.perch.sim.SimClock;
 import dev.perch.sim.SimulatedCluster;
 import dev.perch.telemetry.PredictionRecord;
@@ -10,7 +9,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

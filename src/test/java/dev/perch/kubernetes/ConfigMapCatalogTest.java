@@ -2,14 +2,11 @@ package dev.perch.kubernetes;
 
 import dev.perch.controller.ControllerSettings;
 import dev.perch.cluster.RunningApp;
-import dev.perch.controller.Guards;
 import dev.perch.controller.LiveRates;
-import dev.perch.controller.Policy;
 import dev.perch.controller.Reconciler;
 import dev.perch.controller.RecordingOutputs;
 import dev.perch.controller.Consolidation;
 import dev.perch.model.profile.AcceleratorType;
-import dev.perch.placement.PlacementPolicy;
 import dev.perch.sim.SimClock;
 import dev.perch.telemetry.DecisionRecord;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;

@@ -8,7 +8,6 @@ import dev.perch.controller.LiveRates;
 import dev.perch.controller.RecordingOutputs;
 import dev.perch.controller.Reconciler;
 import dev.perch.model.profile.ScenarioReader;
-import dev.perch.placement.PlacementPolicy;
 import dev.perch.telemetry.DecisionRecord;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -167,31 +167,6 @@ class EdgeTpuReserveTest {
         assertTrue(onEdgeTpus > 100, "the check ran on " + onEdgeTpus + " apps");
     }
 
-    /** The controller asks a cluster's model, evaluate a working placement: the same answer, on every app of the small clusters as they fill. */
-    @Test
-    void theClusterModelAndTheWorkingPlacementGiveTheSameAnswer() {
-        MigrationPlanner admission = new MigrationPlanner(PlacementPolicy.DEFAULT, Integer.MAX_VALUE);
-        int refusals = 0;
-        for (long seed = 1; seed <= 40; seed++) {
-            Placement placement = Placement.of(EvaluateCommandAccess.initial(ScenarioReader.load("small", seed)));
-            List<String> apps = List.copyOf(placement.apps().keySet());
-            for (int i = 0; i < apps.size(); i++) {
-                Set<String> closed = i % 3 == 0 ? Set.of() : Set.of(placement.devices().get(0).id());
-                for (String later : apps.subList(i, apps.size())) {
-                    Optional<String> fromPlacement = RESERVE.refusal(placement, later, closed);
-                    assertEquals(fromPlacement, RESERVE.refusal(placement.snapshot(), later, closed), "seed " + seed + ", " + later);
-                    refusals += fromPlacement.isPresent() ? 1 : 0;
-                }
-                // The apps arrive as Perch admits them: each admission's plan applied.
-                if (admission.admit(placement.snapshot(), apps.get(i), Set.of(), Map.of())
-                        instanceof MigrationPlanner.Admission.Admitted admitted) {
-                    admitted.plan().steps().forEach(step -> placement.assign(step.app(), step.to()));
-                }
-            }
-        }
-        assertTrue(refusals > 50, "compared on " + refusals + " refusals");
-    }
-
     @Test
     void theShareIsValidated() {
         for (double bad : new double[] {0, -0.1, 1.01, Double.NaN}) {
