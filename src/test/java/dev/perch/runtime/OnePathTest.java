@@ -21,19 +21,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * One decision path: {@code demo --scenario mixed:N --seed N --speed max} — the controller as the
+ * One decision path: {@code demo --scenario FILE --seed N --speed max} — the controller as the
  * application wires it, through the real broker and Streams, alerts and all — places every app
  * where {@code evaluate}'s {@code perch} places it, app by app, over the same simulated span, and
- * hosts at least as many apps at the end.
+ * hosts at least as many apps at the end. FILE is {@code mixed:N} as written by
+ * {@code --print-scenario}, its length cut to one simulated minute (test resources, one-path/).
  */
 abstract class OnePathTest {
-    /** The demo on {@code mixed:seed}, its simulator seeded with {@code seed}. */
+    /** The scenario file of {@code mixed:seed}. */
+    static String scenarioFile(int seed) {
+        try {
+            return java.nio.file.Path.of(OnePathTest.class.getResource("/one-path/mixed-" + seed + ".yaml").toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The demo on {@code mixed:seed}'s file, its simulator seeded with {@code seed}. */
     abstract static class Mixed implements QuarkusTestProfile {
         abstract int seed();
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("perch.scenario", "mixed:" + seed(), "perch.seed", Integer.toString(seed()), "perch.speed", "max");
+            return Map.of("perch.scenario", scenarioFile(seed()), "perch.seed", Integer.toString(seed()), "perch.speed", "max");
         }
     }
 
@@ -53,7 +63,7 @@ abstract class OnePathTest {
 
         long spanMs = (long) (summary.simulatedSec() * 1000);
         Map<String, String> evaluatePlaced = new LinkedHashMap<>();
-        for (String[] placed : EvaluateCommandAccess.placementsByController(ScenarioReader.load("mixed:" + seed), seed)) {
+        for (String[] placed : EvaluateCommandAccess.placementsByController(ScenarioReader.load(scenarioFile(seed)), seed)) {
             if (Long.parseLong(placed[2]) <= spanMs) {
                 evaluatePlaced.put(placed[0], placed[1]);
             }
