@@ -9,8 +9,6 @@ import java.util.List;
  * before it is over, never breaks an SLO that held before.
  */
 public record MigrationPlan(List<PlannedStep> steps, List<String> unresolved) {
-    public static final MigrationPlan EMPTY = new MigrationPlan(List.of(), List.of());
-
     public MigrationPlan {
         steps = List.copyOf(steps);
         unresolved = List.copyOf(unresolved);
