@@ -21,7 +21,6 @@ import java.time.Clock;
 import dev.perch.cluster.Approvals;
 import dev.perch.controller.Consolidation;
 import dev.perch.controller.RecentDecisions;
-import dev.perch.controller.SloMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.perch.controller.ControllerSettings;
 import dev.perch.controller.Guards;

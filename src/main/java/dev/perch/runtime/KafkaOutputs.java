@@ -35,7 +35,7 @@ public class KafkaOutputs implements ControllerOutputs {
 
     @Override
     public void decision(DecisionRecord decision) {
-        metrics.counter(dev.perch.controller.SloMetrics.DECISIONS, "action", decision.action(),
+        metrics.counter(SloMetrics.DECISIONS, "action", decision.action(),
                 "result", decision.result() == null ? "none" : decision.result()).increment();
         recent.add(decision);
         decisions.send(keyed(decision.app(), decision));

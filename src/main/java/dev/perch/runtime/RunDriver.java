@@ -34,7 +34,7 @@ public class RunDriver {
     @Inject
     Instance<KubernetesCluster> cluster;
     @Inject
-    dev.perch.controller.SloMetrics sloMetrics;
+    SloMetrics sloMetrics;
 
     private LeaderElection election;
     private ScheduledExecutorService loop;

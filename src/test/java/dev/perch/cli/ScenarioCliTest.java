@@ -64,7 +64,7 @@ class ScenarioCliTest {
     @Test
     void demoPrintsTheScenarioTheSimulatedClusterWillLoadAndSeedsOnlyTheSimulator() throws Exception {
         Path file = Files.createTempDirectory("printed").resolve("random-7.yaml");
-        PerchMain.DemoStart start = PerchMain.demoStart(List.of("--scenario", "random:7", "--seed", "5",
+        PipelineCommands.DemoStart start = PipelineCommands.demoStart(List.of("--scenario", "random:7", "--seed", "5",
                 "--print-scenario", file.toString()));
         assertEquals("random:7", start.properties().get("perch.scenario"));
         assertEquals("5", start.properties().get("perch.seed"));
@@ -74,12 +74,12 @@ class ScenarioCliTest {
         assertEquals(drawn, ScenarioReader.load(start.properties().get("perch.scenario")));
 
         // --seed does not draw: the bare name is random:1 whatever the simulator's seed, as it always was.
-        PerchMain.DemoStart bare = PerchMain.demoStart(List.of("--scenario", "random", "--seed", "5",
+        PipelineCommands.DemoStart bare = PipelineCommands.demoStart(List.of("--scenario", "random", "--seed", "5",
                 "--print-scenario", file.toString()));
         assertEquals(ScenarioGenerator.generate("random", 1, ScenarioReader.defaultCatalog()), ScenarioReader.load(file.toString()));
         assertNotEquals(drawn, ScenarioReader.load(bare.properties().get("perch.scenario")));
 
-        PerchMain.demoStart(List.of("--scenario", "boost", "--print-scenario", file.toString()));
+        PipelineCommands.demoStart(List.of("--scenario", "boost", "--print-scenario", file.toString()));
         assertEquals(ScenarioReader.load("boost"), ScenarioReader.load(file.toString()), "a shipped file scenario too");
     }
 
@@ -87,25 +87,25 @@ class ScenarioCliTest {
     void badScenarioNamesAndUnwritableFilesAreBadInputInOneLine() throws Exception {
         for (String bad : List.of("random:x", "random:-1", "default:3")) {
             ScenarioException e = assertThrows(ScenarioException.class,
-                    () -> PerchMain.demoStart(List.of("--scenario", bad)));
+                    () -> PipelineCommands.demoStart(List.of("--scenario", bad)));
             assertTrue(e.getMessage().startsWith(bad + ": "), e.getMessage());
             assertEquals(1, e.getMessage().lines().count());
         }
         Path notADirectory = Files.createTempFile("plain", ".txt");
-        UsageException e = assertThrows(UsageException.class, () -> PerchMain.demoStart(List.of("--scenario", "small:1",
+        UsageException e = assertThrows(UsageException.class, () -> PipelineCommands.demoStart(List.of("--scenario", "small:1",
                 "--print-scenario", notADirectory.resolve("x.yaml").toString())));
         assertTrue(e.getMessage().startsWith("--print-scenario: cannot write " + notADirectory.resolve("x.yaml")), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
 
         Path untouched = Files.createTempDirectory("printed").resolve("never.yaml");
-        assertThrows(UsageException.class, () -> PerchMain.demoStart(List.of("--scenario", "small:1", "--speed", "fast",
+        assertThrows(UsageException.class, () -> PipelineCommands.demoStart(List.of("--scenario", "small:1", "--speed", "fast",
                 "--print-scenario", untouched.toString())));
         assertFalse(Files.exists(untouched), "bad input writes nothing");
     }
 
     @Test
     void theUsageShowsTheNewForms() {
-        String usage = PerchMain.usage();
+        String usage = Usage.text();
         assertEquals(2, usage.split("\\[--print-scenario FILE]", -1).length - 1, "demo and evaluate: " + usage);
         assertEquals(2, usage.split("--scenario NAME\\|NAME:N\\|FILE", -1).length - 1, usage);
     }

@@ -18,19 +18,19 @@ class StartupFailureTest {
                         + " perch.cooldown-sec with the config value \"abc\" threw an Exception whilst being converted\n"
                         + "SRCFG00031: Expected a double value, got \"abc\"")});
         RuntimeException failure = new RuntimeException("Failed to start quarkus", invalid);
-        assertTrue(PerchMain.badConfiguration(failure));
+        assertTrue(StartupFailure.badConfiguration(failure));
         assertEquals("bad configuration: SRCFG00039: The config property perch.cooldown-sec with the config value \"abc\""
                 + " threw an Exception whilst being converted SRCFG00031: Expected a double value, got \"abc\"",
-                PerchMain.startupFailure(failure));
+                StartupFailure.message(failure));
     }
 
     @Test
     void aValueAComponentRefusesIsBadInputAndAnythingElseIsNot() {
-        assertTrue(PerchMain.badConfiguration(new RuntimeException("Failed to start quarkus",
+        assertTrue(StartupFailure.badConfiguration(new RuntimeException("Failed to start quarkus",
                 new IllegalArgumentException("consolidation must pack no tighter than placement"))));
-        assertFalse(PerchMain.badConfiguration(new RuntimeException("Failed to start quarkus",
+        assertFalse(StartupFailure.badConfiguration(new RuntimeException("Failed to start quarkus",
                 new UncheckedIOException(new java.io.IOException("Address already in use")))));
-        assertEquals("IOException: Address already in use", PerchMain.startupFailure(
+        assertEquals("IOException: Address already in use", StartupFailure.message(
                 new RuntimeException("x", new UncheckedIOException(new java.io.IOException("Address already in use")))));
     }
 }

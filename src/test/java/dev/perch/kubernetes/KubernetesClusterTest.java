@@ -307,8 +307,8 @@ class KubernetesClusterTest {
         Reconciler reconciler = Reconciler.builder(cluster, cluster, clock)
                 .catalog(ScenarioReader.defaultCatalog()).rates(new LiveRates()).outputs(RecordingOutputs.decisionsInto(decisions)).build();
         io.micrometer.core.instrument.MeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        new dev.perch.controller.SloMetrics(registry).watch(cluster, reconciler);
-        java.util.function.DoubleSupplier held = () -> registry.get(dev.perch.controller.SloMetrics.ACCELERATORS_HELD).gauge().value();
+        new dev.perch.runtime.SloMetrics(registry).watch(cluster, reconciler);
+        java.util.function.DoubleSupplier held = () -> registry.get(dev.perch.runtime.SloMetrics.ACCELERATORS_HELD).gauge().value();
 
         // Two moves, each to a node whose Deployment never becomes ready, each rolled back.
         List<String> failedTargets = new ArrayList<>();

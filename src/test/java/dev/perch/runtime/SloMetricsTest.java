@@ -1,5 +1,9 @@
-package dev.perch.controller;
+package dev.perch.runtime;
 
+import dev.perch.controller.ControllerOutputs;
+import dev.perch.controller.LiveRates;
+import dev.perch.controller.Reconciler;
+import dev.perch.controller.RecordingOutputs;
 import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.sim.SimClock;
@@ -104,7 +108,7 @@ class SloMetricsTest {
 
         assertEquals(8.0, gauge(SloMetrics.APPS));
         assertEquals(8.0, gauge(SloMetrics.APPS_UNPLACED));
-        reconciler.placeUnplaced();
+        reconciler.pass();
         assertEquals(0.0, gauge(SloMetrics.APPS_UNPLACED));
         assertEquals(0.0, gauge(SloMetrics.MIGRATIONS_IN_FLIGHT));
         String from = cluster.snapshot().app("cam-1").orElseThrow().accelerator().orElseThrow();

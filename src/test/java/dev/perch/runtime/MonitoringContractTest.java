@@ -1,4 +1,4 @@
-package dev.perch.controller;
+package dev.perch.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,9 @@
-package dev.perch.controller;
+package dev.perch.runtime;
 
+import dev.perch.controller.AlertTally;
+import dev.perch.controller.InboxProgress;
+import dev.perch.controller.LiveRates;
+import dev.perch.controller.Reconciler;
 import dev.perch.telemetry.AlertRecord;
 import dev.perch.telemetry.Json;
 import dev.perch.telemetry.PredictionRecord;
@@ -19,6 +23,10 @@ import java.util.concurrent.CompletionStage;
  * The controller's inbound side (SmallRye Reactive Messaging): SLO alerts go to the
  * {@link Reconciler}; predictions keep {@link LiveRates} and the operators' gauges ({@link SloMetrics}) current. A record that does not parse is
  * logged and skipped; it never stops the controller.
+ * <p>
+ * An adapter at the edge, so it lives with the process wiring: the controller's decision code
+ * ({@code dev.perch.controller}) knows no messaging, metrics or CDI, and this class only turns
+ * records into calls on it.
  */
 @ApplicationScoped
 public class ControllerInbox {

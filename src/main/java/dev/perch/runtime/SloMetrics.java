@@ -1,8 +1,9 @@
-package dev.perch.controller;
+package dev.perch.runtime;
 
 import dev.perch.cluster.ClusterSnapshot;
 import dev.perch.cluster.ClusterView;
 import dev.perch.cluster.RunningApp;
+import dev.perch.controller.Reconciler;
 import dev.perch.telemetry.AlertRecord;
 import dev.perch.telemetry.PredictionRecord;
 import io.micrometer.core.instrument.Gauge;
@@ -30,6 +31,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * A latency the models cannot give (an unstable accelerator) is NaN, so a graph shows a gap rather
  * than a stale number. Counters of decisions and alerts are counted where they happen
  * ({@link #DECISIONS}, {@link #ALERTS}).
+ * <p>
+ * Micrometer stays at the edge, in the process wiring: the controller's decision code knows no
+ * metrics library; this class reads what the {@link Reconciler} and the predictions already say.
  */
 public final class SloMetrics {
     public static final String PREDICTED_LATENCY = "perch_app_predicted_latency_ms";

@@ -1,0 +1,95 @@
+package dev.perch.cli;
+
+import dev.perch.runtime.BrokerHolder;
+import dev.perch.runtime.EmbeddedKafka;
+import dev.perch.runtime.TopicAdmin;
+import io.quarkus.runtime.Quarkus;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Level;
+
+/**
+ * Boots the pipeline for {@code demo}, {@code replay} and {@code run}, in the mode the command set:
+ * Kafka first (the embedded broker unless Kafka is configured, because the Kafka clients are
+ * configured from its address), the topics, then the application (Streams, controller, HTTP); a
+ * failure to start ends the process with one line on stderr ({@link StartupFailure}).
+ */
+final class PipelineBoot {
+    private PipelineBoot() {
+    }
+
+    /**
+     * Starts the embedded broker unless Kafka is configured, creates the topics, and boots the
+     * application (Streams, controller, HTTP) in the mode the caller set.
+     */
+    static void boot(String command, Optional<Path> dataDir) {
+        System.setProperty("kafka-streams.state.dir", streamsStateDir(dataDir).toString());
+        String bootstrap = configuredBootstrapServers();
+        if (bootstrap == null) {
+            quietKafkaLogging();
+            EmbeddedKafka broker;
+            try {
+                broker = EmbeddedKafka.start(9092, dataDir.map(d -> d.resolve("kafka")).orElse(null));
+            } catch (RuntimeException e) {
+                System.err.println("perch " + command + ": cannot start the embedded Kafka broker on 127.0.0.1:9092: "
+                        + StartupFailure.rootMessage(e));
+                System.exit(1);
+                return;
+            }
+            BrokerHolder.adopt(broker);
+            bootstrap = broker.bootstrapServers();
+            System.setProperty("kafka.bootstrap.servers", bootstrap);
+        }
+        TopicAdmin.ensureTopics(bootstrap);
+        Quarkus.run(PerchApplication.class, (code, failure) -> {
+            if (failure == null) {
+                System.exit(code);
+            }
+            System.err.println("perch " + command + ": " + StartupFailure.message(failure));
+            // A setting that does not convert or validate is bad input, like a bad argument: exit 2.
+            System.exit(StartupFailure.badConfiguration(failure) ? PerchMain.BAD_INPUT : code == 0 ? 1 : code);
+        });
+    }
+
+    /** Kafka's address from {@code -Dkafka.bootstrap.servers} or {@code KAFKA_BOOTSTRAP_SERVERS}; {@code null} when neither is set. */
+    static String configuredBootstrapServers() {
+        String property = System.getProperty("kafka.bootstrap.servers");
+        if (property != null && !property.isBlank()) {
+            return property;
+        }
+        String env = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        return env == null || env.isBlank() ? null : env;
+    }
+
+    /** A fresh broker gets fresh Streams state; a kept data directory keeps both. */
+    private static Path streamsStateDir(Optional<Path> dataDir) {
+        try {
+            if (dataDir.isPresent()) {
+                Path dir = dataDir.get().resolve("streams");
+                Files.createDirectories(dir);
+                return dir;
+            }
+            Path dir = Files.createTempDirectory("perch-streams-");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UsageException("cannot create the Streams state directory: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The broker starts before Quarkus configures logging: until then, only warnings, and on stderr
+     * (stdout carries the command's JSON alone).
+     */
+    private static void quietKafkaLogging() {
+        for (String name : List.of("kafka", "org.apache.kafka", "state.change.logger")) {
+            java.util.logging.Logger.getLogger(name).setLevel(Level.WARNING);
+        }
+        // Its "metadata log appears to be empty" warning is what a freshly formatted node always says.
+        java.util.logging.Logger.getLogger("org.apache.kafka.controller").setLevel(Level.SEVERE);
+    }
+}

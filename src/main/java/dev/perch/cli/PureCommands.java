@@ -1,0 +1,95 @@
+package dev.perch.cli;
+
+import dev.perch.model.profile.ProfileCatalog;
+import dev.perch.model.profile.Scenario;
+import dev.perch.model.profile.ScenarioReader;
+import dev.perch.placement.PlacementPolicy;
+import dev.perch.telemetry.Json;
+import dev.perch.telemetry.RecordedRequest;
+import dev.perch.telemetry.RecordingReader;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The pure commands, {@code predict}, {@code validate} and {@code evaluate}: they run in
+ * {@code main} itself and start no broker, Streams or HTTP server (DESIGN.md, Contracts). Each
+ * checks its options (bad input throws {@link UsageException}) and prints one JSON document on one
+ * line on stdout.
+ */
+final class PureCommands {
+    private PureCommands() {
+    }
+
+    /** Reads a snapshot, prints predictions. */
+    static void predict(List<String> args) {
+        Options options = Options.parse(args, Set.of("file"));
+        String file = options.get("file").orElseThrow(() -> new UsageException("--file FILE (or - for stdin) is required"));
+        String input;
+        try {
+            input = "-".equals(file) ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                    : Files.readString(Path.of(file), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new UsageException("cannot read " + file + ": no such file");
+        } catch (IOException | RuntimeException e) {
+            throw new UsageException("cannot read " + file + ": " + e.getMessage());
+        }
+        System.out.println(PredictCommand.predict(input));
+    }
+
+    /** Compares the models with a per-request recording; a report, so exit 0 whatever the errors. */
+    static void validate(List<String> args) {
+        Options options = Options.parse(args, Set.of("recording", "format", "catalog"));
+        Path recording = options.get("recording").map(Path::of)
+                .orElseThrow(() -> new UsageException("--recording FILE is required"));
+        RecordingReader.Format format;
+        List<RecordedRequest> requests;
+        ProfileCatalog catalog;
+        try {
+            format = RecordingReader.format(options.get("format").orElse("perch"));
+            catalog = options.get("catalog").map(c -> ScenarioReader.loadCatalog(Path.of(c)))
+                    .orElseGet(ScenarioReader::defaultCatalog);
+            requests = RecordingReader.read(recording, format);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        System.out.println(Json.write(ValidateCommand.validate(requests, catalog)));
+    }
+
+    /** Offers a scenario's apps to each strategy and lets the simulator judge. */
+    static void evaluate(List<String> args) {
+        Options options = Options.parse(args, Set.of("scenario", "strategies", "seed", "plot", "print-scenario"));
+        long seed = options.getLong("seed", 1);
+        Scenario scenario = ScenarioReader.load(options.get("scenario").orElse("mixed"), seed);
+        List<String> strategies = options.get("strategies").map(s -> List.of(s.split(","))).orElse(EvaluateCommand.defaultStrategyNames());
+        for (String name : strategies) {
+            if (!EvaluateCommand.strategyNames().contains(name.strip())) {
+                throw new UsageException("--strategies: unknown strategy '" + name + "' (known: "
+                        + String.join(", ", EvaluateCommand.strategyNames()) + ")");
+            }
+        }
+        PrintScenario.ifAsked(options, scenario);
+        EvaluateCommand.Report report;
+        try {
+            report = EvaluateCommand.evaluate(scenario, strategies.stream().map(String::strip).toList(), seed,
+                    PlacementPolicy.DEFAULT, Progress.bar(System.err));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage()); // e.g. the oracle on an instance too large for it
+        }
+        System.out.println(Json.write(report));
+        if (options.get("plot").isPresent()) {
+            Path plot = Path.of(options.get("plot").get());
+            try {
+                EvaluationPlot.write(report, plot);
+            } catch (IOException e) {
+                throw new UsageException("--plot: cannot write " + plot + ": " + e.getMessage());
+            }
+            System.err.println("plot written to " + plot);
+        }
+    }
+}
