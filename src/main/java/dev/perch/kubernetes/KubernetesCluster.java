@@ -10,15 +10,11 @@ import dev.perch.cluster.PlanStep;
 import dev.perch.cluster.RunningApp;
 import dev.perch.cluster.AppReports;
 import dev.perch.model.profile.ProfileCatalog;
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -30,7 +26,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -54,9 +49,6 @@ import java.util.function.Supplier;
  * is the app left without its serving Deployment.
  */
 public final class KubernetesCluster implements ClusterView, ClusterActuator, AppReports, AutoCloseable {
-    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
-    public static final String APP_LABEL = "perch.dev/app";
-    public static final String ACCELERATOR_LABEL = "perch.dev/accelerator";
     static final String STARTING = "Starting";
     static final String SWITCHED = "Switched";
     private static final Logger LOG = Logger.getLogger(KubernetesCluster.class);
@@ -81,7 +73,7 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         this.clock = clock;
         this.nodes = client.nodes().inform();
         this.apps = client.resources(InferenceApp.class).inNamespace(namespace).inform();
-        this.deployments = client.apps().deployments().inNamespace(namespace).withLabel(MANAGED_BY, "perch").inform();
+        this.deployments = client.apps().deployments().inNamespace(namespace).withLabel(ObjectNames.MANAGED_BY, ObjectNames.PERCH).inform();
     }
 
     /** Joins the leader election among controller replicas, through this cluster's API server. */
@@ -166,12 +158,12 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
 
     private ApplyResult place(PlanStep.Place place) {
         InferenceApp app = inferenceApp(place.app());
-        String node = nodeOf(place.accelerator());
+        String node = ObjectNames.nodeOf(place.accelerator());
         boolean created = ensureDeployment(app, place.accelerator(), node);
         ensureService(app, place.accelerator());
         // A Deployment left on an accelerator the app was served on before (a lost node) goes.
         for (Deployment stale : deploymentsOf(place.app())) {
-            if (!stale.getMetadata().getName().equals(deploymentName(place.app(), place.accelerator()))) {
+            if (!stale.getMetadata().getName().equals(ObjectNames.deploymentName(place.app(), place.accelerator()))) {
                 client.apps().deployments().inNamespace(namespace).resource(stale).delete();
             }
         }
@@ -196,7 +188,7 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         if (status.getMigration() != null) {
             throw new ActuationException(move.app() + " is already moving to " + status.getMigration().getTo());
         }
-        ensureDeployment(app, move.to(), nodeOf(move.to()));
+        ensureDeployment(app, move.to(), ObjectNames.nodeOf(move.to()));
         long now = clock.millis();
         updateStatus(move.app(), s -> {
             InferenceAppStatus.Migration migration = new InferenceAppStatus.Migration();
@@ -260,7 +252,7 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         }
         if (ready(name, migration.getTo())) {
             ensureService(app, migration.getTo());
-            String node = nodeOf(migration.getTo());
+            String node = ObjectNames.nodeOf(migration.getTo());
             updateStatus(name, s -> {
                 s.setAccelerator(migration.getTo());
                 s.setNode(node);
@@ -312,10 +304,9 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
             return;
         }
         InferenceAppStatus status = cached.getStatus();
-        boolean unchanged = status != null && status.getConditions().stream().anyMatch(c ->
-                InferenceAppStatus.SLO_AT_RISK.equals(c.getType()) && value.equals(c.getStatus()) && message.equals(c.getMessage()));
-        boolean neverAtRisk = "False".equals(value) && (status == null || status.getConditions().stream()
-                .noneMatch(c -> InferenceAppStatus.SLO_AT_RISK.equals(c.getType())));
+        boolean unchanged = status != null && Conditions.says(status.getConditions(), InferenceAppStatus.SLO_AT_RISK, value, message);
+        boolean neverAtRisk = "False".equals(value)
+                && (status == null || Conditions.find(status.getConditions(), InferenceAppStatus.SLO_AT_RISK).isEmpty());
         if (unchanged || neverAtRisk) {
             return;
         }
@@ -335,70 +326,42 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
 
     // ---- Kubernetes objects ----------------------------------------------------------------------
 
-    static String deploymentName(String app, String accelerator) {
-        return app + "-" + slug(accelerator);
-    }
-
-    static String slug(String accelerator) {
-        return accelerator.replace('/', '-');
-    }
-
     private boolean ensureDeployment(InferenceApp app, String accelerator, String node) {
-        String name = deploymentName(app.getMetadata().getName(), accelerator);
+        String name = ObjectNames.deploymentName(app.getMetadata().getName(), accelerator);
         if (client.apps().deployments().inNamespace(namespace).withName(name).get() != null) {
             return false;
         }
-        Map<String, String> labels = Map.of(MANAGED_BY, "perch", APP_LABEL, app.getMetadata().getName(),
-                ACCELERATOR_LABEL, slug(accelerator));
-        Deployment deployment = new DeploymentBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
-                .addToAnnotations(ACCELERATOR_LABEL, accelerator)
-                .addNewOwnerReference().withApiVersion(app.getApiVersion()).withKind(InferenceApp.KIND)
-                .withName(app.getMetadata().getName()).withUid(app.getMetadata().getUid()).withController(true).endOwnerReference()
-                .endMetadata()
-                .withNewSpec().withReplicas(1)
-                .withNewSelector().withMatchLabels(labels).endSelector()
-                .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-                .withNewSpec().addToNodeSelector("kubernetes.io/hostname", node)
-                .addNewContainer().withName("backend").withImage(app.getSpec().getImage())
-                .addNewEnv().withName("PERCH_APP").withValue(app.getMetadata().getName()).endEnv()
-                .addNewEnv().withName("PERCH_MODEL").withValue(app.getSpec().getModel()).endEnv()
-                .addNewEnv().withName("PERCH_ACCELERATOR").withValue(accelerator).endEnv()
-                .endContainer().endSpec().endTemplate().endSpec().build();
-        client.apps().deployments().inNamespace(namespace).resource(deployment).create();
+        client.apps().deployments().inNamespace(namespace).resource(DesiredDeployment.of(app, accelerator, node)).create();
         return true;
     }
 
     private void ensureService(InferenceApp app, String accelerator) {
         String name = app.getMetadata().getName();
-        Map<String, String> selector = Map.of(APP_LABEL, name, ACCELERATOR_LABEL, slug(accelerator));
+        Service desired = DesiredService.of(app, accelerator);
         Service existing = client.services().inNamespace(namespace).withName(name).get();
         if (existing == null) {
-            client.services().inNamespace(namespace).resource(new ServiceBuilder()
-                    .withNewMetadata().withName(name).withNamespace(namespace).addToLabels(MANAGED_BY, "perch").endMetadata()
-                    .withNewSpec().withSelector(selector).addNewPort().withName("http").withPort(8080).endPort().endSpec()
-                    .build()).create();
-        } else if (!selector.equals(existing.getSpec().getSelector())) {
+            client.services().inNamespace(namespace).resource(desired).create();
+        } else if (!desired.getSpec().getSelector().equals(existing.getSpec().getSelector())) {
             client.services().inNamespace(namespace).withName(name).edit(s -> {
-                s.getSpec().setSelector(selector);
+                s.getSpec().setSelector(desired.getSpec().getSelector());
                 return s;
             });
         }
     }
 
     private void deleteDeployment(String app, String accelerator) {
-        client.apps().deployments().inNamespace(namespace).withName(deploymentName(app, accelerator)).delete();
+        client.apps().deployments().inNamespace(namespace).withName(ObjectNames.deploymentName(app, accelerator)).delete();
     }
 
     private boolean ready(String app, String accelerator) {
-        Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(deploymentName(app, accelerator)).get();
+        Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(ObjectNames.deploymentName(app, accelerator)).get();
         return deployment != null && deployment.getStatus() != null && deployment.getStatus().getReadyReplicas() != null
                 && deployment.getStatus().getReadyReplicas() >= 1;
     }
 
     private List<Deployment> deploymentsOf(String app) {
         return deployments.getStore().list().stream()
-                .filter(d -> app.equals(d.getMetadata().getLabels().get(APP_LABEL))).toList();
+                .filter(d -> app.equals(d.getMetadata().getLabels().get(ObjectNames.APP_LABEL))).toList();
     }
 
     private InferenceApp inferenceApp(String name) {
@@ -407,14 +370,6 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
             throw new ActuationException("no InferenceApp " + namespace + "/" + name);
         }
         return app;
-    }
-
-    private String nodeOf(String accelerator) {
-        int slash = accelerator.indexOf('/');
-        if (slash <= 0) {
-            throw new ActuationException("not an accelerator id: " + accelerator);
-        }
-        return accelerator.substring(0, slash);
     }
 
     private void updateStatus(String app, java.util.function.Consumer<InferenceAppStatus> change) {
@@ -481,8 +436,7 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
     /** Sets {@code Unschedulable=True} with the reason and message, unless it says so already (then false). */
     private boolean markUnschedulable(InferenceApp app, String reason, String message) {
         InferenceAppStatus status = app.getStatus();
-        boolean already = status != null && status.getConditions().stream().anyMatch(c ->
-                InferenceAppStatus.UNSCHEDULABLE.equals(c.getType()) && "True".equals(c.getStatus()) && message.equals(c.getMessage()));
+        boolean already = status != null && Conditions.says(status.getConditions(), InferenceAppStatus.UNSCHEDULABLE, "True", message);
         if (already) {
             return false;
         }
@@ -491,14 +445,7 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
     }
 
     private void setCondition(InferenceAppStatus status, String type, String value, String reason, String message) {
-        List<Condition> conditions = new ArrayList<>(status.getConditions());
-        Optional<Condition> existing = conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
-        String transition = existing.filter(c -> value.equals(c.getStatus())).map(Condition::getLastTransitionTime)
-                .orElse(Instant.ofEpochMilli(clock.millis()).toString());
-        existing.ifPresent(conditions::remove);
-        conditions.add(new ConditionBuilder().withType(type).withStatus(value).withReason(reason).withMessage(message)
-                .withLastTransitionTime(transition).build());
-        status.setConditions(conditions);
+        status.setConditions(Conditions.set(status.getConditions(), type, value, reason, message, Instant.ofEpochMilli(clock.millis())));
     }
 
     /** A Kubernetes Event on the InferenceApp, so {@code kubectl describe infapp} tells the story. */
