@@ -238,7 +238,7 @@ class KubernetesClusterTest {
         assertNotNull(deployment("cam-1", "pi-2/tpu0"), "target created");
         assertEquals("pi-1-tpu0", servingAndReady("cam-1"));
         awaitStatus("cam-1", s -> s.getMigration() != null, "migration recorded in the status");
-        assertEquals(KubernetesCluster.STARTING, read("cam-1").getStatus().getMigration().getPhase());
+        assertEquals(Migrations.STARTING, read("cam-1").getStatus().getMigration().getPhase());
         assertEquals(Optional.of("pi-2/tpu0"), cluster.snapshot().app("cam-1").orElseThrow().migratingTo());
 
         // 2. Not ready yet: nothing switches.
@@ -250,7 +250,7 @@ class KubernetesClusterTest {
         assertTrue(cluster.progressMoves().get(0).contains("switched"));
         assertEquals("pi-2-tpu0", servingAndReady("cam-1"));
         assertNotNull(deployment("cam-1", "pi-1/tpu0"), "the source is removed only after the switch");
-        awaitStatus("cam-1", s -> s.getMigration() != null && KubernetesCluster.SWITCHED.equals(s.getMigration().getPhase()),
+        awaitStatus("cam-1", s -> s.getMigration() != null && Migrations.SWITCHED.equals(s.getMigration().getPhase()),
                 "switched");
 
         // 4. The source is removed and the migration cleared.
