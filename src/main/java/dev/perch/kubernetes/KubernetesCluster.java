@@ -12,6 +12,7 @@ import dev.perch.cluster.PlanStep;
 import dev.perch.cluster.RunningApp;
 import dev.perch.model.profile.ProfileCatalog;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -30,13 +31,15 @@ import java.util.stream.Collectors;
 
 /**
  * Perch's cluster ports on Kubernetes, wired from small parts: it reads the cluster through
- * informers (nodes, InferenceApps, Perch's Deployments), never by polling, and hands each job to
- * the part that owns it — placing to {@link Placements}, moves to {@link Migrations}, reports to
- * the owner to {@link OwnerReports}.
+ * informers (nodes, InferenceApps, and Perch's Deployments and Services), never by polling, and
+ * hands each job to the part that owns it — placing and keeping objects as declared to
+ * {@link Placements}, moves to {@link Migrations}, reports to the owner to {@link OwnerReports}.
  * Every object write goes through one apply primitive ({@link Applier}) with a typed result.
  *
  * <p>Each placed app runs as a Deployment pinned to its accelerator's node ({@link DesiredDeployment}),
- * behind a Service whose selector names the serving accelerator ({@link DesiredService}).
+ * behind a Service whose selector names the serving accelerator ({@link DesiredService}). Each
+ * {@link #progressMoves} carries moves one step further, then brings every placed app's objects to
+ * what its InferenceApp declares, writing only what differs.
  */
 public final class KubernetesCluster implements ClusterView, ClusterActuator, AppReports, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(KubernetesCluster.class);
@@ -48,6 +51,7 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
     private final SharedIndexInformer<Node> nodes;
     private final SharedIndexInformer<InferenceApp> apps;
     private final SharedIndexInformer<Deployment> deployments;
+    private final SharedIndexInformer<Service> services;
     private final Placements placements;
     private final Migrations migrations;
     private final OwnerReports reports;
@@ -62,6 +66,7 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         this.apps = client.resources(InferenceApp.class).inNamespace(namespace).inform();
         this.deployments = client.apps().deployments().inNamespace(namespace)
                 .withLabel(ObjectNames.MANAGED_BY, ObjectNames.PERCH).inform();
+        this.services = client.services().inNamespace(namespace).withLabel(ObjectNames.MANAGED_BY, ObjectNames.PERCH).inform();
         Applier applier = new Applier(client, namespace);
         AppStatusWriter status = new AppStatusWriter(client, namespace, clock);
         this.placements = new Placements(client, namespace, applier, status);
@@ -123,7 +128,7 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
 
     /** Whether the informers have their first full lists (a snapshot before that would see an empty cluster). */
     public boolean synced() {
-        return nodes.hasSynced() && apps.hasSynced() && deployments.hasSynced();
+        return nodes.hasSynced() && apps.hasSynced() && deployments.hasSynced() && services.hasSynced();
     }
 
     private List<ClusterNode> clusterNodes() {
@@ -158,12 +163,21 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
     }
 
     /**
-     * Carries every migration one step further ({@link Migrations}); returns one line per step
-     * taken. Idempotent: any replica may call it on the cluster's state.
+     * Carries every migration one step further ({@link Migrations}), then brings the Deployment and
+     * Service of every placed, valid app to what its InferenceApp declares
+     * ({@link Placements#keepAsDeclared}). Returns one line per step taken or object written.
+     * Idempotent: any replica may call it on the cluster's state.
      */
     @Override
     public List<String> progressMoves() {
-        return migrations.progress(apps.getStore().list());
+        List<String> outcomes = new ArrayList<>(migrations.progress(apps.getStore().list()));
+        ProfileCatalog profiles = catalog.get();
+        List<InferenceApp> valid = apps.getStore().list().stream()
+                .filter(app -> Inventory.invalidReason(app, profiles).isEmpty()).toList();
+        outcomes.addAll(placements.keepAsDeclared(valid, acceleratorIds(clusterNodes()),
+                name -> deployments.getStore().getByKey(namespace + "/" + name),
+                name -> services.getStore().getByKey(namespace + "/" + name)));
+        return outcomes;
     }
 
     private List<Deployment> deploymentsOf(String app) {
@@ -227,5 +241,6 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         nodes.close();
         apps.close();
         deployments.close();
+        services.close();
     }
 }
