@@ -156,7 +156,7 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
                 return migrations.start(inferenceApp(move.app()), move);
             }
             PlanStep.Remove remove = (PlanStep.Remove) step;
-            return placements.remove(remove, deploymentsOf(remove.app()));
+            return placements.remove(remove, deploymentsOf(remove.app()), cachedApp(remove.app()).isPresent());
         } catch (KubernetesClientException e) {
             throw new ActuationException(step + " failed: " + e.getMessage(), e);
         }

@@ -69,13 +69,23 @@ final class Placements {
                 + service.detail() + ")");
     }
 
-    /** Stops the app: its Deployments and its Service go. */
-    ApplyResult remove(PlanStep.Remove remove, List<Deployment> deployments) {
+    /**
+     * Stops the app: its Deployments and its Service go. While its InferenceApp is there
+     * ({@code declared}), its status no longer names an accelerator: a removed app runs nowhere, and
+     * {@link #keepAsDeclared} would otherwise start it again on the next pass.
+     */
+    ApplyResult remove(PlanStep.Remove remove, List<Deployment> deployments, boolean declared) {
         boolean deleted = false;
         for (Deployment deployment : deployments) {
             deleted |= !client.apps().deployments().inNamespace(namespace).resource(deployment).delete().isEmpty();
         }
         client.services().inNamespace(namespace).withName(remove.app()).delete();
+        if (declared) {
+            status.update(remove.app(), s -> {
+                s.setAccelerator(null);
+                s.setNode(null);
+            });
+        }
         return deleted ? new ApplyResult.Deleted(remove.app() + " stopped")
                 : new ApplyResult.Unchanged(remove.app() + " was not running");
     }

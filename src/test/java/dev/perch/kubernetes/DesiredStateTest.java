@@ -199,4 +199,18 @@ class DesiredStateTest {
         assertEquals(service.getMetadata().getResourceVersion(),
                 client.services().inNamespace(NS).withName("cam-1").get().getMetadata().getResourceVersion());
     }
+
+    @Test
+    void aRemovedAppIsNotStartedAgainByTheNextPass() {
+        client.resources(InferenceApp.class).inNamespace(NS).resource(app("cam-1", "mobilenet_v2", 200.0)).create();
+        await(() -> cluster.snapshot().apps().size() == 1, "app seen");
+        cluster.apply(new PlanStep.Place("cam-1", "pi-1/tpu0"));
+        await(() -> cluster.snapshot().app("cam-1").flatMap(a -> a.accelerator()).isPresent(), "placement seen");
+
+        assertEquals("deleted", cluster.apply(new PlanStep.Remove("cam-1")).kind());
+        await(() -> cluster.snapshot().app("cam-1").flatMap(a -> a.accelerator()).isEmpty(), "runs nowhere");
+        assertEquals(List.of(), cluster.progressMoves());
+        assertNull(deployment("cam-1-pi-1-tpu0"));
+        assertNull(client.services().inNamespace(NS).withName("cam-1").get());
+    }
 }
