@@ -20,7 +20,7 @@ import static dev.perch.kubernetes.ObjectNames.MANAGED_BY;
  * patched ({@link #LEAVE_ALONE}): the API server refuses to change a Deployment's selector, and
  * Deployments made by earlier versions must keep updating.
  */
-public final class DesiredDeployment {
+final class DesiredDeployment {
     /** Paths (JSON pointers) of the built object that a patch never carries. */
     static final Set<String> LEAVE_ALONE = Set.of("/spec/selector");
 
@@ -28,7 +28,7 @@ public final class DesiredDeployment {
     }
 
     /** The Deployment running {@code app} on {@code accelerator} of {@code node}. */
-    public static Deployment of(InferenceApp app, String accelerator, String node) {
+    static Deployment of(InferenceApp app, String accelerator, String node) {
         String name = app.getMetadata().getName();
         Map<String, String> labels = Map.of(MANAGED_BY, ObjectNames.PERCH, APP_LABEL, name,
                 ACCELERATOR_LABEL, ObjectNames.slug(accelerator));

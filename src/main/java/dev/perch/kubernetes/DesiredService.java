@@ -16,7 +16,7 @@ import static dev.perch.kubernetes.ObjectNames.MANAGED_BY;
  * traffic over, so the selector is kept exactly ({@link #EXACT}): a selector key Perch did not set
  * would select no pod and is removed. A pure function, tested without a server.
  */
-public final class DesiredService {
+final class DesiredService {
     /** Paths (JSON pointers) of maps kept exactly as built, not merely containing what is built. */
     static final Set<String> EXACT = Set.of("/spec/selector");
 
@@ -24,7 +24,7 @@ public final class DesiredService {
     }
 
     /** The Service of {@code app}, sending its traffic to {@code accelerator}. */
-    public static Service of(InferenceApp inferenceApp, String accelerator) {
+    static Service of(InferenceApp inferenceApp, String accelerator) {
         String app = inferenceApp.getMetadata().getName();
         return new ServiceBuilder()
                 .withNewMetadata().withName(app).withNamespace(inferenceApp.getMetadata().getNamespace()).addToLabels(MANAGED_BY, ObjectNames.PERCH).endMetadata()
