@@ -1,6 +1,8 @@
 package dev.perch.kubernetes;
 
+import dev.perch.cluster.Accelerator;
 import dev.perch.cluster.ActuationException;
+import dev.perch.cluster.AppReports;
 import dev.perch.cluster.ApplyResult;
 import dev.perch.cluster.ClusterActuator;
 import dev.perch.cluster.ClusterNode;
@@ -8,17 +10,10 @@ import dev.perch.cluster.ClusterSnapshot;
 import dev.perch.cluster.ClusterView;
 import dev.perch.cluster.PlanStep;
 import dev.perch.cluster.RunningApp;
-import dev.perch.cluster.AppReports;
 import dev.perch.model.profile.ProfileCatalog;
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -26,50 +21,40 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
- * Perch's cluster ports on Kubernetes. Reads the cluster through informers (nodes, InferenceApps,
- * Perch's Deployments), never by polling; acts through one apply primitive with a typed result.
+ * Perch's cluster ports on Kubernetes, wired from small parts: it reads the cluster through
+ * informers (nodes, InferenceApps, and Perch's Deployments and Services), never by polling, and
+ * hands each job to the part that owns it — placing and keeping objects as declared to
+ * {@link Placements}, moves to {@link Migrations}, reports to the owner to {@link OwnerReports}.
+ * Every object write goes through one apply primitive ({@link Applier}) with a typed result.
  *
- * <p>Each placed app runs as a Deployment pinned to its accelerator's node ({@code nodeSelector}
- * on the hostname; the accelerator id in the pod's environment), behind a Service whose selector
- * names the serving accelerator. A move is make-before-break and kept in the InferenceApp's
- * {@code status.migration}, so any controller replica can carry it on:
- * <ol>
- *   <li>{@link #apply} a Move: the target Deployment is created; phase {@code Starting}; traffic stays
- *   on the source;</li>
- *   <li>{@link #progressMoves}, once the target is ready: the Service's selector switches to
- *   the target; phase {@code Switched};</li>
- *   <li>next advance: the source Deployment is deleted and the migration cleared.</li>
- * </ol>
- * A target not ready within the ready timeout is rolled back: deleted, the migration cleared, the
- * app left serving on its source, and the failure reported as a condition and an Event. At no step
- * is the app left without its serving Deployment.
+ * <p>Each placed app runs as a Deployment pinned to its accelerator's node ({@link DesiredDeployment}),
+ * behind a Service whose selector names the serving accelerator ({@link DesiredService}). Each
+ * {@link #progressMoves} carries moves one step further, then brings every placed app's objects to
+ * what its InferenceApp declares, writing only what differs.
  */
 public final class KubernetesCluster implements ClusterView, ClusterActuator, AppReports, AutoCloseable {
-    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
-    public static final String APP_LABEL = "perch.dev/app";
-    public static final String ACCELERATOR_LABEL = "perch.dev/accelerator";
-    static final String STARTING = "Starting";
-    static final String SWITCHED = "Switched";
     private static final Logger LOG = Logger.getLogger(KubernetesCluster.class);
 
     private final KubernetesClient client;
     private final String namespace;
     private final Supplier<ProfileCatalog> catalog;
     private final double networkMs;
-    private final Duration readyTimeout;
-    private final Clock clock;
     private final SharedIndexInformer<Node> nodes;
     private final SharedIndexInformer<InferenceApp> apps;
     private final SharedIndexInformer<Deployment> deployments;
+    private final SharedIndexInformer<Service> services;
+    private final Placements placements;
+    private final Migrations migrations;
+    private final OwnerReports reports;
 
     public KubernetesCluster(KubernetesClient client, String namespace, Supplier<ProfileCatalog> catalog, double networkMs,
                              Duration readyTimeout, Clock clock) {
@@ -77,11 +62,16 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         this.namespace = namespace;
         this.catalog = catalog;
         this.networkMs = networkMs;
-        this.readyTimeout = readyTimeout;
-        this.clock = clock;
         this.nodes = client.nodes().inform();
         this.apps = client.resources(InferenceApp.class).inNamespace(namespace).inform();
-        this.deployments = client.apps().deployments().inNamespace(namespace).withLabel(MANAGED_BY, "perch").inform();
+        this.deployments = client.apps().deployments().inNamespace(namespace)
+                .withLabel(ObjectNames.MANAGED_BY, ObjectNames.PERCH).inform();
+        this.services = client.services().inNamespace(namespace).withLabel(ObjectNames.MANAGED_BY, ObjectNames.PERCH).inform();
+        Applier applier = new Applier(client, namespace);
+        AppStatusWriter status = new AppStatusWriter(client, namespace, clock);
+        this.placements = new Placements(client, namespace, applier, status);
+        this.migrations = new Migrations(client, namespace, applier, status, readyTimeout, clock);
+        this.reports = new OwnerReports(this::cachedApp, status);
     }
 
     /** Joins the leader election among controller replicas, through this cluster's API server. */
@@ -108,11 +98,8 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
      */
     @Override
     public ClusterSnapshot snapshot() {
-        List<ClusterNode> clusterNodes = new ArrayList<>();
-        for (Node node : nodes.getStore().list()) {
-            Inventory.node(node).ifPresent(clusterNodes::add);
-        }
-        clusterNodes.sort(Comparator.comparing(ClusterNode::node));
+        List<ClusterNode> clusterNodes = clusterNodes();
+        Set<String> accelerators = acceleratorIds(clusterNodes);
         ProfileCatalog profiles = catalog.get();
         List<RunningApp> running = new ArrayList<>();
         List<InferenceApp> all = new ArrayList<>(apps.getStore().list());
@@ -121,22 +108,19 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         for (InferenceApp app : all) {
             Optional<String> invalid = Inventory.invalidReason(app, profiles);
             if (invalid.isPresent()) {
-                markInvalid(app, invalid.get());
+                reports.markInvalid(app, invalid.get());
                 continue;
             }
             InferenceAppStatus status = app.getStatus();
+            InferenceAppStatus.Migration migration = status == null ? null : status.getMigration();
             Optional<String> serving = Optional.ofNullable(status == null ? null : status.getAccelerator());
-            Optional<String> migratingTo = Optional.ofNullable(status == null || status.getMigration() == null ? null
-                    : status.getMigration().getTo());
-            String servedOn = serving.orElse(null);
-            if (servedOn != null && migratingTo.isEmpty()
-                    && clusterNodes.stream().noneMatch(n -> n.accelerators().stream().anyMatch(a -> a.id().equals(servedOn)))) {
+            Optional<String> migratingTo = Optional.ofNullable(migration == null ? null : migration.getTo());
+            Optional<String> migratingFrom = Optional.ofNullable(migration == null ? null : migration.getFrom());
+            if (serving.isPresent() && migratingTo.isEmpty() && !accelerators.contains(serving.get())) {
                 // Its accelerator is gone (node deleted or no longer labelled): the app needs a new place.
-                LOG.infof("%s was served on %s, which the cluster no longer has", app.getMetadata().getName(), servedOn);
+                LOG.infof("%s was served on %s, which the cluster no longer has", app.getMetadata().getName(), serving.get());
                 serving = Optional.empty();
             }
-            Optional<String> migratingFrom = Optional.ofNullable(status == null || status.getMigration() == null ? null
-                    : status.getMigration().getFrom());
             running.add(new RunningApp(Inventory.appSpec(app), serving, migratingTo, migratingFrom));
         }
         return new ClusterSnapshot(networkMs, clusterNodes, running);
@@ -144,7 +128,20 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
 
     /** Whether the informers have their first full lists (a snapshot before that would see an empty cluster). */
     public boolean synced() {
-        return nodes.hasSynced() && apps.hasSynced() && deployments.hasSynced();
+        return nodes.hasSynced() && apps.hasSynced() && deployments.hasSynced() && services.hasSynced();
+    }
+
+    private List<ClusterNode> clusterNodes() {
+        List<ClusterNode> clusterNodes = new ArrayList<>();
+        for (Node node : nodes.getStore().list()) {
+            Inventory.node(node).ifPresent(clusterNodes::add);
+        }
+        clusterNodes.sort(Comparator.comparing(ClusterNode::node));
+        return clusterNodes;
+    }
+
+    private static Set<String> acceleratorIds(List<ClusterNode> clusterNodes) {
+        return clusterNodes.stream().flatMap(n -> n.accelerators().stream()).map(Accelerator::id).collect(Collectors.toSet());
     }
 
     // ---- write port ------------------------------------------------------------------------------
@@ -153,252 +150,39 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
     public ApplyResult apply(PlanStep step) {
         try {
             if (step instanceof PlanStep.Place place) {
-                return place(place);
+                return placements.place(inferenceApp(place.app()), place, this::deploymentsOf);
             }
             if (step instanceof PlanStep.Move move) {
-                return startMove(move);
+                return migrations.start(inferenceApp(move.app()), move);
             }
-            return remove((PlanStep.Remove) step);
+            PlanStep.Remove remove = (PlanStep.Remove) step;
+            return placements.remove(remove, deploymentsOf(remove.app()), cachedApp(remove.app()).isPresent());
         } catch (KubernetesClientException e) {
             throw new ActuationException(step + " failed: " + e.getMessage(), e);
         }
     }
 
-    private ApplyResult place(PlanStep.Place place) {
-        InferenceApp app = inferenceApp(place.app());
-        String node = nodeOf(place.accelerator());
-        boolean created = ensureDeployment(app, place.accelerator(), node);
-        ensureService(app, place.accelerator());
-        // A Deployment left on an accelerator the app was served on before (a lost node) goes.
-        for (Deployment stale : deploymentsOf(place.app())) {
-            if (!stale.getMetadata().getName().equals(deploymentName(place.app(), place.accelerator()))) {
-                client.apps().deployments().inNamespace(namespace).resource(stale).delete();
-            }
-        }
-        updateStatus(app.getMetadata().getName(), status -> {
-            status.setAccelerator(place.accelerator());
-            status.setNode(node);
-            setCondition(status, InferenceAppStatus.PLACED, "True", "Placed", "runs on " + place.accelerator());
-            setCondition(status, InferenceAppStatus.UNSCHEDULABLE, "False", "Placed", "placed on " + place.accelerator());
-        });
-        event(app, "Placed", "placed on " + place.accelerator());
-        return created ? new ApplyResult.Created(place.app() + " started on " + place.accelerator())
-                : new ApplyResult.Unchanged(place.app() + " already runs on " + place.accelerator());
-    }
-
-    private ApplyResult startMove(PlanStep.Move move) {
-        InferenceApp app = inferenceApp(move.app());
-        InferenceAppStatus status = app.getStatus();
-        if (status == null || !move.from().equals(status.getAccelerator())) {
-            throw new ActuationException(move.app() + " is not served on " + move.from() + " (it is on "
-                    + (status == null ? null : status.getAccelerator()) + ")");
-        }
-        if (status.getMigration() != null) {
-            throw new ActuationException(move.app() + " is already moving to " + status.getMigration().getTo());
-        }
-        ensureDeployment(app, move.to(), nodeOf(move.to()));
-        long now = clock.millis();
-        updateStatus(move.app(), s -> {
-            InferenceAppStatus.Migration migration = new InferenceAppStatus.Migration();
-            migration.setFrom(move.from());
-            migration.setTo(move.to());
-            migration.setPhase(STARTING);
-            migration.setStartedAtMs(now);
-            s.setMigration(migration);
-            setCondition(s, InferenceAppStatus.MIGRATING, "True", STARTING, "starting on " + move.to()
-                    + "; traffic stays on " + move.from() + " until it is ready");
-        });
-        event(app, "Migrating", "starting on " + move.to() + ", traffic on " + move.from() + " until it is ready");
-        return new ApplyResult.Patched(move.app() + " starting on " + move.to() + "; traffic switches from " + move.from()
-                + " when it is ready");
-    }
-
-    private ApplyResult remove(PlanStep.Remove remove) {
-        boolean deleted = false;
-        for (Deployment deployment : deploymentsOf(remove.app())) {
-            deleted |= !client.apps().deployments().inNamespace(namespace).resource(deployment).delete().isEmpty();
-        }
-        client.services().inNamespace(namespace).withName(remove.app()).delete();
-        return deleted ? new ApplyResult.Deleted(remove.app() + " stopped")
-                : new ApplyResult.Unchanged(remove.app() + " was not running");
-    }
-
     /**
-     * Carries every migration one step further (see the class comment) and rolls back those whose
-     * target did not become ready in time. Returns the outcome of each step taken, for the log and
-     * the decision records. Idempotent: any replica may call it on the cluster's state.
+     * Carries every migration one step further ({@link Migrations}), then brings the Deployment and
+     * Service of every placed, valid app to what its InferenceApp declares
+     * ({@link Placements#keepAsDeclared}). Returns one line per step taken or object written.
+     * Idempotent: any replica may call it on the cluster's state.
      */
     @Override
     public List<String> progressMoves() {
-        List<String> outcomes = new ArrayList<>();
-        for (InferenceApp app : apps.getStore().list()) {
-            InferenceAppStatus status = app.getStatus();
-            if (status == null || status.getMigration() == null) {
-                continue;
-            }
-            try {
-                outcomes.add(advance(app, status.getMigration()));
-            } catch (KubernetesClientException e) {
-                outcomes.add(app.getMetadata().getName() + ": step failed, retried next time: " + e.getMessage());
-                LOG.warnf("migration step of %s failed: %s", app.getMetadata().getName(), e.getMessage());
-            }
-        }
+        List<String> outcomes = new ArrayList<>(migrations.progress(apps.getStore().list()));
+        ProfileCatalog profiles = catalog.get();
+        List<InferenceApp> valid = apps.getStore().list().stream()
+                .filter(app -> Inventory.invalidReason(app, profiles).isEmpty()).toList();
+        outcomes.addAll(placements.keepAsDeclared(valid, acceleratorIds(clusterNodes()),
+                name -> deployments.getStore().getByKey(namespace + "/" + name),
+                name -> services.getStore().getByKey(namespace + "/" + name)));
         return outcomes;
-    }
-
-    private String advance(InferenceApp app, InferenceAppStatus.Migration migration) {
-        String name = app.getMetadata().getName();
-        if (SWITCHED.equals(migration.getPhase())) {
-            deleteDeployment(name, migration.getFrom());
-            updateStatus(name, s -> {
-                s.setMigration(null);
-                setCondition(s, InferenceAppStatus.MIGRATING, "False", "Completed", "moved from " + migration.getFrom()
-                        + " to " + migration.getTo());
-            });
-            event(app, "Migrated", "moved from " + migration.getFrom() + " to " + migration.getTo());
-            return name + ": " + migration.getFrom() + " removed; moved to " + migration.getTo();
-        }
-        if (ready(name, migration.getTo())) {
-            ensureService(app, migration.getTo());
-            String node = nodeOf(migration.getTo());
-            updateStatus(name, s -> {
-                s.setAccelerator(migration.getTo());
-                s.setNode(node);
-                s.getMigration().setPhase(SWITCHED);
-                setCondition(s, InferenceAppStatus.MIGRATING, "True", SWITCHED, "traffic on " + migration.getTo()
-                        + "; removing " + migration.getFrom());
-            });
-            return name + ": traffic switched to " + migration.getTo();
-        }
-        long waited = clock.millis() - (migration.getStartedAtMs() == null ? 0 : migration.getStartedAtMs());
-        if (waited > readyTimeout.toMillis()) {
-            deleteDeployment(name, migration.getTo());
-            String message = String.format("rolled back: %s was not ready within %d s; still served on %s",
-                    migration.getTo(), readyTimeout.toSeconds(), migration.getFrom());
-            updateStatus(name, s -> {
-                s.setMigration(null);
-                setCondition(s, InferenceAppStatus.MIGRATING, "False", "RolledBack", message);
-            });
-            event(app, "MigrationRolledBack", message);
-            return name + ": " + message;
-        }
-        return name + ": waiting for " + migration.getTo() + " to be ready";
-    }
-
-    // ---- reports to the app's owner -----------------------------------------------------------------------------
-
-    @Override
-    public void decided(String app, String summary) {
-        InferenceApp cached = apps.getStore().getByKey(namespace + "/" + app);
-        if (cached != null) {
-            event(cached, "Decision", summary);
-        }
-    }
-
-    @Override
-    public void atRisk(String app, Double predictedMs, Double observedMs, String why) {
-        report(app, predictedMs, observedMs, "True", "PredictedOverSlo", why);
-    }
-
-    @Override
-    public void met(String app, Double predictedMs, Double observedMs) {
-        report(app, predictedMs, observedMs, "False", "WithinSlo", "predicted and observed within the SLO");
-    }
-
-    /** Writes the status only when the condition changes, so a report per telemetry window is cheap. */
-    private void report(String app, Double predictedMs, Double observedMs, String value, String reason, String message) {
-        InferenceApp cached = apps.getStore().getByKey(namespace + "/" + app);
-        if (cached == null) {
-            return;
-        }
-        InferenceAppStatus status = cached.getStatus();
-        boolean unchanged = status != null && status.getConditions().stream().anyMatch(c ->
-                InferenceAppStatus.SLO_AT_RISK.equals(c.getType()) && value.equals(c.getStatus()) && message.equals(c.getMessage()));
-        boolean neverAtRisk = "False".equals(value) && (status == null || status.getConditions().stream()
-                .noneMatch(c -> InferenceAppStatus.SLO_AT_RISK.equals(c.getType())));
-        if (unchanged || neverAtRisk) {
-            return;
-        }
-        try {
-            updateStatus(app, s -> {
-                s.setPredictedMs(predictedMs);
-                s.setObservedMs(observedMs);
-                setCondition(s, InferenceAppStatus.SLO_AT_RISK, value, reason, message);
-            });
-            if ("True".equals(value)) {
-                event(cached, "SloAtRisk", message);
-            }
-        } catch (KubernetesClientException e) {
-            LOG.warnf("SLO report of %s not written: %s", app, e.getMessage());
-        }
-    }
-
-    // ---- Kubernetes objects ----------------------------------------------------------------------
-
-    static String deploymentName(String app, String accelerator) {
-        return app + "-" + slug(accelerator);
-    }
-
-    static String slug(String accelerator) {
-        return accelerator.replace('/', '-');
-    }
-
-    private boolean ensureDeployment(InferenceApp app, String accelerator, String node) {
-        String name = deploymentName(app.getMetadata().getName(), accelerator);
-        if (client.apps().deployments().inNamespace(namespace).withName(name).get() != null) {
-            return false;
-        }
-        Map<String, String> labels = Map.of(MANAGED_BY, "perch", APP_LABEL, app.getMetadata().getName(),
-                ACCELERATOR_LABEL, slug(accelerator));
-        Deployment deployment = new DeploymentBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
-                .addToAnnotations(ACCELERATOR_LABEL, accelerator)
-                .addNewOwnerReference().withApiVersion(app.getApiVersion()).withKind(InferenceApp.KIND)
-                .withName(app.getMetadata().getName()).withUid(app.getMetadata().getUid()).withController(true).endOwnerReference()
-                .endMetadata()
-                .withNewSpec().withReplicas(1)
-                .withNewSelector().withMatchLabels(labels).endSelector()
-                .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-                .withNewSpec().addToNodeSelector("kubernetes.io/hostname", node)
-                .addNewContainer().withName("backend").withImage(app.getSpec().getImage())
-                .addNewEnv().withName("PERCH_APP").withValue(app.getMetadata().getName()).endEnv()
-                .addNewEnv().withName("PERCH_MODEL").withValue(app.getSpec().getModel()).endEnv()
-                .addNewEnv().withName("PERCH_ACCELERATOR").withValue(accelerator).endEnv()
-                .endContainer().endSpec().endTemplate().endSpec().build();
-        client.apps().deployments().inNamespace(namespace).resource(deployment).create();
-        return true;
-    }
-
-    private void ensureService(InferenceApp app, String accelerator) {
-        String name = app.getMetadata().getName();
-        Map<String, String> selector = Map.of(APP_LABEL, name, ACCELERATOR_LABEL, slug(accelerator));
-        Service existing = client.services().inNamespace(namespace).withName(name).get();
-        if (existing == null) {
-            client.services().inNamespace(namespace).resource(new ServiceBuilder()
-                    .withNewMetadata().withName(name).withNamespace(namespace).addToLabels(MANAGED_BY, "perch").endMetadata()
-                    .withNewSpec().withSelector(selector).addNewPort().withName("http").withPort(8080).endPort().endSpec()
-                    .build()).create();
-        } else if (!selector.equals(existing.getSpec().getSelector())) {
-            client.services().inNamespace(namespace).withName(name).edit(s -> {
-                s.getSpec().setSelector(selector);
-                return s;
-            });
-        }
-    }
-
-    private void deleteDeployment(String app, String accelerator) {
-        client.apps().deployments().inNamespace(namespace).withName(deploymentName(app, accelerator)).delete();
-    }
-
-    private boolean ready(String app, String accelerator) {
-        Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(deploymentName(app, accelerator)).get();
-        return deployment != null && deployment.getStatus() != null && deployment.getStatus().getReadyReplicas() != null
-                && deployment.getStatus().getReadyReplicas() >= 1;
     }
 
     private List<Deployment> deploymentsOf(String app) {
         return deployments.getStore().list().stream()
-                .filter(d -> app.equals(d.getMetadata().getLabels().get(APP_LABEL))).toList();
+                .filter(d -> app.equals(d.getMetadata().getLabels().get(ObjectNames.APP_LABEL))).toList();
     }
 
     private InferenceApp inferenceApp(String name) {
@@ -409,114 +193,40 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         return app;
     }
 
-    private String nodeOf(String accelerator) {
-        int slash = accelerator.indexOf('/');
-        if (slash <= 0) {
-            throw new ActuationException("not an accelerator id: " + accelerator);
-        }
-        return accelerator.substring(0, slash);
+    private Optional<InferenceApp> cachedApp(String name) {
+        return Optional.ofNullable(apps.getStore().getByKey(namespace + "/" + name));
     }
 
-    private void updateStatus(String app, java.util.function.Consumer<InferenceAppStatus> change) {
-        client.resources(InferenceApp.class).inNamespace(namespace).withName(app).editStatus(current -> {
-            if (current.getStatus() == null) {
-                current.setStatus(new InferenceAppStatus());
-            }
-            change.accept(current.getStatus());
-            current.getStatus().setObservedGeneration(current.getMetadata().getGeneration());
-            return current;
-        });
+    // ---- reports to the app's owner (OwnerReports) -----------------------------------------------
+
+    @Override
+    public void decided(String app, String summary) {
+        reports.decided(app, summary);
     }
 
-    /**
-     * An app no accelerator takes gets {@code Unschedulable=True} (reason {@code NoFeasibleAccelerator})
-     * with why, written when the message changes; placing it sets the condition back to False.
-     */
+    @Override
+    public void atRisk(String app, Double predictedMs, Double observedMs, String why) {
+        reports.atRisk(app, predictedMs, observedMs, why);
+    }
+
+    @Override
+    public void met(String app, Double predictedMs, Double observedMs) {
+        reports.met(app, predictedMs, observedMs);
+    }
+
     @Override
     public void unplaced(String app, String why) {
-        markUnplaced(app, "NoFeasibleAccelerator", why);
+        reports.unplaced(app, why);
     }
 
-    /**
-     * An app that fits but is turned away to keep Edge TPU time for smaller apps gets
-     * {@code Unschedulable=True} (reason {@code EdgeTpuTimeReserved}) with why.
-     */
     @Override
     public void turnedAway(String app, String why) {
-        markUnplaced(app, "EdgeTpuTimeReserved", why);
+        reports.turnedAway(app, why);
     }
 
-    /**
-     * An app waiting for the moves that make its room gets {@code Unschedulable=True} (reason
-     * {@code WaitingForRoom}) with what it waits for; placing it sets the condition back to False.
-     */
     @Override
     public void waitingForRoom(String app, String why) {
-        markUnplaced(app, "WaitingForRoom", why);
-    }
-
-    private void markUnplaced(String app, String reason, String why) {
-        InferenceApp cached = apps.getStore().getByKey(namespace + "/" + app);
-        if (cached == null) {
-            return;
-        }
-        try {
-            markUnschedulable(cached, reason, why);
-        } catch (KubernetesClientException e) {
-            LOG.warnf("could not mark %s unschedulable (%s): %s", app, reason, e.getMessage());
-        }
-    }
-
-    /** An invalid InferenceApp gets an Unschedulable condition with the reason, once; the loop goes on. */
-    private void markInvalid(InferenceApp app, String reason) {
-        try {
-            if (markUnschedulable(app, "Invalid", reason)) {
-                event(app, "Invalid", reason);
-            }
-        } catch (KubernetesClientException e) {
-            LOG.warnf("could not mark %s invalid (%s): %s", app.getMetadata().getName(), reason, e.getMessage());
-        }
-    }
-
-    /** Sets {@code Unschedulable=True} with the reason and message, unless it says so already (then false). */
-    private boolean markUnschedulable(InferenceApp app, String reason, String message) {
-        InferenceAppStatus status = app.getStatus();
-        boolean already = status != null && status.getConditions().stream().anyMatch(c ->
-                InferenceAppStatus.UNSCHEDULABLE.equals(c.getType()) && "True".equals(c.getStatus()) && message.equals(c.getMessage()));
-        if (already) {
-            return false;
-        }
-        updateStatus(app.getMetadata().getName(), s -> setCondition(s, InferenceAppStatus.UNSCHEDULABLE, "True", reason, message));
-        return true;
-    }
-
-    private void setCondition(InferenceAppStatus status, String type, String value, String reason, String message) {
-        List<Condition> conditions = new ArrayList<>(status.getConditions());
-        Optional<Condition> existing = conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
-        String transition = existing.filter(c -> value.equals(c.getStatus())).map(Condition::getLastTransitionTime)
-                .orElse(Instant.ofEpochMilli(clock.millis()).toString());
-        existing.ifPresent(conditions::remove);
-        conditions.add(new ConditionBuilder().withType(type).withStatus(value).withReason(reason).withMessage(message)
-                .withLastTransitionTime(transition).build());
-        status.setConditions(conditions);
-    }
-
-    /** A Kubernetes Event on the InferenceApp, so {@code kubectl describe infapp} tells the story. */
-    void event(InferenceApp app, String reason, String message) {
-        String name = app.getMetadata().getName() + "." + Long.toHexString(clock.millis()) + "." + Integer.toHexString(
-                (reason + message).hashCode());
-        try {
-            client.v1().events().inNamespace(namespace).resource(new EventBuilder()
-                    .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-                    .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(app.getApiVersion()).withKind(InferenceApp.KIND)
-                            .withName(app.getMetadata().getName()).withNamespace(namespace).withUid(app.getMetadata().getUid()).build())
-                    .withReason(reason).withMessage(message.length() > 1000 ? message.substring(0, 999) + "…" : message)
-                    .withType("Normal")
-                    .withFirstTimestamp(Instant.ofEpochMilli(clock.millis()).toString())
-                    .withNewSource().withComponent("perch").endSource().build()).create();
-        } catch (KubernetesClientException e) {
-            LOG.debugf("event %s on %s not written: %s", reason, app.getMetadata().getName(), e.getMessage());
-        }
+        reports.waitingForRoom(app, why);
     }
 
     @Override
@@ -531,5 +241,6 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         nodes.close();
         apps.close();
         deployments.close();
+        services.close();
     }
 }

@@ -216,6 +216,16 @@ class DeployManifestsTest {
             cluster.progressMoves();
             await(() -> cluster.snapshot().app("cam-1").flatMap(a -> a.migratingTo()).isEmpty(), "moved");
             await(() -> client.apps().deployments().inNamespace(NS).list().getItems().size() == 2, "source removed");
+            // cam-1's owner changes its image: the next pass patches its Deployment.
+            client.resources(InferenceApp.class).inNamespace(NS).withName("cam-1").edit(a -> {
+                a.getSpec().setImage("registry.example.com/mobilenet_v2:2");
+                return a;
+            });
+            await(() -> {
+                cluster.progressMoves();
+                return "registry.example.com/mobilenet_v2:2".equals(client.apps().deployments().inNamespace(NS)
+                        .withName("cam-1-pi-2-tpu0").get().getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+            }, "the new image patched into cam-1's Deployment");
             cluster.apply(new PlanStep.Remove("cam-2"));
             new AnnotationApprovals(controller, NS).propose(new PlanStep.Move("cam-1", "pi-2/tpu0", "pi-1/tpu0"), "test");
         } finally {

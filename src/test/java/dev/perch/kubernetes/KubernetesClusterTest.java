@@ -106,7 +106,7 @@ class KubernetesClusterTest {
     }
 
     private Deployment deployment(String app, String accelerator) {
-        return client.apps().deployments().inNamespace(NS).withName(KubernetesCluster.deploymentName(app, accelerator)).get();
+        return client.apps().deployments().inNamespace(NS).withName(ObjectNames.deploymentName(app, accelerator)).get();
     }
 
     private static boolean isReady(Deployment d) {
@@ -116,7 +116,7 @@ class KubernetesClusterTest {
     /** The invariant of every step: the Service selects a Deployment that exists and is ready. */
     private String servingAndReady(String app) {
         Map<String, String> selector = client.services().inNamespace(NS).withName(app).get().getSpec().getSelector();
-        String slug = selector.get(KubernetesCluster.ACCELERATOR_LABEL);
+        String slug = selector.get(ObjectNames.ACCELERATOR_LABEL);
         Deployment serving = client.apps().deployments().inNamespace(NS).withName(app + "-" + slug).get();
         assertTrue(isReady(serving), app + ": the Service selects " + slug + ", which is not a ready Deployment");
         return slug;
@@ -238,7 +238,7 @@ class KubernetesClusterTest {
         assertNotNull(deployment("cam-1", "pi-2/tpu0"), "target created");
         assertEquals("pi-1-tpu0", servingAndReady("cam-1"));
         awaitStatus("cam-1", s -> s.getMigration() != null, "migration recorded in the status");
-        assertEquals(KubernetesCluster.STARTING, read("cam-1").getStatus().getMigration().getPhase());
+        assertEquals(Migrations.STARTING, read("cam-1").getStatus().getMigration().getPhase());
         assertEquals(Optional.of("pi-2/tpu0"), cluster.snapshot().app("cam-1").orElseThrow().migratingTo());
 
         // 2. Not ready yet: nothing switches.
@@ -250,7 +250,7 @@ class KubernetesClusterTest {
         assertTrue(cluster.progressMoves().get(0).contains("switched"));
         assertEquals("pi-2-tpu0", servingAndReady("cam-1"));
         assertNotNull(deployment("cam-1", "pi-1/tpu0"), "the source is removed only after the switch");
-        awaitStatus("cam-1", s -> s.getMigration() != null && KubernetesCluster.SWITCHED.equals(s.getMigration().getPhase()),
+        awaitStatus("cam-1", s -> s.getMigration() != null && Migrations.SWITCHED.equals(s.getMigration().getPhase()),
                 "switched");
 
         // 4. The source is removed and the migration cleared.
@@ -465,6 +465,6 @@ class KubernetesClusterTest {
         assertNotNull(deployment("cam-1", to));
         await(() -> deployment("cam-1", "pi-1/tpu0") == null, "the Deployment on the lost node removed");
         kubelet(Set.of("pi-2", "nano-1"));
-        assertEquals(KubernetesCluster.slug(to), servingAndReady("cam-1"));
+        assertEquals(ObjectNames.slug(to), servingAndReady("cam-1"));
     }
 }

@@ -170,7 +170,7 @@ class KubernetesGuardsTest {
         assertEquals(2, decisions.size(), decisions.toString());
         assertEquals("patched", decisions.get(1).result(), decisions.get(1).reason());
         String target = proposed.substring(proposed.indexOf("-> ") + 3);
-        assertTrue(deployments().contains(KubernetesCluster.deploymentName("cam-1", target)), "the approved move started");
+        assertTrue(deployments().contains(ObjectNames.deploymentName("cam-1", target)), "the approved move started");
     }
 
     /**
@@ -236,7 +236,7 @@ class KubernetesGuardsTest {
         await(() -> cluster.progressMoves().stream().anyMatch(step -> step.contains("removed")), "source removed");
         await(() -> cluster.snapshot().apps().stream().allMatch(a -> a.migratingTo().isEmpty()
                 && a.accelerator().equals(java.util.Optional.of(move.to()))), "both apps on " + move.to());
-        assertEquals(Set.of(KubernetesCluster.deploymentName("cam-1", move.to()), KubernetesCluster.deploymentName("cam-2", move.to())),
+        assertEquals(Set.of(ObjectNames.deploymentName("cam-1", move.to()), ObjectNames.deploymentName("cam-2", move.to())),
                 deployments());
     }
 
@@ -269,7 +269,7 @@ class KubernetesGuardsTest {
                 .catalog(ScenarioReader.defaultCatalog()).rates(rates).outputs(RecordingOutputs.decisionsInto(decisions))
                 .approvals(cluster.approvals()).settings(ControllerSettings.DEFAULT.withGuards(approval)).build();
         reconciler.reportTo(cluster);
-        String mediumDeployment = KubernetesCluster.deploymentName("medium", "pi-1/tpu0");
+        String mediumDeployment = ObjectNames.deploymentName("medium", "pi-1/tpu0");
 
         reconciler.pass();
         assertEquals(1, decisions.size(), decisions.toString());
@@ -320,8 +320,8 @@ class KubernetesGuardsTest {
         DecisionRecord place = decisions.get(2);
         assertEquals("place medium pi-1/tpu0 created", place.action() + " " + place.app() + " " + place.to() + " " + place.result());
         assertEquals("new app, after mobile moved to nano-1/gpu0 to make room", place.trigger());
-        assertEquals(Set.of(KubernetesCluster.deploymentName("large", "pi-1/tpu0"), mediumDeployment,
-                KubernetesCluster.deploymentName("mobile", "nano-1/gpu0")), deployments());
+        assertEquals(Set.of(ObjectNames.deploymentName("large", "pi-1/tpu0"), mediumDeployment,
+                ObjectNames.deploymentName("mobile", "nano-1/gpu0")), deployments());
     }
 
     private static InferenceApp withRate(InferenceApp app, double ratePerSec) {

@@ -51,7 +51,7 @@ class LeaderElectionTest {
     private void assertServedByAReadyDeployment(String app) {
         Map<String, String> selector = client.services().inNamespace(NS).withName(app).get().getSpec().getSelector();
         Deployment serving = client.apps().deployments().inNamespace(NS)
-                .withName(app + "-" + selector.get(KubernetesCluster.ACCELERATOR_LABEL)).get();
+                .withName(app + "-" + selector.get(ObjectNames.ACCELERATOR_LABEL)).get();
         assertTrue(serving != null && serving.getStatus() != null && serving.getStatus().getReadyReplicas() != null
                 && serving.getStatus().getReadyReplicas() >= 1, app + " has no ready serving replica");
     }

@@ -1,0 +1,131 @@
+package dev.perch.kubernetes;
+
+import dev.perch.cluster.AppReports;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.jboss.logging.Logger;
+
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The controller's reports to an app's owner, written on the InferenceApp: decisions as Events,
+ * {@code SloAtRisk} with the predicted and observed latency, and {@code Unschedulable} with why an
+ * app runs nowhere. Reports come once per telemetry window or pass, so each is written only when it
+ * would change what the owner reads, and a report that cannot be written is logged, never thrown:
+ * reporting must not stop the loop.
+ */
+final class OwnerReports implements AppReports {
+    private static final Logger LOG = Logger.getLogger(OwnerReports.class);
+
+    private final Function<String, Optional<InferenceApp>> cached;
+    private final AppStatusWriter status;
+
+    /** {@code cached} finds an app in the informer's cache by name. */
+    OwnerReports(Function<String, Optional<InferenceApp>> cached, AppStatusWriter status) {
+        this.cached = cached;
+        this.status = status;
+    }
+
+    @Override
+    public void decided(String app, String summary) {
+        cached.apply(app).ifPresent(a -> status.event(a, "Decision", summary));
+    }
+
+    @Override
+    public void atRisk(String app, Double predictedMs, Double observedMs, String why) {
+        report(app, predictedMs, observedMs, "True", "PredictedOverSlo", why);
+    }
+
+    @Override
+    public void met(String app, Double predictedMs, Double observedMs) {
+        report(app, predictedMs, observedMs, "False", "WithinSlo", "predicted and observed within the SLO");
+    }
+
+    private void report(String app, Double predictedMs, Double observedMs, String value, String reason, String message) {
+        Optional<InferenceApp> found = cached.apply(app);
+        if (found.isEmpty()) {
+            return;
+        }
+        InferenceAppStatus current = found.get().getStatus();
+        boolean unchanged = current != null && Conditions.says(current.getConditions(), InferenceAppStatus.SLO_AT_RISK, value, message);
+        // An app never at risk keeps a status without SloAtRisk: "False" would only add noise.
+        boolean neverAtRisk = "False".equals(value)
+                && (current == null || Conditions.find(current.getConditions(), InferenceAppStatus.SLO_AT_RISK).isEmpty());
+        if (unchanged || neverAtRisk) {
+            return;
+        }
+        try {
+            status.update(app, s -> {
+                s.setPredictedMs(predictedMs);
+                s.setObservedMs(observedMs);
+                status.condition(s, InferenceAppStatus.SLO_AT_RISK, value, reason, message);
+            });
+            if ("True".equals(value)) {
+                status.event(found.get(), "SloAtRisk", message);
+            }
+        } catch (KubernetesClientException e) {
+            LOG.warnf("SLO report of %s not written: %s", app, e.getMessage());
+        }
+    }
+
+    /**
+     * An app no accelerator takes gets {@code Unschedulable=True} (reason {@code NoFeasibleAccelerator})
+     * with why, written when the message changes; placing it sets the condition back to False.
+     */
+    @Override
+    public void unplaced(String app, String why) {
+        markUnplaced(app, "NoFeasibleAccelerator", why);
+    }
+
+    /**
+     * An app that fits but is turned away to keep Edge TPU time for smaller apps gets
+     * {@code Unschedulable=True} (reason {@code EdgeTpuTimeReserved}) with why.
+     */
+    @Override
+    public void turnedAway(String app, String why) {
+        markUnplaced(app, "EdgeTpuTimeReserved", why);
+    }
+
+    /**
+     * An app waiting for the moves that make its room gets {@code Unschedulable=True} (reason
+     * {@code WaitingForRoom}) with what it waits for; placing it sets the condition back to False.
+     */
+    @Override
+    public void waitingForRoom(String app, String why) {
+        markUnplaced(app, "WaitingForRoom", why);
+    }
+
+    private void markUnplaced(String app, String reason, String why) {
+        Optional<InferenceApp> found = cached.apply(app);
+        if (found.isEmpty()) {
+            return;
+        }
+        try {
+            markUnschedulable(found.get(), reason, why);
+        } catch (KubernetesClientException e) {
+            LOG.warnf("could not mark %s unschedulable (%s): %s", app, reason, e.getMessage());
+        }
+    }
+
+    /** An invalid InferenceApp gets an Unschedulable condition with the reason, once; the loop goes on. */
+    void markInvalid(InferenceApp app, String reason) {
+        try {
+            if (markUnschedulable(app, "Invalid", reason)) {
+                status.event(app, "Invalid", reason);
+            }
+        } catch (KubernetesClientException e) {
+            LOG.warnf("could not mark %s invalid (%s): %s", app.getMetadata().getName(), reason, e.getMessage());
+        }
+    }
+
+    /** Sets {@code Unschedulable=True} with the reason and message, unless it says so already (then false). */
+    private boolean markUnschedulable(InferenceApp app, String reason, String message) {
+        InferenceAppStatus current = app.getStatus();
+        if (current != null && Conditions.says(current.getConditions(), InferenceAppStatus.UNSCHEDULABLE, "True", message)) {
+            return false;
+        }
+        status.update(app.getMetadata().getName(),
+                s -> status.condition(s, InferenceAppStatus.UNSCHEDULABLE, "True", reason, message));
+        return true;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.perch.kubernetes;
+
+import dev.perch.cluster.ApplyResult;
+import dev.perch.cluster.PlanStep;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Where an app runs, as Kubernetes objects: placing it (its Deployment on the accelerator and its
+ * Service selecting it), removing it, and keeping the objects of every placed app as its
+ * InferenceApp declares them. The last is what makes the objects desired state rather than a
+ * one-time creation: an owner who changes the image sees the Deployment patched in place — same
+ * Deployment, same accelerator, no move — and an idle pass writes nothing.
+ */
+final class Placements {
+    private static final Logger LOG = Logger.getLogger(Placements.class);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Applier applier;
+    private final AppStatusWriter status;
+
+    Placements(KubernetesClient client, String namespace, Applier applier, AppStatusWriter status) {
+        this.client = client;
+        this.namespace = namespace;
+        this.applier = applier;
+        this.status = status;
+    }
+
+    /**
+     * Runs {@code app} (as read from the server) on the accelerator and sends its traffic there;
+     * {@code deploymentsOf} lists the app's Deployments, so that one left on an accelerator it was
+     * served on before (a lost node) goes.
+     */
+    ApplyResult place(InferenceApp app, PlanStep.Place place, Function<String, List<Deployment>> deploymentsOf) {
+        String node = ObjectNames.nodeOf(place.accelerator());
+        ApplyResult deployment = applier.deployment(DesiredDeployment.of(app, place.accelerator(), node), null);
+        ApplyResult service = applier.service(DesiredService.of(app, place.accelerator()), null);
+        String keep = ObjectNames.deploymentName(place.app(), place.accelerator());
+        for (Deployment stale : deploymentsOf.apply(place.app())) {
+            if (!stale.getMetadata().getName().equals(keep)) {
+                client.apps().deployments().inNamespace(namespace).resource(stale).delete();
+            }
+        }
+        status.update(app.getMetadata().getName(), s -> {
+            s.setAccelerator(place.accelerator());
+            s.setNode(node);
+            status.condition(s, InferenceAppStatus.PLACED, "True", "Placed", "runs on " + place.accelerator());
+            status.condition(s, InferenceAppStatus.UNSCHEDULABLE, "False", "Placed", "placed on " + place.accelerator());
+        });
+        status.event(app, "Placed", "placed on " + place.accelerator());
+        if (deployment instanceof ApplyResult.Created) {
+            return new ApplyResult.Created(place.app() + " started on " + place.accelerator());
+        }
+        if (deployment instanceof ApplyResult.Unchanged && service instanceof ApplyResult.Unchanged) {
+            return new ApplyResult.Unchanged(place.app() + " already runs on " + place.accelerator());
+        }
+        return new ApplyResult.Patched(place.app() + " runs on " + place.accelerator() + " (" + deployment.detail() + "; "
+                + service.detail() + ")");
+    }
+
+    /**
+     * Stops the app: its Deployments and its Service go. While its InferenceApp is there
+     * ({@code declared}), its status no longer names an accelerator: a removed app runs nowhere, and
+     * {@link #keepAsDeclared} would otherwise start it again on the next pass.
+     */
+    ApplyResult remove(PlanStep.Remove remove, List<Deployment> deployments, boolean declared) {
+        boolean deleted = false;
+        for (Deployment deployment : deployments) {
+            deleted |= !client.apps().deployments().inNamespace(namespace).resource(deployment).delete().isEmpty();
+        }
+        client.services().inNamespace(namespace).withName(remove.app()).delete();
+        if (declared) {
+            status.update(remove.app(), s -> {
+                s.setAccelerator(null);
+                s.setNode(null);
+            });
+        }
+        return deleted ? new ApplyResult.Deleted(remove.app() + " stopped")
+                : new ApplyResult.Unchanged(remove.app() + " was not running");
+    }
+
+    /**
+     * Applies the Deployment and Service of every app among {@code apps} that is placed, not moving
+     * (the move owns its objects until it ends) and served on one of {@code accelerators} (an app
+     * whose node is gone is the planner's to place again, not this step's to recreate). The caches
+     * spare a read per object; one line per object written.
+     */
+    List<String> keepAsDeclared(Collection<InferenceApp> apps, Set<String> accelerators,
+                                Function<String, Deployment> cachedDeployment, Function<String, Service> cachedService) {
+        List<InferenceApp> placed = new ArrayList<>();
+        for (InferenceApp app : apps) {
+            InferenceAppStatus current = app.getStatus();
+            if (app.getMetadata().getDeletionTimestamp() == null && current != null && current.getAccelerator() != null
+                    && current.getMigration() == null && accelerators.contains(current.getAccelerator())) {
+                placed.add(app);
+            }
+        }
+        placed.sort(Comparator.comparing(app -> app.getMetadata().getName()));
+        List<String> outcomes = new ArrayList<>();
+        for (InferenceApp app : placed) {
+            String name = app.getMetadata().getName();
+            String accelerator = app.getStatus().getAccelerator();
+            try {
+                Deployment deployment = DesiredDeployment.of(app, accelerator, ObjectNames.nodeOf(accelerator));
+                report(name, applier.deployment(deployment, cachedDeployment.apply(deployment.getMetadata().getName())), outcomes);
+                report(name, applier.service(DesiredService.of(app, accelerator), cachedService.apply(name)), outcomes);
+            } catch (KubernetesClientException e) {
+                outcomes.add(name + ": not brought to its spec, tried again next pass: " + e.getMessage());
+                LOG.warnf("objects of %s not brought to its spec: %s", name, e.getMessage());
+            }
+        }
+        return outcomes;
+    }
+
+    private static void report(String app, ApplyResult result, List<String> outcomes) {
+        if (!(result instanceof ApplyResult.Unchanged)) {
+            LOG.infof("%s: %s, as its InferenceApp declares", app, result.detail());
+            outcomes.add(app + ": " + result.detail());
+        }
+    }
+}
