@@ -21,6 +21,16 @@ public interface ClusterActuator {
         return List.of();
     }
 
+    /**
+     * Brings what the cluster runs for apps already placed back to what their owners declare (a
+     * changed image reaches the app's Deployment), without moving any app; returns what it changed,
+     * one line an object. Where the cluster keeps no copy of a declaration (the simulator), nothing.
+     * A dry run writes nothing, so it skips this too.
+     */
+    default List<String> keepAsDeclared() {
+        return List.of();
+    }
+
     /** Whether this actuator only records what it is given (a dry run) rather than applying it. */
     default boolean dryRun() {
         return false;

@@ -32,6 +32,12 @@ public final class DryRunActuator implements ClusterActuator {
         return live.progressMoves();
     }
 
+    /** Nothing: bringing objects back to their declaration writes to the cluster, which a dry run never does. */
+    @Override
+    public List<String> keepAsDeclared() {
+        return List.of();
+    }
+
     @Override
     public boolean dryRun() {
         return true;

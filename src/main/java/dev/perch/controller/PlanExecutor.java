@@ -94,6 +94,11 @@ final class PlanExecutor {
         return actuator.progressMoves();
     }
 
+    /** Brings placed apps' objects back to what their owners declare (the actuator's business); what it changed. */
+    List<String> keepAsDeclared() {
+        return actuator.keepAsDeclared();
+    }
+
     /** Executes a plan's steps in order, each with the trigger given for it. */
     Execution execute(MigrationPlan plan, Function<PlannedStep, String> trigger) {
         List<PlanStep.Move> started = new ArrayList<>();

@@ -118,6 +118,7 @@ public final class Reconciler {
     public void pass() {
         boolean leading = whileLeading(() -> {
             executor.progressMoves().forEach(stage -> EVENTS.debug("move: {}", stage));
+            executor.keepAsDeclared().forEach(change -> EVENTS.info("declared: {}", change));
             inventory.publish(reading.snapshot());
         });
         if (leading) {

@@ -38,8 +38,8 @@ import java.util.stream.Collectors;
  *
  * <p>Each placed app runs as a Deployment pinned to its accelerator's node ({@link DesiredDeployment}),
  * behind a Service whose selector names the serving accelerator ({@link DesiredService}). Each
- * {@link #progressMoves} carries moves one step further, then brings every placed app's objects to
- * what its InferenceApp declares, writing only what differs.
+ * pass, {@link #progressMoves} carries moves one step further, then {@link #keepAsDeclared} brings
+ * every placed app's objects to what its InferenceApp declares, writing only what differs.
  */
 public final class KubernetesCluster implements ClusterView, ClusterActuator, AppReports, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(KubernetesCluster.class);
@@ -163,21 +163,26 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
     }
 
     /**
-     * Carries every migration one step further ({@link Migrations}), then brings the Deployment and
-     * Service of every placed, valid app to what its InferenceApp declares
-     * ({@link Placements#keepAsDeclared}). Returns one line per step taken or object written.
+     * Carries every migration one step further ({@link Migrations}); one line per step taken.
      * Idempotent: any replica may call it on the cluster's state.
      */
     @Override
     public List<String> progressMoves() {
-        List<String> outcomes = new ArrayList<>(migrations.progress(apps.getStore().list()));
+        return migrations.progress(apps.getStore().list());
+    }
+
+    /**
+     * Brings the Deployment and Service of every placed, valid app to what its InferenceApp declares
+     * ({@link Placements#keepAsDeclared}), writing only what differs; one line per object written.
+     */
+    @Override
+    public List<String> keepAsDeclared() {
         ProfileCatalog profiles = catalog.get();
         List<InferenceApp> valid = apps.getStore().list().stream()
                 .filter(app -> Inventory.invalidReason(app, profiles).isEmpty()).toList();
-        outcomes.addAll(placements.keepAsDeclared(valid, acceleratorIds(clusterNodes()),
+        return placements.keepAsDeclared(valid, acceleratorIds(clusterNodes()),
                 name -> deployments.getStore().getByKey(namespace + "/" + name),
-                name -> services.getStore().getByKey(namespace + "/" + name)));
-        return outcomes;
+                name -> services.getStore().getByKey(namespace + "/" + name));
     }
 
     private List<Deployment> deploymentsOf(String app) {
@@ -193,7 +198,8 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         return app;
     }
 
-    private Optional<InferenceApp> cachedApp(String name) {
+    /** The InferenceApp as the informer holds it (what the next pass works from). */
+    Optional<InferenceApp> cachedApp(String name) {
         return Optional.ofNullable(apps.getStore().getByKey(namespace + "/" + name));
     }
 

@@ -222,7 +222,7 @@ class DeployManifestsTest {
                 return a;
             });
             await(() -> {
-                cluster.progressMoves();
+                cluster.keepAsDeclared();
                 return "registry.example.com/mobilenet_v2:2".equals(client.apps().deployments().inNamespace(NS)
                         .withName("cam-1-pi-2-tpu0").get().getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
             }, "the new image patched into cam-1's Deployment");

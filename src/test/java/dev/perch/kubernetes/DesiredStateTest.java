@@ -109,6 +109,29 @@ class DesiredStateTest {
         assertNull(status.getMigration());
     }
 
+    /** Dry-run writes nothing, a changed image included: the Deployment keeps the image it runs. */
+    @Test
+    void aDryRunLeavesAChangedImageAsItIs() {
+        InferenceApp app = client.resources(InferenceApp.class).inNamespace(NS).resource(app("cam-1", "mobilenet_v2", 200.0)).create();
+        madeByEarlierPerch(app, "registry.example.com/mobilenet_v2:1");
+        await(() -> cluster.snapshot().app("cam-1").flatMap(a -> a.accelerator()).isPresent(), "placement seen");
+        String resourceVersion = deployment("cam-1-pi-1-tpu0").getMetadata().getResourceVersion();
+        setImage("cam-1", "registry.example.com/mobilenet_v2:2");
+        await(() -> cluster.cachedApp("cam-1").map(a -> a.getSpec().getImage())
+                .equals(java.util.Optional.of("registry.example.com/mobilenet_v2:2")), "the change seen by the controller");
+        Reconciler dryRun = Reconciler.builder(cluster, cluster, clock).catalog(ScenarioReader.defaultCatalog())
+                .rates(new LiveRates()).outputs(RecordingOutputs.decisionsInto(new ArrayList<>()))
+                .settings(dev.perch.controller.ControllerSettings.DEFAULT.withDryRun(true)).build();
+        for (int pass = 0; pass < 3; pass++) {
+            dryRun.pass();
+        }
+        assertEquals("registry.example.com/mobilenet_v2:1", image(deployment("cam-1-pi-1-tpu0")));
+        assertEquals(resourceVersion, deployment("cam-1-pi-1-tpu0").getMetadata().getResourceVersion());
+        assertEquals(List.of("cam-1: Deployment cam-1-pi-1-tpu0 patched: spec.template.spec.containers"),
+                cluster.keepAsDeclared().stream().filter(line -> line.contains("patched")).toList(),
+                "the same cluster, live, would patch it");
+    }
+
     /** A Deployment and Service exactly as Perch made them before objects were kept as declared. */
     private void madeByEarlierPerch(InferenceApp app, String image) {
         Map<String, String> labels = Map.of("app.kubernetes.io/managed-by", "perch", "perch.dev/app", "cam-1",
@@ -148,7 +171,7 @@ class DesiredStateTest {
 
         List<String> outcomes = new ArrayList<>();
         await(() -> {
-            outcomes.addAll(cluster.progressMoves());
+            outcomes.addAll(cluster.keepAsDeclared());
             return image(deployment("cam-1-pi-1-tpu0")).equals("registry.example.com/mobilenet_v2:2");
         }, "the new image in the Deployment");
 
@@ -173,7 +196,7 @@ class DesiredStateTest {
         InferenceApp cam1 = client.resources(InferenceApp.class).inNamespace(NS).withName("cam-1").get();
         Deployment deployment = deployment("cam-1-pi-1-tpu0");
         Service service = client.services().inNamespace(NS).withName("cam-1").get();
-        await(() -> cluster.progressMoves().isEmpty(), "the caches caught up: nothing to write");
+        await(() -> cluster.keepAsDeclared().isEmpty(), "the caches caught up: nothing to write");
         while (server.takeRequest(100, TimeUnit.MILLISECONDS) != null) {
             // what came before is not the idle passes' doing
         }
@@ -185,6 +208,7 @@ class DesiredStateTest {
         assertTrue(serviceResult instanceof ApplyResult.Unchanged, serviceResult.toString());
         for (int pass = 0; pass < 3; pass++) {
             assertEquals(List.of(), cluster.progressMoves());
+            assertEquals(List.of(), cluster.keepAsDeclared());
         }
 
         List<String> writes = new ArrayList<>();
@@ -210,6 +234,7 @@ class DesiredStateTest {
         assertEquals("deleted", cluster.apply(new PlanStep.Remove("cam-1")).kind());
         await(() -> cluster.snapshot().app("cam-1").flatMap(a -> a.accelerator()).isEmpty(), "runs nowhere");
         assertEquals(List.of(), cluster.progressMoves());
+        assertEquals(List.of(), cluster.keepAsDeclared());
         assertNull(deployment("cam-1-pi-1-tpu0"));
         assertNull(client.services().inNamespace(NS).withName("cam-1").get());
     }
