@@ -1,6 +1,5 @@
 package dev.perch;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -22,7 +21,6 @@ class ClassSizeTest {
     static final int MAX_LINES = 400;
 
     @Test
-    @Disabled("enable when KubernetesCluster is split (issue 18 part 1)")
     void noClassUnderSrcMainIsOver400Lines() throws IOException {
         List<Path> sources;
         try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
