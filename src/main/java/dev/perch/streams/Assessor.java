@@ -209,12 +209,18 @@ final class Assessor implements Processor<String, Object, String, Object> {
             sloMet = latency != null && latency.statistic(statistic(spec)) * bias <= spec.sloMs();
         }
         List<AcceleratorState.Window> recent = recent(history.windows());
-        return new PredictionRecord.AppPrediction(history.app(), history.model(), Samples.round(rate), slope, serviceMs, swapMs, cv,
-                source, biasFactor, scaled(latency, AppLatency::meanMs, bias), scaled(latency, AppLatency::p50Ms, bias),
-                scaled(latency, AppLatency::p95Ms, bias), scaled(latency, AppLatency::p99Ms, bias), forecast,
-                Samples.round(weightedMean(recent, AcceleratorState.Window::meanMs)),
-                Samples.round(weightedMean(recent, AcceleratorState.Window::p95Ms)),
-                Samples.round(recentRequestsMean(history.windows())), sloMs, statistic, sloMet);
+        return PredictionRecord.AppPrediction.builder()
+                .app(history.app()).model(history.model())
+                .ratePerSec(Samples.round(rate)).slopePerSec2(slope)
+                .serviceMs(serviceMs).swapMs(swapMs).serviceCv(cv).parameterSource(source).biasFactor(biasFactor)
+                .meanMs(scaled(latency, AppLatency::meanMs, bias)).p50Ms(scaled(latency, AppLatency::p50Ms, bias))
+                .p95Ms(scaled(latency, AppLatency::p95Ms, bias)).p99Ms(scaled(latency, AppLatency::p99Ms, bias))
+                .forecast(forecast)
+                .observedMeanMs(Samples.round(weightedMean(recent, AcceleratorState.Window::meanMs)))
+                .observedP95Ms(Samples.round(weightedMean(recent, AcceleratorState.Window::p95Ms)))
+                .observedRecentMeanMs(Samples.round(recentRequestsMean(history.windows())))
+                .sloMs(sloMs).sloStatistic(statistic).sloMet(sloMet)
+                .build();
     }
 
     private AcceleratorState.AppHistory assess(TelemetryReport report, AppRecord spec, AcceleratorState.AppHistory history,

@@ -85,5 +85,147 @@ public record PredictionRecord(String schema, String accelerator, String acceler
                 case P99 -> p99Ms;
             };
         }
+
+        /** A builder whose every field starts null (the rate at 0), set by name. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /**
+         * Builds an {@link AppPrediction} field by field, by name: twenty positional arguments, most of
+         * them {@code Double}, are too easy to swap unnoticed. The record itself, and so its JSON, is
+         * unchanged.
+         */
+        public static final class Builder {
+            private String app;
+            private String model;
+            private double ratePerSec;
+            private Double slopePerSec2;
+            private Double serviceMs;
+            private Double swapMs;
+            private Double serviceCv;
+            private String parameterSource;
+            private Double biasFactor;
+            private Double meanMs;
+            private Double p50Ms;
+            private Double p95Ms;
+            private Double p99Ms;
+            private Forecast forecast;
+            private Double observedMeanMs;
+            private Double observedP95Ms;
+            private Double observedRecentMeanMs;
+            private Double sloMs;
+            private String sloStatistic;
+            private Boolean sloMet;
+
+            private Builder() {
+            }
+
+            public Builder app(String app) {
+                this.app = app;
+                return this;
+            }
+
+            public Builder model(String model) {
+                this.model = model;
+                return this;
+            }
+
+            public Builder ratePerSec(double ratePerSec) {
+                this.ratePerSec = ratePerSec;
+                return this;
+            }
+
+            public Builder slopePerSec2(Double slopePerSec2) {
+                this.slopePerSec2 = slopePerSec2;
+                return this;
+            }
+
+            public Builder serviceMs(Double serviceMs) {
+                this.serviceMs = serviceMs;
+                return this;
+            }
+
+            public Builder swapMs(Double swapMs) {
+                this.swapMs = swapMs;
+                return this;
+            }
+
+            public Builder serviceCv(Double serviceCv) {
+                this.serviceCv = serviceCv;
+                return this;
+            }
+
+            public Builder parameterSource(String parameterSource) {
+                this.parameterSource = parameterSource;
+                return this;
+            }
+
+            public Builder biasFactor(Double biasFactor) {
+                this.biasFactor = biasFactor;
+                return this;
+            }
+
+            public Builder meanMs(Double meanMs) {
+                this.meanMs = meanMs;
+                return this;
+            }
+
+            public Builder p50Ms(Double p50Ms) {
+                this.p50Ms = p50Ms;
+                return this;
+            }
+
+            public Builder p95Ms(Double p95Ms) {
+                this.p95Ms = p95Ms;
+                return this;
+            }
+
+            public Builder p99Ms(Double p99Ms) {
+                this.p99Ms = p99Ms;
+                return this;
+            }
+
+            public Builder forecast(Forecast forecast) {
+                this.forecast = forecast;
+                return this;
+            }
+
+            public Builder observedMeanMs(Double observedMeanMs) {
+                this.observedMeanMs = observedMeanMs;
+                return this;
+            }
+
+            public Builder observedP95Ms(Double observedP95Ms) {
+                this.observedP95Ms = observedP95Ms;
+                return this;
+            }
+
+            public Builder observedRecentMeanMs(Double observedRecentMeanMs) {
+                this.observedRecentMeanMs = observedRecentMeanMs;
+                return this;
+            }
+
+            public Builder sloMs(Double sloMs) {
+                this.sloMs = sloMs;
+                return this;
+            }
+
+            public Builder sloStatistic(String sloStatistic) {
+                this.sloStatistic = sloStatistic;
+                return this;
+            }
+
+            public Builder sloMet(Boolean sloMet) {
+                this.sloMet = sloMet;
+                return this;
+            }
+
+            public AppPrediction build() {
+                return new AppPrediction(app, model, ratePerSec, slopePerSec2, serviceMs, swapMs, serviceCv,
+                        parameterSource, biasFactor, meanMs, p50Ms, p95Ms, p99Ms, forecast, observedMeanMs,
+                        observedP95Ms, observedRecentMeanMs, sloMs, sloStatistic, sloMet);
+            }
+        }
     }
 }
