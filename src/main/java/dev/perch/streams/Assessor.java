@@ -15,6 +15,7 @@ import dev.perch.telemetry.DeadLetterRecord;
 import dev.perch.telemetry.Json;
 import dev.perch.telemetry.InventoryRecord;
 import dev.perch.telemetry.PredictionRecord;
+import dev.perch.telemetry.SloEvidence;
 import dev.perch.telemetry.TelemetryReport;
 import dev.perch.telemetry.Topics;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -229,10 +230,10 @@ final class Assessor implements Processor<String, Object, String, Object> {
         SloStatistic statistic = statistic(spec);
         PredictionRecord.AppPrediction mine = prediction.apps().stream()
                 .filter(a -> a.app().equals(report.app())).findFirst().orElseThrow();
-        Double predictedMs = mine.predicted(statistic);
-        Double forecastMs = mine.forecast().value(statistic);
-        boolean overNow = prediction.overNow(mine, statistic, spec.sloMs());
-        boolean overAhead = PredictionRecord.overAhead(mine.forecast(), statistic, spec.sloMs());
+        Double predictedMs = SloEvidence.predicted(mine, statistic);
+        Double forecastMs = SloEvidence.forecast(mine.forecast(), statistic);
+        boolean overNow = SloEvidence.overNow(prediction, mine, statistic, spec.sloMs());
+        boolean overAhead = SloEvidence.overAhead(mine.forecast(), statistic, spec.sloMs());
         boolean predictedOver = overNow || overAhead;
         Double observedMs = Samples.round(observed(recent(history.windows()), statistic));
         boolean observedOver = report.requests() > 0 && observedMs != null && observedMs > spec.sloMs();
