@@ -7,6 +7,7 @@ import dev.perch.cluster.RunningApp;
 import dev.perch.controller.LiveRates;
 import dev.perch.model.profile.SloStatistic;
 import dev.perch.telemetry.PredictionRecord;
+import dev.perch.telemetry.SloEvidence;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,15 +67,11 @@ public record ClusterPicture(long atMs, boolean leading, List<NodeView> nodes, L
     private static AppView appView(RunningApp app, LiveRates rates, Map<String, String> unplaced) {
         SloStatistic statistic = app.spec().sloStatistic();
         Optional<PredictionRecord.AppPrediction> latest = rates.latest(app.app());
-        Double observed = latest.map(p -> switch (statistic) {
-            case MEAN -> p.observedMeanMs();
-            case P95 -> p.observedP95Ms();
-            default -> null;
-        }).orElse(null);
         return new AppView(app.app(), app.spec().model(), app.accelerator().orElse(null), app.migratingTo().orElse(null),
                 app.spec().sloMs(), statistic.id(), app.spec().ratePerSec(),
                 latest.map(PredictionRecord.AppPrediction::ratePerSec).orElse(null),
-                latest.map(p -> p.predicted(statistic)).orElse(null), observed,
+                latest.map(p -> SloEvidence.predicted(p, statistic)).orElse(null),
+                latest.map(p -> SloEvidence.observed(p, statistic)).orElse(null),
                 latest.map(PredictionRecord.AppPrediction::sloMet).orElse(null),
                 app.accelerator().isPresent() ? null : unplaced.get(app.app()));
     }

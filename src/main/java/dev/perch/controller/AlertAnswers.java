@@ -120,7 +120,7 @@ final class AlertAnswers implements AtRiskStep {
                     || !(retries.due(alert.app(), shape, reading.nowMs()) || guards.approvalArrived(alert.app()));
             if (waiting || !reading.rates().latestOn(alert.accelerator())
                     .filter(w -> reading.startedMoves().newsAfterRelief(w.accelerator(), w.windowStartMs()))
-                    .map(w -> w.atRisk(alert.app())).orElse(false)) {
+                    .map(w -> dev.perch.telemetry.SloEvidence.atRisk(w, alert.app())).orElse(false)) {
                 continue;
             }
             Optional<ClusterShape> decidedIn = answer(alert, occasion + alert.kind()

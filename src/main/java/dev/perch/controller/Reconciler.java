@@ -205,12 +205,8 @@ public final class Reconciler {
         for (PredictionRecord.AppPrediction app : prediction.apps()) {
             if (Boolean.TRUE.equals(app.sloMet()) && app.sloMs() != null && app.sloStatistic() != null) {
                 SloStatistic statistic = SloStatistic.parse(app.sloStatistic());
-                Double observed = switch (statistic) {
-                    case MEAN -> app.observedMeanMs();
-                    case P95 -> app.observedP95Ms();
-                    default -> null;
-                };
-                appReports.met(app.app(), app.predicted(statistic), observed);
+                appReports.met(app.app(), dev.perch.telemetry.SloEvidence.predicted(app, statistic),
+                        dev.perch.telemetry.SloEvidence.observed(app, statistic));
             }
         }
     }

@@ -11,6 +11,13 @@ public record AcceleratorState(String accelerator, String acceleratorType, Strin
     /** One app's recent windows on this accelerator, oldest first, what it has learned, and its alert tracker. */
     public record AppHistory(String app, String model, List<Window> windows, Learned learned,
                              AlertHysteresis.Tracker alert) {
+        AppHistory withLearned(Learned learned) {
+            return new AppHistory(app, model, windows, learned, alert);
+        }
+
+        AppHistory withAlert(AlertHysteresis.Tracker alert) {
+            return new AppHistory(app, model, windows, learned, alert);
+        }
     }
 
     /** One report's figures. */

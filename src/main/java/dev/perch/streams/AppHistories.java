@@ -1,0 +1,69 @@
+package dev.perch.streams;
+
+import dev.perch.telemetry.AppRecord;
+import dev.perch.telemetry.TelemetryReport;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Decides, after a report, which apps an accelerator still serves and what each remembers. The
+ * reporting app's window joins its windows, which keep the last {@code trendMs} (what the rate trend
+ * looks at), and what it has learned is brought up to date by {@link Learning}; an app new to the
+ * accelerator starts from the rate it learned before its move, when the apps table carries one. Apps
+ * that left are forgotten: those the apps table places on another accelerator, and those silent for
+ * {@code trendMs} (a node that stopped reporting them).
+ */
+record AppHistories(Learning learning, long trendMs) {
+    /**
+     * The accelerator's apps after {@code report}, in the order it first saw them; {@code specs} looks
+     * an app up in the apps table (null when it has no entry).
+     */
+    LinkedHashMap<String, AcceleratorState.AppHistory> fold(AcceleratorState state, TelemetryReport report,
+                                                            Function<String, AppRecord> specs) {
+        LinkedHashMap<String, AcceleratorState.AppHistory> apps = state == null ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(state.apps());
+        AcceleratorState.AppHistory previous = apps.get(report.app());
+        AcceleratorState.Window window = window(report);
+        List<AcceleratorState.Window> windows = previous == null ? new ArrayList<>() : new ArrayList<>(previous.windows());
+        windows.add(window);
+        // Reports may arrive out of order (a node catching up): keep the windows in time order.
+        windows.sort(Comparator.comparingLong(AcceleratorState.Window::windowStartMs));
+        long horizonMs = windows.get(windows.size() - 1).windowEndMs() - trendMs;
+        windows.removeIf(w -> w.windowEndMs() <= horizonMs);
+        Learned learned = previous == null ? seed(specs.apply(report.app())) : previous.learned();
+        learned = learning.observe(learned, window, windows);
+        AlertHysteresis.Tracker tracker = previous == null ? AlertHysteresis.Tracker.INITIAL : previous.alert();
+        apps.put(report.app(), new AcceleratorState.AppHistory(report.app(), report.model(), windows, learned, tracker));
+
+        apps.values().removeIf(history -> !history.app().equals(report.app())
+                && leftAccelerator(history, report, specs.apply(history.app())));
+        return apps;
+    }
+
+    /** An app new to this accelerator starts from the rate it learned before its move, if the controller passed one. */
+    private Learned seed(AppRecord spec) {
+        return spec != null && spec.learnedRatePerSec() != null ? learning.seeded(spec.learnedRatePerSec()) : Learned.EMPTY;
+    }
+
+    private boolean leftAccelerator(AcceleratorState.AppHistory history, TelemetryReport now, AppRecord spec) {
+        long lastEnd = history.windows().isEmpty() ? Long.MIN_VALUE
+                : history.windows().get(history.windows().size() - 1).windowEndMs();
+        if (lastEnd <= now.windowEndMs() - trendMs) {
+            return true;
+        }
+        return spec != null && spec.accelerator() != null && !spec.accelerator().equals(now.accelerator());
+    }
+
+    /** One report's figures, as the state keeps them. */
+    static AcceleratorState.Window window(TelemetryReport report) {
+        var latency = report.latencyMs();
+        return new AcceleratorState.Window(report.windowStartMs(), report.windowEndMs(), report.requests(),
+                latency == null ? null : latency.mean(), latency == null ? null : latency.p50(),
+                latency == null ? null : latency.p95(), latency == null ? null : latency.p99(),
+                report.serviceMs() == null ? null : report.serviceMs().mean(), report.swaps());
+    }
+}

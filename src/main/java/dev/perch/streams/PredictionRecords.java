@@ -1,0 +1,90 @@
+package dev.perch.streams;
+
+import dev.perch.model.profile.SloStatistic;
+import dev.perch.model.queueing.AcceleratorPrediction;
+import dev.perch.model.queueing.AppLatency;
+import dev.perch.telemetry.AppRecord;
+import dev.perch.telemetry.PredictionRecord;
+import dev.perch.telemetry.Samples;
+import dev.perch.telemetry.TelemetryReport;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Writes one accelerator's {@link Predictions} as the record the topology publishes: per app the
+ * parameters used, the latencies corrected by the app's bias, the forecast, the observed latency and
+ * whether the prediction meets the SLO — so that every number can be explained. Figures carry three
+ * decimals ({@link Samples#round}). Whether the SLO is met is judged on the unrounded figure.
+ */
+record PredictionRecords(ObservedLatency observed) {
+    /** {@code specs} looks an app up in the apps table (null when it has no entry: no SLO to judge). */
+    PredictionRecord write(TelemetryReport report, Predictions predictions, Function<String, AppRecord> specs) {
+        List<PredictionRecord.AppPrediction> apps = new ArrayList<>();
+        List<Predictions.Modelled> modelled = predictions.modelled();
+        for (int i = 0; i < modelled.size(); i++) {
+            apps.add(modelled(modelled.get(i), predictions.now(i), predictions.ahead(i), predictions.horizonSec(),
+                    specs.apply(modelled.get(i).history().app())));
+        }
+        for (Predictions.Unmodelled app : predictions.unmodelled()) {
+            apps.add(unmodelled(app, specs.apply(app.history().app())));
+        }
+        AcceleratorPrediction now = predictions.now();
+        String reason = now instanceof AcceleratorPrediction.Unstable unstable ? unstable.reason() : null;
+        return new PredictionRecord(PredictionRecord.SCHEMA, report.accelerator(), report.acceleratorType(), report.node(),
+                report.windowStartMs(), report.windowEndMs(), Samples.round(now.utilization()),
+                now instanceof AcceleratorPrediction.Stable, reason, apps);
+    }
+
+    private PredictionRecord.AppPrediction modelled(Predictions.Modelled app, AppLatency now, AppLatency ahead,
+                                                    double horizonSec, AppRecord spec) {
+        double bias = app.bias();
+        PredictionRecord.Forecast forecast = new PredictionRecord.Forecast(horizonSec,
+                Samples.round(app.rate().forecast(horizonSec)), scaled(ahead, AppLatency::meanMs, bias),
+                scaled(ahead, AppLatency::p50Ms, bias), scaled(ahead, AppLatency::p95Ms, bias),
+                scaled(ahead, AppLatency::p99Ms, bias));
+        Boolean sloMet = null;
+        if (spec != null) {
+            Slo slo = Slo.of(spec);
+            sloMet = now != null && now.statistic(slo.statistic()) * bias <= slo.sloMs();
+        }
+        return common(app.history(), app.rate().ratePerSec(), spec)
+                .slopePerSec2(Samples.round(app.rate().slopePerSec2()))
+                .serviceMs(Samples.round(app.service().serviceMs()))
+                .swapMs(Samples.round(app.service().swapMs()))
+                .serviceCv(Samples.round(app.service().serviceCv()))
+                .parameterSource(app.service().source())
+                .biasFactor(Samples.round(bias))
+                .meanMs(scaled(now, AppLatency::meanMs, bias))
+                .p50Ms(scaled(now, AppLatency::p50Ms, bias))
+                .p95Ms(scaled(now, AppLatency::p95Ms, bias))
+                .p99Ms(scaled(now, AppLatency::p99Ms, bias))
+                .forecast(forecast)
+                .sloMet(sloMet)
+                .build();
+    }
+
+    /** No parameters, no latencies and no verdict on the SLO: nothing is known to predict them from. */
+    private PredictionRecord.AppPrediction unmodelled(Predictions.Unmodelled app, AppRecord spec) {
+        return common(app.history(), app.ratePerSec(), spec).parameterSource("none").build();
+    }
+
+    /** What every app's entry carries: who it is, its rate, its observed latency and its SLO. */
+    private PredictionRecord.AppPrediction.Builder common(AcceleratorState.AppHistory history, double ratePerSec,
+                                                          AppRecord spec) {
+        return PredictionRecord.AppPrediction.builder()
+                .app(history.app())
+                .model(history.model())
+                .ratePerSec(Samples.round(ratePerSec))
+                .observedMeanMs(Samples.round(observed.statistic(history.windows(), SloStatistic.MEAN)))
+                .observedP95Ms(Samples.round(observed.statistic(history.windows(), SloStatistic.P95)))
+                .observedRecentMeanMs(Samples.round(ObservedLatency.recentRequestsMean(history.windows())))
+                .sloMs(spec == null ? null : spec.sloMs())
+                .sloStatistic(spec == null ? null : Slo.of(spec).statistic().id());
+    }
+
+    private static Double scaled(AppLatency latency, Function<AppLatency, Double> figure, double factor) {
+        return latency == null ? null : Samples.round(figure.apply(latency) * factor);
+    }
+}

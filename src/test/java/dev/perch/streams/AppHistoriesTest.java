@@ -1,0 +1,84 @@
+package dev.perch.streams;
+
+import dev.perch.telemetry.AppRecord;
+import dev.perch.telemetry.TelemetryReport;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.perch.streams.TopologyFixture.T0;
+import static dev.perch.streams.TopologyFixture.report;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Which apps an accelerator remembers after a report, and what. */
+class AppHistoriesTest {
+    private final AppHistories histories = new AppHistories(Learning.DEFAULT, 30_000);
+    private final Map<String, AppRecord> specs = new HashMap<>();
+
+    private AcceleratorState fold(AcceleratorState state, TelemetryReport report) {
+        return new AcceleratorState(report.accelerator(), report.acceleratorType(), report.node(),
+                histories.fold(state, report, specs::get));
+    }
+
+    private void spec(String app, String accelerator, Double learnedRatePerSec) {
+        specs.put(app, new AppRecord(AppRecord.SCHEMA, app, "mobilenet_v2", 5, 100, "mean", "pi-1", accelerator,
+                learnedRatePerSec, T0));
+    }
+
+    @Test
+    void aReportBecomesAWindowWithItsFigures() {
+        TelemetryReport r = report("a", "mobilenet_v2", "pi-1/tpu0", 3, 10, 20);
+        AcceleratorState.Window w = AppHistories.window(r);
+        assertEquals(new AcceleratorState.Window(T0 + 3000, T0 + 4000, 10, 20.0, 18.0, 36.0, 50.0, 4.91, 0L), w);
+        assertNull(AppHistories.window(report("a", "mobilenet_v2", "pi-1/tpu0", 3, 0, 20)).meanMs(), "an idle window");
+    }
+
+    @Test
+    void windowsAreKeptInTimeOrderForTheTrendSpan() {
+        AcceleratorState state = null;
+        for (int s = 40; s >= 0; s--) { // newest first: the worst order a catching-up node could send
+            state = fold(state, report("a", "mobilenet_v2", "pi-1/tpu0", s, 10, 20));
+        }
+        var windows = state.apps().get("a").windows();
+        // The first report (40) set the span: windows ending after 41 s − 30 s are kept, 11 s … 40 s.
+        assertEquals(30, windows.size());
+        assertEquals(T0 + 11_000, windows.get(0).windowStartMs());
+        assertEquals(T0 + 40_000, windows.get(29).windowStartMs());
+    }
+
+    @Test
+    void anAppNewHereStartsFromTheRateItLearnedBeforeItsMove() {
+        spec("a", "pi-1/tpu0", 12.0);
+        AcceleratorState state = fold(null, report("a", "mobilenet_v2", "pi-1/tpu0", 0, 8, 20));
+        var a = state.apps().get("a");
+        // 30 s at 12 req/s carried, then 8 requests in 1 s (forgetting over 2 minutes changes this by < 0.01).
+        assertEquals((12.0 * 30 + 8) / 31, Learning.DEFAULT.rate(a.learned(), a.windows()).ratePerSec(), 0.01);
+        spec("b", "pi-1/tpu0", null);
+        var b = fold(state, report("b", "mobilenet_v2", "pi-1/tpu0", 0, 8, 20)).apps().get("b");
+        assertEquals(8.0, Learning.DEFAULT.rate(b.learned(), b.windows()).ratePerSec(), 1e-9, "no carried rate");
+    }
+
+    @Test
+    void appsThatLeftAreForgottenAndTheRestKeepTheirOrder() {
+        spec("a", "pi-1/tpu0", null);
+        spec("b", "pi-1/tpu0", null);
+        AcceleratorState state = null;
+        for (String app : List.of("a", "b", "c", "d")) { // c has no entry in the apps table
+            state = fold(state, report(app, "mobilenet_v2", "pi-1/tpu0", 0, 10, 20));
+        }
+        spec("b", "pi-2/tpu0", null); // placed elsewhere
+        state = fold(state, report("c", "mobilenet_v2", "pi-1/tpu0", 1, 10, 20));
+        assertEquals(List.of("a", "c", "d"), List.copyOf(state.apps().keySet()));
+        // d and a fall silent; 30 s later only c is left.
+        state = fold(state, report("a", "mobilenet_v2", "pi-1/tpu0", 2, 10, 20));
+        state = fold(state, report("c", "mobilenet_v2", "pi-1/tpu0", 32, 10, 20));
+        assertEquals(List.of("c"), List.copyOf(state.apps().keySet()));
+        // The reporting app itself stays, whatever the apps table says: its report is news from here.
+        spec("c", "pi-2/tpu0", null);
+        assertTrue(fold(state, report("c", "mobilenet_v2", "pi-1/tpu0", 33, 10, 20)).apps().containsKey("c"));
+    }
+}

@@ -1,0 +1,122 @@
+package dev.perch.streams;
+
+import dev.perch.model.profile.AcceleratorType;
+import dev.perch.model.profile.ModelProfile;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What {@link Learning} makes of windows whose truth is known. */
+class LearningTest {
+    private final Learning learning = Learning.DEFAULT;
+
+    private static AcceleratorState.Window window(int second, long requests, Double serviceMs, Long swaps) {
+        return new AcceleratorState.Window(second * 1000L, (second + 1) * 1000L, requests, 50.0, null, null, null,
+                serviceMs, swaps);
+    }
+
+    /** Folds the windows in, as the topology does, keeping the last 30 s of them. */
+    private Learned learn(Learned state, List<AcceleratorState.Window> all, List<AcceleratorState.Window> kept) {
+        for (AcceleratorState.Window w : all) {
+            kept.add(w);
+            kept.removeIf(k -> k.windowEndMs() <= w.windowEndMs() - 30_000);
+            state = learning.observe(state, w, kept);
+        }
+        return state;
+    }
+
+    @Test
+    void aSteadyRateIsCountsOverTime() {
+        List<AcceleratorState.Window> windows = new ArrayList<>();
+        List<AcceleratorState.Window> all = new ArrayList<>();
+        for (int s = 0; s < 40; s++) {
+            all.add(window(s, s % 2 == 0 ? 4 : 6, null, null));
+        }
+        Learned state = learn(Learned.EMPTY, all, windows);
+        // Forgetting weighs recent windows more: the odd (6) windows are the later of each pair.
+        assertEquals(5, learning.rate(state, windows).ratePerSec(), 0.01);
+        assertEquals(0, learning.rate(state, windows).slopePerSec2(), "alternating noise is no trend");
+    }
+
+    @Test
+    void aStepInTheRateIsFollowedWithinSeconds() {
+        List<AcceleratorState.Window> windows = new ArrayList<>();
+        List<AcceleratorState.Window> all = new ArrayList<>();
+        for (int s = 0; s < 120; s++) {
+            all.add(window(s, s < 110 ? 5 : 40, null, null));
+        }
+        double rate = learning.rate(learn(Learned.EMPTY, all, windows), windows).ratePerSec();
+        // Ten seconds at 40 after two minutes at 5: a two-minute average would still read about 8.
+        assertTrue(rate > 30, "rate " + rate);
+    }
+
+    @Test
+    void aSignificantTrendIsTheLeastSquaresLine() {
+        List<AcceleratorState.Window> windows = new ArrayList<>();
+        for (int s = 0; s < 20; s++) {
+            windows.add(window(s, 10 + s + (s % 2 == 0 ? 1 : -1), null, null));
+        }
+        double[] trend = Learning.significantTrend(windows);
+        // Rates 10 + s ± 1 at t = s + 1: slope 1 − 2·Σ(t−t̄)(±1)/Σ(t−t̄)² = 1 − 20/665, at the last window 29 + 0.5 − …
+        double meanT = 10.5;
+        double stt = 0;
+        double str = 0;
+        for (int s = 0; s < 20; s++) {
+            double t = s + 1;
+            stt += (t - meanT) * (t - meanT);
+            str += (t - meanT) * (10 + s + (s % 2 == 0 ? 1 : -1) - 19.5);
+        }
+        assertEquals(str / stt, trend[1], 1e-9);
+        assertEquals(19.5 + str / stt * (20 - meanT), trend[0], 1e-9);
+        assertNull(Learning.significantTrend(windows.subList(0, 9)), "fewer than ten windows");
+    }
+
+    @Test
+    void serviceAndSwapTimesAreRecoveredFromWindowsThatSwapInDifferentShares() {
+        // y = S + O·f with S = 5 ms, O = 12 ms, f the share of a window's ten requests that swapped.
+        List<AcceleratorState.Window> all = new ArrayList<>();
+        for (int s = 0; s < 30; s++) {
+            long swaps = s % 6;
+            all.add(window(s, 10, 5 + 12 * swaps / 10.0, swaps));
+        }
+        Learned state = learn(Learned.EMPTY, all, new ArrayList<>());
+        Learning.Service alone = learning.service(state, null, AcceleratorType.EDGETPU);
+        assertEquals(5, alone.serviceMs(), 1e-9);
+        assertEquals(12, alone.swapMs(), 1e-9);
+        assertEquals(0, alone.serviceCv(), 1e-6);
+        assertEquals("learned", alone.source());
+        // A wrong prior (4 ms, 8 ms) weighs 5 + 1 requests against 300: the evidence wins — the service
+        // time within 1 %, the swap time within 3 % (its one pseudo-request sits at f = 1, beyond every
+        // window's share, where it pulls hardest).
+        Learning.Service anchored = learning.service(state, new ModelProfile(4, 8, 100, "test"), AcceleratorType.EDGETPU);
+        assertEquals(5, anchored.serviceMs(), 0.05);
+        assertEquals(12, anchored.swapMs(), 0.36);
+        assertTrue(anchored.swapMs() > 8 && anchored.swapMs() < 12, "pulled toward the prior, not past the truth");
+        // Without evidence, the prior; without either, nothing.
+        assertEquals(new Learning.Service(4, 8, 0, "catalog"),
+                learning.service(Learned.EMPTY, new ModelProfile(4, 8, 100, "test"), AcceleratorType.EDGETPU));
+        assertEquals("none", learning.service(Learned.EMPTY, null, AcceleratorType.GPU).source());
+    }
+
+    @Test
+    void theBiasIsTheRatioOfObservedToPredictedOnceLearnedOutsideADeadZone() {
+        Learned over = Learned.EMPTY;
+        Learned slight = Learned.EMPTY;
+        Learned clamped = Learned.EMPTY;
+        for (int i = 0; i < 60; i++) {
+            assertEquals(1, learning.biasFactor(clamped), "not before 60 windows");
+            over = learning.withBias(over, 115.0, 100.0, 10);
+            slight = learning.withBias(slight, 105.0, 100.0, 10);
+            clamped = learning.withBias(clamped, 150.0, 100.0, 10);
+        }
+        assertEquals(1.15, learning.biasFactor(over), 1e-9);
+        assertEquals(1, learning.biasFactor(slight), "5 % is within the ±7 % dead zone");
+        assertEquals(1.2, learning.biasFactor(clamped), 1e-9, "at most +20 %");
+        assertEquals(over, learning.withBias(over, null, 100.0, 10), "a window without an observed mean teaches nothing");
+    }
+}
