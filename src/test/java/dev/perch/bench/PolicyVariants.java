@@ -1,6 +1,7 @@
 package dev.perch.bench;
 
 import dev.perch.cli.EvaluateCommand;
+import dev.perch.controller.ControllerSettings;
 import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.placement.PlacementPolicy;
@@ -20,13 +21,15 @@ import java.util.Map;
  * from what {@code run}, {@code demo} and {@code evaluate} use.
  *
  * <pre>loadtests/policy-variants.sh mixed 1 10</pre>
- * or, with the test classpath built:
- * <pre>java -cp target/test-classes:target/classes:$(cat cp.txt) dev.perch.bench.PolicyVariants mixed 1 10 [VARIANT ...]</pre>
+ * or, with the test classpath in target/policy-variants.cp (the script writes it):
+ * <pre>java -cp target/test-classes:target/classes:$(cat target/policy-variants.cp) \
+ *     dev.perch.bench.PolicyVariants mixed 1 10 [VARIANT ...]</pre>
  * A variant is {@code default}, or {@code field=value[,field=value…]} over {@link PlacementPolicy}'s
  * components ({@code maxUtilization=0.85}, {@code sloHeadroom=0.10}, {@code rateHeadroom=0},
- * {@code maxShareOfEdgeTpuLeft=1}, …), each from {@link PlacementPolicy#DEFAULT}. Without variants:
- * default, maxUtilization=0.85, sloHeadroom=0.10, rateHeadroom=0. ({@code RoomSearch.MAX_ROOM_COST}
- * is a constant outside the policy, so it cannot be varied here.)
+ * {@code maxShareOfEdgeTpuLeft=1}, …), each from {@link PlacementPolicy#DEFAULT}. The controller's
+ * settings refuse a policy tighter than consolidation packs (an SLO headroom over 0.3, a cap under
+ * 0.6). Without variants: default, maxUtilization=0.85, sloHeadroom=0.10, rateHeadroom=0.
+ * ({@code RoomSearch.MAX_ROOM_COST} is a constant outside the policy, so it cannot be varied here.)
  *
  * <p>Prints, per seed, each variant's appsPlaced / appsViolating / appsBeforeFirstViolation (and the
  * time it took on stderr), then one row per variant: apps placed, apps over their SLO, and the seeds
@@ -50,7 +53,9 @@ public final class PolicyVariants {
         List<String> names = args.length > 3 ? List.of(args).subList(3, args.length) : DEFAULT_VARIANTS;
         Map<String, PlacementPolicy> variants = new LinkedHashMap<>();
         for (String name : names) {
-            variants.put(name, policy(name));
+            PlacementPolicy policy = policy(name);
+            ControllerSettings.DEFAULT.withPlacement(policy); // fails now, not after hours, on a policy it refuses
+            variants.put(name, policy);
         }
 
         Map<String, Totals> totals = new LinkedHashMap<>();
