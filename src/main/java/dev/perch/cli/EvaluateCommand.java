@@ -70,6 +70,11 @@ public final class EvaluateCommand {
         return names;
     }
 
+    /** {@link #evaluate(Scenario, List, long, PlacementPolicy, Progress)} without a progress bar: for benches. */
+    public static Report evaluate(Scenario scenario, List<String> strategies, long seed, PlacementPolicy policy) {
+        return evaluate(scenario, strategies, seed, policy, Progress.NONE);
+    }
+
     public static Report evaluate(Scenario scenario, List<String> strategies, long seed, PlacementPolicy policy,
                                   Progress progress) {
         List<StrategyResult> results = new ArrayList<>();
