@@ -26,13 +26,11 @@ import java.util.Set;
  * <p>Apps that another accelerator type in the cluster can run are never turned away by this rule:
  * the planner puts a heavy model where it adds least (an Inception-V3 takes a Jetson about half the
  * time it takes an Edge TPU), and Jetsons fill by memory, for which a share of what is left measured
- * the same way turned away apps that the oracle hosts (see loadtests/README.md).
+ * the same way turned away apps that the oracle hosts.
  *
- * <p>The share, 0.35, is the middle of the range (0.3–0.4) where the mean gap to the oracle on
- * seeds 21–220 of {@code small} is under 4 % (5.08 % without the rule). The rule's form and share
- * were chosen by those seeds; seeds 1–20, the ones {@code OracleTest} checks, were printed beside
- * them and give 3.13 % at 0.3 and 0.35 alike. 1 turns the rule off: an app that fits on some Edge
- * TPU never takes more than all the time left.
+ * <p>The share, 0.35, is the middle of the range where the gap to the oracle is smallest; the
+ * figures are in docs/decisions/0002-edge-tpu-reserve.md. 1 turns the rule off: an app that fits
+ * on some Edge TPU never takes more than all the time left.
  */
 final class EdgeTpuReserve {
     private final PlacementPolicy policy;

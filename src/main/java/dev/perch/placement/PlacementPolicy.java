@@ -5,26 +5,18 @@ import dev.perch.model.queueing.MemoryFeasibility;
 /**
  * Hard limits every placement respects: the share of a node's memory that backends and front ends
  * may use (80 % in the Ibis paper), the highest predicted accelerator utilisation accepted, the
- * front-end memory per app, the front end's service-time variability, and the SLO headroom — a
- * device is feasible only when every app's predicted statistic is within {@code (1 − sloHeadroom)}
- * of its SLO, because near saturation the latency an app actually sees swings well beyond the
- * models' few per cent of error: over a 10-minute window at utilisation 0.76, the simulator's mean
- * for three EfficientNet-S apps came out 3–5 % over the prediction on three seeds and 19–22 % over
- * on a fourth. 15 % headroom kept every app of the mixed scenario within its SLO on seeds 1–30
- * (10 % missed on one seed); see loadtests/README.md.
- *
- * <p>The models are also asked about {@code rateHeadroom} more requests than each app's rate: over
- * ten minutes a 5 req/s Poisson stream runs 1.8 % above its mean at one standard deviation, and a
- * learned rate is an estimate. Near saturation a few per cent more load is many per cent more
- * latency, so this margin grows where the latency headroom alone is thinnest: on the generated
- * {@code random} clusters, seeds 21–100 (half the SLOs on p95 or p99, 15–30 ms front ends), 3 %
- * took the apps the simulator saw over their SLO from 4 (on 3 clusters) to none, for 1.3 % fewer
- * apps placed (loadtests/README.md). The verdicts and predictions of {@link DeviceEvaluator} are at
- * these planned rates.
+ * front-end memory per app, the front end's service-time variability, and two margins. A device is
+ * feasible only when every app's predicted statistic is within {@code (1 − sloHeadroom)} of its SLO,
+ * with the models asked about {@code rateHeadroom} more requests than each app's rate: near
+ * saturation the latency an app actually sees over a window swings well beyond the models' few per
+ * cent of error, and a learned rate is an estimate (over ten minutes a 5 req/s Poisson stream runs
+ * 1.8 % above its mean at one standard deviation). Why these values, with the figures measured
+ * through the controller: docs/decisions/0003-headroom.md and 0004-utilisation-cap.md. The verdicts
+ * and predictions of {@link DeviceEvaluator} are at these planned rates.
  *
  * <p>One limit is on admission only: a new app that only Edge TPUs can run may take at most
  * {@code maxShareOfEdgeTpuLeft} of the Edge TPU time the cluster has left ({@link EdgeTpuReserve}
- * says why); 1 admits every app that fits.
+ * says why; docs/decisions/0002-edge-tpu-reserve.md); 1 admits every app that fits.
  */
 public record PlacementPolicy(double memoryShare, double maxUtilization, double frontendMemoryMb, double frontendCv,
                               double sloHeadroom, double rateHeadroom, double maxShareOfEdgeTpuLeft) {

@@ -19,9 +19,7 @@ import java.util.Set;
  * <p>The bound is there because making room is not free: the evicted app often lands where it costs
  * more (an Inception-V3 app moved off a GPU costs an Edge TPU more than twice the capacity), and a
  * planner that accepts any eviction trades one app now for several later. 0.3 is about what one
- * app of the profiled mix uses at the scenarios' rates; on the shipped mixed scenario, seeds 1–10,
- * 0.25 and 0.3 both keep Perch at or above every baseline, 0.2 and 0.35 miss by one app on one seed
- * (see loadtests/README.md).
+ * app of the profiled mix uses at the scenarios' rates (docs/decisions/0005-room-cost.md).
  *
  * <p>The search is bounded — at most {@link #MAX_ROOM_TRIALS} trial evictions per app, smallest
  * evicted apps first, then the repacker's own bounds — so an offer to a full cluster of a thousand
