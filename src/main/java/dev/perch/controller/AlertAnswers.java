@@ -7,6 +7,7 @@ import dev.perch.placement.MigrationPlan;
 import dev.perch.placement.MigrationPlanner;
 import dev.perch.placement.TargetSelector;
 import dev.perch.telemetry.AlertRecord;
+import dev.perch.telemetry.SloEvidence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,7 +121,7 @@ final class AlertAnswers implements AtRiskStep {
                     || !(retries.due(alert.app(), shape, reading.nowMs()) || guards.approvalArrived(alert.app()));
             if (waiting || !reading.rates().latestOn(alert.accelerator())
                     .filter(w -> reading.startedMoves().newsAfterRelief(w.accelerator(), w.windowStartMs()))
-                    .map(w -> dev.perch.telemetry.SloEvidence.atRisk(w, alert.app())).orElse(false)) {
+                    .map(w -> SloEvidence.atRisk(w, alert.app())).orElse(false)) {
                 continue;
             }
             Optional<ClusterShape> decidedIn = answer(alert, occasion + alert.kind()

@@ -12,6 +12,7 @@ import dev.perch.placement.MigrationPlanner;
 import dev.perch.placement.TargetSelector;
 import dev.perch.telemetry.AlertRecord;
 import dev.perch.telemetry.PredictionRecord;
+import dev.perch.telemetry.SloEvidence;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,7 +119,7 @@ public final class Reconciler {
     public void pass() {
         boolean leading = whileLeading(() -> {
             executor.progressMoves().forEach(stage -> EVENTS.debug("move: {}", stage));
-            executor.keepAsDeclared().forEach(change -> EVENTS.info("declared: {}", change));
+            executor.keepAsDeclared().forEach(change -> EVENTS.debug("declared: {}", change));
             inventory.publish(reading.snapshot());
         });
         if (leading) {
@@ -205,8 +206,8 @@ public final class Reconciler {
         for (PredictionRecord.AppPrediction app : prediction.apps()) {
             if (Boolean.TRUE.equals(app.sloMet()) && app.sloMs() != null && app.sloStatistic() != null) {
                 SloStatistic statistic = SloStatistic.parse(app.sloStatistic());
-                appReports.met(app.app(), dev.perch.telemetry.SloEvidence.predicted(app, statistic),
-                        dev.perch.telemetry.SloEvidence.observed(app, statistic));
+                appReports.met(app.app(), SloEvidence.predicted(app, statistic),
+                        SloEvidence.observed(app, statistic));
             }
         }
     }

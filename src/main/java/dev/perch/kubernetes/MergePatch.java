@@ -47,7 +47,9 @@ final class MergePatch {
     /**
      * The merge patch {@code patch}, computed against {@code live}, as JSON Patch operations: a value
      * becomes {@code add}, which sets an object member whether or not it is there (so a cache a
-     * little behind the server does not fail the patch), a null {@code remove}.
+     * little behind the server does not fail the patch), a null {@code remove} (which the server
+     * refuses when the member is already gone: the pass logs it and the next one, with a fresher
+     * cache, sends nothing).
      * The two forms mean the same to an API server; operations are what is sent, because the fabric8
      * mock API server applies a merge patch by Jackson's update-in-place, which appends to lists
      * (a changed image would add a second container) and keeps nulls instead of removing keys.

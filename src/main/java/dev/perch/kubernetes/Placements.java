@@ -94,7 +94,8 @@ final class Placements {
      * Applies the Deployment and Service of every app among {@code apps} that is placed, not moving
      * (the move owns its objects until it ends) and served on one of {@code accelerators} (an app
      * whose node is gone is the planner's to place again, not this step's to recreate). The caches
-     * spare a read per object; one line per object written.
+     * spare a read per object; an object missing from them is created again only if the server
+     * still has the app served there. One line per object written.
      */
     List<String> keepAsDeclared(Collection<InferenceApp> apps, Set<String> accelerators,
                                 Function<String, Deployment> cachedDeployment, Function<String, Service> cachedService) {
@@ -113,14 +114,30 @@ final class Placements {
             String accelerator = app.getStatus().getAccelerator();
             try {
                 Deployment deployment = DesiredDeployment.of(app, accelerator, ObjectNames.nodeOf(accelerator));
-                report(name, applier.deployment(deployment, cachedDeployment.apply(deployment.getMetadata().getName())), outcomes);
-                report(name, applier.service(DesiredService.of(app, accelerator), cachedService.apply(name)), outcomes);
+                Deployment liveDeployment = cachedDeployment.apply(deployment.getMetadata().getName());
+                Service liveService = cachedService.apply(name);
+                if ((liveDeployment == null || liveService == null) && !stillServedOn(name, accelerator)) {
+                    continue;
+                }
+                report(name, applier.deployment(deployment, liveDeployment), outcomes);
+                report(name, applier.service(DesiredService.of(app, accelerator), liveService), outcomes);
             } catch (KubernetesClientException e) {
                 outcomes.add(name + ": not brought to its spec, tried again next pass: " + e.getMessage());
                 LOG.warnf("objects of %s not brought to its spec: %s", name, e.getMessage());
             }
         }
         return outcomes;
+    }
+
+    /**
+     * Whether the app, as the server has it now, is still served on the accelerator and not moving:
+     * asked before an object is created again, because the apps' cache may be behind the objects'
+     * (an app just removed would otherwise be started again by this pass).
+     */
+    private boolean stillServedOn(String app, String accelerator) {
+        InferenceApp live = client.resources(InferenceApp.class).inNamespace(namespace).withName(app).get();
+        return live != null && live.getMetadata().getDeletionTimestamp() == null && live.getStatus() != null
+                && accelerator.equals(live.getStatus().getAccelerator()) && live.getStatus().getMigration() == null;
     }
 
     private static void report(String app, ApplyResult result, List<String> outcomes) {

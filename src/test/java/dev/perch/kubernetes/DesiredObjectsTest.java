@@ -77,11 +77,6 @@ class DesiredObjectsTest {
     }
 
     @Test
-    void theSelectorIsNeverPatched() {
-        assertEquals(java.util.Set.of("/spec/selector"), DesiredDeployment.LEAVE_ALONE);
-    }
-
-    @Test
     void theServiceSelectsTheServingAcceleratorsPods() throws Exception {
         Service service = DesiredService.of(cam1(), "pi-2/tpu0");
 

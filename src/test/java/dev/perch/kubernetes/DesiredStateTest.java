@@ -109,6 +109,36 @@ class DesiredStateTest {
         assertNull(status.getMigration());
     }
 
+    /**
+     * The apps' cache can be behind the objects': an app just removed may still read as placed while
+     * its Deployment and Service are already gone. The pass asks the server before creating them again.
+     */
+    @Test
+    void aStaleCopyOfARemovedAppDoesNotStartItAgain() {
+        client.resources(InferenceApp.class).inNamespace(NS).resource(app("cam-1", "mobilenet_v2", 200.0)).create();
+        await(() -> cluster.snapshot().apps().size() == 1, "app seen");
+        cluster.apply(new PlanStep.Place("cam-1", "pi-1/tpu0"));
+        await(() -> cluster.cachedApp("cam-1").map(a -> a.getStatus().getAccelerator()).isPresent(), "placement seen");
+        InferenceApp stale = cluster.cachedApp("cam-1").orElseThrow();
+        assertEquals("deleted", cluster.apply(new PlanStep.Remove("cam-1")).kind());
+
+        Placements placements = new Placements(client, NS, new Applier(client, NS), new AppStatusWriter(client, NS, clock));
+        List<String> written = placements.keepAsDeclared(List.of(stale), java.util.Set.of("pi-1/tpu0", "pi-2/tpu0"),
+                name -> null, name -> null);
+
+        assertEquals(List.of(), written);
+        assertNull(deployment("cam-1-pi-1-tpu0"));
+        assertNull(client.services().inNamespace(NS).withName("cam-1").get());
+        // The same stale copy, while the server still has the app served there, gets its objects back.
+        client.resources(InferenceApp.class).inNamespace(NS).withName("cam-1").editStatus(a -> {
+            a.getStatus().setAccelerator("pi-1/tpu0");
+            a.getStatus().setNode("pi-1");
+            return a;
+        });
+        assertEquals(List.of("cam-1: Deployment cam-1-pi-1-tpu0 created", "cam-1: Service cam-1 created"),
+                placements.keepAsDeclared(List.of(stale), java.util.Set.of("pi-1/tpu0", "pi-2/tpu0"), name -> null, name -> null));
+    }
+
     /** Dry-run writes nothing, a changed image included: the Deployment keeps the image it runs. */
     @Test
     void aDryRunLeavesAChangedImageAsItIs() {
