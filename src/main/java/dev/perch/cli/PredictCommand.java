@@ -15,13 +15,24 @@ import dev.perch.model.queueing.LatencyModels;
 import dev.perch.telemetry.Json;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code predict}: latency predictions for a snapshot of accelerators and their apps, as JSON. Input
  * errors are {@link UsageException}s naming the field ({@code accelerators[0].apps[1].ratePerSec}).
+ * A field the snapshot format does not have is refused, as scenario files refuse theirs: a
+ * misspelt optional field ({@code swapms}) would otherwise be read as absent, and the prediction
+ * answered without it.
  */
 public final class PredictCommand {
+    private static final Set<String> SNAPSHOT_FIELDS = Set.of("accelerators");
+    private static final Set<String> ACCELERATOR_FIELDS = Set.of("id", "acceleratorType", "networkMs", "frontendServiceMs",
+            "frontendCv", "apps");
+    private static final Set<String> APP_FIELDS = Set.of("app", "model", "ratePerSec", "serviceMs", "swapMs", "serviceCv",
+            "sloMs", "sloStatistic");
+
     private PredictCommand() {
     }
 
@@ -35,6 +46,7 @@ public final class PredictCommand {
         if (root == null || !root.isObject() || !root.path("accelerators").isArray()) {
             throw new UsageException("input must be an object with an 'accelerators' list");
         }
+        refuseUnknownFields(root, "", SNAPSHOT_FIELDS);
         ObjectNode out = Json.MAPPER.createObjectNode();
         ArrayNode accelerators = out.putArray("accelerators");
         JsonNode list = root.get("accelerators");
@@ -45,6 +57,7 @@ public final class PredictCommand {
     }
 
     private static ObjectNode accelerator(JsonNode node, String path) {
+        refuseUnknownFields(node, path + ".", ACCELERATOR_FIELDS);
         String id = text(node, path, "id");
         AcceleratorType type;
         try {
@@ -64,6 +77,7 @@ public final class PredictCommand {
         for (int i = 0; i < apps.size(); i++) {
             String appPath = path + ".apps[" + i + "]";
             JsonNode app = apps.get(i);
+            refuseUnknownFields(app, appPath + ".", APP_FIELDS);
             String name = text(app, appPath, "app");
             String model = app.hasNonNull("model") ? text(app, appPath, "model") : name;
             double rate = number(app, appPath, "ratePerSec", null, true);
@@ -112,6 +126,18 @@ public final class PredictCommand {
             }
         }
         return out;
+    }
+
+    private static void refuseUnknownFields(JsonNode node, String prefix, Set<String> known) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                String meant = known.stream().filter(k -> k.equalsIgnoreCase(name)).findFirst()
+                        .map(k -> " (did you mean " + k + "?)")
+                        .orElse(" (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+                throw new UsageException(prefix + name + ": unknown field" + meant);
+            }
+        }
     }
 
     private static String text(JsonNode node, String path, String field) {

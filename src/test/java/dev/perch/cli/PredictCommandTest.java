@@ -49,6 +49,28 @@ class PredictCommandTest {
         assertFalse(d.get("sloMet").asBoolean());
     }
 
+    /**
+     * A misspelt optional field is refused, not read as absent: with {@code swapms} the Edge TPU app
+     * would be predicted without its swap cost. The right spelling gives the swap's share of the mean.
+     */
+    @Test
+    void aMisspeltFieldIsRefusedRatherThanReadAsAbsent() {
+        String misspelt = """
+                {"accelerators":[{"id":"n1/tpu0","acceleratorType":"edgetpu","apps":[
+                  {"app":"a","model":"inception_v4","ratePerSec":0.691,"serviceMs":125.13,"swapms":19.43},
+                  {"app":"b","model":"mobilenet_v2","ratePerSec":16.62,"serviceMs":4.91,"swapMs":10.43}]}]}""";
+        UsageException e = assertThrows(UsageException.class, () -> PredictCommand.predict(misspelt));
+        assertEquals("accelerators[0].apps[0].swapms: unknown field (did you mean swapMs?)", e.getMessage());
+
+        JsonNode withSwap = Json.read(PredictCommand.predict(misspelt.replace("swapms", "swapMs")), JsonNode.class);
+        JsonNode withoutSwap = Json.read(PredictCommand.predict(misspelt.replace(",\"swapms\":19.43", "")), JsonNode.class);
+        assertTrue(mean(withSwap) > mean(withoutSwap) + 10, mean(withSwap) + " vs " + mean(withoutSwap));
+    }
+
+    private static double mean(JsonNode out) {
+        return out.get("accelerators").get(0).get("apps").get(0).get("meanMs").asDouble();
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
             "{oops|malformed JSON",
@@ -59,6 +81,8 @@ class PredictCommandTest {
             "{\"accelerators\":[{\"id\":\"x\",\"acceleratorType\":\"gpu\",\"apps\":[{\"app\":\"a\",\"ratePerSec\":\"fast\",\"serviceMs\":3}]}]}|accelerators[0].apps[0].ratePerSec: must be a finite number",
             "{\"accelerators\":[{\"id\":\"x\",\"acceleratorType\":\"gpu\",\"apps\":[{\"app\":\"a\",\"ratePerSec\":1,\"serviceMs\":3,\"sloStatistic\":\"p42\"}]}]}|accelerators[0].apps[0].sloStatistic: unknown SLO statistic",
             "{\"accelerators\":[{\"acceleratorType\":\"gpu\",\"apps\":[]}]}|accelerators[0].id: required",
+            "{\"accelerators\":[{\"id\":\"x\",\"acceleratorType\":\"gpu\",\"networkms\":5,\"apps\":[]}]}|accelerators[0].networkms: unknown field (did you mean networkMs?)",
+            "{\"accelerators\":[],\"schema\":\"v2\"}|schema: unknown field (known: accelerators)",
     })
     void badInputIsRefusedWithTheField(String input, String reason) {
         UsageException e = assertThrows(UsageException.class, () -> PredictCommand.predict(input));
