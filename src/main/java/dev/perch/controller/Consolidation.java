@@ -3,6 +3,7 @@ package dev.perch.controller;
 import dev.perch.placement.PlacementPolicy;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Whether, how often and how tightly the controller packs apps onto fewer accelerators once load has
@@ -43,7 +44,7 @@ public record Consolidation(boolean enabled, Duration period, double maxUtilizat
      */
     PlacementPolicy packing(PlacementPolicy placement) {
         if (maxUtilization > placement.maxUtilization() || sloHeadroom < placement.sloHeadroom()) {
-            throw new IllegalArgumentException(String.format(
+            throw new IllegalArgumentException(String.format(Locale.ROOT, 
                     "consolidation must pack no tighter than placement: maxUtilization %.2f (placement %.2f),"
                             + " sloHeadroom %.2f (placement %.2f)", maxUtilization, placement.maxUtilization(),
                     sloHeadroom, placement.sloHeadroom()));

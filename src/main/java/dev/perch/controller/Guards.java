@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -76,19 +77,19 @@ public final class Guards {
         if (step instanceof PlanStep.Move move) {
             forgetOld();
             if (recent.size() >= limits.movesPerWindow()) {
-                return new Verdict.Held(String.format("held: %d moves started in the last %d s, the cap", recent.size(),
+                return new Verdict.Held(String.format(Locale.ROOT, "held: %d moves started in the last %d s, the cap", recent.size(),
                         limits.window().toSeconds()));
             }
             for (String node : new String[]{node(move.from()), node(move.to())}) {
                 long touching = recent.stream().filter(s -> s.fromNode().equals(node) || s.toNode().equals(node)).count();
                 if (touching >= limits.movesPerNode()) {
-                    return new Verdict.Held(String.format("held: %d moves touched node %s in the last %d s, the per-node cap",
+                    return new Verdict.Held(String.format(Locale.ROOT, "held: %d moves touched node %s in the last %d s, the per-node cap",
                             touching, node, limits.window().toSeconds()));
                 }
             }
             long inFlight = snapshot.apps().stream().filter(RunningApp::moving).count();
             if (inFlight >= limits.inFlight()) {
-                return new Verdict.Held(String.format("held: %d migrations in flight, the cap", inFlight));
+                return new Verdict.Held(String.format(Locale.ROOT, "held: %d migrations in flight, the cap", inFlight));
             }
             if (limits.approval() && !approvals.approved(move)) {
                 approvals.propose(move, reason);

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -127,9 +128,9 @@ final class PlanExecutor {
         after.addAll(outcomes(planned.targetAfter()));
         String verb = planned.isMove() ? "moved" : "placed";
         String reason = planned.targetAfter().feasible()
-                ? String.format("%s: on %s every SLO holds by the models (min slack %.0f%%, utilization %.2f)", verb,
+                ? String.format(Locale.ROOT, "%s: on %s every SLO holds by the models (min slack %.0f%%, utilization %.2f)", verb,
                 planned.to(), 100 * planned.targetAfter().minSlack(), planned.targetAfter().utilization())
-                : String.format("%s to %s; the models predict: %s", verb, planned.to(), planned.targetAfter().reason());
+                : String.format(Locale.ROOT, "%s to %s; the models predict: %s", verb, planned.to(), planned.targetAfter().reason());
         ClusterSnapshot snapshot = step instanceof PlanStep.Move ? view.snapshot() : null; // the caps count moves in flight
         Guards.Verdict verdict = guards.check(step, snapshot, trigger);
         if (verdict instanceof Guards.Verdict.Held held) {
@@ -177,7 +178,7 @@ final class PlanExecutor {
     private void record(DecisionRecord decision) {
         decisions++;
         outputs.decision(decision);
-        reports.get().decided(decision.app(), String.format("%s%s%s [%s%s]: %s", decision.action(),
+        reports.get().decided(decision.app(), String.format(Locale.ROOT, "%s%s%s [%s%s]: %s", decision.action(),
                 decision.from() == null ? "" : " from " + decision.from(), decision.to() == null ? "" : " to " + decision.to(),
                 decision.result() == null ? "no action" : decision.result(), decision.dryRun() ? ", dry run" : "",
                 decision.reason()));

@@ -6,6 +6,7 @@ import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.placement.TargetSelector;
 import dev.perch.telemetry.AlertRecord;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -54,7 +55,7 @@ final class ReactiveRule implements AtRiskStep {
                 continue;
             }
             ClusterSnapshot snapshot = reading.snapshot();
-            String trigger = String.format("reactive: mean of the last 20 requests %.1f ms over the %.0f ms SLO",
+            String trigger = String.format(Locale.ROOT, "reactive: mean of the last 20 requests %.1f ms over the %.0f ms SLO",
                     recentMean, app.spec().sloMs());
             Optional<String> idle = snapshot.accelerators().stream()
                     .filter(a -> !catalog.profile(app.spec().model(), a.type()).isEmpty())

@@ -6,6 +6,7 @@ import dev.perch.cluster.RunningApp;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -117,7 +118,7 @@ final class StartedMoves {
             }
             long agoSec = (nowMs - failure.atMs()) / 1000;
             long leftSec = (failure.atMs() + holdMs - nowMs + 999) / 1000;
-            result.put(accelerator, String.format("a move of %s from %s to it failed %d s ago (rolled back);"
+            result.put(accelerator, String.format(Locale.ROOT, "a move of %s from %s to it failed %d s ago (rolled back);"
                     + " it takes no app for another %d s", failure.app(), failure.from(), agoSec, leftSec));
         });
         return result;

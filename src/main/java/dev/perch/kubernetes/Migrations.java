@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The make-before-break move of an app from one accelerator to another, as a state machine kept in
@@ -127,7 +128,7 @@ final class Migrations {
         long waited = clock.millis() - (migration.getStartedAtMs() == null ? 0 : migration.getStartedAtMs());
         if (waited > readyTimeout.toMillis()) {
             deleteDeployment(name, migration.getTo());
-            String message = String.format("rolled back: %s was not ready within %d s; still served on %s",
+            String message = String.format(Locale.ROOT, "rolled back: %s was not ready within %d s; still served on %s",
                     migration.getTo(), readyTimeout.toSeconds(), migration.getFrom());
             status.update(name, s -> {
                 s.setMigration(null);

@@ -10,6 +10,7 @@ import dev.perch.model.queueing.LatencyModels;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -228,22 +229,22 @@ public final class DeviceEvaluator {
     }
 
     private String memoryReason(Placement placement, Host host) {
-        return String.format("node %s would use %.0f MB of memory, over its limit of %.0f MB", host.node(),
+        return String.format(Locale.ROOT, "node %s would use %.0f MB of memory, over its limit of %.0f MB", host.node(),
                 usedMb(placement, host), policy.memory().limitMb(host.memoryMb()));
     }
 
     private String utilizationReason(double utilization) {
-        return String.format("predicted utilization %.2f over the cap of %.2f", utilization, policy.maxUtilization());
+        return String.format(Locale.ROOT, "predicted utilization %.2f over the cap of %.2f", utilization, policy.maxUtilization());
     }
 
     /** Why an app's predicted statistic breaks its SLO or its headroom; null when it does neither. */
     private String sloReason(AppDemand app, double predictedMs) {
         if (predictedMs > app.sloMs()) {
-            return String.format("%s predicted %s %.1f ms, over its SLO of %.0f ms", app.app(), app.sloStatistic(),
+            return String.format(Locale.ROOT, "%s predicted %s %.1f ms, over its SLO of %.0f ms", app.app(), app.sloStatistic(),
                     predictedMs, app.sloMs());
         }
         if (predictedMs > policy.plannableMs(app.sloMs())) {
-            return String.format("%s predicted %s %.1f ms, within its SLO of %.0f ms but not its %.0f %% headroom",
+            return String.format(Locale.ROOT, "%s predicted %s %.1f ms, within its SLO of %.0f ms but not its %.0f %% headroom",
                     app.app(), app.sloStatistic(), predictedMs, app.sloMs(), 100 * policy.sloHeadroom());
         }
         return null;

@@ -3,6 +3,8 @@ package dev.perch.runtime;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.util.Locale;
+
 /** Perch's own settings ({@code perch.*}); the command line sets them for {@code demo}. */
 @ConfigMapping(prefix = "perch")
 public interface PerchConfig {

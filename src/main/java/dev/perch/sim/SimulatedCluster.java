@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -206,7 +207,7 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
                 app.accelerator = app.migratingTo;
                 app.migratingTo = null;
             });
-            return new ApplyResult.Patched(String.format("%s starting on %s; traffic switches from %s at t=%.1fs",
+            return new ApplyResult.Patched(String.format(Locale.ROOT, "%s starting on %s; traffic switches from %s at t=%.1fs",
                     app.spec.app(), move.to(), move.from(), switchAt / 1000));
         }
         PlanStep.Remove remove = (PlanStep.Remove) step;

@@ -3,6 +3,8 @@ package dev.perch.streams;
 import dev.perch.telemetry.PredictionRecord;
 import dev.perch.telemetry.SloEvidence;
 
+import java.util.Locale;
+
 /**
  * Writes an SLO alert's reason, the sentence an app's owner reads in its status and Events: what the
  * models or the observations say, against which SLO, at which rate. Figures to one decimal — the
@@ -24,24 +26,24 @@ final class AlertProse {
         }
         Double predictedMs = SloEvidence.predicted(app, slo.statistic());
         Double forecastMs = SloEvidence.forecast(app.forecast(), slo.statistic());
-        return String.format("predicted %s %s %s the %.0f ms SLO at %.2f req/s%s; observed %s", slo.statistic(),
+        return String.format(Locale.ROOT, "predicted %s %s %s the %.0f ms SLO at %.2f req/s%s; observed %s", slo.statistic(),
                 overNow ? fmt(predictedMs) + " ms" : forecastMs == null ? "unstable" : fmt(forecastMs) + " ms",
                 overNow ? "over" : "within " + fmt(secondsToViolation) + " s, over", slo.sloMs(),
                 overNow ? app.ratePerSec() : app.forecast().ratePerSec(),
                 app.slopePerSec2() != null && app.slopePerSec2() != 0
-                        ? String.format(" (rising %.2f req/s per s)", app.slopePerSec2()) : "",
+                        ? String.format(Locale.ROOT, " (rising %.2f req/s per s)", app.slopePerSec2()) : "",
                 observedMs == null ? "none" : fmt(observedMs) + " ms");
     }
 
     static String violation(Slo slo, Double observedMs) {
-        return String.format("observed %s %s ms over the %.0f ms SLO", slo.statistic(), fmt(observedMs), slo.sloMs());
+        return String.format(Locale.ROOT, "observed %s %s ms over the %.0f ms SLO", slo.statistic(), fmt(observedMs), slo.sloMs());
     }
 
     static String resolved(Slo slo) {
-        return String.format("back within the %.0f ms %s SLO", slo.sloMs(), slo.statistic());
+        return String.format(Locale.ROOT, "back within the %.0f ms %s SLO", slo.sloMs(), slo.statistic());
     }
 
     private static String fmt(Double value) {
-        return value == null ? "?" : String.format("%.1f", value);
+        return value == null ? "?" : String.format(Locale.ROOT, "%.1f", value);
     }
 }

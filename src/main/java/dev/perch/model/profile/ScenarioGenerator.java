@@ -3,6 +3,7 @@ package dev.perch.model.profile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
@@ -109,7 +110,7 @@ public final class ScenarioGenerator {
                 default -> SloStatistic.MEAN;
             };
             double slo = statistic == SloStatistic.MEAN ? tier : tier * pick(random, 1.5, 2);
-            apps.add(new AppSpec(String.format("app-%02d", i), model, Math.round(rate * 100) / 100.0, slo, statistic,
+            apps.add(new AppSpec(String.format(Locale.ROOT, "app-%02d", i), model, Math.round(rate * 100) / 100.0, slo, statistic,
                     LoadTimeline.constant()));
         }
         return new Scenario("random", pick(random, 5, 10, 20), nodes, catalog, apps, Scenario.DEFAULT_LENGTH_SEC);
@@ -140,7 +141,7 @@ public final class ScenarioGenerator {
             double rate = rateScale * (model.equals("inception_v4") ? 0.5 + 2.5 * random.nextDouble() : 2 + 8 * random.nextDouble());
             double fastest = catalog.models().get(model).values().stream().mapToDouble(ModelProfile::serviceMs).min().orElseThrow();
             double slo = fastest < 15 ? 200 : fastest < 30 ? 400 : 600;
-            apps.add(new AppSpec(String.format(format, i), model, Math.round(rate * 100) / 100.0, slo, SloStatistic.MEAN,
+            apps.add(new AppSpec(String.format(Locale.ROOT, format, i), model, Math.round(rate * 100) / 100.0, slo, SloStatistic.MEAN,
                     LoadTimeline.constant()));
         }
         return new Scenario(name, 10, nodes, catalog, apps, Scenario.DEFAULT_LENGTH_SEC);

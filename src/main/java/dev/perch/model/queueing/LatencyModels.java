@@ -4,6 +4,7 @@ import dev.perch.model.profile.AcceleratorType;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Predicts every app's end-to-end latency on one accelerator — mean, p50, p95, p99 — as the network
@@ -24,7 +25,7 @@ public final class LatencyModels {
         double utilization = utilization(type, apps, order);
         if (utilization >= 1) {
             return new AcceleratorPrediction.Unstable(utilization,
-                    String.format("accelerator utilization %.2f >= 1", utilization));
+                    String.format(Locale.ROOT, "accelerator utilization %.2f >= 1", utilization));
         }
         FrontEnd[] frontEnds = new FrontEnd[apps.size()];
         for (int i = 0; i < apps.size(); i++) {
@@ -32,7 +33,7 @@ public final class LatencyModels {
             double frontendRho = app.ratePerMs() * path.frontendServiceMs();
             if (frontendRho >= 1) {
                 return new AcceleratorPrediction.Unstable(utilization,
-                        String.format("front end of %s at utilization %.2f >= 1", app.app(), frontendRho));
+                        String.format(Locale.ROOT, "front end of %s at utilization %.2f >= 1", app.app(), frontendRho));
             }
             frontEnds[i] = FrontEnd.of(app.ratePerMs(), path.frontendServiceMs(), path.frontendCv());
         }
