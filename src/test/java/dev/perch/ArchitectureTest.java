@@ -264,4 +264,12 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAPackage("io.fabric8..")
                 .check(perch);
     }
+
+    /** Figures Perch writes (alerts, decisions, JSON) read the same on every host, whatever its locale. */
+    @Test
+    void numbersAreFormattedInTheRootLocale() {
+        noClasses().should().callMethod(String.class, "format", String.class, Object[].class)
+                .because("String.format without a Locale writes 123,5 on a comma-decimal host; pass Locale.ROOT")
+                .check(perch);
+    }
 }
