@@ -22,6 +22,9 @@ final class PipelineBoot {
     private PipelineBoot() {
     }
 
+    /** Held, so that the level set on it is not lost with a collected logger. */
+    private static final java.util.logging.Logger ADMIN_CLIENT_LOG = java.util.logging.Logger.getLogger("org.apache.kafka.clients");
+
     /**
      * Starts the embedded broker unless Kafka is configured, creates the topics, and boots the
      * application (Streams, controller, HTTP) in the mode the caller set.
@@ -29,8 +32,8 @@ final class PipelineBoot {
     static void boot(String command, Optional<Path> dataDir) {
         System.setProperty("kafka-streams.state.dir", streamsStateDir(dataDir).toString());
         String bootstrap = configuredBootstrapServers();
+        quietKafkaLogging();
         if (bootstrap == null) {
-            quietKafkaLogging();
             EmbeddedKafka broker;
             try {
                 broker = EmbeddedKafka.start(9092, dataDir.map(d -> d.resolve("kafka")).orElse(null));
@@ -44,7 +47,16 @@ final class PipelineBoot {
             bootstrap = broker.bootstrapServers();
             System.setProperty("kafka.bootstrap.servers", bootstrap);
         }
-        TopicAdmin.ensureTopics(bootstrap);
+        try {
+            TopicAdmin.ensureTopics(bootstrap);
+        } catch (TopicAdmin.KafkaUnreachable e) {
+            // A wrong address is bad input, said on one line (the admin client's retries, logged at
+            // INFO and WARN, would otherwise be thousands of lines before the cause).
+            System.err.println("perch " + command + ": " + e.getMessage());
+            System.exit(PerchMain.BAD_INPUT);
+            return;
+        }
+        ADMIN_CLIENT_LOG.setLevel(null); // from here on, Quarkus's log settings decide
         Quarkus.run(PerchApplication.class, (code, failure) -> {
             if (failure == null) {
                 System.exit(code);
@@ -82,13 +94,15 @@ final class PipelineBoot {
     }
 
     /**
-     * The broker starts before Quarkus configures logging: until then, only warnings, and on stderr
-     * (stdout carries the command's JSON alone).
+     * The broker and the topic check run before Quarkus configures logging: until then, only
+     * warnings from the broker and none from the admin client, whose every reconnection to an
+     * unreachable address is a warning (a failure is said once, by {@link TopicAdmin}'s reason).
      */
     private static void quietKafkaLogging() {
         for (String name : List.of("kafka", "org.apache.kafka", "state.change.logger")) {
             java.util.logging.Logger.getLogger(name).setLevel(Level.WARNING);
         }
+        ADMIN_CLIENT_LOG.setLevel(Level.SEVERE);
         // Its "metadata log appears to be empty" warning is what a freshly formatted node always says.
         java.util.logging.Logger.getLogger("org.apache.kafka.controller").setLevel(Level.SEVERE);
     }

@@ -15,24 +15,52 @@ import java.util.concurrent.TimeoutException;
 
 /** Creates the contract's topics that a cluster lacks; leaves existing ones as they are. */
 public final class TopicAdmin {
+    /**
+     * How long start-up waits for Kafka to answer before it gives up with a reason: long enough for
+     * a broker that is still starting, short enough that a wrong address is said within the minute.
+     */
+    public static final int REACH_TIMEOUT_SEC = 20;
+
     private TopicAdmin() {
     }
 
+    /** Kafka did not answer at {@code bootstrapServers} in time, or refused to create the topics. */
+    public static final class KafkaUnreachable extends RuntimeException {
+        KafkaUnreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** @throws KafkaUnreachable when Kafka does not answer within {@link #REACH_TIMEOUT_SEC} or refuses the topics */
     public static void ensureTopics(String bootstrapServers) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, REACH_TIMEOUT_SEC * 1000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, REACH_TIMEOUT_SEC * 1000))) {
+            Set<String> existing = admin.listTopics().names().get(REACH_TIMEOUT_SEC, TimeUnit.SECONDS);
             List<NewTopic> missing = Topics.ALL.stream().filter(t -> !existing.contains(t.name()))
                     .map(t -> new NewTopic(t.name(), Optional.of(t.partitions()), Optional.empty()).configs(t.configs()))
                     .toList();
             if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(missing).all().get(REACH_TIMEOUT_SEC, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create Perch's topics on " + bootstrapServers + ": " + e.getMessage(), e);
+            throw new KafkaUnreachable("interrupted while creating topics", e);
+        } catch (TimeoutException e) {
+            throw noAnswer(bootstrapServers, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw noAnswer(bootstrapServers, e);
+            }
+            String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage().lines().findFirst().orElse("");
+            throw new KafkaUnreachable("cannot create Perch's topics on " + bootstrapServers + " (KAFKA_BOOTSTRAP_SERVERS): "
+                    + reason, e);
         }
+    }
+
+    private static KafkaUnreachable noAnswer(String bootstrapServers, Exception e) {
+        return new KafkaUnreachable("Kafka at " + bootstrapServers + " did not answer within " + REACH_TIMEOUT_SEC
+                + " s (KAFKA_BOOTSTRAP_SERVERS)", e);
     }
 }
