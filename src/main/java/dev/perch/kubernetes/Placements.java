@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -101,9 +102,7 @@ final class Placements {
                                 Function<String, Deployment> cachedDeployment, Function<String, Service> cachedService) {
         List<InferenceApp> placed = new ArrayList<>();
         for (InferenceApp app : apps) {
-            InferenceAppStatus current = app.getStatus();
-            if (app.getMetadata().getDeletionTimestamp() == null && current != null && current.getAccelerator() != null
-                    && current.getMigration() == null && accelerators.contains(current.getAccelerator())) {
+            if (settledOn(app).filter(accelerators::contains).isPresent()) {
                 placed.add(app);
             }
         }
@@ -136,8 +135,16 @@ final class Placements {
      */
     private boolean stillServedOn(String app, String accelerator) {
         InferenceApp live = client.resources(InferenceApp.class).inNamespace(namespace).withName(app).get();
-        return live != null && live.getMetadata().getDeletionTimestamp() == null && live.getStatus() != null
-                && accelerator.equals(live.getStatus().getAccelerator()) && live.getStatus().getMigration() == null;
+        return live != null && settledOn(live).equals(Optional.of(accelerator));
+    }
+
+    /** The accelerator the app is served on while it is neither moving nor being deleted; empty otherwise. */
+    private static Optional<String> settledOn(InferenceApp app) {
+        InferenceAppStatus status = app.getStatus();
+        if (app.getMetadata().getDeletionTimestamp() != null || status == null || status.getMigration() != null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(status.getAccelerator());
     }
 
     private static void report(String app, ApplyResult result, List<String> outcomes) {
