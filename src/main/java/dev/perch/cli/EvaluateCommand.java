@@ -222,7 +222,7 @@ public final class EvaluateCommand {
                 profiles.put(type, scenario.catalog().profile(app.model(), type).orElseThrow());
             }
             apps.put(app.app(), new AppDemand(app.app(), app.model(), app.ratePerSec(), app.sloMs(), app.sloStatistic(),
-                    profiles));
+                    app.sloWindowSec(), profiles));
         }
         Map<String, String> running = new HashMap<>();
         for (AppSpec app : scenario.apps()) {

@@ -41,7 +41,7 @@ final class ClusterModels {
             }
             double rate = rates.rate(app.app()).orElse(app.spec().ratePerSec());
             apps.put(app.app(), new AppDemand(app.app(), app.spec().model(), rate, app.spec().sloMs(),
-                    app.spec().sloStatistic(), profiles));
+                    app.spec().sloStatistic(), app.spec().sloWindowSec(), profiles));
             app.migratingTo().or(app::accelerator).ifPresent(device -> assignment.put(app.app(), device));
         }
         return new ClusterModel(snapshot.networkMs(), hosts, devices, apps, assignment);

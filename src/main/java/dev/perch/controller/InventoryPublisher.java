@@ -50,7 +50,7 @@ final class InventoryPublisher {
         for (RunningApp app : snapshot.apps()) {
             AppRecord now = executor.appRecord(app, app.migratingTo().or(app::accelerator), snapshot);
             AppRecord timeless = new AppRecord(now.schema(), now.app(), now.model(), now.expectedRatePerSec(), now.sloMs(),
-                    now.sloStatistic(), now.node(), now.accelerator(), null, 0);
+                    now.sloStatistic(), now.sloWindowSec(), now.node(), now.accelerator(), null, 0);
             if (!timeless.equals(apps.put(app.app(), timeless))) {
                 outputs.app(now);
             }

@@ -197,7 +197,7 @@ final class PlanExecutor {
         String node = accelerator.flatMap(snapshot::accelerator).map(a -> a.node()).orElse(null);
         java.util.OptionalDouble learned = rates.rate(app.app());
         return new AppRecord(AppRecord.SCHEMA, app.app(), app.spec().model(), app.spec().ratePerSec(), app.spec().sloMs(),
-                app.spec().sloStatistic().id(), node, accelerator.orElse(null),
+                app.spec().sloStatistic().id(), app.spec().sloWindowSec(), node, accelerator.orElse(null),
                 learned.isPresent() ? learned.getAsDouble() : null, clock.millis());
     }
 

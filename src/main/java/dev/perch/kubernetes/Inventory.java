@@ -112,7 +112,7 @@ public final class Inventory {
         InferenceAppSpec spec = app.getSpec();
         SloStatistic statistic = spec.getSloStatistic() == null ? SloStatistic.DEFAULT : spec.getSloStatistic().statistic();
         return new AppSpec(app.getMetadata().getName(), spec.getModel(), spec.getExpectedRatePerSec(), spec.getSloMs(),
-                statistic, LoadTimeline.constant(), null, spec.getPinnedTo());
+                statistic, AppSpec.DEFAULT_SLO_WINDOW_SEC, LoadTimeline.constant(), null, spec.getPinnedTo());
     }
 
     private static int parseInt(String value, int fallback) {

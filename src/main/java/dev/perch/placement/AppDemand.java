@@ -9,10 +9,10 @@ import java.util.Optional;
 
 /**
  * One app as the planner sees it: its current request rate (learned, or expected when nothing is
- * learned yet), its SLO, and what its model costs on each accelerator type it can run on.
+ * learned yet), its SLO (a bound on a statistic over a window of {@code sloWindowSec}), and what its model costs on each accelerator type it can run on.
  */
 public record AppDemand(String app, String model, double ratePerSec, double sloMs, SloStatistic sloStatistic,
-                        Map<AcceleratorType, ModelProfile> profiles) {
+                        int sloWindowSec, Map<AcceleratorType, ModelProfile> profiles) {
     public AppDemand {
         profiles = Map.copyOf(profiles);
     }
@@ -22,6 +22,6 @@ public record AppDemand(String app, String model, double ratePerSec, double sloM
     }
 
     public AppDemand withRate(double newRatePerSec) {
-        return new AppDemand(app, model, newRatePerSec, sloMs, sloStatistic, profiles);
+        return new AppDemand(app, model, newRatePerSec, sloMs, sloStatistic, sloWindowSec, profiles);
     }
 }

@@ -561,7 +561,7 @@ class ReconcilerTest {
 
         Scenario pinned = new Scenario("room-pinned", room.networkMs(), room.nodes(), room.catalog(), room.apps().stream()
                 .map(a -> a.app().equals("mobile") ? new dev.perch.model.profile.AppSpec(a.app(), a.model(), a.ratePerSec(),
-                        a.sloMs(), a.sloStatistic(), a.load(), a.runningOn(), "pi-1/tpu0") : a).toList(), room.lengthSec());
+                        a.sloMs(), a.sloStatistic(), a.sloWindowSec(), a.load(), a.runningOn(), "pi-1/tpu0") : a).toList(), room.lengthSec());
         SimulatedCluster held = new SimulatedCluster(pinned, 1, EPOCH, 2000);
         decisions.clear();
         controllerOn(held, new LiveRates()).placeUnplaced();

@@ -33,7 +33,7 @@ class DeviceEvaluatorTest {
                 SloStatistic statistic = seed % 2 == 0 ? SloStatistic.MEAN
                         : List.of(SloStatistic.MEAN, SloStatistic.P95, SloStatistic.P99).get(random.nextInt(3));
                 double slo = statistic == SloStatistic.MEAN ? app.sloMs() : 2 * app.sloMs();
-                apps.put(app.app(), new AppDemand(app.app(), app.model(), app.ratePerSec(), slo, statistic, app.profiles()));
+                apps.put(app.app(), new AppDemand(app.app(), app.model(), app.ratePerSec(), slo, statistic, app.sloWindowSec(), app.profiles()));
             }
             Map<String, String> assignment = new LinkedHashMap<>();
             for (AppDemand app : apps.values()) {

@@ -25,7 +25,7 @@ class AppHistoriesTest {
     }
 
     private void spec(String app, String accelerator, Double learnedRatePerSec) {
-        specs.put(app, new AppRecord(AppRecord.SCHEMA, app, "mobilenet_v2", 5, 100, "mean", "pi-1", accelerator,
+        specs.put(app, new AppRecord(AppRecord.SCHEMA, app, "mobilenet_v2", 5, 100, "mean", 60, "pi-1", accelerator,
                 learnedRatePerSec, T0));
     }
 

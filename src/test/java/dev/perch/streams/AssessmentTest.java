@@ -22,7 +22,7 @@ class AssessmentTest {
     private final Assessment assessment = new Assessment(TopologySettings.defaults(ScenarioReader.defaultCatalog()));
 
     private static Map<String, AppRecord> spec(String app, String model, double sloMs) {
-        return Map.of(app, new AppRecord(AppRecord.SCHEMA, app, model, 2, sloMs, "mean", "pi-1", "pi-1/tpu0", null, T0));
+        return Map.of(app, new AppRecord(AppRecord.SCHEMA, app, model, 2, sloMs, "mean", 60, "pi-1", "pi-1/tpu0", null, T0));
     }
 
     @Test

@@ -187,7 +187,7 @@ class PerchTopologyTest {
     @Test
     void anAppArrivingFromAnotherAcceleratorStartsFromTheRateItLearnedThere() {
         fx.node("pi-2", 10, 20, "pi-2/tpu0", "edgetpu");
-        apps(new dev.perch.telemetry.AppRecord(dev.perch.telemetry.AppRecord.SCHEMA, "a", "mobilenet_v2", 5, 1000, "mean",
+        apps(new dev.perch.telemetry.AppRecord(dev.perch.telemetry.AppRecord.SCHEMA, "a", "mobilenet_v2", 5, 1000, "mean", 60,
                 "pi-2", "pi-2/tpu0", 12.0, TopologyFixture.T0));
         // First window on the new accelerator: 8 requests. Without the carried rate the estimate would be 8.
         fx.send(report("a", "mobilenet_v2", "pi-2/tpu0", 0, 8, 20));

@@ -26,7 +26,7 @@ class PredictionRecordsTest {
     private final PredictionRecords records = new PredictionRecords(new ObservedLatency(10_000));
 
     private static AppRecord spec(String app, double sloMs, String statistic) {
-        return new AppRecord(AppRecord.SCHEMA, app, "m", 2, sloMs, statistic, "pi-1", "pi-1/tpu0", null, T0);
+        return new AppRecord(AppRecord.SCHEMA, app, "m", 2, sloMs, statistic, 60, "pi-1", "pi-1/tpu0", null, T0);
     }
 
     private static Predictions predictions(AcceleratorPrediction now, AcceleratorPrediction ahead, String... unmodelled) {

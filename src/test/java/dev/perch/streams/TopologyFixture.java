@@ -53,7 +53,7 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     void app(String app, String model, double sloMs, String statistic, String node, String accelerator) {
-        apps.pipeInput(app, Json.writeBytes(new AppRecord(AppRecord.SCHEMA, app, model, 1, sloMs, statistic, node,
+        apps.pipeInput(app, Json.writeBytes(new AppRecord(AppRecord.SCHEMA, app, model, 1, sloMs, statistic, 60, node,
                 accelerator, null, T0)));
     }
 

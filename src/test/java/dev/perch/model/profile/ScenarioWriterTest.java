@@ -122,7 +122,7 @@ class ScenarioWriterTest {
         Scenario scenario = ScenarioReader.load("tiny-mixed");
         AppSpec first = scenario.apps().get(0);
         AppSpec pinned = new AppSpec(first.app(), first.model(), first.ratePerSec(), first.sloMs(), first.sloStatistic(),
-                first.load(), null, "pi-1");
+                first.sloWindowSec(), first.load(), null, "pi-1");
         Scenario withPin = new Scenario(scenario.name(), scenario.networkMs(), scenario.nodes(), scenario.catalog(),
                 List.of(pinned), scenario.lengthSec());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScenarioWriter.write(withPin));
