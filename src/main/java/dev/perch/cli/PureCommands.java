@@ -1,5 +1,6 @@
 package dev.perch.cli;
 
+import dev.perch.model.profile.AppSpec;
 import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
@@ -61,11 +62,25 @@ final class PureCommands {
         System.out.println(Json.write(ValidateCommand.validate(requests, catalog)));
     }
 
+    /** The scenario with every app's SLO window set by {@code --slo-window-sec}, when given (for a table of windows). */
+    private static Scenario withWindow(Scenario scenario, Options options) {
+        if (options.get("slo-window-sec").isEmpty()) {
+            return scenario;
+        }
+        long windowSec = options.getLong("slo-window-sec", AppSpec.DEFAULT_SLO_WINDOW_SEC);
+        AppSpec.windowProblem(windowSec).ifPresent(problem -> {
+            throw new UsageException("--slo-window-sec: " + problem);
+        });
+        return new Scenario(scenario.name(), scenario.networkMs(), scenario.nodes(), scenario.catalog(),
+                scenario.apps().stream().map(a -> a.withSloWindowSec((int) windowSec)).toList(), scenario.lengthSec());
+    }
+
     /** Offers a scenario's apps to each strategy and lets the simulator judge. */
     static void evaluate(List<String> args) {
-        Options options = Options.parse(args, Set.of("scenario", "strategies", "seed", "plot", "print-scenario"));
+        Options options = Options.parse(args, Set.of("scenario", "strategies", "seed", "plot", "print-scenario",
+                "slo-window-sec"));
         long seed = options.getLong("seed", 1);
-        Scenario scenario = ScenarioReader.load(options.get("scenario").orElse("mixed"), seed);
+        Scenario scenario = withWindow(ScenarioReader.load(options.get("scenario").orElse("mixed"), seed), options);
         List<String> strategies = options.get("strategies").map(s -> List.of(s.split(","))).orElse(EvaluateCommand.defaultStrategyNames());
         for (String name : strategies) {
             if (!EvaluateCommand.strategyNames().contains(name.strip())) {

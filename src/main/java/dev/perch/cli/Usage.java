@@ -18,7 +18,7 @@ final class Usage {
                        predicted vs recorded mean and p95 per load step and app, with MAPE
                   replay --recording FILE [--format perch|ibis] [--speed X] [--data-dir DIR]
                        a recording as telemetry through Kafka and the topology; prints what Perch learned
-                  evaluate [--scenario NAME|NAME:N|FILE] [--strategies a,b,...] [--seed N] [--plot out.png]
+                  evaluate [--scenario NAME|NAME:N|FILE] [--strategies a,b,...] [--seed N] [--slo-window-sec S] [--plot out.png]
                            [--print-scenario FILE]
                        placement strategies compared, judged by the simulator (default scenario: mixed)
                   run [--namespace NS] [--dry-run true|false] [--approval true|false] [--consolidate true|false]

@@ -46,6 +46,11 @@ public record PlacementPolicy(double memoryShare, double maxUtilization, double 
         return new PlacementPolicy(memoryShare, maxUtilization, frontendMemoryMb, frontendCv, sloHeadroom, rateHeadroom, share);
     }
 
+    /** TEMPORARY until the window model lands: the share of an app's judged seconds its SLO must hold in. */
+    public double windowCompliance() {
+        return 0.99;
+    }
+
     /** The request rate the models are asked about for an app of {@code ratePerSec}. */
     public double plannedRatePerSec(double ratePerSec) {
         return (1 + rateHeadroom) * ratePerSec;

@@ -5,6 +5,7 @@ import dev.perch.controller.InboxProgress;
 import dev.perch.controller.Reconciler;
 import dev.perch.sim.SimulatedCluster;
 import dev.perch.telemetry.Json;
+import dev.perch.telemetry.Samples;
 import dev.perch.telemetry.TelemetryReport;
 import dev.perch.telemetry.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +23,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -112,21 +114,34 @@ public class DemoDriver {
     private DemoSummary summary() {
         long epochMs = cluster.epochMs();
         var snapshot = cluster.snapshot();
+        Map<String, Integer> windows = new HashMap<>();
+        cluster.scenario().apps().forEach(a -> windows.put(a.app(), a.sloWindowSec()));
         List<DemoSummary.AppSummary> apps = new ArrayList<>();
         long inViolation = 0;
+        long judged = 0;
         long violationSeconds = 0;
+        long flaps = 0;
+        double worst = 1;
         for (SimulatedCluster.AppVerdict verdict : cluster.verdicts()) {
             Double firstImpending = tally.firstImpendingWindowEndMs(verdict.app())
                     .map(ms -> (ms - epochMs) / 1000.0).orElse(null);
+            int windowSec = windows.get(verdict.app());
+            long appFlaps = tally.flaps(verdict.app(), windowSec * 1000L);
             apps.add(new DemoSummary.AppSummary(verdict.app(),
-                    snapshot.app(verdict.app()).flatMap(a -> a.accelerator()).orElse(null),
-                    firstImpending, verdict.firstViolationSec(), verdict.violationSeconds()));
+                    snapshot.app(verdict.app()).flatMap(a -> a.accelerator()).orElse(null), windowSec,
+                    firstImpending, verdict.firstViolationSec(), verdict.judgedSeconds(), verdict.violationSeconds(),
+                    Samples.round(verdict.windowCompliance()), appFlaps));
             inViolation += verdict.inViolation() ? 1 : 0;
+            judged += verdict.judgedSeconds();
             violationSeconds += verdict.violationSeconds();
+            flaps += appFlaps;
+            worst = Math.min(worst, verdict.windowCompliance());
         }
         long placed = snapshot.apps().stream().filter(a -> a.accelerator().isPresent()).count();
+        double compliance = judged == 0 ? 1 : 1 - (double) violationSeconds / judged;
         return new DemoSummary(cluster.scenario().name(), config.policy(), config.seed(), cluster.nowSec(), cluster.telemetryRecords(),
-                tally.alerts(), reconciler.decisions(), placed, inViolation, violationSeconds, apps);
+                tally.alerts(), reconciler.decisions(), placed, inViolation, judged, violationSeconds,
+                Samples.round(compliance), Samples.round(worst), flaps, apps);
     }
 
 

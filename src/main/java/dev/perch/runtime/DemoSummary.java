@@ -4,14 +4,19 @@ import java.util.List;
 
 /**
  * What {@code demo} prints on stdout when it ends: counts of records, the apps on an accelerator at
- * the end ({@code appsPlaced}, as the simulated cluster has them), and the simulator's verdict —
- * apps in violation at the end, seconds in violation summed over apps, and per app the first
- * impending alert and the first violation (simulated seconds, null when none).
+ * the end ({@code appsPlaced}, as the simulated cluster has them), and the simulator's verdict over
+ * each app's own SLO window: the app-seconds judged (each with a full window on the app's current
+ * accelerator behind it), those over the SLO ({@code violationSeconds}), the share within it
+ * ({@code windowCompliance}, overall and for the app that did worst), apps in violation at the end,
+ * and alerts raised again sooner than one window after they were resolved ({@code alertFlaps}). Per
+ * app, the same and the first impending alert and first violation (simulated seconds, null when none).
  */
 public record DemoSummary(String scenario, String policy, long seed, double simulatedSec, long telemetryRecords, long alerts,
-                          long decisions, long appsPlaced, long appsInViolationAtEnd, long violationSeconds,
-                          List<AppSummary> apps) {
-    public record AppSummary(String app, String accelerator, Double firstImpendingAlertSec, Double firstViolationSec,
-                             long violationSeconds) {
+                          long decisions, long appsPlaced, long appsInViolationAtEnd, long judgedAppSeconds,
+                          long violationSeconds, double windowCompliance, double worstAppWindowCompliance,
+                          long alertFlaps, List<AppSummary> apps) {
+    public record AppSummary(String app, String accelerator, int sloWindowSec, Double firstImpendingAlertSec,
+                             Double firstViolationSec, long judgedSeconds, long violationSeconds,
+                             double windowCompliance, long alertFlaps) {
     }
 }

@@ -30,7 +30,7 @@ import java.util.SplittableRandom;
  * GPU and CPU: processor sharing), with service times drawn from the recorded spread
  * ({@link ServiceSpread}). It publishes one telemetry report per app per accelerator per second of
  * simulated time, applies placement changes (a move takes {@code moveMs} before traffic switches),
- * and is the judge of SLO violations ({@link SloJudge}).
+ * and is the judge of SLO violations over each app's own window ({@link SloJudge}).
  *
  * <p>It knows nothing of Perch's models: it is the independent check of their predictions.
  * Thread-safe: the driver advances it while the controller applies steps.
@@ -183,6 +183,7 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
                 throw new ActuationException(app.spec.app() + " already runs on " + app.accelerator + "; move it instead");
             }
             app.accelerator = place.accelerator();
+            app.judge.startedOn(events.nowMs());
             if (!app.arrivalsScheduled) {
                 app.arrivalsScheduled = true;
                 scheduleNextArrival(app, events.nowMs());
@@ -206,6 +207,7 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
             events.schedule(switchAt, () -> {
                 app.accelerator = app.migratingTo;
                 app.migratingTo = null;
+                app.judge.startedOn(events.nowMs());
             });
             return new ApplyResult.Patched(String.format(Locale.ROOT, "%s starting on %s; traffic switches from %s at t=%.1fs",
                     app.spec.app(), move.to(), move.from(), switchAt / 1000));
@@ -216,6 +218,7 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
         }
         app.accelerator = null;
         app.migratingTo = null;
+        app.judge.stopped();
         return new ApplyResult.Deleted(remove.app() + " stopped");
     }
 
@@ -292,14 +295,23 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
     /** What the judge saw, per app, so far. */
     public synchronized List<AppVerdict> verdicts() {
         return apps.values().stream().map(a -> new AppVerdict(a.spec.app(), a.judge.inViolation(),
-                a.judge.violationSeconds(), a.judge.firstViolationSec())).toList();
+                a.judge.judgedSeconds(), a.judge.violationSeconds(), a.judge.firstViolationSec())).toList();
     }
 
     public synchronized long telemetryRecords() {
         return telemetryRecords;
     }
 
-    /** The judge's view of one app: in violation now, seconds in violation so far, first violation. */
-    public record AppVerdict(String app, boolean inViolation, long violationSeconds, Double firstViolationSec) {
+    /**
+     * The judge's view of one app: in violation now, the seconds judged so far (each with a full
+     * window on the app's current accelerator behind it), those over the SLO, and the first of them
+     * (simulated seconds).
+     */
+    public record AppVerdict(String app, boolean inViolation, long judgedSeconds, long violationSeconds,
+                             Double firstViolationSec) {
+        /** The share of judged seconds within the SLO: 1 − violationSeconds / judgedSeconds (1 when none was judged). */
+        public double windowCompliance() {
+            return judgedSeconds == 0 ? 1 : 1 - (double) violationSeconds / judgedSeconds;
+        }
     }
 }

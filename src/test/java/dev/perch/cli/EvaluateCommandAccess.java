@@ -15,9 +15,12 @@ public final class EvaluateCommandAccess {
         return EvaluateCommand.initial(scenario);
     }
 
-    /** How many of the placed apps the simulator sees over their SLO (10 simulated minutes after a warm-up). */
+    /**
+     * How many of the placed apps the simulator sees under the default policy's window compliance
+     * (10 simulated minutes after their longest window).
+     */
     public static int violating(Scenario scenario, java.util.Map<String, String> placement, long seed) {
-        return EvaluateCommand.violating(scenario, placement, seed);
+        return EvaluateCommand.trial(scenario, placement, seed, PlacementPolicy.DEFAULT.windowCompliance()).appsViolating();
     }
 
     /** Where the controller ({@code evaluate}'s {@code perch}) places a scenario's apps, app to accelerator. */

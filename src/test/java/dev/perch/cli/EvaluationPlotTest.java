@@ -31,8 +31,8 @@ class EvaluationPlotTest {
     @Test
     void drawsEachMeasureOfEachStrategyAsABarWithItsLegend() throws Exception {
         var report = new EvaluateCommand.Report("mixed", 3, List.of(
-                new EvaluateCommand.StrategyResult("knapsack-first", 32, 26, 3, 4, 0, 0.03),
-                new EvaluateCommand.StrategyResult("perch", 29, 0, 29, 8, 2, 0.4)));
+                new EvaluateCommand.StrategyResult("knapsack-first", 32, 26, 3, 0.71, 4, 0, 0.03),
+                new EvaluateCommand.StrategyResult("perch", 29, 0, 29, 1.0, 8, 2, 0.4)));
         Path file = dir.resolve("plots/out.png");
 
         EvaluationPlot.write(report, file);

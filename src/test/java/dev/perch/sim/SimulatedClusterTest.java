@@ -149,18 +149,44 @@ class SimulatedClusterTest {
                 "a plan made before the move is stale");
     }
 
+    /** The scenario's apps with their SLOs judged over {@code windowSec}. */
+    private static Scenario withWindow(Scenario scenario, int windowSec) {
+        return new Scenario(scenario.name(), scenario.networkMs(), scenario.nodes(), scenario.catalog(),
+                scenario.apps().stream().map(a -> a.withSloWindowSec(windowSec)).toList(), scenario.lengthSec());
+    }
+
     @Test
-    void theJudgeSeesAStarvedAppInViolation() {
-        Scenario scenario = scenario("""
+    void theJudgeSeesAStarvedAppInViolationOnceAFullWindowHasRun() {
+        Scenario scenario = withWindow(scenario("""
                   - {app: a, model: large, ratePerSec: 12, sloMs: 500, sloStatistic: p95}
-                """, CATALOG);
+                """, CATALOG), 5);
         SimulatedCluster cluster = new SimulatedCluster(scenario, 3, EPOCH, 0);
         cluster.apply(new PlanStep.Place("a", "n1/tpu0")); // 12 × 125 ms: 1.5 s of work per second
         run(cluster, 30);
         SimulatedCluster.AppVerdict verdict = cluster.verdicts().get(0);
         assertTrue(verdict.inViolation());
-        assertTrue(verdict.firstViolationSec() <= 5, "first violation at " + verdict.firstViolationSec());
-        assertTrue(verdict.violationSeconds() >= 25);
+        assertEquals(5.0, verdict.firstViolationSec(), "judged from the end of the first full 5 s window");
+        assertEquals(26, verdict.judgedSeconds(), "seconds 5 to 30");
+        assertEquals(26, verdict.violationSeconds());
+        assertEquals(0.0, verdict.windowCompliance());
+    }
+
+    @Test
+    void aMoveRestartsTheWindowSoItsWarmUpIsNotJudged() {
+        Scenario scenario = withWindow(scenario("""
+                  - {app: a, model: small, ratePerSec: 5, sloMs: 500}
+                """, CATALOG), 10);
+        SimulatedCluster cluster = new SimulatedCluster(scenario, 3, EPOCH, 2000);
+        cluster.apply(new PlanStep.Place("a", "n1/tpu0"));
+        run(cluster, 15); // judged at 10..15
+        assertEquals(6, cluster.verdicts().get(0).judgedSeconds());
+        cluster.apply(new PlanStep.Move("a", "n1/tpu0", "n2/tpu0")); // traffic switches after the judgement at 17 s
+        run(cluster, 20); // to t = 35: still judged at 16 and 17 on the old accelerator, then again from 27
+        assertEquals(6 + 2 + 9, cluster.verdicts().get(0).judgedSeconds());
+        cluster.apply(new PlanStep.Remove("a"));
+        run(cluster, 5);
+        assertEquals(17, cluster.verdicts().get(0).judgedSeconds(), "a stopped app is not judged");
+        assertEquals(1.0, cluster.verdicts().get(0).windowCompliance(), "5 req/s of a 5 ms model is far inside 500 ms");
     }
 
     @Test
