@@ -17,7 +17,8 @@ import java.util.Optional;
 
 /**
  * What the live view shows at one moment: every node and accelerator with its predicted
- * utilisation and the apps it serves, and every app with its SLO, learned rate, the predicted and
+ * utilisation and the apps it serves, and every app with its SLO (bound, statistic and the window
+ * it is judged over), learned rate, the predicted and
  * observed value of its SLO statistic, and whether the SLO is met — the cluster as it is, the numbers
  * as the topology last predicted them (null where nothing has been predicted yet).
  */
@@ -35,7 +36,7 @@ public record ClusterPicture(long atMs, boolean leading, List<NodeView> nodes, L
 
     /** {@code unplaced}: why it runs nowhere, as the controller last decided (null when it runs somewhere, or undecided). */
     public record AppView(String app, String model, String accelerator, String migratingTo, double sloMs,
-                          String sloStatistic, double declaredRatePerSec, Double ratePerSec, Double predictedMs,
+                          String sloStatistic, int sloWindowSec, double declaredRatePerSec, Double ratePerSec, Double predictedMs,
                           Double observedMs, Boolean sloMet, String unplaced) {
     }
 
@@ -68,7 +69,7 @@ public record ClusterPicture(long atMs, boolean leading, List<NodeView> nodes, L
         SloStatistic statistic = app.spec().sloStatistic();
         Optional<PredictionRecord.AppPrediction> latest = rates.latest(app.app());
         return new AppView(app.app(), app.spec().model(), app.accelerator().orElse(null), app.migratingTo().orElse(null),
-                app.spec().sloMs(), statistic.id(), app.spec().ratePerSec(),
+                app.spec().sloMs(), statistic.id(), app.spec().sloWindowSec(), app.spec().ratePerSec(),
                 latest.map(PredictionRecord.AppPrediction::ratePerSec).orElse(null),
                 latest.map(p -> SloEvidence.predicted(p, statistic)).orElse(null),
                 latest.map(p -> SloEvidence.observed(p, statistic)).orElse(null),

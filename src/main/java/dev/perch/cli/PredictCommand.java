@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perch.model.profile.AcceleratorType;
+import dev.perch.model.profile.AppSpec;
 import dev.perch.model.profile.SloStatistic;
 import dev.perch.model.queueing.AcceleratorPrediction;
 import dev.perch.model.queueing.AppLatency;
@@ -31,7 +32,7 @@ public final class PredictCommand {
     private static final Set<String> ACCELERATOR_FIELDS = Set.of("id", "acceleratorType", "networkMs", "frontendServiceMs",
             "frontendCv", "apps");
     private static final Set<String> APP_FIELDS = Set.of("app", "model", "ratePerSec", "serviceMs", "swapMs", "serviceCv",
-            "sloMs", "sloStatistic");
+            "sloMs", "sloStatistic", "sloWindowSec");
 
     private PredictCommand() {
     }
@@ -73,6 +74,7 @@ public final class PredictCommand {
         List<AppLoad> loads = new ArrayList<>();
         List<Double> slos = new ArrayList<>();
         List<SloStatistic> statistics = new ArrayList<>();
+        List<Integer> windows = new ArrayList<>();
         JsonNode apps = node.get("apps");
         for (int i = 0; i < apps.size(); i++) {
             String appPath = path + ".apps[" + i + "]";
@@ -92,6 +94,7 @@ public final class PredictCommand {
             } catch (IllegalArgumentException e) {
                 throw new UsageException(appPath + ".sloStatistic: " + e.getMessage());
             }
+            windows.add(window(app, appPath));
         }
         AcceleratorPrediction prediction = LatencyModels.predict(type, loads, endToEnd);
         ObjectNode out = Json.MAPPER.createObjectNode();
@@ -113,6 +116,7 @@ public final class PredictCommand {
                 result.put("p95Ms", Samples.round(latency.p95Ms()));
                 result.put("p99Ms", Samples.round(latency.p99Ms()));
                 if (slos.get(i) != null) {
+                    echoSlo(result, slos.get(i), statistics.get(i), windows.get(i));
                     result.put("sloMet", latency.statistic(statistics.get(i)) <= slos.get(i));
                 }
             } else {
@@ -121,11 +125,36 @@ public final class PredictCommand {
                 result.putNull("p95Ms");
                 result.putNull("p99Ms");
                 if (slos.get(i) != null) {
+                    echoSlo(result, slos.get(i), statistics.get(i), windows.get(i));
                     result.put("sloMet", false);
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * The SLO the verdict is about, whole: a bound means nothing without its statistic and its
+     * window, and the defaults filled in for absent fields are then visible.
+     */
+    private static void echoSlo(ObjectNode result, double sloMs, SloStatistic statistic, int windowSec) {
+        result.put("sloMs", sloMs);
+        result.put("sloStatistic", statistic.id());
+        result.put("sloWindowSec", windowSec);
+    }
+
+    private static int window(JsonNode app, String appPath) {
+        JsonNode value = app.get("sloWindowSec");
+        if (value == null || value.isNull()) {
+            return AppSpec.DEFAULT_SLO_WINDOW_SEC;
+        }
+        double seconds = value.isNumber() ? value.asDouble() : Double.NaN;
+        if (!Double.isFinite(seconds) || seconds != Math.rint(seconds)
+                || seconds < AppSpec.MIN_SLO_WINDOW_SEC || seconds > AppSpec.MAX_SLO_WINDOW_SEC) {
+            throw new UsageException(appPath + ".sloWindowSec: must be a whole number of seconds from "
+                    + AppSpec.MIN_SLO_WINDOW_SEC + " to " + AppSpec.MAX_SLO_WINDOW_SEC + ", got " + value);
+        }
+        return (int) seconds;
     }
 
     private static void refuseUnknownFields(JsonNode node, String prefix, Set<String> known) {

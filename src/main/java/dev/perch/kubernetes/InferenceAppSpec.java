@@ -1,6 +1,12 @@
 package dev.perch.kubernetes;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -33,6 +39,23 @@ public class InferenceAppSpec {
 
     @JsonPropertyDescription("The statistic the SLO bounds: mean, p50, p95 (default) or p99.")
     private SloKind sloStatistic;
+
+    @Min(1)
+    @Max(3600)
+    @Default("60")
+    @JsonPropertyDescription("The window the SLO is judged over, in whole seconds from 1 to 3600 (default 60):"
+            + " the SLO bounds the statistic of the latencies of the last sloWindowSec seconds.")
+    private Integer sloWindowSec;
+
+    /**
+     * The window as the server holds it, not as Jackson would coerce it into an Integer (1.5 read as
+     * 1, "60" read as 60, a number past int's range failing the whole list the informer reads): an
+     * API server that does not enforce the schema may hand any of these over, and each must be
+     * answered as an invalid spec ({@link Inventory#invalidReason}), not taken for another window
+     * nor break the reading of every other app.
+     */
+    @JsonIgnore
+    private JsonNode sloWindowSecAsStated;
 
     @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(/[a-z]+[0-9]+)?$")
     @JsonPropertyDescription("Optional pinning: a node name, or an accelerator id such as pi-1/tpu0; Perch then never moves the app.")
@@ -84,6 +107,30 @@ public class InferenceAppSpec {
 
     public void setSloStatistic(SloKind sloStatistic) {
         this.sloStatistic = sloStatistic;
+    }
+
+    /** The window in seconds; null when absent, and when not a whole number ({@link #sloWindowSecAsStated()} has it then). */
+    public Integer getSloWindowSec() {
+        return sloWindowSec;
+    }
+
+    @JsonSetter("sloWindowSec")
+    public void setSloWindowSec(JsonNode value) {
+        sloWindowSecAsStated = value == null || value.isNull() ? null : value;
+        double seconds = sloWindowSecAsStated != null && sloWindowSecAsStated.isNumber()
+                ? sloWindowSecAsStated.asDouble() : Double.NaN;
+        sloWindowSec = seconds == Math.rint(seconds) && Math.abs(seconds) <= Integer.MAX_VALUE ? (int) seconds : null;
+    }
+
+    /** States the window in seconds. */
+    public InferenceAppSpec sloWindowSec(int seconds) {
+        setSloWindowSec(IntNode.valueOf(seconds));
+        return this;
+    }
+
+    /** The window exactly as stated, null when absent. */
+    public JsonNode sloWindowSecAsStated() {
+        return sloWindowSecAsStated;
     }
 
     public String getPinnedTo() {

@@ -85,6 +85,11 @@ public final class Inventory {
         if (!(spec.getExpectedRatePerSec() >= 0)) {
             return Optional.of("spec.expectedRatePerSec must be >= 0, got " + spec.getExpectedRatePerSec());
         }
+        if (spec.sloWindowSecAsStated() != null && (spec.getSloWindowSec() == null
+                || AppSpec.windowProblem(spec.getSloWindowSec()).isPresent())) {
+            return Optional.of("spec.sloWindowSec must be a whole number of seconds from " + AppSpec.MIN_SLO_WINDOW_SEC
+                    + " to " + AppSpec.MAX_SLO_WINDOW_SEC + ", got " + spec.sloWindowSecAsStated());
+        }
         if (spec.getAcceleratorTypes().stream().anyMatch(t -> t == null)) {
             return Optional.of("spec.acceleratorTypes has an unknown type (known: edgetpu, gpu, cpu)");
         }
@@ -112,7 +117,8 @@ public final class Inventory {
         InferenceAppSpec spec = app.getSpec();
         SloStatistic statistic = spec.getSloStatistic() == null ? SloStatistic.DEFAULT : spec.getSloStatistic().statistic();
         return new AppSpec(app.getMetadata().getName(), spec.getModel(), spec.getExpectedRatePerSec(), spec.getSloMs(),
-                statistic, AppSpec.DEFAULT_SLO_WINDOW_SEC, LoadTimeline.constant(), null, spec.getPinnedTo());
+                statistic, spec.getSloWindowSec() == null ? AppSpec.DEFAULT_SLO_WINDOW_SEC : spec.getSloWindowSec(),
+                LoadTimeline.constant(), null, spec.getPinnedTo());
     }
 
     private static int parseInt(String value, int fallback) {

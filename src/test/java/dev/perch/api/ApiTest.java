@@ -32,6 +32,8 @@ class ApiTest {
         assertEquals(8, accelerators.size());
         assertTrue(accelerators.stream().allMatch(a -> a != null && a.contains("/")), accelerators.toString());
         assertTrue(cluster.getBoolean("leading"));
+        assertEquals(java.util.Collections.nCopies(8, 60), cluster.getList("apps.sloWindowSec", Integer.class),
+                "every app of the default scenario is judged over the default window, and says so");
 
         JsonPath decisions = given().get("/api/v1/decisions?limit=3").then().statusCode(200).extract().jsonPath();
         List<Long> at = decisions.getList("atMs", Long.class);
@@ -53,6 +55,7 @@ class ApiTest {
     @Test
     void theLivePageIsServed() {
         given().get("/").then().statusCode(200).body(containsString("Perch — live view"))
-                .body(containsString("api/v1/cluster"));
+                .body(containsString("api/v1/cluster"))
+                .body(containsString("ms over ${esc(app.sloWindowSec)} s"));
     }
 }

@@ -24,8 +24,8 @@ class ClusterPictureTest {
                   - {node: pi-2, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
                 apps:
                   - {app: a, model: mobilenet_v2, ratePerSec: 5, sloMs: 100, sloStatistic: mean, runningOn: pi-1/tpu0}
-                  - {app: b, model: efficientnet-S, ratePerSec: 4, sloMs: 150, sloStatistic: p95, runningOn: pi-1/tpu0}
-                  - {app: c, model: mobilenet_v1, ratePerSec: 3, sloMs: 100, sloStatistic: mean}
+                  - {app: b, model: efficientnet-S, ratePerSec: 4, sloMs: 150, sloStatistic: p95, sloWindowSec: 3600, runningOn: pi-1/tpu0}
+                  - {app: c, model: mobilenet_v1, ratePerSec: 3, sloMs: 100, sloStatistic: mean, sloWindowSec: 5}
                 """, "picture"), 1, 0, 2000);
         LiveRates rates = new LiveRates();
         var a = new PredictionRecord.AppPrediction("a", "mobilenet_v2", 5.5, 0.0, 4.9, 10.4, 0.2, "learned", 1.0,
@@ -56,6 +56,7 @@ class ClusterPictureTest {
 
         ClusterPicture.AppView appA = picture.apps().get(0);
         assertEquals(List.of("a", "pi-1/tpu0", "mean"), List.of(appA.app(), appA.accelerator(), appA.sloStatistic()));
+        assertEquals(60, appA.sloWindowSec(), "no window stated: the default");
         assertEquals(42.0, appA.predictedMs(), "the predicted value of its SLO statistic, the mean");
         assertEquals(45.0, appA.observedMs());
         assertEquals(5.5, appA.ratePerSec());
@@ -64,6 +65,7 @@ class ClusterPictureTest {
         assertEquals(160.0, appB.predictedMs(), "b's SLO is on the p95");
         assertEquals(170.0, appB.observedMs());
         assertEquals(false, appB.sloMet());
+        assertEquals(List.of("p95", 150.0, 3600), List.of(appB.sloStatistic(), appB.sloMs(), appB.sloWindowSec()), "b's SLO whole");
         assertEquals("pi-2/tpu0", appB.migratingTo());
         ClusterPicture.AppView appC = picture.apps().get(2);
         assertNull(appC.accelerator(), "c runs nowhere yet");
@@ -72,5 +74,23 @@ class ClusterPictureTest {
         assertNull(appC.ratePerSec());
         assertEquals(3.0, appC.declaredRatePerSec());
         assertNull(appC.sloMet());
+        assertEquals(5, appC.sloWindowSec(), "an app that runs nowhere shows its SLO's window too");
+    }
+
+    /** The API's app entries carry the window by name, as a whole number of seconds, next to the bound and the statistic. */
+    @Test
+    void theAppEntriesOfTheApiNameTheWindow() {
+        SimulatedCluster cluster = new SimulatedCluster(ScenarioReader.parse("""
+                nodes:
+                  - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                apps:
+                  - {app: a, model: mobilenet_v2, ratePerSec: 5, sloMs: 600, sloStatistic: mean, sloWindowSec: 30}
+                """, "window"), 1, 0, 2000);
+        ClusterPicture picture = ClusterPicture.of(cluster.snapshot(), new LiveRates(), true, Map.of(), Map.of(), 0);
+        com.fasterxml.jackson.databind.JsonNode app = dev.perch.telemetry.Json.MAPPER.valueToTree(picture).get("apps").get(0);
+        assertEquals(30, app.get("sloWindowSec").asInt());
+        assertTrue(app.get("sloWindowSec").isInt(), app.toString());
+        assertEquals("mean", app.get("sloStatistic").asText());
+        assertEquals(600.0, app.get("sloMs").asDouble());
     }
 }

@@ -67,6 +67,44 @@ class PredictCommandTest {
         assertTrue(mean(withSwap) > mean(withoutSwap) + 10, mean(withSwap) + " vs " + mean(withoutSwap));
     }
 
+    /** The SLO the verdict is about is echoed whole — bound, statistic and window — the defaults filled in. */
+    @Test
+    void theSloIsEchoedWithItsWindow() {
+        String windowed = SNAPSHOT.replace("\"sloStatistic\":\"p95\"}", "\"sloStatistic\":\"p95\",\"sloWindowSec\":3600}");
+        JsonNode out = Json.read(PredictCommand.predict(windowed), JsonNode.class);
+        JsonNode a = out.get("accelerators").get(0).get("apps").get(0);
+        assertEquals(300, a.get("sloMs").asDouble());
+        assertEquals("p95", a.get("sloStatistic").asText());
+        assertEquals(3600, a.get("sloWindowSec").asInt());
+        JsonNode b = out.get("accelerators").get(0).get("apps").get(1);
+        assertFalse(b.has("sloWindowSec") || b.has("sloMs"), "no SLO, nothing echoed");
+        JsonNode c = out.get("accelerators").get(1).get("apps").get(0);
+        assertEquals(60, c.get("sloWindowSec").asInt(), "absent: the default window");
+        assertEquals("mean", c.get("sloStatistic").asText());
+        JsonNode d = out.get("accelerators").get(2).get("apps").get(0);
+        assertEquals(60, d.get("sloWindowSec").asInt(), "an unstable accelerator's app still shows its SLO");
+        assertEquals("p95", d.get("sloStatistic").asText(), "absent: the default statistic");
+        assertTrue(d.get("sloWindowSec").isInt());
+    }
+
+    /** The real {@code main} in a JVM of its own: an out-of-range window is exit 2, one line on stderr, nothing on stdout. */
+    @Test
+    void anOutOfRangeWindowExits2WithOneLine() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("predict-window");
+        java.nio.file.Path snapshot = dir.resolve("snapshot.json");
+        java.nio.file.Files.writeString(snapshot, SNAPSHOT.replace("\"sloStatistic\":\"p95\"}",
+                "\"sloStatistic\":\"p95\",\"sloWindowSec\":7200}"));
+        Process process = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), PerchMain.class.getName(), "predict", "--file", snapshot.toString())
+                .redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile()).start();
+        assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "predict ends");
+        String stderr = java.nio.file.Files.readString(dir.resolve("err"));
+        assertEquals(2, process.exitValue(), stderr);
+        assertEquals("perch predict: accelerators[0].apps[0].sloWindowSec: must be a whole number of seconds from 1 to 3600,"
+                + " got 7200", stderr.strip());
+        assertEquals("", java.nio.file.Files.readString(dir.resolve("out")));
+    }
+
     private static double mean(JsonNode out) {
         return out.get("accelerators").get(0).get("apps").get(0).get("meanMs").asDouble();
     }
@@ -83,6 +121,12 @@ class PredictCommandTest {
             "{\"accelerators\":[{\"acceleratorType\":\"gpu\",\"apps\":[]}]}|accelerators[0].id: required",
             "{\"accelerators\":[{\"id\":\"x\",\"acceleratorType\":\"gpu\",\"networkms\":5,\"apps\":[]}]}|accelerators[0].networkms: unknown field (did you mean networkMs?)",
             "{\"accelerators\":[],\"schema\":\"v2\"}|schema: unknown field (known: accelerators)",
+            "{\"accelerators\":[{\"id\":\"x\",\"acceleratorType\":\"gpu\",\"apps\":[{\"app\":\"a\",\"ratePerSec\":1,\"serviceMs\":3,\"sloMs\":9,\"sloWindowSec\":0}]}]}|accelerators[0].apps[0].sloWindowSec: must be a whole number of seconds from 1 to 3600, got 0",
+            "{\"accelerators\":[{\"id\":\"x\",\"acceleratorType\":\"gpu\",\"apps\":[{\"app\":\"a\",\"ratePerSec\":1,\"serviceMs\":3,\"sloMs\":9,\"sloWindowSec\":3601}]}]}|accelerators[0].apps[0].sloWindowSec: must be a whole number of seconds from 1 to 3600, got 3601",
+            "{\"accelerators\":[{\"id\":\"x\",\"acceleratorType\":\"gpu\",\"apps\":[{\"app\":\"a\",\"ratePerSec\":1,\"serviceMs\":3,\"sloMs\":9,\"sloWindowSec\":2.5}]}]}|accelerators[0].apps[0].sloWindowSec: must be a whole number of seconds from 1 to 3600, got 2.5",
+            "{\"accelerators\":[{\"id\":\"x\",\"acceleratorType\":\"gpu\",\"apps\":[{\"app\":\"a\",\"ratePerSec\":1,\"serviceMs\":3,\"sloMs\":9,\"sloWindowSec\":\"60\"}]}]}|accelerators[0].apps[0].sloWindowSec: must be a whole number of seconds from 1 to 3600, got \"60\"",
+            "{\"accelerators\":[{\"id\":\"x\",\"acceleratorType\":\"gpu\",\"apps\":[{\"app\":\"a\",\"ratePerSec\":1,\"serviceMs\":3,\"sloMs\":9,\"sloWindowSec\":1e300}]}]}|accelerators[0].apps[0].sloWindowSec: must be a whole number of seconds from 1 to 3600, got 1.0E300",
+            "{\"accelerators\":[{\"id\":\"x\",\"acceleratorType\":\"gpu\",\"apps\":[{\"app\":\"a\",\"ratePerSec\":1,\"serviceMs\":3,\"slowindowsec\":60}]}]}|accelerators[0].apps[0].slowindowsec: unknown field (did you mean sloWindowSec?)",
     })
     void badInputIsRefusedWithTheField(String input, String reason) {
         UsageException e = assertThrows(UsageException.class, () -> PredictCommand.predict(input));

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,21 @@ class CrdSchemaTest {
             spec: {model: inception_v3, image: "img:1", acceleratorTypes: [edgetpu], expectedRatePerSec: 5, sloMs: 300, sloStatistic: p95}
             """;
 
+    @Test
+    void aWindowFromOneSecondToAnHourIsValidAndItsDefaultIsSixty() throws Exception {
+        for (int window : new int[]{1, 60, 3600}) {
+            Set<ValidationMessage> errors = validate(GOOD_SPEC.replace("sloStatistic: p95", "sloStatistic: p95, sloWindowSec: " + window));
+            assertTrue(errors.isEmpty(), window + ": " + errors);
+        }
+        JsonNode window = YAML.readTree(CrdGenerationTest.COMMITTED.toFile())
+                .at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/sloWindowSec");
+        assertEquals("integer", window.get("type").asText());
+        assertEquals(60, window.get("default").asInt());
+        assertEquals(1, window.get("minimum").asDouble());
+        assertEquals(3600, window.get("maximum").asDouble());
+        assertTrue(window.get("description").asText().contains("default 60"), window.toString());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "a missing model        | 'model: inception_v3, '    | ''                         | model",
@@ -69,6 +85,10 @@ class CrdSchemaTest {
             "an unknown type        | '[edgetpu]'                | '[tpu]'                    | acceleratorTypes",
             "an unknown statistic   | 'sloStatistic: p95'        | 'sloStatistic: p90'        | sloStatistic",
             "a malformed model name | 'model: inception_v3'      | 'model: \"incep tion\"'    | model",
+            "a window of zero       | 'sloStatistic: p95'        | 'sloStatistic: p95, sloWindowSec: 0'      | sloWindowSec",
+            "a window over an hour  | 'sloStatistic: p95'        | 'sloStatistic: p95, sloWindowSec: 3601'   | sloWindowSec",
+            "a fractional window    | 'sloStatistic: p95'        | 'sloStatistic: p95, sloWindowSec: 1.5'    | sloWindowSec",
+            "a window as text       | 'sloStatistic: p95'        | 'sloStatistic: p95, sloWindowSec: \"60\"' | sloWindowSec",
     })
     void badInferenceAppsAreRejectedByTheSchema(String what, String from, String to, String field) throws Exception {
         assertTrue(validate(GOOD_SPEC).isEmpty(), "the base case is valid");

@@ -116,8 +116,8 @@ public final class ScenarioReader {
 
     private static final Set<String> SCENARIO_FIELDS = Set.of("name", "networkMs", "lengthSec", "nodes", "models", "apps");
     private static final Set<String> NODE_FIELDS = Set.of("node", "memoryMb", "acceleratorTypes", "frontendServiceMs");
-    private static final Set<String> APP_FIELDS = Set.of("app", "model", "ratePerSec", "sloMs", "sloStatistic", "load",
-            "runningOn");
+    private static final Set<String> APP_FIELDS = Set.of("app", "model", "ratePerSec", "sloMs", "sloStatistic",
+            "sloWindowSec", "load", "runningOn");
     private static final Set<String> PROFILE_FIELDS = Set.of("serviceMs", "swapMs", "memoryMb", "source");
 
     public static Scenario parse(String yaml, String source) {
@@ -200,6 +200,7 @@ public final class ScenarioReader {
                     throw fields.error(path + ".sloStatistic", e.getMessage());
                 }
             }
+            int window = sloWindowSec(fields, item, path, app);
             LoadTimeline load = loadTimeline(fields, item, path);
             String runningOn = null;
             if (item.hasNonNull("runningOn")) {
@@ -214,9 +215,32 @@ public final class ScenarioReader {
                             + ", the type of " + runningOn);
                 }
             }
-            apps.add(new AppSpec(app, model, rate, sloMs, statistic, load, runningOn));
+            apps.add(new AppSpec(app, model, rate, sloMs, statistic, window, load, runningOn, null));
         }
         return new Scenario(name, networkMs, nodes, catalog, apps, lengthSec);
+    }
+
+    /**
+     * The window the app's SLO is judged over; the app is named as well as its index, for a window
+     * is a choice its owner makes per app and looks for by name.
+     */
+    private static int sloWindowSec(YamlFields fields, JsonNode item, String path, String app) {
+        String field = path + ".sloWindowSec";
+        JsonNode value = item.get("sloWindowSec");
+        if (value == null || value.isNull()) {
+            return AppSpec.DEFAULT_SLO_WINDOW_SEC;
+        }
+        String range = "must be a whole number of seconds from " + AppSpec.MIN_SLO_WINDOW_SEC + " to "
+                + AppSpec.MAX_SLO_WINDOW_SEC + " (app '" + app + "'), got ";
+        if (!value.isNumber()) {
+            throw fields.error(field, range + "'" + value.asText() + "'");
+        }
+        double seconds = value.asDouble();
+        if (!Double.isFinite(seconds) || seconds != Math.rint(seconds)
+                || seconds < AppSpec.MIN_SLO_WINDOW_SEC || seconds > AppSpec.MAX_SLO_WINDOW_SEC) {
+            throw fields.error(field, range + value.asText());
+        }
+        return (int) seconds;
     }
 
     private static LoadTimeline loadTimeline(YamlFields fields, JsonNode app, String appPath) {

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 
 /**
  * Writes a scenario in the one scenario format that {@link ScenarioReader} reads — name, networkMs,
- * lengthSec, nodes, the whole catalog as {@code models}, apps with their load timelines — so that
+ * lengthSec, nodes, the whole catalog as {@code models}, apps with their SLO windows and load timelines — so that
  * reading the text back gives an equal scenario: every field is written, numbers exactly (the
  * shortest decimal that reads back as the same double, never with an exponent), strings quoted
  * where YAML would read them as something else.
@@ -81,6 +81,7 @@ public final class ScenarioWriter {
             item.set("ratePerSec", number(app.ratePerSec()));
             item.set("sloMs", number(app.sloMs()));
             item.put("sloStatistic", app.sloStatistic().id());
+            item.put("sloWindowSec", app.sloWindowSec());
             if (!app.load().changes().isEmpty()) {
                 ArrayNode load = item.putArray("load");
                 for (LoadTimeline.LoadChange change : app.load().changes()) {

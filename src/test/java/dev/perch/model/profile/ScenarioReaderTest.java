@@ -76,6 +76,14 @@ class ScenarioReaderTest {
             "m: {edgetpu: {serviceMs: 5, swapMs: 10, memoryMb: 100}}|m: []|models.m: must be a mapping",
             "apps:|appz:|appz: unknown field (known: apps, lengthSec, models, name, networkMs, nodes)",
             "sloStatistic: mean|sloStatisitc: mean|apps[0].sloStatisitc: unknown field (known: app, load, model,",
+            "sloStatistic: mean|sloStatistic: mean, sloWindowSec: 0|apps[0].sloWindowSec: must be a whole number of seconds from 1 to 3600 (app 'a'), got 0",
+            "sloStatistic: mean|sloStatistic: mean, sloWindowSec: 3601|apps[0].sloWindowSec: must be a whole number of seconds from 1 to 3600 (app 'a'), got 3601",
+            "sloStatistic: mean|sloStatistic: mean, sloWindowSec: -5|apps[0].sloWindowSec: must be a whole number of seconds from 1 to 3600 (app 'a'), got -5",
+            "sloStatistic: mean|sloStatistic: mean, sloWindowSec: 1.5|apps[0].sloWindowSec: must be a whole number of seconds from 1 to 3600 (app 'a'), got 1.5",
+            "sloStatistic: mean|sloStatistic: mean, sloWindowSec: 1.0e+12|apps[0].sloWindowSec: must be a whole number of seconds from 1 to 3600 (app 'a'), got 1.0E12",
+            "sloStatistic: mean|sloStatistic: mean, sloWindowSec: 60s|apps[0].sloWindowSec: must be a whole number of seconds from 1 to 3600 (app 'a'), got '60s'",
+            "sloStatistic: mean|sloStatistic: mean, sloWindowSec: true|apps[0].sloWindowSec: must be a whole number of seconds from 1 to 3600 (app 'a'), got 'true'",
+            "sloStatistic: mean|sloStatistic: mean, sloWindowSecs: 30|apps[0].sloWindowSecs: unknown field (known: app, load, model, ratePerSec, runningOn, sloMs, sloStatistic, sloWindowSec)",
             "swapMs: 10|swapms: 10|models.m.edgetpu.swapms: unknown field (known: memoryMb, serviceMs, source, swapMs)",
             "memoryMb: 4096|memoryMB: 4096|nodes[0].memoryMB: unknown field",
     })
@@ -84,6 +92,29 @@ class ScenarioReaderTest {
         ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioReader.parse(yaml, "bad.yaml"));
         assertTrue(e.getMessage().startsWith("bad.yaml: " + expected), e.getMessage());
         assertEquals(1, e.getMessage().lines().count(), "one line");
+    }
+
+    @Test
+    void anAppStatesTheWindowItsSloIsJudgedOverOrGetsTheDefault() {
+        assertEquals(AppSpec.DEFAULT_SLO_WINDOW_SEC, ScenarioReader.parse(GOOD, "t").apps().get(0).sloWindowSec());
+        assertEquals(60, AppSpec.DEFAULT_SLO_WINDOW_SEC);
+        for (int window : new int[]{1, 30, 3600}) {
+            Scenario scenario = ScenarioReader.parse(GOOD.replace("sloStatistic: mean}",
+                    "sloStatistic: mean, sloWindowSec: " + window + "}"), "t");
+            assertEquals(window, scenario.apps().get(0).sloWindowSec());
+        }
+        assertEquals(120, ScenarioReader.parse(GOOD.replace("sloStatistic: mean}", "sloStatistic: mean, sloWindowSec: 120.0}"),
+                "t").apps().get(0).sloWindowSec(), "a whole number written with a fraction is still whole");
+        assertEquals(60, ScenarioReader.parse(GOOD.replace("sloStatistic: mean}", "sloStatistic: mean, sloWindowSec: null}"),
+                "t").apps().get(0).sloWindowSec(), "null is absent");
+    }
+
+    @Test
+    void shippedAndGeneratedScenariosKeepTheDefaultWindow() {
+        for (String name : java.util.List.of("default", "boost", "tiny-mixed", "quieting", "room", "mixed:3", "random:7", "small:2")) {
+            assertTrue(ScenarioReader.load(name).apps().stream().allMatch(a -> a.sloWindowSec() == AppSpec.DEFAULT_SLO_WINDOW_SEC),
+                    name);
+        }
     }
 
     @Test

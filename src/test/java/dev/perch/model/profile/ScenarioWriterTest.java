@@ -21,7 +21,7 @@ class ScenarioWriterTest {
                                 new LoadTimeline(List.of(new LoadTimeline.LoadChange.Step(60, 8),
                                         new LoadTimeline.LoadChange.Ramp(120, 150, 12),
                                         new LoadTimeline.LoadChange.Diurnal(600, 0.3))), "pi-1/tpu0"),
-                        new AppSpec("b", "m", 2, 200, SloStatistic.MEAN, LoadTimeline.constant())),
+                        new AppSpec("b", "m", 2, 200, SloStatistic.MEAN, LoadTimeline.constant()).withSloWindowSec(5)),
                 120);
         // The format as DESIGN.md and the README spell it, written out by hand.
         assertEquals("""
@@ -53,6 +53,7 @@ class ScenarioWriterTest {
                     ratePerSec: 0.1
                     sloMs: 300
                     sloStatistic: p99
+                    sloWindowSec: 60
                     load:
                       - step:
                           atSec: 60
@@ -70,6 +71,7 @@ class ScenarioWriterTest {
                     ratePerSec: 2
                     sloMs: 200
                     sloStatistic: mean
+                    sloWindowSec: 5
                 """, ScenarioWriter.write(scenario));
     }
 
@@ -106,7 +108,8 @@ class ScenarioWriterTest {
                                 new LoadTimeline(List.of(new LoadTimeline.LoadChange.Step(1.5, 2))), "123/tpu1"),
                         new AppSpec("~", "yes", 0, 1e-300, SloStatistic.P50, null),
                         new AppSpec("0x10", "yes", Math.nextUp(2.0), 1.7976931348623157E308, SloStatistic.MEAN, null),
-                        new AppSpec("1:30", "yes", 1, 1, SloStatistic.MEAN, null),
+                        new AppSpec("1:30", "yes", 1, 1, SloStatistic.MEAN, null).withSloWindowSec(3600),
+                        new AppSpec("w1", "yes", 1, 1, SloStatistic.MEAN, null).withSloWindowSec(1),
                         new AppSpec(".inf", "yes", 1, 1, SloStatistic.MEAN, null),
                         new AppSpec("Off", "yes", 1, 1, SloStatistic.MEAN, null),
                         new AppSpec("a:", "yes", 1, 1, SloStatistic.MEAN, null),
