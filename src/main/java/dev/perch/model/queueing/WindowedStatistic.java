@@ -56,8 +56,12 @@ public record WindowedStatistic(double meanMs, double varianceMs2, double thirdM
         double mean = latencyMs + (rankLevel - p) / density;
         double variance = p * (1 - p) / (n * density * density) + variance(spread.device(), windowMs, kappa)
                 + variance(spread.frontend(), windowMs, kappa);
+        // The ⌈pN⌉-th of N requests sits about k = (1−p)·N from the top; under an exponential tail
+        // (density f = θ·(1−p)) it is skewed like a sum of exponentials of rates θk, θ(k+1), …:
+        // third central moment ≈ 1/(θ³k²) = (1−p)/(f³N²).
+        double orderThird = tail / (density * density * density * n * n);
         return new WindowedStatistic(mean, variance,
-                third(spread.device(), windowMs, kappa3) + third(spread.frontend(), windowMs, kappa3));
+                orderThird + third(spread.device(), windowMs, kappa3) + third(spread.frontend(), windowMs, kappa3));
     }
 
     /**

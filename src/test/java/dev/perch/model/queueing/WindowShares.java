@@ -15,15 +15,18 @@ import java.util.Map;
  * one accelerator at a target utilisation, each app's threshold is the model's windowed statistic at
  * the given share ({@link WindowedStatistic#quantile} at {@code 1 − share}), and the simulated
  * share is how often the simulator's windowed statistic ({@link WindowedSeries}) is over it.
- * The apps request at equal rates, scaled so that the model's utilisation (swaps included) is the
- * target.
+ * The apps request at equal rates, scaled so that the model's utilisation (swaps included, in the
+ * order their front ends give) is the target.
  */
 public final class WindowShares {
     private WindowShares() {
     }
 
-    /** Apps of {@code models} on one accelerator of {@code type} at {@code utilization}. */
-    public record Mix(String name, AcceleratorType type, List<String> models, double utilization) {
+    /** Apps of {@code models} on one accelerator of {@code type} at {@code utilization}, each behind a front end of {@code frontendMs}. */
+    public record Mix(String name, AcceleratorType type, List<String> models, double utilization, double frontendMs) {
+        public Mix(String name, AcceleratorType type, List<String> models, double utilization) {
+            this(name, type, models, utilization, 0);
+        }
     }
 
     /** One app of one cell: the threshold the model puts {@code predictedShare} of windows over, and the simulated share over it. */
@@ -35,7 +38,7 @@ public final class WindowShares {
     public static WindowedSeries series(Mix mix, ProfileCatalog catalog) {
         double[] rates = new double[mix.models().size()];
         Arrays.fill(rates, 1);
-        WindowedSeries series = new WindowedSeries(mix.type(), mix.models(), rates, 0);
+        WindowedSeries series = new WindowedSeries(mix.type(), mix.models(), rates, mix.frontendMs());
         for (int step = 0; step < 30; step++) {
             double rho = LatencyModels.utilization(mix.type(), series.loads(catalog), series.path());
             for (int a = 0; a < rates.length; a++) {

@@ -20,15 +20,10 @@ import java.util.Map;
  * The independent truth for the windowed SLO statistic: one accelerator with the given apps run in
  * the discrete-event simulator, every completion recorded, and every simulated second each app's
  * statistic over the requests completed in the last {@code windowSec} seconds — as the judge of
- * issue 19 defines it (nearest-rank percentiles, as {@code Samples}) — once a first window has
- * passed. App {@code i} is named {@code a<i>}; the front end of every app takes
+ * issue 19 defines it ({@link SlidingStatistic}) — once a first window has passed. App {@code i} is named {@code a<i>}; the front end of every app takes
  * {@code frontendServiceMs}, the network nothing.
  */
 public record WindowedSeries(AcceleratorType type, List<String> models, double[] ratesPerSec, double frontendServiceMs) {
-    /** Latencies are counted in bins this wide (ms) for the sliding percentiles. */
-    private static final double BIN_MS = 0.02;
-    private static final int BINS = 1 << 20;
-
     /** The apps' loads as the models see them, with the service-time variability the simulator draws from. */
     public List<AppLoad> loads(ProfileCatalog catalog) {
         List<AppLoad> loads = new ArrayList<>();
@@ -64,22 +59,22 @@ public record WindowedSeries(AcceleratorType type, List<String> models, double[]
         Scenario scenario = ScenarioReader.parse(yaml.toString(), "window");
         SimulatedCluster cluster = new SimulatedCluster(scenario, seed, 0, 0);
         int apps = models.size();
-        Map<Track, Sliding[]> sliding = new LinkedHashMap<>();
+        Map<Track, SlidingStatistic[]> sliding = new LinkedHashMap<>();
         Map<Track, double[][]> series = new LinkedHashMap<>();
         int warmUp = 0;
         for (Track track : tracks) {
-            Sliding[] perApp = new Sliding[apps];
+            SlidingStatistic[] perApp = new SlidingStatistic[apps];
             for (int a = 0; a < apps; a++) {
-                perApp[a] = new Sliding(track.windowSec(), track.statistic());
+                perApp[a] = new SlidingStatistic(track.windowSec(), track.statistic());
             }
             sliding.put(track, perApp);
             series.put(track, new double[apps][judgedSec]);
             warmUp = Math.max(warmUp, track.windowSec());
         }
-        List<Sliding[]> all = List.copyOf(sliding.values());
+        List<SlidingStatistic[]> all = List.copyOf(sliding.values());
         cluster.onCompletion((app, accelerator, latencyMs) -> {
             int a = Integer.parseInt(app.substring(1));
-            for (Sliding[] perApp : all) {
+            for (SlidingStatistic[] perApp : all) {
                 perApp[a].add(latencyMs);
             }
         });
@@ -90,7 +85,7 @@ public record WindowedSeries(AcceleratorType type, List<String> models, double[]
         for (int s = 0; s < warmUp + judgedSec; s++) {
             cluster.advanceWindow();
             for (Track track : tracks) {
-                Sliding[] perApp = sliding.get(track);
+                SlidingStatistic[] perApp = sliding.get(track);
                 double[][] out = series.get(track);
                 for (int a = 0; a < apps; a++) {
                     double value = perApp[a].endSecond();
@@ -112,78 +107,5 @@ public record WindowedSeries(AcceleratorType type, List<String> models, double[]
             }
         }
         return (double) over / series.length;
-    }
-
-    /** One app's requests of the last {@code windowSec} seconds, by the second they completed in. */
-    private static final class Sliding {
-        private final int windowSec;
-        private final SloStatistic statistic;
-        private final double quantile;
-        private final java.util.ArrayDeque<double[]> seconds = new java.util.ArrayDeque<>();
-        private final List<Double> current = new ArrayList<>();
-        private final int[] tree; // Fenwick tree of counts per latency bin, for percentiles
-        private double sum;
-        private long count;
-
-        Sliding(int windowSec, SloStatistic statistic) {
-            this.windowSec = windowSec;
-            this.statistic = statistic;
-            this.quantile = switch (statistic) {
-                case MEAN -> 0;
-                case P50 -> 0.50;
-                case P95 -> 0.95;
-                case P99 -> 0.99;
-            };
-            this.tree = statistic == SloStatistic.MEAN ? null : new int[BINS + 1];
-        }
-
-        void add(double latencyMs) {
-            current.add(latencyMs);
-        }
-
-        /** Closes the second just simulated; the statistic over the window that ends with it (NaN when empty). */
-        double endSecond() {
-            double[] done = current.stream().mapToDouble(Double::doubleValue).toArray();
-            current.clear();
-            seconds.addLast(done);
-            update(done, 1);
-            if (seconds.size() > windowSec) {
-                update(seconds.removeFirst(), -1);
-            }
-            if (count == 0) {
-                return Double.NaN;
-            }
-            if (statistic == SloStatistic.MEAN) {
-                return sum / count;
-            }
-            long rank = (long) Math.ceil(quantile * count);
-            return (find(rank) + 0.5) * BIN_MS;
-        }
-
-        private void update(double[] latencies, int sign) {
-            for (double latency : latencies) {
-                sum += sign * latency;
-                count += sign;
-                if (tree != null) {
-                    for (int i = Math.min((int) (latency / BIN_MS), BINS - 1) + 1; i <= BINS; i += i & -i) {
-                        tree[i] += sign;
-                    }
-                }
-            }
-        }
-
-        /** The 0-based bin holding the sample of the given 1-based rank. */
-        private int find(long rank) {
-            int position = 0;
-            long remaining = rank;
-            for (int step = BINS; step > 0; step >>= 1) {
-                int next = position + step;
-                if (next <= BINS && tree[next] < remaining) {
-                    position = next;
-                    remaining -= tree[next];
-                }
-            }
-            return position;
-        }
     }
 }
