@@ -3,7 +3,7 @@
 # (evaluate's perch: Reconciler.pass on the simulated cluster, ControllerSettings.DEFAULT with only
 # the PlacementPolicy changed) and judged by the simulator as evaluate judges it:
 #   loadtests/policy-variants.sh [SCENARIO] [FIRST_SEED] [LAST_SEED] [VARIANT ...]
-# (defaults: mixed 1 10; variants: default maxUtilization=0.85 sloHeadroom=0.10 rateHeadroom=0).
+# (defaults: mixed 1 10; variants: default maxUtilization=0.85 windowCompliance=0.95 rateHeadroom=0).
 # A variant is `default` or field=value[,field=value] over PlacementPolicy's components
 # (dev.perch.bench.PolicyVariants). Compiles the main and test classes with Maven (offline by
 # default; set MVN_FLAGS= to let Maven go online), then runs the bench main on the test classpath.

@@ -11,14 +11,14 @@ import java.util.Locale;
  * accelerator is a choice an operator makes (power, a node to drain), not a repair.
  *
  * <p>Consolidation packs to a lower watermark than placement accepts — a utilisation of at most
- * {@code maxUtilization} and every app's predicted statistic within {@code (1 − sloHeadroom)} of its
- * SLO, both stricter than the placement policy's. The gap is the hysteresis that keeps it from
- * filling an accelerator to the edge that the next small rise of load would send an app moving off
- * again.
+ * {@code maxUtilization} and every app's SLO predicted to hold in at least {@code windowCompliance}
+ * of its windows, both stricter than the placement policy's. The gap is the hysteresis that keeps
+ * it from filling an accelerator to the edge that the next small rise of load would send an app
+ * moving off again (docs/decisions/0007-window-compliance.md).
  */
-public record Consolidation(boolean enabled, Duration period, double maxUtilization, double sloHeadroom) {
-    /** Off; when turned on, a pass at most every 5 minutes, packing to utilisation 0.6 and 30 % SLO headroom. */
-    public static final Consolidation OFF = new Consolidation(false, Duration.ofMinutes(5), 0.6, 0.3);
+public record Consolidation(boolean enabled, Duration period, double maxUtilization, double windowCompliance) {
+    /** Off; when turned on, a pass at most every 5 minutes, packing to utilisation 0.6 and 99.9 % of windows. */
+    public static final Consolidation OFF = new Consolidation(false, Duration.ofMinutes(5), 0.6, 0.999);
 
     public Consolidation {
         if (period == null || period.isNegative() || period.isZero()) {
@@ -27,14 +27,14 @@ public record Consolidation(boolean enabled, Duration period, double maxUtilizat
         if (!(maxUtilization > 0 && maxUtilization < 1)) {
             throw new IllegalArgumentException("consolidation maxUtilization must be in (0, 1), got " + maxUtilization);
         }
-        if (!(sloHeadroom >= 0 && sloHeadroom < 1)) {
-            throw new IllegalArgumentException("consolidation sloHeadroom must be in [0, 1), got " + sloHeadroom);
+        if (!(windowCompliance >= 0.5 && windowCompliance < 1)) {
+            throw new IllegalArgumentException("consolidation windowCompliance must be in [0.5, 1), got " + windowCompliance);
         }
     }
 
     /** The same settings, on. */
     public Consolidation on() {
-        return new Consolidation(true, period, maxUtilization, sloHeadroom);
+        return new Consolidation(true, period, maxUtilization, windowCompliance);
     }
 
     /**
@@ -43,13 +43,13 @@ public record Consolidation(boolean enabled, Duration period, double maxUtilizat
      * placement accepts, and alerts would undo it).
      */
     PlacementPolicy packing(PlacementPolicy placement) {
-        if (maxUtilization > placement.maxUtilization() || sloHeadroom < placement.sloHeadroom()) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, 
+        if (maxUtilization > placement.maxUtilization() || windowCompliance < placement.windowCompliance()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "consolidation must pack no tighter than placement: maxUtilization %.2f (placement %.2f),"
-                            + " sloHeadroom %.2f (placement %.2f)", maxUtilization, placement.maxUtilization(),
-                    sloHeadroom, placement.sloHeadroom()));
+                            + " windowCompliance %.4f (placement %.4f)", maxUtilization, placement.maxUtilization(),
+                    windowCompliance, placement.windowCompliance()));
         }
         return new PlacementPolicy(placement.memoryShare(), maxUtilization, placement.frontendMemoryMb(),
-                placement.frontendCv(), sloHeadroom, placement.rateHeadroom(), placement.maxShareOfEdgeTpuLeft());
+                placement.frontendCv(), windowCompliance, placement.rateHeadroom(), placement.maxShareOfEdgeTpuLeft());
     }
 }

@@ -7,6 +7,8 @@ import dev.perch.model.queueing.AppLatency;
 import dev.perch.model.queueing.AppLoad;
 import dev.perch.model.queueing.EndToEnd;
 import dev.perch.model.queueing.LatencyModels;
+import dev.perch.model.queueing.LatencySpread;
+import dev.perch.model.queueing.WindowedStatistic;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +18,13 @@ import java.util.Optional;
 /**
  * Decides whether a device with a given set of apps meets the hard constraints — memory of its node
  * within the policy's share, every app's model profiled for the device type, predicted utilisation
- * under the cap, every app's predicted latency within its SLO — from the queueing models.
+ * under the cap, every app's SLO kept in the policy's share of its windows — from the queueing
+ * models.
  *
- * <p>Each app is checked on the statistic its SLO names: mean, p50, p95 or p99.
+ * <p>Each app is checked on the statistic its SLO names (mean, p50, p95 or p99) over the window it
+ * names ({@code sloWindowSec}): the device is feasible only where the model of that statistic over a
+ * window ({@link WindowedStatistic}) puts it over the SLO in at most {@code 1 − windowCompliance} of
+ * the app's windows.
  */
 public final class DeviceEvaluator {
     private final PlacementPolicy policy;
@@ -54,11 +60,12 @@ public final class DeviceEvaluator {
         for (int i = 0; i < apps.size(); i++) {
             AppDemand app = apps.get(i);
             AppLatency latency = stable.apps().get(i);
-            DeviceVerdict.AppVerdict verdict = new DeviceVerdict.AppVerdict(app.app(), latency, app.sloMs(),
-                    app.sloStatistic());
-            verdicts.add(verdict);
+            WindowedStatistic window = latency.window(app.sloStatistic(), app.sloWindowSec());
+            double shareOver = window.exceedance(app.sloMs());
+            verdicts.add(new DeviceVerdict.AppVerdict(app.app(), latency, app.sloMs(), app.sloStatistic(),
+                    app.sloWindowSec(), window.quantile(policy.windowCompliance()), shareOver));
             if (broken == null) {
-                broken = sloReason(app, verdict.predictedMs());
+                broken = sloReason(app, shareOver);
             }
         }
         if (broken != null) {
@@ -95,12 +102,15 @@ public final class DeviceEvaluator {
         if (utilization > policy.maxUtilization()) {
             return Fit.no(utilization, utilizationReason(utilization));
         }
-        double[] predicted = new double[apps.size()];
+        WindowedStatistic[] windows = new WindowedStatistic[apps.size()];
         if (meansOnly) {
             if (means.meansMs() == null) {
                 return Fit.no(utilization, "predicted unstable");
             }
-            predicted = means.meansMs();
+            for (int i = 0; i < apps.size(); i++) {
+                LatencySpread spread = means.spreads()[i];
+                windows[i] = WindowedStatistic.of(SloStatistic.MEAN, means.meansMs()[i], spread, apps.get(i).sloWindowSec());
+            }
         } else {
             AcceleratorPrediction prediction = LatencyModels.predict(device.type(), loads, path(placement, host));
             if (prediction instanceof AcceleratorPrediction.Unstable unstable) {
@@ -108,16 +118,16 @@ public final class DeviceEvaluator {
             }
             List<AppLatency> latencies = ((AcceleratorPrediction.Stable) prediction).apps();
             for (int i = 0; i < apps.size(); i++) {
-                predicted[i] = latencies.get(i).statistic(apps.get(i).sloStatistic());
+                windows[i] = latencies.get(i).window(apps.get(i).sloStatistic(), apps.get(i).sloWindowSec());
             }
         }
         double minSlack = 1;
         for (int i = 0; i < apps.size(); i++) {
-            String broken = sloReason(apps.get(i), predicted[i]);
+            String broken = sloReason(apps.get(i), windows[i].exceedance(apps.get(i).sloMs()));
             if (broken != null) {
                 return Fit.no(utilization, broken);
             }
-            minSlack = Math.min(minSlack, 1 - predicted[i] / apps.get(i).sloMs());
+            minSlack = Math.min(minSlack, 1 - windows[i].quantile(policy.windowCompliance()) / apps.get(i).sloMs());
         }
         return new Fit(true, utilization, minSlack, "every SLO met");
     }
@@ -237,17 +247,25 @@ public final class DeviceEvaluator {
         return String.format(Locale.ROOT, "predicted utilization %.2f over the cap of %.2f", utilization, policy.maxUtilization());
     }
 
-    /** Why an app's predicted statistic breaks its SLO or its headroom; null when it does neither. */
-    private String sloReason(AppDemand app, double predictedMs) {
-        if (predictedMs > app.sloMs()) {
-            return String.format(Locale.ROOT, "%s predicted %s %.1f ms, over its SLO of %.0f ms", app.app(), app.sloStatistic(),
-                    predictedMs, app.sloMs());
+    /**
+     * Why an app whose statistic is predicted over its SLO in {@code shareOver} of its windows breaks
+     * the policy's promise; null when it keeps it.
+     */
+    private String sloReason(AppDemand app, double shareOver) {
+        if (shareOver <= policy.windowsAllowedOver()) {
+            return null;
         }
-        if (predictedMs > policy.plannableMs(app.sloMs())) {
-            return String.format(Locale.ROOT, "%s predicted %s %.1f ms, within its SLO of %.0f ms but not its %.0f %% headroom",
-                    app.app(), app.sloStatistic(), predictedMs, app.sloMs(), 100 * policy.sloHeadroom());
-        }
-        return null;
+        return String.format(Locale.ROOT, "%s %s over %d s windows predicted above its SLO of %.0f ms in %s of windows,"
+                        + " over the %s allowed", app.app(), app.sloStatistic(), app.sloWindowSec(), app.sloMs(),
+                percent(shareOver), percent(policy.windowsAllowedOver()));
+    }
+
+    /** A share as a percentage with the digits that matter: "2.3 %", "64 %", "1 %", "0.1 %". */
+    static String percent(double share) {
+        double pct = 100 * share;
+        String text = pct >= 10 ? String.format(Locale.ROOT, "%.0f", pct)
+                : new java.math.BigDecimal(pct).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString();
+        return text + " %";
     }
 
     private EndToEnd path(Placement placement, Host host) {
@@ -256,7 +274,8 @@ public final class DeviceEvaluator {
 
     private static DeviceVerdict infeasible(String deviceId, List<AppDemand> apps, double utilization, String reason) {
         List<DeviceVerdict.AppVerdict> verdicts = apps.stream()
-                .map(a -> new DeviceVerdict.AppVerdict(a.app(), null, a.sloMs(), a.sloStatistic())).toList();
+                .map(a -> new DeviceVerdict.AppVerdict(a.app(), null, a.sloMs(), a.sloStatistic(), a.sloWindowSec(),
+                        Double.NaN, Double.NaN)).toList();
         return new DeviceVerdict(deviceId, false, reason, utilization, verdicts);
     }
 }

@@ -16,8 +16,9 @@ public record DeviceVerdict(String device, boolean feasible, String reason, doub
     }
 
     /**
-     * Smallest relative SLO slack over the device's apps, {@code 1 − predicted/SLO}; negative when an
-     * SLO is broken, {@code −∞} when the device is unstable.
+     * Smallest relative SLO slack over the device's apps, {@code 1 − windowed/SLO} with the windowed
+     * statistic at the policy's compliance ({@link AppVerdict#windowedMs}); negative when an app's
+     * promise is broken, {@code −∞} when the device is unstable.
      */
     public double minSlack() {
         return apps.stream().mapToDouble(AppVerdict::slack).min().orElse(1.0);
@@ -25,20 +26,25 @@ public record DeviceVerdict(String device, boolean feasible, String reason, doub
 
     /**
      * One app's predicted latency on the device against its SLO; {@code latency} is null when the
-     * device is infeasible before any latency could be predicted (unstable, memory, no profile).
+     * device is infeasible before any latency could be predicted (unstable, memory, no profile), and
+     * then the windowed figures are NaN. {@code windowedMs} is the value the app's SLO statistic over
+     * its {@code sloWindowSec} stays at or under in the policy's share of windows, and
+     * {@code shareOver} the predicted share of its windows over the SLO.
      */
-    public record AppVerdict(String app, AppLatency latency, double sloMs, SloStatistic sloStatistic) {
+    public record AppVerdict(String app, AppLatency latency, double sloMs, SloStatistic sloStatistic, int sloWindowSec,
+                             double windowedMs, double shareOver) {
         /** The predicted value of the statistic the SLO names, or null. */
         public Double predictedMs() {
             return latency == null ? null : latency.statistic(sloStatistic);
         }
 
+        /** The steady-state prediction of the SLO's statistic is within the SLO. */
         public boolean sloMet() {
             return latency != null && latency.statistic(sloStatistic) <= sloMs;
         }
 
         public double slack() {
-            return latency == null ? Double.NEGATIVE_INFINITY : 1 - latency.statistic(sloStatistic) / sloMs;
+            return latency == null ? Double.NEGATIVE_INFINITY : 1 - windowedMs / sloMs;
         }
     }
 }

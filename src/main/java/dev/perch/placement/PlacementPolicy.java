@@ -5,22 +5,23 @@ import dev.perch.model.queueing.MemoryFeasibility;
 /**
  * Hard limits every placement respects: the share of a node's memory that backends and front ends
  * may use (80 % in the Ibis paper), the highest predicted accelerator utilisation accepted, the
- * front-end memory per app, the front end's service-time variability, and two margins. A device is
- * feasible only when every app's predicted statistic is within {@code (1 − sloHeadroom)} of its SLO,
- * with the models asked about {@code rateHeadroom} more requests than each app's rate: near
- * saturation the latency an app actually sees over a window swings well beyond the models' few per
- * cent of error, and a learned rate is an estimate (over ten minutes a 5 req/s Poisson stream runs
- * 1.8 % above its mean at one standard deviation). Why these values, with the figures measured
- * through the controller: docs/decisions/0003-headroom.md and 0004-utilisation-cap.md. The verdicts
- * and predictions of {@link DeviceEvaluator} are at these planned rates.
+ * front-end memory per app, the front end's service-time variability, the promise made about each
+ * app's SLO and one margin. A device is feasible only when, by the model of the statistic over a
+ * window ({@code dev.perch.model.queueing.WindowedStatistic}), every app's SLO statistic over its
+ * {@code sloWindowSec} stays under its SLO in at least {@code windowCompliance} of its windows — the
+ * promise Perch makes ("your SLO holds in 99 % of your windows"). The models are asked about
+ * {@code rateHeadroom} more requests than each app's rate: a learned rate is an estimate, and the
+ * window model takes the rate as known. Why these values: docs/decisions/0007-window-compliance.md
+ * and 0004-utilisation-cap.md. The verdicts and predictions of {@link DeviceEvaluator} are at these
+ * planned rates.
  *
  * <p>One limit is on admission only: a new app that only Edge TPUs can run may take at most
  * {@code maxShareOfEdgeTpuLeft} of the Edge TPU time the cluster has left ({@link EdgeTpuReserve}
  * says why; docs/decisions/0002-edge-tpu-reserve.md); 1 admits every app that fits.
  */
 public record PlacementPolicy(double memoryShare, double maxUtilization, double frontendMemoryMb, double frontendCv,
-                              double sloHeadroom, double rateHeadroom, double maxShareOfEdgeTpuLeft) {
-    public static final PlacementPolicy DEFAULT = new PlacementPolicy(0.8, 0.8, 75, 0.2, 0.15, 0.03, 0.35);
+                              double windowCompliance, double rateHeadroom, double maxShareOfEdgeTpuLeft) {
+    public static final PlacementPolicy DEFAULT = new PlacementPolicy(0.8, 0.8, 75, 0.2, 0.99, 0.03, 0.35);
 
     public PlacementPolicy {
         new MemoryFeasibility(memoryShare, frontendMemoryMb); // validates both
@@ -30,8 +31,8 @@ public record PlacementPolicy(double memoryShare, double maxUtilization, double 
         if (!(frontendCv >= 0)) {
             throw new IllegalArgumentException("frontendCv must be >= 0, got " + frontendCv);
         }
-        if (!(sloHeadroom >= 0 && sloHeadroom < 1)) {
-            throw new IllegalArgumentException("sloHeadroom must be in [0, 1), got " + sloHeadroom);
+        if (!(windowCompliance >= 0.5 && windowCompliance < 1)) {
+            throw new IllegalArgumentException("windowCompliance must be in [0.5, 1), got " + windowCompliance);
         }
         if (!(rateHeadroom >= 0 && rateHeadroom < 1)) {
             throw new IllegalArgumentException("rateHeadroom must be in [0, 1), got " + rateHeadroom);
@@ -43,7 +44,8 @@ public record PlacementPolicy(double memoryShare, double maxUtilization, double 
 
     /** The same policy with admission's Edge TPU share ({@link EdgeTpuReserve}) set to {@code share}. */
     public PlacementPolicy withMaxShareOfEdgeTpuLeft(double share) {
-        return new PlacementPolicy(memoryShare, maxUtilization, frontendMemoryMb, frontendCv, sloHeadroom, rateHeadroom, share);
+        return new PlacementPolicy(memoryShare, maxUtilization, frontendMemoryMb, frontendCv, windowCompliance, rateHeadroom,
+                share);
     }
 
     /** TEMPORARY until the window model lands: the share of an app's judged seconds its SLO must hold in. */
@@ -60,8 +62,14 @@ public record PlacementPolicy(double memoryShare, double maxUtilization, double 
         return new MemoryFeasibility(memoryShare, frontendMemoryMb);
     }
 
-    /** The most an app's predicted SLO statistic may be for a device to count as feasible. */
-    public double plannableMs(double sloMs) {
-        return (1 - sloHeadroom) * sloMs;
+    /** The same policy promising each app's SLO in at least {@code compliance} of its windows. */
+    public PlacementPolicy withWindowCompliance(double compliance) {
+        return new PlacementPolicy(memoryShare, maxUtilization, frontendMemoryMb, frontendCv, compliance, rateHeadroom,
+                maxShareOfEdgeTpuLeft);
+    }
+
+    /** The largest share of an app's windows whose statistic may be predicted over its SLO. */
+    public double windowsAllowedOver() {
+        return 1 - windowCompliance;
     }
 }

@@ -68,12 +68,13 @@ public class ControllerProducers {
         PerchConfig.Guards limits = config.guards();
         PerchConfig.Consolidation packing = config.consolidation();
         return new ControllerSettings(Policy.parse(config.policy()), Duration.ofMillis((long) (config.cooldownSec() * 1000)),
-                PlacementPolicy.DEFAULT.withMaxShareOfEdgeTpuLeft(config.admission().maxShareOfEdgeTpuLeft()),
+                PlacementPolicy.DEFAULT.withMaxShareOfEdgeTpuLeft(config.admission().maxShareOfEdgeTpuLeft())
+                        .withWindowCompliance(config.placement().windowCompliance()),
                 new Guards.Limits(limits.movesPerWindow(), limits.movesPerNode(), limits.inFlight(),
                         Duration.ofSeconds(limits.windowSec()), limits.approval()),
                 limits.dryRun(),
                 new Consolidation(packing.enabled(), Duration.ofSeconds(packing.periodSec()), packing.maxUtilization(),
-                        packing.sloHeadroom()));
+                        packing.windowCompliance()));
     }
 
     /** At start-up, so that the counters exist at zero before the first decision (see {@link SloMetrics}). */

@@ -52,6 +52,18 @@ public interface PerchConfig {
     /** Limits on what the controller may do ({@code dev.perch.controller.Guards}). */
     Guards guards();
 
+    /** What placement promises about each app's SLO ({@code dev.perch.placement.PlacementPolicy}). */
+    Placement placement();
+
+    interface Placement {
+        /**
+         * The share of each app's windows (of its {@code sloWindowSec}) in which its SLO statistic
+         * must be predicted under its SLO for a placement to be accepted.
+         */
+        @WithDefault("0.99")
+        double windowCompliance();
+    }
+
     /** How new apps are admitted ({@code dev.perch.placement.PlacementPolicy}). */
     Admission admission();
 
@@ -80,9 +92,9 @@ public interface PerchConfig {
         @WithDefault("0.6")
         double maxUtilization();
 
-        /** Each app's predicted statistic stays this share below its SLO (placement: 0.15). */
-        @WithDefault("0.3")
-        double sloHeadroom();
+        /** The share of each app's windows its SLO must be predicted to hold in (placement: 0.99). */
+        @WithDefault("0.999")
+        double windowCompliance();
     }
 
     interface Kubernetes {

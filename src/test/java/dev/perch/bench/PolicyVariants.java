@@ -25,10 +25,10 @@ import java.util.Map;
  * <pre>java -cp target/test-classes:target/classes:$(cat target/policy-variants.cp) \
  *     dev.perch.bench.PolicyVariants mixed 1 10 [VARIANT ...]</pre>
  * A variant is {@code default}, or {@code field=value[,field=value…]} over {@link PlacementPolicy}'s
- * components ({@code maxUtilization=0.85}, {@code sloHeadroom=0.10}, {@code rateHeadroom=0},
+ * components ({@code maxUtilization=0.85}, {@code windowCompliance=0.95}, {@code rateHeadroom=0},
  * {@code maxShareOfEdgeTpuLeft=1}, …), each from {@link PlacementPolicy#DEFAULT}. The controller's
- * settings refuse a policy tighter than consolidation packs (an SLO headroom over 0.3, a cap under
- * 0.6). Without variants: default, maxUtilization=0.85, sloHeadroom=0.10, rateHeadroom=0.
+ * settings refuse a policy tighter than consolidation packs (a window compliance over 0.999, a cap
+ * under 0.6). Without variants: default, maxUtilization=0.85, windowCompliance=0.95, rateHeadroom=0.
  * ({@code RoomSearch.MAX_ROOM_COST} is a constant outside the policy, so it cannot be varied here.)
  *
  * <p>Prints, per seed, each variant's appsPlaced / appsViolating / appsBeforeFirstViolation (and the
@@ -36,7 +36,7 @@ import java.util.Map;
  * with any app over its SLO.
  */
 public final class PolicyVariants {
-    static final List<String> DEFAULT_VARIANTS = List.of("default", "maxUtilization=0.85", "sloHeadroom=0.10",
+    static final List<String> DEFAULT_VARIANTS = List.of("default", "maxUtilization=0.85", "windowCompliance=0.95",
             "rateHeadroom=0");
 
     private PolicyVariants() {
@@ -111,7 +111,7 @@ public final class PolicyVariants {
         double maxUtilization = p.maxUtilization();
         double frontendMemoryMb = p.frontendMemoryMb();
         double frontendCv = p.frontendCv();
-        double sloHeadroom = p.sloHeadroom();
+        double windowCompliance = p.windowCompliance();
         double rateHeadroom = p.rateHeadroom();
         double maxShareOfEdgeTpuLeft = p.maxShareOfEdgeTpuLeft();
         for (String setting : variant.split(",")) {
@@ -125,15 +125,15 @@ public final class PolicyVariants {
                 case "maxUtilization" -> maxUtilization = value;
                 case "frontendMemoryMb" -> frontendMemoryMb = value;
                 case "frontendCv" -> frontendCv = value;
-                case "sloHeadroom" -> sloHeadroom = value;
+                case "windowCompliance" -> windowCompliance = value;
                 case "rateHeadroom" -> rateHeadroom = value;
                 case "maxShareOfEdgeTpuLeft" -> maxShareOfEdgeTpuLeft = value;
                 default -> throw new IllegalArgumentException("no such PlacementPolicy component: " + kv[0]
-                        + " (memoryShare, maxUtilization, frontendMemoryMb, frontendCv, sloHeadroom, rateHeadroom,"
+                        + " (memoryShare, maxUtilization, frontendMemoryMb, frontendCv, windowCompliance, rateHeadroom,"
                         + " maxShareOfEdgeTpuLeft)");
             }
         }
-        return new PlacementPolicy(memoryShare, maxUtilization, frontendMemoryMb, frontendCv, sloHeadroom, rateHeadroom,
+        return new PlacementPolicy(memoryShare, maxUtilization, frontendMemoryMb, frontendCv, windowCompliance, rateHeadroom,
                 maxShareOfEdgeTpuLeft);
     }
 

@@ -336,7 +336,7 @@ class ReconcilerTest {
 
     @Test
     void onceLoadDropsConsolidationFreesAcceleratorsWithinTheGuardsAndBreaksNoSlo() {
-        SimulatedCluster sim = quieting(new Consolidation(true, Duration.ofMinutes(1), 0.6, 0.3));
+        SimulatedCluster sim = quieting(new Consolidation(true, Duration.ofMinutes(1), 0.6, 0.999));
 
         List<DecisionRecord> applied = decisions.stream().filter(d -> "patched".equals(d.result())).toList();
         assertFalse(applied.isEmpty(), decisions.toString());
@@ -366,7 +366,7 @@ class ReconcilerTest {
         IllegalArgumentException error = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Reconciler.builder(cluster, cluster, new SimClock(cluster::nowEpochMs))
                         .catalog(cluster.scenario().catalog()).rates(new LiveRates()).outputs(outputs)
-                .settings(ControllerSettings.DEFAULT.withConsolidation(new Consolidation(true, Duration.ofMinutes(5), 0.9, 0.3))).build());
+                .settings(ControllerSettings.DEFAULT.withConsolidation(new Consolidation(true, Duration.ofMinutes(5), 0.9, 0.999))).build());
         assertTrue(error.getMessage().contains("maxUtilization 0.90 (placement 0.80)"), error.getMessage());
     }
 

@@ -212,7 +212,7 @@ class KubernetesGuardsTest {
         await(() -> cluster.snapshot().apps().stream().allMatch(a -> a.accelerator().isPresent()), "placed");
         reconciler = Reconciler.builder(cluster, cluster, clock)
                 .catalog(ScenarioReader.defaultCatalog()).rates(rates).outputs(RecordingOutputs.decisionsInto(decisions))
-                .settings(ControllerSettings.DEFAULT.withConsolidation(new Consolidation(true, Duration.ofMinutes(5), 0.6, 0.3))).build();
+                .settings(ControllerSettings.DEFAULT.withConsolidation(new Consolidation(true, Duration.ofMinutes(5), 0.6, 0.999))).build();
         reconciler.reportTo(cluster);
 
         // It packs by measured load only: not within a period of starting, nor before every app's rate is learned.

@@ -1,7 +1,10 @@
 package dev.perch.placement;
 
+import dev.perch.model.profile.AcceleratorType;
+import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.model.profile.SloStatistic;
+import dev.perch.model.queueing.WindowedSeries;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -15,6 +18,46 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DeviceEvaluatorTest {
     private static final DeviceEvaluator EVALUATOR = new DeviceEvaluator(PlacementPolicy.DEFAULT);
+
+    /** One Edge TPU behind 25 ms front ends, 10 ms of network: MobileNet-V2 and Inception-V3 at 7 req/s each, mean SLOs of 200 ms. */
+    private static Placement twoAppsJudgedOver(int windowSec) {
+        ProfileCatalog catalog = ScenarioReader.defaultCatalog();
+        Map<String, AppDemand> apps = new LinkedHashMap<>();
+        for (String[] app : new String[][]{{"cam-1", "mobilenet_v2"}, {"cam-2", "inception_v3"}}) {
+            apps.put(app[0], new AppDemand(app[0], app[1], 7, 200, SloStatistic.MEAN, windowSec,
+                    Map.of(AcceleratorType.EDGETPU, catalog.profile(app[1], AcceleratorType.EDGETPU).orElseThrow())));
+        }
+        return Placement.of(new ClusterModel(10, List.of(new Host("pi", 100_000, 25)),
+                List.of(new Device("pi/tpu0", "pi", AcceleratorType.EDGETPU)), apps, Map.of("cam-1", "pi/tpu0", "cam-2", "pi/tpu0")));
+    }
+
+    /**
+     * The promise is about windows: the same two apps on one Edge TPU are refused when their SLOs are
+     * judged over 10 s — a congested stretch puts a 10 s mean over 200 ms more than 1 % of the time,
+     * as the simulator's judged windows confirm — and accepted over 600 s, whose windows the
+     * simulator never sees over it; the refusal says so in one line.
+     */
+    @Test
+    void theSameAppsAreRefusedOverShortWindowsAndAcceptedOverLongOnesAsTheSimulatorJudgesThem() {
+        DeviceVerdict shortWindows = EVALUATOR.evaluate(twoAppsJudgedOver(10), "pi/tpu0");
+        DeviceVerdict longWindows = EVALUATOR.evaluate(twoAppsJudgedOver(600), "pi/tpu0");
+        assertTrue(!shortWindows.feasible() && shortWindows.minSlack() < 0, shortWindows.reason());
+        assertTrue(shortWindows.reason().matches("cam-2 mean over 10 s windows predicted above its SLO of 200 ms in"
+                + " [0-9.]+ % of windows, over the 1 % allowed"), shortWindows.reason());
+        assertEquals(shortWindows.feasible(), EVALUATOR.check(twoAppsJudgedOver(10), "pi/tpu0").feasible());
+        assertTrue(longWindows.feasible() && longWindows.minSlack() > 0, longWindows.reason());
+
+        // The simulator runs the apps at their own rates (the planner asks about 3 % more), without
+        // the network, so the SLO less the network is what its windows are held to.
+        WindowedSeries simulated = new WindowedSeries(AcceleratorType.EDGETPU, List.of("mobilenet_v2", "inception_v3"),
+                new double[]{7, 7}, 25);
+        Map<WindowedSeries.Track, double[][]> windows = simulated.simulate(1, List.of(
+                new WindowedSeries.Track(10, SloStatistic.MEAN), new WindowedSeries.Track(600, SloStatistic.MEAN)), 20_000);
+        double shortOver = WindowedSeries.shareOver(windows.get(new WindowedSeries.Track(10, SloStatistic.MEAN))[1], 190);
+        double longOver = WindowedSeries.shareOver(windows.get(new WindowedSeries.Track(600, SloStatistic.MEAN))[1], 190);
+        assertTrue(shortOver > 0.01, "10 s windows over the SLO: " + shortOver);
+        assertTrue(longOver <= 0.01, "600 s windows over the SLO: " + longOver);
+    }
 
     /**
      * The search's fast check (free bounds first, means only when every SLO is on the mean) must give
@@ -70,7 +113,7 @@ class DeviceEvaluatorTest {
     void aRememberedUtilizationIsDroppedWhenTheDevicesAppsChange() {
         ClusterModel mixed = dev.perch.cli.EvaluateCommandAccess.initial(ScenarioReader.load("mixed", 3));
         Placement placement = Placement.of(mixed);
-        DeviceEvaluator other = new DeviceEvaluator(new PlacementPolicy(0.8, 0.8, 75, 0.2, 0.15, 0.2, 0.35));
+        DeviceEvaluator other = new DeviceEvaluator(new PlacementPolicy(0.8, 0.8, 75, 0.2, 0.99, 0.2, 0.35));
         SplittableRandom random = new SplittableRandom(7);
         List<String> apps = List.copyOf(mixed.apps().keySet());
         int changed = 0;

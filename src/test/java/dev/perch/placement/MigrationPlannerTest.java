@@ -118,7 +118,11 @@ class MigrationPlannerTest {
     void whenRatesRiseThePlanRestoresEverySloInSimulationWithFewerMovesThanStartingOver() {
         Scenario declared = ScenarioReader.load("mixed", SEED);
         ClusterModel before = placedMixed(declared);
-        // The two most loaded Edge TPUs' apps get 45 % more traffic.
+        // The two most loaded Edge TPUs' apps get 20 % more traffic. (It was 45 % under the fixed 15 %
+        // SLO headroom. The window promise keeps apps with 200 ms mean SLOs off a device busy with
+        // 42 ms efficientnet-L requests — its congested 60 s windows exceed 200 ms far more than 1 % of
+        // the time — and after a 30 % rise the planner finds no device on this cluster for a moved
+        // efficientnet-L app; 20 % still breaks SLOs in simulation, as the first assertion checks.)
         List<String> busiest = before.devices().stream().map(Device::id)
                 .sorted((a, b) -> Double.compare(utilization(before, b), utilization(before, a))).limit(2).toList();
         Set<String> rising = new HashSet<>();
@@ -127,7 +131,7 @@ class MigrationPlannerTest {
                 rising.add(app);
             }
         });
-        Scenario risen = scaled(declared, rising, 1.45);
+        Scenario risen = scaled(declared, rising, 1.2);
         ClusterModel now = withDemands(risen, before.assignment(), before.devices());
         assertTrue(EvaluateCommandAccess.violating(risen, now.assignment(), 1) > 0,
                 "the rise breaks SLOs in simulation before any plan");
@@ -141,7 +145,7 @@ class MigrationPlannerTest {
         assertEquals(0, EvaluateCommandAccess.violating(risen, after.snapshot().assignment(), 1),
                 "the simulator sees every SLO met after the plan");
         int scratch = scratchMoves(risen, now);
-        System.out.printf("rates +45 %% on %s: plan %d moves, from scratch %d%n", busiest, plan.moves(), scratch);
+        System.out.printf("rates +20 %% on %s: plan %d moves, from scratch %d%n", busiest, plan.moves(), scratch);
         assertTrue(plan.moves() < scratch, plan.moves() + " moves against " + scratch + " from scratch");
         for (PlannedStep step : plan.steps()) {
             PlanStep.Move move = assertInstanceOf(PlanStep.Move.class, step.step());

@@ -74,6 +74,11 @@ public final class EdgeTpuModel {
         return sojourns == null ? null : sojourns.meansMs();
     }
 
+    /** As {@link #meanSojournsMs}, with the mean waits the spreads of {@link WindowModel} start from. */
+    static Sojourns meanSojourns(List<AppLoad> apps, ArrivalOrder order) {
+        return solve(apps, order, 0, false);
+    }
+
     private static Sojourns solve(List<AppLoad> apps, ArrivalOrder order, double extraRangeMs, boolean withGrids) {
         int n = apps.size();
         double lambda = 0;
@@ -133,7 +138,7 @@ public final class EdgeTpuModel {
             }
         }
         return new Sojourns(means, withGrids ? grids(q, order, plain, swapped, cv, sameModel, lambda, rho,
-                Math.max(meanWait, 0), extraRangeMs) : null);
+                Math.max(meanWait, 0), extraRangeMs) : null, meanWait, delta);
     }
 
     /** E[e^{−λX}] for X with mean x and coefficient of variation cv (three-point, as on the grid). */
@@ -339,7 +344,10 @@ public final class EdgeTpuModel {
         return sum;
     }
 
-    /** Per app: the mean time on the device (closed form) and its distribution (grid). */
-    record Sojourns(double[] meansMs, LatencyGrid[] grids) {
+    /**
+     * Per app: the mean time on the device (closed form) and its distribution (grid); the mean wait,
+     * and how much longer (or shorter) a request waits when its predecessor is of each app.
+     */
+    record Sojourns(double[] meansMs, LatencyGrid[] grids, double meanWaitMs, double[] waitShiftMs) {
     }
 }

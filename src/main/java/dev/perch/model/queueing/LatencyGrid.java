@@ -79,6 +79,15 @@ final class LatencyGrid {
     }
 
     /**
+     * The density (per ms) around the {@code q}-quantile: the probability {@code 2·halfWidth} over the
+     * distance between the quantiles that far either side. Infinite where those coincide.
+     */
+    double density(double q, double halfWidth) {
+        double spread = quantile(Math.min(q + halfWidth, 1)) - quantile(Math.max(q - halfWidth, 0));
+        return spread > 0 ? 2 * halfWidth / spread : Double.POSITIVE_INFINITY;
+    }
+
+    /**
      * The {@code q}-quantile of the (normalised) distribution, interpolated linearly between grid
      * points so that it moves smoothly with the inputs.
      */

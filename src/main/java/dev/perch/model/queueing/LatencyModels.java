@@ -40,6 +40,10 @@ public final class LatencyModels {
         List<AppLatency> latencies = type == AcceleratorType.EDGETPU
                 ? edgeTpu(apps, order, path, frontEnds)
                 : processorSharing(apps, path, frontEnds, utilization);
+        if (latencies == null) {
+            return new AcceleratorPrediction.Unstable(utilization,
+                    String.format(Locale.ROOT, "accelerator utilization %.2f >= 1", utilization));
+        }
         return new AcceleratorPrediction.Stable(utilization, latencies);
     }
 
@@ -76,34 +80,45 @@ public final class LatencyModels {
     public static Means means(AcceleratorType type, List<AppLoad> apps, EndToEnd path) {
         ArrivalOrder order = type == AcceleratorType.EDGETPU ? ArrivalOrder.of(apps, path) : null;
         double utilization = utilization(type, apps, order);
+        EdgeTpuModel.Sojourns sojourns = type == AcceleratorType.EDGETPU ? EdgeTpuModel.meanSojourns(apps, order) : null;
         double[] onDevice = type == AcceleratorType.EDGETPU
-                ? EdgeTpuModel.meanSojournsMs(apps, order)
+                ? (sojourns == null ? null : sojourns.meansMs())
                 : ProcessorSharingModel.meanResponseMs(apps);
         if (onDevice == null) {
-            return new Means(utilization, apps.isEmpty() ? new double[0] : null);
+            return new Means(utilization, apps.isEmpty() ? new double[0] : null, apps.isEmpty() ? new LatencySpread[0] : null);
         }
         double[] means = new double[apps.size()];
         for (int i = 0; i < apps.size(); i++) {
             double frontendRho = apps.get(i).ratePerMs() * path.frontendServiceMs();
             if (frontendRho >= 1) {
-                return new Means(utilization, null);
+                return new Means(utilization, null, null);
             }
             FrontEnd frontEnd = FrontEnd.of(apps.get(i).ratePerMs(), path.frontendServiceMs(), path.frontendCv());
             means[i] = path.networkMs() + frontEnd.meanMs() + onDevice[i];
         }
-        return new Means(utilization, means);
+        return new Means(utilization, means, WindowModel.spreads(type, apps, path, order, sojourns));
     }
 
-    /** {@link #means}: the predicted utilisation, and the apps' mean latencies ({@code null} when unstable). */
-    public record Means(double utilization, double[] meansMs) {
+    /**
+     * {@link #means}: the predicted utilisation, the apps' mean latencies and how they spread
+     * ({@link LatencySpread}, without the percentiles' densities); both {@code null} when unstable.
+     */
+    public record Means(double utilization, double[] meansMs, LatencySpread[] spreads) {
     }
 
     private static List<AppLatency> edgeTpu(List<AppLoad> apps, ArrivalOrder order, EndToEnd path, FrontEnd[] frontEnds) {
+        if (apps.isEmpty()) {
+            return List.of();
+        }
         double extraRange = 0;
         for (FrontEnd frontEnd : frontEnds) {
             extraRange = Math.max(extraRange, frontEnd.rangeMs());
         }
         EdgeTpuModel.Sojourns sojourns = EdgeTpuModel.sojourns(apps, order, extraRange);
+        LatencySpread[] spreads = sojourns == null ? null : WindowModel.spreads(AcceleratorType.EDGETPU, apps, path, order, sojourns);
+        if (spreads == null) {
+            return null;
+        }
         List<AppLatency> latencies = new ArrayList<>(apps.size());
         for (int i = 0; i < apps.size(); i++) {
             LatencyGrid grid = sojourns.grids()[i];
@@ -112,15 +127,21 @@ public final class LatencyModels {
             grid.shift(frontEnd.serviceMs());
             double network = path.networkMs();
             double device = sojourns.meansMs()[i];
+            LatencySpread spread = spreads[i].withDensities(grid.density(0.50, 0.02), grid.density(0.95, 0.01),
+                    grid.density(0.99, 0.004));
             latencies.add(new AppLatency(apps.get(i).app(), network + frontEnd.meanMs() + device,
                     network + grid.quantile(0.50), network + grid.quantile(0.95), network + grid.quantile(0.99),
-                    device, frontEnd.meanMs(), network));
+                    device, frontEnd.meanMs(), network, spread));
         }
         return latencies;
     }
 
     private static List<AppLatency> processorSharing(List<AppLoad> apps, EndToEnd path, FrontEnd[] frontEnds, double rho) {
         double[] onDevice = ProcessorSharingModel.meanResponseMs(apps);
+        LatencySpread[] spreads = WindowModel.spreads(AcceleratorType.GPU, apps, path, null, null);
+        if (onDevice == null || spreads == null) {
+            return null;
+        }
         List<AppLatency> latencies = new ArrayList<>(apps.size());
         for (int i = 0; i < apps.size(); i++) {
             AppLoad app = apps.get(i);
@@ -129,11 +150,13 @@ public final class LatencyModels {
             double variable = device + frontEnd.meanMs();
             double variance = ProcessorSharingModel.varianceMs2(apps, rho, app) + frontEnd.varianceMs2();
             double network = path.networkMs();
+            LatencySpread spread = spreads[i].withDensities(Gamma.density(variable, variance, 0.50),
+                    Gamma.density(variable, variance, 0.95), Gamma.density(variable, variance, 0.99));
             latencies.add(new AppLatency(app.app(), network + variable,
                     network + Gamma.quantile(variable, variance, 0.50),
                     network + Gamma.quantile(variable, variance, 0.95),
                     network + Gamma.quantile(variable, variance, 0.99),
-                    device, frontEnd.meanMs(), network));
+                    device, frontEnd.meanMs(), network, spread));
         }
         return latencies;
     }
