@@ -48,11 +48,6 @@ public record PlacementPolicy(double memoryShare, double maxUtilization, double 
                 share);
     }
 
-    /** TEMPORARY until the window model lands: the share of an app's judged seconds its SLO must hold in. */
-    public double windowCompliance() {
-        return 0.99;
-    }
-
     /** The request rate the models are asked about for an app of {@code ratePerSec}. */
     public double plannedRatePerSec(double ratePerSec) {
         return (1 + rateHeadroom) * ratePerSec;
