@@ -36,12 +36,15 @@ class ControllerSettingsTest {
     void eachSettingReachesTheController() throws IOException {
         ControllerSettings set = ControllerProducers.settings(config(Map.of("perch.policy", "reactive",
                 "perch.cooldown-sec", "12.5", "perch.guards.dry-run", "true", "perch.guards.moves-per-node", "4",
-                "perch.consolidation.enabled", "true", "perch.admission.max-share-of-edge-tpu-left", "0.5")));
+                "perch.consolidation.enabled", "true", "perch.admission.max-share-of-edge-tpu-left", "0.5",
+                "perch.placement.window-compliance", "0.995", "perch.consolidation.window-compliance", "0.9995")));
         assertEquals(dev.perch.controller.Policy.REACTIVE, set.policy());
         assertEquals(12_500, set.cooldown().toMillis());
         assertEquals(true, set.dryRun());
         assertEquals(4, set.guards().movesPerNode());
         assertEquals(true, set.consolidation().enabled());
         assertEquals(0.5, set.placement().maxShareOfEdgeTpuLeft());
+        assertEquals(0.995, set.placement().windowCompliance());
+        assertEquals(0.9995, set.consolidation().windowCompliance());
     }
 }
