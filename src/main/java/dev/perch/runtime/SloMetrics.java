@@ -20,10 +20,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * What operators watch, as Prometheus gauges (served at {@code /q/metrics}; the dashboards in
  * {@code dashboards/} and the alert rules in {@code deploy/monitoring/} read exactly these names):
  * <ul>
- *   <li>per app, from the topology's predictions: the predicted and observed latency, its SLO and
- *   whether it is met, its learned rate, and where it runs (an info series, 1, whose labels say
- *   the accelerator and node; an app that moved loses its old one, an app that is gone all of
- *   them: {@link #retainOnly});</li>
+ *   <li>per app, from the topology's predictions: the predicted latency and the observed one over
+ *   the app's SLO window, its SLO (with the window, a label) and whether it is met, its window
+ *   compliance on its accelerator (judged seconds, those over the SLO, and 1 − their ratio), its
+ *   learned rate, and where it runs (an info series, 1, whose labels say the accelerator and node;
+ *   an app that moved loses its old one, an app that is gone all of them: {@link #retainOnly});</li>
  *   <li>per accelerator: the predicted utilisation;</li>
  *   <li>for the cluster, read from the cluster view on each scrape: apps, apps that run nowhere,
  *   migrations in flight, accelerators held after a failed move, and whether this replica leads.</li>
@@ -40,6 +41,12 @@ public final class SloMetrics {
     public static final String OBSERVED_LATENCY = "perch_app_observed_latency_ms";
     public static final String SLO = "perch_app_slo_ms";
     public static final String SLO_MET = "perch_app_slo_met";
+    /** Seconds judged against the SLO on the app's accelerator (once it has run a whole window there). */
+    public static final String JUDGED_SECONDS = "perch_app_window_judged_seconds";
+    /** Judged seconds whose window statistic was over the SLO. */
+    public static final String VIOLATION_SECONDS = "perch_app_window_violation_seconds";
+    /** 1 − violation seconds / judged seconds: the share of the app's windows within its SLO. */
+    public static final String WINDOW_COMPLIANCE = "perch_app_window_compliance";
     public static final String RATE = "perch_app_rate_per_sec";
     public static final String PLACEMENT = "perch_app_placement_info";
     public static final String UTILIZATION = "perch_accelerator_utilization";
@@ -55,8 +62,9 @@ public final class SloMetrics {
     public static final String ALERTS = "perch_alerts_received_total";
 
     /** Every name above: what the dashboards and alert rules may use. */
-    public static final List<String> NAMES = List.of(PREDICTED_LATENCY, OBSERVED_LATENCY, SLO, SLO_MET, RATE, PLACEMENT,
-            UTILIZATION, APPS, APPS_UNPLACED, MIGRATIONS_IN_FLIGHT, LEADER, ACCELERATORS_HELD, DECISIONS, ALERTS);
+    public static final List<String> NAMES = List.of(PREDICTED_LATENCY, OBSERVED_LATENCY, SLO, SLO_MET, JUDGED_SECONDS,
+            VIOLATION_SECONDS, WINDOW_COMPLIANCE, RATE, PLACEMENT, UTILIZATION, APPS, APPS_UNPLACED, MIGRATIONS_IN_FLIGHT,
+            LEADER, ACCELERATORS_HELD, DECISIONS, ALERTS);
 
     private final MeterRegistry registry;
     /**
@@ -66,6 +74,7 @@ public final class SloMetrics {
      */
     private final Map<Series, Held> series = new ConcurrentHashMap<>();
     private final Map<String, Series> placementOf = new ConcurrentHashMap<>();
+    private final Map<String, Series> sloOf = new ConcurrentHashMap<>();
 
     /** A gauge's name and tags (key, value, key, value, …). */
     private record Series(String name, List<String> tags) {
@@ -131,23 +140,39 @@ public final class SloMetrics {
             set(PREDICTED_LATENCY, app.meanMs(), "predicted latency", "app", id, "statistic", "mean");
             set(PREDICTED_LATENCY, app.p95Ms(), "predicted latency", "app", id, "statistic", "p95");
             set(PREDICTED_LATENCY, app.p99Ms(), "predicted latency", "app", id, "statistic", "p99");
-            set(OBSERVED_LATENCY, app.observedMeanMs(), "observed latency", "app", id, "statistic", "mean");
-            set(OBSERVED_LATENCY, app.observedP95Ms(), "observed latency", "app", id, "statistic", "p95");
+            set(OBSERVED_LATENCY, app.observedMeanMs(), OBSERVED_WHAT, "app", id, "statistic", "mean");
+            set(OBSERVED_LATENCY, app.observedP95Ms(), OBSERVED_WHAT, "app", id, "statistic", "p95");
+            if (app.sloStatistic() != null && !List.of("mean", "p95").contains(app.sloStatistic())) {
+                set(OBSERVED_LATENCY, app.observedWindowMs(), OBSERVED_WHAT, "app", id, "statistic", app.sloStatistic());
+            }
             set(RATE, app.ratePerSec(), "learned request rate", "app", id);
             if (app.sloMs() != null && app.sloStatistic() != null) {
-                set(SLO, app.sloMs(), "the app's SLO", "app", id, "statistic", app.sloStatistic());
+                replacing(sloOf, id, set(SLO, app.sloMs(), "the app's SLO, on its statistic over its window", "app", id,
+                        "statistic", app.sloStatistic(), "window_sec",
+                        app.sloWindowSec() == null ? "" : String.valueOf(app.sloWindowSec())));
             }
             if (app.sloMet() != null) {
-                set(SLO_MET, app.sloMet() ? 1.0 : 0.0, "1 when predicted and observed within the SLO, else 0", "app", id);
+                set(SLO_MET, app.sloMet() ? 1.0 : 0.0,
+                        "1 when the prediction and the statistic over the app's SLO window are within the SLO, else 0",
+                        "app", id);
             }
-            placed(id, prediction.accelerator(), String.valueOf(prediction.node()));
+            if (app.judgedSeconds() != null && app.violationSeconds() != null) {
+                set(JUDGED_SECONDS, (double) app.judgedSeconds(),
+                        "seconds judged against the SLO on the app's accelerator (after a whole window there)", "app", id);
+                set(VIOLATION_SECONDS, (double) app.violationSeconds(), "judged seconds over the SLO", "app", id);
+                set(WINDOW_COMPLIANCE, app.judgedSeconds() == 0 ? null : 1 - (double) app.violationSeconds() / app.judgedSeconds(),
+                        "share of the app's judged seconds whose window was within the SLO", "app", id);
+            }
+            replacing(placementOf, id, set(PLACEMENT, 1.0, "where the app runs (labels accelerator, node)", "app", id,
+                    "accelerator", prediction.accelerator(), "node", String.valueOf(prediction.node())));
         }
     }
 
-    private void placed(String app, String accelerator, String node) {
-        Series now = set(PLACEMENT, 1.0, "where the app runs (labels accelerator, node)", "app", app,
-                "accelerator", accelerator, "node", node);
-        Series before = placementOf.put(app, now);
+    private static final String OBSERVED_WHAT = "observed latency over the app's SLO window";
+
+    /** Keeps one series per app in {@code byApp}: one with other labels (a move, a new window) drops the old. */
+    private void replacing(Map<String, Series> byApp, String app, Series now) {
+        Series before = byApp.put(app, now);
         if (before != null && !before.equals(now)) {
             forget(before);
         }
@@ -163,6 +188,7 @@ public final class SloMetrics {
             if (app != null && !apps.contains(app)) {
                 forget(gauge);
                 placementOf.remove(app, gauge);
+                sloOf.remove(app, gauge);
             }
         }
     }

@@ -5,23 +5,69 @@ import java.util.Map;
 
 /**
  * What the topology remembers of one accelerator (store {@code accelerator-state-store}, keyed by
- * accelerator): the recent windows of every app reported on it, and each app's alert tracker.
+ * accelerator): the recent windows of every app reported on it, its latency over its SLO window,
+ * and each app's alert tracker.
  */
 public record AcceleratorState(String accelerator, String acceleratorType, String node, Map<String, AppHistory> apps) {
-    /** One app's recent windows on this accelerator, oldest first, what it has learned, and its alert tracker. */
+    /**
+     * One app on this accelerator: its recent windows, oldest first (what it learns from), what it
+     * has learned, its alert tracker, and its latency over its SLO window.
+     */
     public record AppHistory(String app, String model, List<Window> windows, Learned learned,
-                             AlertHysteresis.Tracker alert) {
+                             AlertHysteresis.Tracker alert, SloWindow sloWindow) {
         AppHistory withLearned(Learned learned) {
-            return new AppHistory(app, model, windows, learned, alert);
+            return new AppHistory(app, model, windows, learned, alert, sloWindow);
         }
 
         AppHistory withAlert(AlertHysteresis.Tracker alert) {
-            return new AppHistory(app, model, windows, learned, alert);
+            return new AppHistory(app, model, windows, learned, alert, sloWindow);
         }
     }
 
     /** One report's figures. */
     public record Window(long windowStartMs, long windowEndMs, long requests, Double meanMs, Double p50Ms,
                          Double p95Ms, Double p99Ms, Double serviceMs, Long swaps) {
+    }
+
+    /**
+     * An app's latency over its SLO window of {@code windowSec} on this accelerator ({@link SloWindows}):
+     * the reports since the window's start summed in slots of {@code slotSec} seconds, oldest first;
+     * when it first reported here ({@code sinceMs}) and the end of its latest report ({@code endMs});
+     * and how many of its seconds here were judged against its SLO, and how many of those were over.
+     */
+    public record SloWindow(int windowSec, int slotSec, long sinceMs, long endMs, List<Slot> slots, long judgedSeconds,
+                            long violationSeconds) {
+        public SloWindow {
+            slots = List.copyOf(slots);
+        }
+    }
+
+    /**
+     * The reports of {@code slotSec} seconds from {@code startSec} (epoch seconds), summed: mean latency
+     * and each percentile as the sum of figure × requests over the requests that had the figure; the
+     * requests that came with a histogram, and their bucket counts in Perch's layout.
+     */
+    public record Slot(long startSec, Weighted mean, Weighted p50, Weighted p95, Weighted p99, long histogramRequests,
+                       SparseBuckets buckets) {
+        long requests() {
+            return mean.requests();
+        }
+    }
+
+    /** A sum of a per-report figure weighted by its requests, and those requests. */
+    public record Weighted(double sumMs, long requests) {
+        public static final Weighted NONE = new Weighted(0, 0);
+
+        Weighted plus(Double figureMs, long weight) {
+            return figureMs == null || weight <= 0 ? this : new Weighted(sumMs + figureMs * weight, requests + weight);
+        }
+
+        Weighted plus(Weighted other) {
+            return new Weighted(sumMs + other.sumMs, requests + other.requests);
+        }
+
+        Double value() {
+            return requests == 0 ? null : sumMs / requests;
+        }
     }
 }

@@ -5,12 +5,13 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +19,25 @@ import java.util.Map;
 /**
  * Binary serde of {@link AcceleratorState}, the store read and written on every report: JSON's
  * double-to-text conversions cost more than all the modelling (profiled), so state is written as
- * fixed-width binary with a format version. Changelog records use it too.
+ * binary with a format version. Changelog records use it too. An app keeps up to 61 slots of its SLO
+ * window, so they are written small: starts, counts and bucket numbers as variable-length integers
+ * (most fit a byte), a percentile's request count only when it is not the slot's, and the sums of
+ * per-second percentiles, approximations anyway, as floats. Version 1 (before SLO windows) is still read, so a restart after an upgrade
+ * restores its state: each app's window starts empty, and an open alert needs a whole clear window
+ * from then to be resolved.
  */
 final class AcceleratorStateSerde implements Serde<AcceleratorState> {
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    private static final byte VERSION_BEFORE_SLO_WINDOWS = 1;
+    /**
+     * A slot's flags byte: two bits for each of p50, p95 and p99 (whether the slot has the figure, and
+     * whether for as many requests as the mean — nearly always), two for its histogram's requests.
+     */
+    private static final int NONE = 0;
+    private static final int AS_MEAN = 1;
+    private static final int OWN = 2;
+    private static final int HISTOGRAM_ALL = 0x40;
+    private static final int HISTOGRAM_SOME = 0x80;
 
     @Override
     public Serializer<AcceleratorState> serializer() {
@@ -34,7 +50,7 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
     }
 
     static byte[] write(AcceleratorState state) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+        Bytes bytes = new Bytes();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
             out.writeUTF(state.accelerator());
@@ -66,8 +82,10 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
                 out.writeByte(t.state().ordinal());
                 out.writeInt(t.predictedOver());
                 out.writeInt(t.observedOver());
-                out.writeInt(t.observedFine());
-                out.writeInt(t.allFine());
+                out.writeInt(t.observedWithin());
+                out.writeLong(t.unclearEndMs());
+                out.writeLong(t.resolvedEndMs());
+                sloWindow(out, app.sloWindow());
             }
         } catch (IOException e) {
             throw new SerializationException("cannot write accelerator state", e);
@@ -75,10 +93,113 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
         return bytes.toByteArray();
     }
 
+    /**
+     * A growing byte array written one byte at a time without a lock: a state is a few thousand
+     * variable-length integers, and {@link java.io.ByteArrayOutputStream} takes a lock for each.
+     */
+    private static final class Bytes extends OutputStream {
+        private byte[] buffer = new byte[1024];
+        private int size;
+
+        @Override
+        public void write(int b) {
+            if (size == buffer.length) {
+                buffer = Arrays.copyOf(buffer, size * 2);
+            }
+            buffer[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (size + len > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.max(size * 2, size + len));
+            }
+            System.arraycopy(b, off, buffer, size, len);
+            size += len;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buffer, size);
+        }
+    }
+
+    /** Reads a byte array without a lock per byte (see {@link Bytes}). */
+    private static final class Reader extends InputStream {
+        private final byte[] bytes;
+        private int at;
+
+        Reader(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int read() {
+            return at < bytes.length ? bytes[at++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (at >= bytes.length) {
+                return -1;
+            }
+            int n = Math.min(len, bytes.length - at);
+            System.arraycopy(bytes, at, b, off, n);
+            at += n;
+            return n;
+        }
+    }
+
+    private static void sloWindow(DataOutputStream out, AcceleratorState.SloWindow w) throws IOException {
+        out.writeInt(w.windowSec());
+        out.writeInt(w.slotSec());
+        out.writeLong(w.sinceMs());
+        out.writeLong(w.endMs());
+        out.writeLong(w.judgedSeconds());
+        out.writeLong(w.violationSeconds());
+        out.writeInt(w.slots().size());
+        long previousStart = 0;
+        for (AcceleratorState.Slot slot : w.slots()) {
+            varLong(out, slot.startSec() - previousStart);
+            previousStart = slot.startSec();
+            out.writeDouble(slot.mean().sumMs());
+            long requests = slot.mean().requests();
+            varLong(out, requests);
+            List<AcceleratorState.Weighted> percentiles = List.of(slot.p50(), slot.p95(), slot.p99());
+            int flags = 0;
+            for (int f = 0; f < percentiles.size(); f++) {
+                long n = percentiles.get(f).requests();
+                flags |= (n == 0 ? NONE : n == requests ? AS_MEAN : OWN) << (2 * f);
+            }
+            long histogram = slot.histogramRequests();
+            flags |= histogram == 0 ? 0 : histogram == requests ? HISTOGRAM_ALL : HISTOGRAM_SOME;
+            out.writeByte(flags);
+            for (AcceleratorState.Weighted figure : percentiles) {
+                if (figure.requests() != 0) {
+                    // A mean of per-second percentiles is an approximation: a float's 7 digits are plenty.
+                    out.writeFloat((float) figure.sumMs());
+                    if (figure.requests() != requests) {
+                        varLong(out, figure.requests());
+                    }
+                }
+            }
+            if (histogram != 0 && histogram != requests) {
+                varLong(out, histogram);
+            }
+            SparseBuckets buckets = slot.buckets();
+            varLong(out, buckets.size());
+            int previous = 0;
+            for (int k = 0; k < buckets.size(); k++) {
+                varLong(out, buckets.bucket(k) - previous);
+                previous = buckets.bucket(k);
+                varLong(out, buckets.count(k));
+            }
+        }
+    }
+
     static AcceleratorState read(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+        try (DataInputStream in = new DataInputStream(new Reader(bytes))) {
             byte version = in.readByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_BEFORE_SLO_WINDOWS) {
                 throw new SerializationException("unknown accelerator state format version " + version);
             }
             String accelerator = in.readUTF();
@@ -107,14 +228,91 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
                 Learned learned = new Learned(in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
                         in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
                         in.readDouble(), in.readInt());
-                AlertHysteresis.Tracker tracker = new AlertHysteresis.Tracker(
-                        AlertHysteresis.State.values()[in.readByte()], in.readInt(), in.readInt(), in.readInt(), in.readInt());
-                apps.put(app, new AcceleratorState.AppHistory(app, model, windows, learned, tracker));
+                AlertHysteresis.State state = AlertHysteresis.State.values()[in.readByte()];
+                AlertHysteresis.Tracker tracker;
+                AcceleratorState.SloWindow sloWindow;
+                if (version == VERSION) {
+                    tracker = new AlertHysteresis.Tracker(state, in.readInt(), in.readInt(), in.readInt(), in.readLong(),
+                            in.readLong());
+                    sloWindow = sloWindow(in);
+                } else {
+                    // Version 1 kept runs of fine windows, which no longer decide anything: the window starts now.
+                    int predictedOver = in.readInt();
+                    int observedOver = in.readInt();
+                    int observedFine = in.readInt();
+                    in.readInt();
+                    long lastEndMs = windows.isEmpty() ? 0 : windows.get(windows.size() - 1).windowEndMs();
+                    tracker = new AlertHysteresis.Tracker(state, predictedOver, observedOver, observedFine, lastEndMs,
+                            AlertHysteresis.NEVER);
+                    sloWindow = SloWindows.start(SloWindows.windowSec(null), lastEndMs);
+                }
+                apps.put(app, new AcceleratorState.AppHistory(app, model, windows, learned, tracker, sloWindow));
             }
             return new AcceleratorState(accelerator, type, node, apps);
         } catch (IOException e) {
             throw new SerializationException("cannot read accelerator state", e);
         }
+    }
+
+    private static AcceleratorState.SloWindow sloWindow(DataInputStream in) throws IOException {
+        int windowSec = in.readInt();
+        int slotSec = in.readInt();
+        long sinceMs = in.readLong();
+        long endMs = in.readLong();
+        long judged = in.readLong();
+        long violation = in.readLong();
+        int slotCount = in.readInt();
+        List<AcceleratorState.Slot> slots = new ArrayList<>(slotCount);
+        long startSec = 0;
+        for (int s = 0; s < slotCount; s++) {
+            startSec += varLong(in);
+            double meanSum = in.readDouble();
+            long requests = varLong(in);
+            int flags = in.readUnsignedByte();
+            AcceleratorState.Weighted[] percentiles = new AcceleratorState.Weighted[3];
+            for (int f = 0; f < percentiles.length; f++) {
+                int kind = (flags >> (2 * f)) & 3;
+                percentiles[f] = kind == NONE ? AcceleratorState.Weighted.NONE
+                        : new AcceleratorState.Weighted(in.readFloat(), kind == AS_MEAN ? requests : varLong(in));
+            }
+            int histogramKind = flags & (HISTOGRAM_ALL | HISTOGRAM_SOME);
+            long histogramRequests = histogramKind == 0 ? 0 : histogramKind == HISTOGRAM_ALL ? requests : varLong(in);
+            int size = (int) varLong(in);
+            int[] buckets = new int[size];
+            long[] counts = new long[size];
+            int previous = 0;
+            for (int k = 0; k < size; k++) {
+                previous += (int) varLong(in);
+                buckets[k] = previous;
+                counts[k] = varLong(in);
+            }
+            slots.add(new AcceleratorState.Slot(startSec, new AcceleratorState.Weighted(meanSum, requests), percentiles[0],
+                    percentiles[1], percentiles[2], histogramRequests,
+                    size == 0 ? SparseBuckets.NONE : new SparseBuckets(buckets, counts)));
+        }
+        return new AcceleratorState.SloWindow(windowSec, slotSec, sinceMs, endMs, slots, judged, violation);
+    }
+
+    /** A non-negative long in 7-bit groups, low first, the high bit saying another follows. */
+    private static void varLong(DataOutputStream out, long value) throws IOException {
+        long v = value;
+        while ((v & ~0x7FL) != 0) {
+            out.writeByte((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        out.writeByte((int) v);
+    }
+
+    private static long varLong(DataInputStream in) throws IOException {
+        long value = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            byte b = in.readByte();
+            value |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return value;
+            }
+        }
+        throw new SerializationException("malformed variable-length integer in accelerator state");
     }
 
     private static void nullable(DataOutputStream out, Double value) throws IOException {

@@ -9,11 +9,12 @@ import java.util.function.Supplier;
 /**
  * Decides, after one prediction window, whether the reporting app's SLO alert changes, and writes the
  * alert that says so. The window's verdicts: <i>predicted over</i> — over now or over at the horizon,
- * as {@link SloEvidence} judges a window for the controller too; <i>observed over</i> — the observed
- * value of the statistic over the SLO, in a window that had requests (an idle window observes
- * nothing new). {@link AlertHysteresis} turns a run of verdicts into a change of state; the alert
- * carries the figures behind it and, for {@code impending}, when the SLO breaks: at once when it is
- * over now, else the time the forecast takes to cross it.
+ * as {@link SloEvidence} judges a window for the controller too; <i>observed over</i> — the
+ * statistic over the app's SLO window over the SLO, in a window that had requests (an idle window
+ * observes nothing new); <i>clear</i> — observed and predicted (now and ahead, the accelerator
+ * stable) at or under (1 − margin) × SLO. {@link AlertHysteresis} turns a run of verdicts into a
+ * change of state; the alert carries the figures behind it and, for {@code impending}, when the SLO
+ * breaks: at once when it is over now, else the time the forecast takes to cross it.
  */
 record AlertDecision(AlertHysteresis hysteresis) {
     /** The app's tracker after the window, and the alert to publish — null while the state holds. */
@@ -23,7 +24,8 @@ record AlertDecision(AlertHysteresis hysteresis) {
     /**
      * @param tracker            the app's alert state before the window
      * @param window             the accelerator's prediction for the window; the app is in it, modelled
-     * @param observedMs         the observed value of the SLO's statistic (rounded), or null
+     * @param observedMs         the observed value of the SLO's statistic over the app's SLO window
+     *                           (rounded), or null
      * @param hadRequests        the app's report for the window counted requests
      * @param secondsToViolation when, within the horizon, the models put the app over its SLO; asked
      *                           only for an impending alert whose app is within its SLO now (it costs
@@ -35,8 +37,15 @@ record AlertDecision(AlertHysteresis hysteresis) {
                 .filter(a -> a.app().equals(app)).findFirst().orElseThrow();
         boolean overNow = SloEvidence.overNow(window, mine, slo.statistic(), slo.sloMs());
         boolean overAhead = SloEvidence.overAhead(mine.forecast(), slo.statistic(), slo.sloMs());
-        boolean observedOver = hadRequests && observedMs != null && observedMs > slo.sloMs();
-        AlertHysteresis.Step step = hysteresis.next(tracker, overNow || overAhead, observedOver);
+        double clearMs = (1 - hysteresis.margin()) * slo.sloMs();
+        boolean predictedClear = !SloEvidence.overNow(window, mine, slo.statistic(), clearMs)
+                && SloEvidence.predicted(mine, slo.statistic()) != null
+                && !SloEvidence.overAhead(mine.forecast(), slo.statistic(), clearMs);
+        AlertHysteresis.Verdict verdict = new AlertHysteresis.Verdict(overNow || overAhead,
+                hadRequests && observedMs != null && observedMs > slo.sloMs(),
+                observedMs == null || observedMs <= slo.sloMs(),
+                predictedClear && (observedMs == null || observedMs <= clearMs));
+        AlertHysteresis.Step step = hysteresis.next(tracker, verdict, window.windowEndMs(), slo.windowSec());
         if (step.emit() == null) {
             return new Outcome(step.tracker(), null);
         }
@@ -48,7 +57,7 @@ record AlertDecision(AlertHysteresis hysteresis) {
         } else if (AlertRecord.VIOLATION.equals(step.emit())) {
             reason = AlertProse.violation(slo, observedMs);
         } else {
-            reason = AlertProse.resolved(slo);
+            reason = AlertProse.resolved(slo, clearMs);
         }
         AlertRecord alert = new AlertRecord(AlertRecord.SCHEMA, app + ":" + window.windowEndMs() + ":" + step.emit(),
                 step.emit(), app, window.accelerator(), window.node(), slo.sloMs(), slo.statistic().id(),

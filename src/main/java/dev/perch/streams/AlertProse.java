@@ -36,11 +36,14 @@ final class AlertProse {
     }
 
     static String violation(Slo slo, Double observedMs) {
-        return String.format(Locale.ROOT, "observed %s %s ms over the %.0f ms SLO", slo.statistic(), fmt(observedMs), slo.sloMs());
+        return String.format(Locale.ROOT, "observed %s %s ms in the last %d s, over the %.0f ms SLO", slo.statistic(),
+                fmt(observedMs), slo.windowSec(), slo.sloMs());
     }
 
-    static String resolved(Slo slo) {
-        return String.format(Locale.ROOT, "back within the %.0f ms %s SLO", slo.sloMs(), slo.statistic());
+    /** Resolved: observed and predicted have stayed at or under {@code clearMs} for the whole window. */
+    static String resolved(Slo slo, double clearMs) {
+        return String.format(Locale.ROOT, "back within the %.0f ms %s SLO: observed and predicted at most %s ms for %d s",
+                slo.sloMs(), slo.statistic(), fmt(clearMs), slo.windowSec());
     }
 
     private static String fmt(Double value) {

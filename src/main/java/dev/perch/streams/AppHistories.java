@@ -12,8 +12,9 @@ import java.util.function.Function;
 /**
  * Decides, after a report, which apps an accelerator still serves and what each remembers. The
  * reporting app's window joins its windows, which keep the last {@code trendMs} (what the rate trend
- * looks at), and what it has learned is brought up to date by {@link Learning}; an app new to the
- * accelerator starts from the rate it learned before its move, when the apps table carries one. Apps
+ * looks at), and its SLO window ({@link SloWindows}), and what it has learned is brought up to date
+ * by {@link Learning}; an app new to the accelerator starts from the rate it learned before its
+ * move, when the apps table carries one, and with an empty SLO window. Apps
  * that left are forgotten: those the apps table places on another accelerator, and those silent for
  * {@code trendMs} (a node that stopped reporting them).
  */
@@ -34,10 +35,14 @@ record AppHistories(Learning learning, long trendMs) {
         windows.sort(Comparator.comparingLong(AcceleratorState.Window::windowStartMs));
         long horizonMs = windows.get(windows.size() - 1).windowEndMs() - trendMs;
         windows.removeIf(w -> w.windowEndMs() <= horizonMs);
-        Learned learned = previous == null ? seed(specs.apply(report.app())) : previous.learned();
+        AppRecord spec = specs.apply(report.app());
+        Learned learned = previous == null ? seed(spec) : previous.learned();
         learned = learning.observe(learned, window, windows);
         AlertHysteresis.Tracker tracker = previous == null ? AlertHysteresis.Tracker.INITIAL : previous.alert();
-        apps.put(report.app(), new AcceleratorState.AppHistory(report.app(), report.model(), windows, learned, tracker));
+        AcceleratorState.SloWindow sloWindow = SloWindows.observe(previous == null ? null : previous.sloWindow(), report,
+                spec == null ? null : Slo.of(spec), SloWindows.windowSec(spec));
+        apps.put(report.app(), new AcceleratorState.AppHistory(report.app(), report.model(), windows, learned, tracker,
+                sloWindow));
 
         apps.values().removeIf(history -> !history.app().equals(report.app())
                 && leftAccelerator(history, report, specs.apply(history.app())));

@@ -17,13 +17,14 @@ import java.util.function.Function;
  * One admitted report, assessed on its accelerator: what the accelerator remembers afterwards, the
  * prediction to publish, and the reporting app's alert, if its state changes. In order:
  * <ol>
- *   <li>the report joins its app's windows and what it has learned, and apps that left are dropped
- *   ({@link AppHistories});</li>
+ *   <li>the report joins its app's windows, its SLO window (where the second is judged) and what it
+ *   has learned, and apps that left are dropped ({@link AppHistories});</li>
  *   <li>every app's latency is predicted, now and at the horizon ({@link Predictor}), and written as
  *   the prediction record ({@link PredictionRecords});</li>
  *   <li>the reporting app's bias learns from this window: its observed mean against the mean just
  *   predicted (so the bias in this window's prediction is the one learned before it);</li>
- *   <li>the reporting app's alert is decided ({@link AlertDecision}) when it has an SLO and is modelled.</li>
+ *   <li>the reporting app's alert is decided ({@link AlertDecision}) when it has an SLO and is modelled,
+ *   on the statistic over its SLO window.</li>
  * </ol>
  * Pure: the processor hands it the state and the tables' entries, and stores and forwards what it returns.
  */
@@ -32,7 +33,6 @@ final class Assessment {
     private final double frontendCv;
     private final AppHistories histories;
     private final Predictor predictor;
-    private final ObservedLatency observed;
     private final PredictionRecords records;
     private final AlertDecision alerts;
 
@@ -41,8 +41,7 @@ final class Assessment {
         this.frontendCv = settings.frontendCv();
         this.histories = new AppHistories(learning, settings.trendMs());
         this.predictor = new Predictor(settings.catalog(), learning, settings.horizonSec());
-        this.observed = new ObservedLatency(settings.historyMs());
-        this.records = new PredictionRecords(observed);
+        this.records = new PredictionRecords();
         this.alerts = new AlertDecision(settings.hysteresis());
     }
 
@@ -78,7 +77,7 @@ final class Assessment {
             // The time to a violation is corrected by the bias as it stands after this window.
             double bias = learning.biasFactor(mine.learned());
             AlertDecision.Outcome decided = alerts.decide(mine.alert(), prediction, report.app(), slo,
-                    Samples.round(observed.statistic(mine.windows(), slo.statistic())), report.requests() > 0,
+                    Samples.round(SloWindows.figures(mine.sloWindow()).statistic(slo.statistic())), report.requests() > 0,
                     () -> predictor.secondsToViolation(predictions, report.app(), slo, bias));
             mine = mine.withAlert(decided.tracker());
             alert = decided.alert();

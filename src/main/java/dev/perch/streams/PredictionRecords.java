@@ -1,6 +1,5 @@
 package dev.perch.streams;
 
-import dev.perch.model.profile.SloStatistic;
 import dev.perch.model.queueing.AcceleratorPrediction;
 import dev.perch.model.queueing.AppLatency;
 import dev.perch.telemetry.AppRecord;
@@ -14,11 +13,13 @@ import java.util.function.Function;
 
 /**
  * Writes one accelerator's {@link Predictions} as the record the topology publishes: per app the
- * parameters used, the latencies corrected by the app's bias, the forecast, the observed latency and
- * whether the prediction meets the SLO — so that every number can be explained. Figures carry three
- * decimals ({@link Samples#round}). Whether the SLO is met is judged on the unrounded figure.
+ * parameters used, the latencies corrected by the app's bias, the forecast, the observed latency over
+ * the app's SLO window with its judged and violation seconds, and whether the SLO is met — so that
+ * every number can be explained. Figures carry three decimals ({@link Samples#round}). Whether the
+ * SLO is met is judged on the unrounded figures: the prediction now within it, and the statistic
+ * over the SLO window too when there is one.
  */
-record PredictionRecords(ObservedLatency observed) {
+final class PredictionRecords {
     /** {@code specs} looks an app up in the apps table (null when it has no entry: no SLO to judge). */
     PredictionRecord write(TelemetryReport report, Predictions predictions, Function<String, AppRecord> specs) {
         List<PredictionRecord.AppPrediction> apps = new ArrayList<>();
@@ -47,7 +48,9 @@ record PredictionRecords(ObservedLatency observed) {
         Boolean sloMet = null;
         if (spec != null) {
             Slo slo = Slo.of(spec);
-            sloMet = now != null && now.statistic(slo.statistic()) * bias <= slo.sloMs();
+            Double observed = SloWindows.figures(app.history().sloWindow()).statistic(slo.statistic());
+            sloMet = now != null && now.statistic(slo.statistic()) * bias <= slo.sloMs()
+                    && (observed == null || observed <= slo.sloMs());
         }
         return common(app.history(), app.rate().ratePerSec(), spec)
                 .slopePerSec2(Samples.round(app.rate().slopePerSec2()))
@@ -70,18 +73,28 @@ record PredictionRecords(ObservedLatency observed) {
         return common(app.history(), app.ratePerSec(), spec).parameterSource("none").build();
     }
 
-    /** What every app's entry carries: who it is, its rate, its observed latency and its SLO. */
+    /**
+     * What every app's entry carries: who it is, its rate, its observed latency over its SLO window
+     * (the default window for an app without an SLO), and its SLO with its judged seconds.
+     */
     private PredictionRecord.AppPrediction.Builder common(AcceleratorState.AppHistory history, double ratePerSec,
                                                           AppRecord spec) {
+        SloWindows.Figures observed = SloWindows.figures(history.sloWindow());
+        Slo slo = spec == null ? null : Slo.of(spec);
+        AcceleratorState.SloWindow window = history.sloWindow();
         return PredictionRecord.AppPrediction.builder()
                 .app(history.app())
                 .model(history.model())
                 .ratePerSec(Samples.round(ratePerSec))
-                .observedMeanMs(Samples.round(observed.statistic(history.windows(), SloStatistic.MEAN)))
-                .observedP95Ms(Samples.round(observed.statistic(history.windows(), SloStatistic.P95)))
+                .observedMeanMs(Samples.round(observed.meanMs()))
+                .observedP95Ms(Samples.round(observed.p95Ms()))
                 .observedRecentMeanMs(Samples.round(ObservedLatency.recentRequestsMean(history.windows())))
                 .sloMs(spec == null ? null : spec.sloMs())
-                .sloStatistic(spec == null ? null : Slo.of(spec).statistic().id());
+                .sloStatistic(slo == null ? null : slo.statistic().id())
+                .sloWindowSec(slo == null ? null : slo.windowSec())
+                .observedWindowMs(slo == null ? null : Samples.round(observed.statistic(slo.statistic())))
+                .judgedSeconds(slo == null || window == null ? null : window.judgedSeconds())
+                .violationSeconds(slo == null || window == null ? null : window.violationSeconds());
     }
 
     private static Double scaled(AppLatency latency, Function<AppLatency, Double> figure, double factor) {

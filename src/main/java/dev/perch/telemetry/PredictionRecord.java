@@ -19,21 +19,36 @@ public record PredictionRecord(String schema, String accelerator, String acceler
 
     /**
      * One app's parameters (rate over the last observation span, service and swap times and where they
-     * came from) and its predicted and observed latency. What a window says about the app's SLO is
-     * {@link SloEvidence}'s to decide.
+     * came from), its predicted latency, and its observed latency over its SLO window of
+     * {@code sloWindowSec} ({@code observedMeanMs}, {@code observedP95Ms}, and {@code
+     * observedWindowMs}, its SLO's statistic) with the seconds judged against its SLO on this
+     * accelerator and those over it. What a window says about the app's SLO is {@link SloEvidence}'s
+     * to decide.
      */
     public record AppPrediction(String app, String model, double ratePerSec, Double slopePerSec2, Double serviceMs,
                                 Double swapMs, Double serviceCv, String parameterSource, Double biasFactor,
                                 Double meanMs, Double p50Ms, Double p95Ms, Double p99Ms, Forecast forecast,
                                 Double observedMeanMs, Double observedP95Ms, Double observedRecentMeanMs,
-                                Double sloMs, String sloStatistic, Boolean sloMet) {
+                                Double sloMs, String sloStatistic, Boolean sloMet, Integer sloWindowSec,
+                                Double observedWindowMs, Long judgedSeconds, Long violationSeconds) {
+        /** An entry without the SLO window's figures, as records were written before they existed. */
+        public AppPrediction(String app, String model, double ratePerSec, Double slopePerSec2, Double serviceMs,
+                             Double swapMs, Double serviceCv, String parameterSource, Double biasFactor,
+                             Double meanMs, Double p50Ms, Double p95Ms, Double p99Ms, Forecast forecast,
+                             Double observedMeanMs, Double observedP95Ms, Double observedRecentMeanMs,
+                             Double sloMs, String sloStatistic, Boolean sloMet) {
+            this(app, model, ratePerSec, slopePerSec2, serviceMs, swapMs, serviceCv, parameterSource, biasFactor, meanMs,
+                    p50Ms, p95Ms, p99Ms, forecast, observedMeanMs, observedP95Ms, observedRecentMeanMs, sloMs,
+                    sloStatistic, sloMet, null, null, null, null);
+        }
+
         /** A builder whose every field starts null (the rate at 0), set by name. */
         public static Builder builder() {
             return new Builder();
         }
 
         /**
-         * Builds an {@link AppPrediction} field by field, by name: twenty positional arguments, most of
+         * Builds an {@link AppPrediction} field by field, by name: two dozen positional arguments, most of
          * them {@code Double}, are too easy to swap unnoticed. The record itself, and so its JSON, is
          * unchanged.
          */
@@ -58,6 +73,10 @@ public record PredictionRecord(String schema, String accelerator, String acceler
             private Double sloMs;
             private String sloStatistic;
             private Boolean sloMet;
+            private Integer sloWindowSec;
+            private Double observedWindowMs;
+            private Long judgedSeconds;
+            private Long violationSeconds;
 
             private Builder() {
             }
@@ -162,10 +181,31 @@ public record PredictionRecord(String schema, String accelerator, String acceler
                 return this;
             }
 
+            public Builder sloWindowSec(Integer sloWindowSec) {
+                this.sloWindowSec = sloWindowSec;
+                return this;
+            }
+
+            public Builder observedWindowMs(Double observedWindowMs) {
+                this.observedWindowMs = observedWindowMs;
+                return this;
+            }
+
+            public Builder judgedSeconds(Long judgedSeconds) {
+                this.judgedSeconds = judgedSeconds;
+                return this;
+            }
+
+            public Builder violationSeconds(Long violationSeconds) {
+                this.violationSeconds = violationSeconds;
+                return this;
+            }
+
             public AppPrediction build() {
                 return new AppPrediction(app, model, ratePerSec, slopePerSec2, serviceMs, swapMs, serviceCv,
                         parameterSource, biasFactor, meanMs, p50Ms, p95Ms, p99Ms, forecast, observedMeanMs,
-                        observedP95Ms, observedRecentMeanMs, sloMs, sloStatistic, sloMet);
+                        observedP95Ms, observedRecentMeanMs, sloMs, sloStatistic, sloMet, sloWindowSec,
+                        observedWindowMs, judgedSeconds, violationSeconds);
             }
         }
     }

@@ -90,6 +90,7 @@ public final class RecordingWindows {
         LatencySummary latency = null;
         MeanSummary service = null;
         MeanSummary queue = null;
+        LatencyHistogram histogram = null;
         long swaps = 0;
         if (!in.isEmpty()) {
             double[] latencies = in.stream().mapToDouble(s -> s.request().latencyMs()).sorted().toArray();
@@ -101,8 +102,10 @@ public final class RecordingWindows {
             queue = new MeanSummary(Samples.round(in.stream().mapToDouble(s -> Math.max(0, s.serviceStartMs() - s.request().queuedMs()))
                     .average().orElseThrow()));
             swaps = in.stream().filter(Served::swapped).count();
+            // As the simulator does: a replay's percentiles over an SLO window are its requests' own.
+            histogram = LatencyBuckets.histogram(latencies);
         }
         return new TelemetryReport(TelemetryReport.SCHEMA, node, app.accelerator(), app.acceleratorType(), app.app(),
-                app.model(), windowStartMs, windowStartMs + WINDOW_MS, in.size(), latency, service, queue, swaps);
+                app.model(), windowStartMs, windowStartMs + WINDOW_MS, in.size(), latency, service, queue, swaps, histogram);
     }
 }

@@ -10,7 +10,8 @@ import dev.perch.model.profile.SloStatistic;
  *
  * <p>It lives in {@code telemetry} rather than next to {@link SloStatistic} in {@code model.profile}
  * because what it reads is the record: which figures a prediction window carries (observed latency
- * for the mean and p95 only) is a fact of the wire format, and {@code model.profile} may not see it.
+ * for the app's own statistic, the mean and the p95) is a fact of the wire format, and {@code
+ * model.profile} may not see it.
  */
 public final class SloEvidence {
     private SloEvidence() {
@@ -27,11 +28,15 @@ public final class SloEvidence {
     }
 
     /**
-     * The observed value of the statistic, or null. A window carries observed latency for the mean and
-     * the p95 only (the statistics SLOs are mostly written on, and what dashboards show); for p50 and
-     * p99 it has no observed value, rather than a stand-in from another statistic.
+     * The observed value of the statistic over the app's SLO window, or null. A window carries it for
+     * the app's own SLO statistic ({@code observedWindowMs}), and for the mean and the p95 (what
+     * dashboards show); for another statistic it has no observed value, rather than a stand-in from
+     * another statistic.
      */
     public static Double observed(PredictionRecord.AppPrediction app, SloStatistic statistic) {
+        if (app.observedWindowMs() != null && statistic.id().equals(app.sloStatistic())) {
+            return app.observedWindowMs();
+        }
         return switch (statistic) {
             case MEAN -> app.observedMeanMs();
             case P95 -> app.observedP95Ms();

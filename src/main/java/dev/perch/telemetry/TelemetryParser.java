@@ -5,16 +5,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.perch.model.profile.AcceleratorType;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Turns a raw {@code perch.telemetry.v1} payload into a {@link TelemetryReport} or a one-line reason
  * why it cannot be one. Required: {@code schema, node, accelerator, acceleratorType, app, model,
  * windowStartMs, windowEndMs, requests}, and {@code latencyMs.mean} when {@code requests > 0}; every
- * number present must be finite and non-negative; unknown fields are ignored.
+ * number present must be finite and non-negative; unknown fields are ignored. An optional
+ * {@code latencyHistogram} must be whole: at most {@value #MAX_BOUNDS} finite bounds, strictly
+ * ascending, one more count than bounds, whole and non-negative, summing to {@code requests}.
  */
 public final class TelemetryParser {
     private static final List<String> REQUIRED_TEXT = List.of("node", "accelerator", "acceleratorType", "app", "model");
+    /**
+     * Bounds a histogram may have: more than any server's layout (Perch's own has 321), few enough
+     * that a hostile report costs no more to fold than a fair one.
+     */
+    static final int MAX_BOUNDS = 512;
 
     private TelemetryParser() {
     }
@@ -78,7 +86,54 @@ public final class TelemetryParser {
         return new TelemetryReport(TelemetryReport.SCHEMA, text(root, "node"), text(root, "accelerator"), type,
                 text(root, "app"), text(root, "model"), start, end, requests, latency,
                 mean(root.get("serviceMs"), "serviceMs"), mean(root.get("queueMs"), "queueMs"),
-                optionalWholeNumber(root, "swaps"));
+                optionalWholeNumber(root, "swaps"), histogram(root.get("latencyHistogram"), requests));
+    }
+
+    private static LatencyHistogram histogram(JsonNode node, long requests) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new InvalidField("field 'latencyHistogram' must be an object");
+        }
+        JsonNode bounds = node.get("boundsMs");
+        if (bounds == null || !bounds.isArray() || bounds.isEmpty()) {
+            throw new InvalidField("field 'latencyHistogram.boundsMs' must be a non-empty array of numbers");
+        }
+        if (bounds.size() > MAX_BOUNDS) {
+            throw new InvalidField("field 'latencyHistogram.boundsMs' has " + bounds.size() + " bounds, at most "
+                    + MAX_BOUNDS);
+        }
+        List<Double> boundsMs = new ArrayList<>(bounds.size());
+        for (int i = 0; i < bounds.size(); i++) {
+            double bound = finiteNonNegative(bounds.get(i), "latencyHistogram.boundsMs[" + i + "]");
+            if (i > 0 && bound <= boundsMs.get(i - 1)) {
+                throw new InvalidField("field 'latencyHistogram.boundsMs' must ascend strictly: [" + i + "] "
+                        + bounds.get(i).asText() + " after " + bounds.get(i - 1).asText());
+            }
+            boundsMs.add(bound);
+        }
+        JsonNode counts = node.get("counts");
+        if (counts == null || !counts.isArray() || counts.size() != bounds.size() + 1) {
+            throw new InvalidField("field 'latencyHistogram.counts' must be an array of " + (bounds.size() + 1)
+                    + " counts (one more than boundsMs: the last counts requests above the last bound)"
+                    + (counts != null && counts.isArray() ? ", got " + counts.size() : ""));
+        }
+        List<Long> countList = new ArrayList<>(counts.size());
+        long sum = 0;
+        for (int i = 0; i < counts.size(); i++) {
+            long count = checkWhole(counts.get(i), "latencyHistogram.counts[" + i + "]");
+            // Checked as it adds up, so that no sum of hostile counts can overflow past the test.
+            if (count > requests - sum) {
+                throw new InvalidField("field 'latencyHistogram.counts' sums to more than requests (" + requests + ")");
+            }
+            sum += count;
+            countList.add(count);
+        }
+        if (sum != requests) {
+            throw new InvalidField("field 'latencyHistogram.counts' sums to " + sum + ", not requests (" + requests + ")");
+        }
+        return new LatencyHistogram(boundsMs, countList);
     }
 
     private static String text(JsonNode root, String field) {

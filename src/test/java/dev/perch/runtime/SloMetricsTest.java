@@ -58,6 +58,37 @@ class SloMetricsTest {
         assertEquals(1.1, gauge(SloMetrics.UTILIZATION, "accelerator", "pi-1/tpu0", "type", "edgetpu", "node", "pi-1"));
     }
 
+    private static PredictionRecord judged(String statistic, int windowSec, Double observedWindowMs, Long judged, Long over) {
+        var app = PredictionRecord.AppPrediction.builder().app("cam-1").model("mobilenet_v2").ratePerSec(5)
+                .meanMs(50.0).p95Ms(90.0).observedMeanMs(55.0).observedP95Ms(95.0).sloMs(100.0).sloStatistic(statistic)
+                .sloMet(true).sloWindowSec(windowSec).observedWindowMs(observedWindowMs).judgedSeconds(judged)
+                .violationSeconds(over).build();
+        return new PredictionRecord(PredictionRecord.SCHEMA, "pi-1/tpu0", "edgetpu", "pi-1", 0, 1000, 0.4, true, null,
+                List.of(app));
+    }
+
+    @Test
+    void windowComplianceIsOneLessTheShareOfJudgedSecondsOverTheSlo() {
+        metrics.record(judged("mean", 60, 55.0, 0L, 0L));
+        assertEquals(0.0, gauge(SloMetrics.JUDGED_SECONDS, "app", "cam-1"));
+        assertTrue(Double.isNaN(gauge(SloMetrics.WINDOW_COMPLIANCE, "app", "cam-1")), "nothing judged yet: a gap");
+        metrics.record(judged("mean", 60, 55.0, 400L, 3L));
+        assertEquals(400.0, gauge(SloMetrics.JUDGED_SECONDS, "app", "cam-1"));
+        assertEquals(3.0, gauge(SloMetrics.VIOLATION_SECONDS, "app", "cam-1"));
+        assertEquals(1 - 3 / 400.0, gauge(SloMetrics.WINDOW_COMPLIANCE, "app", "cam-1"), 1e-12);
+    }
+
+    @Test
+    void theSloCarriesItsWindowAndAp99SloItsObservedP99() {
+        metrics.record(judged("p99", 60, 180.0, 10L, 0L));
+        assertEquals(100.0, gauge(SloMetrics.SLO, "app", "cam-1", "statistic", "p99", "window_sec", "60"));
+        assertEquals(180.0, gauge(SloMetrics.OBSERVED_LATENCY, "app", "cam-1", "statistic", "p99"));
+        // The owner states a longer window: one SLO series, with the new window.
+        metrics.record(judged("p99", 600, 170.0, 0L, 0L));
+        assertEquals(1, registry.find(SloMetrics.SLO).tags("app", "cam-1").gauges().size());
+        assertEquals(100.0, gauge(SloMetrics.SLO, "app", "cam-1", "statistic", "p99", "window_sec", "600"));
+    }
+
     /** A counter series that first appears at 1 shows no rise to rate() or increase(): they start at zero. */
     @Test
     void theDecisionAndAlertCountersExistAtZeroBeforeTheFirstOne() {

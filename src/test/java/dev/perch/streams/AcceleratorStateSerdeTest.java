@@ -2,6 +2,8 @@ package dev.perch.streams;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,20 +12,68 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class AcceleratorStateSerdeTest {
+    private static final AcceleratorState.Window WINDOW = new AcceleratorState.Window(1000, 2000, 3, 150.5, 140.0, 250.25,
+            300.0, 125.13, 2L);
+    private static final Learned LEARNED = new Learned(12.5, 30000, 7.25, 1, 2, 3, 4, 5, 6, 7.5, 8.5, 42);
+
     @Test
     void roundTripsEveryField() {
         Map<String, AcceleratorState.AppHistory> apps = new LinkedHashMap<>();
-        apps.put("a", new AcceleratorState.AppHistory("a", "inception_v4", List.of(
-                new AcceleratorState.Window(1000, 2000, 3, 150.5, 140.0, 250.25, 300.0, 125.13, 2L),
-                new AcceleratorState.Window(2000, 3000, 0, null, null, null, null, null, null)),
-                new Learned(12.5, 30000, 7.25, 1, 2, 3, 4, 5, 6, 7.5, 8.5, 42),
-                new AlertHysteresis.Tracker(AlertHysteresis.State.IMPENDING, 1, 2, 3, 4)));
+        var slot = new AcceleratorState.Slot(1_764_201_600L, new AcceleratorState.Weighted(451.5, 3),
+                new AcceleratorState.Weighted(420, 3), new AcceleratorState.Weighted(750.75, 3), AcceleratorState.Weighted.NONE,
+                3, new SparseBuckets(new int[]{7, 140, 300, 321}, new long[]{1, 200, 1L << 40, 2}));
+        var empty = new AcceleratorState.Slot(1_764_201_660L, new AcceleratorState.Weighted(20, 1), AcceleratorState.Weighted.NONE,
+                AcceleratorState.Weighted.NONE, AcceleratorState.Weighted.NONE, 0, SparseBuckets.NONE);
+        apps.put("a", new AcceleratorState.AppHistory("a", "inception_v4", List.of(WINDOW,
+                new AcceleratorState.Window(2000, 3000, 0, null, null, null, null, null, null)), LEARNED,
+                new AlertHysteresis.Tracker(AlertHysteresis.State.IMPENDING, 1, 2, 3, 1_764_201_604_000L, 1_764_201_500_000L),
+                new AcceleratorState.SloWindow(3600, 60, 1_764_201_000_000L, 1_764_201_661_000L, List.of(slot, empty), 17, 4)));
         apps.put("b", new AcceleratorState.AppHistory("b", "mobilenet_v2", List.of(), Learned.EMPTY,
-                AlertHysteresis.Tracker.INITIAL));
+                AlertHysteresis.Tracker.INITIAL, SloWindows.start(60, 0)));
         AcceleratorState state = new AcceleratorState("pi-1/tpu0", "edgetpu", "pi-1", apps);
         AcceleratorStateSerde serde = new AcceleratorStateSerde();
         byte[] bytes = serde.serializer().serialize("t", state);
         assertEquals(state, serde.deserializer().deserialize("t", bytes));
+    }
+
+    /** State written before SLO windows (format 1) is read: the app keeps what it learned and its alert state. */
+    @Test
+    void theFormatBeforeSloWindowsIsStillRead() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(1);
+            out.writeUTF("pi-1/tpu0");
+            out.writeUTF("edgetpu");
+            out.writeUTF("pi-1");
+            out.writeInt(1);
+            out.writeUTF("a");
+            out.writeUTF("inception_v4");
+            out.writeInt(1);
+            out.writeLong(1000);
+            out.writeLong(2000);
+            out.writeLong(3);
+            for (double v : new double[]{150.5, 140.0, 250.25, 300.0, 125.13}) {
+                out.writeBoolean(true);
+                out.writeDouble(v);
+            }
+            out.writeLong(2);
+            for (double v : new double[]{12.5, 30000, 7.25, 1, 2, 3, 4, 5, 6, 7.5, 8.5}) {
+                out.writeDouble(v);
+            }
+            out.writeInt(42);
+            out.writeByte(AlertHysteresis.State.VIOLATION.ordinal());
+            out.writeInt(0);
+            out.writeInt(4);
+            out.writeInt(0);
+            out.writeInt(0);
+        }
+        AcceleratorState.AppHistory a = new AcceleratorStateSerde().deserializer().deserialize("t", bytes.toByteArray())
+                .apps().get("a");
+        assertEquals(List.of(WINDOW), a.windows());
+        assertEquals(LEARNED, a.learned());
+        // Still a violation; resolved only after a whole clear window from the last window read.
+        assertEquals(new AlertHysteresis.Tracker(AlertHysteresis.State.VIOLATION, 0, 4, 0, 2000, AlertHysteresis.NEVER), a.alert());
+        assertEquals(SloWindows.start(60, 2000), a.sloWindow());
     }
 
     @Test

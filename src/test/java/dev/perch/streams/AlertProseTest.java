@@ -14,8 +14,10 @@ class AlertProseTest {
         Locale before = Locale.getDefault();
         try {
             Locale.setDefault(Locale.GERMANY);
-            assertEquals("observed p95 123.5 ms over the 100 ms SLO",
-                    AlertProse.violation(new Slo(100, SloStatistic.P95), 123.456));
+            assertEquals("observed p95 123.5 ms in the last 60 s, over the 100 ms SLO",
+                    AlertProse.violation(new Slo(100, SloStatistic.P95, 60), 123.456));
+            assertEquals("back within the 100 ms p95 SLO: observed and predicted at most 90.0 ms for 60 s",
+                    AlertProse.resolved(new Slo(100, SloStatistic.P95, 60), 90));
         } finally {
             Locale.setDefault(before);
         }

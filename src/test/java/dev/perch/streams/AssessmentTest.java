@@ -14,6 +14,7 @@ import static dev.perch.streams.TopologyFixture.T0;
 import static dev.perch.streams.TopologyFixture.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reports assessed one after another without Kafka: the state each leaves is the next one's input. */
 class AssessmentTest {
@@ -65,5 +66,41 @@ class AssessmentTest {
         var none = assessment.assess(null, report("b", "mobilenet_v2", "pi-1/tpu0", 0, 10, 90), a -> null, null);
         assertNull(none.alert());
         assertEquals(AlertHysteresis.Tracker.INITIAL, none.state().apps().get("b").alert());
+    }
+
+    /**
+     * An hour's window, through the state as the store keeps it (written and read back after each
+     * report): one request a second whose latency is the second's number in ms, so that the window's
+     * mean names the span it covers.
+     */
+    @Test
+    void aLongWindowKeepsAtMostSixtyOneSlotsAndSlidesByTheMinute() {
+        var specs = Map.of("a", new AppRecord(AppRecord.SCHEMA, "a", "mobilenet_v2", 1, 1e6, "mean", 3600, "pi-1",
+                "pi-1/tpu0", null, T0));
+        AcceleratorState state = null;
+        PredictionRecord last = null;
+        for (int s = 0; s < 4000; s++) {
+            var outcome = assessment.assess(state, report("a", "mobilenet_v2", "pi-1/tpu0", s, 1, s), specs::get, NODE);
+            byte[] stored = AcceleratorStateSerde.write(outcome.state());
+            assertTrue(stored.length < 12_000, stored.length + " bytes of state at " + s + " s");
+            state = AcceleratorStateSerde.read(stored);
+            last = outcome.prediction();
+            if (s == 119) {
+                assertEquals(119 / 2.0, last.apps().get(0).observedMeanMs(), 1e-9, "two minutes in: all of them");
+            }
+        }
+        PredictionRecord.AppPrediction a = last.apps().get(0);
+        // The mean of seconds k … 3999 is (k + 3999) / 2: the window starts on a whole minute between
+        // 3600 and 3540 s before the end (one 60 s slot less than the window, at most).
+        double first = 2 * a.observedMeanMs() - 3999;
+        assertEquals(Math.rint(first), first, 1e-6);
+        assertTrue(first >= 400 && first <= 460, "window from " + first + " s");
+        assertEquals(0, (long) first % 60, "slots start on the minute");
+        // Judged from the report that completes the first hour (second 3599) on.
+        assertEquals(401L, a.judgedSeconds());
+        assertEquals(0L, a.violationSeconds());
+        AcceleratorState.SloWindow window = state.apps().get("a").sloWindow();
+        assertEquals(60, window.slotSec());
+        assertTrue(window.slots().size() <= SloWindows.MAX_SLOTS + 1, window.slots().size() + " slots");
     }
 }

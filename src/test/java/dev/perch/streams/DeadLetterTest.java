@@ -25,6 +25,15 @@ class DeadLetterTest {
              "requests":17,"latencyMs":{"mean":16.2,"p50":5.3,"p95":110.0,"p99":190.0,"max":201.0},
              "serviceMs":{"mean":5.2},"queueMs":{"mean":10.1},"swaps":6,"someFutureField":{"x":1}}""";
 
+    /** GOOD with a histogram: 17 requests in four buckets of a server's own layout. */
+    private static final String HISTOGRAM = GOOD.replace("\"swaps\":6,",
+            "\"swaps\":6,\"latencyHistogram\":{\"boundsMs\":[5,10,100,250],\"counts\":[8,4,3,1,1]},");
+
+    private static String histogram(String bounds, String counts) {
+        return GOOD.replace("\"swaps\":6,", "\"swaps\":6,\"latencyHistogram\":{\"boundsMs\":" + bounds
+                + ",\"counts\":" + counts + "},");
+    }
+
     private TopologyFixture fx;
 
     @BeforeEach
@@ -59,7 +68,37 @@ class DeadLetterTest {
                 Arguments.of("unknown accelerator type", GOOD.replace("\"edgetpu\"", "\"fpga\""),
                         "unknown acceleratorType 'fpga'"),
                 Arguments.of("window ends before it starts", GOOD.replace("1764201601000", "1764201599000"),
-                        "windowEndMs (1764201599000) must be after windowStartMs"));
+                        "windowEndMs (1764201599000) must be after windowStartMs"),
+                Arguments.of("histogram not an object", GOOD.replace("\"swaps\":6,", "\"swaps\":6,\"latencyHistogram\":[1,2],"),
+                        "field 'latencyHistogram' must be an object"),
+                Arguments.of("histogram without bounds", histogram("[]", "[17]"),
+                        "field 'latencyHistogram.boundsMs' must be a non-empty array of numbers"),
+                Arguments.of("histogram bounds descending", histogram("[5,100,10,250]", "[8,4,3,1,1]"),
+                        "field 'latencyHistogram.boundsMs' must ascend strictly: [2] 10 after 100"),
+                Arguments.of("histogram bound repeated", histogram("[5,10,10,250]", "[8,4,3,1,1]"),
+                        "field 'latencyHistogram.boundsMs' must ascend strictly: [2] 10 after 10"),
+                Arguments.of("histogram bound NaN", histogram("[5,10,NaN,250]", "[8,4,3,1,1]"),
+                        "field 'latencyHistogram.boundsMs[2]' must be a finite number"),
+                Arguments.of("histogram bound infinite", histogram("[5,10,100,Infinity]", "[8,4,3,1,1]"),
+                        "field 'latencyHistogram.boundsMs[3]' must be a finite number"),
+                Arguments.of("histogram bound as text", histogram("[5,10,\"100\",250]", "[8,4,3,1,1]"),
+                        "field 'latencyHistogram.boundsMs[2]' must be a number"),
+                Arguments.of("histogram counts as many as bounds", histogram("[5,10,100,250]", "[8,4,3,2]"),
+                        "field 'latencyHistogram.counts' must be an array of 5 counts"),
+                Arguments.of("histogram count negative", histogram("[5,10,100,250]", "[8,4,-3,7,1]"),
+                        "field 'latencyHistogram.counts[2]' must not be negative"),
+                Arguments.of("histogram count fractional", histogram("[5,10,100,250]", "[8,4,2.5,1.5,1]"),
+                        "field 'latencyHistogram.counts[2]' must be a whole number"),
+                Arguments.of("histogram counts short of requests", histogram("[5,10,100,250]", "[8,4,3,1,0]"),
+                        "field 'latencyHistogram.counts' sums to 16, not requests (17)"),
+                Arguments.of("histogram counts that would overflow", histogram("[5,10]",
+                        "[9223372036854775807,9223372036854775807,2]"),
+                        "field 'latencyHistogram.counts' sums to more than requests (17)"),
+                Arguments.of("histogram with too many bounds", histogram(
+                        java.util.stream.IntStream.rangeClosed(1, 513).mapToObj(String::valueOf)
+                                .collect(java.util.stream.Collectors.joining(",", "[", "]")),
+                        "[" + "0,".repeat(513) + "17]"),
+                        "field 'latencyHistogram.boundsMs' has 513 bounds, at most 512"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -80,6 +119,16 @@ class DeadLetterTest {
         assertEquals("utf8", letter.get("payloadEncoding").asText());
         assertTrue(fx.dlq.isEmpty());
         assertEquals(2, fx.predictions.readValuesToList().size(), "both good records were processed");
+    }
+
+    @Test
+    void aWholeHistogramIsAdmittedAndAnIdleWindowMayCarryAnEmptyOne() {
+        fx.sendRaw("pi-1/tpu0", HISTOGRAM);
+        fx.sendRaw("pi-1/tpu0", histogram("[5,10]", "[0,0,0]").replace("\"requests\":17", "\"requests\":0")
+                .replace("1764201601000", "1764201602000").replace("\"windowStartMs\":1764201600000",
+                        "\"windowStartMs\":1764201601000"));
+        assertTrue(fx.dlq.isEmpty(), () -> fx.dlq.readValuesToList().toString());
+        assertEquals(2, fx.predictions.readValuesToList().size());
     }
 
     @Test
@@ -113,7 +162,7 @@ class DeadLetterTest {
         // A misconfiguration (a front-end CV that is not a number) makes every assessment on a node with
         // a front end fail; the reports go to the DLQ with the cause, other accelerators are unaffected.
         var base = TopologySettings.defaults(dev.perch.model.profile.ScenarioReader.defaultCatalog());
-        var broken = new TopologySettings(base.catalog(), base.historyMs(), base.trendMs(), base.horizonSec(),
+        var broken = new TopologySettings(base.catalog(), base.trendMs(), base.horizonSec(),
                 base.dedupRetentionMs(), Double.NaN, base.hysteresis(), base.learning());
         try (TopologyFixture bad = new TopologyFixture(broken)) {
             bad.node("pi-1", 10, 20, "pi-1/tpu0", "edgetpu");

@@ -5,6 +5,7 @@ import dev.perch.model.queueing.AcceleratorPrediction;
 import dev.perch.model.queueing.AppLatency;
 import dev.perch.model.queueing.EndToEnd;
 import dev.perch.telemetry.AppRecord;
+import dev.perch.telemetry.LatencySummary;
 import dev.perch.telemetry.PredictionRecord;
 import dev.perch.telemetry.TelemetryReport;
 import org.junit.jupiter.api.Test;
@@ -23,19 +24,28 @@ class PredictionRecordsTest {
     private static final List<AcceleratorState.Window> WINDOWS = List.of(
             new AcceleratorState.Window(T0, T0 + 1000, 10, 50.0, 45.0, 90.0, 120.0, 4.0, 0L),
             new AcceleratorState.Window(T0 + 1000, T0 + 2000, 30, 70.0, 65.0, 130.0, 160.0, 4.0, 0L));
-    private final PredictionRecords records = new PredictionRecords(new ObservedLatency(10_000));
+    /** The same two seconds in the app's SLO window (without histograms). */
+    private static final AcceleratorState.SloWindow SLO_WINDOW = SloWindows.observe(
+            SloWindows.observe(null, second(0, 10, 50, 90), null, 60), second(1, 30, 70, 130), null, 60);
+    private final PredictionRecords records = new PredictionRecords();
+
+    private static TelemetryReport second(int second, long requests, double meanMs, double p95Ms) {
+        return new TelemetryReport(TelemetryReport.SCHEMA, "pi-1", "pi-1/tpu0", "edgetpu", "a", "m", T0 + second * 1000L,
+                T0 + (second + 1) * 1000L, requests, new LatencySummary(meanMs, null, p95Ms, null, null), null, null, 0L);
+    }
 
     private static AppRecord spec(String app, double sloMs, String statistic) {
         return new AppRecord(AppRecord.SCHEMA, app, "m", 2, sloMs, statistic, 60, "pi-1", "pi-1/tpu0", null, T0);
     }
 
     private static Predictions predictions(AcceleratorPrediction now, AcceleratorPrediction ahead, String... unmodelled) {
-        var a = new AcceleratorState.AppHistory("a", "m", WINDOWS, Learned.EMPTY, AlertHysteresis.Tracker.INITIAL);
+        var a = new AcceleratorState.AppHistory("a", "m", WINDOWS, Learned.EMPTY, AlertHysteresis.Tracker.INITIAL,
+                SLO_WINDOW);
         var modelled = new Predictions.Modelled(a, new Learning.Rate(2.00049, 0.1),
                 new Learning.Service(100.12345, 19.9999, 0.05, "learned"), 1.1);
         List<Predictions.Unmodelled> others = java.util.Arrays.stream(unmodelled)
                 .map(app -> new Predictions.Unmodelled(new AcceleratorState.AppHistory(app, "new_model", WINDOWS,
-                        Learned.EMPTY, AlertHysteresis.Tracker.INITIAL), 3.0))
+                        Learned.EMPTY, AlertHysteresis.Tracker.INITIAL, SLO_WINDOW), 3.0))
                 .toList();
         return new Predictions(AcceleratorType.EDGETPU, EndToEnd.NONE, 20, List.of(modelled), others, now, ahead);
     }
@@ -58,10 +68,23 @@ class PredictionRecordsTest {
                 .meanMs(110.0).p50Ms(99.0).p95Ms(198.0).p99Ms(253.0)
                 // 20 s ahead at 2.0005 + 0.1 × 20 req/s; latencies × 1.1.
                 .forecast(new PredictionRecord.Forecast(20, 4.0, 165.0, 154.0, 275.0, 330.0))
-                // (10 × 50 + 30 × 70) / 40 and (10 × 90 + 30 × 130) / 40; the last 20 requests: the second window.
+                // Over the SLO window: (10 × 50 + 30 × 70) / 40, and without histograms the request-weighted
+                // mean of the seconds' p95, (10 × 90 + 30 × 130) / 40; the last 20 requests: the second window.
                 .observedMeanMs(65.0).observedP95Ms(120.0).observedRecentMeanMs(70.0)
                 .sloMs(190.0).sloStatistic("p95").sloMet(false) // 180 × 1.1 = 198 > 190
+                .sloWindowSec(60).observedWindowMs(120.0).judgedSeconds(0L).violationSeconds(0L)
                 .build(), a);
+    }
+
+    @Test
+    void theSloIsMetOnlyWhenTheStatisticOverTheWindowIsWithinItToo() {
+        // Predicted mean 50 × 1.1 = 55 ms, within a 60 ms SLO; observed over the window 65 ms, over it.
+        var r = records.write(REPORT, predictions(stable(50, 90), stable(50, 90)), Map.of("a", spec("a", 60, "mean"))::get);
+        assertEquals(55.0, r.apps().get(0).meanMs());
+        assertEquals(65.0, r.apps().get(0).observedWindowMs());
+        assertEquals(false, r.apps().get(0).sloMet());
+        r = records.write(REPORT, predictions(stable(50, 90), stable(50, 90)), Map.of("a", spec("a", 65, "mean"))::get);
+        assertEquals(true, r.apps().get(0).sloMet(), "65 ms observed is within a 65 ms SLO");
     }
 
     @Test
@@ -101,7 +124,8 @@ class PredictionRecordsTest {
         assertEquals(List.of("a", "n", "x"), r.apps().stream().map(PredictionRecord.AppPrediction::app).toList());
         assertEquals(PredictionRecord.AppPrediction.builder().app("n").model("new_model").ratePerSec(3.0)
                 .parameterSource("none").observedMeanMs(65.0).observedP95Ms(120.0).observedRecentMeanMs(70.0)
-                .sloMs(300.0).sloStatistic("mean").build(), r.apps().get(1));
+                .sloMs(300.0).sloStatistic("mean").sloWindowSec(60).observedWindowMs(65.0).judgedSeconds(0L)
+                .violationSeconds(0L).build(), r.apps().get(1));
         PredictionRecord.AppPrediction noSpec = r.apps().get(2);
         assertNull(noSpec.sloMs());
         assertNull(noSpec.sloStatistic());

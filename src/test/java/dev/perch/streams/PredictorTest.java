@@ -28,7 +28,7 @@ class PredictorTest {
     /** An app that has learned its rate only: its service time is the catalog's, deterministic. */
     private static AcceleratorState.AppHistory app(String app, String model, double ratePerSec) {
         return new AcceleratorState.AppHistory(app, model, List.of(), Learning.DEFAULT.seeded(ratePerSec),
-                AlertHysteresis.Tracker.INITIAL);
+                AlertHysteresis.Tracker.INITIAL, SloWindows.start(60, 0));
     }
 
     /** Pollaczek–Khinchine: mean response of M/G/1 FCFS with rate λ (per ms), mean service s, CV cv. */
@@ -89,14 +89,14 @@ class PredictorTest {
     void theTimeToAViolationIsWhereTheForecastRateCrossesTheSlo() {
         // M/D/1 mean S + S·ρ/(2(1−ρ)) = 200 ms at ρ = 2/3, i.e. 6.67 req/s: reached after (6.67 − 2)/0.25 s.
         double crossing = (2.0 / 3 / 0.1 - 2) / 0.25;
-        Double seconds = predictor.secondsToViolation(rising(0.25), "a", new Slo(200, SloStatistic.MEAN), 1);
+        Double seconds = predictor.secondsToViolation(rising(0.25), "a", new Slo(200, SloStatistic.MEAN, 60), 1);
         assertTrue(seconds >= crossing && seconds <= crossing + 20 / 256.0 + 1e-3, seconds + " vs " + crossing);
         // With predictions 20 % high, 200 ms is reached at 166.7 ms uncorrected: ρ/(1−ρ) = 4/3, ρ = 4/7.
         double biased = (4.0 / 7 / 0.1 - 2) / 0.25;
-        seconds = predictor.secondsToViolation(rising(0.25), "a", new Slo(200, SloStatistic.MEAN), 1.2);
+        seconds = predictor.secondsToViolation(rising(0.25), "a", new Slo(200, SloStatistic.MEAN, 60), 1.2);
         assertTrue(seconds >= biased && seconds <= biased + 20 / 256.0 + 1e-3, seconds + " vs " + biased);
         // Whatever the SLO, an unstable accelerator breaks it: ρ = 1 at 10 req/s, after 16 s at 0.5 req/s per s.
-        seconds = predictor.secondsToViolation(rising(0.5), "a", new Slo(1e9, SloStatistic.P99), 1);
+        seconds = predictor.secondsToViolation(rising(0.5), "a", new Slo(1e9, SloStatistic.P99, 60), 1);
         assertTrue(seconds >= 16 && seconds <= 16 + 20 / 256.0 + 1e-3, String.valueOf(seconds));
     }
 }

@@ -4,8 +4,10 @@ import dev.perch.model.profile.ScenarioReader;
 import dev.perch.telemetry.AppRecord;
 import dev.perch.telemetry.InventoryRecord;
 import dev.perch.telemetry.Json;
+import dev.perch.telemetry.LatencyBuckets;
 import dev.perch.telemetry.LatencySummary;
 import dev.perch.telemetry.MeanSummary;
+import dev.perch.telemetry.Samples;
 import dev.perch.telemetry.TelemetryReport;
 import dev.perch.telemetry.Topics;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -53,7 +55,11 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     void app(String app, String model, double sloMs, String statistic, String node, String accelerator) {
-        apps.pipeInput(app, Json.writeBytes(new AppRecord(AppRecord.SCHEMA, app, model, 1, sloMs, statistic, 60, node,
+        app(app, model, sloMs, statistic, node, accelerator, 60);
+    }
+
+    void app(String app, String model, double sloMs, String statistic, String node, String accelerator, int windowSec) {
+        apps.pipeInput(app, Json.writeBytes(new AppRecord(AppRecord.SCHEMA, app, model, 1, sloMs, statistic, windowSec, node,
                 accelerator, null, T0)));
     }
 
@@ -75,6 +81,28 @@ final class TopologyFixture implements AutoCloseable {
                 requests == 0 ? null : new LatencySummary(meanMs, meanMs * 0.9, meanMs * 1.8, meanMs * 2.5, meanMs * 3),
                 requests == 0 ? null : new MeanSummary(serviceMs),
                 requests == 0 ? null : new MeanSummary(Math.max(0, meanMs - serviceMs)), 0L);
+    }
+
+    /**
+     * A one-second report of window {@code second} whose requests took {@code latenciesMs}: their mean
+     * and nearest-rank percentiles, and, if {@code histogram}, their bucket counts in Perch's layout.
+     */
+    static TelemetryReport samples(String app, String model, String accelerator, int second, double[] latenciesMs,
+                                   boolean histogram) {
+        double[] sorted = latenciesMs.clone();
+        java.util.Arrays.sort(sorted);
+        String node = accelerator.substring(0, accelerator.indexOf('/'));
+        LatencySummary latency = sorted.length == 0 ? null : new LatencySummary(java.util.Arrays.stream(sorted).average().orElseThrow(),
+                Samples.nearestRank(sorted, 0.50), Samples.nearestRank(sorted, 0.95), Samples.nearestRank(sorted, 0.99),
+                sorted[sorted.length - 1]);
+        return new TelemetryReport(TelemetryReport.SCHEMA, node, accelerator, "edgetpu", app, model, T0 + second * 1000L,
+                T0 + (second + 1) * 1000L, sorted.length, latency, sorted.length == 0 ? null : new MeanSummary(5.0),
+                null, 0L, histogram ? LatencyBuckets.histogram(sorted) : null);
+    }
+
+    /** What the topology remembers of an accelerator. */
+    AcceleratorState state(String accelerator) {
+        return driver.<String, AcceleratorState>getKeyValueStore(Assessor.STATE_STORE).get(accelerator);
     }
 
     void send(TelemetryReport report) {

@@ -68,4 +68,19 @@ public class ContractTest {
         assertTrue(problems(Topics.TELEMETRY, example.replace("\"requests\":17", "\"requests\":0")
                 .replace("\"mean\":16.2,", "")).isEmpty(), "an idle window needs no latency");
     }
+
+    /** The histogram of docs/contract.md: valid, optional, and its shape held by the schema. */
+    @Test
+    void aReportMayCarryALatencyHistogram() throws Exception {
+        String example = """
+                {"schema":"perch.telemetry.v1","node":"pi-1","accelerator":"pi-1/tpu0","acceleratorType":"edgetpu",
+                 "app":"cam-7","model":"mobilenet_v2","windowStartMs":1764201600000,"windowEndMs":1764201601000,
+                 "requests":17,"latencyMs":{"mean":16.2},
+                 "latencyHistogram":{"boundsMs":[5,10,25,50,100,250],"counts":[0,6,8,2,1,0,0]}}""";
+        assertValid(Topics.TELEMETRY, example);
+        assertTrue(TelemetryParser.parse(example.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                instanceof TelemetryParser.Result.Valid, "and the topology admits it");
+        assertFalse(problems(Topics.TELEMETRY, example.replace("[0,6,8,2,1,0,0]", "[0,6,-8,2,1,0,0]")).isEmpty());
+        assertFalse(problems(Topics.TELEMETRY, example.replace(",\"counts\":[0,6,8,2,1,0,0]", "")).isEmpty());
+    }
 }

@@ -1,0 +1,207 @@
+package dev.perch.streams;
+
+import dev.perch.model.profile.SloStatistic;
+import dev.perch.streams.AcceleratorState.SloWindow;
+import dev.perch.streams.AcceleratorState.Slot;
+import dev.perch.streams.AcceleratorState.Weighted;
+import dev.perch.telemetry.AppRecord;
+import dev.perch.telemetry.LatencyBuckets;
+import dev.perch.telemetry.LatencySummary;
+import dev.perch.telemetry.TelemetryReport;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides an app's observed latency over its SLO window — the requests it completed in the last
+ * {@code sloWindowSec} seconds on this accelerator — from its one-second reports, and counts its
+ * judged seconds.
+ *
+ * <ul>
+ *   <li><b>Slots.</b> Reports are summed into slots of ⌈W/{@value #MAX_SLOTS}⌉ seconds, so an app
+ *   keeps at most {@value #MAX_SLOTS} + 1 slots whatever its window (1 to 3600 s): a window of up to
+ *   60 s slides by the second, one of 3600 s by the minute. The window holds the slots that start
+ *   at or after W seconds before the end of the latest report: it spans between W less one slot
+ *   and W seconds.</li>
+ *   <li><b>Mean:</b> exact, the sum of mean × requests over the requests.</li>
+ *   <li><b>Percentiles:</b> when every request in the window came with a histogram, the
+ *   nearest-rank percentile of their summed bucket counts, within 5 % of the true one
+ *   ({@link LatencyBuckets}). Otherwise the request-weighted mean of the reports' own percentiles
+ *   (a report with a histogram but no percentile gets one from its histogram): a mean of
+ *   per-second percentiles is not the window's percentile — under the true one when the seconds
+ *   differ (a slow second's tail outweighs its share of the mean), over it when few requests make
+ *   a second's percentile its maximum.</li>
+ *   <li><b>Judged seconds.</b> Once the app has reported a full window here (since its first report
+ *   on this accelerator: a move starts afresh), each report is a judged second, a violation second
+ *   when the window's statistic is over the SLO.</li>
+ * </ul>
+ * A report older than the window (a node catching up late) is left out of it.
+ */
+final class SloWindows {
+    /** Slots per window, at most: bounds the state an app keeps and the work per report. */
+    static final int MAX_SLOTS = 60;
+    static final int MIN_WINDOW_SEC = 1;
+    static final int MAX_WINDOW_SEC = 3600;
+
+    private SloWindows() {
+    }
+
+    /** An app's window figures: requests, the mean and percentiles, and whether those came from histograms. */
+    record Figures(long requests, Double meanMs, Double p50Ms, Double p95Ms, Double p99Ms, boolean fromHistograms) {
+        static final Figures NONE = new Figures(0, null, null, null, null, false);
+
+        Double statistic(SloStatistic statistic) {
+            return switch (statistic) {
+                case MEAN -> meanMs;
+                case P50 -> p50Ms;
+                case P95 -> p95Ms;
+                case P99 -> p99Ms;
+            };
+        }
+    }
+
+    /** The window an app's SLO is judged over, in seconds; the default without an entry, and within 1–3600 whatever the table says. */
+    static int windowSec(AppRecord spec) {
+        int window = spec == null ? AppRecord.DEFAULT_SLO_WINDOW_SEC : spec.sloWindowSecOrDefault();
+        return Math.min(Math.max(window, MIN_WINDOW_SEC), MAX_WINDOW_SEC);
+    }
+
+    static int slotSec(int windowSec) {
+        return Math.max(1, (windowSec + MAX_SLOTS - 1) / MAX_SLOTS);
+    }
+
+    /** The window of an app that first reported here at {@code sinceMs}, empty. */
+    static SloWindow start(int windowSec, long sinceMs) {
+        return new SloWindow(windowSec, slotSec(windowSec), sinceMs, sinceMs, List.of(), 0, 0);
+    }
+
+    /** Whether the app has reported here for a whole window: only then is a second judged. */
+    static boolean full(SloWindow window) {
+        return window.endMs() - window.sinceMs() >= window.windowSec() * 1000L;
+    }
+
+    /**
+     * The window after {@code report}: re-slotted if the app's window changed, the report added to
+     * its slot, the slots that fell out of the window dropped, and the second judged when the app has
+     * an SLO ({@code slo} null when not) and a full window.
+     */
+    static SloWindow observe(SloWindow before, TelemetryReport report, Slo slo, int windowSec) {
+        SloWindow window = before == null ? start(windowSec, report.windowStartMs())
+                : before.windowSec() != windowSec ? resized(before, windowSec) : before;
+        long endMs = Math.max(window.endMs(), report.windowEndMs());
+        long fromMs = endMs - window.windowSec() * 1000L;
+        List<Slot> slots = new ArrayList<>(window.slots().size() + 1);
+        for (Slot slot : window.slots()) {
+            if (slot.startSec() * 1000 >= fromMs) {
+                slots.add(slot);
+            }
+        }
+        long slotStart = Math.floorDiv(Math.floorDiv(report.windowStartMs(), 1000), window.slotSec()) * window.slotSec();
+        boolean hasLatency = report.requests() > 0 && report.latencyMs() != null && report.latencyMs().mean() != null;
+        if (hasLatency && slotStart * 1000 >= fromMs) {
+            add(slots, slot(slotStart, report));
+        }
+        SloWindow after = new SloWindow(window.windowSec(), window.slotSec(), window.sinceMs(), endMs, slots,
+                window.judgedSeconds(), window.violationSeconds());
+        if (slo == null || !full(after)) {
+            return after;
+        }
+        Double observed = figures(after).statistic(slo.statistic());
+        if (observed == null) {
+            return after;
+        }
+        // A report is a second; a longer one counts its seconds, up to the window (one judgement covers no more).
+        long seconds = Math.min(Math.max(1, Math.round(report.windowMs() / 1000.0)), after.windowSec());
+        return new SloWindow(after.windowSec(), after.slotSec(), after.sinceMs(), endMs, slots,
+                after.judgedSeconds() + seconds, after.violationSeconds() + (observed > slo.sloMs() ? seconds : 0));
+    }
+
+    /** The figures of the requests in the window. */
+    static Figures figures(SloWindow window) {
+        if (window == null || window.slots().isEmpty()) {
+            return Figures.NONE;
+        }
+        Weighted mean = Weighted.NONE;
+        Weighted p50 = Weighted.NONE;
+        Weighted p95 = Weighted.NONE;
+        Weighted p99 = Weighted.NONE;
+        long withHistogram = 0;
+        for (Slot slot : window.slots()) {
+            mean = mean.plus(slot.mean());
+            p50 = p50.plus(slot.p50());
+            p95 = p95.plus(slot.p95());
+            p99 = p99.plus(slot.p99());
+            withHistogram += slot.histogramRequests();
+        }
+        long requests = mean.requests();
+        if (requests == 0) {
+            return Figures.NONE;
+        }
+        if (withHistogram != requests) {
+            return new Figures(requests, mean.value(), p50.value(), p95.value(), p99.value(), false);
+        }
+        long[] counts = new long[LatencyBuckets.BUCKETS];
+        for (Slot slot : window.slots()) {
+            slot.buckets().addTo(counts);
+        }
+        return new Figures(requests, mean.value(), LatencyBuckets.quantile(counts, requests, 0.50),
+                LatencyBuckets.quantile(counts, requests, 0.95), LatencyBuckets.quantile(counts, requests, 0.99), true);
+    }
+
+    /** One report as a slot of its own: its figures, and its histogram in Perch's layout if it has one. */
+    static Slot slot(long startSec, TelemetryReport report) {
+        long n = report.requests();
+        LatencySummary latency = report.latencyMs();
+        long[] counts = report.latencyHistogram() == null ? null : LatencyBuckets.rebin(report.latencyHistogram());
+        Double p50 = latency.p50();
+        Double p95 = latency.p95();
+        Double p99 = latency.p99();
+        if (counts != null) {
+            p50 = p50 != null ? p50 : LatencyBuckets.quantile(counts, n, 0.50);
+            p95 = p95 != null ? p95 : LatencyBuckets.quantile(counts, n, 0.95);
+            p99 = p99 != null ? p99 : LatencyBuckets.quantile(counts, n, 0.99);
+        }
+        return new Slot(startSec, Weighted.NONE.plus(latency.mean(), n), Weighted.NONE.plus(p50, n),
+                Weighted.NONE.plus(p95, n), Weighted.NONE.plus(p99, n), counts == null ? 0 : n,
+                counts == null ? SparseBuckets.NONE : SparseBuckets.of(counts));
+    }
+
+    /** Adds a slot to the list (ascending by start), merged with the one of the same start if there is one. */
+    private static void add(List<Slot> slots, Slot slot) {
+        int at = slots.size();
+        while (at > 0 && slots.get(at - 1).startSec() > slot.startSec()) {
+            at--;
+        }
+        if (at > 0 && slots.get(at - 1).startSec() == slot.startSec()) {
+            slots.set(at - 1, merged(slots.get(at - 1), slot));
+        } else {
+            slots.add(at, slot);
+        }
+    }
+
+    private static Slot merged(Slot a, Slot b) {
+        long[] counts = new long[LatencyBuckets.BUCKETS];
+        b.buckets().addTo(counts);
+        return new Slot(a.startSec(), a.mean().plus(b.mean()), a.p50().plus(b.p50()), a.p95().plus(b.p95()),
+                a.p99().plus(b.p99()), a.histogramRequests() + b.histogramRequests(), a.buckets().plus(counts));
+    }
+
+    /**
+     * The window of an app whose SLO window changed: its slots merged into slots of the new width (a
+     * slot wider than the new one stays whole, at its start, for one window), and, for a longer
+     * window, judged only once the data held covers it.
+     */
+    private static SloWindow resized(SloWindow before, int windowSec) {
+        int slotSec = slotSec(windowSec);
+        List<Slot> slots = new ArrayList<>();
+        for (Slot slot : before.slots()) {
+            Slot rekeyed = new Slot(Math.floorDiv(slot.startSec(), slotSec) * slotSec, slot.mean(), slot.p50(), slot.p95(),
+                    slot.p99(), slot.histogramRequests(), slot.buckets());
+            add(slots, rekeyed);
+        }
+        long sinceMs = windowSec > before.windowSec()
+                ? Math.max(before.sinceMs(), before.endMs() - before.windowSec() * 1000L) : before.sinceMs();
+        return new SloWindow(windowSec, slotSec, sinceMs, before.endMs(), slots, before.judgedSeconds(),
+                before.violationSeconds());
+    }
+}

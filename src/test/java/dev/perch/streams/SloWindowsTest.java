@@ -1,0 +1,115 @@
+package dev.perch.streams;
+
+import dev.perch.model.profile.SloStatistic;
+import dev.perch.telemetry.AppRecord;
+import dev.perch.telemetry.Samples;
+import dev.perch.telemetry.TelemetryReport;
+import org.junit.jupiter.api.Test;
+
+import static dev.perch.streams.TopologyFixture.T0;
+import static dev.perch.streams.TopologyFixture.report;
+import static dev.perch.streams.TopologyFixture.samples;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** An app's SLO window, slot by slot, against figures worked by hand. */
+class SloWindowsTest {
+    private static final Slo MEAN_50_OVER_5 = new Slo(50, SloStatistic.MEAN, 5);
+
+    private static AcceleratorState.SloWindow fold(Slo slo, int windowSec, TelemetryReport... reports) {
+        AcceleratorState.SloWindow window = null;
+        for (TelemetryReport r : reports) {
+            window = SloWindows.observe(window, r, slo, windowSec);
+        }
+        return window;
+    }
+
+    private static TelemetryReport at(int second, long requests, double meanMs) {
+        return report("a", "mobilenet_v2", "pi-1/tpu0", second, requests, meanMs);
+    }
+
+    @Test
+    void slotsAreSecondsUpToAMinuteAndASixtiethOfTheWindowBeyond() {
+        assertEquals(1, SloWindows.slotSec(1));
+        assertEquals(1, SloWindows.slotSec(60));
+        assertEquals(2, SloWindows.slotSec(61));
+        assertEquals(10, SloWindows.slotSec(600));
+        assertEquals(60, SloWindows.slotSec(3600));
+        assertEquals(60, SloWindows.windowSec(null));
+        assertEquals(1, SloWindows.windowSec(spec(0)), "out of range in the table: the nearest in range");
+        assertEquals(3600, SloWindows.windowSec(spec(86_400)));
+        assertEquals(60, SloWindows.windowSec(spec(null)), "a record from before windows: the default");
+    }
+
+    private static AppRecord spec(Integer windowSec) {
+        return new AppRecord(AppRecord.SCHEMA, "a", "m", 1, 100, "mean", windowSec, null, null, null, T0);
+    }
+
+    @Test
+    void aLateReportWithinTheWindowCountsAndOneOlderThanTheWindowDoesNot() {
+        var window = fold(null, 5, at(0, 10, 20), at(1, 10, 40), at(3, 10, 60), at(2, 10, 80));
+        assertEquals((20 + 40 + 60 + 80) / 4.0, SloWindows.figures(window).meanMs(), 1e-12);
+        // The window now ends at 10 s: seconds 5 … 9. Second 4 arrives late: older than the window.
+        window = fold(null, 5, at(0, 10, 20), at(9, 10, 30), at(4, 10, 999));
+        assertEquals(30.0, SloWindows.figures(window).meanMs(), 1e-12);
+        assertEquals(1, window.slots().size());
+    }
+
+    @Test
+    void secondsAreJudgedOnlyOnceTheAppHasReportedAWholeWindowAndOnlyWithAnSlo() {
+        var window = fold(MEAN_50_OVER_5, 5, at(0, 10, 90), at(1, 10, 90), at(2, 10, 90), at(3, 10, 90));
+        assertFalse(SloWindows.full(window));
+        assertEquals(0, window.judgedSeconds());
+        window = SloWindows.observe(window, at(4, 10, 20), MEAN_50_OVER_5, 5);
+        assertEquals(1, window.judgedSeconds());
+        assertEquals(1, window.violationSeconds(), "(4 × 90 + 20) / 5 = 76 ms");
+        window = SloWindows.observe(window, at(5, 0, 0), MEAN_50_OVER_5, 5);
+        assertEquals(2, window.judgedSeconds(), "an idle second is judged on the window's requests");
+        assertEquals(0, fold(null, 5, at(0, 10, 90), at(9, 10, 90)).judgedSeconds(), "no SLO, nothing judged");
+    }
+
+    @Test
+    void aLongerWindowIsJudgedOnlyOnceItsDataCoverIt() {
+        var window = fold(MEAN_50_OVER_5, 5, at(0, 10, 20), at(1, 10, 20), at(2, 10, 20), at(3, 10, 20), at(4, 10, 20),
+                at(5, 10, 20), at(6, 10, 20));
+        assertEquals(3, window.judgedSeconds());
+        Slo longer = new Slo(50, SloStatistic.MEAN, 10);
+        for (int s = 7; s < 12; s++) {
+            window = SloWindows.observe(window, at(s, 10, 20), longer, 10);
+        }
+        // The data held went back to 2 s when the window grew: whole again at 12 s.
+        assertEquals(10, window.windowSec());
+        assertEquals(4, window.judgedSeconds(), "judged again from the report ending at 12 s");
+    }
+
+    @Test
+    void aWindowWithSomeRequestsWithoutAHistogramFallsBackToTheSecondsOwnPercentiles() {
+        double[] fast = {10, 11, 12, 13};
+        double[] slow = {100, 110, 120, 130};
+        var window = fold(null, 5, samples("a", "m", "pi-1/tpu0", 0, fast, true),
+                samples("a", "m", "pi-1/tpu0", 1, slow, false));
+        SloWindows.Figures figures = SloWindows.figures(window);
+        assertFalse(figures.fromHistograms());
+        assertEquals((13 * 4 + 130 * 4) / 8.0, figures.p95Ms(), 1e-3, "the seconds' own p95, weighted");
+        window = fold(null, 5, samples("a", "m", "pi-1/tpu0", 0, fast, true), samples("a", "m", "pi-1/tpu0", 1, slow, true));
+        figures = SloWindows.figures(window);
+        assertTrue(figures.fromHistograms());
+        double truth = Samples.nearestRank(new double[]{10, 11, 12, 13, 100, 110, 120, 130}, 0.95);
+        assertEquals(truth, figures.p95Ms(), 0.05 * truth);
+    }
+
+    @Test
+    void aWindowOfTwoSecondSlotsHoldsBetweenWLessASlotAndW() {
+        Slo slo = new Slo(1e6, SloStatistic.MEAN, 120);
+        AcceleratorState.SloWindow window = null;
+        for (int s = 0; s < 300; s++) {
+            window = SloWindows.observe(window, at(s, 1, s), slo, 120);
+        }
+        assertEquals(2, window.slotSec());
+        // Seconds k … 299, k even, 180 ≤ k ≤ 182: mean (k + 299) / 2.
+        double first = 2 * SloWindows.figures(window).meanMs() - 299;
+        assertTrue(first >= 180 && first <= 182 && first % 2 == 0, "from " + first);
+        assertTrue(window.slots().size() <= 61);
+    }
+}
