@@ -2,7 +2,6 @@ package dev.perch.model.queueing;
 
 import dev.perch.cluster.PlanStep;
 import dev.perch.model.profile.AcceleratorType;
-import dev.perch.model.profile.ModelProfile;
 import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
@@ -10,7 +9,6 @@ import dev.perch.model.profile.SloStatistic;
 import dev.perch.sim.ServiceSpread;
 import dev.perch.sim.SimulatedCluster;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,13 +24,7 @@ import java.util.Map;
 public record WindowedSeries(AcceleratorType type, List<String> models, double[] ratesPerSec, double frontendServiceMs) {
     /** The apps' loads as the models see them, with the service-time variability the simulator draws from. */
     public List<AppLoad> loads(ProfileCatalog catalog) {
-        List<AppLoad> loads = new ArrayList<>();
-        for (int a = 0; a < models.size(); a++) {
-            ModelProfile profile = catalog.profile(models.get(a), type).orElseThrow();
-            double cv = ServiceSpread.recorded().cv(profile.serviceMs(), false);
-            loads.add(new AppLoad("a" + a, models.get(a), ratesPerSec[a], profile.serviceMs(), profile.swapMs(), cv));
-        }
-        return loads;
+        return new SimulatedMix(type, models, ratesPerSec, frontendServiceMs).loads(catalog);
     }
 
     /** The path the simulator runs: no network, the front end with the CV of the recorded spread it draws from. */
