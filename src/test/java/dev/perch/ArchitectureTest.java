@@ -35,7 +35,7 @@ class ArchitectureTest {
 
     /** DESIGN.md's packages under {@code dev.perch}: each has exactly one rule below. */
     static final List<String> ROOMS = List.of("model.profile", "model.queueing", "placement", "cluster", "telemetry",
-            "streams", "controller", "kubernetes", "sim", "runtime", "api", "cli");
+            "streams", "controller", "kubernetes", "agent", "sim", "runtime", "api", "cli");
 
     @BeforeAll
     static void importClasses() {
@@ -178,6 +178,18 @@ class ArchitectureTest {
         roomDependsOnlyOn("kubernetes", allowed("kubernetes", rooms("cluster", "model.profile"),
                 "io.fabric8..", "com.fasterxml.jackson..", "jakarta.enterprise..", "jakarta.inject..",
                 "org.eclipse.microprofile.config..", "org.jboss.logging.."));
+    }
+
+    /**
+     * The node-side agent: scrapes inference servers and takes pushed requests, and publishes
+     * telemetry windows. It runs alone on a node, so it wires itself: the JDK's HTTP server, a plain
+     * Kafka producer, Jackson for its config and records, JBoss logging. No Quarkus, Streams or CDI.
+     */
+    @Test
+    void agent() {
+        roomDependsOnlyOn("agent", allowed("agent", rooms("model.profile", "telemetry"),
+                "com.fasterxml.jackson..", "org.apache.kafka.clients..", "org.apache.kafka.common..",
+                "com.sun.net.httpserver..", "org.jboss.logging.."));
     }
 
     /** The simulated cluster: profiles, the ports it implements and the telemetry it emits; no library. */
