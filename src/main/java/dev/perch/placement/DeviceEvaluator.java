@@ -23,8 +23,8 @@ import java.util.Optional;
  *
  * <p>Each app is checked on the statistic its SLO names (mean, p50, p95 or p99) over the window it
  * names ({@code sloWindowSec}): the device is feasible only where the model of that statistic over a
- * window ({@link WindowedStatistic}) puts it over the SLO in at most {@code 1 − windowCompliance} of
- * the app's windows.
+ * window ({@link WindowedStatistic}) puts it over the SLO in at most
+ * {@link PlacementPolicy#windowsAllowedOver()} of the app's windows.
  */
 public final class DeviceEvaluator {
     private final PlacementPolicy policy;
@@ -63,7 +63,7 @@ public final class DeviceEvaluator {
             WindowedStatistic window = latency.window(app.sloStatistic(), app.sloWindowSec());
             double shareOver = window.exceedance(app.sloMs());
             verdicts.add(new DeviceVerdict.AppVerdict(app.app(), latency, app.sloMs(), app.sloStatistic(),
-                    app.sloWindowSec(), window.quantile(policy.windowCompliance()), shareOver));
+                    app.sloWindowSec(), window.quantile(policy.plannedWindowCompliance()), shareOver));
             if (broken == null) {
                 broken = sloReason(app, shareOver);
             }
@@ -127,7 +127,7 @@ public final class DeviceEvaluator {
             if (broken != null) {
                 return Fit.no(utilization, broken);
             }
-            minSlack = Math.min(minSlack, 1 - windows[i].quantile(policy.windowCompliance()) / apps.get(i).sloMs());
+            minSlack = Math.min(minSlack, 1 - windows[i].quantile(policy.plannedWindowCompliance()) / apps.get(i).sloMs());
         }
         return new Fit(true, utilization, minSlack, "every SLO met");
     }

@@ -28,7 +28,8 @@ public record DeviceVerdict(String device, boolean feasible, String reason, doub
      * One app's predicted latency on the device against its SLO; {@code latency} is null when the
      * device is infeasible before any latency could be predicted (unstable, memory, no profile), and
      * then the windowed figures are NaN. {@code windowedMs} is the value the app's SLO statistic over
-     * its {@code sloWindowSec} stays at or under in the policy's share of windows, and
+     * its {@code sloWindowSec} stays at or under in the share of windows the planner holds the model to
+     * ({@link PlacementPolicy#plannedWindowCompliance()}), and
      * {@code shareOver} the predicted share of its windows over the SLO.
      */
     public record AppVerdict(String app, AppLatency latency, double sloMs, SloStatistic sloStatistic, int sloWindowSec,

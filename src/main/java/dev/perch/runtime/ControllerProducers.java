@@ -69,7 +69,8 @@ public class ControllerProducers {
         PerchConfig.Consolidation packing = config.consolidation();
         return new ControllerSettings(Policy.parse(config.policy()), Duration.ofMillis((long) (config.cooldownSec() * 1000)),
                 PlacementPolicy.DEFAULT.withMaxShareOfEdgeTpuLeft(config.admission().maxShareOfEdgeTpuLeft())
-                        .withWindowCompliance(config.placement().windowCompliance()),
+                        .withWindowCompliance(config.placement().windowCompliance())
+                        .withWindowModelMargin(config.placement().windowModelMargin()),
                 new Guards.Limits(limits.movesPerWindow(), limits.movesPerNode(), limits.inFlight(),
                         Duration.ofSeconds(limits.windowSec()), limits.approval()),
                 limits.dryRun(),

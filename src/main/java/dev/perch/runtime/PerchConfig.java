@@ -62,6 +62,14 @@ public interface PerchConfig {
          */
         @WithDefault("0.99")
         double windowCompliance();
+
+        /**
+         * How many times stricter than the promise the planner holds the window model: it accepts
+         * a placement where the model puts at most {@code (1 − windowCompliance) / windowModelMargin}
+         * of an app's windows over its SLO (docs/decisions/0008-window-model-margin.md).
+         */
+        @WithDefault("10")
+        double windowModelMargin();
     }
 
     /** How new apps are admitted ({@code dev.perch.placement.PlacementPolicy}). */
