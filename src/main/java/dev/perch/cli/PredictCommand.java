@@ -13,6 +13,7 @@ import dev.perch.model.queueing.AppLatency;
 import dev.perch.model.queueing.AppLoad;
 import dev.perch.model.queueing.EndToEnd;
 import dev.perch.model.queueing.LatencyModels;
+import dev.perch.placement.PlacementPolicy;
 import dev.perch.telemetry.Json;
 
 import java.util.ArrayList;
@@ -117,7 +118,9 @@ public final class PredictCommand {
                 result.put("p99Ms", Samples.round(latency.p99Ms()));
                 if (slos.get(i) != null) {
                     echoSlo(result, slos.get(i), statistics.get(i), windows.get(i));
-                    result.put("sloMet", latency.statistic(statistics.get(i)) <= slos.get(i));
+                    double shareOver = latency.window(statistics.get(i), windows.get(i)).exceedance(slos.get(i));
+                    result.put("windowsOverSlo", Samples.round(shareOver));
+                    result.put("sloMet", PlacementPolicy.DEFAULT.allowsWindowsOver(shareOver));
                 }
             } else {
                 result.putNull("meanMs");
@@ -126,6 +129,7 @@ public final class PredictCommand {
                 result.putNull("p99Ms");
                 if (slos.get(i) != null) {
                     echoSlo(result, slos.get(i), statistics.get(i), windows.get(i));
+                    result.put("windowsOverSlo", 1.0);
                     result.put("sloMet", false);
                 }
             }

@@ -252,7 +252,7 @@ public final class DeviceEvaluator {
      * the policy's promise; null when it keeps it.
      */
     private String sloReason(AppDemand app, double shareOver) {
-        if (shareOver <= policy.windowsAllowedOver()) {
+        if (policy.allowsWindowsOver(shareOver)) {
             return null;
         }
         return String.format(Locale.ROOT, "%s %s over %d s windows predicted above its SLO of %.0f ms in %s of windows,"

@@ -85,6 +85,11 @@ public record PlacementPolicy(double memoryShare, double maxUtilization, double 
         return (1 - windowCompliance) / windowModelMargin;
     }
 
+    /** Whether an app whose statistic the model puts over its SLO in {@code shareOver} of its windows may be placed. */
+    public boolean allowsWindowsOver(double shareOver) {
+        return shareOver <= windowsAllowedOver();
+    }
+
     /** The share of an app's windows the model must predict under its SLO: {@code 1 − windowsAllowedOver()}. */
     public double plannedWindowCompliance() {
         return 1 - windowsAllowedOver();
