@@ -184,6 +184,9 @@ public final class PushBody {
 
     /** Text a client sent, cut short: reasons go back in responses and must stay small. */
     static String quote(String text) {
+        if (text == null) {
+            return "null";
+        }
         return text.length() <= QUOTE_CHARS ? text : text.substring(0, QUOTE_CHARS) + "…";
     }
 

@@ -32,6 +32,8 @@ public final class PushHandler implements HttpHandler {
     public static final String PATH = "/v1/requests";
     /** Enough to fix a client by; a body of 10 000 bad records must not answer with 10 000 reasons. */
     static final int LISTED_ERRORS = 100;
+    /** 1 MiB: about 8 000 records of some 130 bytes, many seconds of a busy Edge TPU app in one POST. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
     /** 64 MiB: a minute of a busy app's records is a few MB; past this a limit protects nothing. */
     public static final int MAX_BODY_LIMIT_BYTES = 64 << 20;
     private static final Logger LOG = Logger.getLogger(PushHandler.class);
