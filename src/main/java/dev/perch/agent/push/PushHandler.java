@@ -69,7 +69,8 @@ public final class PushHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
+        // Not try-with-resources: the exchange must still be open for the 500 when a bug throws.
+        try {
             respond(exchange);
         } catch (IOException e) {
             // The client went away mid-exchange: nothing to answer, nothing kept that was not counted.
@@ -77,6 +78,8 @@ public final class PushHandler implements HttpHandler {
         } catch (RuntimeException e) {
             LOG.warnf(e, "push exchange from %s failed", exchange.getRemoteAddress());
             tryToSend(exchange, 500, Json.writeBytes(new Refusal("internal error: " + e.getClass().getSimpleName())));
+        } finally {
+            exchange.close();
         }
     }
 
@@ -108,8 +111,9 @@ public final class PushHandler implements HttpHandler {
         }
         PushBody.Parsed parsed = PushBody.parse(body);
         List<PushRejection> errors = new ArrayList<>(parsed.rejections());
-        for (PushRejection late : windower.offer(parsed.requests())) {
-            errors.add(new PushRejection(parsed.entries().get(late.index()).index(), late.reason()));
+        // The windower indexes its refusals by position among the valid records; the client knows body positions.
+        for (PushRejection refused : windower.offer(parsed.requests())) {
+            errors.add(new PushRejection(parsed.entries().get(refused.index()).index(), refused.reason()));
         }
         errors.sort((a, b) -> Integer.compare(a.index(), b.index()));
         long kept = parsed.entries().size() - (errors.size() - parsed.rejections().size());

@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
  * windows (24 bytes each, the array doubling aside); past that a record is refused with a reason and
  * counted ({@link #droppedOverCapacity}). Records complete at most {@link #FUTURE_TOLERANCE_MS} after
  * the agent's clock, and only unpublished windows within their grace take records, so the open
- * seconds are few (grace + 2 of them when {@code due} is called every second).
+ * seconds are few (about grace / 1 s + 3 of them when {@code due} is called every second).
  *
  * <p>Thread-safe (one lock); pure but for the clock, which is injected.
  */
@@ -43,7 +43,7 @@ public final class PushWindower {
     public static final long DEFAULT_GRACE_MS = 2000;
     /** A minute: longer would only hold memory for clients too late for the topology's windows anyway. */
     public static final long MAX_GRACE_MS = 60_000;
-    /** A thousand requests a second for grace + 2 s, with room to spare: more than an Edge TPU serves. */
+    /** Ten times a thousand requests a second over the five seconds open at the default grace: more than an Edge TPU serves. */
     public static final int DEFAULT_MAX_OPEN_REQUESTS_PER_APP = 50_000;
     /** How far past the agent's clock a completion may be: clocks of one node agree to well within it. */
     public static final long FUTURE_TOLERANCE_MS = 1000;

@@ -187,6 +187,25 @@ class PushHandlerTest {
     }
 
     @Test
+    void aFailureInsideTheAgentAnswers500AndTheServerGoesOn() throws Exception {
+        URI uri = start(1 << 20, null);
+        AtomicLong calls = new AtomicLong();
+        windower = new PushWindower("pi-1", List.of(CAM_7), 2000, 1000, () -> {
+            if (calls.incrementAndGet() > 1) {
+                throw new IllegalStateException("clock broke");
+            }
+            return 1_000_000;
+        });
+        server.removeContext(PushHandler.PATH);
+        server.createContext(PushHandler.PATH, new PushHandler(windower, 1 << 20, null));
+        String body = "[" + record("cam-7", "mobilenet_v2", 1_000_100, 1_000_110) + "]";
+        HttpResponse<String> failed = post(uri, body);
+        assertEquals(500, failed.statusCode());
+        assertEquals("internal error: IllegalStateException", json(failed).get("error").asText());
+        assertEquals(500, post(uri, body).statusCode(), "the next exchange is served too");
+    }
+
+    @Test
     void aBadLimitIsRefused() {
         windower = new PushWindower("pi-1", List.of(CAM_7), 2000, 10, clock::get);
         for (int limit : new int[]{0, -1, PushHandler.MAX_BODY_LIMIT_BYTES + 1}) {
