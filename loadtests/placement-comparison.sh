@@ -13,7 +13,7 @@ last=${3:-10}
 shift $(( $# < 3 ? $# : 3 ))
 extra=("$@")
 tag=$(printf '%s' "${extra[*]:-}" | tr -c 'A-Za-z0-9' '-')
-jar=target/quarkus-app/quarkus-run.jar
+jar=${PERCH_JAR:-target/quarkus-app/quarkus-run.jar}
 out=loadtests/results/placement
 mkdir -p "$out"
 for seed in $(seq "$first" "$last"); do

@@ -120,7 +120,7 @@ public final class PredictCommand {
                     echoSlo(result, slos.get(i), statistics.get(i), windows.get(i));
                     double shareOver = latency.window(statistics.get(i), windows.get(i)).exceedance(slos.get(i));
                     result.put("windowsOverSlo", Samples.round(shareOver));
-                    result.put("sloMet", PlacementPolicy.DEFAULT.allowsWindowsOver(shareOver));
+                    result.put("sloMet", PlacementPolicy.DEFAULT.allowsWindowsOver(statistics.get(i), shareOver));
                 }
             } else {
                 result.putNull("meanMs");

@@ -50,7 +50,7 @@ public record Consolidation(boolean enabled, Duration period, double maxUtilizat
                     windowCompliance, placement.windowCompliance()));
         }
         return new PlacementPolicy(placement.memoryShare(), maxUtilization, placement.frontendMemoryMb(),
-                placement.frontendCv(), windowCompliance, placement.windowModelMargin(), placement.rateHeadroom(),
+                placement.frontendCv(), windowCompliance, placement.percentileModelMargin(), placement.rateHeadroom(),
                 placement.maxShareOfEdgeTpuLeft());
     }
 }

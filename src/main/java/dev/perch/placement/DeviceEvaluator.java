@@ -24,7 +24,7 @@ import java.util.Optional;
  * <p>Each app is checked on the statistic its SLO names (mean, p50, p95 or p99) over the window it
  * names ({@code sloWindowSec}): the device is feasible only where the model of that statistic over a
  * window ({@link WindowedStatistic}) puts it over the SLO in at most
- * {@link PlacementPolicy#windowsAllowedOver()} of the app's windows.
+ * {@link PlacementPolicy#windowsAllowedOver} of the app's windows.
  */
 public final class DeviceEvaluator {
     private final PlacementPolicy policy;
@@ -63,7 +63,7 @@ public final class DeviceEvaluator {
             WindowedStatistic window = latency.window(app.sloStatistic(), app.sloWindowSec());
             double shareOver = window.exceedance(app.sloMs());
             verdicts.add(new DeviceVerdict.AppVerdict(app.app(), latency, app.sloMs(), app.sloStatistic(),
-                    app.sloWindowSec(), window.quantile(policy.plannedWindowCompliance()), shareOver));
+                    app.sloWindowSec(), window.quantile(policy.plannedWindowCompliance(app.sloStatistic())), shareOver));
             if (broken == null) {
                 broken = sloReason(app, shareOver);
             }
@@ -127,7 +127,7 @@ public final class DeviceEvaluator {
             if (broken != null) {
                 return Fit.no(utilization, broken);
             }
-            minSlack = Math.min(minSlack, 1 - windows[i].quantile(policy.plannedWindowCompliance()) / apps.get(i).sloMs());
+            minSlack = Math.min(minSlack, 1 - windows[i].quantile(policy.plannedWindowCompliance(apps.get(i).sloStatistic())) / apps.get(i).sloMs());
         }
         return new Fit(true, utilization, minSlack, "every SLO met");
     }
@@ -252,12 +252,12 @@ public final class DeviceEvaluator {
      * the policy's promise; null when it keeps it.
      */
     private String sloReason(AppDemand app, double shareOver) {
-        if (policy.allowsWindowsOver(shareOver)) {
+        if (policy.allowsWindowsOver(app.sloStatistic(), shareOver)) {
             return null;
         }
         return String.format(Locale.ROOT, "%s %s over %d s windows predicted above its SLO of %.0f ms in %s of windows,"
                         + " over the %s allowed", app.app(), app.sloStatistic(), app.sloWindowSec(), app.sloMs(),
-                percent(shareOver), percent(policy.windowsAllowedOver()));
+                percent(shareOver), percent(policy.windowsAllowedOver(app.sloStatistic())));
     }
 
     /** A share as a percentage with the digits that matter: "2.3 %", "64 %", "1 %", "0.1 %". */

@@ -29,7 +29,7 @@ public record DeviceVerdict(String device, boolean feasible, String reason, doub
      * device is infeasible before any latency could be predicted (unstable, memory, no profile), and
      * then the windowed figures are NaN. {@code windowedMs} is the value the app's SLO statistic over
      * its {@code sloWindowSec} stays at or under in the share of windows the planner holds the model to
-     * ({@link PlacementPolicy#plannedWindowCompliance()}), and
+     * ({@link PlacementPolicy#plannedWindowCompliance}), and
      * {@code shareOver} the predicted share of its windows over the SLO.
      */
     public record AppVerdict(String app, AppLatency latency, double sloMs, SloStatistic sloStatistic, int sloWindowSec,

@@ -1,5 +1,6 @@
 package dev.perch.placement;
 
+import dev.perch.model.profile.SloStatistic;
 import dev.perch.model.queueing.MemoryFeasibility;
 
 /**
@@ -9,11 +10,12 @@ import dev.perch.model.queueing.MemoryFeasibility;
  * app's SLO and one margin. A device is feasible only when, by the model of the statistic over a
  * window ({@code dev.perch.model.queueing.WindowedStatistic}), every app's SLO statistic over its
  * {@code sloWindowSec} stays under its SLO in at least {@code windowCompliance} of its windows — the
- * promise Perch makes ("your SLO holds in 99 % of your windows"). The planner holds the model to a
- * {@code windowModelMargin}-th of the share of windows the promise allows over: the window model's
- * tail is optimistic — where it puts 1 % of windows over an SLO, the simulator finds up to several
- * times that, most for percentiles — and learned parameters carry errors of their own
- * (docs/decisions/0008-window-model-margin.md). The models are asked about
+ * promise Perch makes ("your SLO holds in 99 % of your windows"). For a percentile SLO (p50, p95,
+ * p99) the planner holds the model to a {@code percentileModelMargin}-th of the share of windows the
+ * promise allows over: the model of a window's percentile is optimistic — where it puts 1 % of
+ * windows over an SLO the simulator finds up to several times that — while the model of a window's
+ * mean is exact as the window grows and measured within 0.3 points of it
+ * (docs/decisions/0008-percentile-model-margin.md). The models are asked about
  * {@code rateHeadroom} more requests than each app's rate: a learned rate is an estimate, and the
  * window model takes the rate as known. Why these values: docs/decisions/0007-window-compliance.md
  * and 0004-utilisation-cap.md. The verdicts and predictions of {@link DeviceEvaluator} are at these
@@ -24,7 +26,7 @@ import dev.perch.model.queueing.MemoryFeasibility;
  * says why; docs/decisions/0002-edge-tpu-reserve.md); 1 admits every app that fits.
  */
 public record PlacementPolicy(double memoryShare, double maxUtilization, double frontendMemoryMb, double frontendCv,
-                              double windowCompliance, double windowModelMargin, double rateHeadroom,
+                              double windowCompliance, double percentileModelMargin, double rateHeadroom,
                               double maxShareOfEdgeTpuLeft) {
     public static final PlacementPolicy DEFAULT = new PlacementPolicy(0.8, 0.8, 75, 0.2, 0.99, 10, 0.03, 0.35);
 
@@ -39,8 +41,8 @@ public record PlacementPolicy(double memoryShare, double maxUtilization, double 
         if (!(windowCompliance >= 0.5 && windowCompliance < 1)) {
             throw new IllegalArgumentException("windowCompliance must be in [0.5, 1), got " + windowCompliance);
         }
-        if (!(windowModelMargin >= 1 && windowModelMargin <= 1000)) {
-            throw new IllegalArgumentException("windowModelMargin must be in [1, 1000], got " + windowModelMargin);
+        if (!(percentileModelMargin >= 1 && percentileModelMargin <= 1000)) {
+            throw new IllegalArgumentException("percentileModelMargin must be in [1, 1000], got " + percentileModelMargin);
         }
         if (!(rateHeadroom >= 0 && rateHeadroom < 1)) {
             throw new IllegalArgumentException("rateHeadroom must be in [0, 1), got " + rateHeadroom);
@@ -52,7 +54,7 @@ public record PlacementPolicy(double memoryShare, double maxUtilization, double 
 
     /** The same policy with admission's Edge TPU share ({@link EdgeTpuReserve}) set to {@code share}. */
     public PlacementPolicy withMaxShareOfEdgeTpuLeft(double share) {
-        return new PlacementPolicy(memoryShare, maxUtilization, frontendMemoryMb, frontendCv, windowCompliance, windowModelMargin,
+        return new PlacementPolicy(memoryShare, maxUtilization, frontendMemoryMb, frontendCv, windowCompliance, percentileModelMargin,
                 rateHeadroom, share);
     }
 
@@ -68,30 +70,30 @@ public record PlacementPolicy(double memoryShare, double maxUtilization, double 
     /** The same policy promising each app's SLO in at least {@code compliance} of its windows. */
     public PlacementPolicy withWindowCompliance(double compliance) {
         return new PlacementPolicy(memoryShare, maxUtilization, frontendMemoryMb, frontendCv, compliance,
-                windowModelMargin, rateHeadroom, maxShareOfEdgeTpuLeft);
+                percentileModelMargin, rateHeadroom, maxShareOfEdgeTpuLeft);
     }
 
-    /** The same policy holding the model to {@code 1/margin} of the windows the promise allows over. */
-    public PlacementPolicy withWindowModelMargin(double margin) {
+    /** The same policy holding the model of a window's percentile to {@code 1/margin} of what the promise allows. */
+    public PlacementPolicy withPercentileModelMargin(double margin) {
         return new PlacementPolicy(memoryShare, maxUtilization, frontendMemoryMb, frontendCv, windowCompliance, margin,
                 rateHeadroom, maxShareOfEdgeTpuLeft);
     }
 
     /**
      * The largest share of an app's windows whose statistic the model may predict over its SLO: the
-     * promise's share ({@code 1 − windowCompliance}) over the model's margin.
+     * promise's share ({@code 1 − windowCompliance}), over the model's margin for a percentile.
      */
-    public double windowsAllowedOver() {
-        return (1 - windowCompliance) / windowModelMargin;
+    public double windowsAllowedOver(SloStatistic statistic) {
+        return (1 - windowCompliance) / (statistic == SloStatistic.MEAN ? 1 : percentileModelMargin);
     }
 
-    /** Whether an app whose statistic the model puts over its SLO in {@code shareOver} of its windows may be placed. */
-    public boolean allowsWindowsOver(double shareOver) {
-        return shareOver <= windowsAllowedOver();
+    /** Whether an app whose {@code statistic} the model puts over its SLO in {@code shareOver} of its windows may be placed. */
+    public boolean allowsWindowsOver(SloStatistic statistic, double shareOver) {
+        return shareOver <= windowsAllowedOver(statistic);
     }
 
-    /** The share of an app's windows the model must predict under its SLO: {@code 1 − windowsAllowedOver()}. */
-    public double plannedWindowCompliance() {
-        return 1 - windowsAllowedOver();
+    /** The share of an app's windows the model must predict under its SLO: {@code 1 − windowsAllowedOver(statistic)}. */
+    public double plannedWindowCompliance(SloStatistic statistic) {
+        return 1 - windowsAllowedOver(statistic);
     }
 }

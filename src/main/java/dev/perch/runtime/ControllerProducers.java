@@ -70,7 +70,7 @@ public class ControllerProducers {
         return new ControllerSettings(Policy.parse(config.policy()), Duration.ofMillis((long) (config.cooldownSec() * 1000)),
                 PlacementPolicy.DEFAULT.withMaxShareOfEdgeTpuLeft(config.admission().maxShareOfEdgeTpuLeft())
                         .withWindowCompliance(config.placement().windowCompliance())
-                        .withWindowModelMargin(config.placement().windowModelMargin()),
+                        .withPercentileModelMargin(config.placement().percentileModelMargin()),
                 new Guards.Limits(limits.movesPerWindow(), limits.movesPerNode(), limits.inFlight(),
                         Duration.ofSeconds(limits.windowSec()), limits.approval()),
                 limits.dryRun(),

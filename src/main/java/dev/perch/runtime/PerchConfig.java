@@ -64,12 +64,13 @@ public interface PerchConfig {
         double windowCompliance();
 
         /**
-         * How many times stricter than the promise the planner holds the window model: it accepts
-         * a placement where the model puts at most {@code (1 − windowCompliance) / windowModelMargin}
-         * of an app's windows over its SLO (docs/decisions/0008-window-model-margin.md).
+         * How many times stricter than the promise the planner holds the model of a window's
+         * percentile: it accepts a placement where the model puts at most
+         * {@code (1 − windowCompliance) / percentileModelMargin} of a p50/p95/p99 app's windows over
+         * its SLO (docs/decisions/0008-percentile-model-margin.md).
          */
         @WithDefault("10")
-        double windowModelMargin();
+        double percentileModelMargin();
     }
 
     /** How new apps are admitted ({@code dev.perch.placement.PlacementPolicy}). */

@@ -112,7 +112,7 @@ public final class PolicyVariants {
         double frontendMemoryMb = p.frontendMemoryMb();
         double frontendCv = p.frontendCv();
         double windowCompliance = p.windowCompliance();
-        double windowModelMargin = p.windowModelMargin();
+        double percentileModelMargin = p.percentileModelMargin();
         double rateHeadroom = p.rateHeadroom();
         double maxShareOfEdgeTpuLeft = p.maxShareOfEdgeTpuLeft();
         for (String setting : variant.split(",")) {
@@ -127,17 +127,17 @@ public final class PolicyVariants {
                 case "frontendMemoryMb" -> frontendMemoryMb = value;
                 case "frontendCv" -> frontendCv = value;
                 case "windowCompliance" -> windowCompliance = value;
-                case "windowModelMargin" -> windowModelMargin = value;
+                case "percentileModelMargin" -> percentileModelMargin = value;
                 case "rateHeadroom" -> rateHeadroom = value;
                 case "maxShareOfEdgeTpuLeft" -> maxShareOfEdgeTpuLeft = value;
                 default -> throw new IllegalArgumentException("no such PlacementPolicy component: " + kv[0]
-                        + " (memoryShare, maxUtilization, frontendMemoryMb, frontendCv, windowCompliance, windowModelMargin,"
+                        + " (memoryShare, maxUtilization, frontendMemoryMb, frontendCv, windowCompliance, percentileModelMargin,"
                         + " rateHeadroom,"
                         + " maxShareOfEdgeTpuLeft)");
             }
         }
         return new PlacementPolicy(memoryShare, maxUtilization, frontendMemoryMb, frontendCv, windowCompliance,
-                windowModelMargin, rateHeadroom, maxShareOfEdgeTpuLeft);
+                percentileModelMargin, rateHeadroom, maxShareOfEdgeTpuLeft);
     }
 
     private static final class Totals {
