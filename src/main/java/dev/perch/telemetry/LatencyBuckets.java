@@ -6,10 +6,11 @@ import java.util.List;
 
 /**
  * Perch's one latency bucket layout, in which the topology adds up the histograms of many reports and
- * takes percentiles from the sum, and which the simulator fills. Bounds grow by 5 % from 0.1 ms to
- * about 10 minutes (321 bounds), each rounded to the microsecond: a percentile read inside a bucket
- * is within 5 % of the true one, whatever the latency's scale. Bucket {@code i} holds latencies in
- * {@code (bound(i-1), bound(i)]} (bucket 0 from 0), the last one those above the last bound.
+ * takes percentiles from the sum, and which Perch's own producers fill ({@link WindowSummary}). Bounds
+ * grow by 5 % from 0.1 ms to about 10 minutes (321 bounds), each rounded to the microsecond: a
+ * percentile read inside a bucket is within 5 % of the true one, whatever the latency's scale.
+ * Bucket {@code i} holds latencies in {@code (bound(i-1), bound(i)]} (bucket 0 from 0), the last one
+ * those above the last bound.
  *
  * <p>Reports may use any layout (a server's own buckets): {@link #rebin} spreads each of their
  * buckets over this layout's in proportion to the overlap — the uniform-within-a-bucket assumption

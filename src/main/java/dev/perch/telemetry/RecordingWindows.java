@@ -1,7 +1,6 @@
 package dev.perch.telemetry;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,25 +86,17 @@ public final class RecordingWindows {
     }
 
     private static TelemetryReport report(String node, RecordedRequest app, List<Served> in, long windowStartMs) {
-        LatencySummary latency = null;
-        MeanSummary service = null;
-        MeanSummary queue = null;
-        LatencyHistogram histogram = null;
+        // As the simulator and the node agent sum up a window, so a replay reports what a node would have.
+        WindowSummary summary = new WindowSummary(in.size());
         long swaps = 0;
-        if (!in.isEmpty()) {
-            double[] latencies = in.stream().mapToDouble(s -> s.request().latencyMs()).sorted().toArray();
-            latency = new LatencySummary(Samples.round(Arrays.stream(latencies).average().orElseThrow()),
-                    Samples.round(Samples.nearestRank(latencies, 0.50)), Samples.round(Samples.nearestRank(latencies, 0.95)),
-                    Samples.round(Samples.nearestRank(latencies, 0.99)), Samples.round(latencies[latencies.length - 1]));
-            service = new MeanSummary(Samples.round(in.stream().mapToDouble(s -> s.request().completionMs() - s.serviceStartMs())
-                    .average().orElseThrow()));
-            queue = new MeanSummary(Samples.round(in.stream().mapToDouble(s -> Math.max(0, s.serviceStartMs() - s.request().queuedMs()))
-                    .average().orElseThrow()));
-            swaps = in.stream().filter(Served::swapped).count();
-            // As the simulator does: a replay's percentiles over an SLO window are its requests' own.
-            histogram = LatencyBuckets.histogram(latencies);
+        for (Served s : in) {
+            summary.add(s.request().latencyMs(), s.request().completionMs() - s.serviceStartMs(),
+                    Math.max(0, s.serviceStartMs() - s.request().queuedMs()));
+            if (s.swapped()) {
+                swaps++;
+            }
         }
-        return new TelemetryReport(TelemetryReport.SCHEMA, node, app.accelerator(), app.acceleratorType(), app.app(),
-                app.model(), windowStartMs, windowStartMs + WINDOW_MS, in.size(), latency, service, queue, swaps, histogram);
+        return summary.report(node, app.accelerator(), app.acceleratorType(), app.app(), app.model(), windowStartMs,
+                windowStartMs + WINDOW_MS, swaps);
     }
 }

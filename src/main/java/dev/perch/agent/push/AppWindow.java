@@ -1,12 +1,8 @@
 package dev.perch.agent.push;
 
 import dev.perch.agent.AppBinding;
-import dev.perch.telemetry.LatencyBuckets;
-import dev.perch.telemetry.LatencyHistogram;
-import dev.perch.telemetry.LatencySummary;
-import dev.perch.telemetry.MeanSummary;
-import dev.perch.telemetry.Samples;
 import dev.perch.telemetry.TelemetryReport;
+import dev.perch.telemetry.WindowSummary;
 
 import java.util.Arrays;
 
@@ -57,45 +53,19 @@ final class AppWindow {
     }
 
     /**
-     * The window as telemetry v1, with the simulator's meanings ({@code dev.perch.sim.WindowStats}):
-     * latency end to end with nearest-rank percentiles ({@link Samples#nearestRank}) and the maximum,
-     * exact over the window's requests; Perch's bucket layout as the histogram, so that the topology's
-     * percentiles over an SLO window are those of the requests (within 5 %) rather than a mean of
-     * per-second ones — it costs one binary search a request; service (completion − service start)
-     * and queue (service start − arrival) means over the requests that sent a service start, left
-     * out when none did. An idle window still reports, with 0 requests and 0 swaps: the topology
-     * learns rates as requests over time, and a second left out would be a second it never saw.
+     * The window as telemetry v1, summed up as the simulator and a replay sum theirs
+     * ({@link WindowSummary}): latency end to end (completion − arrival); service (completion −
+     * service start) and queue (service start − arrival) time for the requests that sent a service
+     * start, none for the others.
      */
     TelemetryReport report(String node, AppBinding app, long windowStartMs, long windowMs) {
-        LatencySummary latency = null;
-        MeanSummary service = null;
-        MeanSummary queue = null;
-        LatencyHistogram histogram = null;
-        if (count > 0) {
-            double[] sorted = new double[count];
-            double serviceSum = 0;
-            double queueSum = 0;
-            int timed = 0;
-            for (int i = 0; i < count; i++) {
-                sorted[i] = completionMs[i] - arrivalMs[i];
-                if (!Double.isNaN(serviceStartMs[i])) {
-                    serviceSum += completionMs[i] - serviceStartMs[i];
-                    queueSum += serviceStartMs[i] - arrivalMs[i];
-                    timed++;
-                }
-            }
-            Arrays.sort(sorted);
-            latency = new LatencySummary(Samples.round(Arrays.stream(sorted).sum() / count),
-                    Samples.round(Samples.nearestRank(sorted, 0.50)), Samples.round(Samples.nearestRank(sorted, 0.95)),
-                    Samples.round(Samples.nearestRank(sorted, 0.99)), Samples.round(sorted[count - 1]));
-            if (timed > 0) {
-                service = new MeanSummary(Samples.round(serviceSum / timed));
-                queue = new MeanSummary(Samples.round(queueSum / timed));
-            }
-            histogram = LatencyBuckets.histogram(sorted);
+        WindowSummary summary = new WindowSummary(count);
+        for (int i = 0; i < count; i++) {
+            // NaN when the request sent no service start: WindowSummary leaves it out of both means.
+            summary.add(completionMs[i] - arrivalMs[i], completionMs[i] - serviceStartMs[i], serviceStartMs[i] - arrivalMs[i]);
         }
-        return new TelemetryReport(TelemetryReport.SCHEMA, node, app.accelerator(), app.acceleratorType(), app.app(),
-                app.model(), windowStartMs, windowStartMs + windowMs, count, latency, service, queue, swaps, histogram);
+        return summary.report(node, app.accelerator(), app.acceleratorType(), app.app(), app.model(), windowStartMs,
+                windowStartMs + windowMs, swaps);
     }
 
     /** The report of a second in which the app completed nothing. */
