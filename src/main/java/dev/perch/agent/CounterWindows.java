@@ -20,12 +20,12 @@ import java.util.Set;
  * clock or a network.
  *
  * <p><b>Edges on the wall-clock grid.</b> Windows start and end on multiples of the interval since
- * the epoch (whole seconds for the default 1 s). A scrape is an edge at the grid point nearest the
- * moment it was sent, if within a tenth of the interval of it (as Prometheus, the moment a scrape is
- * sent is taken as the moment its counters were read); one sent further off — a stalled scheduler —
- * is no edge at all, and the next scrape on the grid closes a window over all the time since the
- * last edge. A window therefore covers the time it really covers, two seconds or more when an edge
- * was missed, and rates per second stay right.
+ * the epoch (whole seconds for the default 1 s). The server read its counters at some moment between
+ * the agent sending the request and receiving the page; a scrape is an edge at the grid point nearest
+ * the moment it was sent if both moments are within a tenth of the interval of it. One further off —
+ * a stalled scheduler, a slow first connection — is no edge at all, and the next scrape on the grid
+ * closes a window over all the time since the last edge. A window therefore covers the time it
+ * really covers, two seconds or more when an edge was missed, and rates per second stay right.
  *
  * <p><b>No window from counters that do not describe one stretch.</b> An app's first scrape is its
  * baseline. A window needs the same series at both edges and none lower at the second: a counter
@@ -61,7 +61,7 @@ public final class CounterWindows {
             NEW_BASELINE,
             /** The app's series left the page; no windows until they return. */
             SERIES_MISSING,
-            /** A scrape sent too far from a grid point to be an edge. */
+            /** A scrape sent or answered too far from a grid point to be an edge. */
             OFF_GRID,
             /** Requests moved but their latency did not yet: no window this time. */
             UNDESCRIBED
@@ -93,14 +93,17 @@ public final class CounterWindows {
     /**
      * An answered scrape.
      *
-     * @param sentAtMs when the request went out (epoch ms)
-     * @param page     what the server answered, parsed
+     * @param sentAtMs     when the request went out (epoch ms)
+     * @param answeredAtMs when the page had arrived
+     * @param page         what the server answered, parsed
      */
-    public synchronized Outcome scraped(long sentAtMs, Exposition page) {
+    public synchronized Outcome scraped(long sentAtMs, long answeredAtMs, Exposition page) {
         long edge = gridPoint(sentAtMs);
-        if (Math.abs(sentAtMs - edge) > intervalMs / 10) {
+        long toleranceMs = intervalMs / 10;
+        if (Math.abs(sentAtMs - edge) > toleranceMs || answeredAtMs - edge > toleranceMs) {
             return new Outcome(List.of(), List.of(new Note(Note.Kind.OFF_GRID, String.format(Locale.ROOT,
-                    "%s: scrape sent %d ms from the grid point: not a window edge", target.url(), sentAtMs - edge))));
+                    "sent %+d ms and answered %+d ms from the grid point, more than %d ms: not a window edge",
+                    sentAtMs - edge, answeredAtMs - edge, toleranceMs))));
         }
         List<TelemetryReport> windows = new ArrayList<>();
         List<Note> notes = new ArrayList<>();

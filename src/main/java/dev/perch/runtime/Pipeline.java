@@ -8,15 +8,18 @@ import org.apache.kafka.streams.KafkaStreams;
 
 import java.util.Map;
 
-/** What the drivers that feed the topology share: a telemetry producer, and waiting for Streams to run. */
-final class Pipeline {
+/**
+ * What the drivers that feed the topology share: a telemetry producer, and waiting for Streams to
+ * run. The producer's settings are public so that {@code perch agent} publishes with the same ones.
+ */
+public final class Pipeline {
     private static final long START_TIMEOUT_MS = 120_000;
 
     private Pipeline() {
     }
 
     /** Idempotent, acknowledged by all replicas: a report is written once even when a send is retried. */
-    static KafkaProducer<String, byte[]> telemetryProducer(String bootstrapServers, String clientId, int lingerMs) {
+    public static KafkaProducer<String, byte[]> telemetryProducer(String bootstrapServers, String clientId, int lingerMs) {
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",

@@ -1,0 +1,180 @@
+package dev.perch.agent;
+
+import dev.perch.telemetry.Json;
+import dev.perch.telemetry.TelemetryReport;
+import dev.perch.telemetry.Topics;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Publishes windows to {@code perch.telemetry.v1}, keyed by accelerator, through an idempotent
+ * producer, from a thread of its own: {@link #accept} only appends to a bounded buffer and returns,
+ * so an unreachable Kafka never slows a scrape.
+ *
+ * <p>While Kafka cannot be reached the buffer fills; when it is full the oldest window makes room
+ * for the newest (the topology learns most from the latest) and is counted as dropped. At most
+ * {@value #MAX_IN_FLIGHT} windows are handed to the producer unacknowledged, so the windows that
+ * wait do so here, where the bound and the order are the agent's. A send the producer refuses at
+ * once (no metadata within its blocking time) goes back to the front of the buffer and is tried
+ * again after a pause; one the producer gives up on later (its delivery timeout) is counted as
+ * dropped. Failing and recovering are each logged once.
+ */
+public final class KafkaSink implements WindowSink {
+    private static final Logger LOG = Logger.getLogger(KafkaSink.class);
+    /** About an hour of windows for a node with three apps at 1 s: an outage of that long loses nothing. */
+    public static final int DEFAULT_CAPACITY = 10_000;
+    static final int MAX_IN_FLIGHT = 1_000;
+    private static final long RETRY_PAUSE_MS = 1_000;
+    private static final long CLOSE_WAIT_MS = 5_000;
+
+    private final Producer<String, byte[]> producer;
+    private final AgentMetrics metrics;
+    private final int capacity;
+    private final ArrayDeque<TelemetryReport> buffer = new ArrayDeque<>();
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    private final Thread publisher;
+    private volatile boolean stopping;
+    private boolean failing; // guarded by this
+
+    public KafkaSink(Producer<String, byte[]> producer, AgentMetrics metrics, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive, got " + capacity);
+        }
+        this.producer = producer;
+        this.metrics = metrics;
+        this.capacity = capacity;
+        metrics.bufferedBy(this::buffered);
+        publisher = new Thread(this::publish, "perch-agent-publisher");
+        publisher.setDaemon(true);
+        publisher.start();
+    }
+
+    @Override
+    public void accept(TelemetryReport report) {
+        synchronized (buffer) {
+            if (buffer.size() >= capacity) {
+                buffer.pollFirst();
+                metrics.dropped(AgentMetrics.DropReason.BUFFER_FULL);
+            }
+            buffer.addLast(report);
+            buffer.notifyAll();
+        }
+    }
+
+    public int buffered() {
+        synchronized (buffer) {
+            return buffer.size();
+        }
+    }
+
+    private void publish() {
+        while (!stopping || buffered() > 0) {
+            TelemetryReport next;
+            try {
+                next = take();
+                if (next == null) {
+                    continue;
+                }
+                if (!inFlight.tryAcquire(RETRY_PAUSE_MS, TimeUnit.MILLISECONDS)) {
+                    putBack(next);
+                    continue;
+                }
+            } catch (InterruptedException e) {
+                if (stopping) {
+                    return;
+                }
+                continue;
+            }
+            try {
+                producer.send(new ProducerRecord<>(Topics.TELEMETRY, next.accelerator(), Json.writeBytes(next)),
+                        (metadata, error) -> {
+                            inFlight.release();
+                            if (error == null) {
+                                metrics.published();
+                                state(false, null);
+                            } else {
+                                metrics.dropped(AgentMetrics.DropReason.SEND_FAILED);
+                                state(true, error);
+                            }
+                        });
+            } catch (RuntimeException e) {
+                // No metadata within the producer's blocking time, or a closed producer: the window
+                // is not lost, it waits at the front of the buffer for the next try.
+                inFlight.release();
+                putBack(next);
+                state(true, e);
+                if (stopping || !pause()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private TelemetryReport take() throws InterruptedException {
+        synchronized (buffer) {
+            if (buffer.isEmpty()) {
+                buffer.wait(RETRY_PAUSE_MS);
+            }
+            return buffer.pollFirst();
+        }
+    }
+
+    /** Back at the front, unless newer windows have filled the buffer meanwhile: then it is the one to drop. */
+    private void putBack(TelemetryReport report) {
+        synchronized (buffer) {
+            if (buffer.size() >= capacity) {
+                metrics.dropped(AgentMetrics.DropReason.BUFFER_FULL);
+            } else {
+                buffer.addFirst(report);
+            }
+        }
+    }
+
+    private boolean pause() {
+        try {
+            Thread.sleep(RETRY_PAUSE_MS);
+            return true;
+        } catch (InterruptedException e) {
+            return !stopping;
+        }
+    }
+
+    private synchronized void state(boolean failed, Throwable error) {
+        if (failed && !failing) {
+            LOG.warnf("cannot publish to %s (%s); buffering up to %d windows, oldest dropped first", Topics.TELEMETRY,
+                    error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage(), capacity);
+        } else if (!failed && failing) {
+            LOG.infof("publishing to %s again", Topics.TELEMETRY);
+        }
+        failing = failed;
+    }
+
+    /** Gives the buffer a few seconds to drain, then closes the producer; what is left is counted as dropped. */
+    @Override
+    public void close() {
+        stopping = true;
+        try {
+            publisher.join(CLOSE_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        publisher.interrupt();
+        try {
+            producer.close(Duration.ofMillis(CLOSE_WAIT_MS));
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "closing the producer");
+        }
+        synchronized (buffer) {
+            for (int i = buffer.size(); i > 0; i--) {
+                metrics.dropped(AgentMetrics.DropReason.SHUTDOWN);
+            }
+            buffer.clear();
+        }
+    }
+}
