@@ -73,6 +73,13 @@ public final class KafkaSink implements WindowSink {
         }
     }
 
+    /** The windows waiting, oldest first. */
+    java.util.List<TelemetryReport> waiting() {
+        synchronized (buffer) {
+            return java.util.List.copyOf(buffer);
+        }
+    }
+
     private void publish() {
         while (!stopping || buffered() > 0) {
             TelemetryReport next;
