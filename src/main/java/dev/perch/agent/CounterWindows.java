@@ -119,10 +119,17 @@ public final class CounterWindows {
                 continue;
             }
             Reading now = ((PresetReader.Result.Found) read).reading();
-            if (before != null && edge <= before.atMs()) {
+            if (before != null && edge == before.atMs()) {
                 continue; // the same grid point twice: the first reading stays the baseline
             }
             baselines.put(id, new Edge(edge, now));
+            if (before != null && edge < before.atMs()) {
+                // The wall clock stepped back: a window to come would pair two readings further
+                // apart than its edges say.
+                notes.add(new Note(Note.Kind.NEW_BASELINE, id + ": the clock went back from " + before.atMs() + " to "
+                        + edge + "; new baseline"));
+                continue;
+            }
             if (before == null) {
                 if (missing.remove(id)) {
                     notes.add(new Note(Note.Kind.NEW_BASELINE, id + ": series back; new baseline"));

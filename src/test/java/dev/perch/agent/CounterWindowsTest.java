@@ -79,6 +79,19 @@ class CounterWindowsTest {
     }
 
     @Test
+    void aClockThatStepsBackStartsANewBaseline() {
+        CounterWindows windows = windows(1_000);
+        scrape(windows, T0 + 10_000);
+        // the wall clock is set back 5 s: the next readings are 1, 2 … s after the first in truth
+        CounterWindows.Outcome back = scrape(windows, T0 + 5_000, T0 + 5_000, T0 + 11_000);
+        assertTrue(back.windows().isEmpty());
+        assertEquals(CounterWindows.Note.Kind.NEW_BASELINE, back.notes().get(0).kind());
+        TelemetryReport next = scrape(windows, T0 + 6_000, T0 + 6_000, T0 + 12_000).windows().get(0);
+        assertEquals(T0 + 5_000, next.windowStartMs());
+        assertEquals(100, next.requests(), "one second's requests, not seven");
+    }
+
+    @Test
     void aGapLongerThanTenIntervalsStartsANewBaseline() {
         CounterWindows windows = windows(1_000);
         scrape(windows, T0);
