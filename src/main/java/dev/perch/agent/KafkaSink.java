@@ -40,6 +40,8 @@ public final class KafkaSink implements WindowSink {
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final Thread publisher;
     private volatile boolean stopping;
+    /** A window taken from the buffer and not yet handed to the producer: still waiting, for the gauge. */
+    private volatile int inHand;
     private boolean failing; // guarded by this
 
     public KafkaSink(Producer<String, byte[]> producer, AgentMetrics metrics, int capacity) {
@@ -67,9 +69,10 @@ public final class KafkaSink implements WindowSink {
         }
     }
 
+    /** Windows waiting for Kafka: in the buffer, and the one the publisher is trying to send. */
     public int buffered() {
         synchronized (buffer) {
-            return buffer.size();
+            return buffer.size() + inHand;
         }
     }
 
@@ -99,7 +102,8 @@ public final class KafkaSink implements WindowSink {
                 continue;
             }
             try {
-                producer.send(new ProducerRecord<>(Topics.TELEMETRY, next.accelerator(), Json.writeBytes(next)),
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.TELEMETRY, next.accelerator(), Json.writeBytes(next));
+                producer.send(record,
                         (metadata, error) -> {
                             inFlight.release();
                             if (error == null) {
@@ -110,13 +114,17 @@ public final class KafkaSink implements WindowSink {
                                 state(true, error);
                             }
                         });
+                inHand = 0;
             } catch (RuntimeException e) {
                 // No metadata within the producer's blocking time, or a closed producer: the window
                 // is not lost, it waits at the front of the buffer for the next try.
                 inFlight.release();
                 putBack(next);
+                if (stopping) {
+                    return; // interrupted by close(), not a failure of Kafka's
+                }
                 state(true, e);
-                if (stopping || !pause()) {
+                if (!pause()) {
                     return;
                 }
             }
@@ -128,13 +136,16 @@ public final class KafkaSink implements WindowSink {
             if (buffer.isEmpty()) {
                 buffer.wait(RETRY_PAUSE_MS);
             }
-            return buffer.pollFirst();
+            TelemetryReport next = buffer.pollFirst();
+            inHand = next == null ? 0 : 1;
+            return next;
         }
     }
 
     /** Back at the front, unless newer windows have filled the buffer meanwhile: then it is the one to drop. */
     private void putBack(TelemetryReport report) {
         synchronized (buffer) {
+            inHand = 0;
             if (buffer.size() >= capacity) {
                 metrics.dropped(AgentMetrics.DropReason.BUFFER_FULL);
             } else {
@@ -178,10 +189,14 @@ public final class KafkaSink implements WindowSink {
             LOG.debugf(e, "closing the producer");
         }
         synchronized (buffer) {
+            if (!buffer.isEmpty()) {
+                LOG.warnf("stopping with %d windows not delivered to %s: dropped", buffer.size(), Topics.TELEMETRY);
+            }
             for (int i = buffer.size(); i > 0; i--) {
                 metrics.dropped(AgentMetrics.DropReason.SHUTDOWN);
             }
             buffer.clear();
+            inHand = 0;
         }
     }
 }

@@ -9,12 +9,14 @@ import dev.perch.agent.KafkaSink;
 import dev.perch.agent.PrintSink;
 import dev.perch.agent.WindowSink;
 import dev.perch.runtime.Pipeline;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.LongSupplier;
@@ -35,6 +37,11 @@ import java.util.logging.Logger;
 final class AgentCommand {
     /** Like the simulator's: a few ms of batching, no window waits for long. */
     private static final int LINGER_MS = 5;
+    /**
+     * How long a send may wait for the topic's metadata: the producer's default minute would keep an
+     * unreachable Kafka unsaid for that long; the sink retries anyway, and its buffer holds the windows.
+     */
+    private static final int MAX_BLOCK_MS = 5_000;
 
     private AgentCommand() {
     }
@@ -114,8 +121,8 @@ final class AgentCommand {
                 throw new UsageException("agent publishes to Kafka: set KAFKA_BOOTSTRAP_SERVERS (or -Dkafka.bootstrap.servers),"
                         + " or add --print to print the windows instead");
             }
-            sink = new KafkaSink(Pipeline.telemetryProducer(bootstrap, "perch-agent-" + config.node(), LINGER_MS), metrics,
-                    KafkaSink.DEFAULT_CAPACITY);
+            sink = new KafkaSink(Pipeline.telemetryProducer(bootstrap, "perch-agent-" + config.node(), LINGER_MS,
+                    Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS)), metrics, KafkaSink.DEFAULT_CAPACITY);
         }
         try {
             return Agent.create(config, sink, metrics, clockMs).start();

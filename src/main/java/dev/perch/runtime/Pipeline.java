@@ -6,6 +6,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -20,13 +21,20 @@ public final class Pipeline {
 
     /** Idempotent, acknowledged by all replicas: a report is written once even when a send is retried. */
     public static KafkaProducer<String, byte[]> telemetryProducer(String bootstrapServers, String clientId, int lingerMs) {
-        return new KafkaProducer<>(Map.of(
+        return telemetryProducer(bootstrapServers, clientId, lingerMs, Map.of());
+    }
+
+    /** The same producer with further settings on top (the node agent's shorter blocking time). */
+    public static KafkaProducer<String, byte[]> telemetryProducer(String bootstrapServers, String clientId, int lingerMs,
+                                                                  Map<String, Object> more) {
+        Map<String, Object> settings = new HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, lingerMs,
-                ProducerConfig.CLIENT_ID_CONFIG, clientId),
-                new StringSerializer(), new ByteArraySerializer());
+                ProducerConfig.CLIENT_ID_CONFIG, clientId));
+        settings.putAll(more);
+        return new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer());
     }
 
     static void awaitRunning(KafkaStreams streams) throws InterruptedException {
