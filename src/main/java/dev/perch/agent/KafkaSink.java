@@ -5,6 +5,7 @@ import dev.perch.telemetry.TelemetryReport;
 import dev.perch.telemetry.Topics;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -20,10 +21,11 @@ import java.util.concurrent.TimeUnit;
  * <p>While Kafka cannot be reached the buffer fills; when it is full the oldest window makes room
  * for the newest (the topology learns most from the latest) and is counted as dropped. At most
  * {@value #MAX_IN_FLIGHT} windows are handed to the producer unacknowledged, so the windows that
- * wait do so here, where the bound and the order are the agent's. A send the producer refuses at
- * once (no metadata within its blocking time) goes back to the front of the buffer and is tried
- * again after a pause; one the producer gives up on later (its delivery timeout) is counted as
- * dropped. Failing and recovering are each logged once.
+ * wait do so here, where the bound and the order are the agent's. A window the producer gives back
+ * with a retriable error (no metadata within its blocking time, no acknowledgement within its
+ * delivery timeout) goes back to the front of the buffer and is tried again — windows given back
+ * together may then go out of order, which the topology accepts; one Kafka refuses for good (too
+ * large, not authorised) is counted as dropped. Failing and recovering are each logged once.
  */
 public final class KafkaSink implements WindowSink {
     private static final Logger LOG = Logger.getLogger(KafkaSink.class);
@@ -103,15 +105,21 @@ public final class KafkaSink implements WindowSink {
             }
             try {
                 ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.TELEMETRY, next.accelerator(), Json.writeBytes(next));
+                TelemetryReport sent = next;
                 producer.send(record,
                         (metadata, error) -> {
                             inFlight.release();
                             if (error == null) {
                                 metrics.published();
                                 state(false, null);
+                            } else if (error instanceof RetriableException) {
+                                // Kafka not reachable (no metadata, no acknowledgement in time): the
+                                // window waits again, and the buffer's bound decides what is dropped.
+                                putBack(sent);
+                                state(true, error);
                             } else {
                                 metrics.dropped(AgentMetrics.DropReason.SEND_FAILED);
-                                state(true, error);
+                                LOG.warnf("%s refused a window of %s: %s", Topics.TELEMETRY, sent.app(), error.getMessage());
                             }
                         });
                 inHand = 0;

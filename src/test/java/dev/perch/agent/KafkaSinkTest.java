@@ -6,6 +6,7 @@ import dev.perch.telemetry.TelemetryReport;
 import dev.perch.telemetry.Topics;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -73,15 +74,25 @@ class KafkaSinkTest {
     }
 
     @Test
-    void aWindowKafkaRefusesLaterIsCountedAsDropped() throws Exception {
+    void aWindowKafkaGivesBackUnacknowledgedWaitsAgainAndOneItRefusesIsDropped() throws Exception {
         MockProducer<String, byte[]> producer = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
         AgentMetrics metrics = new AgentMetrics();
         try (KafkaSink sink = new KafkaSink(producer, metrics, 10)) {
             sink.accept(window(0, "pi-1/gpu0"));
             await(() -> producer.history().size() == 1, "handed to the producer");
             producer.errorNext(new TimeoutException("Expiring 1 record(s): 120000 ms has passed since batch creation"));
-            await(() -> metrics.droppedWindows(AgentMetrics.DropReason.SEND_FAILED) == 1, "counted as dropped");
+            await(() -> producer.history().size() == 2, "the same window tried again");
+            assertEquals(0, metrics.droppedWindows(AgentMetrics.DropReason.SEND_FAILED));
+            producer.completeNext();
+            await(() -> metrics.publishedWindows() == 1, "then published");
+
+            sink.accept(window(1, "pi-1/gpu0"));
+            await(() -> producer.history().size() == 3, "handed to the producer");
+            producer.errorNext(new RecordTooLargeException("The message is 2000000 bytes"));
+            await(() -> metrics.droppedWindows(AgentMetrics.DropReason.SEND_FAILED) == 1, "refused for good: dropped");
         }
+        assertEquals(Json.read(producer.history().get(0).value(), TelemetryReport.class),
+                Json.read(producer.history().get(1).value(), TelemetryReport.class));
     }
 
     @Test
