@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>While Kafka cannot be reached the buffer fills; when it is full the oldest window makes room
  * for the newest (the topology learns most from the latest) and is counted as dropped. At most
- * {@value #MAX_IN_FLIGHT} windows are handed to the producer unacknowledged, so the windows that
+ * {@value #MAX_IN_FLIGHT_WINDOWS} windows are handed to the producer unacknowledged, so the windows that
  * wait do so here, where the bound and the order are the agent's. A window the producer gives back
  * with a retriable error (no metadata within its blocking time, no acknowledgement within its
  * delivery timeout) goes back to the front of the buffer and is tried again — windows given back
@@ -30,29 +30,30 @@ import java.util.concurrent.TimeUnit;
 public final class KafkaSink implements WindowSink {
     private static final Logger LOG = Logger.getLogger(KafkaSink.class);
     /** About an hour of windows for a node with three apps at 1 s: an outage of that long loses nothing. */
-    public static final int DEFAULT_CAPACITY = 10_000;
-    static final int MAX_IN_FLIGHT = 1_000;
+    public static final int DEFAULT_BUFFER_WINDOWS = 10_000;
+    static final int MAX_IN_FLIGHT_WINDOWS = 1_000;
     private static final long RETRY_PAUSE_MS = 1_000;
     private static final long CLOSE_WAIT_MS = 5_000;
 
     private final Producer<String, byte[]> producer;
     private final AgentMetrics metrics;
-    private final int capacity;
+    private final int capacityWindows;
     private final ArrayDeque<TelemetryReport> buffer = new ArrayDeque<>();
-    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT_WINDOWS);
     private final Thread publisher;
     private volatile boolean stopping;
     /** A window taken from the buffer and not yet handed to the producer: still waiting, for the gauge. */
     private volatile int inHand;
     private boolean failing; // guarded by this
 
-    public KafkaSink(Producer<String, byte[]> producer, AgentMetrics metrics, int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be positive, got " + capacity);
+    /** @param capacityWindows how many windows may wait for Kafka before the oldest is dropped */
+    public KafkaSink(Producer<String, byte[]> producer, AgentMetrics metrics, int capacityWindows) {
+        if (capacityWindows < 1) {
+            throw new IllegalArgumentException("capacityWindows must be positive, got " + capacityWindows);
         }
         this.producer = producer;
         this.metrics = metrics;
-        this.capacity = capacity;
+        this.capacityWindows = capacityWindows;
         metrics.bufferedBy(this::buffered);
         publisher = new Thread(this::publish, "perch-agent-publisher");
         publisher.setDaemon(true);
@@ -62,7 +63,7 @@ public final class KafkaSink implements WindowSink {
     @Override
     public void accept(TelemetryReport report) {
         synchronized (buffer) {
-            if (buffer.size() >= capacity) {
+            if (buffer.size() >= capacityWindows) {
                 buffer.pollFirst();
                 metrics.dropped(AgentMetrics.DropReason.BUFFER_FULL);
             }
@@ -154,7 +155,7 @@ public final class KafkaSink implements WindowSink {
     private void putBack(TelemetryReport report) {
         synchronized (buffer) {
             inHand = 0;
-            if (buffer.size() >= capacity) {
+            if (buffer.size() >= capacityWindows) {
                 metrics.dropped(AgentMetrics.DropReason.BUFFER_FULL);
             } else {
                 buffer.addFirst(report);
@@ -174,7 +175,7 @@ public final class KafkaSink implements WindowSink {
     private synchronized void state(boolean failed, Throwable error) {
         if (failed && !failing) {
             LOG.warnf("cannot publish to %s (%s); buffering up to %d windows, oldest dropped first", Topics.TELEMETRY,
-                    error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage(), capacity);
+                    error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage(), capacityWindows);
         } else if (!failed && failing) {
             LOG.infof("publishing to %s again", Topics.TELEMETRY);
         }

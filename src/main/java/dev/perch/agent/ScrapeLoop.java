@@ -35,7 +35,7 @@ final class ScrapeLoop implements AutoCloseable {
     /** The largest page read: Triton with a hundred models writes well under a megabyte. */
     static final int MAX_PAGE_BYTES = 16 << 20;
     /** Scrapes off the grid in a row before it is worth a warning. */
-    static final int OFF_GRID_WARNING = 3;
+    static final int OFF_GRID_SCRAPES_TO_WARN = 3;
     /** As Prometheus asks: OpenMetrics first, the text format otherwise. */
     private static final String ACCEPT = "application/openmetrics-text;version=1.0.0,"
             + "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
@@ -209,7 +209,7 @@ final class ScrapeLoop implements AutoCloseable {
                 default -> LOG.debugf("%s: %s", target.name, note.text());
             }
         }
-        if (onGrid && target.offGrid.off() && target.offGrid.times() >= OFF_GRID_WARNING) {
+        if (onGrid && target.offGrid.off() && target.offGrid.times() >= OFF_GRID_SCRAPES_TO_WARN) {
             LOG.infof("%s: scrapes are on the grid again", target.name);
         }
         outcome.windows().forEach(sink::accept);
@@ -226,9 +226,9 @@ final class ScrapeLoop implements AutoCloseable {
      */
     private void offGrid(Target target, String why) {
         target.offGrid.on();
-        if (target.offGrid.times() == OFF_GRID_WARNING) {
+        if (target.offGrid.times() == OFF_GRID_SCRAPES_TO_WARN) {
             LOG.warnf("%s: %d scrapes in a row off the grid (%s): no windows until they are on it again", target.name,
-                    OFF_GRID_WARNING, why);
+                    OFF_GRID_SCRAPES_TO_WARN, why);
         } else {
             LOG.debugf("%s: %s", target.name, why);
         }

@@ -122,7 +122,7 @@ final class AgentCommand {
                         + " or add --print to print the windows instead");
             }
             sink = new KafkaSink(Pipeline.telemetryProducer(bootstrap, "perch-agent-" + config.node(), LINGER_MS,
-                    Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS)), metrics, KafkaSink.DEFAULT_CAPACITY);
+                    Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS)), metrics, KafkaSink.DEFAULT_BUFFER_WINDOWS);
         }
         try {
             return Agent.create(config, sink, metrics, clockMs).start();

@@ -53,7 +53,7 @@ class AgentKafkaTest {
                     """.formatted(server.url()), "test.yaml");
             AgentMetrics metrics = new AgentMetrics();
             KafkaSink sink = new KafkaSink(Pipeline.telemetryProducer(broker.bootstrapServers(), "perch-agent-test", 5), metrics,
-                    KafkaSink.DEFAULT_CAPACITY);
+                    KafkaSink.DEFAULT_BUFFER_WINDOWS);
             try (ScrapeLoop loop = new ScrapeLoop(config, sink, metrics, clock::get)) {
                 for (int s = 0; s <= 3; s++) {
                     clock.set(T0 + s * 1_000L);
