@@ -22,6 +22,7 @@ import java.util.Set;
  * replay --recording FILE [--format perch|ibis] [--speed X] [--data-dir DIR]
  * evaluate [--scenario NAME|NAME:N|FILE] [--strategies a,b,...] [--seed N] [--plot out.png] [--print-scenario FILE]
  * run [--namespace NS] [--dry-run true|false] [--approval true|false] [--consolidate true|false] [--state-dir DIR]
+ * agent --config FILE [--print]
  * </pre>
  */
 @QuarkusMain
@@ -59,7 +60,8 @@ public class PerchMain {
                 case "replay" -> PipelineCommands.replay(rest);
                 case "evaluate" -> PureCommands.evaluate(rest);
                 case "run" -> PipelineCommands.run(rest);
-                default -> throw new UsageException("unknown command '" + command + "' (commands: demo, replay, predict, validate, evaluate, run; --help for usage)");
+                case "agent" -> AgentCommand.agent(rest);
+                default -> throw new UsageException("unknown command '" + command + "' (commands: demo, replay, predict, validate, evaluate, run, agent; --help for usage)");
             }
         } catch (UsageException | ScenarioException e) {
             System.err.println("perch " + command + ": " + e.getMessage());

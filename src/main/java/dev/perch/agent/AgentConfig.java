@@ -1,0 +1,31 @@
+package dev.perch.agent;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The agent's config ({@code agent --config FILE}, read by {@link AgentConfigReader}): the node it
+ * runs on, how often it closes a window, the metrics endpoints it scrapes and the apps behind them,
+ * and its HTTP port with the apps that push.
+ */
+public record AgentConfig(String node, int intervalSec, List<ScrapeTarget> targets, PushSettings push) {
+    public static final int DEFAULT_INTERVAL_SEC = 1;
+    /** Longer windows than a minute would blur what the topology learns per second. */
+    public static final int MAX_INTERVAL_SEC = 60;
+
+    public AgentConfig {
+        targets = List.copyOf(targets);
+    }
+
+    public long intervalMs() {
+        return intervalSec * 1000L;
+    }
+
+    /** Every app the agent reports for, scraped ones first. */
+    public List<AppBinding> apps() {
+        List<AppBinding> apps = new ArrayList<>();
+        targets.forEach(t -> t.apps().forEach(a -> apps.add(a.binding())));
+        apps.addAll(push.apps());
+        return apps;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.perch.agent;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The agent's own metrics, served on its port at {@code /metrics} in the Prometheus text format
+ * 0.0.4: how its scrapes went and what became of its windows. Thread-safe; counters only go up.
+ * Other parts of the agent (the push receiver) add their lines with {@link #include}.
+ */
+public final class AgentMetrics {
+    private final Map<String, LongAdder> scrapeErrors = new ConcurrentSkipListMap<>();
+    private final Map<String, LongAdder> unparsableLines = new ConcurrentSkipListMap<>();
+    private final Map<String, LongAdder> newBaselines = new ConcurrentSkipListMap<>();
+    private final Map<String, LongAdder> dropped = new ConcurrentSkipListMap<>();
+    private final LongAdder published = new LongAdder();
+    private final List<Supplier<String>> included = new CopyOnWriteArrayList<>();
+    private volatile LongSupplier buffered = () -> 0;
+
+    /** Why a window never reached Kafka. */
+    public enum DropReason {
+        /** The buffer was full while Kafka could not be reached: the oldest window made room. */
+        BUFFER_FULL,
+        /** Kafka refused it or did not acknowledge it in the producer's delivery timeout. */
+        SEND_FAILED,
+        /** Still buffered when the agent stopped. */
+        SHUTDOWN;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Starts a target's series at 0, so that a dashboard sees them before anything goes wrong. */
+    public void target(String target) {
+        scrapeErrors.computeIfAbsent(target, t -> new LongAdder());
+        unparsableLines.computeIfAbsent(target, t -> new LongAdder());
+        newBaselines.computeIfAbsent(target, t -> new LongAdder());
+    }
+
+    public void scrapeError(String target) {
+        scrapeErrors.computeIfAbsent(target, t -> new LongAdder()).increment();
+    }
+
+    public void unparsableLines(String target, int lines) {
+        unparsableLines.computeIfAbsent(target, t -> new LongAdder()).add(lines);
+    }
+
+    public void newBaseline(String target) {
+        newBaselines.computeIfAbsent(target, t -> new LongAdder()).increment();
+    }
+
+    public void published() {
+        published.increment();
+    }
+
+    public void dropped(DropReason reason) {
+        dropped.computeIfAbsent(reason.label(), r -> new LongAdder()).increment();
+    }
+
+    /** The gauge of windows waiting for Kafka. */
+    public void bufferedBy(LongSupplier windows) {
+        this.buffered = windows;
+    }
+
+    /** Adds lines in the text format, complete with their {@code # HELP} and {@code # TYPE}, to every answer. */
+    public void include(Supplier<String> exposition) {
+        included.add(exposition);
+    }
+
+    public long scrapeErrors(String target) {
+        LongAdder errors = scrapeErrors.get(target);
+        return errors == null ? 0 : errors.sum();
+    }
+
+    public long unparsableLines(String target) {
+        LongAdder lines = unparsableLines.get(target);
+        return lines == null ? 0 : lines.sum();
+    }
+
+    public long publishedWindows() {
+        return published.sum();
+    }
+
+    public long droppedWindows(DropReason reason) {
+        LongAdder windows = dropped.get(reason.label());
+        return windows == null ? 0 : windows.sum();
+    }
+
+    /** The page: one family per metric, each series labelled. */
+    public String exposition() {
+        StringBuilder page = new StringBuilder();
+        family(page, "perch_agent_scrape_errors_total", "counter", "Scrapes that failed or timed out, by target",
+                "target", scrapeErrors);
+        family(page, "perch_agent_unparsable_lines_total", "counter",
+                "Lines of a target's metrics page that break the format and were skipped", "target", unparsableLines);
+        family(page, "perch_agent_new_baselines_total", "counter",
+                "Times an app's counters started a new baseline (restart, series changed, long gap): no window for that stretch",
+                "target", newBaselines);
+        page.append("# HELP perch_agent_windows_published_total Telemetry windows published (printed, with --print)\n")
+                .append("# TYPE perch_agent_windows_published_total counter\n")
+                .append("perch_agent_windows_published_total ").append(published.sum()).append('\n');
+        page.append("# HELP perch_agent_windows_dropped_total Telemetry windows that never reached Kafka, by reason\n")
+                .append("# TYPE perch_agent_windows_dropped_total counter\n");
+        for (DropReason reason : DropReason.values()) {
+            page.append("perch_agent_windows_dropped_total{reason=\"").append(reason.label()).append("\"} ")
+                    .append(droppedWindows(reason)).append('\n');
+        }
+        page.append("# HELP perch_agent_buffered_windows Windows waiting for Kafka\n")
+                .append("# TYPE perch_agent_buffered_windows gauge\n")
+                .append("perch_agent_buffered_windows ").append(buffered.getAsLong()).append('\n');
+        for (Supplier<String> more : included) {
+            String lines = more.get();
+            page.append(lines);
+            if (!lines.isEmpty() && !lines.endsWith("\n")) {
+                page.append('\n');
+            }
+        }
+        return page.toString();
+    }
+
+    private static void family(StringBuilder page, String name, String type, String help, String label,
+                               Map<String, LongAdder> series) {
+        page.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        series.forEach((value, count) -> page.append(name).append('{').append(label).append("=\"")
+                .append(escape(value)).append("\"} ").append(count.sum()).append('\n'));
+    }
+
+    /** A label value as the format escapes it. */
+    static String escape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}
