@@ -34,4 +34,12 @@ public interface AppReports {
     /** Placed apps are moving to make room for the app that runs nowhere yet; it is placed once they are over. */
     default void waitingForRoom(String app, String why) {
     }
+
+    /** Perch has telemetry for the app again (or for the first time). */
+    default void reporting(String app, String message) {
+    }
+
+    /** Perch has had no telemetry for the placed app for a while; {@code why} says how long. */
+    default void noTelemetry(String app, String why) {
+    }
 }

@@ -9,13 +9,22 @@ import java.util.Optional;
  * migration it is the accelerator that serves the app's traffic (the source until the switch);
  * {@code migratingTo} is the move's target and {@code migratingFrom} its source, where the old copy
  * runs until the move completes — after the switch it serves nothing but still holds its memory.
+ * {@code telemetry} says how Perch's node agent carries the app's telemetry, when it does (empty:
+ * the app publishes its own, and always on the simulated cluster).
  */
 public record RunningApp(AppSpec spec, Optional<String> accelerator, Optional<String> migratingTo,
-                         Optional<String> migratingFrom) {
+                         Optional<String> migratingFrom, Optional<AppTelemetry> telemetry) {
     public RunningApp {
         accelerator = accelerator == null ? Optional.empty() : accelerator;
         migratingTo = migratingTo == null ? Optional.empty() : migratingTo;
         migratingFrom = migratingFrom == null || migratingTo.isEmpty() ? Optional.empty() : migratingFrom;
+        telemetry = telemetry == null ? Optional.empty() : telemetry;
+    }
+
+    /** An app that publishes its own telemetry. */
+    public RunningApp(AppSpec spec, Optional<String> accelerator, Optional<String> migratingTo,
+                      Optional<String> migratingFrom) {
+        this(spec, accelerator, migratingTo, migratingFrom, Optional.empty());
     }
 
     public String app() {

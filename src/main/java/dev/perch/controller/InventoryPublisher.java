@@ -49,8 +49,9 @@ final class InventoryPublisher {
         }
         for (RunningApp app : snapshot.apps()) {
             AppRecord now = executor.appRecord(app, app.migratingTo().or(app::accelerator), snapshot);
+            // The telemetry stays in: a new pod IP is news to the node agent that scrapes the app.
             AppRecord timeless = new AppRecord(now.schema(), now.app(), now.model(), now.expectedRatePerSec(), now.sloMs(),
-                    now.sloStatistic(), now.sloWindowSec(), now.node(), now.accelerator(), null, 0);
+                    now.sloStatistic(), now.sloWindowSec(), now.node(), now.accelerator(), null, 0, now.telemetry());
             if (!timeless.equals(apps.put(app.app(), timeless))) {
                 outputs.app(now);
             }

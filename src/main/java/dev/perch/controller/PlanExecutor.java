@@ -2,6 +2,7 @@ package dev.perch.controller;
 
 import dev.perch.cluster.ActuationException;
 import dev.perch.cluster.AppReports;
+import dev.perch.cluster.AppTelemetry;
 import dev.perch.cluster.ApplyResult;
 import dev.perch.cluster.ClusterActuator;
 import dev.perch.cluster.ClusterSnapshot;
@@ -198,7 +199,23 @@ final class PlanExecutor {
         java.util.OptionalDouble learned = rates.rate(app.app());
         return new AppRecord(AppRecord.SCHEMA, app.app(), app.spec().model(), app.spec().ratePerSec(), app.spec().sloMs(),
                 app.spec().sloStatistic().id(), app.spec().sloWindowSec(), node, accelerator.orElse(null),
-                learned.isPresent() ? learned.getAsDouble() : null, clock.millis());
+                learned.isPresent() ? learned.getAsDouble() : null, clock.millis(), telemetry(app, accelerator));
+    }
+
+    /**
+     * What the node agent on the record's node needs to carry the app's telemetry: the pod IP is the
+     * one on the record's accelerator, never another's (a move's record names the target before its
+     * pod has an IP; the agent then waits rather than scrape the source's pod from the wrong node).
+     */
+    private static AppRecord.Telemetry telemetry(RunningApp app, Optional<String> accelerator) {
+        if (app.telemetry().isEmpty()) {
+            return null;
+        }
+        if (app.telemetry().get() instanceof AppTelemetry.Scrape scrape) {
+            return AppRecord.Telemetry.scraped(new AppRecord.Scrape(scrape.preset(), scrape.port(), scrape.path(),
+                    scrape.serverModel(), accelerator.flatMap(scrape::podIp).orElse(null)));
+        }
+        return AppRecord.Telemetry.pushed();
     }
 
     private static List<DecisionRecord.Outcome> outcomes(DeviceVerdict verdict) {

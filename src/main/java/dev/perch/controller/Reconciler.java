@@ -3,6 +3,7 @@ package dev.perch.controller;
 import dev.perch.cluster.AppReports;
 import dev.perch.cluster.Approvals;
 import dev.perch.cluster.ClusterActuator;
+import dev.perch.cluster.ClusterSnapshot;
 import dev.perch.cluster.ClusterView;
 import dev.perch.cluster.RunningApp;
 import dev.perch.model.profile.ProfileCatalog;
@@ -31,7 +32,8 @@ import java.util.function.Supplier;
  * answered as they arrive ({@link #onAlert}). Each step is a room of its own, owning its state:
  * <ol>
  *   <li>carry the moves under way one stage further (the actuator's business);</li>
- *   <li>tell the topology what the cluster is ({@link InventoryPublisher});</li>
+ *   <li>tell the topology what the cluster is ({@link InventoryPublisher}), and owners whether Perch has
+ *   telemetry for their apps ({@link TelemetrySilence});</li>
  *   <li>place the apps that run nowhere ({@link NewApps});</li>
  *   <li>answer apps still at risk ({@link AlertAnswers}, or the reactive baseline {@link ReactiveRule});</li>
  *   <li>free accelerators once load has dropped, when turned on ({@link Consolidator}).</li>
@@ -44,6 +46,8 @@ public final class Reconciler {
     private static final Logger EVENTS = LoggerFactory.getLogger("perch.events");
     /** The longest an app waits before a decision that changed nothing is taken again. */
     public static final Duration LONGEST_BACKOFF = Duration.ofMillis(NewApps.MAX_RETRY_MS);
+    /** How long a placed app may go without telemetry before its owner is told, unless configured. */
+    public static final Duration DEFAULT_TELEMETRY_SILENCE = Duration.ofSeconds(60);
 
     /**
      * The most moves of other apps planned to relieve one accelerator for one alert, or to make room
@@ -58,6 +62,7 @@ public final class Reconciler {
     private final NewApps newApps;
     private final AtRiskStep atRisk;
     private final Consolidator consolidator;
+    private final TelemetrySilence silence;
     private final Clock clock;
     /** When this replica's controller was built, by its clock. */
     private final long startedMs;
@@ -96,6 +101,7 @@ public final class Reconciler {
         Consolidation consolidation = settings.policy() == Policy.PERCH ? settings.consolidation() : Consolidation.OFF;
         this.consolidator = new Consolidator(reading, executor, consolidation,
                 new MigrationPlanner(consolidation.packing(settings.placement()), Consolidator.MOVE_BUDGET), startedMs);
+        this.silence = new TelemetrySilence(b.telemetrySilence);
     }
 
     /** How new apps are admitted: Perch makes room and keeps Edge TPU time; the reactive baseline does neither. */
@@ -120,12 +126,26 @@ public final class Reconciler {
         boolean leading = whileLeading(() -> {
             executor.progressMoves().forEach(stage -> EVENTS.debug("move: {}", stage));
             executor.keepAsDeclared().forEach(change -> EVENTS.debug("declared: {}", change));
-            inventory.publish(reading.snapshot());
+            ClusterSnapshot snapshot = reading.snapshot();
+            inventory.publish(snapshot);
+            tellReporting(snapshot);
         });
         if (leading) {
             placeUnplaced();
             whileLeading(atRisk::pass);
             whileLeading(consolidator::pass);
+        }
+    }
+
+    /** Tells each placed app's owner whether Perch has telemetry for it, when that changes ({@link TelemetrySilence}). */
+    private void tellReporting(ClusterSnapshot snapshot) {
+        for (TelemetrySilence.Verdict verdict : silence.pass(snapshot, clock.millis())) {
+            if (verdict.reporting()) {
+                appReports.reporting(verdict.app(), verdict.message());
+            } else {
+                EVENTS.info("NO TELEMETRY {} — {}", verdict.app(), verdict.message());
+                appReports.noTelemetry(verdict.app(), verdict.message());
+            }
         }
     }
 
@@ -200,6 +220,7 @@ public final class Reconciler {
      * observation say so (an app is reported at risk by its alerts).
      */
     public void observe(PredictionRecord prediction) {
+        silence.observe(prediction); // every replica, so that a new leader knows what was heard
         if (!active) {
             return;
         }
@@ -225,6 +246,7 @@ public final class Reconciler {
             this.active = active;
             if (takingOver) {
                 inventory.forget();
+                silence.forget();
                 atRisk.takeOver();
             }
         } finally {
@@ -280,6 +302,7 @@ public final class Reconciler {
         private ControllerOutputs outputs = ControllerOutputs.NONE;
         private Approvals approvals = Approvals.NONE;
         private ControllerSettings settings = ControllerSettings.DEFAULT;
+        private Duration telemetrySilence = DEFAULT_TELEMETRY_SILENCE;
 
         private Builder(ClusterView view, ClusterActuator actuator, Clock clock) {
             this.view = Objects.requireNonNull(view);
@@ -316,6 +339,12 @@ public final class Reconciler {
 
         public Builder settings(ControllerSettings settings) {
             this.settings = Objects.requireNonNull(settings);
+            return this;
+        }
+
+        /** How long without telemetry for a placed app before its owner is told ({@code perch.telemetry.silence-sec}). */
+        public Builder telemetrySilence(Duration silence) {
+            this.telemetrySilence = Objects.requireNonNull(silence);
             return this;
         }
 

@@ -61,6 +61,10 @@ public class InferenceAppSpec {
     @JsonPropertyDescription("Optional pinning: a node name, or an accelerator id such as pi-1/tpu0; Perch then never moves the app.")
     private String pinnedTo;
 
+    @JsonPropertyDescription("How the app's telemetry reaches Perch: scrape (Perch's node agent reads the server's metrics"
+            + " endpoint) or push (the app posts per-request records to the agent); absent, the app publishes its own.")
+    private InferenceAppTelemetry telemetry;
+
     public String getModel() {
         return model;
     }
@@ -139,5 +143,13 @@ public class InferenceAppSpec {
 
     public void setPinnedTo(String pinnedTo) {
         this.pinnedTo = pinnedTo;
+    }
+
+    public InferenceAppTelemetry getTelemetry() {
+        return telemetry;
+    }
+
+    public void setTelemetry(InferenceAppTelemetry telemetry) {
+        this.telemetry = telemetry;
     }
 }

@@ -17,6 +17,7 @@ public class InferenceAppStatus {
     public static final String SLO_AT_RISK = "SloAtRisk";
     public static final String MIGRATING = "Migrating";
     public static final String UNSCHEDULABLE = "Unschedulable";
+    public static final String REPORTING = "Reporting";
 
     @PrinterColumn(name = "NODE")
     @JsonPropertyDescription("The node the app's traffic is served on.")
@@ -35,7 +36,8 @@ public class InferenceAppStatus {
     @JsonPropertyDescription("A make-before-break move in progress.")
     private Migration migration;
 
-    @JsonPropertyDescription("Placed, SloAtRisk, Migrating, Unschedulable; messages say why in SLO terms.")
+    @JsonPropertyDescription("Placed, SloAtRisk, Migrating, Unschedulable, Reporting (whether Perch has telemetry"
+            + " for the app); messages say why in SLO terms.")
     private List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("The spec generation this status was written for.")

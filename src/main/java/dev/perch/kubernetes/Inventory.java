@@ -25,7 +25,9 @@ import java.util.Optional;
  *   <li>{@value #ACCELERATOR_COUNT} (optional, default 1): how many accelerators of that type;</li>
  *   <li>{@value #FRONTEND_SERVICE_MS} annotation (optional, default {@value #DEFAULT_FRONTEND_MS}):
  *   the mean time an app's front end takes per request on that node;</li>
- *   <li>memory: the node's {@code status.capacity.memory}.</li>
+ *   <li>memory: the node's {@code status.capacity.memory}, less what Perch's node agent takes when it
+ *   runs there ({@code perch.agent.enabled}, {@code perch.agent.memory-mb}): the agent's DaemonSet
+ *   runs on the labelled nodes, and its memory is no more the apps' than the kubelet's is.</li>
  * </ul>
  * Accelerator ids are {@code <node>/<tpu|gpu|cpu><index>}, as everywhere in Perch. An
  * {@link InferenceApp} becomes an app when its spec is complete and its model is in the catalog;
@@ -42,6 +44,14 @@ public final class Inventory {
 
     /** The node as Perch sees it, or empty when it carries no (valid) accelerator label. */
     static Optional<ClusterNode> node(Node node) {
+        return node(node, 0);
+    }
+
+    /**
+     * The node as Perch sees it with {@code agentMemoryMb} of its memory taken by Perch's node agent
+     * (0 when no agent runs), or empty when it carries no (valid) accelerator label.
+     */
+    static Optional<ClusterNode> node(Node node, double agentMemoryMb) {
         Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
         Optional<AcceleratorType> type = AcceleratorType.fromId(labels.getOrDefault(ACCELERATOR_TYPE, ""));
         if (type.isEmpty()) {
@@ -53,7 +63,7 @@ public final class Inventory {
         double frontendMs = parseDouble(annotations.get(FRONTEND_SERVICE_MS), DEFAULT_FRONTEND_MS);
         String name = node.getMetadata().getName();
         List<AcceleratorType> types = Collections.nCopies(Math.max(1, count), type.get());
-        NodeSpec spec = new NodeSpec(name, memoryMb(node), types, frontendMs);
+        NodeSpec spec = new NodeSpec(name, Math.max(0, memoryMb(node) - agentMemoryMb), types, frontendMs);
         List<Accelerator> accelerators = new ArrayList<>();
         for (String id : spec.acceleratorIds()) {
             accelerators.add(new Accelerator(id, name, type.get()));
@@ -92,6 +102,10 @@ public final class Inventory {
         }
         if (spec.getAcceleratorTypes().stream().anyMatch(t -> t == null)) {
             return Optional.of("spec.acceleratorTypes has an unknown type (known: edgetpu, gpu, cpu)");
+        }
+        Optional<String> telemetry = TelemetrySpecs.invalidReason(spec.getTelemetry());
+        if (telemetry.isPresent()) {
+            return telemetry;
         }
         if (!catalog.knows(spec.getModel())) {
             return Optional.of("model '" + spec.getModel() + "' is not in Perch's profile catalog");

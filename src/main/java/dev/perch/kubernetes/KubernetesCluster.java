@@ -12,6 +12,7 @@ import dev.perch.cluster.PlanStep;
 import dev.perch.cluster.RunningApp;
 import dev.perch.model.profile.ProfileCatalog;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,10 +29,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Perch's cluster ports on Kubernetes, wired from small parts: it reads the cluster through
- * informers (nodes, InferenceApps, and Perch's Deployments and Services), never by polling, and
+ * informers (nodes, InferenceApps, and Perch's Deployments, Services and their pods), never by polling, and
  * hands each job to the part that owns it — placing and keeping objects as declared to
  * {@link Placements}, moves to {@link Migrations}, reports to the owner to {@link OwnerReports}.
  * Every object write goes through one apply primitive ({@link Applier}) with a typed result.
@@ -48,16 +50,32 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
     private final String namespace;
     private final Supplier<ProfileCatalog> catalog;
     private final double networkMs;
+    private final double agentMemoryMb;
     private final SharedIndexInformer<Node> nodes;
     private final SharedIndexInformer<InferenceApp> apps;
     private final SharedIndexInformer<Deployment> deployments;
     private final SharedIndexInformer<Service> services;
+    /** The pods of Perch's Deployments: their IPs are where the node agents scrape the apps. */
+    private final SharedIndexInformer<Pod> pods;
     private final Placements placements;
     private final Migrations migrations;
     private final OwnerReports reports;
 
     public KubernetesCluster(KubernetesClient client, String namespace, Supplier<ProfileCatalog> catalog, double networkMs,
                              Duration readyTimeout, Clock clock) {
+        this(client, namespace, catalog, networkMs, readyTimeout, clock, 0);
+    }
+
+    /**
+     * {@code agentMemoryMb} is the memory Perch's node agent takes on every node Perch reads (0 when
+     * the agent is not deployed): left out of the node's memory, so placement never counts on it.
+     */
+    public KubernetesCluster(KubernetesClient client, String namespace, Supplier<ProfileCatalog> catalog, double networkMs,
+                             Duration readyTimeout, Clock clock, double agentMemoryMb) {
+        if (!(agentMemoryMb >= 0) || !Double.isFinite(agentMemoryMb)) {
+            throw new IllegalArgumentException("the agent's memory must be a number of MB >= 0, got " + agentMemoryMb);
+        }
+        this.agentMemoryMb = agentMemoryMb;
         this.client = client;
         this.namespace = namespace;
         this.catalog = catalog;
@@ -67,6 +85,7 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         this.deployments = client.apps().deployments().inNamespace(namespace)
                 .withLabel(ObjectNames.MANAGED_BY, ObjectNames.PERCH).inform();
         this.services = client.services().inNamespace(namespace).withLabel(ObjectNames.MANAGED_BY, ObjectNames.PERCH).inform();
+        this.pods = client.pods().inNamespace(namespace).withLabel(ObjectNames.MANAGED_BY, ObjectNames.PERCH).inform();
         Applier applier = new Applier(client, namespace);
         AppStatusWriter status = new AppStatusWriter(client, namespace, clock);
         this.placements = new Placements(client, namespace, applier, status);
@@ -102,6 +121,7 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         Set<String> accelerators = acceleratorIds(clusterNodes);
         ProfileCatalog profiles = catalog.get();
         List<RunningApp> running = new ArrayList<>();
+        List<Pod> appPods = pods.getStore().list();
         List<InferenceApp> all = new ArrayList<>(apps.getStore().list());
         all.sort(Comparator.comparing((InferenceApp a) -> a.getMetadata().getCreationTimestamp() == null ? ""
                 : a.getMetadata().getCreationTimestamp()).thenComparing(a -> a.getMetadata().getName()));
@@ -121,20 +141,22 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
                 LOG.infof("%s was served on %s, which the cluster no longer has", app.getMetadata().getName(), serving.get());
                 serving = Optional.empty();
             }
-            running.add(new RunningApp(Inventory.appSpec(app), serving, migratingTo, migratingFrom));
+            List<String> onAccelerators = Stream.of(serving, migratingTo, migratingFrom).flatMap(Optional::stream).toList();
+            running.add(new RunningApp(Inventory.appSpec(app), serving, migratingTo, migratingFrom, TelemetrySpecs.of(
+                    app.getSpec(), PodAddresses.of(app.getMetadata().getName(), onAccelerators, appPods))));
         }
         return new ClusterSnapshot(networkMs, clusterNodes, running);
     }
 
     /** Whether the informers have their first full lists (a snapshot before that would see an empty cluster). */
     public boolean synced() {
-        return nodes.hasSynced() && apps.hasSynced() && deployments.hasSynced() && services.hasSynced();
+        return nodes.hasSynced() && apps.hasSynced() && deployments.hasSynced() && services.hasSynced() && pods.hasSynced();
     }
 
     private List<ClusterNode> clusterNodes() {
         List<ClusterNode> clusterNodes = new ArrayList<>();
         for (Node node : nodes.getStore().list()) {
-            Inventory.node(node).ifPresent(clusterNodes::add);
+            Inventory.node(node, agentMemoryMb).ifPresent(clusterNodes::add);
         }
         clusterNodes.sort(Comparator.comparing(ClusterNode::node));
         return clusterNodes;
@@ -236,6 +258,16 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
     }
 
     @Override
+    public void reporting(String app, String message) {
+        reports.reporting(app, message);
+    }
+
+    @Override
+    public void noTelemetry(String app, String why) {
+        reports.noTelemetry(app, why);
+    }
+
+    @Override
     public void close() {
         if (catalog instanceof AutoCloseable closeable) {
             try {
@@ -248,5 +280,6 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         apps.close();
         deployments.close();
         services.close();
+        pods.close();
     }
 }

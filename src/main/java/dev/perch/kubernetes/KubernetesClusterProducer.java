@@ -23,8 +23,10 @@ public class KubernetesClusterProducer {
     KubernetesCluster kubernetesCluster(KubernetesClient client,
                                         @ConfigProperty(name = "perch.kubernetes.namespace", defaultValue = "perch") String namespace,
                                         @ConfigProperty(name = "perch.kubernetes.network-ms", defaultValue = "10") double networkMs,
-                                        @ConfigProperty(name = "perch.kubernetes.ready-timeout-sec", defaultValue = "120") long readyTimeoutSec) {
+                                        @ConfigProperty(name = "perch.kubernetes.ready-timeout-sec", defaultValue = "120") long readyTimeoutSec,
+                                        @ConfigProperty(name = "perch.agent.enabled", defaultValue = "false") boolean agentEnabled,
+                                        @ConfigProperty(name = "perch.agent.memory-mb", defaultValue = "128") double agentMemoryMb) {
         return new KubernetesCluster(client, namespace, new ConfigMapCatalog(client, namespace), networkMs,
-                Duration.ofSeconds(readyTimeoutSec), Clock.systemUTC());
+                Duration.ofSeconds(readyTimeoutSec), Clock.systemUTC(), agentEnabled ? agentMemoryMb : 0);
     }
 }

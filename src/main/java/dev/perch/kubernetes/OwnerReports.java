@@ -9,8 +9,8 @@ import java.util.function.Function;
 
 /**
  * The controller's reports to an app's owner, written on the InferenceApp: decisions as Events,
- * {@code SloAtRisk} with the predicted and observed latency, and {@code Unschedulable} with why an
- * app runs nowhere. Reports come once per telemetry window or pass, so each is written only when it
+ * {@code SloAtRisk} with the predicted and observed latency, {@code Unschedulable} with why an
+ * app runs nowhere, and {@code Reporting} with whether Perch has telemetry for it. Reports come once per telemetry window or pass, so each is written only when it
  * would change what the owner reads, and a report that cannot be written is logged, never thrown:
  * reporting must not stop the loop.
  */
@@ -65,6 +65,41 @@ final class OwnerReports implements AppReports {
             }
         } catch (KubernetesClientException e) {
             LOG.warnf("SLO report of %s not written: %s", app, e.getMessage());
+        }
+    }
+
+    /**
+     * {@code Reporting=True} (reason {@code TelemetryReceived}) once Perch has telemetry for the app;
+     * written only when the condition's status turns, so the silent span's message stays as written.
+     */
+    @Override
+    public void reporting(String app, String message) {
+        markReporting(app, "True", "TelemetryReceived", message);
+    }
+
+    /** {@code Reporting=False} (reason {@code NoTelemetry}) with how long Perch has heard nothing of the app. */
+    @Override
+    public void noTelemetry(String app, String why) {
+        markReporting(app, "False", "NoTelemetry", why);
+    }
+
+    private void markReporting(String app, String value, String reason, String message) {
+        Optional<InferenceApp> found = cached.apply(app);
+        if (found.isEmpty()) {
+            return;
+        }
+        InferenceAppStatus current = found.get().getStatus();
+        if (current != null && Conditions.find(current.getConditions(), InferenceAppStatus.REPORTING)
+                .filter(c -> value.equals(c.getStatus())).isPresent()) {
+            return;
+        }
+        try {
+            status.update(app, s -> status.condition(s, InferenceAppStatus.REPORTING, value, reason, message));
+            if ("False".equals(value)) {
+                status.event(found.get(), "NoTelemetry", message);
+            }
+        } catch (KubernetesClientException e) {
+            LOG.warnf("Reporting of %s not written: %s", app, e.getMessage());
         }
     }
 

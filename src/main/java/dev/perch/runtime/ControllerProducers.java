@@ -60,7 +60,8 @@ public class ControllerProducers {
     Reconciler reconciler(ClusterView view, ClusterActuator actuator, Supplier<ProfileCatalog> catalog, LiveRates rates,
                           ControllerOutputs outputs, Clock clock, PerchConfig config, Approvals approvals) {
         return Reconciler.builder(view, actuator, clock).catalog(catalog).rates(rates).outputs(outputs)
-                .approvals(approvals).settings(settings(config)).build();
+                .approvals(approvals).settings(settings(config))
+                .telemetrySilence(Duration.ofSeconds(config.telemetry().silenceSec())).build();
     }
 
     /** The controller's settings from configuration; with nothing configured, {@link ControllerSettings#DEFAULT}. */

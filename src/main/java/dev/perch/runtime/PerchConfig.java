@@ -52,6 +52,35 @@ public interface PerchConfig {
     /** Limits on what the controller may do ({@code dev.perch.controller.Guards}). */
     Guards guards();
 
+    /** Perch's node agent, as the controller accounts for it (read by the Kubernetes adapter). */
+    Agent agent();
+
+    interface Agent {
+        /** Whether the agent's DaemonSet runs on Perch's nodes; off, no memory is set aside for it. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /**
+         * The memory one agent takes on its node, MB, left out of the node's memory when enabled.
+         * An estimate of a small JVM process (heap, metaspace, threads, Kafka producer buffers): set
+         * it to the DaemonSet's memory limit.
+         */
+        @WithDefault("128")
+        double memoryMb();
+    }
+
+    /** What Perch expects of each placed app's telemetry. */
+    Telemetry telemetry();
+
+    interface Telemetry {
+        /**
+         * Seconds without telemetry for a placed app before its owner is told ({@code Reporting=False},
+         * reason {@code NoTelemetry}, on Kubernetes).
+         */
+        @WithDefault("60")
+        long silenceSec();
+    }
+
     /** What placement promises about each app's SLO ({@code dev.perch.placement.PlacementPolicy}). */
     Placement placement();
 

@@ -73,4 +73,58 @@ class AppsRecordContractTest {
         assertTrue(problems(Topics.APPS, record).stream().anyMatch(p -> p.getMessage().contains("sloWindowSec")),
                 window + ": " + problems(Topics.APPS, record));
     }
+
+    @Test
+    void aScrapedOrPushedAppsTelemetryValidatesAndReadsBack() throws Exception {
+        AppRecord scraped = new AppRecord(AppRecord.SCHEMA, "cam-1", "resnet_50", 5, 200, "p95", 60, "nano-1", "nano-1/gpu0",
+                null, EPOCH, AppRecord.Telemetry.scraped(new AppRecord.Scrape("triton", 8002, "/metrics", "resnet50_onnx",
+                "10.1.2.3")));
+        String json = Json.write(scraped);
+        assertValid(Topics.APPS, json);
+        assertTrue(json.contains("\"telemetry\":{\"scrape\":{\"preset\":\"triton\",\"port\":8002,\"path\":\"/metrics\","
+                + "\"serverModel\":\"resnet50_onnx\",\"podIp\":\"10.1.2.3\"}}"), json);
+        assertEquals(scraped, Json.read(json, AppRecord.class));
+        assertEquals("http://10.1.2.3:8002/metrics", scraped.telemetry().scrape().url());
+        assertEquals("http://[fd00::7]:8002/metrics",
+                new AppRecord.Scrape("triton", 8002, "/metrics", "m", "fd00::7").url());
+
+        AppRecord pushed = new AppRecord(AppRecord.SCHEMA, "cam-7", "mobilenet_v2", 5, 200, "p95", 60, "pi-1", "pi-1/tpu0",
+                null, EPOCH, AppRecord.Telemetry.pushed());
+        assertValid(Topics.APPS, Json.write(pushed));
+        assertTrue(Json.write(pushed).contains("\"telemetry\":{\"push\":{}}"), Json.write(pushed));
+        assertEquals(pushed, Json.read(Json.write(pushed), AppRecord.class));
+
+        AppRecord waiting = new AppRecord(AppRecord.SCHEMA, "cam-2", "resnet_50", 5, 200, "p95", 60, "nano-1", "nano-1/gpu0",
+                null, EPOCH, AppRecord.Telemetry.scraped(new AppRecord.Scrape("ovms", 9000, "/metrics", "resnet", null)));
+        assertValid(Topics.APPS, Json.write(waiting));
+        assertEquals(null, waiting.telemetry().scrape().url(), "no pod IP yet: nothing to scrape");
+    }
+
+    @Test
+    void anOldReaderIgnoresTheTelemetryAndARecordWithoutItMeansTheAppPublishesItsOwn() throws Exception {
+        String withTelemetry = """
+                {"schema":"perch.apps.v1","app":"a","model":"m","expectedRatePerSec":2,"sloMs":100,"sloStatistic":"mean",
+                 "updatedAtMs":1764201600000,"telemetry":{"push":{}},"somethingNewer":{"x":1}}""";
+        assertValid(Topics.APPS, withTelemetry);
+        assertEquals(AppRecord.Telemetry.pushed(), Json.read(withTelemetry, AppRecord.class).telemetry());
+        String without = """
+                {"schema":"perch.apps.v1","app":"a","model":"m","expectedRatePerSec":2,"sloMs":100,"sloStatistic":"mean",
+                 "updatedAtMs":1764201600000}""";
+        assertEquals(null, Json.read(without, AppRecord.class).telemetry());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{}",
+            "{\"scrape\":{\"preset\":\"triton\",\"port\":8002,\"path\":\"/metrics\",\"serverModel\":\"m\"},\"push\":{}}",
+            "{\"scrape\":{\"preset\":\"custom\",\"port\":8002,\"path\":\"/metrics\",\"serverModel\":\"m\"}}",
+            "{\"scrape\":{\"preset\":\"triton\",\"port\":0,\"path\":\"/metrics\",\"serverModel\":\"m\"}}",
+            "{\"scrape\":{\"preset\":\"triton\",\"port\":8002,\"path\":\"metrics\",\"serverModel\":\"m\"}}",
+            "{\"scrape\":{\"preset\":\"triton\",\"port\":8002,\"serverModel\":\"m\"}}"})
+    void aTelemetryOutsideTheContractIsNotValid(String telemetry) throws Exception {
+        String record = """
+                {"schema":"perch.apps.v1","app":"a","model":"m","expectedRatePerSec":2,"sloMs":100,"sloStatistic":"mean",
+                 "updatedAtMs":1764201600000,"telemetry":%s}""".replace("%s", telemetry);
+        assertFalse(problems(Topics.APPS, record).isEmpty(), telemetry);
+    }
 }

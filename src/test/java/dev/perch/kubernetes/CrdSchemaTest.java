@@ -74,6 +74,21 @@ class CrdSchemaTest {
         assertTrue(window.get("description").asText().contains("default 60"), window.toString());
     }
 
+    @Test
+    void scrapeAndPushTelemetryAreValidAndTheOneOfIsACelRule() throws Exception {
+        for (String telemetry : List.of("{push: {}}", "{scrape: {preset: triton, port: 8002}}",
+                "{scrape: {preset: mlserver, port: 8080, path: /metrics, serverModel: resnet}}")) {
+            Set<ValidationMessage> errors = validate(GOOD_SPEC.replace("sloStatistic: p95", "sloStatistic: p95, telemetry: "
+                    + telemetry));
+            assertTrue(errors.isEmpty(), telemetry + ": " + errors);
+        }
+        JsonNode telemetry = YAML.readTree(CrdGenerationTest.COMMITTED.toFile())
+                .at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/telemetry");
+        // The validator here runs no CEL; the rule is what a real API server (1.25+) checks, Perch's code the rest.
+        assertEquals("has(self.scrape) != has(self.push)", telemetry.at("/x-kubernetes-validations/0/rule").asText());
+        assertEquals("/metrics", telemetry.at("/properties/scrape/properties/path/default").asText());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "a missing model        | 'model: inception_v3, '    | ''                         | model",
@@ -89,6 +104,11 @@ class CrdSchemaTest {
             "a window over an hour  | 'sloStatistic: p95'        | 'sloStatistic: p95, sloWindowSec: 3601'   | sloWindowSec",
             "a fractional window    | 'sloStatistic: p95'        | 'sloStatistic: p95, sloWindowSec: 1.5'    | sloWindowSec",
             "a window as text       | 'sloStatistic: p95'        | 'sloStatistic: p95, sloWindowSec: \"60\"' | sloWindowSec",
+            "a telemetry port of 0  | 'sloStatistic: p95'        | 'sloStatistic: p95, telemetry: {scrape: {preset: triton, port: 0}}'     | port",
+            "a telemetry port > max | 'sloStatistic: p95'        | 'sloStatistic: p95, telemetry: {scrape: {preset: triton, port: 65536}}' | port",
+            "an unknown preset      | 'sloStatistic: p95'        | 'sloStatistic: p95, telemetry: {scrape: {preset: prom, port: 8002}}'   | preset",
+            "a scrape without port  | 'sloStatistic: p95'        | 'sloStatistic: p95, telemetry: {scrape: {preset: triton}}'             | port",
+            "a relative path        | 'sloStatistic: p95'        | 'sloStatistic: p95, telemetry: {scrape: {preset: triton, port: 8002, path: metrics}}' | path",
     })
     void badInferenceAppsAreRejectedByTheSchema(String what, String from, String to, String field) throws Exception {
         assertTrue(validate(GOOD_SPEC).isEmpty(), "the base case is valid");

@@ -128,10 +128,15 @@ class KubernetesClusterTest {
                 : read.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
     }
 
+    /**
+     * Waits until the server's status passes {@code test}, and the informer's cache too: the steps
+     * that follow read the cache, which a watch event brings up to date a moment after the server.
+     */
     private void awaitStatus(String app, java.util.function.Predicate<InferenceAppStatus> test, String what) {
         await(() -> {
             InferenceApp current = read(app);
-            return current.getStatus() != null && test.test(current.getStatus());
+            return current.getStatus() != null && test.test(current.getStatus())
+                    && cluster.cachedApp(app).map(InferenceApp::getStatus).filter(test).isPresent();
         }, what);
     }
 
