@@ -5,7 +5,7 @@
 # Prints one line per run and a summary; each run's full JSON goes to loadtests/results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-jar=target/quarkus-app/quarkus-run.jar
+jar=${PERCH_JAR:-target/quarkus-app/quarkus-run.jar}
 out=loadtests/results/boost
 mkdir -p "$out"
 for policy in perch reactive; do
