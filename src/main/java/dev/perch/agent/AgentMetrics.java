@@ -103,18 +103,14 @@ public final class AgentMetrics {
         family(page, "perch_agent_new_baselines_total", "counter",
                 "Times an app's counters started a new baseline (restart, series changed, long gap): no window for that stretch",
                 "target", newBaselines);
-        page.append("# HELP perch_agent_windows_published_total Telemetry windows published (printed, with --print)\n")
-                .append("# TYPE perch_agent_windows_published_total counter\n")
-                .append("perch_agent_windows_published_total ").append(published.sum()).append('\n');
-        page.append("# HELP perch_agent_windows_dropped_total Telemetry windows that never reached Kafka, by reason\n")
-                .append("# TYPE perch_agent_windows_dropped_total counter\n");
+        unlabelled(page, "perch_agent_windows_published_total", "counter",
+                "Telemetry windows published (printed, with --print)", published.sum());
+        header(page, "perch_agent_windows_dropped_total", "counter", "Telemetry windows that never reached Kafka, by reason");
         for (DropReason reason : DropReason.values()) {
             page.append("perch_agent_windows_dropped_total{reason=\"").append(reason.label()).append("\"} ")
                     .append(droppedWindows(reason)).append('\n');
         }
-        page.append("# HELP perch_agent_buffered_windows Windows waiting for Kafka\n")
-                .append("# TYPE perch_agent_buffered_windows gauge\n")
-                .append("perch_agent_buffered_windows ").append(buffered.getAsLong()).append('\n');
+        unlabelled(page, "perch_agent_buffered_windows", "gauge", "Windows waiting for Kafka", buffered.getAsLong());
         for (Supplier<String> more : included) {
             String lines = more.get();
             page.append(lines);
@@ -125,10 +121,20 @@ public final class AgentMetrics {
         return page.toString();
     }
 
-    private static void family(StringBuilder page, String name, String type, String help, String label,
-                               Map<String, LongAdder> series) {
+    /** One family of one series without labels, with its {@code # HELP} and {@code # TYPE}: for {@link #include}. */
+    public static void unlabelled(StringBuilder page, String name, String type, String help, long value) {
+        header(page, name, type, help);
+        page.append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void header(StringBuilder page, String name, String type, String help) {
         page.append("# HELP ").append(name).append(' ').append(help).append('\n')
                 .append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private static void family(StringBuilder page, String name, String type, String help, String label,
+                               Map<String, LongAdder> series) {
+        header(page, name, type, help);
         series.forEach((value, count) -> page.append(name).append('{').append(label).append("=\"")
                 .append(escape(value)).append("\"} ").append(count.sum()).append('\n'));
     }

@@ -8,6 +8,7 @@ import dev.perch.agent.AgentMetrics;
 import dev.perch.agent.KafkaSink;
 import dev.perch.agent.PrintSink;
 import dev.perch.agent.WindowSink;
+import dev.perch.agent.push.PushReceiver;
 import dev.perch.runtime.Pipeline;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -32,7 +33,8 @@ import java.util.logging.Logger;
  * needs neither Streams nor the controller's HTTP server — it serves a port of its own. It publishes
  * to Kafka ({@code KAFKA_BOOTSTRAP_SERVERS}, as every command) through the same producer settings as
  * the simulator and {@code replay}; with {@code --print} it publishes nothing and prints each window
- * as a JSON line on stdout. Runs until stopped (SIGTERM, Ctrl-C), then delivers what it buffered.
+ * as a JSON line on stdout. The push receiver ({@code POST /v1/requests}) is joined to it when the
+ * config has push apps ({@link PushReceiver}). Runs until stopped (SIGTERM, Ctrl-C), then delivers what it buffered.
  */
 final class AgentCommand {
     /** Like the simulator's: a few ms of batching, no window waits for long. */
@@ -125,7 +127,9 @@ final class AgentCommand {
                     Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS)), metrics, KafkaSink.DEFAULT_BUFFER_WINDOWS);
         }
         try {
-            return Agent.create(config, sink, metrics, clockMs).start();
+            Agent agent = Agent.create(config, sink, metrics, clockMs);
+            PushReceiver.attach(agent, clockMs);
+            return agent.start();
         } catch (AgentConfigException e) {
             sink.close();
             throw new UsageException(e.getMessage());

@@ -2,6 +2,7 @@ package dev.perch.agent.push;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.perch.agent.PushSettings;
 import dev.perch.telemetry.Json;
 import org.jboss.logging.Logger;
 
@@ -32,10 +33,6 @@ public final class PushHandler implements HttpHandler {
     public static final String PATH = "/v1/requests";
     /** Enough to fix a client by; a body of 10 000 bad records must not answer with 10 000 reasons. */
     static final int LISTED_ERRORS = 100;
-    /** 1 MiB: about 8 000 records of some 130 bytes, many seconds of a busy Edge TPU app in one POST. */
-    public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
-    /** 64 MiB: a minute of a busy app's records is a few MB; past this a limit protects nothing. */
-    public static final int MAX_BODY_LIMIT_BYTES = 64 << 20;
     private static final Logger LOG = Logger.getLogger(PushHandler.class);
 
     private final PushWindower windower;
@@ -47,11 +44,11 @@ public final class PushHandler implements HttpHandler {
 
     /**
      * @param tokenOrNull the shared token a client sends as {@code Authorization: Bearer TOKEN};
-     *                    null or blank for none (the port is bound to the node, see docs/agent-push.md)
+     *                    null or blank for none (the port is bound to the node, see docs/agent.md)
      */
     public PushHandler(PushWindower windower, int maxBodyBytes, String tokenOrNull) {
-        if (maxBodyBytes < 1 || maxBodyBytes > MAX_BODY_LIMIT_BYTES) {
-            throw new IllegalArgumentException("maxBodyBytes: must be 1 to " + MAX_BODY_LIMIT_BYTES + ", got " + maxBodyBytes);
+        if (maxBodyBytes < 1 || maxBodyBytes > PushSettings.MAX_BODY_BYTES_LIMIT) {
+            throw new IllegalArgumentException("maxBodyBytes: must be 1 to " + PushSettings.MAX_BODY_BYTES_LIMIT + ", got " + maxBodyBytes);
         }
         this.windower = windower;
         this.maxBodyBytes = maxBodyBytes;

@@ -1,6 +1,7 @@
 package dev.perch.agent.push;
 
 import dev.perch.agent.AppBinding;
+import dev.perch.agent.PushSettings;
 import dev.perch.telemetry.RecordingWindows;
 import dev.perch.telemetry.TelemetryReport;
 
@@ -40,9 +41,6 @@ import java.util.stream.Collectors;
  */
 public final class PushWindower {
     public static final long WINDOW_MS = RecordingWindows.WINDOW_MS;
-    public static final long DEFAULT_GRACE_MS = 2000;
-    /** A minute: longer would only hold memory for clients too late for the topology's windows anyway. */
-    public static final long MAX_GRACE_MS = 60_000;
     /** Ten times a thousand requests a second over the five seconds open at the default grace: more than an Edge TPU serves. */
     public static final int DEFAULT_MAX_OPEN_REQUESTS_PER_APP = 50_000;
     /** How far past the agent's clock a completion may be: clocks of one node agree to well within it. */
@@ -83,8 +81,8 @@ public final class PushWindower {
         if (node == null || node.isBlank()) {
             throw new IllegalArgumentException("node: must be a non-empty id");
         }
-        if (graceMs < 0 || graceMs > MAX_GRACE_MS) {
-            throw new IllegalArgumentException("graceMs: must be 0 to " + MAX_GRACE_MS + ", got " + graceMs);
+        if (graceMs < 0 || graceMs > PushSettings.MAX_GRACE_MS) {
+            throw new IllegalArgumentException("graceMs: must be 0 to " + PushSettings.MAX_GRACE_MS + ", got " + graceMs);
         }
         if (maxOpenRequestsPerApp < 1) {
             throw new IllegalArgumentException("maxOpenRequestsPerApp: must be at least 1, got " + maxOpenRequestsPerApp);

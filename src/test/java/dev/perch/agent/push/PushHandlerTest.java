@@ -3,6 +3,7 @@ package dev.perch.agent.push;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.perch.agent.AppBinding;
+import dev.perch.agent.PushSettings;
 import dev.perch.telemetry.ContractTest;
 import dev.perch.telemetry.Json;
 import dev.perch.telemetry.TelemetryReport;
@@ -208,7 +209,7 @@ class PushHandlerTest {
     @Test
     void aBadLimitIsRefused() {
         windower = new PushWindower("pi-1", List.of(CAM_7), 2000, 10, clock::get);
-        for (int limit : new int[]{0, -1, PushHandler.MAX_BODY_LIMIT_BYTES + 1}) {
+        for (int limit : new int[]{0, -1, PushSettings.MAX_BODY_BYTES_LIMIT + 1}) {
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                     () -> new PushHandler(windower, limit, null));
             assertTrue(refused.getMessage().startsWith("maxBodyBytes"), refused.getMessage());
