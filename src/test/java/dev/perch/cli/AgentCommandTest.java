@@ -119,7 +119,7 @@ class AgentCommandTest {
                 node: pi-1
                 push:
                   port: 0
-                  graceMs: 3000
+                  graceMs: 10000
                   apps:
                     - {app: cam-7, model: mobilenet_v2, accelerator: pi-1/tpu0, acceleratorType: edgetpu}
                 """);
@@ -158,8 +158,9 @@ class AgentCommandTest {
             assertEquals(1, json.get("errors").size(), answer.body());
             assertEquals(3, json.get("errors").get(0).get("index").asInt(), answer.body());
 
-            // published once the second and its grace have passed
-            for (int i = 0; i < 400 && window(captured, windowStartMs) == null; i++) {
+            // published once the second and its grace have passed; a grace of 10 s keeps a slow
+            // machine's POST inside the window's open time
+            for (int i = 0; i < 600 && window(captured, windowStartMs) == null; i++) {
                 Thread.sleep(50);
             }
             String metrics = client.send(HttpRequest.newBuilder(push.resolve("/metrics")).build(),
