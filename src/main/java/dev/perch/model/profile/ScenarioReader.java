@@ -109,7 +109,7 @@ public final class ScenarioReader {
     }
 
     public static ProfileCatalog parseCatalog(String yaml, String source) {
-        YamlFields fields = new YamlFields(source);
+        YamlFields fields = fields(source);
         JsonNode root = tree(yaml, source);
         return catalog(fields, fields.required(root, "", "models"), "models");
     }
@@ -121,7 +121,7 @@ public final class ScenarioReader {
     private static final Set<String> PROFILE_FIELDS = Set.of("serviceMs", "swapMs", "memoryMb", "source");
 
     public static Scenario parse(String yaml, String source) {
-        YamlFields fields = new YamlFields(source);
+        YamlFields fields = fields(source);
         JsonNode root = tree(yaml, source);
         if (!root.isObject()) {
             throw fields.error("(top level)", "must be a mapping with nodes, models and apps");
@@ -304,6 +304,11 @@ public final class ScenarioReader {
             byModel.put(entry.getKey(), byType);
         }
         return new ProfileCatalog(byModel);
+    }
+
+    /** The scenario's errors name the source, then the field's path. */
+    private static YamlFields fields(String source) {
+        return new YamlFields((path, problem) -> new ScenarioException(source + ": " + path + ": " + problem));
     }
 
     private static JsonNode tree(String yaml, String source) {

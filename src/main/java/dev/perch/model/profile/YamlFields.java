@@ -8,27 +8,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 
 /**
- * Reads typed fields out of a parsed YAML tree, naming the source and the field path in every
- * error, so that a bad file is answered with "where and what" in one line.
+ * Reads typed fields out of a parsed YAML tree, naming the field path in every error, so that a bad
+ * file is answered with "where and what" in one line. The scenario reader and the agent's config
+ * reader share it; each makes its own exception (with the source in it) from the path and the problem.
  */
-final class YamlFields {
-    private final String source;
+public class YamlFields {
+    private final BiFunction<String, String, ? extends RuntimeException> errors;
 
-    YamlFields(String source) {
-        this.source = source;
+    /** @param errors the exception for a field's path and what is wrong with it */
+    public YamlFields(BiFunction<String, String, ? extends RuntimeException> errors) {
+        this.errors = errors;
     }
 
-    ScenarioException error(String path, String problem) {
-        return new ScenarioException(source + ": " + path + ": " + problem);
+    public RuntimeException error(String path, String problem) {
+        return errors.apply(path, problem);
     }
 
     /**
      * Refuses a field this format does not have: a misspelt optional field would otherwise be
      * dropped without a word, and its default used (a {@code swapms: 20} read as no swap at all).
+     * A node that is not a mapping is let through, for the field reads to refuse.
      */
-    void onlyKnown(JsonNode node, String path, Set<String> known) {
+    public void onlyKnown(JsonNode node, String path, Set<String> known) {
         if (node == null || !node.isObject()) {
             return;
         }
@@ -41,7 +45,7 @@ final class YamlFields {
         }
     }
 
-    JsonNode required(JsonNode parent, String path, String field) {
+    public JsonNode required(JsonNode parent, String path, String field) {
         JsonNode value = parent.get(field);
         if (value == null || value.isNull()) {
             throw error(join(path, field), "is required");
@@ -49,14 +53,17 @@ final class YamlFields {
         return value;
     }
 
-    String text(JsonNode parent, String path, String field) {
-        JsonNode value = required(parent, path, field);
+    public String text(JsonNode parent, String path, String field) {
+        return textOf(required(parent, path, field), join(path, field));
+    }
+
+    public String textOf(JsonNode value, String path) {
         if (!value.isTextual() && !value.isNumber()) {
-            throw error(join(path, field), "must be a string");
+            throw error(path, "must be a string");
         }
         String text = value.asText().strip();
         if (text.isEmpty()) {
-            throw error(join(path, field), "must not be empty");
+            throw error(path, "must not be empty");
         }
         return text;
     }
@@ -88,7 +95,7 @@ final class YamlFields {
         return number;
     }
 
-    List<JsonNode> list(JsonNode parent, String path, String field, boolean required) {
+    public List<JsonNode> list(JsonNode parent, String path, String field, boolean required) {
         JsonNode value = required ? required(parent, path, field) : parent.get(field);
         if (value == null || value.isNull()) {
             return List.of();
@@ -101,14 +108,14 @@ final class YamlFields {
         return items;
     }
 
-    Iterator<Map.Entry<String, JsonNode>> mapping(JsonNode value, String path) {
+    public Iterator<Map.Entry<String, JsonNode>> mapping(JsonNode value, String path) {
         if (!value.isObject()) {
             throw error(path, "must be a mapping");
         }
         return value.fields();
     }
 
-    static String join(String path, String field) {
+    public static String join(String path, String field) {
         return path.isEmpty() ? field : path + "." + field;
     }
 
