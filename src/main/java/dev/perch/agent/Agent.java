@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,6 +35,8 @@ public final class Agent implements AutoCloseable {
     private final ScrapeLoop loop;
     private final HttpServer server;
     private final ExecutorService serverThreads;
+    private volatile Consumer<List<AppBinding>> pushApps = apps -> { };
+    private final List<AutoCloseable> feeders = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Agent(AgentConfig config, AgentMetrics metrics, WindowSink sink, ScrapeLoop loop, HttpServer server,
                   ExecutorService serverThreads) {
@@ -79,8 +82,9 @@ public final class Agent implements AutoCloseable {
     public Agent start() {
         serve();
         loop.start();
-        LOG.infof("perch agent on node %s: %d targets, %d pushing apps, every %d s; serving http://%s:%d/health and /metrics",
-                config.node(), config.targets().size(), config.push().apps().size(), config.intervalSec(),
+        LOG.infof("perch agent on node %s: %d targets, %d pushing apps%s, every %d s; serving http://%s:%d/health and /metrics",
+                config.node(), config.targets().size(), config.push().apps().size(),
+                config.followApps() ? " from the config, and the apps Perch places here" : "", config.intervalSec(),
                 address().getHostString(), address().getPort());
         return this;
     }
@@ -88,6 +92,21 @@ public final class Agent implements AutoCloseable {
     /** Serves {@code handler} at {@code path} on the agent's port (e.g. the push receiver at {@code /v1/requests}). */
     public void mount(String path, HttpHandler handler) {
         server.createContext(path, handler);
+    }
+
+    /**
+     * Carries exactly {@code apps} from now on — the config's and those Perch has placed on the node
+     * ({@link FollowedApps#over}) — without a restart: the scrape loop re-targets and the push
+     * receiver, if one is attached, takes pushes for the new set.
+     */
+    public void carry(FollowedApps apps) {
+        loop.retarget(apps.targets());
+        pushApps.accept(apps.push());
+    }
+
+    /** Where {@link #carry} sends the push apps: the push receiver's windower, once attached. */
+    public void onPushApps(Consumer<List<AppBinding>> rebind) {
+        this.pushApps = rebind;
     }
 
     /** Publishes the windows {@code source} has due at every grid point, through the agent's sink. */
@@ -149,9 +168,21 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Stops scraping and serving, then lets the sink deliver what it holds. */
+    /** Closes {@code feeder} (what tells the agent what to carry) first when the agent closes. */
+    public void closeFirst(AutoCloseable feeder) {
+        feeders.add(feeder);
+    }
+
+    /** Stops what feeds it, scraping and serving, then lets the sink deliver what it holds. */
     @Override
     public void close() {
+        for (AutoCloseable feeder : feeders) {
+            try {
+                feeder.close();
+            } catch (Exception e) {
+                LOG.warnf("closing %s failed: %s", feeder, e.getMessage());
+            }
+        }
         loop.close();
         server.stop(0);
         serverThreads.shutdownNow();

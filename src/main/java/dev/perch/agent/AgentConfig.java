@@ -6,15 +6,21 @@ import java.util.List;
 /**
  * The agent's config ({@code agent --config FILE}, read by {@link AgentConfigReader}): the node it
  * runs on, how often it closes a window, the metrics endpoints it scrapes and the apps behind them,
- * and its HTTP port with the apps that push.
+ * its HTTP port with the apps that push, and whether it also carries the apps Perch places on its
+ * node ({@code followApps}: learned from Kafka, re-targeted at every move, see {@link FollowedApps}).
  */
-public record AgentConfig(String node, int intervalSec, List<ScrapeTarget> targets, PushSettings push) {
+public record AgentConfig(String node, int intervalSec, List<ScrapeTarget> targets, PushSettings push, boolean followApps) {
     public static final int DEFAULT_INTERVAL_SEC = 1;
     /** Longer windows than a minute would blur what the topology learns per second. */
     public static final int MAX_INTERVAL_SEC = 60;
 
     public AgentConfig {
         targets = List.copyOf(targets);
+    }
+
+    /** A config of fixed apps only. */
+    public AgentConfig(String node, int intervalSec, List<ScrapeTarget> targets, PushSettings push) {
+        this(node, intervalSec, targets, push, false);
     }
 
     public long intervalMs() {

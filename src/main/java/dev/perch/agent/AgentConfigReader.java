@@ -30,8 +30,9 @@ import java.util.Set;
  * misspelling is never read as a default. The format, with every default:
  *
  * <pre>
- * node: pi-1                       # required
+ * node: pi-1                       # required, unless given by agent --node (which wins)
  * intervalSec: 1                   # 1..60: windows of this length, on the wall-clock grid
+ * followApps: false                # true: also carry the apps Perch places on this node (from Kafka)
  * targets:
  *   - url: http://127.0.0.1:8002/metrics
  *     preset: triton               # triton | torchserve | ovms | kserve | mlserver | custom
@@ -55,12 +56,14 @@ import java.util.Set;
  *     - {app: cam-7, model: mobilenet_v2, accelerator: pi-1/tpu0, acceleratorType: edgetpu}
  * </pre>
  *
- * {@code serverModel} defaults to {@code model}.
+ * {@code serverModel} defaults to {@code model}. A config needs apps unless it follows Perch's; the
+ * push token may come from the environment instead ({@link Overrides}), so that it can live in a
+ * Kubernetes Secret rather than in the config's ConfigMap.
  */
 public final class AgentConfigReader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final Set<String> TOP = Set.of("node", "intervalSec", "targets", "push");
+    private static final Set<String> TOP = Set.of("node", "intervalSec", "followApps", "targets", "push");
     private static final Set<String> TARGET = Set.of("url", "preset", "timeoutMs", "apps", "metrics");
     private static final Set<String> SCRAPED_APP = Set.of("app", "serverModel", "model", "accelerator", "acceleratorType");
     private static final Set<String> PUSHED_APP = Set.of("app", "model", "accelerator", "acceleratorType");
@@ -74,9 +77,36 @@ public final class AgentConfigReader {
     private AgentConfigReader() {
     }
 
+    /**
+     * What the command line and the environment set over the file: the node ({@code agent --node},
+     * so that one config serves every node of a DaemonSet) and the push token
+     * ({@value #PUSH_TOKEN_ENV}); each null when not given.
+     */
+    public record Overrides(String node, String pushToken) {
+        public static final Overrides NONE = new Overrides(null, null);
+
+        /** {@code --node}'s value, if given, and the token from the environment, if set and not blank. */
+        public static Overrides of(String node, Map<String, String> environment) {
+            String token = environment.get(PUSH_TOKEN_ENV);
+            return new Overrides(node, token == null || token.isBlank() ? null : token.strip());
+        }
+    }
+
+    /** The environment variable whose value, when set, is the push receiver's token. */
+    public static final String PUSH_TOKEN_ENV = "PERCH_AGENT_PUSH_TOKEN";
+
+    /** A target's scrape timeout unless it says otherwise: half the interval, at most {@value #MAX_DEFAULT_TIMEOUT_MS} ms. */
+    public static long defaultTimeoutMs(long intervalMs) {
+        return Math.min(intervalMs / 2, MAX_DEFAULT_TIMEOUT_MS);
+    }
+
     public static AgentConfig load(Path file) {
+        return load(file, Overrides.NONE);
+    }
+
+    public static AgentConfig load(Path file, Overrides overrides) {
         try {
-            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString(), overrides);
         } catch (NoSuchFileException e) {
             throw new AgentConfigException(file + ": no such file");
         } catch (IOException e) {
@@ -85,10 +115,18 @@ public final class AgentConfigReader {
     }
 
     public static AgentConfig parse(String yaml, String source) {
+        return parse(yaml, source, Overrides.NONE);
+    }
+
+    public static AgentConfig parse(String yaml, String source, Overrides overrides) {
         ConfigFields fields = new ConfigFields(source);
         JsonNode root = tree(yaml, source);
         fields.onlyKnown(root, "", TOP);
-        String node = fields.text(root, "", "node");
+        String node = overrides.node() != null ? overrides.node() : fields.text(root, "", "node");
+        if (overrides.node() != null && fields.has(root, "node")) {
+            fields.text(root, "", "node"); // still a well-formed value, though --node wins
+        }
+        boolean followApps = fields.flag(root, "", "followApps", false);
         int intervalSec = (int) fields.wholeNumber(root, "", "intervalSec", AgentConfig.DEFAULT_INTERVAL_SEC, 1,
                 AgentConfig.MAX_INTERVAL_SEC);
         Map<String, String> appPaths = new HashMap<>();
@@ -98,10 +136,14 @@ public final class AgentConfigReader {
             targets.add(target(fields, targetNodes.get(i), "targets[" + i + "]", intervalSec * 1000L, appPaths));
         }
         PushSettings push = root.has("push") ? push(fields, fields.required(root, "", "push"), appPaths) : PushSettings.defaults();
-        if (appPaths.isEmpty()) {
-            throw fields.error("", "no apps: give targets with apps to scrape, or push.apps, or both");
+        if (appPaths.isEmpty() && !followApps) {
+            throw fields.error("", "no apps: give targets with apps to scrape, or push.apps, or followApps: true");
         }
-        return new AgentConfig(node, intervalSec, targets, push);
+        if (overrides.pushToken() != null) {
+            push = new PushSettings(push.port(), push.bindAddress(), push.maxBodyBytes(), overrides.pushToken(), push.graceMs(),
+                    push.apps());
+        }
+        return new AgentConfig(node, intervalSec, targets, push, followApps);
     }
 
     private static ScrapeTarget target(ConfigFields fields, JsonNode item, String path, long intervalMs,
@@ -119,8 +161,7 @@ public final class AgentConfigReader {
                 throw fields.error(ConfigFields.join(path, "metrics"), "only a custom preset takes metric names");
             }
         }
-        long timeoutMs = fields.wholeNumber(item, path, "timeoutMs", Math.min(intervalMs / 2, MAX_DEFAULT_TIMEOUT_MS), 1,
-                intervalMs - 1);
+        long timeoutMs = fields.wholeNumber(item, path, "timeoutMs", defaultTimeoutMs(intervalMs), 1, intervalMs - 1);
         List<JsonNode> appNodes = fields.list(item, path, "apps");
         if (appNodes.isEmpty()) {
             throw fields.error(ConfigFields.join(path, "apps"), "a target needs at least one app");

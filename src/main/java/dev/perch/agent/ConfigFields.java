@@ -32,6 +32,18 @@ final class ConfigFields extends YamlFields {
         return has(parent, field) ? text(parent, path, field) : fallback;
     }
 
+    /** {@code true} or {@code false}, or {@code fallback} when absent; never a string that looks like one. */
+    boolean flag(JsonNode parent, String path, String field, boolean fallback) {
+        if (!has(parent, field)) {
+            return fallback;
+        }
+        JsonNode value = parent.get(field);
+        if (!value.isBoolean()) {
+            throw error(join(path, field), "must be true or false, got '" + value.asText() + "'");
+        }
+        return value.booleanValue();
+    }
+
     /** A whole number from {@code min} to {@code max}, or {@code fallback} when absent. */
     long wholeNumber(JsonNode parent, String path, String field, long fallback, long min, long max) {
         if (!has(parent, field)) {

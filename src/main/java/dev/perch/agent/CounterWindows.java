@@ -85,6 +85,26 @@ public final class CounterWindows {
         this.intervalMs = intervalMs;
     }
 
+    /**
+     * The windows of {@code changed} — the same endpoint with apps added or gone — keeping the
+     * baselines of the apps read as before, so that a move of one app costs the others no window.
+     */
+    public synchronized CounterWindows retargeted(ScrapeTarget changed) {
+        CounterWindows next = new CounterWindows(node, changed, intervalMs);
+        for (ScrapedApp app : changed.apps()) {
+            String id = app.binding().app();
+            if (target.apps().contains(app)) {
+                if (baselines.containsKey(id)) {
+                    next.baselines.put(id, baselines.get(id));
+                }
+                if (missing.contains(id)) {
+                    next.missing.add(id);
+                }
+            }
+        }
+        return next;
+    }
+
     /** The grid point nearest a moment. */
     long gridPoint(long atMs) {
         return Math.floorDiv(atMs + intervalMs / 2, intervalMs) * intervalMs;

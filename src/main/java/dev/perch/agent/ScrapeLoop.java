@@ -46,7 +46,8 @@ final class ScrapeLoop implements AutoCloseable {
     private final LongSupplier clockMs;
     private final HttpClient http;
     private final ExecutorService httpThreads;
-    private final List<Target> targets = new ArrayList<>();
+    /** Replaced whole when the agent re-targets, so a round and the health page each read one list. */
+    private volatile List<Target> targets = List.of();
     private final List<WindowSource> sources = new CopyOnWriteArrayList<>();
     private ScheduledExecutorService ticks;
     private volatile boolean closed;
@@ -62,10 +63,10 @@ final class ScrapeLoop implements AutoCloseable {
         final OnChange offGrid = new OnChange();
         volatile boolean answered;
 
-        Target(String node, ScrapeTarget spec, long intervalMs) {
+        Target(ScrapeTarget spec, CounterWindows windows) {
             this.spec = spec;
             this.name = spec.url().toString();
-            this.windows = new CounterWindows(node, spec, intervalMs);
+            this.windows = windows;
         }
     }
 
@@ -77,10 +78,34 @@ final class ScrapeLoop implements AutoCloseable {
         this.httpThreads = Executors.newFixedThreadPool(4, daemon("perch-agent-scrape"));
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpThreads)
                 .connectTimeout(Duration.ofMillis(config.intervalMs())).followRedirects(HttpClient.Redirect.NEVER).build();
-        for (ScrapeTarget spec : config.targets()) {
-            targets.add(new Target(config.node(), spec, config.intervalMs()));
-            metrics.target(spec.url().toString());
+        retarget(config.targets());
+    }
+
+    /**
+     * Scrapes exactly {@code specs} from the next round on. A target whose spec is unchanged is kept;
+     * one read as before but with apps added or gone keeps the baselines of the apps that stay, so no
+     * window of theirs is lost; a new endpoint starts from a baseline. A scrape still in flight for a
+     * dropped target ends as usual: its window describes time the app really ran there.
+     */
+    synchronized void retarget(List<ScrapeTarget> specs) {
+        List<Target> next = new ArrayList<>();
+        for (ScrapeTarget spec : specs) {
+            Target kept = targets.stream().filter(t -> t.spec.equals(spec)).findFirst().orElse(null);
+            if (kept == null) {
+                Target same = targets.stream().filter(t -> t.spec.url().equals(spec.url()) && t.spec.preset().equals(spec.preset())
+                        && t.spec.timeoutMs() == spec.timeoutMs()).findFirst().orElse(null);
+                kept = new Target(spec, same == null ? new CounterWindows(config.node(), spec, config.intervalMs())
+                        : same.windows.retargeted(spec));
+                metrics.target(spec.url().toString());
+            }
+            next.add(kept);
         }
+        targets = List.copyOf(next);
+    }
+
+    /** The targets scraped now, for tests. */
+    List<ScrapeTarget> targetsForTest() {
+        return targets.stream().map(t -> t.spec).toList();
     }
 
     void addSource(WindowSource source) {

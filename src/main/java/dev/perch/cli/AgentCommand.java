@@ -8,7 +8,7 @@ import dev.perch.agent.AgentMetrics;
 import dev.perch.agent.KafkaSink;
 import dev.perch.agent.PrintSink;
 import dev.perch.agent.WindowSink;
-import dev.perch.agent.push.PushReceiver;
+import dev.perch.runtime.AgentLaunch;
 import dev.perch.runtime.Pipeline;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -33,8 +33,10 @@ import java.util.logging.Logger;
  * needs neither Streams nor the controller's HTTP server — it serves a port of its own. It publishes
  * to Kafka ({@code KAFKA_BOOTSTRAP_SERVERS}, as every command) through the same producer settings as
  * the simulator and {@code replay}; with {@code --print} it publishes nothing and prints each window
- * as a JSON line on stdout. The push receiver ({@code POST /v1/requests}) is joined to it when the
- * config has push apps ({@link PushReceiver}). Runs until stopped (SIGTERM, Ctrl-C), then delivers what it buffered.
+ * as a JSON line on stdout. {@code --node} names the node over the config's {@code node}, so that one
+ * config serves a DaemonSet; {@value AgentConfigReader#PUSH_TOKEN_ENV} in the environment sets the push
+ * token. The parts the config asks for are started by {@link AgentLaunch}. Runs until stopped
+ * (SIGTERM, Ctrl-C), then delivers what it buffered.
  */
 final class AgentCommand {
     /** Like the simulator's: a few ms of batching, no window waits for long. */
@@ -103,33 +105,34 @@ final class AgentCommand {
      *                        port that cannot be bound
      */
     static Agent start(List<String> args, PrintStream out, LongSupplier clockMs) {
+        return start(args, out, clockMs, System.getenv());
+    }
+
+    static Agent start(List<String> args, PrintStream out, LongSupplier clockMs, Map<String, String> environment) {
         List<String> rest = new ArrayList<>(args);
         boolean print = rest.removeIf("--print"::equals);
-        Options options = Options.parse(rest, Set.of("config"));
+        Options options = Options.parse(rest, Set.of("config", "node"));
         String file = options.get("config").orElseThrow(() -> new UsageException("--config FILE is required"));
         AgentConfig config;
         try {
-            config = AgentConfigReader.load(Path.of(file));
+            config = AgentConfigReader.load(Path.of(file),
+                    AgentConfigReader.Overrides.of(options.get("node").orElse(null), environment));
         } catch (AgentConfigException e) {
             throw new UsageException(e.getMessage());
         }
-        AgentMetrics metrics = new AgentMetrics();
-        WindowSink sink;
-        if (print) {
-            sink = new PrintSink(out, metrics);
-        } else {
-            String bootstrap = PipelineBoot.configuredBootstrapServers();
-            if (bootstrap == null) {
-                throw new UsageException("agent publishes to Kafka: set KAFKA_BOOTSTRAP_SERVERS (or -Dkafka.bootstrap.servers),"
-                        + " or add --print to print the windows instead");
-            }
-            sink = new KafkaSink(Pipeline.telemetryProducer(bootstrap, "perch-agent-" + config.node(), LINGER_MS,
-                    Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS)), metrics, KafkaSink.DEFAULT_BUFFER_WINDOWS);
+        String bootstrap = PipelineBoot.configuredBootstrapServers();
+        if (bootstrap == null && (!print || config.followApps())) {
+            throw new UsageException(print
+                    ? "followApps reads Perch's placements from Kafka: set KAFKA_BOOTSTRAP_SERVERS (or -Dkafka.bootstrap.servers)"
+                    : "agent publishes to Kafka: set KAFKA_BOOTSTRAP_SERVERS (or -Dkafka.bootstrap.servers),"
+                    + " or add --print to print the windows instead");
         }
+        AgentMetrics metrics = new AgentMetrics();
+        WindowSink sink = print ? new PrintSink(out, metrics)
+                : new KafkaSink(Pipeline.telemetryProducer(bootstrap, "perch-agent-" + config.node(), LINGER_MS,
+                Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS)), metrics, KafkaSink.DEFAULT_BUFFER_WINDOWS);
         try {
-            Agent agent = Agent.create(config, sink, metrics, clockMs);
-            PushReceiver.attach(agent, clockMs);
-            return agent.start();
+            return AgentLaunch.start(config, sink, metrics, clockMs, bootstrap, Map.of());
         } catch (AgentConfigException e) {
             sink.close();
             throw new UsageException(e.getMessage());

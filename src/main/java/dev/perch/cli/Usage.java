@@ -26,10 +26,11 @@ final class Usage {
                        the controller against a Kubernetes cluster (kubeconfig or in-cluster) and Kafka
                        (KAFKA_BOOTSTRAP_SERVERS); leader election among replicas; --consolidate frees
                        accelerators once load has dropped
-                  agent --config FILE [--print]
+                  agent --config FILE [--node NAME] [--print]
                        the node agent: scrapes the inference servers' metrics endpoints every interval and
                        publishes a telemetry window per app to Kafka (KAFKA_BOOTSTRAP_SERVERS); --print
-                       publishes nothing and prints each window as a JSON line (docs/agent.md)
+                       publishes nothing and prints each window as a JSON line; --node overrides the
+                       config's node; with followApps: true it carries the apps Perch places there (docs/agent.md)
                 demo and evaluate: --seed is the simulator's seed (default 1). A generated scenario (mixed,
                 edgetpu-only, gpu-only, mixed-100, mixed-1000, small, random) is drawn with the seed N of
                 NAME:N; named without one, demo draws it with 1 and evaluate with --seed, as before

@@ -12,10 +12,12 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The agent's config: the issue's example as written, its defaults, and every refusal naming the field's path. */
 class AgentConfigReaderTest {
@@ -88,7 +90,7 @@ class AgentConfigReaderTest {
 
     @Test
     void refusesUnknownFieldsWithTheirPath() {
-        assertEquals("agent.yaml: intervall: unknown field (known: intervalSec, node, push, targets)",
+        assertEquals("agent.yaml: intervall: unknown field (known: followApps, intervalSec, node, push, targets)",
                 refusal(EXAMPLE.replace("intervalSec", "intervall")));
         assertEquals("agent.yaml: targets[0].apps[0].servermodel: unknown field (known: accelerator, acceleratorType, app, model,"
                 + " serverModel)", refusal(EXAMPLE.replace("serverModel", "servermodel")));
@@ -137,7 +139,7 @@ class AgentConfigReaderTest {
     @Test
     void refusesMalformedOrEmptyDocumentsAndDuplicateKeys() {
         assertEquals("agent.yaml: empty document", refusal(""));
-        assertEquals("agent.yaml: (top level): no apps: give targets with apps to scrape, or push.apps, or both", refusal("node: n\n"));
+        assertEquals("agent.yaml: (top level): no apps: give targets with apps to scrape, or push.apps, or followApps: true", refusal("node: n\n"));
         String duplicate = refusal(EXAMPLE.replace("intervalSec: 1", "intervalSec: 1\nintervalSec: 2"));
         assertEquals(true, duplicate.startsWith("agent.yaml: malformed YAML at line 3: Duplicate field 'intervalSec'"), duplicate);
         String malformed = refusal("node: [unclosed\n");
@@ -204,5 +206,27 @@ class AgentConfigReaderTest {
                 node: n
                 targets: [{url: "http://h/metrics", preset: custom, apps: [{app: a, model: m, accelerator: n/c, acceleratorType: cpu}]}]
                 """));
+    }
+
+    @Test
+    void aDaemonSetsConfigFollowsPerchWithItsNodeFromTheCommandLineAndItsTokenFromTheEnvironment() {
+        String daemonSet = """
+                followApps: true
+                push: {port: 9464, bindAddress: 0.0.0.0}
+                """;
+        AgentConfig config = AgentConfigReader.parse(daemonSet, "agent.yaml",
+                AgentConfigReader.Overrides.of("pi-2", Map.of(AgentConfigReader.PUSH_TOKEN_ENV, " s3cret\n")));
+        assertEquals("pi-2", config.node());
+        assertTrue(config.followApps());
+        assertEquals(List.of(), config.apps(), "no apps of its own: Perch says which");
+        assertEquals("s3cret", config.push().token());
+        assertNull(AgentConfigReader.parse(daemonSet, "agent.yaml", AgentConfigReader.Overrides.of("pi-2",
+                Map.of(AgentConfigReader.PUSH_TOKEN_ENV, " "))).push().token(), "a blank variable sets no token");
+
+        assertEquals("pi-3", AgentConfigReader.parse("node: pi-1\n" + daemonSet, "agent.yaml",
+                AgentConfigReader.Overrides.of("pi-3", Map.of())).node(), "--node wins over the file");
+        assertEquals("agent.yaml: node: is required", refusal(daemonSet), "without --node the file must name it");
+        assertEquals("agent.yaml: followApps: must be true or false, got 'yes'",
+                refusal("node: pi-1\nfollowApps: \"yes\"\n"));
     }
 }

@@ -239,4 +239,30 @@ class ScrapeScheduleTest {
         }
         assertEverySecond(windowsOf("cam-2"), 1, 7);
     }
+
+    @Test
+    void retargetingWithoutARestartKeepsTheStayingAppsWindowsAndDropsTheOneThatLeft() throws Exception {
+        ServerSchedule one = cam1();
+        ServerSchedule two = cam2();
+        start("triton", now -> tritonAt(now, one, two));
+        ScrapeTarget both = loop.targetsForTest().get(0);
+        runSeconds(0, 3);
+        loop.retarget(List.of(both)); // the same set again: nothing changes
+        runSeconds(4, 5);
+        ScrapedApp staying = both.apps().get(1);
+        loop.retarget(List.of(new ScrapeTarget(both.url(), both.preset(), both.timeoutMs(), List.of(staying))));
+        runSeconds(6, 9);
+        assertEquals(List.of(T0 + SECOND, T0 + 2 * SECOND, T0 + 3 * SECOND, T0 + 4 * SECOND, T0 + 5 * SECOND),
+                new ArrayList<>(windowsOf("cam-1").keySet()), "cam-1 moved away after second 5: nothing of it after");
+        assertEverySecond(windowsOf("cam-2"), 1, 9);
+        for (TelemetryReport w : windowsOf("cam-2").values()) {
+            assertMatches(two, w, false);
+        }
+        ScrapedApp back = both.apps().get(0);
+        loop.retarget(List.of(new ScrapeTarget(both.url(), both.preset(), both.timeoutMs(), List.of(staying, back))));
+        runSeconds(10, 12);
+        assertEquals(List.of(T0 + 11 * SECOND, T0 + 12 * SECOND), windowsOf("cam-1").keySet().stream()
+                .filter(end -> end > T0 + 5 * SECOND).toList(), "cam-1 back: a baseline at 10, windows from 11");
+        assertEverySecond(windowsOf("cam-2"), 1, 12);
+    }
 }

@@ -197,7 +197,7 @@ class AgentCommandTest {
     void badInputIsOneLineWithTheReason() throws Exception {
         assertEquals("--config FILE is required", assertThrows(UsageException.class,
                 () -> AgentCommand.start(List.of("--print"), System.out, System::currentTimeMillis)).getMessage());
-        assertEquals("unknown option --conifg (accepted: --config)", assertThrows(UsageException.class,
+        assertEquals("unknown option --conifg (accepted: --config, --node)", assertThrows(UsageException.class,
                 () -> AgentCommand.start(List.of("--conifg", "x"), System.out, System::currentTimeMillis)).getMessage());
         assertEquals("nowhere.yaml: no such file", assertThrows(UsageException.class,
                 () -> AgentCommand.start(List.of("--config", "nowhere.yaml"), System.out, System::currentTimeMillis)).getMessage());

@@ -12,11 +12,21 @@ import java.util.Arrays;
  * bound counts ({@link PushWindower}). Not thread-safe: the windower's lock guards it.
  */
 final class AppWindow {
+    private final AppBinding binding;
     private double[] arrivalMs = new double[8];
     private double[] serviceStartMs = new double[8];
     private double[] completionMs = new double[8];
     private int count;
     private long swaps;
+
+    /** @param binding the app as it was bound when the window took its first request */
+    AppWindow(AppBinding binding) {
+        this.binding = binding;
+    }
+
+    AppBinding binding() {
+        return binding;
+    }
 
     void add(PushedRequest request) {
         if (count == arrivalMs.length) {
@@ -58,18 +68,18 @@ final class AppWindow {
      * service start) and queue (service start − arrival) time for the requests that sent a service
      * start, none for the others.
      */
-    TelemetryReport report(String node, AppBinding app, long windowStartMs, long windowMs) {
+    TelemetryReport report(String node, long windowStartMs, long windowMs) {
         WindowSummary summary = new WindowSummary(count);
         for (int i = 0; i < count; i++) {
             // NaN when the request sent no service start: WindowSummary leaves it out of both means.
             summary.add(completionMs[i] - arrivalMs[i], completionMs[i] - serviceStartMs[i], serviceStartMs[i] - arrivalMs[i]);
         }
-        return summary.report(node, app.accelerator(), app.acceleratorType(), app.app(), app.model(), windowStartMs,
+        return summary.report(node, binding.accelerator(), binding.acceleratorType(), binding.app(), binding.model(), windowStartMs,
                 windowStartMs + windowMs, swaps);
     }
 
     /** The report of a second in which the app completed nothing. */
     static TelemetryReport idle(String node, AppBinding app, long windowStartMs, long windowMs) {
-        return new AppWindow().report(node, app, windowStartMs, windowMs);
+        return new AppWindow(app).report(node, windowStartMs, windowMs);
     }
 }

@@ -23,12 +23,13 @@ public final class PushReceiver {
      *
      * @param clockMs the clock the agent was created with, so that the windower's windows and the
      *                agent's grid agree
-     * @return the handler, or {@code null} when the config has no push apps (nothing is mounted)
+     * @return the handler, or {@code null} when the config has no push apps and follows none
+     *         (nothing is mounted)
      */
     public static PushHandler attach(Agent agent, LongSupplier clockMs) {
         AgentConfig config = agent.config();
         PushSettings push = config.push();
-        if (push.apps().isEmpty()) {
+        if (push.apps().isEmpty() && !config.followApps()) {
             return null;
         }
         PushWindower windower = new PushWindower(config.node(), push.apps(), push.graceMs(),
@@ -36,6 +37,7 @@ public final class PushReceiver {
         PushHandler handler = new PushHandler(windower, push.maxBodyBytes(), push.token());
         agent.mount(PushHandler.PATH, handler);
         agent.addWindowSource(windower::due);
+        agent.onPushApps(windower::rebind);
         agent.metrics().include(() -> exposition(handler));
         return handler;
     }

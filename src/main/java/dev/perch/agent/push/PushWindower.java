@@ -6,15 +6,16 @@ import dev.perch.telemetry.RecordingWindows;
 import dev.perch.telemetry.TelemetryReport;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
 
 /**
  * Decides which pushed requests the agent keeps and turns them into telemetry v1 windows: one report
@@ -51,17 +52,15 @@ public final class PushWindower {
      * day's jump does not become a day of empty reports; seconds holding requests are always published.
      */
     static final long MAX_IDLE_CATCH_UP_SECONDS = 600;
-    private static final int LISTED_APPS = 10;
 
     private final String node;
-    private final Map<String, AppBinding> apps = new LinkedHashMap<>();
-    private final Map<String, List<AppBinding>> appsByAccelerator = new LinkedHashMap<>();
     private final long graceMs;
     private final int maxOpenRequestsPerApp;
     private final LongSupplier clockMs;
     private final long firstSecond;
 
     // Guarded by this.
+    private final PushApps apps;
     private long nextSecond;
     private final TreeMap<Long, Map<String, AppWindow>> open = new TreeMap<>();
     private final Map<String, Integer> heldPerApp = new HashMap<>();
@@ -87,21 +86,24 @@ public final class PushWindower {
         if (maxOpenRequestsPerApp < 1) {
             throw new IllegalArgumentException("maxOpenRequestsPerApp: must be at least 1, got " + maxOpenRequestsPerApp);
         }
-        for (AppBinding app : apps) {
-            if (app.app() == null || app.model() == null || app.accelerator() == null || app.acceleratorType() == null) {
-                throw new IllegalArgumentException("push app " + app + ": app, model, accelerator and acceleratorType are required");
-            }
-            if (this.apps.putIfAbsent(app.app(), app) != null) {
-                throw new IllegalArgumentException("push app '" + app.app() + "' is listed twice");
-            }
-            appsByAccelerator.computeIfAbsent(app.accelerator(), a -> new ArrayList<>()).add(app);
-        }
+        PushApps.validate(apps);
         this.node = node;
         this.graceMs = graceMs;
         this.maxOpenRequestsPerApp = maxOpenRequestsPerApp;
         this.clockMs = clockMs;
         this.firstSecond = Math.floorDiv(clockMs.getAsLong() + WINDOW_MS - 1, WINDOW_MS);
         this.nextSecond = firstSecond;
+        this.apps = new PushApps(apps, firstSecond);
+    }
+
+    /**
+     * Takes pushes for exactly {@code bound} from now on (the apps Perch has placed on the node and
+     * the config's own): see {@link PushApps} for what becomes of an app that arrives or leaves.
+     *
+     * @throws IllegalArgumentException when an app lacks a field or is listed twice (nothing changes)
+     */
+    public synchronized void rebind(List<AppBinding> bound) {
+        apps.rebind(bound, clockMs.getAsLong());
     }
 
     public long graceMs() {
@@ -126,9 +128,9 @@ public final class PushWindower {
 
     /** Keeps one request, or says why not. */
     private String keep(PushedRequest request, long nowMs) {
-        AppBinding app = apps.get(request.app());
+        AppBinding app = apps.accepting(request.app(), nowMs);
         if (app == null) {
-            return "unknown app '" + PushBody.quote(request.app()) + "' (" + knownApps() + ")";
+            return "unknown app '" + PushBody.quote(request.app()) + "' (" + apps.known() + ")";
         }
         if (!app.model().equals(request.model())) {
             return "model '" + PushBody.quote(request.model()) + "' is not app '" + app.app() + "''s model '"
@@ -153,17 +155,10 @@ public final class PushWindower {
             droppedOverCapacity++;
             return "app '" + app.app() + "' already holds " + held + " requests in unpublished windows, the most it may: dropped";
         }
-        open.computeIfAbsent(second, s -> new HashMap<>()).computeIfAbsent(app.app(), a -> new AppWindow()).add(request);
+        open.computeIfAbsent(second, s -> new HashMap<>()).computeIfAbsent(app.app(), a -> new AppWindow(app)).add(request);
         heldPerApp.put(app.app(), held + 1);
+        apps.requested(app.app(), second);
         return null;
-    }
-
-    private String knownApps() {
-        if (apps.isEmpty()) {
-            return "this agent has no push apps";
-        }
-        String listed = apps.keySet().stream().limit(LISTED_APPS).map(a -> "'" + a + "'").collect(Collectors.joining(", "));
-        return "this agent takes pushes for " + listed + (apps.size() > LISTED_APPS ? ", …" : "");
     }
 
     public List<TelemetryReport> due() {
@@ -194,27 +189,46 @@ public final class PushWindower {
         return reports;
     }
 
+    /**
+     * One second's reports: the bound apps' by accelerator (idle ones too, once they report), then the
+     * windows held under another binding — an app that has since left the node or changed accelerator.
+     */
     private void publish(long second, List<TelemetryReport> reports) {
         Map<String, AppWindow> windows = open.remove(second);
         long windowStartMs = second * WINDOW_MS;
-        for (Map.Entry<String, List<AppBinding>> accelerator : appsByAccelerator.entrySet()) {
-            if (windows != null) {
-                countSwaps(accelerator.getKey(), accelerator.getValue(), windows);
-            }
-            for (AppBinding app : accelerator.getValue()) {
+        if (windows != null) {
+            countSwaps(windows.values());
+        }
+        Set<AppWindow> reported = new HashSet<>();
+        for (List<AppBinding> accelerator : apps.byAccelerator()) {
+            for (AppBinding app : accelerator) {
                 AppWindow window = windows == null ? null : windows.get(app.app());
-                if (window == null) {
+                if (window != null && window.binding().equals(app)) {
+                    reports.add(report(window, windowStartMs));
+                    reported.add(window);
+                } else if (window == null && apps.reportsIdle(app.app(), second)) {
                     reports.add(AppWindow.idle(node, app, windowStartMs, WINDOW_MS));
-                } else {
-                    reports.add(window.report(node, app, windowStartMs, WINDOW_MS));
-                    heldPerApp.merge(app.app(), -window.count(), Integer::sum);
                 }
             }
         }
+        if (windows != null) {
+            windows.values().stream().filter(w -> !reported.contains(w))
+                    .sorted(Comparator.comparing((AppWindow w) -> w.binding().app()))
+                    .forEach(w -> reports.add(report(w, windowStartMs)));
+        }
+    }
+
+    private TelemetryReport report(AppWindow window, long windowStartMs) {
+        heldPerApp.merge(window.binding().app(), -window.count(), Integer::sum);
+        return window.report(node, windowStartMs, WINDOW_MS);
     }
 
     /** One request served on an accelerator: which app's window holds it, and where. */
-    private record Served(AppBinding app, AppWindow window, int index) {
+    private record Served(AppWindow window, int index) {
+        String app() {
+            return window.binding().app();
+        }
+
         double completionMs() {
             return window.completionMs(index);
         }
@@ -231,28 +245,30 @@ public final class PushWindower {
     /** Ties in completion (ms clocks tie often) fall back to start, then arrival, then app: the same order every time. */
     private static final Comparator<Served> SERVICE_ORDER = Comparator.comparingDouble(Served::completionMs)
             .thenComparingDouble(Served::serviceStartMs).thenComparingDouble(Served::arrivalMs)
-            .thenComparing(s -> s.app().app());
+            .thenComparing(Served::app);
 
-    private void countSwaps(String accelerator, List<AppBinding> bindings, Map<String, AppWindow> windows) {
-        List<Served> served = new ArrayList<>();
-        for (AppBinding app : bindings) {
-            AppWindow window = windows.get(app.app());
-            for (int i = 0; window != null && i < window.count(); i++) {
-                served.add(new Served(app, window, i));
+    private void countSwaps(Collection<AppWindow> windows) {
+        Map<String, List<Served>> byAccelerator = new TreeMap<>();
+        for (AppWindow window : windows) {
+            List<Served> served = byAccelerator.computeIfAbsent(window.binding().accelerator(), a -> new ArrayList<>());
+            for (int i = 0; i < window.count(); i++) {
+                served.add(new Served(window, i));
             }
         }
-        if (served.isEmpty()) {
-            return;
-        }
-        served.sort(SERVICE_ORDER);
-        String lastModel = lastModelByAccelerator.get(accelerator);
-        for (Served s : served) {
-            if (lastModel != null && !lastModel.equals(s.app().model())) {
-                s.window().swapped();
+        byAccelerator.forEach((accelerator, served) -> {
+            served.sort(SERVICE_ORDER);
+            String lastModel = lastModelByAccelerator.get(accelerator);
+            for (Served s : served) {
+                String model = s.window().binding().model();
+                if (lastModel != null && !lastModel.equals(model)) {
+                    s.window().swapped();
+                }
+                lastModel = model;
             }
-            lastModel = s.app().model();
-        }
-        lastModelByAccelerator.put(accelerator, lastModel);
+            if (lastModel != null) {
+                lastModelByAccelerator.put(accelerator, lastModel);
+            }
+        });
     }
 
     /** Records refused because their app already held {@code maxOpenRequestsPerApp} unpublished requests. */
