@@ -2,6 +2,7 @@ package dev.perch.sim;
 
 import dev.perch.cluster.Accelerator;
 import dev.perch.cluster.ActuationException;
+import dev.perch.cluster.AppTelemetry;
 import dev.perch.cluster.ApplyResult;
 import dev.perch.cluster.ClusterActuator;
 import dev.perch.cluster.ClusterNode;
@@ -9,6 +10,7 @@ import dev.perch.cluster.ClusterSnapshot;
 import dev.perch.cluster.ClusterView;
 import dev.perch.cluster.PlanStep;
 import dev.perch.cluster.RunningApp;
+import dev.perch.model.profile.AcceleratorType;
 import dev.perch.model.profile.AppSpec;
 import dev.perch.model.profile.ModelProfile;
 import dev.perch.model.profile.NodeSpec;
@@ -48,11 +50,17 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
     private final Map<String, AppState> apps = new LinkedHashMap<>();
     private long windowStartMs;
     private long telemetryRecords;
-    private CompletionListener listener = (app, accelerator, latencyMs) -> { };
+    private final List<CompletionListener> listeners = new ArrayList<>();
+    /** The simulated Triton servers' port once telemetry travels through Perch's node agents; null before. */
+    private Integer tritonPort;
 
-    /** Sees every completed request: for checks that need more than the per-window telemetry. */
+    /**
+     * Sees every completed request: for checks that need more than the per-window telemetry, and for
+     * the simulated inference servers. Called on the simulator's thread while it holds its lock, in
+     * completion order: it must be quick and must not call back into the cluster.
+     */
     public interface CompletionListener {
-        void completed(String app, String accelerator, double latencyMs);
+        void completed(Completion completion);
     }
 
     private final class AppState {
@@ -105,8 +113,19 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
         }
     }
 
-    public synchronized void onCompletion(CompletionListener listener) {
-        this.listener = listener;
+    /** Adds a listener; it sees the requests that complete from now on. */
+    public synchronized void addCompletionListener(CompletionListener listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * From now on the snapshot says how Perch's node agents carry each app's telemetry, as the
+     * simulated inference servers do it: an app served by an Edge TPU pushes its requests to the
+     * agent on its node ({@link SimulatedPushers}); one served by a GPU or CPU runs a Triton pod
+     * whose metrics page the agent scrapes ({@link SimulatedTriton}, listening on {@code tritonPort}).
+     */
+    public synchronized void reportThroughAgents(int tritonPort) {
+        this.tritonPort = tritonPort;
     }
 
     public Scenario scenario() {
@@ -163,9 +182,25 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
         }).toList();
         List<RunningApp> running = apps.values().stream()
                 .map(a -> new RunningApp(a.spec, Optional.ofNullable(a.accelerator), Optional.ofNullable(a.migratingTo),
-                        Optional.ofNullable(a.accelerator)))
+                        Optional.ofNullable(a.accelerator), telemetry(a)))
                 .toList();
         return new ClusterSnapshot(scenario.networkMs(), nodes, running);
+    }
+
+    private Optional<AppTelemetry> telemetry(AppState app) {
+        if (tritonPort == null || app.accelerator == null) {
+            return Optional.empty();
+        }
+        SimAccelerator serving = accelerators.get(app.accelerator);
+        if (serving.type == AcceleratorType.EDGETPU) {
+            return Optional.of(new AppTelemetry.Push());
+        }
+        // During a move only the source, which serves the traffic, has a pod IP. The controller's
+        // record of the app already names the target, but the target's pod gets its IP only when
+        // traffic switches (one simulated Triton page per app, fed by whichever accelerator serves
+        // it), so the target node's agent waits until then, as it would for a real pod still starting.
+        return Optional.of(new AppTelemetry.Scrape("triton", tritonPort, "/" + app.spec.app() + "/metrics",
+                app.spec.model(), Map.of(app.accelerator, "127.0.0.1")));
     }
 
     @Override
@@ -289,7 +324,15 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
         app.pending.remove(request);
         app.windows.computeIfAbsent(request.accelerator, a -> new WindowStats()).add(request, completionMs);
         app.judge.completed(completionMs, completionMs - request.arrivalMs);
-        listener.completed(request.app, request.accelerator, completionMs - request.arrivalMs);
+        if (!listeners.isEmpty()) {
+            SimAccelerator served = accelerators.get(request.accelerator);
+            Completion completion = new Completion(request.app, request.model, served.node, served.id, served.type,
+                    epochMs + request.arrivalMs, epochMs + request.serviceStartMs, epochMs + completionMs,
+                    request.serviceMs, WindowStats.queueMs(request, completionMs), request.swapped);
+            for (CompletionListener listener : listeners) {
+                listener.completed(completion);
+            }
+        }
     }
 
     /** What the judge saw, per app, so far. */

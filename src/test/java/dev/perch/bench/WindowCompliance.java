@@ -116,10 +116,10 @@ public final class WindowCompliance {
                 warmUp = Math.max(warmUp, app.sloWindowSec());
             }
         }
-        cluster.onCompletion((app, accelerator, latencyMs) -> {
-            SlidingStatistic s = sliding.get(app);
+        cluster.addCompletionListener(c -> {
+            SlidingStatistic s = sliding.get(c.app());
             if (s != null) {
-                s.add(latencyMs);
+                s.add(c.latencyMs());
             }
         });
         for (Map.Entry<String, String> placed : placement.entrySet()) {

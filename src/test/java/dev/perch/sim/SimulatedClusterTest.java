@@ -1,6 +1,7 @@
 package dev.perch.sim;
 
 import dev.perch.cluster.ActuationException;
+import dev.perch.cluster.AppTelemetry;
 import dev.perch.cluster.ApplyResult;
 import dev.perch.cluster.PlanStep;
 import dev.perch.model.profile.Scenario;
@@ -10,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -197,5 +200,41 @@ class SimulatedClusterTest {
         SimulatedCluster cluster = new SimulatedCluster(scenario, 3, EPOCH, 0);
         ActuationException e = assertThrows(ActuationException.class, () -> cluster.apply(new PlanStep.Place("a", "n1/gpu0")));
         assertTrue(e.getMessage().contains("cannot run on gpu"), e.getMessage());
+    }
+
+    private static Optional<AppTelemetry> telemetry(SimulatedCluster cluster, String app) {
+        return cluster.snapshot().app(app).orElseThrow().telemetry();
+    }
+
+    @Test
+    void throughAgentsEdgeTpuAppsPushAndTheOthersAreScrapedWhereTheirTrafficIs() {
+        Scenario scenario = scenario("""
+                  - {app: a, model: small, ratePerSec: 5, sloMs: 500}
+                  - {app: b, model: large, ratePerSec: 5, sloMs: 500}
+                  - {app: c, model: small, ratePerSec: 5, sloMs: 500}
+                """, CATALOG);
+        SimulatedCluster cluster = new SimulatedCluster(scenario, 3, EPOCH, 2500);
+        cluster.apply(new PlanStep.Place("a", "n1/tpu0"));
+        cluster.apply(new PlanStep.Place("b", "n1/gpu0"));
+        assertEquals(Optional.empty(), telemetry(cluster, "b"), "apps publish their own until the agents carry it");
+
+        cluster.reportThroughAgents(8002);
+        assertEquals(Optional.of(new AppTelemetry.Push()), telemetry(cluster, "a"));
+        assertEquals(Optional.of(new AppTelemetry.Scrape("triton", 8002, "/b/metrics", "large", Map.of("n1/gpu0", "127.0.0.1"))),
+                telemetry(cluster, "b"));
+        assertEquals(Optional.empty(), telemetry(cluster, "c"), "an app that runs nowhere reports nothing");
+
+        run(cluster, 1);
+        cluster.apply(new PlanStep.Move("b", "n1/gpu0", "n2/tpu0"));
+        assertEquals(Optional.of(new AppTelemetry.Scrape("triton", 8002, "/b/metrics", "large", Map.of("n1/gpu0", "127.0.0.1"))),
+                telemetry(cluster, "b"), "during the move only the serving source has a pod to scrape");
+        run(cluster, 3);
+        assertEquals(Optional.of(new AppTelemetry.Push()), telemetry(cluster, "b"), "on its Edge TPU it pushes");
+
+        cluster.apply(new PlanStep.Move("a", "n1/tpu0", "n1/gpu0"));
+        assertEquals(Optional.of(new AppTelemetry.Push()), telemetry(cluster, "a"), "it pushes until traffic switches");
+        run(cluster, 3);
+        assertEquals(Optional.of(new AppTelemetry.Scrape("triton", 8002, "/a/metrics", "small", Map.of("n1/gpu0", "127.0.0.1"))),
+                telemetry(cluster, "a"));
     }
 }

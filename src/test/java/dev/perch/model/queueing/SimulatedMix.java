@@ -44,9 +44,9 @@ record SimulatedMix(AcceleratorType type, List<String> models, double[] ratesPer
         Scenario scenario = ScenarioReader.parse(yaml.toString(), "mix");
         SimulatedCluster cluster = new SimulatedCluster(scenario, seed, 0, 0);
         Map<String, List<Double>> samples = new HashMap<>();
-        cluster.onCompletion((app, accelerator, latencyMs) -> {
+        cluster.addCompletionListener(c -> {
             if (cluster.nowSec() * 1000 > WARM_UP_MS) {
-                samples.computeIfAbsent(app, k -> new ArrayList<>()).add(latencyMs);
+                samples.computeIfAbsent(c.app(), k -> new ArrayList<>()).add(c.latencyMs());
             }
         });
         String device = scenario.nodes().get(0).acceleratorIds().get(0);

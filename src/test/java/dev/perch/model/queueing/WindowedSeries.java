@@ -64,10 +64,10 @@ public record WindowedSeries(AcceleratorType type, List<String> models, double[]
             warmUp = Math.max(warmUp, track.windowSec());
         }
         List<SlidingStatistic[]> all = List.copyOf(sliding.values());
-        cluster.onCompletion((app, accelerator, latencyMs) -> {
-            int a = Integer.parseInt(app.substring(1));
+        cluster.addCompletionListener(c -> {
+            int a = Integer.parseInt(c.app().substring(1));
             for (SlidingStatistic[] perApp : all) {
-                perApp[a].add(latencyMs);
+                perApp[a].add(c.latencyMs());
             }
         });
         String device = scenario.nodes().get(0).acceleratorIds().get(0);
