@@ -195,7 +195,7 @@ class ArchitectureTest {
     /** The simulated cluster: profiles, the ports it implements and the telemetry it emits; no library. */
     @Test
     void simulator() {
-        roomDependsOnlyOn("sim", allowed("sim", rooms("model.profile", "cluster", "telemetry")));
+        roomDependsOnlyOn("sim", allowed("sim", rooms("model.profile", "cluster", "telemetry"), "com.sun.net.httpserver.."));
     }
 
     /**

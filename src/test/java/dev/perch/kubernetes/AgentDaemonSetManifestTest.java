@@ -8,7 +8,6 @@ import dev.perch.agent.AgentConfigReader;
 import dev.perch.model.profile.AcceleratorType;
 import io.fabric8.kubernetes.api.model.Quantity;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Method;
@@ -134,7 +133,6 @@ class AgentDaemonSetManifestTest {
     }
 
     @Test
-    @Disabled("needs followApps in AgentConfigReader")
     void theConfigMapsConfigIsOneTheAgentsReaderTakes() throws Exception {
         String[] file = agentYaml();
         JsonNode tree = YAML.readTree(file[1]);
@@ -142,7 +140,8 @@ class AgentDaemonSetManifestTest {
         assertTrue(tree.at("/push/token").isMissingNode(), "the push token comes from a Secret, never a ConfigMap");
         assertTrue(tree.path("followApps").asBoolean(), "the agent follows the apps Perch places on its node");
         // As `agent --node pi-1` reads it: the node given, the rest from the file.
-        AgentConfig config = AgentConfigReader.parse("node: pi-1\n" + file[1], AGENT + ": " + file[0]);
+        AgentConfig config = AgentConfigReader.parse(file[1], AGENT + ": " + file[0],
+                AgentConfigReader.Overrides.of("pi-1", java.util.Map.of()));
         assertEquals("pi-1", config.node());
         assertEquals(pushPort(), config.push().port());
         assertEquals("0.0.0.0", config.push().bindAddress());
