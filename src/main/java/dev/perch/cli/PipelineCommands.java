@@ -20,6 +20,9 @@ import java.util.Set;
  * {@link PipelineBoot}.
  */
 final class PipelineCommands {
+    /** One agent per simulated node runs in the demo's process: a few threads, a producer and a consumer each. */
+    static final int AGENT_DEMO_MAX_NODES = 20;
+
     private PipelineCommands() {
     }
 
@@ -39,7 +42,7 @@ final class PipelineCommands {
      */
     static DemoStart demoStart(List<String> args) {
         Options options = Options.parse(args, Set.of("scenario", "seed", "speed", "duration", "data-dir", "policy", "consolidate",
-                "print-scenario"));
+                "print-scenario", "telemetry"));
         String scenario = options.get("scenario").orElse("default");
         // The simulated cluster loads the same name again (ClusterProducers), so this is the scenario that runs.
         Scenario loaded = ScenarioReader.load(scenario);
@@ -59,6 +62,18 @@ final class PipelineCommands {
             throw new UsageException(e.getMessage());
         }
 
+        String telemetry = options.get("telemetry").orElse("direct");
+        if (!telemetry.equals("direct") && !telemetry.equals("agent")) {
+            throw new UsageException("--telemetry must be direct or agent, got '" + telemetry + "'");
+        }
+        if (telemetry.equals("agent") && !speed.equals("1")) {
+            throw new UsageException("--telemetry agent runs at --speed 1 only: the agents window wall-clock seconds, got --speed "
+                    + speed);
+        }
+        if (telemetry.equals("agent") && loaded.nodes().size() > AGENT_DEMO_MAX_NODES) {
+            throw new UsageException("--telemetry agent runs an agent per node in one process, at most " + AGENT_DEMO_MAX_NODES
+                    + " nodes; scenario " + loaded.name() + " has " + loaded.nodes().size());
+        }
         Map<String, String> properties = new LinkedHashMap<>(switches(options,
                 Map.of("consolidate", "perch.consolidation.enabled")));
         PrintScenario.ifAsked(options, loaded);
@@ -68,6 +83,7 @@ final class PipelineCommands {
         properties.put("perch.speed", speed);
         properties.put("perch.policy", policy);
         properties.put("perch.duration-sec", Double.toString(durationSec));
+        properties.put("perch.telemetry.via", telemetry);
         return new DemoStart(properties, dataDir);
     }
 

@@ -10,8 +10,10 @@ final class Usage {
                 usage: java -jar target/quarkus-app/quarkus-run.jar COMMAND [OPTIONS]
                   demo [--scenario NAME|NAME:N|FILE] [--seed N] [--speed 1|X|max] [--duration D] [--data-dir DIR]
                        [--policy perch|reactive] [--consolidate true|false] [--print-scenario FILE]
+                       [--telemetry direct|agent]
                        run the simulated edge cluster, Kafka, the Streams topology and the controller;
-                       prints one JSON summary line on stdout
+                       prints one JSON summary line on stdout; --telemetry agent (at --speed 1) sends the
+                       telemetry through simulated inference servers and Perch's node agents
                   predict --file FILE|-
                        latency predictions (mean, p50, p95, p99) for a snapshot of accelerators and apps
                   validate --recording FILE [--format perch|ibis] [--catalog FILE]

@@ -40,6 +40,10 @@ import java.util.concurrent.TimeUnit;
 public class DemoDriver {
     private static final Logger LOG = Logger.getLogger(DemoDriver.class);
     private static final long DRAIN_TIMEOUT_MS = 60_000;
+    /** {@code perch.telemetry.via} for telemetry through the node agents. */
+    public static final String AGENT = "agent";
+    /** Time for the agents to bind their ports and start following before simulated time 0. */
+    private static final long AGENTS_START_MS = 2_000;
 
     @Inject
     SimulatedCluster cluster;
@@ -64,12 +68,26 @@ public class DemoDriver {
     private final CountDownLatch finished = new CountDownLatch(1);
 
     public DemoSummary run() throws InterruptedException {
+        boolean viaAgents = AGENT.equals(config.telemetry().via());
+        DemoAgents agents = null;
         try (KafkaProducer<String, byte[]> producer = Pipeline.telemetryProducer(bootstrapServers, "perch-sim-telemetry", 5);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Speed speed = Speed.parse(config.speed());
             Pipeline.awaitRunning(streams);
-            reconciler.pass();
             long wallStartNs = System.nanoTime();
+            if (viaAgents) {
+                // Simulated time 0 a moment from now, so that every agent's first window is the first simulated second.
+                long startsAtNs = wallStartNs + AGENTS_START_MS * 1_000_000;
+                agents = DemoAgents.start(cluster, bootstrapServers,
+                        () -> cluster.epochMs() + Math.floorDiv(System.nanoTime() - startsAtNs, 1_000_000));
+                wallStartNs = startsAtNs;
+            }
+            reconciler.pass();
+            if (viaAgents) {
+                sleepUntil(wallStartNs);
+            } else {
+                wallStartNs = System.nanoTime();
+            }
             double limitSec = config.durationSec();
             double lengthSec = cluster.scenario().lengthSec();
             while (!stopRequested && cluster.nowSec() < lengthSec) {
@@ -77,11 +95,13 @@ public class DemoDriver {
                     break;
                 }
                 List<TelemetryReport> reports = cluster.advanceWindow();
-                for (TelemetryReport report : reports) {
-                    producer.send(new ProducerRecord<>(Topics.TELEMETRY, report.accelerator(), Json.writeBytes(report)));
+                if (!viaAgents) {
+                    for (TelemetryReport report : reports) {
+                        producer.send(new ProducerRecord<>(Topics.TELEMETRY, report.accelerator(), Json.writeBytes(report)));
+                    }
+                    producer.flush();
+                    metrics.counter("perch_sim_telemetry_published_total").increment(reports.size());
                 }
-                producer.flush();
-                metrics.counter("perch_sim_telemetry_published_total").increment(reports.size());
                 if (speed.lockStep()) {
                     awaitDrained(admin);
                     reconciler.pass();
@@ -91,8 +111,17 @@ public class DemoDriver {
                     sleepUntil(dueNs);
                 }
             }
-            return summary();
+            long agentWindows = 0;
+            if (agents != null) {
+                agents.close();
+                agentWindows = agents.publishedWindows();
+                agents = null;
+            }
+            return summary(viaAgents ? agentWindows : cluster.telemetryRecords());
         } finally {
+            if (agents != null) {
+                agents.close();
+            }
             finished.countDown();
         }
     }
@@ -111,7 +140,7 @@ public class DemoDriver {
         stopRequested = true;
     }
 
-    private DemoSummary summary() {
+    private DemoSummary summary(long telemetryRecords) {
         long epochMs = cluster.epochMs();
         var snapshot = cluster.snapshot();
         Map<String, Integer> windows = new HashMap<>();
@@ -139,7 +168,8 @@ public class DemoDriver {
         }
         long placed = snapshot.apps().stream().filter(a -> a.accelerator().isPresent()).count();
         double compliance = judged == 0 ? 1 : 1 - (double) violationSeconds / judged;
-        return new DemoSummary(cluster.scenario().name(), config.policy(), config.seed(), cluster.nowSec(), cluster.telemetryRecords(),
+        return new DemoSummary(cluster.scenario().name(), config.policy(), config.seed(), config.telemetry().via(),
+                cluster.nowSec(), telemetryRecords,
                 tally.alerts(), reconciler.decisions(), placed, inViolation, judged, violationSeconds,
                 Samples.round(compliance), Samples.round(worst), flaps, apps);
     }

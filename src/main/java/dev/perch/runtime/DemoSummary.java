@@ -10,8 +10,11 @@ import java.util.List;
  * ({@code windowCompliance}, overall and for the app that did worst), apps in violation at the end,
  * and alerts raised again sooner than one window after they were resolved ({@code alertFlaps}). Per
  * app, the same and the first impending alert and first violation (simulated seconds, null when none).
+ * {@code telemetry} says how telemetry reached Kafka ({@code direct} from the simulator, or
+ * {@code agent} through the node agents), and {@code telemetryRecords} counts what was published that way.
  */
-public record DemoSummary(String scenario, String policy, long seed, double simulatedSec, long telemetryRecords, long alerts,
+public record DemoSummary(String scenario, String policy, long seed, String telemetry, double simulatedSec, long telemetryRecords,
+                          long alerts,
                           long decisions, long appsPlaced, long appsInViolationAtEnd, long judgedAppSeconds,
                           long violationSeconds, double windowCompliance, double worstAppWindowCompliance,
                           long alertFlaps, List<AppSummary> apps) {

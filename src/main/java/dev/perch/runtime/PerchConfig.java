@@ -79,6 +79,14 @@ public interface PerchConfig {
          */
         @WithDefault("60")
         long silenceSec();
+
+        /**
+         * How the demo's telemetry reaches Kafka: {@code direct} (the simulator publishes it) or
+         * {@code agent} (simulated inference servers, scraped and pushed to Perch's node agents,
+         * which publish it: {@code demo --telemetry agent}).
+         */
+        @WithDefault("direct")
+        String via();
     }
 
     /** What placement promises about each app's SLO ({@code dev.perch.placement.PlacementPolicy}). */
