@@ -1,6 +1,7 @@
 package dev.perch.kubernetes;
 
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -17,6 +18,17 @@ public final class KubernetesFixtures {
         client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
                 .addToLabels(Inventory.ACCELERATOR_TYPE, type).endMetadata()
                 .withNewStatus().addToCapacity("memory", new Quantity("4Gi")).endStatus().build()).create();
+    }
+
+    /** A pod of the app's Deployment on the accelerator, as the kubelet would report it (the mock has none). */
+    public static void pod(KubernetesClient client, String name, String app, String accelerator, String ip, boolean ready) {
+        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
+                .addToLabels(ObjectNames.MANAGED_BY, ObjectNames.PERCH).addToLabels(ObjectNames.APP_LABEL, app)
+                .addToLabels(ObjectNames.ACCELERATOR_LABEL, ObjectNames.slug(accelerator)).endMetadata()
+                .withNewSpec().withNodeName(ObjectNames.nodeOf(accelerator)).endSpec()
+                .withNewStatus().withPhase("Running").withPodIP(ip)
+                .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
+                .endStatus().build()).create();
     }
 
     /** An InferenceApp in {@link #NS} at 5 req/s with a mean SLO. */

@@ -9,7 +9,6 @@ import dev.perch.sim.SimClock;
 import dev.perch.telemetry.AppRecord;
 import dev.perch.telemetry.PredictionRecord;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -156,15 +155,8 @@ class TelemetryOnKubernetesTest {
         assertEquals("place", decisions.stream().filter(d -> d.app().equals("good")).findFirst().orElseThrow().action());
     }
 
-    /** A pod of the app's Deployment on the accelerator, as the kubelet would report it (the mock has none). */
     private void pod(String name, String app, String accelerator, String ip, boolean ready) {
-        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
-                .addToLabels(ObjectNames.MANAGED_BY, ObjectNames.PERCH).addToLabels(ObjectNames.APP_LABEL, app)
-                .addToLabels(ObjectNames.ACCELERATOR_LABEL, ObjectNames.slug(accelerator)).endMetadata()
-                .withNewSpec().withNodeName(ObjectNames.nodeOf(accelerator)).endSpec()
-                .withNewStatus().withPhase("Running").withPodIP(ip)
-                .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
-                .endStatus().build()).create();
+        KubernetesFixtures.pod(client, name, app, accelerator, ip, ready);
     }
 
     @Test
