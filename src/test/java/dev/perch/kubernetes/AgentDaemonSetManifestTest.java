@@ -115,6 +115,7 @@ class AgentDaemonSetManifestTest {
         JsonNode declared = container.get("ports").get(0);
         assertEquals(port, declared.get("containerPort").asInt());
         assertEquals(port, declared.get("hostPort").asInt(), "apps on the node push to the node's IP");
+        assertEquals(port, DesiredDeployment.AGENT_PUSH_PORT, "the port Perch tells the apps it runs that push");
         String name = declared.get("name").asText();
         for (String probe : List.of("readinessProbe", "livenessProbe")) {
             assertEquals(name, container.at("/" + probe + "/httpGet/port").asText(), probe);
@@ -188,6 +189,8 @@ class AgentDaemonSetManifestTest {
         assertTrue(token.path("value").isMissingNode(), "never a literal token");
         JsonNode ref = token.at("/valueFrom/secretKeyRef");
         assertEquals("perch-agent-push", ref.path("name").asText());
+        assertEquals(DesiredDeployment.AGENT_PUSH_SECRET, ref.path("name").asText(), "the Secret the pushing apps are given");
+        assertEquals(DesiredDeployment.AGENT_PUSH_SECRET_KEY, ref.path("key").asText());
         assertEquals("token", ref.path("key").asText());
         assertTrue(ref.path("optional").asBoolean(), "no Secret, no token: the agent starts anyway");
     }

@@ -55,6 +55,24 @@ class DesiredObjectsTest {
     }
 
     @Test
+    void anAppThatPushesIsToldWhereItsNodesAgentListens() throws Exception {
+        InferenceApp app = cam1();
+        InferenceAppTelemetry telemetry = new InferenceAppTelemetry();
+        telemetry.setPush(new InferenceAppTelemetry.Push());
+        app.getSpec().setTelemetry(telemetry);
+        Container backend = DesiredDeployment.of(app, "pi-1/tpu0", "pi-1").getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        assertEquals(JSON.readTree("""
+                [{"name": "PERCH_APP", "value": "cam-1"}, {"name": "PERCH_MODEL", "value": "mobilenet_v2"},
+                 {"name": "PERCH_ACCELERATOR", "value": "pi-1/tpu0"},
+                 {"name": "PERCH_NODE_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.hostIP"}}},
+                 {"name": "PERCH_AGENT_PUSH_URL", "value": "http://$(PERCH_NODE_IP):9464/v1/requests"},
+                 {"name": "PERCH_AGENT_PUSH_TOKEN",
+                  "valueFrom": {"secretKeyRef": {"name": "perch-agent-push", "key": "token", "optional": true}}}]
+                """), JSON.valueToTree(backend.getEnv()), "the node's IP, the agent's host port, and its token when there is one");
+    }
+
+    @Test
     void theDeploymentsPartsThatMatter() {
         InferenceApp app = cam1();
         app.getSpec().setImage("registry.example.com/mobilenet_v2:2");
