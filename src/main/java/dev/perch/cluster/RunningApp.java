@@ -10,7 +10,8 @@ import java.util.Optional;
  * {@code migratingTo} is the move's target and {@code migratingFrom} its source, where the old copy
  * runs until the move completes — after the switch it serves nothing but still holds its memory.
  * {@code telemetry} says how Perch's node agent carries the app's telemetry, when it does (empty:
- * the app publishes its own, and always on the simulated cluster).
+ * the app publishes its own, as on the simulated cluster unless its telemetry goes through agents:
+ * {@code demo --telemetry agent}).
  */
 public record RunningApp(AppSpec spec, Optional<String> accelerator, Optional<String> migratingTo,
                          Optional<String> migratingFrom, Optional<AppTelemetry> telemetry) {
