@@ -202,7 +202,7 @@ class AgentCommandTest {
         assertEquals("nowhere.yaml: no such file", assertThrows(UsageException.class,
                 () -> AgentCommand.start(List.of("--config", "nowhere.yaml"), System.out, System::currentTimeMillis)).getMessage());
         Path bad = config("node: pi-1\nintervall: 1\n");
-        assertEquals(bad + ": intervall: unknown field (known: intervalSec, node, push, targets)", assertThrows(UsageException.class,
+        assertEquals(bad + ": intervall: unknown field (known: followApps, intervalSec, node, push, targets)", assertThrows(UsageException.class,
                 () -> AgentCommand.start(List.of("--config", bad.toString(), "--print"), System.out, System::currentTimeMillis))
                 .getMessage());
     }
