@@ -11,6 +11,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -36,6 +38,7 @@ public final class Agent implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService serverThreads;
     private volatile Consumer<List<AppBinding>> pushApps = apps -> { };
+    private volatile Map<String, String> waiting = Map.of();
     private final List<AutoCloseable> feeders = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Agent(AgentConfig config, AgentMetrics metrics, WindowSink sink, ScrapeLoop loop, HttpServer server,
@@ -102,6 +105,7 @@ public final class Agent implements AutoCloseable {
     public void carry(FollowedApps apps) {
         loop.retarget(apps.targets());
         pushApps.accept(apps.push());
+        waiting = new TreeMap<>(apps.waiting());
     }
 
     /** Where {@link #carry} sends the push apps: the push receiver's windower, once attached. */
@@ -137,12 +141,15 @@ public final class Agent implements AutoCloseable {
         return metrics;
     }
 
-    /** The health page: up while the agent serves, with each target's state. */
-    record Health(String status, String node, List<ScrapeLoop.TargetState> targets) {
+    /**
+     * The health page: up while the agent serves, with each target's state and, for an agent that
+     * follows Perch's placements, each app of its node it cannot carry yet and why.
+     */
+    record Health(String status, String node, List<ScrapeLoop.TargetState> targets, Map<String, String> waiting) {
     }
 
     private void health(HttpExchange exchange) throws IOException {
-        respond(exchange, "application/json", Json.write(new Health("up", config.node(), loop.states())));
+        respond(exchange, "application/json", Json.write(new Health("up", config.node(), loop.states(), waiting)));
     }
 
     private void metricsPage(HttpExchange exchange) throws IOException {

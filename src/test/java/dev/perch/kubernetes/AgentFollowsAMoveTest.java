@@ -152,18 +152,22 @@ class AgentFollowsAMoveTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    /** The endpoints the agent on {@code node} scrapes, from its health page. */
-    private List<String> scraped(String node) {
+    /** The agent's health page on {@code node}. */
+    private JsonNode health(String node) {
         try {
             var address = agents.get(node).address();
-            String page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + address.getPort() + "/health")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            List<String> urls = new ArrayList<>();
-            Json.MAPPER.readTree(page).path("targets").forEach((JsonNode t) -> urls.add(t.path("url").asText()));
-            return urls;
+            return Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + address.getPort()
+                    + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body());
         } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** The endpoints the agent on {@code node} scrapes, from its health page. */
+    private List<String> scraped(String node) {
+        List<String> urls = new ArrayList<>();
+        health(node).path("targets").forEach((JsonNode t) -> urls.add(t.path("url").asText()));
+        return urls;
     }
 
     private boolean pushAccepted(String node) {
@@ -211,7 +215,13 @@ class AgentFollowsAMoveTest {
             reconciler.pass();
             return pushAccepted(nodeOf(coralTo));
         }, "coral's new node's agent takes its requests once the move has started");
+        await(() -> {
+            reconciler.pass();
+            return health(nodeOf(camTo)).path("waiting").has("cam");
+        }, "cam's new node's agent knows of it");
         assertEquals(List.of(), scraped(nodeOf(camTo)), "cam's new pod has no IP yet: nothing to scrape there");
+        assertEquals("its pod on " + camTo + " has no IP yet", health(nodeOf(camTo)).at("/waiting/cam").asText(),
+                "and its health page says why");
         KubernetesFixtures.pod(client, "cam-b", "cam", camTo, "10.42.1.8", true);
         await(() -> {
             reconciler.pass();
