@@ -73,6 +73,10 @@ public class DemoDriver {
         try (KafkaProducer<String, byte[]> producer = Pipeline.telemetryProducer(bootstrapServers, "perch-sim-telemetry", 5);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Speed speed = Speed.parse(config.speed());
+            if (viaAgents && (speed.lockStep() || speed.factor() != 1)) {
+                throw new IllegalArgumentException("telemetry through the agents runs at speed 1 only: the agents window"
+                        + " wall-clock seconds (perch.speed is " + config.speed() + ")");
+            }
             Pipeline.awaitRunning(streams);
             long wallStartNs = System.nanoTime();
             if (viaAgents) {
