@@ -137,7 +137,13 @@ public final class AppsFollower implements AutoCloseable {
                     apps.remove(record.key());
                 } else {
                     AppRecord app = Json.read(record.value(), AppRecord.class);
-                    apps.put(app.app(), app);
+                    // Only this node's: a fleet's records would crowd a small agent, and one that
+                    // names another node means the app has left.
+                    if (agent.config().node().equals(app.node())) {
+                        apps.put(app.app(), app);
+                    } else {
+                        apps.remove(app.app());
+                    }
                 }
             } else if (record.topic().equals(Topics.INVENTORY) && record.value() != null) {
                 InventoryRecord node = Json.read(record.value(), InventoryRecord.class);
