@@ -37,7 +37,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -78,8 +77,7 @@ class AgentFollowsAMoveTest {
         for (String[] node : new String[][]{{"pi-1", "edgetpu"}, {"pi-2", "edgetpu"}, {"nano-1", "gpu"}, {"nano-2", "gpu"}}) {
             KubernetesFixtures.acceleratorNode(client, node[0], node[1]);
         }
-        cluster = new KubernetesCluster(client, NS, ScenarioReader::defaultCatalog, 10, Duration.ofSeconds(120), clock);
-        await(cluster::synced, "informers synced");
+        cluster = KubernetesFixtures.syncedCluster(client, clock);
         reconciler = Reconciler.builder(cluster, cluster, clock).catalog(ScenarioReader.defaultCatalog())
                 .rates(new LiveRates()).outputs(new ToKafka()).build();
         for (String node : List.of("pi-1", "pi-2", "nano-1", "nano-2")) {

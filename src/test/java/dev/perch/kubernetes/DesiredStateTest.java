@@ -20,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,8 +52,7 @@ class DesiredStateTest {
     void cluster() {
         KubernetesFixtures.acceleratorNode(client, "pi-1", "edgetpu");
         KubernetesFixtures.acceleratorNode(client, "pi-2", "edgetpu");
-        cluster = new KubernetesCluster(client, NS, ScenarioReader::defaultCatalog, 10, Duration.ofSeconds(120), clock);
-        await(cluster::synced, "informers synced");
+        cluster = KubernetesFixtures.syncedCluster(client, clock);
     }
 
     @AfterEach

@@ -54,8 +54,7 @@ class KubernetesClusterTest {
         node("pi-1", "edgetpu");
         node("pi-2", "edgetpu");
         node("nano-1", "gpu");
-        cluster = new KubernetesCluster(client, NS, ScenarioReader::defaultCatalog, 10, Duration.ofSeconds(120), clock);
-        await(cluster::synced, "informers synced");
+        cluster = KubernetesFixtures.syncedCluster(client, clock);
     }
 
     @AfterEach

@@ -1,9 +1,13 @@
 package dev.perch.kubernetes;
 
+import dev.perch.model.profile.ScenarioReader;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
+
+import java.time.Clock;
+import java.time.Duration;
 
 /** The nodes and InferenceApps the tests against the mock API server start from. */
 public final class KubernetesFixtures {
@@ -11,6 +15,21 @@ public final class KubernetesFixtures {
     public static final String NS = "edge";
 
     private KubernetesFixtures() {
+    }
+
+    /**
+     * Perch's view of the mock cluster as the tests run it: {@link #NS}, the default catalog, a
+     * 10-second pass and two minutes for a move's new copy to be ready, on the test's clock.
+     */
+    public static KubernetesCluster cluster(KubernetesClient client, Clock clock) {
+        return new KubernetesCluster(client, NS, ScenarioReader::defaultCatalog, 10, Duration.ofSeconds(120), clock);
+    }
+
+    /** {@link #cluster} once its informers have synced. */
+    public static KubernetesCluster syncedCluster(KubernetesClient client, Clock clock) {
+        KubernetesCluster cluster = cluster(client, clock);
+        KubernetesClusterTest.await(cluster::synced, "informers synced");
+        return cluster;
     }
 
     /** A 4 GiB node labelled with one accelerator type. */

@@ -72,7 +72,7 @@ class KubernetesGuardsTest {
         for (String name : APPS) {
             client.resources(InferenceApp.class).inNamespace(NS).resource(app(name, "mobilenet_v2", 200.0)).create();
         }
-        cluster = new KubernetesCluster(client, NS, ScenarioReader::defaultCatalog, 10, Duration.ofSeconds(120), clock);
+        cluster = KubernetesFixtures.cluster(client, clock);
         await(() -> cluster.synced() && cluster.snapshot().apps().size() == APPS.size(), "apps seen");
         for (String name : APPS) {
             cluster.apply(new PlanStep.Place(name, placedOn.get(name)));
@@ -204,7 +204,7 @@ class KubernetesGuardsTest {
         for (String name : List.of("cam-1", "cam-2")) {
             client.resources(InferenceApp.class).inNamespace(NS).resource(app(name, "mobilenet_v2", 200.0)).create();
         }
-        cluster = new KubernetesCluster(client, NS, ScenarioReader::defaultCatalog, 10, Duration.ofSeconds(120), clock);
+        cluster = KubernetesFixtures.cluster(client, clock);
         await(() -> cluster.synced() && cluster.snapshot().apps().size() == 2, "apps seen");
         cluster.apply(new PlanStep.Place("cam-1", "pi-1/tpu0"));
         cluster.apply(new PlanStep.Place("cam-2", "pi-2/tpu0"));
@@ -255,7 +255,7 @@ class KubernetesGuardsTest {
                 withRate(app("mobile", "mobilenet_v2", 200.0), 10), withRate(app("medium", "efficientnet-M", 400.0), 8))) {
             client.resources(InferenceApp.class).inNamespace(NS).resource(app).create();
         }
-        cluster = new KubernetesCluster(client, NS, ScenarioReader::defaultCatalog, 10, Duration.ofSeconds(120), clock);
+        cluster = KubernetesFixtures.cluster(client, clock);
         await(() -> cluster.synced() && cluster.snapshot().apps().size() == 3, "apps seen");
         cluster.apply(new PlanStep.Place("large", "pi-1/tpu0"));
         cluster.apply(new PlanStep.Place("mobile", "pi-1/tpu0"));

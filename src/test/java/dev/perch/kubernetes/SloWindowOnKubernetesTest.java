@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,8 +49,7 @@ class SloWindowOnKubernetesTest {
     void cluster() {
         KubernetesFixtures.acceleratorNode(client, "pi-1", "edgetpu");
         KubernetesFixtures.acceleratorNode(client, "nano-1", "gpu");
-        cluster = new KubernetesCluster(client, NS, ScenarioReader::defaultCatalog, 10, Duration.ofSeconds(120), clock);
-        await(cluster::synced, "informers synced");
+        cluster = KubernetesFixtures.syncedCluster(client, clock);
     }
 
     @AfterEach

@@ -48,8 +48,7 @@ class TelemetryOnKubernetesTest {
     void cluster() {
         KubernetesFixtures.acceleratorNode(client, "pi-1", "edgetpu");
         KubernetesFixtures.acceleratorNode(client, "nano-1", "gpu");
-        cluster = new KubernetesCluster(client, NS, ScenarioReader::defaultCatalog, 10, Duration.ofSeconds(120), clock);
-        await(cluster::synced, "informers synced");
+        cluster = KubernetesFixtures.syncedCluster(client, clock);
     }
 
     @AfterEach
