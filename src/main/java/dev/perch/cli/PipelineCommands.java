@@ -3,6 +3,7 @@ package dev.perch.cli;
 import dev.perch.controller.Policy;
 import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
+import dev.perch.runtime.DemoDriver;
 import dev.perch.runtime.Speed;
 import dev.perch.telemetry.RecordingReader;
 
@@ -20,9 +21,6 @@ import java.util.Set;
  * {@link PipelineBoot}.
  */
 final class PipelineCommands {
-    /** One agent per simulated node runs in the demo's process: a few threads, a producer and a consumer each. */
-    static final int AGENT_DEMO_MAX_NODES = 20;
-
     private PipelineCommands() {
     }
 
@@ -63,16 +61,15 @@ final class PipelineCommands {
         }
 
         String telemetry = options.get("telemetry").orElse("direct");
-        if (!telemetry.equals("direct") && !telemetry.equals("agent")) {
+        if (!telemetry.equals("direct") && !telemetry.equals(DemoDriver.AGENT)) {
             throw new UsageException("--telemetry must be direct or agent, got '" + telemetry + "'");
         }
-        if (telemetry.equals("agent") && !speed.equals("1")) {
-            throw new UsageException("--telemetry agent runs at --speed 1 only: the agents window wall-clock seconds, got --speed "
-                    + speed);
-        }
-        if (telemetry.equals("agent") && loaded.nodes().size() > AGENT_DEMO_MAX_NODES) {
-            throw new UsageException("--telemetry agent runs an agent per node in one process, at most " + AGENT_DEMO_MAX_NODES
-                    + " nodes; scenario " + loaded.name() + " has " + loaded.nodes().size());
+        if (telemetry.equals(DemoDriver.AGENT)) {
+            try {
+                DemoDriver.requireAgentsCanRun(speed, loaded.nodes().size());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
         }
         Map<String, String> properties = new LinkedHashMap<>(switches(options,
                 Map.of("consolidate", "perch.consolidation.enabled")));

@@ -42,6 +42,8 @@ public class DemoDriver {
     private static final long DRAIN_TIMEOUT_MS = 60_000;
     /** {@code perch.telemetry.via} for telemetry through the node agents. */
     public static final String AGENT = "agent";
+    /** One agent per simulated node runs in the demo's process: a few threads, a producer and a consumer each. */
+    public static final int AGENT_DEMO_MAX_NODES = 20;
     /** Time for the agents to bind their ports and start following before simulated time 0. */
     private static final long AGENTS_START_MS = 2_000;
 
@@ -73,9 +75,8 @@ public class DemoDriver {
         try (KafkaProducer<String, byte[]> producer = Pipeline.telemetryProducer(bootstrapServers, "perch-sim-telemetry", 5);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Speed speed = Speed.parse(config.speed());
-            if (viaAgents && (speed.lockStep() || speed.factor() != 1)) {
-                throw new IllegalArgumentException("telemetry through the agents runs at speed 1 only: the agents window"
-                        + " wall-clock seconds (perch.speed is " + config.speed() + ")");
+            if (viaAgents) {
+                requireAgentsCanRun(config.speed(), cluster.scenario().nodes().size());
             }
             Pipeline.awaitRunning(streams);
             long wallStartNs = System.nanoTime();
@@ -127,6 +128,24 @@ public class DemoDriver {
                 agents.close();
             }
             finished.countDown();
+        }
+    }
+
+    /**
+     * Whether telemetry can go through the agents: they window wall-clock seconds, so only at real
+     * time, and each node's agent runs in this process.
+     *
+     * @throws IllegalArgumentException with the reason when it cannot
+     */
+    public static void requireAgentsCanRun(String speedText, int nodes) {
+        Speed speed = Speed.parse(speedText);
+        if (speed.lockStep() || speed.factor() != 1) {
+            throw new IllegalArgumentException("--telemetry agent runs at --speed 1 only: the agents window wall-clock seconds, got --speed "
+                    + speedText);
+        }
+        if (nodes > AGENT_DEMO_MAX_NODES) {
+            throw new IllegalArgumentException("--telemetry agent runs an agent per node in one process, at most "
+                    + AGENT_DEMO_MAX_NODES + " nodes; the scenario has " + nodes);
         }
     }
 

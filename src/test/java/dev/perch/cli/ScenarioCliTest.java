@@ -133,4 +133,21 @@ class ScenarioCliTest {
         copy.get("strategies").forEach(s -> ((ObjectNode) s).remove("decisionMs"));
         return copy;
     }
+
+    @Test
+    void agentTelemetryIsRefusedWhereItCannotRunBeforeAnythingStarts() {
+        assertEquals("--telemetry agent runs at --speed 1 only: the agents window wall-clock seconds, got --speed max",
+                assertThrows(UsageException.class, () -> PipelineCommands.demoStart(List.of("--telemetry", "agent", "--speed", "max")))
+                        .getMessage());
+        assertEquals("--telemetry agent runs at --speed 1 only: the agents window wall-clock seconds, got --speed 2",
+                assertThrows(UsageException.class, () -> PipelineCommands.demoStart(List.of("--telemetry", "agent", "--speed", "2")))
+                        .getMessage());
+        int nodes = ScenarioReader.load("mixed-100").nodes().size();
+        assertEquals("--telemetry agent runs an agent per node in one process, at most 20 nodes; the scenario has " + nodes,
+                assertThrows(UsageException.class, () -> PipelineCommands.demoStart(List.of("--telemetry", "agent",
+                        "--scenario", "mixed-100"))).getMessage());
+        assertEquals("--telemetry must be direct or agent, got 'kafka'",
+                assertThrows(UsageException.class, () -> PipelineCommands.demoStart(List.of("--telemetry", "kafka"))).getMessage());
+        assertEquals("agent", PipelineCommands.demoStart(List.of("--telemetry", "agent")).properties().get("perch.telemetry.via"));
+    }
 }
