@@ -3,6 +3,7 @@ package dev.perch.cli;
 import dev.perch.runtime.BrokerHolder;
 import dev.perch.runtime.EmbeddedKafka;
 import dev.perch.runtime.TopicAdmin;
+import dev.perch.telemetry.Topics;
 import io.quarkus.runtime.Quarkus;
 
 import java.io.IOException;
@@ -30,6 +31,7 @@ final class PipelineBoot {
      * application (Streams, controller, HTTP) in the mode the caller set.
      */
     static void boot(String command, Optional<Path> dataDir) {
+        int telemetryPartitions = configuredTelemetryPartitions();
         System.setProperty("kafka-streams.state.dir", streamsStateDir(dataDir).toString());
         String bootstrap = configuredBootstrapServers();
         quietKafkaLogging();
@@ -48,7 +50,8 @@ final class PipelineBoot {
             System.setProperty("kafka.bootstrap.servers", bootstrap);
         }
         try {
-            TopicAdmin.ensureTopics(bootstrap);
+            TopicAdmin.ensureTopics(bootstrap, telemetryPartitions)
+                    .ifPresent(warning -> System.err.println("perch " + command + ": " + warning));
         } catch (TopicAdmin.KafkaUnreachable e) {
             // A wrong address is bad input, said on one line (the admin client's retries, logged at
             // INFO and WARN, would otherwise be thousands of lines before the cause).
@@ -75,6 +78,32 @@ final class PipelineBoot {
         }
         String env = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         return env == null || env.isBlank() ? null : env;
+    }
+
+    /**
+     * {@code perch.kafka.telemetry-partitions} from {@code -D} or {@code PERCH_KAFKA_TELEMETRY_PARTITIONS}:
+     * the topics are made before Quarkus reads its configuration.
+     *
+     * @throws UsageException when it is not a whole number from 1 to {@link Topics#MAX_PARTITIONS}
+     */
+    static int configuredTelemetryPartitions() {
+        String text = System.getProperty("perch.kafka.telemetry-partitions");
+        if (text == null || text.isBlank()) {
+            text = System.getenv("PERCH_KAFKA_TELEMETRY_PARTITIONS");
+        }
+        if (text == null || text.isBlank()) {
+            return Topics.DEFAULT_TELEMETRY_PARTITIONS;
+        }
+        try {
+            int partitions = Integer.parseInt(text.strip());
+            if (partitions >= 1 && partitions <= Topics.MAX_PARTITIONS) {
+                return partitions;
+            }
+        } catch (NumberFormatException e) {
+            // said below, with the range
+        }
+        throw new UsageException("perch.kafka.telemetry-partitions must be a whole number from 1 to "
+                + Topics.MAX_PARTITIONS + ", not '" + text + "'");
     }
 
     /** A fresh broker gets fresh Streams state; a kept data directory keeps both. */

@@ -1,6 +1,5 @@
 package dev.perch.runtime;
 
-import dev.perch.telemetry.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -8,8 +7,12 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
 /** Where a topic ends, and whether a consumer group has committed past it: how the drivers know the pipeline is drained. */
@@ -19,7 +22,7 @@ final class Offsets {
 
     static Map<TopicPartition, Long> end(Admin admin, String topic, IsolationLevel isolation)
             throws ExecutionException, InterruptedException {
-        int partitions = Topics.ALL.stream().filter(t -> t.name().equals(topic)).findFirst().orElseThrow().partitions();
+        int partitions = partitions(admin, topic);
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         for (int p = 0; p < partitions; p++) {
             request.put(new TopicPartition(topic, p), OffsetSpec.latest());
@@ -29,6 +32,22 @@ final class Offsets {
                 .forEach((tp, info) -> result.put(tp, info.offset()));
         return result;
     }
+
+    /**
+     * The topic's partitions as created, not the contract's default (they are a setting), asked once
+     * per admin client: the drivers ask for offsets every step, and partitions are only ever added by hand.
+     */
+    private static int partitions(Admin admin, String topic) throws ExecutionException, InterruptedException {
+        Map<String, Integer> known = PARTITIONS.computeIfAbsent(admin, a -> new ConcurrentHashMap<>());
+        Integer count = known.get(topic);
+        if (count == null) {
+            count = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            known.put(topic, count);
+        }
+        return count;
+    }
+
+    private static final Map<Admin, Map<String, Integer>> PARTITIONS = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
      * Whether the group has committed its position past every record of the topic. For Kafka Streams

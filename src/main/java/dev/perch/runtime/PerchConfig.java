@@ -143,6 +143,20 @@ public interface PerchConfig {
         double windowCompliance();
     }
 
+    /** Perch's topics on Kafka. */
+    Kafka kafka();
+
+    interface Kafka {
+        /**
+         * Partitions of {@code perch.telemetry.v1} (and {@code perch.predictions.v1}) when Perch creates
+         * them: the most topology instances that can share the work. Read at start-up, before the
+         * application's configuration is, so set it as {@code -Dperch.kafka.telemetry-partitions=N} or
+         * {@code PERCH_KAFKA_TELEMETRY_PARTITIONS=N}; an existing topic keeps its partitions.
+         */
+        @WithDefault("6")
+        int telemetryPartitions();
+    }
+
     interface Kubernetes {
         /** The namespace of the InferenceApps, their Deployments and Services, and the leader Lease. */
         @WithDefault("perch")

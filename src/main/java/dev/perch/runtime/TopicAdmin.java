@@ -31,18 +31,40 @@ public final class TopicAdmin {
         }
     }
 
-    /** @throws KafkaUnreachable when Kafka does not answer within {@link #REACH_TIMEOUT_SEC} or refuses the topics */
+    /** {@link #ensureTopics(String, int)} with the default telemetry partitions. */
     public static void ensureTopics(String bootstrapServers) {
+        ensureTopics(bootstrapServers, Topics.DEFAULT_TELEMETRY_PARTITIONS);
+    }
+
+    /**
+     * Creates the missing topics, the telemetry and prediction topics with {@code telemetryPartitions}
+     * partitions. An existing topic keeps its partitions: adding partitions moves accelerators between
+     * them (keys hash anew), which an operator does on purpose with Kafka's tools, never Perch at start-up.
+     *
+     * @return the warning to log when the existing telemetry topic has another partition count, else empty
+     * @throws KafkaUnreachable when Kafka does not answer within {@link #REACH_TIMEOUT_SEC} or refuses the topics
+     */
+    public static Optional<String> ensureTopics(String bootstrapServers, int telemetryPartitions) {
+        List<Topics.TopicSpec> wanted = Topics.withTelemetryPartitions(telemetryPartitions);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, REACH_TIMEOUT_SEC * 1000,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, REACH_TIMEOUT_SEC * 1000))) {
             Set<String> existing = admin.listTopics().names().get(REACH_TIMEOUT_SEC, TimeUnit.SECONDS);
-            List<NewTopic> missing = Topics.ALL.stream().filter(t -> !existing.contains(t.name()))
+            List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name()))
                     .map(t -> new NewTopic(t.name(), Optional.of(t.partitions()), Optional.empty()).configs(t.configs()))
                     .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(REACH_TIMEOUT_SEC, TimeUnit.SECONDS);
             }
+            if (!existing.contains(Topics.TELEMETRY)) {
+                return Optional.empty();
+            }
+            int actual = admin.describeTopics(List.of(Topics.TELEMETRY)).allTopicNames()
+                    .get(REACH_TIMEOUT_SEC, TimeUnit.SECONDS).get(Topics.TELEMETRY).partitions().size();
+            return actual == telemetryPartitions ? Optional.empty()
+                    : Optional.of(Topics.TELEMETRY + " already exists with " + actual + " partitions, not the "
+                    + telemetryPartitions + " of perch.kafka.telemetry-partitions; it keeps " + actual
+                    + " (add partitions with kafka-topics.sh --alter)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaUnreachable("interrupted while creating topics", e);

@@ -25,6 +25,11 @@ public final class Topics {
         }
     }
 
+    /** The default telemetry partitions: as many topology instances as a small cluster runs. */
+    public static final int DEFAULT_TELEMETRY_PARTITIONS = 6;
+    /** More partitions than this on one topic costs the broker more than any edge fleet needs. */
+    public static final int MAX_PARTITIONS = 1000;
+
     private static final long DAY_MS = 24L * 60 * 60 * 1000;
 
     /**
@@ -33,13 +38,29 @@ public final class Topics {
      * accelerator use the same count so they line up with the input.
      */
     public static final List<TopicSpec> ALL = List.of(
-            new TopicSpec(TELEMETRY, 6, false, DAY_MS),
+            new TopicSpec(TELEMETRY, DEFAULT_TELEMETRY_PARTITIONS, false, DAY_MS),
             new TopicSpec(INVENTORY, 1, true, -1),
             new TopicSpec(APPS, 1, true, -1),
-            new TopicSpec(PREDICTIONS, 6, false, DAY_MS),
+            new TopicSpec(PREDICTIONS, DEFAULT_TELEMETRY_PARTITIONS, false, DAY_MS),
             new TopicSpec(ALERTS, 3, false, 7 * DAY_MS),
             new TopicSpec(DECISIONS, 3, false, 30 * DAY_MS),
             new TopicSpec(DLQ, 1, false, 7 * DAY_MS));
+
+    /**
+     * The contract's topics with the telemetry topic, and the predictions keyed like it, created with
+     * {@code telemetryPartitions} partitions instead of the default: the telemetry topic's partition
+     * count bounds how many topology instances share the work.
+     */
+    public static List<TopicSpec> withTelemetryPartitions(int telemetryPartitions) {
+        if (telemetryPartitions < 1 || telemetryPartitions > MAX_PARTITIONS) {
+            throw new IllegalArgumentException("perch.kafka.telemetry-partitions must be 1–" + MAX_PARTITIONS + ", not "
+                    + telemetryPartitions);
+        }
+        return ALL.stream()
+                .map(t -> t.name().equals(TELEMETRY) || t.name().equals(PREDICTIONS)
+                        ? new TopicSpec(t.name(), telemetryPartitions, t.compacted(), t.retentionMs()) : t)
+                .toList();
+    }
 
     private Topics() {
     }

@@ -23,6 +23,8 @@ class KafkaTopicManifestsTest {
         StringBuilder yaml = new StringBuilder("""
                 # Generated from dev.perch.telemetry.Topics (= topology/topics.yaml) by KafkaTopicManifestsTest; do not edit.
                 # Strimzi KafkaTopics for the stream contract; the label names the Kafka cluster (set yours in an overlay).
+                # perch-telemetry-v1's partitions bound how many topology instances share the work: raise them
+                # (and perch-predictions-v1's) with a patch in an overlay; Kafka only ever adds partitions.
                 """);
         for (Topics.TopicSpec topic : Topics.ALL) {
             yaml.append("---\n")
