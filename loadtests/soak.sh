@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Issue 21's bounded state: the live demo on SCENARIO (default mixed-100: 100 nodes, 1,000 apps) at
+# real time for MINUTES (default 30), sampled every minute — the process's RSS and heap, every
+# topology store's entries (perch_topology_store_entries) and the topology's consumer lag in records
+# (kafka_consumer_fetch_manager_records_lag_max of its stream thread) — then judged: after WARMUP
+# minutes (default 5) every series stays within 10 % of its value at minute WARMUP (lag, which is 0
+# when the topology keeps up, is judged against 10 % of the telemetry published per second instead).
+# Needs a built jar, port 8080 and 9092 free, and MINUTES + 1 minutes:
+#   mvn -B -q package -DskipTests && loadtests/soak.sh [MINUTES] [SCENARIO] [WARMUP]
+# One line per minute, then one JSON line with the verdict; raw files go to loadtests/results/soak/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+minutes=${1:-30}
+scenario=${2:-mixed-100}
+warmup=${3:-5}
+jar=${PERCH_JAR:-target/quarkus-app/quarkus-run.jar}
+out=loadtests/results/soak
+mkdir -p "$out"
+for port in 8080 9092; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "soak: 127.0.0.1:$port is in use (a demo still running?)" >&2
+    exit 2
+  fi
+done
+java -Xmx${PERCH_SOAK_HEAP:-2g} -jar "$jar" demo --scenario "$scenario" --speed 1 --duration "$((minutes + 1))m" \
+  > "$out/demo.json" 2> "$out/demo.log" &
+demo=$!
+trap 'kill $demo 2>/dev/null; true' EXIT
+: > "$out/samples.jsonl"
+for minute in $(seq 1 "$minutes"); do
+  sleep 60
+  kill -0 "$demo" 2>/dev/null || { echo "soak: the demo stopped at minute $minute (see $out/demo.log)" >&2; exit 1; }
+  rss_kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$demo/status")
+  curl -sf http://127.0.0.1:8080/q/metrics > "$out/metrics-$minute.txt" || true
+  python3 - "$minute" "$rss_kb" "$out/metrics-$minute.txt" >> "$out/samples.jsonl" <<'PY'
+import json, re, sys
+minute, rss_kb, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+sample = {"minute": minute, "rssMb": round(rss_kb / 1024), "heapMb": 0, "lagRecords": 0, "stores": {}, "telemetryRecords": 0}
+for line in open(path):
+    if line.startswith("#"):
+        continue
+    m = re.match(r'(\w+)(\{[^}]*\})? (\S+)', line)
+    if not m:
+        continue
+    name, labels, value = m.group(1), m.group(2) or "", float(m.group(3))
+    if name == "jvm_memory_used_bytes" and 'area="heap"' in labels:
+        sample["heapMb"] += value / 2**20
+    elif name == "perch_topology_store_entries":
+        sample["stores"][re.search(r'store="([^"]*)"', labels).group(1)] = value
+    elif name == "kafka_consumer_fetch_manager_records_lag_max" and "StreamThread" in labels and value == value:
+        sample["lagRecords"] = max(sample["lagRecords"], value)
+    elif name == "kafka_stream_thread_process_total" and value == value:
+        sample["telemetryRecords"] += value
+sample["heapMb"] = round(sample["heapMb"])
+print(json.dumps(sample))
+PY
+  tail -1 "$out/samples.jsonl"
+done
+python3 - "$out/samples.jsonl" "$warmup" "$scenario" <<'PY'
+import json, sys
+samples = [json.loads(l) for l in open(sys.argv[1])]
+warmup, scenario = int(sys.argv[2]), sys.argv[3]
+base = next(s for s in samples if s["minute"] == warmup)
+later = [s for s in samples if s["minute"] > warmup]
+series = {"rssMb": lambda s: s["rssMb"]}
+for store in base["stores"]:
+    series["store:" + store] = lambda s, store=store: s["stores"].get(store, float("nan"))
+worst = {}
+for name, get in series.items():
+    b = get(base)
+    worst[name] = max((abs(get(s) - b) / b if b else (0 if get(s) == b else float("inf"))) for s in later) if later else 0
+per_sec = (later[-1]["telemetryRecords"] - base["telemetryRecords"]) / (60 * len(later)) if later else 0
+lag_bound = 0.1 * per_sec
+max_lag = max((s["lagRecords"] for s in later), default=0)
+flat = all(v <= 0.10 for v in worst.values()) and max_lag <= lag_bound
+print(json.dumps({"scenario": scenario, "minutes": len(samples), "warmupMinute": warmup,
+                  "worstDeviationFromWarmup": {k: round(v, 3) for k, v in worst.items()},
+                  "maxLagRecords": max_lag, "recordsPerSec": round(per_sec), "flat": flat}))
+PY
