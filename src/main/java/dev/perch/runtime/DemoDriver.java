@@ -61,6 +61,8 @@ public class DemoDriver {
     PerchConfig config;
     @Inject
     MeterRegistry metrics;
+    @Inject
+    RecordSender outputs;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
     @ConfigProperty(name = "quarkus.kafka-streams.application-id")
@@ -73,7 +75,8 @@ public class DemoDriver {
         boolean viaAgents = AGENT.equals(config.telemetry().via());
         DemoAgents agents = null;
         try (KafkaProducer<String, byte[]> producer = Pipeline.telemetryProducer(bootstrapServers, "perch-sim-telemetry", 5);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+             TelemetryLag lag = new TelemetryLag(admin, streamsApplicationId)) {
             Speed speed = Speed.parse(config.speed());
             if (viaAgents) {
                 requireAgentsCanRun(config.speed(), cluster.scenario().nodes().size());
@@ -87,12 +90,14 @@ public class DemoDriver {
                         () -> cluster.epochMs() + Math.floorDiv(System.nanoTime() - startsAtNs, 1_000_000));
                 wallStartNs = startsAtNs;
             }
-            reconciler.pass();
+            pass();
             if (viaAgents) {
                 sleepUntil(wallStartNs);
             } else {
                 wallStartNs = System.nanoTime();
             }
+            // When the demo's schedule has the next window out; a window out later than that is late by the difference.
+            long dueNs = wallStartNs;
             double limitSec = config.durationSec();
             double lengthSec = cluster.scenario().lengthSec();
             while (!stopRequested && cluster.nowSec() < lengthSec) {
@@ -100,6 +105,8 @@ public class DemoDriver {
                     break;
                 }
                 List<TelemetryReport> reports = cluster.advanceWindow();
+                // In lock-step nothing is late: a window ends when the simulator has it.
+                long windowEndNs = speed.lockStep() ? System.nanoTime() : dueNs;
                 if (!viaAgents) {
                     for (TelemetryReport report : reports) {
                         producer.send(new ProducerRecord<>(Topics.TELEMETRY, report.accelerator(), Json.writeBytes(report)));
@@ -107,12 +114,13 @@ public class DemoDriver {
                     producer.flush();
                     metrics.counter("perch_sim_telemetry_published_total").increment(reports.size());
                 }
+                lag.windowOut(windowEndNs);
                 if (speed.lockStep()) {
                     awaitDrained(admin);
-                    reconciler.pass();
+                    pass();
                 } else {
-                    reconciler.pass();
-                    long dueNs = wallStartNs + (long) (cluster.nowSec() / speed.factor() * 1e9);
+                    pass();
+                    dueNs = wallStartNs + (long) (cluster.nowSec() / speed.factor() * 1e9);
                     sleepUntil(dueNs);
                 }
             }
@@ -122,7 +130,7 @@ public class DemoDriver {
                 agentWindows = agents.publishedWindows();
                 agents = null;
             }
-            return summary(viaAgents ? agentWindows : cluster.telemetryRecords());
+            return summary(viaAgents ? agentWindows : cluster.telemetryRecords(), lag.maxLagSec());
         } finally {
             if (agents != null) {
                 agents.close();
@@ -163,7 +171,16 @@ public class DemoDriver {
         stopRequested = true;
     }
 
-    private DemoSummary summary(long telemetryRecords) {
+    /**
+     * The controller's pass, then its records flushed to Kafka: the topology reads where the apps now
+     * are before the next window's telemetry.
+     */
+    private void pass() {
+        reconciler.pass();
+        outputs.flush();
+    }
+
+    private DemoSummary summary(long telemetryRecords, Double maxTelemetryLagSec) {
         long epochMs = cluster.epochMs();
         var snapshot = cluster.snapshot();
         Map<String, Integer> windows = new HashMap<>();
@@ -194,7 +211,7 @@ public class DemoDriver {
         return new DemoSummary(cluster.scenario().name(), config.policy(), config.seed(), config.telemetry().via(),
                 cluster.nowSec(), telemetryRecords,
                 tally.alerts(), reconciler.decisions(), placed, inViolation, judged, violationSeconds,
-                Samples.round(compliance), Samples.round(worst), flaps, apps);
+                Samples.round(compliance), Samples.round(worst), flaps, Samples.round(maxTelemetryLagSec), apps);
     }
 
 
