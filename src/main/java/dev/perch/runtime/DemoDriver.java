@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -130,7 +131,10 @@ public class DemoDriver {
                 agentWindows = agents.publishedWindows();
                 agents = null;
             }
-            return summary(viaAgents ? agentWindows : cluster.telemetryRecords(), lag.maxLagSec());
+            Double maxLagSec = lag.maxLagSec();
+            LOG.info(String.format(Locale.ROOT, "telemetry lag: at most %.3f s after a window's end, of which reports out up to %.3f s late",
+                    maxLagSec == null ? 0 : maxLagSec, lag.maxOutLateSec()));
+            return summary(viaAgents ? agentWindows : cluster.telemetryRecords(), maxLagSec);
         } finally {
             if (agents != null) {
                 agents.close();

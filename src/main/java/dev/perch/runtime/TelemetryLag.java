@@ -28,6 +28,7 @@ final class TelemetryLag implements AutoCloseable {
     private final Admin admin;
     private final String groupId;
     private final LagLedger ledger = new LagLedger();
+    private volatile long maxOutLateNs;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "perch-telemetry-lag");
         thread.setDaemon(true);
@@ -42,6 +43,7 @@ final class TelemetryLag implements AutoCloseable {
 
     /** A window ended at {@code windowEndNs} ({@link System#nanoTime()}) and its reports are on the topic. */
     void windowOut(long windowEndNs) {
+        maxOutLateNs = Math.max(maxOutLateNs, System.nanoTime() - windowEndNs);
         try {
             Map<TopicPartition, Long> ends = Offsets.end(admin, Topics.TELEMETRY, IsolationLevel.READ_UNCOMMITTED);
             ledger.windowOut(windowEndNs, ends);
@@ -56,6 +58,14 @@ final class TelemetryLag implements AutoCloseable {
     Double maxLagSec() {
         poll();
         return ledger.maxLagSec(System.nanoTime());
+    }
+
+    /**
+     * The most a window's reports were out after its end, in seconds: the part of the lag that is the
+     * demo behind its schedule (a long controller pass, publishing) rather than the topology.
+     */
+    double maxOutLateSec() {
+        return maxOutLateNs / 1e9;
     }
 
     private void poll() {
