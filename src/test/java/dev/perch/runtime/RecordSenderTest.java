@@ -46,6 +46,20 @@ class RecordSenderTest {
     }
 
     @Test
+    void withNoBrokerASendFailsWithinItsBoundAndSaysSo() throws java.io.IOException {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort(); // closed again: nothing listens there
+        }
+        try (RecordSender real = RecordSender.create(Map.of("bootstrap.servers", "127.0.0.1:" + port,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 300))) {
+            real.send("perch.decisions.v1", "a", "1");
+            assertEquals(1, real.failedRecords());
+            assertTrue(real.failure().orElseThrow().contains("perch.decisions.v1"), real.failure().toString());
+        }
+    }
+
+    @Test
     void theProducerIsIdempotentAndWaitsBoundedlyWhateverTheSharedSettingsSay() {
         Map<String, Object> settings = RecordSender.settings(Map.of("bootstrap.servers", "k:9092", "group.id", "perch",
                 "acks", "1", "enable.idempotence", "false", "security.protocol", "SSL"));
