@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -61,6 +62,8 @@ public class DemoDriver {
     PerchConfig config;
     @Inject
     MeterRegistry metrics;
+    @Inject
+    RecordSender outputs;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
     @ConfigProperty(name = "quarkus.kafka-streams.application-id")
@@ -73,7 +76,8 @@ public class DemoDriver {
         boolean viaAgents = AGENT.equals(config.telemetry().via());
         DemoAgents agents = null;
         try (KafkaProducer<String, byte[]> producer = Pipeline.telemetryProducer(bootstrapServers, "perch-sim-telemetry", 5);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+             TelemetryLag lag = new TelemetryLag(admin, streamsApplicationId)) {
             Speed speed = Speed.parse(config.speed());
             if (viaAgents) {
                 requireAgentsCanRun(config.speed(), cluster.scenario().nodes().size());
@@ -87,12 +91,14 @@ public class DemoDriver {
                         () -> cluster.epochMs() + Math.floorDiv(System.nanoTime() - startsAtNs, 1_000_000));
                 wallStartNs = startsAtNs;
             }
-            reconciler.pass();
+            pass();
             if (viaAgents) {
                 sleepUntil(wallStartNs);
             } else {
                 wallStartNs = System.nanoTime();
             }
+            // When the demo's schedule has the next window out; a window out later than that is late by the difference.
+            long dueNs = wallStartNs;
             double limitSec = config.durationSec();
             double lengthSec = cluster.scenario().lengthSec();
             while (!stopRequested && cluster.nowSec() < lengthSec) {
@@ -100,6 +106,8 @@ public class DemoDriver {
                     break;
                 }
                 List<TelemetryReport> reports = cluster.advanceWindow();
+                // In lock-step nothing is late: a window ends when the simulator has it.
+                long windowEndNs = speed.lockStep() ? System.nanoTime() : dueNs;
                 if (!viaAgents) {
                     for (TelemetryReport report : reports) {
                         producer.send(new ProducerRecord<>(Topics.TELEMETRY, report.accelerator(), Json.writeBytes(report)));
@@ -107,12 +115,13 @@ public class DemoDriver {
                     producer.flush();
                     metrics.counter("perch_sim_telemetry_published_total").increment(reports.size());
                 }
+                lag.windowOut(windowEndNs);
                 if (speed.lockStep()) {
                     awaitDrained(admin);
-                    reconciler.pass();
+                    pass();
                 } else {
-                    reconciler.pass();
-                    long dueNs = wallStartNs + (long) (cluster.nowSec() / speed.factor() * 1e9);
+                    pass();
+                    dueNs = wallStartNs + (long) (cluster.nowSec() / speed.factor() * 1e9);
                     sleepUntil(dueNs);
                 }
             }
@@ -122,7 +131,10 @@ public class DemoDriver {
                 agentWindows = agents.publishedWindows();
                 agents = null;
             }
-            return summary(viaAgents ? agentWindows : cluster.telemetryRecords());
+            Double maxLagSec = lag.maxLagSec();
+            LOG.info(String.format(Locale.ROOT, "telemetry lag: at most %.3f s after a window's end, of which reports out up to %.3f s late",
+                    maxLagSec == null ? 0 : maxLagSec, lag.maxOutLateSec()));
+            return summary(viaAgents ? agentWindows : cluster.telemetryRecords(), maxLagSec);
         } finally {
             if (agents != null) {
                 agents.close();
@@ -163,7 +175,16 @@ public class DemoDriver {
         stopRequested = true;
     }
 
-    private DemoSummary summary(long telemetryRecords) {
+    /**
+     * The controller's pass, then its records flushed to Kafka: the topology reads where the apps now
+     * are before the next window's telemetry.
+     */
+    private void pass() {
+        reconciler.pass();
+        outputs.flush();
+    }
+
+    private DemoSummary summary(long telemetryRecords, Double maxTelemetryLagSec) {
         long epochMs = cluster.epochMs();
         var snapshot = cluster.snapshot();
         Map<String, Integer> windows = new HashMap<>();
@@ -194,7 +215,7 @@ public class DemoDriver {
         return new DemoSummary(cluster.scenario().name(), config.policy(), config.seed(), config.telemetry().via(),
                 cluster.nowSec(), telemetryRecords,
                 tally.alerts(), reconciler.decisions(), placed, inViolation, judged, violationSeconds,
-                Samples.round(compliance), Samples.round(worst), flaps, apps);
+                Samples.round(compliance), Samples.round(worst), flaps, Samples.round(maxTelemetryLagSec), apps);
     }
 
 

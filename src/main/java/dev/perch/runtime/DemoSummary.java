@@ -12,12 +12,16 @@ import java.util.List;
  * app, the same and the first impending alert and first violation (simulated seconds, null when none).
  * {@code telemetry} says how telemetry reached Kafka ({@code direct} from the simulator, or
  * {@code agent} through the node agents), and {@code telemetryRecords} counts what was published that way.
+ * {@code maxTelemetryLagSec} is the largest delay over the run, in wall-clock seconds, between a
+ * window's end (when the demo's schedule has its reports out; in lock-step, when the simulator has
+ * them) and the topology having committed past its reports ({@link TelemetryLag}); null when no
+ * window was published.
  */
 public record DemoSummary(String scenario, String policy, long seed, String telemetry, double simulatedSec, long telemetryRecords,
                           long alerts,
                           long decisions, long appsPlaced, long appsInViolationAtEnd, long judgedAppSeconds,
                           long violationSeconds, double windowCompliance, double worstAppWindowCompliance,
-                          long alertFlaps, List<AppSummary> apps) {
+                          long alertFlaps, Double maxTelemetryLagSec, List<AppSummary> apps) {
     public record AppSummary(String app, String accelerator, int sloWindowSec, Double firstImpendingAlertSec,
                              Double firstViolationSec, long judgedSeconds, long violationSeconds,
                              double windowCompliance, long alertFlaps) {
