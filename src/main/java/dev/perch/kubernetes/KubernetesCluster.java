@@ -60,6 +60,7 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
     private final Placements placements;
     private final Migrations migrations;
     private final OwnerReports reports;
+    private final AppStatusWriter statusWriter;
 
     public KubernetesCluster(KubernetesClient client, String namespace, Supplier<ProfileCatalog> catalog, double networkMs,
                              Duration readyTimeout, Clock clock) {
@@ -72,10 +73,22 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
      */
     public KubernetesCluster(KubernetesClient client, String namespace, Supplier<ProfileCatalog> catalog, double networkMs,
                              Duration readyTimeout, Clock clock, double agentMemoryMb) {
+        this(client, namespace, catalog, networkMs, readyTimeout, clock, agentMemoryMb, 0);
+    }
+
+    /**
+     * {@code statusWritesPerSec} paces the reports to apps' owners — conditions and Events — at that
+     * many writes a second, coalesced while they wait; 0 writes them at once, in the caller's thread
+     * ({@link AppStatusWriter}).
+     */
+    public KubernetesCluster(KubernetesClient client, String namespace, Supplier<ProfileCatalog> catalog, double networkMs,
+                             Duration readyTimeout, Clock clock, double agentMemoryMb, double statusWritesPerSec) {
         if (!(agentMemoryMb >= 0) || !Double.isFinite(agentMemoryMb)) {
             throw new IllegalArgumentException("the agent's memory must be a number of MB >= 0, got " + agentMemoryMb);
         }
         this.agentMemoryMb = agentMemoryMb;
+        // Before the informers: a rate refused here leaves nothing running.
+        this.statusWriter = new AppStatusWriter(client, namespace, clock, statusWritesPerSec);
         this.client = client;
         this.namespace = namespace;
         this.catalog = catalog;
@@ -87,10 +100,14 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         this.services = client.services().inNamespace(namespace).withLabel(ObjectNames.MANAGED_BY, ObjectNames.PERCH).inform();
         this.pods = client.pods().inNamespace(namespace).withLabel(ObjectNames.MANAGED_BY, ObjectNames.PERCH).inform();
         Applier applier = new Applier(client, namespace);
-        AppStatusWriter status = new AppStatusWriter(client, namespace, clock);
-        this.placements = new Placements(client, namespace, applier, status);
-        this.migrations = new Migrations(client, namespace, applier, status, readyTimeout, clock);
-        this.reports = new OwnerReports(this::cachedApp, status);
+        this.placements = new Placements(client, namespace, applier, statusWriter);
+        this.migrations = new Migrations(client, namespace, applier, statusWriter, readyTimeout, clock);
+        this.reports = new OwnerReports(this::cachedApp, statusWriter);
+    }
+
+    /** How many reports to apps' owners wait to be written (always 0 when they are not paced). */
+    public int reportsWaiting() {
+        return statusWriter.waiting();
     }
 
     /** Joins the leader election among controller replicas, through this cluster's API server. */
@@ -276,6 +293,7 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
                 LOG.debugf("closing the catalog: %s", e.getMessage());
             }
         }
+        statusWriter.close();
         nodes.close();
         apps.close();
         deployments.close();

@@ -25,8 +25,11 @@ public class KubernetesClusterProducer {
                                         @ConfigProperty(name = "perch.kubernetes.network-ms", defaultValue = "10") double networkMs,
                                         @ConfigProperty(name = "perch.kubernetes.ready-timeout-sec", defaultValue = "120") long readyTimeoutSec,
                                         @ConfigProperty(name = "perch.agent.enabled", defaultValue = "false") boolean agentEnabled,
-                                        @ConfigProperty(name = "perch.agent.memory-mb", defaultValue = "128") double agentMemoryMb) {
+                                        @ConfigProperty(name = "perch.agent.memory-mb", defaultValue = "128") double agentMemoryMb,
+                                        // docs/decisions/0010: kube-scheduler's pace; 0 writes at once
+                                        @ConfigProperty(name = "perch.kubernetes.status-writes-per-sec", defaultValue = "50")
+                                        double statusWritesPerSec) {
         return new KubernetesCluster(client, namespace, new ConfigMapCatalog(client, namespace), networkMs,
-                Duration.ofSeconds(readyTimeoutSec), Clock.systemUTC(), agentEnabled ? agentMemoryMb : 0);
+                Duration.ofSeconds(readyTimeoutSec), Clock.systemUTC(), agentEnabled ? agentMemoryMb : 0, statusWritesPerSec);
     }
 }

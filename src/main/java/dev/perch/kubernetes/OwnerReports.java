@@ -12,7 +12,9 @@ import java.util.function.Function;
  * {@code SloAtRisk} with the predicted and observed latency, {@code Unschedulable} with why an
  * app runs nowhere, and {@code Reporting} with whether Perch has telemetry for it. Reports come once per telemetry window or pass, so each is written only when it
  * would change what the owner reads, and a report that cannot be written is logged, never thrown:
- * reporting must not stop the loop.
+ * reporting must not stop the loop. They are written at the pace {@link AppStatusWriter} is set to,
+ * coalesced while they wait; "would change" is judged on the informer's cache, so one made again
+ * before the first is written only replaces it in the queue.
  */
 final class OwnerReports implements AppReports {
     private static final Logger LOG = Logger.getLogger(OwnerReports.class);
@@ -55,7 +57,7 @@ final class OwnerReports implements AppReports {
             return;
         }
         try {
-            status.update(app, s -> {
+            status.report(app, InferenceAppStatus.SLO_AT_RISK, s -> {
                 s.setPredictedMs(predictedMs);
                 s.setObservedMs(observedMs);
                 status.condition(s, InferenceAppStatus.SLO_AT_RISK, value, reason, message);
@@ -94,7 +96,7 @@ final class OwnerReports implements AppReports {
             return;
         }
         try {
-            status.update(app, s -> status.condition(s, InferenceAppStatus.REPORTING, value, reason, message));
+            status.report(app, InferenceAppStatus.REPORTING, s -> status.condition(s, InferenceAppStatus.REPORTING, value, reason, message));
             if ("False".equals(value)) {
                 status.event(found.get(), "NoTelemetry", message);
             }
@@ -159,7 +161,7 @@ final class OwnerReports implements AppReports {
         if (current != null && Conditions.says(current.getConditions(), InferenceAppStatus.UNSCHEDULABLE, "True", message)) {
             return false;
         }
-        status.update(app.getMetadata().getName(),
+        status.report(app.getMetadata().getName(), InferenceAppStatus.UNSCHEDULABLE,
                 s -> status.condition(s, InferenceAppStatus.UNSCHEDULABLE, "True", reason, message));
         return true;
     }
