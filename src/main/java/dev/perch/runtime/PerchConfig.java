@@ -180,6 +180,13 @@ public interface PerchConfig {
         /** Network time between clients and the cluster's nodes, ms (as in a scenario's networkMs). */
         @WithDefault("10")
         double networkMs();
+
+        /**
+         * Conditions and Events written to apps per second, coalesced per app (bursts of twice that);
+         * 0 writes each at once. Why 50: docs/decisions/0010-status-write-pace.md.
+         */
+        @WithDefault("50")
+        double statusWritesPerSec();
     }
 
     interface Guards {
