@@ -1,6 +1,16 @@
 package dev.perch.cluster;
 
+import java.util.Optional;
+
 /** The brain's read port: what the cluster looks like now. */
 public interface ClusterView {
     ClusterSnapshot snapshot();
+
+    /**
+     * One app as the cluster shows it now. The controller reads one app after each step it applies;
+     * a view that can answer without a whole snapshot (10,000 apps) should.
+     */
+    default Optional<RunningApp> app(String app) {
+        return snapshot().app(app);
+    }
 }

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -44,6 +45,11 @@ final class ClusterReading {
 
     ClusterSnapshot snapshot() {
         return view.snapshot();
+    }
+
+    /** One app as the cluster shows it now, without a whole snapshot where the view can. */
+    Optional<RunningApp> app(String app) {
+        return view.app(app);
     }
 
     ProfileCatalog catalog() {
@@ -105,20 +111,40 @@ final class ClusterReading {
         Set<String> nodes = snapshot.nodesBeingLeft();
         for (Accelerator accelerator : snapshot.accelerators()) {
             if (nodes.contains(accelerator.node())) {
-                unavailable.put(accelerator.id(), "node " + accelerator.node() + " is being left by a move under way");
+                unavailable.put(accelerator.id(), beingLeftReason(accelerator.node()));
             }
         }
         return unavailable;
+    }
+
+    /** Each accelerator's node. */
+    static Map<String, String> nodesOf(ClusterSnapshot snapshot) {
+        Map<String, String> nodes = new HashMap<>();
+        snapshot.accelerators().forEach(a -> nodes.put(a.id(), a.node()));
+        return nodes;
+    }
+
+    static String beingLeftReason(String node) {
+        return "node " + node + " is being left by a move under way";
     }
 
     /** Apps a plan must not move: pinned by their owners, already moving, or moved within the cooldown. */
     Set<String> immovable(ClusterSnapshot snapshot) {
         Set<String> apps = new HashSet<>();
         for (RunningApp app : snapshot.apps()) {
-            if (app.spec().pinned() || app.moving() || !cooldown.allows(app.app())) {
+            if (immovable(app, cooldown)) {
                 apps.add(app.app());
             }
         }
         return apps;
+    }
+
+    static boolean immovable(RunningApp app, Cooldown cooldown) {
+        return app.spec().pinned() || app.moving() || !cooldown.allows(app.app());
+    }
+
+    /** The cluster as {@code snapshot} shows it, for a pass to decide on and change in place ({@link WorkingCluster}). */
+    WorkingCluster working(ClusterSnapshot snapshot) {
+        return new WorkingCluster(snapshot, catalog.get(), rates, failedTargets(snapshot), cooldown);
     }
 }

@@ -4,10 +4,13 @@ import dev.perch.cluster.ClusterSnapshot;
 import dev.perch.cluster.RunningApp;
 import dev.perch.model.profile.ProfileCatalog;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * What of the cluster may give an app room: the profile catalog, the accelerators, and which apps
@@ -18,8 +21,75 @@ import java.util.Set;
  * not on every change: placing an app, or starting a move, frees nothing, and on a cluster that
  * keeps thousands of apps it cannot place, re-deciding all of them after every placement made
  * each pass cost seconds (loadtests/README.md).
+ *
+ * <p>A shape is read from a snapshot ({@link #of}); a pass's working model grows it after each of
+ * its decisions ({@link #holding}) rather than reading the cluster again. The shapes grown from one
+ * snapshot share what they were read from and the list of holdings added since, so that each costs
+ * one entry, and comparing two of them is a comparison of lengths; comparing shapes of different
+ * snapshots (a backoff taken in an earlier pass) costs the earlier shape's size once per pair of
+ * snapshots, then only what was lost since. Immutable to its users; not thread-safe (the
+ * {@link Reconciler}'s lock).
  */
-record ClusterShape(ProfileCatalog catalog, Set<String> accelerators, Map<String, Set<String>> holders) {
+final class ClusterShape {
+    /** What one snapshot showed. */
+    private record Read(ProfileCatalog catalog, Set<String> accelerators, Map<String, Set<String>> holders) {
+    }
+
+    /** An app holding an accelerator. */
+    private record Holding(String accelerator, String app) {
+    }
+
+    /**
+     * The holdings added to one read, in order, shared by the shapes grown from it; and, for the
+     * shapes of another read compared with these, the holdings of theirs these lacked when last asked.
+     */
+    private static final class Growth {
+        final List<Holding> added = new ArrayList<>();
+        final Map<Holding, Integer> index = new HashMap<>();
+        /** Weak: a backoff's old shape is let go with the backoff; its growth must not be kept alive here. */
+        final Map<Growth, Lost> lostSince = new WeakHashMap<>();
+
+        Growth prefix(int length) {
+            Growth copy = new Growth();
+            added.subList(0, length).forEach(copy::add);
+            return copy;
+        }
+
+        void add(Holding holding) {
+            index.putIfAbsent(holding, added.size());
+            added.add(holding);
+        }
+    }
+
+    /**
+     * The holdings of an earlier read, and of its growth (by index, the first {@code covered}), that
+     * a later chain lacked at {@code atLength}.
+     */
+    private static final class Lost {
+        final int atLength;
+        final List<Holding> ofRead;
+        final List<Integer> grown;
+        int covered;
+
+        Lost(int atLength, List<Holding> ofRead, List<Integer> grown, int covered) {
+            this.atLength = atLength;
+            this.ofRead = ofRead;
+            this.grown = grown;
+            this.covered = covered;
+        }
+    }
+
+    private final Read read;
+    private final Growth growth;
+    /** How many of {@code growth}'s holdings this shape has. */
+    private final int length;
+
+    private ClusterShape(Read read, Growth growth, int length) {
+        this.read = read;
+        this.growth = growth;
+        this.length = length;
+    }
+
     static ClusterShape of(ClusterSnapshot snapshot, ProfileCatalog catalog) {
         Set<String> accelerators = new HashSet<>();
         snapshot.accelerators().forEach(a -> accelerators.add(a.id()));
@@ -29,7 +99,30 @@ record ClusterShape(ProfileCatalog catalog, Set<String> accelerators, Map<String
             app.migratingTo().ifPresent(a -> holders.computeIfAbsent(a, k -> new HashSet<>()).add(app.app()));
             app.migratingFrom().ifPresent(a -> holders.computeIfAbsent(a, k -> new HashSet<>()).add(app.app()));
         }
-        return new ClusterShape(catalog, accelerators, holders);
+        return new ClusterShape(new Read(catalog, accelerators, holders), new Growth(), 0);
+    }
+
+    /** This shape with {@code app} holding {@code accelerator} too: placed there, or moving there. */
+    ClusterShape holding(String accelerator, String app) {
+        if (holds(accelerator, app)) {
+            return this;
+        }
+        Growth grown = length == growth.added.size() ? growth : growth.prefix(length);
+        grown.add(new Holding(accelerator, app));
+        return new ClusterShape(read, grown, length + 1);
+    }
+
+    private boolean holds(String accelerator, String app) {
+        Set<String> holders = read.holders().get(accelerator);
+        if (holders != null && holders.contains(app)) {
+            return true;
+        }
+        Integer at = growth.index.get(new Holding(accelerator, app));
+        return at != null && at < length;
+    }
+
+    private boolean holds(Holding holding) {
+        return !read.accelerators().contains(holding.accelerator()) || holds(holding.accelerator(), holding.app());
     }
 
     /**
@@ -41,20 +134,45 @@ record ClusterShape(ProfileCatalog catalog, Set<String> accelerators, Map<String
         if (this == earlier) {
             return false;
         }
-        if (!catalog.equals(earlier.catalog)) {
-            return true;
-        }
-        for (String accelerator : accelerators) {
-            if (!earlier.accelerators.contains(accelerator)) {
+        if (read == earlier.read) {
+            if (growth == earlier.growth && earlier.length <= length) {
+                return false; // grown from it: holdings were only added
+            }
+        } else {
+            if (!read.catalog().equals(earlier.read.catalog())) {
                 return true;
             }
-        }
-        for (Map.Entry<String, Set<String>> held : earlier.holders.entrySet()) {
-            if (accelerators.contains(held.getKey())
-                    && !holders.getOrDefault(held.getKey(), Set.of()).containsAll(held.getValue())) {
-                return true;
+            for (String accelerator : read.accelerators()) {
+                if (!earlier.read.accelerators().contains(accelerator)) {
+                    return true;
+                }
             }
         }
-        return false;
+        return lostAny(earlier);
+    }
+
+    /** Whether a holding of {@code earlier}, on an accelerator this shape has, is not one of this shape's. */
+    private boolean lostAny(ClusterShape earlier) {
+        Lost lost = growth.lostSince.get(earlier.growth);
+        if (lost == null || lost.atLength > length) {
+            List<Holding> ofRead = new ArrayList<>();
+            for (Map.Entry<String, Set<String>> held : earlier.read.holders().entrySet()) {
+                for (String app : held.getValue()) {
+                    ofRead.add(new Holding(held.getKey(), app));
+                }
+            }
+            lost = new Lost(length, ofRead, new ArrayList<>(), 0);
+        } else {
+            lost = new Lost(length, lost.ofRead, lost.grown, lost.covered);
+        }
+        List<Holding> grownByEarlier = earlier.growth.added;
+        for (; lost.covered < grownByEarlier.size(); lost.covered++) {
+            lost.grown.add(lost.covered);
+        }
+        // This chain only adds holdings: what it holds now, it holds at every later length too.
+        lost.ofRead.removeIf(this::holds);
+        lost.grown.removeIf(i -> holds(grownByEarlier.get(i)));
+        growth.lostSince.put(earlier.growth, lost);
+        return !lost.ofRead.isEmpty() || (!lost.grown.isEmpty() && lost.grown.get(0) < earlier.length);
     }
 }

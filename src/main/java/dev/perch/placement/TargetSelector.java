@@ -93,7 +93,12 @@ public final class TargetSelector {
      * say it breaks an SLO.
      */
     public Choice moveTo(ClusterModel cluster, String app, String to) {
-        return chosen(Placement.of(cluster), app, to);
+        return moveTo(Placement.of(cluster), app, to);
+    }
+
+    /** As {@link #moveTo(ClusterModel, String, String)}, on a working copy that it leaves as it found it. */
+    public Choice moveTo(Placement placement, String app, String to) {
+        return chosen(placement, app, to);
     }
 
     /**

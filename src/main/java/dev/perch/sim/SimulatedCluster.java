@@ -180,11 +180,18 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
             }
             return new ClusterNode(node.node(), node.memoryMb(), node.frontendServiceMs(), list);
         }).toList();
-        List<RunningApp> running = apps.values().stream()
-                .map(a -> new RunningApp(a.spec, Optional.ofNullable(a.accelerator), Optional.ofNullable(a.migratingTo),
-                        Optional.ofNullable(a.accelerator), telemetry(a)))
-                .toList();
+        List<RunningApp> running = apps.values().stream().map(this::running).toList();
         return new ClusterSnapshot(scenario.networkMs(), nodes, running);
+    }
+
+    @Override
+    public synchronized Optional<RunningApp> app(String app) {
+        return Optional.ofNullable(apps.get(app)).map(this::running);
+    }
+
+    private RunningApp running(AppState a) {
+        return new RunningApp(a.spec, Optional.ofNullable(a.accelerator), Optional.ofNullable(a.migratingTo),
+                Optional.ofNullable(a.accelerator), telemetry(a));
     }
 
     private Optional<AppTelemetry> telemetry(AppState app) {
