@@ -32,6 +32,7 @@ final class ClusterReading {
     private final Clock clock;
     private final StartedMoves startedMoves;
     private final Cooldown cooldown;
+    private final ClusterModels models = new ClusterModels();
 
     ClusterReading(ClusterView view, Supplier<ProfileCatalog> catalog, LiveRates rates, Clock clock,
                    StartedMoves startedMoves, Cooldown cooldown) {
@@ -73,7 +74,7 @@ final class ClusterReading {
     }
 
     ClusterModel model(ClusterSnapshot snapshot) {
-        return ClusterModels.from(snapshot, catalog.get(), rates);
+        return models.of(snapshot, catalog.get(), rates);
     }
 
     /** What of the cluster may give an app room ({@link ClusterShape}). */
@@ -145,6 +146,7 @@ final class ClusterReading {
 
     /** The cluster as {@code snapshot} shows it, for a pass to decide on and change in place ({@link WorkingCluster}). */
     WorkingCluster working(ClusterSnapshot snapshot) {
-        return new WorkingCluster(snapshot, catalog.get(), rates, failedTargets(snapshot), cooldown);
+        ProfileCatalog now = catalog.get();
+        return new WorkingCluster(snapshot, now, models.of(snapshot, now, rates), failedTargets(snapshot), cooldown);
     }
 }

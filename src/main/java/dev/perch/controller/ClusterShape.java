@@ -79,27 +79,48 @@ final class ClusterShape {
         }
     }
 
-    private final Read read;
+    private final Source source;
     private final Growth growth;
     /** How many of {@code growth}'s holdings this shape has. */
     private final int length;
 
-    private ClusterShape(Read read, Growth growth, int length) {
-        this.read = read;
+    private ClusterShape(Source source, Growth growth, int length) {
+        this.source = source;
         this.growth = growth;
         this.length = length;
     }
 
+    /** A shape of what {@code snapshot} shows, read from it only when first compared (most never are). */
     static ClusterShape of(ClusterSnapshot snapshot, ProfileCatalog catalog) {
-        Set<String> accelerators = new HashSet<>();
-        snapshot.accelerators().forEach(a -> accelerators.add(a.id()));
-        Map<String, Set<String>> holders = new HashMap<>();
-        for (RunningApp app : snapshot.apps()) {
-            app.accelerator().ifPresent(a -> holders.computeIfAbsent(a, k -> new HashSet<>()).add(app.app()));
-            app.migratingTo().ifPresent(a -> holders.computeIfAbsent(a, k -> new HashSet<>()).add(app.app()));
-            app.migratingFrom().ifPresent(a -> holders.computeIfAbsent(a, k -> new HashSet<>()).add(app.app()));
+        return new ClusterShape(new Source(snapshot, catalog), new Growth(), 0);
+    }
+
+    /** A snapshot's shape, read from it once, when first needed. */
+    private static final class Source {
+        private ClusterSnapshot snapshot;
+        private final ProfileCatalog catalog;
+        private Read read;
+
+        Source(ClusterSnapshot snapshot, ProfileCatalog catalog) {
+            this.snapshot = snapshot;
+            this.catalog = catalog;
         }
-        return new ClusterShape(new Read(catalog, accelerators, holders), new Growth(), 0);
+
+        Read get() {
+            if (read == null) {
+                Set<String> accelerators = new HashSet<>();
+                snapshot.accelerators().forEach(a -> accelerators.add(a.id()));
+                Map<String, Set<String>> holders = new HashMap<>();
+                for (RunningApp app : snapshot.apps()) {
+                    app.accelerator().ifPresent(a -> holders.computeIfAbsent(a, k -> new HashSet<>()).add(app.app()));
+                    app.migratingTo().ifPresent(a -> holders.computeIfAbsent(a, k -> new HashSet<>()).add(app.app()));
+                    app.migratingFrom().ifPresent(a -> holders.computeIfAbsent(a, k -> new HashSet<>()).add(app.app()));
+                }
+                read = new Read(catalog, accelerators, holders);
+                snapshot = null;
+            }
+            return read;
+        }
     }
 
     /** This shape with {@code app} holding {@code accelerator} too: placed there, or moving there. */
@@ -109,11 +130,11 @@ final class ClusterShape {
         }
         Growth grown = length == growth.added.size() ? growth : growth.prefix(length);
         grown.add(new Holding(accelerator, app));
-        return new ClusterShape(read, grown, length + 1);
+        return new ClusterShape(source, grown, length + 1);
     }
 
     private boolean holds(String accelerator, String app) {
-        Set<String> holders = read.holders().get(accelerator);
+        Set<String> holders = source.get().holders().get(accelerator);
         if (holders != null && holders.contains(app)) {
             return true;
         }
@@ -122,7 +143,7 @@ final class ClusterShape {
     }
 
     private boolean holds(Holding holding) {
-        return !read.accelerators().contains(holding.accelerator()) || holds(holding.accelerator(), holding.app());
+        return !source.get().accelerators().contains(holding.accelerator()) || holds(holding.accelerator(), holding.app());
     }
 
     /**
@@ -134,16 +155,16 @@ final class ClusterShape {
         if (this == earlier) {
             return false;
         }
-        if (read == earlier.read) {
+        if (source == earlier.source) {
             if (growth == earlier.growth && earlier.length <= length) {
                 return false; // grown from it: holdings were only added
             }
         } else {
-            if (!read.catalog().equals(earlier.read.catalog())) {
+            if (!source.get().catalog().equals(earlier.source.get().catalog())) {
                 return true;
             }
-            for (String accelerator : read.accelerators()) {
-                if (!earlier.read.accelerators().contains(accelerator)) {
+            for (String accelerator : source.get().accelerators()) {
+                if (!earlier.source.get().accelerators().contains(accelerator)) {
                     return true;
                 }
             }
@@ -156,7 +177,7 @@ final class ClusterShape {
         Lost lost = growth.lostSince.get(earlier.growth);
         if (lost == null || lost.atLength > length) {
             List<Holding> ofRead = new ArrayList<>();
-            for (Map.Entry<String, Set<String>> held : earlier.read.holders().entrySet()) {
+            for (Map.Entry<String, Set<String>> held : earlier.source.get().holders().entrySet()) {
                 for (String app : held.getValue()) {
                     ofRead.add(new Holding(held.getKey(), app));
                 }

@@ -164,8 +164,18 @@ final class NewApps {
     }
 
     private void admit(String app, WorkingCluster working) {
-        MigrationPlanner.Admission decided = admission.admit(working.placement(), app, working.immovable(), working.closed());
         Optional<String> servedOn = working.app(app).flatMap(RunningApp::accelerator);
+        Optional<String> like = working.refusedAsking(app);
+        if (like.isPresent()) {
+            String reason = "no device keeps every SLO with it, as none did with " + like.get() + " earlier in this pass"
+                    + " (the same model, at no higher a rate, with no tighter an SLO), nor room made by moving placed"
+                    + " apps; since then apps were only placed, and none can be moved yet";
+            executor.decline(app, reason, null, newAppTrigger(app, working), servedOn);
+            reports.get().unplaced(app, reason);
+            whyUnplaced.put(app, "no accelerator takes it: " + reason);
+            return;
+        }
+        MigrationPlanner.Admission decided = admission.admit(working.placement(), app, working.immovable(), working.closed());
         if (decided instanceof MigrationPlanner.Admission.TurnedAway turnedAway) {
             executor.decline(app, turnedAway.reason(), null, newAppTrigger(app, working), servedOn);
             reports.get().turnedAway(app, turnedAway.reason());
@@ -173,6 +183,7 @@ final class NewApps {
             return;
         }
         if (decided instanceof MigrationPlanner.Admission.NoRoom none) {
+            working.refused(app);
             executor.decline(app, none.reason(), null, newAppTrigger(app, working), servedOn);
             reports.get().unplaced(app, none.reason());
             whyUnplaced.put(app, "no accelerator takes it: " + none.reason());

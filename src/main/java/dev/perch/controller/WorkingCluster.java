@@ -5,6 +5,7 @@ import dev.perch.cluster.ClusterSnapshot;
 import dev.perch.cluster.PlanStep;
 import dev.perch.cluster.RunningApp;
 import dev.perch.model.profile.ProfileCatalog;
+import dev.perch.placement.ClusterModel;
 import dev.perch.placement.Placement;
 
 import java.util.AbstractSet;
@@ -43,8 +44,12 @@ final class WorkingCluster {
     private final Set<String> immovable;
     private ClusterShape shape;
     private boolean stale;
+    private final Cooldown cooldown;
+    private final PassRefusals refusals = new PassRefusals();
+    /** Until when no app of the cluster can be moved to make room (see {@link PassRefusals}). */
+    private final long noneMovableUntilMs;
 
-    WorkingCluster(ClusterSnapshot first, ProfileCatalog catalog, LiveRates rates, Map<String, String> failedTargets,
+    WorkingCluster(ClusterSnapshot first, ProfileCatalog catalog, ClusterModel model, Map<String, String> failedTargets,
                    Cooldown cooldown) {
         this.first = first;
         this.catalog = catalog;
@@ -53,10 +58,27 @@ final class WorkingCluster {
             accelerators.put(accelerator.id(), accelerator);
             acceleratorsOfNode.computeIfAbsent(accelerator.node(), n -> new ArrayList<>()).add(accelerator.id());
         }
-        this.placement = Placement.of(ClusterModels.from(first, catalog, rates));
-        this.closed = ClusterReading.closed(failedTargets, first);
+        this.placement = Placement.of(model);
+        this.closed = new HashMap<>(ClusterReading.closed(failedTargets, first)); // asked of every device: hashed
         this.immovable = new Immovable(apps, cooldown);
         this.shape = ClusterShape.of(first, catalog);
+        this.cooldown = cooldown;
+        this.noneMovableUntilMs = noneMovableUntilMs(first, cooldown);
+    }
+
+    /**
+     * Until when no app can be moved: the first moment an app placed now leaves its cooldown (pinned
+     * and moving ones never do within a pass), and at the latest one cooldown after now, when the apps
+     * this pass places or moves may be moved again.
+     */
+    private static long noneMovableUntilMs(ClusterSnapshot first, Cooldown cooldown) {
+        long until = cooldown.nowMs() + cooldown.period().toMillis();
+        for (RunningApp app : first.apps()) {
+            if (app.accelerator().isPresent() && !app.spec().pinned() && !app.moving()) {
+                until = Math.min(until, cooldown.allowsFromMs(app.app()));
+            }
+        }
+        return until;
     }
 
     /** The cluster as the pass began. */
@@ -100,6 +122,23 @@ final class WorkingCluster {
     /** Whether a step it could not mirror was applied: the pass must read the cluster again. */
     boolean stale() {
         return stale;
+    }
+
+    /**
+     * An app this pass refused that asked no more than {@code app} does, while nothing has freed
+     * room since and no app can be moved to make some ({@link PassRefusals}): then {@code app} finds
+     * no room either.
+     */
+    Optional<String> refusedAsking(String app) {
+        if (cooldown.nowMs() >= noneMovableUntilMs) {
+            return Optional.empty();
+        }
+        return refusals.asking(placement.app(app), shape).map(refusal -> refusal.demand().app());
+    }
+
+    /** No accelerator took {@code app}, nor room made for it. */
+    void refused(String app) {
+        refusals.refused(placement.app(app), shape);
     }
 
     /** A step the executor applied (not a dry run's, not a failed one): what the cluster now shows. */

@@ -189,10 +189,20 @@ public final class MigrationPlanner {
 
     /** As {@link #relieve(ClusterModel, String, Set)}, with no app moved to a device of {@code closed}. */
     public MigrationPlan relieve(ClusterModel current, String deviceId, Set<String> immovable, Set<String> closed) {
-        Placement placement = Placement.of(current);
+        return relieve(Placement.of(current), deviceId, immovable, closed);
+    }
+
+    /** As {@link #relieve(ClusterModel, String, Set, Set)}, on a working copy that it leaves as it found it. */
+    public MigrationPlan relieve(Placement placement, String deviceId, Set<String> immovable, Set<String> closed) {
         List<PlannedStep> actions = new ArrayList<>();
         List<String> unresolved = new ArrayList<>();
-        relieve(placement, placement.device(deviceId), immovable, closed, actions, unresolved);
+        try {
+            relieve(placement, placement.device(deviceId), immovable, closed, actions, unresolved);
+        } finally {
+            for (int i = actions.size() - 1; i >= 0; i--) {
+                placement.assign(actions.get(i).app(), actions.get(i).from().orElse(null));
+            }
+        }
         return new MigrationPlan(actions, unresolved);
     }
 

@@ -42,6 +42,7 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
     public static final long WINDOW_MS = 1000;
 
     private final Scenario scenario;
+    private List<ClusterNode> nodes;
     private final long epochMs;
     private final double moveMs;
     private final ServiceSpread spread = ServiceSpread.recorded();
@@ -172,7 +173,15 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
 
     @Override
     public synchronized ClusterSnapshot snapshot() {
-        List<ClusterNode> nodes = scenario.nodes().stream().map(node -> {
+        if (nodes == null) { // the simulated cluster's nodes never change
+            nodes = clusterNodes();
+        }
+        List<RunningApp> running = apps.values().stream().map(this::running).toList();
+        return new ClusterSnapshot(scenario.networkMs(), nodes, running);
+    }
+
+    private List<ClusterNode> clusterNodes() {
+        return scenario.nodes().stream().map(node -> {
             List<String> ids = node.acceleratorIds();
             List<Accelerator> list = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
@@ -180,8 +189,6 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
             }
             return new ClusterNode(node.node(), node.memoryMb(), node.frontendServiceMs(), list);
         }).toList();
-        List<RunningApp> running = apps.values().stream().map(this::running).toList();
-        return new ClusterSnapshot(scenario.networkMs(), nodes, running);
     }
 
     @Override
