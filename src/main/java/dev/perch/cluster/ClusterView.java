@@ -13,4 +13,13 @@ public interface ClusterView {
     default Optional<RunningApp> app(String app) {
         return snapshot().app(app);
     }
+
+    /**
+     * A number that changes whenever {@link #snapshot} would show something else, so that a reader
+     * may keep what it built from the last one; negative when the view cannot tell (then readers
+     * read afresh every time).
+     */
+    default long version() {
+        return -1;
+    }
 }

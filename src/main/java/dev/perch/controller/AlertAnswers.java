@@ -155,7 +155,16 @@ final class AlertAnswers implements AtRiskStep {
      * choice of the answer.
      */
     private Optional<ClusterSnapshot> answer(AlertRecord alert, String trigger) {
-        ClusterSnapshot snapshot = reading.snapshot();
+        try {
+            return answer(alert, trigger, reading.current());
+        } catch (RuntimeException e) {
+            reading.forgetCurrent(); // the planner may have left the working copy changed
+            throw e;
+        }
+    }
+
+    private Optional<ClusterSnapshot> answer(AlertRecord alert, String trigger, ClusterReading.Current current) {
+        ClusterSnapshot snapshot = current.snapshot();
         Optional<RunningApp> app = snapshot.app(alert.app());
         if (app.isEmpty() || app.get().accelerator().isEmpty()) {
             EVENTS.debug("alert for {} ignored: not a running app", alert.app());
@@ -187,7 +196,7 @@ final class AlertAnswers implements AtRiskStep {
                     + " by its owner: Perch does not move it", null, trigger, snapshot);
             return Optional.of(snapshot);
         }
-        Placement model = Placement.of(reading.model(snapshot));
+        Placement model = current.placement();
         Map<String, String> failed = reading.startedMoves().closedTargets(reading.nowMs()); // observed above
         Map<String, String> closed = ClusterReading.closed(failed, snapshot);
         Set<String> immovable = reading.immovable(snapshot);

@@ -6,6 +6,7 @@ import dev.perch.cluster.ClusterView;
 import dev.perch.cluster.RunningApp;
 import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.placement.ClusterModel;
+import dev.perch.placement.Placement;
 
 import java.time.Clock;
 import java.util.HashMap;
@@ -33,6 +34,10 @@ final class ClusterReading {
     private final StartedMoves startedMoves;
     private final Cooldown cooldown;
     private final ClusterModels models = new ClusterModels();
+    private Current current;
+    private long currentVersion;
+    private long currentRateUpdates;
+    private ProfileCatalog currentCatalog;
 
     ClusterReading(ClusterView view, Supplier<ProfileCatalog> catalog, LiveRates rates, Clock clock,
                    StartedMoves startedMoves, Cooldown cooldown) {
@@ -75,6 +80,36 @@ final class ClusterReading {
 
     ClusterModel model(ClusterSnapshot snapshot) {
         return models.of(snapshot, catalog.get(), rates);
+    }
+
+    /** The cluster as a snapshot shows it, and the planner's working copy of it. */
+    record Current(ClusterSnapshot snapshot, Placement placement) {
+    }
+
+    /**
+     * The cluster now and the planner's working copy of it, kept while the view, the learned rates
+     * and the catalog say nothing changed — an alert's answer costs reading and modelling 10,000 apps
+     * otherwise. A planner given the copy leaves it as it found it; one that fails drops it
+     * ({@link #forgetCurrent}). Always read afresh from a view that cannot tell its version.
+     */
+    Current current() {
+        long version = view.version(); // counted before reading: a change meanwhile is read next time
+        long rateUpdates = rates.updates();
+        ProfileCatalog now = catalog.get();
+        if (version < 0 || current == null || version != currentVersion || rateUpdates != currentRateUpdates
+                || now != currentCatalog) {
+            ClusterSnapshot snapshot = view.snapshot();
+            current = new Current(snapshot, Placement.of(models.of(snapshot, now, rates)));
+            currentVersion = version;
+            currentRateUpdates = rateUpdates;
+            currentCatalog = now;
+        }
+        return current;
+    }
+
+    /** Drops the kept working copy (a planner failed while it had it). */
+    void forgetCurrent() {
+        current = null;
     }
 
     /** What of the cluster may give an app room ({@link ClusterShape}). */

@@ -43,6 +43,8 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
 
     private final Scenario scenario;
     private List<ClusterNode> nodes;
+    /** Changes with every change a snapshot would show. */
+    private long version;
     private final long epochMs;
     private final double moveMs;
     private final ServiceSpread spread = ServiceSpread.recorded();
@@ -127,6 +129,7 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
      */
     public synchronized void reportThroughAgents(int tritonPort) {
         this.tritonPort = tritonPort;
+        version++;
     }
 
     public Scenario scenario() {
@@ -192,6 +195,11 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
     }
 
     @Override
+    public synchronized long version() {
+        return version;
+    }
+
+    @Override
     public synchronized Optional<RunningApp> app(String app) {
         return Optional.ofNullable(apps.get(app)).map(this::running);
     }
@@ -232,6 +240,7 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
                 throw new ActuationException(app.spec.app() + " already runs on " + app.accelerator + "; move it instead");
             }
             app.accelerator = place.accelerator();
+            version++;
             app.judge.startedOn(events.nowMs());
             if (!app.arrivalsScheduled) {
                 app.arrivalsScheduled = true;
@@ -252,10 +261,12 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
                 throw new ActuationException(app.spec.app() + " is already moving to " + app.migratingTo);
             }
             app.migratingTo = move.to();
+            version++;
             double switchAt = events.nowMs() + moveMs;
             events.schedule(switchAt, () -> {
                 app.accelerator = app.migratingTo;
                 app.migratingTo = null;
+                version++;
                 app.judge.startedOn(events.nowMs());
             });
             return new ApplyResult.Patched(String.format(Locale.ROOT, "%s starting on %s; traffic switches from %s at t=%.1fs",
@@ -267,6 +278,7 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
         }
         app.accelerator = null;
         app.migratingTo = null;
+        version++;
         app.judge.stopped();
         return new ApplyResult.Deleted(remove.app() + " stopped");
     }
