@@ -26,10 +26,10 @@ import java.util.Set;
  * ({@link ClusterReading#closed}); an app acted on in its cooldown. Reading the cluster and
  * building the planner's model afresh for each app cost 5 ms a decision at 10,000 apps.
  *
- * <p>What the pass does not make happen — a move landing or failing, an app or a node added or
- * deleted, a new catalog, a newly learned rate — is seen by the next pass, seconds later, as it was
- * by the next decision before. A step it cannot mirror (a removal) marks it {@link #stale}: the
- * pass reads the cluster again.
+ * <p>What the pass does not make happen — a move landing or failing (and so a target closed), an
+ * app or a node added or deleted, a new catalog, a newly learned rate — the next pass sees, seconds
+ * later, where before the next decision saw it. A step it cannot mirror (a removal, an app it does
+ * not know) marks it {@link #stale}: the pass reads the cluster again.
  *
  * <p>Not thread-safe: used under the {@link Reconciler}'s lock.
  */
