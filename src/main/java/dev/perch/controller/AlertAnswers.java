@@ -2,7 +2,7 @@ package dev.perch.controller;
 
 import dev.perch.cluster.ClusterSnapshot;
 import dev.perch.cluster.RunningApp;
-import dev.perch.placement.ClusterModel;
+import dev.perch.placement.Placement;
 import dev.perch.placement.MigrationPlan;
 import dev.perch.placement.MigrationPlanner;
 import dev.perch.placement.TargetSelector;
@@ -94,7 +94,7 @@ final class AlertAnswers implements AtRiskStep {
                     alert.app(), alert.accelerator());
             return;
         }
-        answer(alert, alert.kind() + " alert: " + alert.reason()).ifPresent(shape -> answered(alert, shape));
+        answer(alert, alert.kind() + " alert: " + alert.reason()).ifPresent(answeredIn -> answered(alert, answeredIn));
     }
 
     @Override
@@ -124,38 +124,47 @@ final class AlertAnswers implements AtRiskStep {
                     .map(w -> SloEvidence.atRisk(w, alert.app())).orElse(false)) {
                 continue;
             }
-            Optional<ClusterShape> decidedIn = answer(alert, occasion + alert.kind()
+            Optional<ClusterSnapshot> decidedIn = answer(alert, occasion + alert.kind()
                     + " alert still open, and the latest prediction still at risk: " + alert.reason());
             if (decidedIn.isPresent()) {
-                shape = answered(alert, decidedIn.get());
+                answered(alert, decidedIn.get());
+                shape = reading.shapeOf(reading.snapshot());
             }
         }
     }
 
     /**
-     * After a decision on an alert taken in a cluster of {@code shape}: an app still where the
-     * alert found it waits out a backoff before it is answered again. Returns the cluster's shape now.
+     * After a decision on an alert taken in the cluster {@code answeredIn} showed: an app still where
+     * the alert found it waits out a backoff (in that cluster's shape) before it is answered again.
      */
-    private ClusterShape answered(AlertRecord alert, ClusterShape shape) {
-        ClusterSnapshot now = reading.snapshot();
-        boolean stayed = now.app(alert.app()).map(app -> !app.moving()
+    private void answered(AlertRecord alert, ClusterSnapshot answeredIn) {
+        boolean stayed = reading.app(alert.app()).map(app -> !app.moving()
                 && app.accelerator().map(alert.accelerator()::equals).orElse(false)).orElse(false);
         if (stayed) {
-            retries.unchanged(alert.app(), shape, reading.nowMs());
+            retries.unchanged(alert.app(), reading.shapeOf(answeredIn), reading.nowMs());
         } else {
             retries.clear(alert.app());
         }
-        return reading.shapeOf(now);
     }
 
     /**
      * The alert's app, if it still runs where the alert says and may be acted on: move it, or make
      * room — or, when only the nodes that moves under way are leaving would allow either, wait for
      * those moves. When it was answered (a decision taken and recorded, whatever it was, or that
-     * wait): the shape of the cluster it was answered in; else empty.
+     * wait): the cluster as it was answered in; else empty. One model of the cluster serves every
+     * choice of the answer.
      */
-    private Optional<ClusterShape> answer(AlertRecord alert, String trigger) {
-        ClusterSnapshot snapshot = reading.snapshot();
+    private Optional<ClusterSnapshot> answer(AlertRecord alert, String trigger) {
+        try {
+            return answer(alert, trigger, reading.current());
+        } catch (RuntimeException e) {
+            reading.forgetCurrent(); // the planner may have left the working copy changed
+            throw e;
+        }
+    }
+
+    private Optional<ClusterSnapshot> answer(AlertRecord alert, String trigger, ClusterReading.Current current) {
+        ClusterSnapshot snapshot = current.snapshot();
         Optional<RunningApp> app = snapshot.app(alert.app());
         if (app.isEmpty() || app.get().accelerator().isEmpty()) {
             EVENTS.debug("alert for {} ignored: not a running app", alert.app());
@@ -182,20 +191,19 @@ final class AlertAnswers implements AtRiskStep {
                     relieving.get(), alert.accelerator());
             return Optional.empty();
         }
-        ClusterShape shape = reading.shapeOf(snapshot);
         if (app.get().spec().pinned()) {
             executor.decline(alert.app(), "pinned to " + app.get().spec().pinnedTo()
                     + " by its owner: Perch does not move it", null, trigger, snapshot);
-            return Optional.of(shape);
+            return Optional.of(snapshot);
         }
-        ClusterModel model = reading.model(snapshot);
+        Placement model = current.placement();
         Map<String, String> failed = reading.startedMoves().closedTargets(reading.nowMs()); // observed above
         Map<String, String> closed = ClusterReading.closed(failed, snapshot);
         Set<String> immovable = reading.immovable(snapshot);
         TargetSelector.Choice choice = selector.relocate(model, alert.app(), closed);
         if (choice instanceof TargetSelector.Choice.Chosen chosen) {
             executor.apply(chosen.step(), trigger);
-            return Optional.of(shape);
+            return Optional.of(snapshot);
         }
         TargetSelector.Choice.NoTarget none = (TargetSelector.Choice.NoTarget) choice;
         MigrationPlan plan = relief.relieve(model, alert.accelerator(), immovable, closed.keySet());
@@ -204,7 +212,7 @@ final class AlertAnswers implements AtRiskStep {
             reading.cooldown().acted(alert.app());
             String prefix = trigger + "; no device takes " + alert.app() + ", so others make room: ";
             executor.execute(plan, step -> prefix + step.reason());
-            return Optional.of(shape);
+            return Optional.of(snapshot);
         }
         // Nodes being left close accelerators for seconds, failed targets for minutes: the app
         // waits only when, failed targets still closed, the nodes being left alone stand in the way.
@@ -215,11 +223,11 @@ final class AlertAnswers implements AtRiskStep {
             // the app until the moves are over, and the next pass answers it from what then runs.
             EVENTS.debug("alert for {}: only nodes that moves under way are leaving ({}) would take it or its"
                     + " neighbours; answered once the moves are over", alert.app(), closed.keySet());
-            return Optional.of(shape);
+            return Optional.of(snapshot);
         }
         String why = plan.unresolved().isEmpty() ? ""
                 : "; nor does moving other apps off it (" + String.join("; ", plan.unresolved()) + ")";
         executor.decline(alert.app(), none.reason() + why, none.sourceNow(), trigger, snapshot);
-        return Optional.of(shape);
+        return Optional.of(snapshot);
     }
 }

@@ -5,6 +5,7 @@ import dev.perch.cluster.ClusterNode;
 import dev.perch.cluster.ClusterSnapshot;
 import dev.perch.cluster.RunningApp;
 import dev.perch.model.profile.AcceleratorType;
+import dev.perch.model.profile.AppSpec;
 import dev.perch.model.profile.ModelProfile;
 import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.placement.AppDemand;
@@ -22,28 +23,50 @@ import java.util.Map;
  * Translates what the cluster reports into the planner's picture: each app's rate is the one learned
  * from telemetry when there is one, else the rate its owner declared; its costs come from the catalog.
  * A migrating app counts on its target, where its load is going.
+ *
+ * <p>An instance keeps each app's demand from the last translation and uses it again while the
+ * app's spec, rate and the catalog are the same: the controller translates the whole cluster (10,000
+ * apps) for each alert it answers, and the demands were a third of that. Not thread-safe (the
+ * {@link Reconciler}'s lock).
  */
 final class ClusterModels {
-    private ClusterModels() {
+    private record Known(AppSpec spec, double rate, ProfileCatalog catalog, AppDemand demand) {
     }
 
+    private Map<String, Known> known = new HashMap<>();
+
+    /** One translation, with nothing kept. */
     static ClusterModel from(ClusterSnapshot snapshot, ProfileCatalog catalog, LiveRates rates) {
+        return new ClusterModels().of(snapshot, catalog, rates);
+    }
+
+    ClusterModel of(ClusterSnapshot snapshot, ProfileCatalog catalog, LiveRates rates) {
         List<Host> hosts = snapshot.nodes().stream()
                 .map(n -> new Host(n.node(), n.memoryMb(), n.frontendServiceMs())).toList();
         List<Device> devices = snapshot.nodes().stream().map(ClusterNode::accelerators).flatMap(List::stream)
                 .map((Accelerator a) -> new Device(a.id(), a.node(), a.type())).toList();
         Map<String, AppDemand> apps = new LinkedHashMap<>();
         Map<String, String> assignment = new HashMap<>();
+        Map<String, Known> now = new HashMap<>();
         for (RunningApp app : snapshot.apps()) {
-            Map<AcceleratorType, ModelProfile> profiles = new EnumMap<>(AcceleratorType.class);
-            for (AcceleratorType type : catalog.typesFor(app.spec().model())) {
-                profiles.put(type, catalog.profile(app.spec().model(), type).orElseThrow());
-            }
             double rate = rates.rate(app.app()).orElse(app.spec().ratePerSec());
-            apps.put(app.app(), new AppDemand(app.app(), app.spec().model(), rate, app.spec().sloMs(),
-                    app.spec().sloStatistic(), app.spec().sloWindowSec(), profiles));
+            Known before = known.get(app.app());
+            Known demand = before != null && before.catalog() == catalog && before.rate() == rate
+                    && (before.spec() == app.spec() || before.spec().equals(app.spec())) ? before
+                    : new Known(app.spec(), rate, catalog, demand(app.spec(), rate, catalog));
+            now.put(app.app(), demand);
+            apps.put(app.app(), demand.demand());
             app.migratingTo().or(app::accelerator).ifPresent(device -> assignment.put(app.app(), device));
         }
+        known = now; // apps gone are forgotten
         return new ClusterModel(snapshot.networkMs(), hosts, devices, apps, assignment);
+    }
+
+    private static AppDemand demand(AppSpec spec, double rate, ProfileCatalog catalog) {
+        Map<AcceleratorType, ModelProfile> profiles = new EnumMap<>(AcceleratorType.class);
+        for (AcceleratorType type : catalog.typesFor(spec.model())) {
+            profiles.put(type, catalog.profile(spec.model(), type).orElseThrow());
+        }
+        return new AppDemand(spec.app(), spec.model(), rate, spec.sloMs(), spec.sloStatistic(), spec.sloWindowSec(), profiles);
     }
 }

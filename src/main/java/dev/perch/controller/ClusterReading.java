@@ -6,11 +6,13 @@ import dev.perch.cluster.ClusterView;
 import dev.perch.cluster.RunningApp;
 import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.placement.ClusterModel;
+import dev.perch.placement.Placement;
 
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -31,6 +33,11 @@ final class ClusterReading {
     private final Clock clock;
     private final StartedMoves startedMoves;
     private final Cooldown cooldown;
+    private final ClusterModels models = new ClusterModels();
+    private Current current;
+    private long currentVersion;
+    private long currentRateUpdates;
+    private ProfileCatalog currentCatalog;
 
     ClusterReading(ClusterView view, Supplier<ProfileCatalog> catalog, LiveRates rates, Clock clock,
                    StartedMoves startedMoves, Cooldown cooldown) {
@@ -44,6 +51,11 @@ final class ClusterReading {
 
     ClusterSnapshot snapshot() {
         return view.snapshot();
+    }
+
+    /** One app as the cluster shows it now, without a whole snapshot where the view can. */
+    Optional<RunningApp> app(String app) {
+        return view.app(app);
     }
 
     ProfileCatalog catalog() {
@@ -67,7 +79,37 @@ final class ClusterReading {
     }
 
     ClusterModel model(ClusterSnapshot snapshot) {
-        return ClusterModels.from(snapshot, catalog.get(), rates);
+        return models.of(snapshot, catalog.get(), rates);
+    }
+
+    /** The cluster as a snapshot shows it, and the planner's working copy of it. */
+    record Current(ClusterSnapshot snapshot, Placement placement) {
+    }
+
+    /**
+     * The cluster now and the planner's working copy of it, kept while the view, the learned rates
+     * and the catalog say nothing changed — an alert's answer costs reading and modelling 10,000 apps
+     * otherwise. A planner given the copy leaves it as it found it; one that fails drops it
+     * ({@link #forgetCurrent}). Always read afresh from a view that cannot tell its version.
+     */
+    Current current() {
+        long version = view.version(); // counted before reading: a change meanwhile is read next time
+        long rateUpdates = rates.updates();
+        ProfileCatalog now = catalog.get();
+        if (version < 0 || current == null || version != currentVersion || rateUpdates != currentRateUpdates
+                || now != currentCatalog) {
+            ClusterSnapshot snapshot = view.snapshot();
+            current = new Current(snapshot, Placement.of(models.of(snapshot, now, rates)));
+            currentVersion = version;
+            currentRateUpdates = rateUpdates;
+            currentCatalog = now;
+        }
+        return current;
+    }
+
+    /** Drops the kept working copy (a planner failed while it had it). */
+    void forgetCurrent() {
+        current = null;
     }
 
     /** What of the cluster may give an app room ({@link ClusterShape}). */
@@ -105,20 +147,41 @@ final class ClusterReading {
         Set<String> nodes = snapshot.nodesBeingLeft();
         for (Accelerator accelerator : snapshot.accelerators()) {
             if (nodes.contains(accelerator.node())) {
-                unavailable.put(accelerator.id(), "node " + accelerator.node() + " is being left by a move under way");
+                unavailable.put(accelerator.id(), beingLeftReason(accelerator.node()));
             }
         }
         return unavailable;
+    }
+
+    /** Each accelerator's node. */
+    static Map<String, String> nodesOf(ClusterSnapshot snapshot) {
+        Map<String, String> nodes = new HashMap<>();
+        snapshot.accelerators().forEach(a -> nodes.put(a.id(), a.node()));
+        return nodes;
+    }
+
+    static String beingLeftReason(String node) {
+        return "node " + node + " is being left by a move under way";
     }
 
     /** Apps a plan must not move: pinned by their owners, already moving, or moved within the cooldown. */
     Set<String> immovable(ClusterSnapshot snapshot) {
         Set<String> apps = new HashSet<>();
         for (RunningApp app : snapshot.apps()) {
-            if (app.spec().pinned() || app.moving() || !cooldown.allows(app.app())) {
+            if (immovable(app, cooldown)) {
                 apps.add(app.app());
             }
         }
         return apps;
+    }
+
+    static boolean immovable(RunningApp app, Cooldown cooldown) {
+        return app.spec().pinned() || app.moving() || !cooldown.allows(app.app());
+    }
+
+    /** The cluster as {@code snapshot} shows it, for a pass to decide on and change in place ({@link WorkingCluster}). */
+    WorkingCluster working(ClusterSnapshot snapshot) {
+        ProfileCatalog now = catalog.get();
+        return new WorkingCluster(snapshot, now, models.of(snapshot, now, rates), failedTargets(snapshot), cooldown);
     }
 }

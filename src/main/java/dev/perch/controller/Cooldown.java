@@ -24,6 +24,16 @@ public final class Cooldown {
         return last == null || clock.millis() - last >= period.toMillis();
     }
 
+    /** When the app may be acted on again, by this cooldown's clock (long past when it never was acted on). */
+    long allowsFromMs(String app) {
+        Long last = lastActedMs.get(app);
+        return last == null ? Long.MIN_VALUE : last + period.toMillis();
+    }
+
+    long nowMs() {
+        return clock.millis();
+    }
+
     public void acted(String app) {
         lastActedMs.put(app, clock.millis());
     }

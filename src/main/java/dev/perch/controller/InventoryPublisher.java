@@ -9,6 +9,7 @@ import dev.perch.telemetry.InventoryRecord;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Tells the topology what the cluster is — nodes with their accelerators, network and front ends,
@@ -47,8 +48,10 @@ final class InventoryPublisher {
                         record.frontendServiceMs(), record.accelerators(), clock.millis()));
             }
         }
+        Map<String, String> nodeOf = ClusterReading.nodesOf(snapshot);
         for (RunningApp app : snapshot.apps()) {
-            AppRecord now = executor.appRecord(app, app.migratingTo().or(app::accelerator), snapshot);
+            AppRecord now = executor.appRecord(app, app.migratingTo().or(app::accelerator),
+                    accelerator -> Optional.ofNullable(nodeOf.get(accelerator)));
             // The telemetry stays in: a new pod IP is news to the node agent that scrapes the app.
             AppRecord timeless = new AppRecord(now.schema(), now.app(), now.model(), now.expectedRatePerSec(), now.sloMs(),
                     now.sloStatistic(), now.sloWindowSec(), now.node(), now.accelerator(), null, 0, now.telemetry());

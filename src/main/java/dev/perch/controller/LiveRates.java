@@ -18,6 +18,7 @@ public final class LiveRates {
 
     private final Map<String, Learned> rates = new ConcurrentHashMap<>();
     private final Map<String, PredictionRecord> byAccelerator = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong updates = new java.util.concurrent.atomic.AtomicLong();
 
     public void update(PredictionRecord prediction) {
         byAccelerator.merge(prediction.accelerator(), prediction,
@@ -26,6 +27,7 @@ public final class LiveRates {
             rates.merge(app.app(), new Learned(app.ratePerSec(), prediction.windowEndMs(), app),
                     (old, fresh) -> fresh.windowEndMs() >= old.windowEndMs() ? fresh : old);
         }
+        updates.incrementAndGet(); // after the change: a reader counts before it reads, so it never keeps a stale count
     }
 
     /** The app's latest prediction record entry, if any. */
@@ -36,6 +38,11 @@ public final class LiveRates {
     /** The accelerator's latest prediction window (its predicted utilisation, whether it is stable), if any. */
     public Optional<PredictionRecord> latestOn(String accelerator) {
         return Optional.ofNullable(byAccelerator.get(accelerator));
+    }
+
+    /** How many updates were taken: the rates are as they were while it is the same. */
+    long updates() {
+        return updates.get();
     }
 
     public OptionalDouble rate(String app) {

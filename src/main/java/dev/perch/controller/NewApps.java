@@ -5,7 +5,6 @@ import dev.perch.cluster.ClusterSnapshot;
 import dev.perch.cluster.PlanStep;
 import dev.perch.cluster.RunningApp;
 import dev.perch.model.profile.ProfileCatalog;
-import dev.perch.placement.ClusterModel;
 import dev.perch.placement.MigrationPlanner;
 import dev.perch.placement.PlannedStep;
 import dev.perch.placement.TargetSelector;
@@ -66,33 +65,79 @@ final class NewApps {
         this.reports = reports;
     }
 
-    /** A pass over unplaced apps: the cluster as it began, and its shape then. */
-    record Pass(ClusterSnapshot cluster, ClusterShape shape) {
+    /**
+     * A pass over unplaced apps: the cluster as it began, and the working model of it that its
+     * decisions — and any alert answered between two of them — change in place ({@link WorkingCluster}).
+     */
+    static final class Pass {
+        private final ClusterReading reading;
+        private final ClusterSnapshot first;
+        private final Map<String, RunningApp> firstApps;
+        private WorkingCluster working;
+
+        private Pass(ClusterReading reading, ClusterSnapshot first, Map<String, RunningApp> firstApps) {
+            this.reading = reading;
+            this.first = first;
+            this.firstApps = firstApps;
+            this.working = reading.working(first);
+        }
+
+        /** The cluster as the pass began: its unplaced apps are the ones decided on. */
+        ClusterSnapshot first() {
+            return first;
+        }
+
+        /** The cluster's shape now, for the backoffs. */
+        ClusterShape shape() {
+            return working().shape();
+        }
+
+        /** The working model; read afresh when a step it could not mirror was applied. */
+        private WorkingCluster working() {
+            if (working.stale()) {
+                working = reading.working(reading.snapshot());
+            }
+            return working;
+        }
+
+        private void applied(PlanStep step) {
+            working.applied(step);
+        }
     }
 
     /**
      * Starts a pass: forgets apps placed or gone since the last, and returns the cluster as the pass
-     * begins, whose unplaced apps the pass then decides on one by one ({@link #decide}).
+     * begins, whose unplaced apps the pass then decides on one by one ({@link #decide}) until it
+     * {@link #endPass ends}. From here every step the executor applies changes the pass's model.
      */
     Pass beginPass() {
         ClusterSnapshot first = reading.snapshot();
         reading.startedMoves().observe(first, reading.nowMs()); // every pass, so that a move's end is seen as it happens
-        Predicate<String> placedOrGone = app -> first.app(app).map(a -> a.accelerator().isPresent()).orElse(true);
+        Map<String, RunningApp> byId = new HashMap<>();
+        first.apps().forEach(app -> byId.put(app.app(), app));
+        Predicate<String> placedOrGone = app -> Optional.ofNullable(byId.get(app)).map(a -> a.accelerator().isPresent()).orElse(true);
         retries.clearIf(placedOrGone);
         roomMoves.keySet().removeIf(placedOrGone);
         whyUnplaced.keySet().removeIf(placedOrGone);
-        return new Pass(first, reading.shapeOf(first));
+        Pass pass = new Pass(reading, first, byId);
+        executor.follow(pass::applied);
+        return pass;
+    }
+
+    /** Ends the pass: applied steps no longer change its model. */
+    void endPass() {
+        executor.follow(null);
     }
 
     /**
      * Decides on one app that ran nowhere when the pass began, unless it waits (for its room's moves,
      * or out its backoff in a cluster of this shape); returns the cluster's shape after. Within a
      * pass the cluster changes by a placement made here, or by an alert answered between two apps;
-     * the shape is taken again after a decision, not for every app (most wait out a backoff), and a
-     * stale one only makes an app due once more.
+     * the shape passed on is the one after this app's decision, as the next app's backoff is judged
+     * in it.
      */
-    ClusterShape decide(RunningApp app, ClusterSnapshot first, ClusterShape shape) {
-        if (waitingForRoom(app.app(), first)) {
+    ClusterShape decide(RunningApp app, Pass pass, ClusterShape shape) {
+        if (waitingForRoom(app.app(), pass.firstApps)) {
             return shape; // placed at the first pass after the moves that make its room are over
         }
         boolean approved = Optional.ofNullable(roomHeldOn.get(app.app())).map(guards::approvalArrived).orElse(false);
@@ -100,37 +145,46 @@ final class NewApps {
             return shape;
         }
         whyUnplaced.remove(app.app()); // decided afresh: a reason, if any, from this decision
-        ClusterSnapshot snapshot = reading.snapshot();
-        ClusterModel model = reading.model(snapshot);
+        WorkingCluster working = pass.working();
         if (app.spec().pinned()) {
-            placePinned(app, model, snapshot);
+            placePinned(app, working);
         } else {
-            admit(app.app(), model, snapshot);
+            admit(app.app(), working);
         }
         // Not placed — no target, a dry run, a refused step, or not yet visible: back off, so
         // that the same decision is not recorded on every pass.
-        ClusterSnapshot after = reading.snapshot();
-        if (after.app(app.app()).map(a -> a.accelerator().isEmpty()).orElse(false)) {
+        if (reading.app(app.app()).map(a -> a.accelerator().isEmpty()).orElse(false)) {
             retries.unchanged(app.app(), shape, reading.nowMs());
         } else {
             retries.clear(app.app());
             roomHeldOn.remove(app.app());
             roomMoves.remove(app.app());
         }
-        ClusterShape next = reading.shapeOf(after); // a move that made room changed it too
-        return next.equals(shape) ? shape : next; // the same object while nothing changes: a cheap comparison
+        return pass.shape(); // a move that made room changed it too
     }
 
-    private void admit(String app, ClusterModel model, ClusterSnapshot snapshot) {
-        MigrationPlanner.Admission decided = admission.admit(model, app, reading.immovable(snapshot), reading.closed(snapshot));
+    private void admit(String app, WorkingCluster working) {
+        Optional<String> servedOn = working.app(app).flatMap(RunningApp::accelerator);
+        Optional<String> like = working.refusedAsking(app);
+        if (like.isPresent()) {
+            String reason = "no device keeps every SLO with it, as none did with " + like.get() + " earlier in this pass"
+                    + " (the same model, at no higher a rate, with no tighter an SLO), nor room made by moving placed"
+                    + " apps; since then apps were only placed, and none can be moved yet";
+            executor.decline(app, reason, null, newAppTrigger(app, working), servedOn);
+            reports.get().unplaced(app, reason);
+            whyUnplaced.put(app, "no accelerator takes it: " + reason);
+            return;
+        }
+        MigrationPlanner.Admission decided = admission.admit(working.placement(), app, working.immovable(), working.closed());
         if (decided instanceof MigrationPlanner.Admission.TurnedAway turnedAway) {
-            executor.decline(app, turnedAway.reason(), null, newAppTrigger(app, snapshot), snapshot);
+            executor.decline(app, turnedAway.reason(), null, newAppTrigger(app, working), servedOn);
             reports.get().turnedAway(app, turnedAway.reason());
             whyUnplaced.put(app, "turned away: " + turnedAway.reason());
             return;
         }
         if (decided instanceof MigrationPlanner.Admission.NoRoom none) {
-            executor.decline(app, none.reason(), null, newAppTrigger(app, snapshot), snapshot);
+            working.refused(app);
+            executor.decline(app, none.reason(), null, newAppTrigger(app, working), servedOn);
             reports.get().unplaced(app, none.reason());
             whyUnplaced.put(app, "no accelerator takes it: " + none.reason());
             return;
@@ -138,8 +192,9 @@ final class NewApps {
         var plan = ((MigrationPlanner.Admission.Admitted) decided).plan();
         boolean makesRoom = plan.moves() > 0;
         String roomTrigger = "new app " + app + ": no accelerator takes it as things stand, so others make room: ";
+        String trigger = newAppTrigger(app, working);
         PlanExecutor.Execution done = executor.execute(plan, step -> step.isMove() ? roomTrigger + step.reason()
-                : makesRoom ? step.reason() : newAppTrigger(app, snapshot));
+                : makesRoom ? step.reason() : trigger);
         if (done instanceof PlanExecutor.Execution.Stopped stopped && stopped.at().isMove()) {
             roomHeldOn.put(app, stopped.at().app());
         }
@@ -159,21 +214,21 @@ final class NewApps {
      * model — whatever the models predict there (the owner decided; the decision records the
      * prediction).
      */
-    private void placePinned(RunningApp app, ClusterModel model, ClusterSnapshot snapshot) {
+    private void placePinned(RunningApp app, WorkingCluster working) {
         String pin = app.spec().pinnedTo();
-        ProfileCatalog catalog = reading.catalog();
-        Optional<String> target = snapshot.accelerator(pin).map(a -> a.id()).or(() -> snapshot.node(pin).flatMap(node ->
+        ProfileCatalog catalog = working.catalog();
+        Optional<String> target = working.accelerator(pin).map(a -> a.id()).or(() -> working.first().node(pin).flatMap(node ->
                 node.accelerators().stream().filter(a -> catalog.profile(app.spec().model(), a.type()).isPresent())
                         .map(a -> a.id()).findFirst()));
         String trigger = "new app, pinned to " + pin + " by its owner";
         if (target.isEmpty()) {
             String why = "pinned to " + pin + ", which is no accelerator or node of the cluster that runs " + app.spec().model();
-            executor.decline(app.app(), why, null, trigger, snapshot);
+            executor.decline(app.app(), why, null, trigger, working.app(app.app()).flatMap(RunningApp::accelerator));
             reports.get().unplaced(app.app(), why);
             whyUnplaced.put(app.app(), "no accelerator takes it: " + why);
             return;
         }
-        PlannedStep step = ((TargetSelector.Choice.Chosen) selector.moveTo(model, app.app(), target.get())).step();
+        PlannedStep step = ((TargetSelector.Choice.Chosen) selector.moveTo(working.placement(), app.app(), target.get())).step();
         executor.apply(step, trigger);
     }
 
@@ -184,35 +239,35 @@ final class NewApps {
          * rolled back), or gone — or when it has not shown the move under way within
          * {@link StartedMoves#MOVE_SEEN_WITHIN_MS} of its start.
          */
-        boolean over(ClusterSnapshot snapshot, long nowMs) {
-            Optional<RunningApp> moved = snapshot.app(move.app());
-            if (moved.isEmpty()) {
+        boolean over(Map<String, RunningApp> apps, long nowMs) {
+            RunningApp moved = apps.get(move.app());
+            if (moved == null) {
                 return true;
             }
-            if (moved.get().moving()) {
+            if (moved.moving()) {
                 return false;
             }
-            return landed(snapshot) || nowMs - startedMs > StartedMoves.MOVE_SEEN_WITHIN_MS;
+            return landed(moved) || nowMs - startedMs > StartedMoves.MOVE_SEEN_WITHIN_MS;
         }
 
         /** Whether the cluster shows the app served on the move's target. */
-        boolean landed(ClusterSnapshot snapshot) {
-            return snapshot.app(move.app()).flatMap(RunningApp::accelerator).equals(Optional.of(move.to()));
+        boolean landed(RunningApp moved) {
+            return moved.accelerator().equals(Optional.of(move.to()));
         }
     }
 
     /** "new app", and which of the moves started to make room for it have landed. */
-    private String newAppTrigger(String newApp, ClusterSnapshot snapshot) {
+    private String newAppTrigger(String newApp, WorkingCluster working) {
         List<String> landed = roomMoves.getOrDefault(newApp, List.of()).stream()
-                .filter(m -> m.landed(snapshot))
+                .filter(m -> working.app(m.move().app()).map(m::landed).orElse(false))
                 .map(m -> m.move().app() + " moved to " + m.move().to()).toList();
         return landed.isEmpty() ? "new app" : "new app, after " + String.join(", ", landed) + " to make room";
     }
 
-    /** Whether a move started to make room for the new app is not over yet. */
-    private boolean waitingForRoom(String newApp, ClusterSnapshot snapshot) {
+    /** Whether a move started to make room for the new app is not over yet, as the pass began. */
+    private boolean waitingForRoom(String newApp, Map<String, RunningApp> firstApps) {
         List<RoomMove> moves = roomMoves.get(newApp);
-        return moves != null && moves.stream().anyMatch(move -> !move.over(snapshot, reading.nowMs()));
+        return moves != null && moves.stream().anyMatch(move -> !move.over(firstApps, reading.nowMs()));
     }
 
     /**

@@ -19,9 +19,12 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -72,6 +75,9 @@ final class PlanExecutor {
     private final Supplier<AppReports> reports;
     private final Clock clock;
     private long decisions;
+    private Consumer<PlanStep> follower = step -> { };
+    /** Accelerator to node, as far as read: the app records name both. */
+    private final Map<String, String> nodes = new HashMap<>();
 
     PlanExecutor(ClusterView view, ClusterActuator actuator, Guards guards, Cooldown cooldown, StartedMoves startedMoves,
                  LiveRates rates, ControllerOutputs outputs, Supplier<AppReports> reports, Clock clock) {
@@ -162,18 +168,38 @@ final class PlanExecutor {
             return false;
         }
         if (!actuator.dryRun()) {
-            ClusterSnapshot now = view.snapshot();
-            now.app(planned.app()).ifPresent(app -> outputs.app(appRecord(app, Optional.of(planned.to()), now)));
+            follower.accept(step);
+            view.app(planned.app()).ifPresent(app -> outputs.app(appRecord(app, Optional.of(planned.to()), this::nodeOf)));
         }
         return true;
     }
 
+    /**
+     * Tells {@code follower} of every step applied from now on (not a dry run's, not a failed one),
+     * whoever decided it — the pass over unplaced apps keeps its working model by them; null: no one.
+     */
+    void follow(Consumer<PlanStep> follower) {
+        this.follower = follower == null ? step -> { } : follower;
+    }
+
+    /** The node of an accelerator, read from the cluster when not known yet (an accelerator id names one for its life). */
+    private Optional<String> nodeOf(String accelerator) {
+        if (!nodes.containsKey(accelerator)) {
+            nodes.putAll(ClusterReading.nodesOf(view.snapshot()));
+        }
+        return Optional.ofNullable(nodes.get(accelerator));
+    }
+
     /** Records a decision that changes nothing — no target, turned away, an owner's pin that cannot be kept. */
     void decline(String app, String reason, DeviceVerdict sourceNow, String trigger, ClusterSnapshot snapshot) {
+        decline(app, reason, sourceNow, trigger, snapshot.app(app).flatMap(RunningApp::accelerator));
+    }
+
+    /** As {@link #decline(String, String, DeviceVerdict, String, ClusterSnapshot)}, the app served on {@code servedOn}. */
+    void decline(String app, String reason, DeviceVerdict sourceNow, String trigger, Optional<String> servedOn) {
         cooldown.acted(app);
         record(new DecisionRecord(DecisionRecord.SCHEMA, decisionId(app), clock.millis(), app, "none",
-                snapshot.app(app).flatMap(RunningApp::accelerator).orElse(null), null, reason, trigger,
-                null, false, outcomes(sourceNow), List.of()));
+                servedOn.orElse(null), null, reason, trigger, null, false, outcomes(sourceNow), List.of()));
     }
 
     private void record(DecisionRecord decision) {
@@ -194,8 +220,8 @@ final class PlanExecutor {
         return app + ":" + clock.millis() + ":" + (decisions + 1);
     }
 
-    AppRecord appRecord(RunningApp app, Optional<String> accelerator, ClusterSnapshot snapshot) {
-        String node = accelerator.flatMap(snapshot::accelerator).map(a -> a.node()).orElse(null);
+    AppRecord appRecord(RunningApp app, Optional<String> accelerator, Function<String, Optional<String>> nodeOf) {
+        String node = accelerator.flatMap(nodeOf).orElse(null);
         java.util.OptionalDouble learned = rates.rate(app.app());
         return new AppRecord(AppRecord.SCHEMA, app.app(), app.spec().model(), app.spec().ratePerSec(), app.spec().sloMs(),
                 app.spec().sloStatistic().id(), app.spec().sloWindowSec(), node, accelerator.orElse(null),

@@ -149,22 +149,34 @@ public final class Reconciler {
         }
     }
 
-    /** Step 3: every app that runs nowhere, decided on one at a time in the cluster's order. */
+    /**
+     * Step 3: every app that runs nowhere, decided on one at a time in the cluster's order, on one
+     * working model of the cluster for the pass ({@link NewApps.Pass}). The lock is taken for each
+     * app, so an alert waits for one decision; its answer changes the pass's model too.
+     */
     void placeUnplaced() {
         Optional<NewApps.Pass> begun = whileLeading(newApps::beginPass);
         if (begun.isEmpty()) {
             return;
         }
-        ClusterShape shape = begun.get().shape();
-        for (RunningApp app : begun.get().cluster().apps()) {
-            if (app.accelerator().isEmpty() && !app.moving()) {
-                ClusterShape before = shape;
-                Optional<ClusterShape> after = whileLeading(() -> newApps.decide(app, begun.get().cluster(), before));
-                if (after.isEmpty()) {
-                    return;
+        NewApps.Pass pass = begun.get();
+        try {
+            ClusterShape shape = pass.shape();
+            for (RunningApp app : pass.first().apps()) {
+                if (app.accelerator().isEmpty() && !app.moving()) {
+                    ClusterShape before = shape;
+                    Optional<ClusterShape> after = whileLeading(() -> newApps.decide(app, pass, before));
+                    if (after.isEmpty()) {
+                        return;
+                    }
+                    shape = after.get();
                 }
-                shape = after.get();
             }
+        } finally {
+            read(() -> {
+                newApps.endPass();
+                return null;
+            });
         }
     }
 

@@ -79,10 +79,14 @@ final class StartedMoves {
 
     /** Settles the watched moves by what the cluster shows now. */
     void observe(ClusterSnapshot snapshot, long nowMs) {
+        Map<String, RunningApp> byId = new HashMap<>();
+        if (!watched.isEmpty()) { // one index, not a scan of every app for each move watched
+            snapshot.apps().forEach(app -> byId.put(app.app(), app));
+        }
         for (Iterator<Map.Entry<String, Watched>> it = watched.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Watched> entry = it.next();
             Watched move = entry.getValue();
-            Optional<RunningApp> app = snapshot.app(entry.getKey());
+            Optional<RunningApp> app = Optional.ofNullable(byId.get(entry.getKey()));
             boolean over;
             if (app.isEmpty()) {
                 over = true;

@@ -80,7 +80,29 @@ public final class MigrationPlanner {
      * ({@link EdgeTpuReserve}) — asked only of an app that fits, so that one that fits nowhere is told that.
      */
     public Admission admit(ClusterModel current, String app, Set<String> immovable, Map<String, String> closed) {
-        Placement placement = Placement.of(current);
+        return admit(Placement.of(current), app, immovable, closed);
+    }
+
+    /**
+     * As {@link #admit(ClusterModel, String, Set, Map)}, on a working copy of the cluster that it
+     * leaves as it found it: the controller's pass over unplaced apps keeps one for all of them,
+     * and changes it only by the steps it applies.
+     */
+    public Admission admit(Placement placement, String app, Set<String> immovable, Map<String, String> closed) {
+        List<PlannedStep> steps = new ArrayList<>();
+        try {
+            return admitting(placement, app, immovable, closed, steps);
+        } finally {
+            for (int i = steps.size() - 1; i >= 0; i--) {
+                PlannedStep step = steps.get(i);
+                placement.assign(step.app(), step.from().orElse(null));
+            }
+        }
+    }
+
+    /** The admission, each step of {@code steps} applied to {@code placement} as it is planned. */
+    private Admission admitting(Placement placement, String app, Set<String> immovable, Map<String, String> closed,
+                                List<PlannedStep> steps) {
         if (placement.deviceOf(app).isPresent()) {
             throw new IllegalArgumentException("app " + app + " is already placed");
         }
@@ -95,7 +117,6 @@ public final class MigrationPlanner {
         if (refusal.isPresent()) {
             return new Admission.TurnedAway(refusal.get());
         }
-        List<PlannedStep> steps = new ArrayList<>();
         String why = "new app";
         if (room.isPresent()) {
             if (room.get().moves().size() > moveBudget) {
@@ -113,7 +134,7 @@ public final class MigrationPlanner {
         placement.assign(app, to.get());
         steps.add(new PlannedStep(new PlanStep.Place(app, to.get()), why, null, null, before,
                 evaluator.evaluate(placement, to.get())));
-        return new Admission.Admitted(new MigrationPlan(steps, List.of()));
+        return new Admission.Admitted(new MigrationPlan(List.copyOf(steps), List.of()));
     }
 
     /**
@@ -168,10 +189,20 @@ public final class MigrationPlanner {
 
     /** As {@link #relieve(ClusterModel, String, Set)}, with no app moved to a device of {@code closed}. */
     public MigrationPlan relieve(ClusterModel current, String deviceId, Set<String> immovable, Set<String> closed) {
-        Placement placement = Placement.of(current);
+        return relieve(Placement.of(current), deviceId, immovable, closed);
+    }
+
+    /** As {@link #relieve(ClusterModel, String, Set, Set)}, on a working copy that it leaves as it found it. */
+    public MigrationPlan relieve(Placement placement, String deviceId, Set<String> immovable, Set<String> closed) {
         List<PlannedStep> actions = new ArrayList<>();
         List<String> unresolved = new ArrayList<>();
-        relieve(placement, placement.device(deviceId), immovable, closed, actions, unresolved);
+        try {
+            relieve(placement, placement.device(deviceId), immovable, closed, actions, unresolved);
+        } finally {
+            for (int i = actions.size() - 1; i >= 0; i--) {
+                placement.assign(actions.get(i).app(), actions.get(i).from().orElse(null));
+            }
+        }
         return new MigrationPlan(actions, unresolved);
     }
 

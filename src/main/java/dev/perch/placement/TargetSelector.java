@@ -77,7 +77,11 @@ public final class TargetSelector {
 
     /** As {@link #relocate(ClusterModel, String)}, to no device of {@code unavailable} (see {@link #place(ClusterModel, String, Map)}). */
     public Choice relocate(ClusterModel cluster, String app, Map<String, String> unavailable) {
-        Placement placement = Placement.of(cluster);
+        return relocate(Placement.of(cluster), app, unavailable);
+    }
+
+    /** As {@link #relocate(ClusterModel, String, Map)}, on a working copy that it leaves as it found it. */
+    public Choice relocate(Placement placement, String app, Map<String, String> unavailable) {
         String from = placement.deviceOf(app)
                 .orElseThrow(() -> new IllegalArgumentException("app " + app + " is not placed"));
         Optional<String> to = relocateTarget(placement, app, unavailable.keySet());
@@ -93,7 +97,12 @@ public final class TargetSelector {
      * say it breaks an SLO.
      */
     public Choice moveTo(ClusterModel cluster, String app, String to) {
-        return chosen(Placement.of(cluster), app, to);
+        return moveTo(Placement.of(cluster), app, to);
+    }
+
+    /** As {@link #moveTo(ClusterModel, String, String)}, on a working copy that it leaves as it found it. */
+    public Choice moveTo(Placement placement, String app, String to) {
+        return chosen(placement, app, to);
     }
 
     /**

@@ -42,6 +42,9 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
     public static final long WINDOW_MS = 1000;
 
     private final Scenario scenario;
+    private List<ClusterNode> nodes;
+    /** Changes with every change a snapshot would show. */
+    private long version;
     private final long epochMs;
     private final double moveMs;
     private final ServiceSpread spread = ServiceSpread.recorded();
@@ -126,6 +129,7 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
      */
     public synchronized void reportThroughAgents(int tritonPort) {
         this.tritonPort = tritonPort;
+        version++;
     }
 
     public Scenario scenario() {
@@ -172,7 +176,15 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
 
     @Override
     public synchronized ClusterSnapshot snapshot() {
-        List<ClusterNode> nodes = scenario.nodes().stream().map(node -> {
+        if (nodes == null) { // the simulated cluster's nodes never change
+            nodes = clusterNodes();
+        }
+        List<RunningApp> running = apps.values().stream().map(this::running).toList();
+        return new ClusterSnapshot(scenario.networkMs(), nodes, running);
+    }
+
+    private List<ClusterNode> clusterNodes() {
+        return scenario.nodes().stream().map(node -> {
             List<String> ids = node.acceleratorIds();
             List<Accelerator> list = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
@@ -180,11 +192,21 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
             }
             return new ClusterNode(node.node(), node.memoryMb(), node.frontendServiceMs(), list);
         }).toList();
-        List<RunningApp> running = apps.values().stream()
-                .map(a -> new RunningApp(a.spec, Optional.ofNullable(a.accelerator), Optional.ofNullable(a.migratingTo),
-                        Optional.ofNullable(a.accelerator), telemetry(a)))
-                .toList();
-        return new ClusterSnapshot(scenario.networkMs(), nodes, running);
+    }
+
+    @Override
+    public synchronized long version() {
+        return version;
+    }
+
+    @Override
+    public synchronized Optional<RunningApp> app(String app) {
+        return Optional.ofNullable(apps.get(app)).map(this::running);
+    }
+
+    private RunningApp running(AppState a) {
+        return new RunningApp(a.spec, Optional.ofNullable(a.accelerator), Optional.ofNullable(a.migratingTo),
+                Optional.ofNullable(a.accelerator), telemetry(a));
     }
 
     private Optional<AppTelemetry> telemetry(AppState app) {
@@ -218,6 +240,7 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
                 throw new ActuationException(app.spec.app() + " already runs on " + app.accelerator + "; move it instead");
             }
             app.accelerator = place.accelerator();
+            version++;
             app.judge.startedOn(events.nowMs());
             if (!app.arrivalsScheduled) {
                 app.arrivalsScheduled = true;
@@ -238,10 +261,12 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
                 throw new ActuationException(app.spec.app() + " is already moving to " + app.migratingTo);
             }
             app.migratingTo = move.to();
+            version++;
             double switchAt = events.nowMs() + moveMs;
             events.schedule(switchAt, () -> {
                 app.accelerator = app.migratingTo;
                 app.migratingTo = null;
+                version++;
                 app.judge.startedOn(events.nowMs());
             });
             return new ApplyResult.Patched(String.format(Locale.ROOT, "%s starting on %s; traffic switches from %s at t=%.1fs",
@@ -253,6 +278,7 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
         }
         app.accelerator = null;
         app.migratingTo = null;
+        version++;
         app.judge.stopped();
         return new ApplyResult.Deleted(remove.app() + " stopped");
     }

@@ -77,4 +77,26 @@ class ClusterShapeTest {
         assertTrue(ClusterShape.of(cluster("pi-1/tpu0", null, false, "pi-1", "pi-2"), another).mayHaveFreedRoomSince(CAM_ON_PI1),
                 "a new catalog");
     }
+
+    @Test
+    void aShapeGrownByAPassFreesNothingUntilAHoldingItAddedIsGone() {
+        ClusterSnapshot camOnly = cluster("pi-1/tpu0", null, false, "pi-1", "pi-2");
+        ClusterShape begun = shape(camOnly);
+        ClusterShape dockPlaced = begun.holding("pi-2/tpu0", "dock");
+        ClusterShape camMoving = dockPlaced.holding("pi-2/tpu0", "cam");
+        assertFalse(dockPlaced.mayHaveFreedRoomSince(begun), "a placement frees nothing");
+        assertFalse(camMoving.mayHaveFreedRoomSince(dockPlaced), "nor a move started");
+        assertTrue(begun.mayHaveFreedRoomSince(dockPlaced), "but back to before it, dock left pi-2");
+        assertTrue(dockPlaced.holding("pi-2/tpu0", "dock") == dockPlaced, "a holding it has is no change");
+
+        // The next pass reads the cluster again: the grown shapes compare with it holding by holding.
+        ClusterSnapshot both = cluster("pi-1/tpu0", null, true, "pi-1", "pi-2");
+        assertFalse(shape(both).mayHaveFreedRoomSince(dockPlaced), "what the pass did, as the cluster shows it");
+        assertTrue(shape(camOnly).mayHaveFreedRoomSince(dockPlaced), "dock gone since it was placed");
+        assertFalse(shape(camOnly).mayHaveFreedRoomSince(begun), "unchanged since the pass began");
+        ClusterShape later = shape(both);
+        assertFalse(later.mayHaveFreedRoomSince(dockPlaced), "asked again: the same answer");
+        assertTrue(later.mayHaveFreedRoomSince(camMoving), "cam never came to pi-2");
+        assertFalse(later.holding("pi-2/tpu0", "cam").mayHaveFreedRoomSince(camMoving), "once it does, nothing is lost");
+    }
 }
