@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -219,29 +220,61 @@ public final class TargetSelector {
                 targetBefore, targetAfter));
     }
 
-    /** Every device's reason for refusing the app, for a decision record; the placement is left as it was. */
+    /**
+     * Refusals a decision record lists one by one; beyond them it says how many more devices refuse
+     * and why, grouped, so a refusal on a fleet of a thousand accelerators is a line, not a page.
+     */
+    public static final int LISTED_REFUSALS = 8;
+
+    /**
+     * Why no device takes the app, for a decision record; the placement is left as it was. Up to
+     * {@link #LISTED_REFUSALS} devices, each device's reason; beyond that, devices refusing for a
+     * reason that names no device (no profile, unavailable) are counted per reason, the first
+     * {@link #LISTED_REFUSALS} that the models refuse are listed, and the rest only counted — not
+     * evaluated again, as the search already found none of them takes the app.
+     */
     String noTargetReason(Placement placement, String app, String from, Map<String, String> unavailable) {
         AppDemand demand = placement.app(app);
         placement.assign(app, null);
-        List<String> refusals = new ArrayList<>();
+        List<String> listed = new ArrayList<>();
+        List<String> modelReasons = new ArrayList<>();
+        Map<String, Integer> grouped = new LinkedHashMap<>();
+        int refusedByModels = 0;
         for (Device device : placement.devices()) {
             if (device.id().equals(from)) {
                 continue;
             }
-            if (unavailable.containsKey(device.id())) {
-                refusals.add(device.id() + ": " + unavailable.get(device.id()));
+            String shared = unavailable.containsKey(device.id()) ? unavailable.get(device.id())
+                    : demand.profileOn(device.type()).isEmpty() ? "no profile of " + demand.model() + " for " + device.type()
+                    : null;
+            if (shared != null) {
+                listed.add(device.id() + ": " + shared);
+                grouped.merge(shared, 1, Integer::sum);
                 continue;
             }
-            if (demand.profileOn(device.type()).isEmpty()) {
-                refusals.add(device.id() + ": no profile of " + demand.model() + " for " + device.type());
-                continue;
+            refusedByModels++;
+            if (refusedByModels <= LISTED_REFUSALS) {
+                placement.assign(app, device.id());
+                String line = device.id() + ": " + evaluator.evaluate(placement, device.id()).reason();
+                placement.assign(app, null);
+                listed.add(line);
+                modelReasons.add(line);
             }
-            placement.assign(app, device.id());
-            refusals.add(device.id() + ": " + evaluator.evaluate(placement, device.id()).reason());
-            placement.assign(app, null);
         }
         placement.assign(app, from);
-        String reason = refusals.isEmpty() ? "no other device" : String.join("; ", refusals);
-        return "no device keeps every SLO (" + reason + ")";
+        int devices = refusedByModels + grouped.values().stream().mapToInt(Integer::intValue).sum();
+        if (devices == 0) {
+            return "no device keeps every SLO (no other device)";
+        }
+        if (devices <= LISTED_REFUSALS) {
+            return "no device keeps every SLO (" + String.join("; ", listed) + ")";
+        }
+        List<String> summary = new ArrayList<>();
+        grouped.forEach((reason, count) -> summary.add(count + (count == 1 ? " device: " : " devices: ") + reason));
+        summary.addAll(modelReasons);
+        if (refusedByModels > LISTED_REFUSALS) {
+            summary.add("and " + (refusedByModels - LISTED_REFUSALS) + " more devices where the models refuse it");
+        }
+        return "no device keeps every SLO of " + devices + " devices (" + String.join("; ", summary) + ")";
     }
 }
