@@ -13,9 +13,10 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * perch.telemetry.v1 ─▶ telemetry-intake ─┬─▶ perch.dlq.v1                 (bad reports, with the reason)
- *   (key: accelerator)   parse, validate,  └─▶ accelerator-assessor ─┬─▶ perch.predictions.v1 (key: accelerator)
- *                        drop re-sent           learn, predict,      ├─▶ perch.alerts.v1      (key: app)
- *                                               alert                └─▶ perch.dlq.v1         (reports it cannot assess)
+ *   (key: accelerator)   parse, validate,  └─▶ accelerator-assessor ─┬─▶ perch.predictions.v1 (key: accelerator; one per window)
+ *                        drop re-sent,          learn per report;    ├─▶ perch.alerts.v1      (key: app)
+ *                        count                  predict, alert per   └─▶ perch.dlq.v1         (reports it cannot assess)
+ *                                               accelerator window
  * perch.apps.v1, perch.inventory.v1 ─▶ global stores (SLOs, placements; nodes' network and front ends)
  * </pre>
  *
@@ -57,6 +58,8 @@ public final class PerchTopology {
         topology.addProcessor(ASSESSOR, () -> new Assessor(settings), INTAKE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Assessor.STATE_STORE),
                 Serdes.String(), new AcceleratorStateSerde()).withCachingEnabled(), ASSESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Assessor.PENDING_STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), ASSESSOR);
 
         Serializer<Object> json = JsonSerde.of(Object.class).serializer();
         topology.addSink(DLQ_SINK, Topics.DLQ, Serdes.String().serializer(), json, INTAKE, ASSESSOR);
