@@ -13,13 +13,13 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,13 +35,16 @@ import java.util.Set;
  * accelerator's state. A wall-clock timer closes a window whose reports stopped coming (an app that
  * left without a move the apps table knows of).
  *
- * <p>Why two stores: the accelerator's state (a few tens of kilobytes) is written once per window, not
- * once per report; the reports folded since it was written are kept as they came, under the
- * accelerator and their offset, in {@value #PENDING_STORE}, and deleted when it is. State and
- * pending reports are committed together (exactly-once), so after a restart or a task's
- * re-initialisation the state read back plus its pending reports, folded again in order, is exactly
- * what the processor held. The decoded states are cached per task (write-through at each window;
- * cleared in {@link #init}).
+ * <p>Why two stores: an accelerator's state is tens of kilobytes, and writing it on every report (or
+ * every window) made the changelog, not the models, the cost of a report (profiled). So the state is
+ * written every {@value #CHECKPOINT_ENTRIES} entries of its log (by default): in between, {@value #PENDING_STORE}
+ * keeps, under the accelerator and a sequence number, each report folded as it came and a mark where
+ * each window was predicted; a checkpoint writes the state and deletes them. State and log are
+ * committed together (exactly-once), so after a restart or a task's re-initialisation the state read
+ * back with its log replayed in order — reports folded, windows closed where marked, nothing
+ * forwarded again — is what the processor held (but for an apps-table change in between, which the
+ * replayed windows' decisions then see). The decoded states are the processor's own, per task,
+ * cleared in {@link #init}.
  *
  * <p>Accelerators whose latest report ended more than {@code forgetAfterMs} before the newest one of
  * the task (window time, checked every minute of stream time) are forgotten.
@@ -52,11 +55,16 @@ final class Assessor implements Processor<String, Object, String, Object> {
     /** A window whose last report came this long ago (wall clock) is predicted with the reports it has. */
     static final Duration IDLE = Duration.ofMillis(500);
     private static final Duration TICK = Duration.ofMillis(250);
-    /** Between accelerator and offset in pending keys: a character no id contains. */
+    /** Between accelerator and sequence number in pending keys: a character no id contains. */
     private static final String SEPARATOR = "\u0000";
+    /** Log entries between checkpoints of an accelerator's state, by default: some dozen windows of 8 apps. */
+    static final int CHECKPOINT_ENTRIES = 128;
+    /** The log's mark of a window predicted (a report is JSON: never this one byte). */
+    private static final byte[] CLOSED = {0};
 
     private final Assessment assessment;
     private final long forgetAfterMs;
+    private final int checkpointEntries;
     private final Map<String, Live> live = new HashMap<>();
     /** Accelerators with pending reports not yet read back since {@link #init}. */
     private final Set<String> unread = new HashSet<>();
@@ -66,7 +74,6 @@ final class Assessor implements Processor<String, Object, String, Object> {
     private ReadOnlyKeyValueStore<String, AppRecord> appsTable;
     private ReadOnlyKeyValueStore<String, InventoryRecord> inventory;
     private long newestEndMs = Long.MIN_VALUE;
-    private long sequence;
 
     /** One accelerator as the processor holds it: its state, its open window and the keys of its pending reports. */
     private static final class Live {
@@ -74,12 +81,15 @@ final class Assessor implements Processor<String, Object, String, Object> {
         private OpenWindow open;
         private long lastReportWallMs;
         private long lastTimestamp;
+        private long sequence;
         private final List<String> pendingKeys = new ArrayList<>();
     }
 
-    Assessor(TopologySettings settings) {
+    /** @param checkpointEntries log entries between checkpoints (1: the state is written at every window) */
+    Assessor(TopologySettings settings, int checkpointEntries) {
         this.assessment = new Assessment(settings);
         this.forgetAfterMs = settings.dedupRetentionMs();
+        this.checkpointEntries = checkpointEntries;
     }
 
     @Override
@@ -108,65 +118,76 @@ final class Assessor implements Processor<String, Object, String, Object> {
     public void process(Record<String, Object> record) {
         Admitted admitted = (Admitted) record.value();
         TelemetryReport report = admitted.report();
+        Live accelerator;
         try {
-            Live accelerator = read(report.accelerator(), record.timestamp());
-            String key = report.accelerator() + SEPARATOR + String.format(Locale.ROOT, "%019d",
-                    context.recordMetadata().map(RecordMetadata::offset).orElse(sequence++));
-            take(accelerator, report, admitted.raw(), key, record.timestamp(), false);
+            accelerator = read(report.accelerator(), record.timestamp());
+            if (WindowTrigger.closesOpen(accelerator.open, report)) {
+                close(accelerator, true);
+            }
+            fold(accelerator, report, record.timestamp());
         } catch (RuntimeException e) {
             deadLetter(record.key(), "assessment failed: " + e, admitted.raw(), record.timestamp());
+            return;
+        }
+        log(accelerator, admitted.raw());
+        if (WindowTrigger.complete(accelerator.state, accelerator.open, appsTable::get)) {
+            close(accelerator, true);
         }
     }
 
-    /** Folds one report in, predicting the window it closes or completes. */
-    private void take(Live accelerator, TelemetryReport report, byte[] raw, String key, long timestamp, boolean readBack) {
-        if (WindowTrigger.closesOpen(accelerator.open, report)) {
-            close(accelerator);
-        }
+    private void fold(Live accelerator, TelemetryReport report, long timestamp) {
         accelerator.state = assessment.fold(accelerator.state, report, appsTable::get);
         accelerator.open = WindowTrigger.after(accelerator.state, accelerator.open, report);
         accelerator.lastReportWallMs = context.currentSystemTimeMs();
         accelerator.lastTimestamp = Math.max(accelerator.lastTimestamp, timestamp);
         newestEndMs = Math.max(newestEndMs, report.windowEndMs());
-        if (WindowTrigger.complete(accelerator.state, accelerator.open, appsTable::get)) {
-            close(accelerator);
-            if (readBack) {
-                pending.delete(key);
-            }
-        } else {
-            if (!readBack) {
-                pending.put(key, raw);
-            }
-            accelerator.pendingKeys.add(key);
-        }
     }
 
-    /** Predicts the open window (if any), forwards what it decided, and writes the state in place of the pending reports. */
-    private void close(Live accelerator) {
+    /**
+     * Predicts the open window and decides its apps' bias and alerts; forwards them unless the
+     * window is being replayed from the log (they were forwarded and committed the first time).
+     */
+    private void close(Live accelerator, boolean live) {
         OpenWindow window = accelerator.open;
         AcceleratorState state = accelerator.state;
-        if (window != null) {
-            try {
-                Assessment.Outcome outcome = assessment.close(state, window, appsTable::get, inventory.get(state.node()));
+        try {
+            Assessment.Outcome outcome = assessment.close(state, window, appsTable::get, inventory.get(state.node()));
+            if (live) {
                 context.forward(new Record<>(state.accelerator(), (Object) outcome.prediction(), accelerator.lastTimestamp),
                         PerchTopology.PREDICTIONS_SINK);
                 for (var alert : outcome.alerts()) {
                     context.forward(new Record<>(alert.app(), (Object) alert, accelerator.lastTimestamp),
                             PerchTopology.ALERTS_SINK);
                 }
-                state = outcome.state();
-            } catch (RuntimeException e) {
-                state = state.withClosed(window.startMs());
+            }
+            state = outcome.state();
+        } catch (RuntimeException e) {
+            state = state.withClosed(window.startMs());
+            if (live) {
                 deadLetter(state.accelerator(), "assessment failed: the window from " + window.startMs() + " of "
-                        + window.reported() + " could not be predicted: " + e,
-                        Json.writeBytes(window), accelerator.lastTimestamp);
+                        + window.reported() + " could not be predicted: " + e, Json.writeBytes(window),
+                        accelerator.lastTimestamp);
             }
         }
         accelerator.state = state;
         accelerator.open = null;
-        states.put(state.accelerator(), state);
-        accelerator.pendingKeys.forEach(pending::delete);
-        accelerator.pendingKeys.clear();
+        if (live) {
+            log(accelerator, CLOSED);
+        }
+    }
+
+    /** Appends to the accelerator's log, and writes its state in place of the log when the log is long. */
+    private void log(Live accelerator, byte[] entry) {
+        String key = accelerator.state.accelerator() + SEPARATOR
+                + String.format(Locale.ROOT, "%019d", accelerator.sequence++);
+        accelerator.pendingKeys.add(key);
+        if (accelerator.pendingKeys.size() >= checkpointEntries && accelerator.open == null) {
+            states.put(accelerator.state.accelerator(), accelerator.state);
+            accelerator.pendingKeys.forEach(pending::delete);
+            accelerator.pendingKeys.clear();
+        } else {
+            pending.put(key, entry);
+        }
     }
 
     /** The accelerator as held, read back from the stores on first use since {@link #init}. */
@@ -180,26 +201,40 @@ final class Assessor implements Processor<String, Object, String, Object> {
         accelerator.lastTimestamp = timestamp;
         live.put(acceleratorId, accelerator);
         if (unread.remove(acceleratorId)) {
-            List<KeyValue<String, byte[]>> reports = new ArrayList<>();
+            List<KeyValue<String, byte[]>> entries = new ArrayList<>();
             try (KeyValueIterator<String, byte[]> it = pending.prefixScan(acceleratorId + SEPARATOR,
                     Serdes.String().serializer())) {
-                it.forEachRemaining(reports::add);
+                it.forEachRemaining(entries::add);
             }
-            for (KeyValue<String, byte[]> entry : reports) {
-                TelemetryParser.Result parsed = TelemetryParser.parse(entry.value);
-                try {
-                    take(accelerator, ((TelemetryParser.Result.Valid) parsed).report(), entry.value, entry.key, timestamp,
-                            true);
-                } catch (RuntimeException e) {
-                    // It was folded once without failing; if it fails now, it is let go rather than retried forever.
-                    pending.delete(entry.key);
-                    accelerator.pendingKeys.remove(entry.key);
-                    deadLetter(acceleratorId, "assessment failed on reading back a pending report: " + e, entry.value,
-                            timestamp);
-                }
+            for (KeyValue<String, byte[]> entry : entries) {
+                replay(accelerator, entry, timestamp);
             }
         }
         return accelerator;
+    }
+
+    /** What the processor holds of an accelerator (read back from the stores if need be); for tests. */
+    AcceleratorState held(String acceleratorId) {
+        return read(acceleratorId, context.currentStreamTimeMs()).state;
+    }
+
+    /** One log entry again: a report folded, or the window closed where it was the first time. */
+    private void replay(Live accelerator, KeyValue<String, byte[]> entry, long timestamp) {
+        accelerator.pendingKeys.add(entry.key);
+        accelerator.sequence = Long.parseLong(entry.key.substring(entry.key.indexOf(SEPARATOR) + 1)) + 1;
+        if (Arrays.equals(entry.value, CLOSED)) {
+            if (accelerator.open != null) {
+                close(accelerator, false);
+            }
+            return;
+        }
+        TelemetryParser.Result parsed = TelemetryParser.parse(entry.value);
+        try {
+            fold(accelerator, ((TelemetryParser.Result.Valid) parsed).report(), timestamp);
+        } catch (RuntimeException e) {
+            // It was folded once without failing; if it fails now it is let go, not retried forever.
+            deadLetter(entry.key, "assessment failed on replaying a report: " + e, entry.value, timestamp);
+        }
     }
 
     /** Predicts the windows whose reports stopped coming. */
@@ -209,7 +244,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
         }
         for (Live accelerator : live.values()) {
             if (accelerator.open != null && nowMs - accelerator.lastReportWallMs >= IDLE.toMillis()) {
-                close(accelerator);
+                close(accelerator, true);
             }
         }
     }

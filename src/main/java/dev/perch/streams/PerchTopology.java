@@ -37,6 +37,14 @@ public final class PerchTopology {
     }
 
     public static org.apache.kafka.streams.Topology build(TopologySettings settings) {
+        return build(settings, Assessor.CHECKPOINT_ENTRIES);
+    }
+
+    /**
+     * The topology with the accelerators' state written every {@code checkpointEntries} entries of
+     * their log ({@link Assessor}); tests that read the state store use 1, a checkpoint per window.
+     */
+    static org.apache.kafka.streams.Topology build(TopologySettings settings, int checkpointEntries) {
         org.apache.kafka.streams.Topology topology = new org.apache.kafka.streams.Topology();
 
         topology.addGlobalStore(
@@ -55,7 +63,7 @@ public final class PerchTopology {
         topology.addProcessor(INTAKE, () -> new Intake(settings.dedupRetentionMs()), TELEMETRY_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Intake.DEDUP_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled(), INTAKE);
-        topology.addProcessor(ASSESSOR, () -> new Assessor(settings), INTAKE);
+        topology.addProcessor(ASSESSOR, () -> new Assessor(settings, checkpointEntries), INTAKE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Assessor.STATE_STORE),
                 Serdes.String(), new AcceleratorStateSerde()).withCachingEnabled(), ASSESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Assessor.PENDING_STORE),
