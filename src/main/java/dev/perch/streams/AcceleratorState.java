@@ -6,9 +6,28 @@ import java.util.Map;
 /**
  * What the topology remembers of one accelerator (store {@code accelerator-state-store}, keyed by
  * accelerator): the recent windows of every app reported on it, its latency over its SLO window,
- * and each app's alert tracker.
+ * and each app's alert tracker; and the start of the latest telemetry window it predicted
+ * ({@code closedStartMs}, {@link #NONE_CLOSED} before the first), which says which apps the next
+ * window waits for and which reports come too late to be predicted.
  */
-public record AcceleratorState(String accelerator, String acceleratorType, String node, Map<String, AppHistory> apps) {
+public record AcceleratorState(String accelerator, String acceleratorType, String node, Map<String, AppHistory> apps,
+                               long closedStartMs) {
+    /** No window predicted yet. */
+    public static final long NONE_CLOSED = Long.MIN_VALUE;
+
+    public AcceleratorState(String accelerator, String acceleratorType, String node, Map<String, AppHistory> apps) {
+        this(accelerator, acceleratorType, node, apps, NONE_CLOSED);
+    }
+
+    AcceleratorState withClosed(long startMs) {
+        return new AcceleratorState(accelerator, acceleratorType, node, apps, startMs);
+    }
+
+    /** The latest window start the app reported here, or {@link #NONE_CLOSED} when it has no window. */
+    static long latestStartMs(AppHistory history) {
+        return history.windows().isEmpty() ? NONE_CLOSED
+                : history.windows().get(history.windows().size() - 1).windowStartMs();
+    }
     /**
      * One app on this accelerator: its recent windows, oldest first (what it learns from), what it
      * has learned, its alert tracker, and its latency over its SLO window.

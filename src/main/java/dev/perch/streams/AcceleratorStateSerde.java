@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * Binary serde of {@link AcceleratorState}, the store read and written on every report: JSON's
  * double-to-text conversions cost more than all the modelling (profiled), so state is written as
- * binary with a format version. Changelog records use it too. An app keeps up to 61 slots of its SLO
+ * binary with a format version. Changelog records use it too. Version 2 (before windows were predicted
+ * whole) is read with no window predicted yet. An app keeps up to 61 slots of its SLO
  * window, so they are written small: starts, counts and bucket numbers as variable-length integers
  * (most fit a byte), a percentile's request count only when it is not the slot's, and the sums of
  * per-second percentiles, approximations anyway, as floats. Version 1 (before SLO windows) is still read, so a restart after an upgrade
@@ -27,7 +28,9 @@ import java.util.Map;
  * from then to be resolved.
  */
 final class AcceleratorStateSerde implements Serde<AcceleratorState> {
-    private static final byte VERSION = 2;
+    private static final byte VERSION = 3;
+    /** Before windows were predicted whole: no latest predicted window. */
+    private static final byte VERSION_BEFORE_CLOSED_WINDOWS = 2;
     private static final byte VERSION_BEFORE_SLO_WINDOWS = 1;
     /**
      * A slot's flags byte: two bits for each of p50, p95 and p99 (whether the slot has the figure, and
@@ -56,6 +59,7 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
             out.writeUTF(state.accelerator());
             out.writeUTF(state.acceleratorType());
             out.writeUTF(state.node());
+            out.writeLong(state.closedStartMs());
             out.writeInt(state.apps().size());
             for (AcceleratorState.AppHistory app : state.apps().values()) {
                 out.writeUTF(app.app());
@@ -199,12 +203,13 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
     static AcceleratorState read(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new Reader(bytes))) {
             byte version = in.readByte();
-            if (version != VERSION && version != VERSION_BEFORE_SLO_WINDOWS) {
+            if (version != VERSION && version != VERSION_BEFORE_CLOSED_WINDOWS && version != VERSION_BEFORE_SLO_WINDOWS) {
                 throw new SerializationException("unknown accelerator state format version " + version);
             }
             String accelerator = in.readUTF();
             String type = in.readUTF();
             String node = in.readUTF();
+            long closedStartMs = version == VERSION ? in.readLong() : AcceleratorState.NONE_CLOSED;
             int appCount = in.readInt();
             Map<String, AcceleratorState.AppHistory> apps = new LinkedHashMap<>();
             for (int a = 0; a < appCount; a++) {
@@ -231,7 +236,7 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
                 AlertHysteresis.State state = AlertHysteresis.State.values()[in.readByte()];
                 AlertHysteresis.Tracker tracker;
                 AcceleratorState.SloWindow sloWindow;
-                if (version == VERSION) {
+                if (version != VERSION_BEFORE_SLO_WINDOWS) {
                     tracker = new AlertHysteresis.Tracker(state, in.readInt(), in.readInt(), in.readInt(), in.readLong(),
                             in.readLong());
                     sloWindow = sloWindow(in);
@@ -248,7 +253,7 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
                 }
                 apps.put(app, new AcceleratorState.AppHistory(app, model, windows, learned, tracker, sloWindow));
             }
-            return new AcceleratorState(accelerator, type, node, apps);
+            return new AcceleratorState(accelerator, type, node, apps, closedStartMs);
         } catch (IOException e) {
             throw new SerializationException("cannot read accelerator state", e);
         }

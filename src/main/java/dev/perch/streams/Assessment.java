@@ -10,20 +10,22 @@ import dev.perch.telemetry.PredictionRecord;
 import dev.perch.telemetry.Samples;
 import dev.perch.telemetry.TelemetryReport;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.function.Function;
 
 /**
- * One admitted report, assessed on its accelerator: what the accelerator remembers afterwards, the
- * prediction to publish, and the reporting app's alert, if its state changes. In order:
+ * Assesses an accelerator in two steps. Per admitted report, {@link #fold}: the report joins its
+ * app's windows, its SLO window (where the second is judged) and what it has learned, and apps that
+ * left are dropped ({@link AppHistories}). Once per telemetry window ({@link WindowTrigger} says when),
+ * {@link #close}:
  * <ol>
- *   <li>the report joins its app's windows, its SLO window (where the second is judged) and what it
- *   has learned, and apps that left are dropped ({@link AppHistories});</li>
  *   <li>every app's latency is predicted, now and at the horizon ({@link Predictor}), and written as
- *   the prediction record ({@link PredictionRecords});</li>
- *   <li>the reporting app's bias learns from this window: its observed mean against the mean just
- *   predicted (so the bias in this window's prediction is the one learned before it);</li>
- *   <li>the reporting app's alert is decided ({@link AlertDecision}) when it has an SLO and is modelled,
+ *   the window's prediction record ({@link PredictionRecords});</li>
+ *   <li>each app that reported the window learns its bias from it: its observed mean against the mean
+ *   just predicted (so the bias in this window's prediction is the one learned before it);</li>
+ *   <li>each such app's alert is decided ({@link AlertDecision}) when it has an SLO and is modelled,
  *   on the statistic over its SLO window.</li>
  * </ol>
  * Pure: the processor hands it the state and the tables' entries, and stores and forwards what it returns.
@@ -45,45 +47,101 @@ final class Assessment {
         this.alerts = new AlertDecision(settings.hysteresis());
     }
 
-    /** The accelerator's state to store, the prediction to publish, and the alert to publish (or null). */
-    record Outcome(AcceleratorState state, PredictionRecord prediction, AlertRecord alert) {
+    /** The accelerator's state to store, the window's prediction to publish, and the alerts it raised (app by app). */
+    record Outcome(AcceleratorState state, PredictionRecord prediction, List<AlertRecord> alerts) {
+        Outcome {
+            alerts = List.copyOf(alerts);
+        }
+
+        /** The one alert of a window one app reported, or null. */
+        AlertRecord alert() {
+            return alerts.isEmpty() ? null : alerts.get(0);
+        }
     }
 
     /**
-     * @param state  what the accelerator remembers (null for one not seen before)
-     * @param specs  the apps table: an app's SLO and placement (null when it has no entry)
-     * @param node   the inventory's entry for the report's node (null when none: no network or front end)
+     * What the accelerator remembers after {@code report}: learned from, not yet predicted.
+     *
+     * @param state what the accelerator remembers (null for one not seen before)
+     * @param specs the apps table: an app's SLO and placement (null when it has no entry)
      */
-    Outcome assess(AcceleratorState state, TelemetryReport report, Function<String, AppRecord> specs, InventoryRecord node) {
+    AcceleratorState fold(AcceleratorState state, TelemetryReport report, Function<String, AppRecord> specs) {
         LinkedHashMap<String, AcceleratorState.AppHistory> apps = histories.fold(state, report, specs);
+        return new AcceleratorState(report.accelerator(), report.acceleratorType(), report.node(), apps,
+                state == null ? AcceleratorState.NONE_CLOSED : state.closedStartMs());
+    }
 
-        AcceleratorType type = AcceleratorType.parse(report.acceleratorType());
+    /**
+     * The window {@code window} predicted on the accelerator, and the bias and alert of each app that
+     * reported it decided.
+     *
+     * @param node the inventory's entry for the accelerator's node (null when none: no network or front end)
+     */
+    Outcome close(AcceleratorState state, OpenWindow window, Function<String, AppRecord> specs, InventoryRecord node) {
+        LinkedHashMap<String, AcceleratorState.AppHistory> apps = new LinkedHashMap<>(state.apps());
+        AcceleratorType type = AcceleratorType.parse(state.acceleratorType());
         EndToEnd path = node == null ? EndToEnd.NONE
                 : new EndToEnd(node.networkMs(), node.frontendServiceMs(), frontendCv);
         Predictions predictions = predictor.predict(type, apps.values(), path);
-        PredictionRecord prediction = records.write(report, predictions, specs);
+        PredictionRecord prediction = records.write(state, window, predictions, specs);
+        List<AlertRecord> raised = new ArrayList<>();
+        for (String app : window.reported()) {
+            AcceleratorState.AppHistory mine = apps.get(app);
+            AcceleratorState.Window reported = mine == null ? null : reportOf(mine, window.startMs());
+            if (reported == null) {
+                continue;
+            }
+            AlertRecord alert = decide(apps, mine, reported, predictions, prediction, specs.apply(app));
+            if (alert != null) {
+                raised.add(alert);
+            }
+        }
+        return new Outcome(new AcceleratorState(state.accelerator(), state.acceleratorType(), state.node(), apps,
+                window.startMs()), prediction, raised);
+    }
 
-        AcceleratorState.AppHistory mine = apps.get(report.app());
-        int index = predictions.indexOf(report.app());
-        if (index >= 0 && predictions.now() instanceof AcceleratorPrediction.Stable && report.requests() > 0) {
-            Double observedMean = report.latencyMs() == null ? null : report.latencyMs().mean();
-            mine = mine.withLearned(learning.withBias(mine.learned(), observedMean, predictions.now(index).meanMs(),
-                    report.requests()));
+    /** The bias the app learns from its report of the window, and its alert decided on the window's prediction. */
+    private AlertRecord decide(LinkedHashMap<String, AcceleratorState.AppHistory> apps, AcceleratorState.AppHistory mine,
+                               AcceleratorState.Window reported, Predictions predictions, PredictionRecord prediction,
+                               AppRecord spec) {
+        String app = mine.app();
+        int index = predictions.indexOf(app);
+        if (index >= 0 && predictions.now() instanceof AcceleratorPrediction.Stable && reported.requests() > 0) {
+            mine = mine.withLearned(learning.withBias(mine.learned(), reported.meanMs(), predictions.now(index).meanMs(),
+                    reported.requests()));
         }
         AlertRecord alert = null;
-        AppRecord spec = specs.apply(report.app());
         if (spec != null && index >= 0) {
             Slo slo = Slo.of(spec);
             // The time to a violation is corrected by the bias as it stands after this window.
             double bias = learning.biasFactor(mine.learned());
-            AlertDecision.Outcome decided = alerts.decide(mine.alert(), prediction, report.app(), slo,
-                    Samples.round(SloWindows.figures(mine.sloWindow()).statistic(slo.statistic())), report.requests() > 0,
-                    () -> predictor.secondsToViolation(predictions, report.app(), slo, bias));
+            AlertDecision.Outcome decided = alerts.decide(mine.alert(), prediction, app, slo,
+                    Samples.round(SloWindows.figures(mine.sloWindow()).statistic(slo.statistic())), reported.requests() > 0,
+                    () -> predictor.secondsToViolation(predictions, app, slo, bias));
             mine = mine.withAlert(decided.tracker());
             alert = decided.alert();
         }
-        apps.put(report.app(), mine);
-        return new Outcome(new AcceleratorState(report.accelerator(), report.acceleratorType(), report.node(), apps),
-                prediction, alert);
+        apps.put(app, mine);
+        return alert;
+    }
+
+    /** The app's report of the window starting at {@code startMs} (its windows are in time order). */
+    private static AcceleratorState.Window reportOf(AcceleratorState.AppHistory history, long startMs) {
+        List<AcceleratorState.Window> windows = history.windows();
+        for (int i = windows.size() - 1; i >= 0; i--) {
+            if (windows.get(i).windowStartMs() == startMs) {
+                return windows.get(i);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * One report folded and its window predicted at once: the whole assessment of an accelerator one
+     * app reports on, as tests and one-app accelerators see it.
+     */
+    Outcome assess(AcceleratorState state, TelemetryReport report, Function<String, AppRecord> specs, InventoryRecord node) {
+        AcceleratorState folded = fold(state, report, specs);
+        return close(folded, OpenWindow.of(report.windowStartMs(), report.windowEndMs(), report.app()), specs, node);
     }
 }

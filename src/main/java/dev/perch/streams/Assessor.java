@@ -4,39 +4,109 @@ import dev.perch.telemetry.AppRecord;
 import dev.perch.telemetry.DeadLetterRecord;
 import dev.perch.telemetry.InventoryRecord;
 import dev.perch.telemetry.Json;
+import dev.perch.telemetry.TelemetryParser;
 import dev.perch.telemetry.TelemetryReport;
 import dev.perch.telemetry.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
 /**
- * The topology's {@code accelerator-assessor}: per admitted report, reads what the accelerator
- * remembers and the apps and inventory tables, has the report assessed ({@link Assessment}: learn,
- * predict, decide the alert), forwards the prediction (keyed by accelerator) and any alert (keyed by
- * app), and stores the accelerator's state. Wiring only; every decision is in the classes it calls.
+ * The topology's {@code accelerator-assessor}: per admitted report, learns from it ({@link
+ * Assessment#fold}); once per telemetry window of an accelerator, when {@link WindowTrigger} says the
+ * window is in, predicts it and decides its apps' bias and alerts ({@link Assessment#close}),
+ * forwards the prediction (keyed by accelerator) and the alerts (keyed by app), and stores the
+ * accelerator's state. A wall-clock timer closes a window whose reports stopped coming (an app that
+ * left without a move the apps table knows of).
+ *
+ * <p>Why two stores: an accelerator's state is tens of kilobytes, and writing it on every report (or
+ * every window) made the changelog, not the models, the cost of a report (profiled). So the state is
+ * written every {@value #CHECKPOINT_ENTRIES} entries of its log (by default): in between, {@value #PENDING_STORE}
+ * keeps, under the accelerator and a sequence number, each report folded as it came and a mark where
+ * each window was predicted; a checkpoint writes the state and deletes them. State and log are
+ * committed together (exactly-once), so after a restart or a task's re-initialisation the state read
+ * back with its log replayed in order — reports folded, windows closed where marked, nothing
+ * forwarded again — is what the processor held (but for an apps-table change in between, which the
+ * replayed windows' decisions then see). The decoded states are the processor's own, per task,
+ * cleared in {@link #init}.
+ *
+ * <p>Accelerators whose latest report ended more than {@code forgetAfterMs} before the newest one of
+ * the task (window time, checked every minute of stream time) are forgotten.
  */
 final class Assessor implements Processor<String, Object, String, Object> {
     static final String STATE_STORE = "accelerator-state-store";
+    static final String PENDING_STORE = "accelerator-pending-store";
+    /** A window whose last report came this long ago (wall clock) is predicted with the reports it has. */
+    static final Duration IDLE = Duration.ofMillis(500);
+    private static final Duration TICK = Duration.ofMillis(250);
+    /** Between accelerator and sequence number in pending keys: a character no id contains. */
+    private static final String SEPARATOR = "\u0000";
+    /** Log entries between checkpoints of an accelerator's state, by default: some dozen windows of 8 apps. */
+    static final int CHECKPOINT_ENTRIES = 128;
+    /** The log's mark of a window predicted (a report is JSON: never this one byte). */
+    private static final byte[] CLOSED = {0};
 
     private final Assessment assessment;
+    private final long forgetAfterMs;
+    private final int checkpointEntries;
+    private final Map<String, Live> live = new HashMap<>();
+    /** Accelerators with pending reports not yet read back since {@link #init}. */
+    private final Set<String> unread = new HashSet<>();
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, AcceleratorState> states;
+    private KeyValueStore<String, byte[]> pending;
     private ReadOnlyKeyValueStore<String, AppRecord> appsTable;
     private ReadOnlyKeyValueStore<String, InventoryRecord> inventory;
+    private long newestEndMs = Long.MIN_VALUE;
 
-    Assessor(TopologySettings settings) {
+    /** One accelerator as the processor holds it: its state, its open window and the keys of its pending reports. */
+    private static final class Live {
+        private AcceleratorState state;
+        private OpenWindow open;
+        private long lastReportWallMs;
+        private long lastTimestamp;
+        private long sequence;
+        private final List<String> pendingKeys = new ArrayList<>();
+    }
+
+    /** @param checkpointEntries log entries between checkpoints (1: the state is written at every window) */
+    Assessor(TopologySettings settings, int checkpointEntries) {
         this.assessment = new Assessment(settings);
+        this.forgetAfterMs = settings.dedupRetentionMs();
+        this.checkpointEntries = checkpointEntries;
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.states = context.getStateStore(STATE_STORE);
+        this.pending = context.getStateStore(PENDING_STORE);
         this.appsTable = context.getStateStore(PerchTopology.APPS_STORE);
         this.inventory = context.getStateStore(PerchTopology.INVENTORY_STORE);
+        live.clear();
+        unread.clear();
+        newestEndMs = Long.MIN_VALUE;
+        try (KeyValueIterator<String, byte[]> reports = pending.all()) {
+            reports.forEachRemaining(entry -> unread.add(entry.key.substring(0, entry.key.indexOf(SEPARATOR))));
+        }
+        context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
+        context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, now -> forgetGone());
     }
 
     /**
@@ -46,23 +116,182 @@ final class Assessor implements Processor<String, Object, String, Object> {
      */
     @Override
     public void process(Record<String, Object> record) {
-        TelemetryReport report = (TelemetryReport) record.value();
+        Admitted admitted = (Admitted) record.value();
+        TelemetryReport report = admitted.report();
+        Live accelerator;
         try {
-            Assessment.Outcome outcome = assessment.assess(states.get(report.accelerator()), report, appsTable::get,
-                    inventory.get(report.node()));
-            context.forward(new Record<>(report.accelerator(), (Object) outcome.prediction(), record.timestamp()),
-                    PerchTopology.PREDICTIONS_SINK);
-            if (outcome.alert() != null) {
-                context.forward(new Record<>(report.app(), (Object) outcome.alert(), record.timestamp()),
-                        PerchTopology.ALERTS_SINK);
+            accelerator = read(report.accelerator(), record.timestamp());
+            if (WindowTrigger.closesOpen(accelerator.open, report)) {
+                close(accelerator, true);
             }
-            states.put(report.accelerator(), outcome.state());
+            fold(accelerator, report, record.timestamp());
         } catch (RuntimeException e) {
-            var source = context.recordMetadata().orElse(null);
-            DeadLetterRecord letter = DeadLetterRecord.of("assessment failed: " + e,
-                    source == null ? Topics.TELEMETRY : source.topic(), source == null ? -1 : source.partition(),
-                    source == null ? -1 : source.offset(), context.currentSystemTimeMs(), Json.writeBytes(report));
-            context.forward(new Record<>(record.key(), (Object) letter, record.timestamp()), PerchTopology.DLQ_SINK);
+            deadLetter(record.key(), "assessment failed: " + e, admitted.raw(), record.timestamp());
+            return;
         }
+        log(accelerator, admitted.raw());
+        if (WindowTrigger.complete(accelerator.state, accelerator.open, appsTable::get)) {
+            close(accelerator, true);
+        }
+    }
+
+    private void fold(Live accelerator, TelemetryReport report, long timestamp) {
+        accelerator.state = assessment.fold(accelerator.state, report, appsTable::get);
+        accelerator.open = WindowTrigger.after(accelerator.state, accelerator.open, report);
+        accelerator.lastReportWallMs = context.currentSystemTimeMs();
+        accelerator.lastTimestamp = Math.max(accelerator.lastTimestamp, timestamp);
+        newestEndMs = Math.max(newestEndMs, report.windowEndMs());
+    }
+
+    /**
+     * Predicts the open window and decides its apps' bias and alerts; forwards them unless the
+     * window is being replayed from the log (they were forwarded and committed the first time).
+     */
+    private void close(Live accelerator, boolean live) {
+        OpenWindow window = accelerator.open;
+        AcceleratorState state = accelerator.state;
+        try {
+            Assessment.Outcome outcome = assessment.close(state, window, appsTable::get, inventory.get(state.node()));
+            if (live) {
+                context.forward(new Record<>(state.accelerator(), (Object) outcome.prediction(), accelerator.lastTimestamp),
+                        PerchTopology.PREDICTIONS_SINK);
+                for (var alert : outcome.alerts()) {
+                    context.forward(new Record<>(alert.app(), (Object) alert, accelerator.lastTimestamp),
+                            PerchTopology.ALERTS_SINK);
+                }
+            }
+            state = outcome.state();
+        } catch (RuntimeException e) {
+            state = state.withClosed(window.startMs());
+            if (live) {
+                deadLetter(state.accelerator(), "assessment failed: the window from " + window.startMs() + " of "
+                        + window.reported() + " could not be predicted: " + e, Json.writeBytes(window),
+                        accelerator.lastTimestamp);
+            }
+        }
+        accelerator.state = state;
+        accelerator.open = null;
+        if (live) {
+            log(accelerator, CLOSED);
+        }
+    }
+
+    /** Appends to the accelerator's log, and writes its state in place of the log when the log is long. */
+    private void log(Live accelerator, byte[] entry) {
+        String key = accelerator.state.accelerator() + SEPARATOR
+                + String.format(Locale.ROOT, "%019d", accelerator.sequence++);
+        accelerator.pendingKeys.add(key);
+        if (accelerator.pendingKeys.size() >= checkpointEntries && accelerator.open == null) {
+            states.put(accelerator.state.accelerator(), accelerator.state);
+            accelerator.pendingKeys.forEach(pending::delete);
+            accelerator.pendingKeys.clear();
+        } else {
+            pending.put(key, entry);
+        }
+    }
+
+    /** The accelerator as held, read back from the stores on first use since {@link #init}. */
+    private Live read(String acceleratorId, long timestamp) {
+        Live accelerator = live.get(acceleratorId);
+        if (accelerator != null) {
+            return accelerator;
+        }
+        accelerator = new Live();
+        accelerator.state = states.get(acceleratorId);
+        accelerator.lastTimestamp = timestamp;
+        live.put(acceleratorId, accelerator);
+        if (unread.remove(acceleratorId)) {
+            List<KeyValue<String, byte[]>> entries = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> it = pending.prefixScan(acceleratorId + SEPARATOR,
+                    Serdes.String().serializer())) {
+                it.forEachRemaining(entries::add);
+            }
+            for (KeyValue<String, byte[]> entry : entries) {
+                replay(accelerator, entry, timestamp);
+            }
+        }
+        return accelerator;
+    }
+
+    /** What the processor holds of an accelerator (read back from the stores if need be); for tests. */
+    AcceleratorState held(String acceleratorId) {
+        return read(acceleratorId, context.currentStreamTimeMs()).state;
+    }
+
+    /** One log entry again: a report folded, or the window closed where it was the first time. */
+    private void replay(Live accelerator, KeyValue<String, byte[]> entry, long timestamp) {
+        accelerator.pendingKeys.add(entry.key);
+        accelerator.sequence = Long.parseLong(entry.key.substring(entry.key.indexOf(SEPARATOR) + 1)) + 1;
+        if (Arrays.equals(entry.value, CLOSED)) {
+            if (accelerator.open != null) {
+                close(accelerator, false);
+            }
+            return;
+        }
+        TelemetryParser.Result parsed = TelemetryParser.parse(entry.value);
+        try {
+            fold(accelerator, ((TelemetryParser.Result.Valid) parsed).report(), timestamp);
+        } catch (RuntimeException e) {
+            // It was folded once without failing; if it fails now it is let go, not retried forever.
+            deadLetter(entry.key, "assessment failed on replaying a report: " + e, entry.value, timestamp);
+        }
+    }
+
+    /** Predicts the windows whose reports stopped coming. */
+    private void closeIdle(long nowMs) {
+        for (String acceleratorId : new ArrayList<>(unread)) {
+            read(acceleratorId, context.currentStreamTimeMs());
+        }
+        for (Live accelerator : live.values()) {
+            if (accelerator.open != null && nowMs - accelerator.lastReportWallMs >= IDLE.toMillis()) {
+                close(accelerator, true);
+            }
+        }
+    }
+
+    /** Forgets accelerators gone for longer than the horizon, in window time. */
+    private void forgetGone() {
+        if (newestEndMs == Long.MIN_VALUE) {
+            return;
+        }
+        long horizonMs = newestEndMs - forgetAfterMs;
+        Set<String> gone = new HashSet<>();
+        try (KeyValueIterator<String, AcceleratorState> all = states.all()) {
+            all.forEachRemaining(entry -> {
+                if (!live.containsKey(entry.key) && !unread.contains(entry.key) && latestEndMs(entry.value) < horizonMs) {
+                    gone.add(entry.key);
+                }
+            });
+        }
+        live.forEach((id, held) -> {
+            if (held.state != null && latestEndMs(held.state) < horizonMs) {
+                gone.add(id);
+            }
+        });
+        for (String acceleratorId : gone) {
+            Live held = live.remove(acceleratorId);
+            if (held != null) {
+                held.pendingKeys.forEach(pending::delete);
+            }
+            states.delete(acceleratorId);
+        }
+    }
+
+    private static long latestEndMs(AcceleratorState state) {
+        long latest = Long.MIN_VALUE;
+        for (AcceleratorState.AppHistory app : state.apps().values()) {
+            if (!app.windows().isEmpty()) {
+                latest = Math.max(latest, app.windows().get(app.windows().size() - 1).windowEndMs());
+            }
+        }
+        return latest;
+    }
+
+    private void deadLetter(String key, String reason, byte[] payload, long timestamp) {
+        var source = context.recordMetadata().orElse(null);
+        DeadLetterRecord letter = DeadLetterRecord.of(reason,
+                source == null ? Topics.TELEMETRY : source.topic(), source == null ? -1 : source.partition(),
+                source == null ? -1 : source.offset(), context.currentSystemTimeMs(), payload);
+        context.forward(new Record<>(key, (Object) letter, timestamp), PerchTopology.DLQ_SINK);
     }
 }

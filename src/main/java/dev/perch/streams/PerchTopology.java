@@ -13,9 +13,10 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * perch.telemetry.v1 ─▶ telemetry-intake ─┬─▶ perch.dlq.v1                 (bad reports, with the reason)
- *   (key: accelerator)   parse, validate,  └─▶ accelerator-assessor ─┬─▶ perch.predictions.v1 (key: accelerator)
- *                        drop re-sent           learn, predict,      ├─▶ perch.alerts.v1      (key: app)
- *                                               alert                └─▶ perch.dlq.v1         (reports it cannot assess)
+ *   (key: accelerator)   parse, validate,  └─▶ accelerator-assessor ─┬─▶ perch.predictions.v1 (key: accelerator; one per window)
+ *                        drop re-sent,          learn per report;    ├─▶ perch.alerts.v1      (key: app)
+ *                        count                  predict, alert per   └─▶ perch.dlq.v1         (reports it cannot assess)
+ *                                               accelerator window
  * perch.apps.v1, perch.inventory.v1 ─▶ global stores (SLOs, placements; nodes' network and front ends)
  * </pre>
  *
@@ -36,6 +37,14 @@ public final class PerchTopology {
     }
 
     public static org.apache.kafka.streams.Topology build(TopologySettings settings) {
+        return build(settings, Assessor.CHECKPOINT_ENTRIES);
+    }
+
+    /**
+     * The topology with the accelerators' state written every {@code checkpointEntries} entries of
+     * their log ({@link Assessor}); tests that read the state store use 1, a checkpoint per window.
+     */
+    static org.apache.kafka.streams.Topology build(TopologySettings settings, int checkpointEntries) {
         org.apache.kafka.streams.Topology topology = new org.apache.kafka.streams.Topology();
 
         topology.addGlobalStore(
@@ -54,9 +63,11 @@ public final class PerchTopology {
         topology.addProcessor(INTAKE, () -> new Intake(settings.dedupRetentionMs()), TELEMETRY_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Intake.DEDUP_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled(), INTAKE);
-        topology.addProcessor(ASSESSOR, () -> new Assessor(settings), INTAKE);
+        topology.addProcessor(ASSESSOR, () -> new Assessor(settings, checkpointEntries), INTAKE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Assessor.STATE_STORE),
                 Serdes.String(), new AcceleratorStateSerde()).withCachingEnabled(), ASSESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Assessor.PENDING_STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), ASSESSOR);
 
         Serializer<Object> json = JsonSerde.of(Object.class).serializer();
         topology.addSink(DLQ_SINK, Topics.DLQ, Serdes.String().serializer(), json, INTAKE, ASSESSOR);

@@ -20,8 +20,15 @@ import java.util.function.Function;
  * over the SLO window too when there is one.
  */
 final class PredictionRecords {
-    /** {@code specs} looks an app up in the apps table (null when it has no entry: no SLO to judge). */
+    /** A window one report makes: {@code specs} looks an app up in the apps table (null when it has no entry). */
     PredictionRecord write(TelemetryReport report, Predictions predictions, Function<String, AppRecord> specs) {
+        return write(new AcceleratorState(report.accelerator(), report.acceleratorType(), report.node(), java.util.Map.of()),
+                OpenWindow.of(report.windowStartMs(), report.windowEndMs(), report.app()), predictions, specs);
+    }
+
+    /** The prediction of {@code window} on the accelerator, naming the apps that reported it. */
+    PredictionRecord write(AcceleratorState accelerator, OpenWindow window, Predictions predictions,
+                           Function<String, AppRecord> specs) {
         List<PredictionRecord.AppPrediction> apps = new ArrayList<>();
         List<Predictions.Modelled> modelled = predictions.modelled();
         for (int i = 0; i < modelled.size(); i++) {
@@ -33,9 +40,9 @@ final class PredictionRecords {
         }
         AcceleratorPrediction now = predictions.now();
         String reason = now instanceof AcceleratorPrediction.Unstable unstable ? unstable.reason() : null;
-        return new PredictionRecord(PredictionRecord.SCHEMA, report.accelerator(), report.acceleratorType(), report.node(),
-                report.windowStartMs(), report.windowEndMs(), Samples.round(now.utilization()),
-                now instanceof AcceleratorPrediction.Stable, reason, apps);
+        return new PredictionRecord(PredictionRecord.SCHEMA, accelerator.accelerator(), accelerator.acceleratorType(),
+                accelerator.node(), window.startMs(), window.endMs(), Samples.round(now.utilization()),
+                now instanceof AcceleratorPrediction.Stable, reason, apps, window.reported());
     }
 
     private PredictionRecord.AppPrediction modelled(Predictions.Modelled app, AppLatency now, AppLatency ahead,

@@ -3,15 +3,24 @@ package dev.perch.telemetry;
 import java.util.List;
 
 /**
- * What the models predict for every app on one accelerator after a window ({@code
- * perch.predictions.v1}, keyed by accelerator), with the parameters used, so that every number can be
- * explained. Latencies are null when the accelerator is predicted unstable. Data only: what a window
- * says about an app's SLO is {@link SloEvidence}'s to decide.
+ * What the models predict for every app on one accelerator after one telemetry window ({@code
+ * perch.predictions.v1}, keyed by accelerator; one record per accelerator and window, written once the
+ * window's reports are in), with the parameters used, so that every number can be explained. {@code
+ * reportedApps} names the apps whose reports of the window it covers (null in records written before
+ * it existed, one per report). Latencies are null when the accelerator is predicted unstable. Data
+ * only: what a window says about an app's SLO is {@link SloEvidence}'s to decide.
  */
 public record PredictionRecord(String schema, String accelerator, String acceleratorType, String node,
                                long windowStartMs, long windowEndMs, double utilization, boolean stable, String reason,
-                               List<AppPrediction> apps) {
+                               List<AppPrediction> apps, List<String> reportedApps) {
     public static final String SCHEMA = "perch.predictions.v1";
+
+    /** A record without the apps that reported, as records were written before windows were predicted whole. */
+    public PredictionRecord(String schema, String accelerator, String acceleratorType, String node, long windowStartMs,
+                            long windowEndMs, double utilization, boolean stable, String reason, List<AppPrediction> apps) {
+        this(schema, accelerator, acceleratorType, node, windowStartMs, windowEndMs, utilization, stable, reason, apps,
+                null);
+    }
 
     /** The prediction at the forecast rates {@code horizonSec} ahead (latencies null when unstable). */
     public record Forecast(double horizonSec, double ratePerSec, Double meanMs, Double p50Ms, Double p95Ms, Double p99Ms) {

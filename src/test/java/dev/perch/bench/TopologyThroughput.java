@@ -21,20 +21,36 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.common.serialization.Serdes;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 
 /**
- * Telemetry reports per second the topology sustains against the embedded broker (exactly-once, one
- * stream thread), next to what Kafka's own consumer performance tool reads from the same topic in the
- * same run. Run: {@code mvn -Pbench test-compile exec:exec -Dbench=throughput} (see loadtests/README.md).
+ * Telemetry reports per second the topology sustains against the embedded broker (exactly-once v2, one
+ * stream thread, 100 ms commits), next to the framework's own floor on this machine in the same run
+ * and on the same topic — a minimal stateful Kafka Streams application that parses each report and
+ * counts it per key in a persistent store, with the same guarantee and commit interval — and to what
+ * Kafka's own consumer performance tool reads from the topic. Both Streams rates run from start
+ * (start-up included) until the application has committed past the topic's last report. The last
+ * line on stdout is one JSON object:
+ * {@code {"reports":N,"perchReportsPerSec":…,"minimalStreamsReportsPerSec":…,"consumerRecordsPerSec":…}}.
+ * Run: {@code mvn -Pbench test-compile exec:exec -Dbench.main=dev.perch.bench.TopologyThroughput -Dbench=200000}
+ * (see loadtests/README.md).
  */
 public final class TopologyThroughput {
     public static void main(String[] args) throws Exception {
@@ -46,37 +62,13 @@ public final class TopologyThroughput {
             TopicAdmin.ensureTopics(bootstrap);
             publish(bootstrap, reports, accelerators, appsPerAccelerator);
 
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "perch-throughput");
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("perch-throughput-").toString());
-            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-            props.put("consumer.auto.offset.reset", "earliest");
-            long start = System.nanoTime();
-            try (KafkaStreams streams = new KafkaStreams(
-                    PerchTopology.build(TopologySettings.defaults(ScenarioReader.defaultCatalog())), props);
-                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                streams.start();
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                for (int p = 0; p < 6; p++) {
-                    latest.put(new TopicPartition(Topics.TELEMETRY, p), OffsetSpec.latest());
-                }
-                Map<TopicPartition, Long> end = new HashMap<>();
-                admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
-                while (true) {
-                    var committed = admin.listConsumerGroupOffsets("perch-throughput").partitionsToOffsetAndMetadata().get();
-                    boolean done = end.entrySet().stream().allMatch(e -> e.getValue() == 0
-                            || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue()));
-                    if (done) {
-                        break;
-                    }
-                    Thread.sleep(50);
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                System.out.printf("topology: %d reports in %.1f s = %.0f reports/s (exactly-once, 1 stream thread, %d accelerators × %d apps, incl. start-up)%n",
-                        reports, seconds, reports / seconds, accelerators, appsPerAccelerator);
-            }
+            double perch = reports / timed(bootstrap, "perch-throughput",
+                    PerchTopology.build(TopologySettings.defaults(ScenarioReader.defaultCatalog())));
+            System.out.printf(Locale.ROOT, "topology: %d reports, %.0f reports/s (exactly-once, 1 stream thread, %d accelerators × %d apps, incl. start-up)%n",
+                    reports, perch, accelerators, appsPerAccelerator);
+            double minimal = reports / timed(bootstrap, "minimal-throughput", minimalTopology());
+            System.out.printf(Locale.ROOT, "minimal stateful Streams app: %.0f reports/s (same settings)%n", minimal);
+
             ByteArrayOutputStream captured = new ByteArrayOutputStream();
             PrintStream original = System.out;
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -86,9 +78,85 @@ public final class TopologyThroughput {
             } finally {
                 System.setOut(original);
             }
+            String performance = captured.toString(StandardCharsets.UTF_8);
             System.out.println("kafka ConsumerPerformance on the same topic:");
-            System.out.print(captured.toString(StandardCharsets.UTF_8));
+            System.out.print(performance);
+            System.out.printf(Locale.ROOT,
+                    "{\"reports\":%d,\"perchReportsPerSec\":%.0f,\"minimalStreamsReportsPerSec\":%.0f,\"consumerRecordsPerSec\":%.0f}%n",
+                    reports, perch, minimal, consumerRate(performance));
         }
+    }
+
+    /** Seconds from start until the application has committed past the end of every telemetry partition. */
+    private static double timed(String bootstrap, String applicationId, Topology topology) throws Exception {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(applicationId + "-").toString());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put("consumer.auto.offset.reset", "earliest");
+        long start = System.nanoTime();
+        try (KafkaStreams streams = new KafkaStreams(topology, props);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            streams.start();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < 6; p++) {
+                latest.put(new TopicPartition(Topics.TELEMETRY, p), OffsetSpec.latest());
+            }
+            Map<TopicPartition, Long> end = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+            while (true) {
+                var committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+                boolean done = end.entrySet().stream().allMatch(e -> e.getValue() == 0
+                        || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue()));
+                if (done) {
+                    return (System.nanoTime() - start) / 1e9;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /**
+     * The floor: parse each report's JSON and count reports per key in a persistent (RocksDB, cached)
+     * store — the least a stateful Streams application does with a report.
+     */
+    private static Topology minimalTopology() {
+        Topology topology = new Topology();
+        topology.addSource("source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.TELEMETRY);
+        topology.addProcessor("count", () -> new Processor<String, byte[], Void, Void>() {
+            private KeyValueStore<String, Long> counts;
+
+            @Override
+            public void init(ProcessorContext<Void, Void> context) {
+                counts = context.getStateStore("counts");
+            }
+
+            @Override
+            public void process(Record<String, byte[]> record) {
+                JsonNode report = Json.read(record.value(), JsonNode.class);
+                String key = report.get("app").asText();
+                Long count = counts.get(key);
+                counts.put(key, count == null ? 1 : count + 1);
+            }
+        }, "source");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("counts"), Serdes.String(),
+                Serdes.Long()).withCachingEnabled(), "count");
+        return topology;
+    }
+
+    /** nMsg.sec, the records per second column of ConsumerPerformance's output. */
+    private static double consumerRate(String performance) {
+        String[] lines = performance.strip().split("\n");
+        String[] header = lines[0].split(",\\s*");
+        String[] values = lines[lines.length - 1].split(",\\s*");
+        for (int i = 0; i < header.length && i < values.length; i++) {
+            if (header[i].trim().equals("nMsg.sec")) {
+                return Double.parseDouble(values[i].trim());
+            }
+        }
+        return Double.NaN;
     }
 
     private static void publish(String bootstrap, int reports, int accelerators, int appsPerAccelerator) {

@@ -168,9 +168,11 @@ class DeadLetterTest {
             bad.node("pi-1", 10, 20, "pi-1/tpu0", "edgetpu");
             bad.sendRaw("pi-1/tpu0", GOOD);
             JsonNode letter = Json.read(bad.dlq.readValue(), JsonNode.class);
-            assertTrue(letter.get("reason").asText().startsWith("assessment failed: java.lang.IllegalArgumentException"),
+            // The report is learned from; its window's prediction is what fails, and the letter names the window.
+            assertTrue(letter.get("reason").asText().startsWith("assessment failed: the window from")
+                    && letter.get("reason").asText().contains("java.lang.IllegalArgumentException"),
                     letter.get("reason").asText());
-            assertEquals("cam-7", Json.read(letter.get("payload").asText(), JsonNode.class).get("app").asText());
+            assertEquals("cam-7", Json.read(letter.get("payload").asText(), JsonNode.class).get("reported").get(0).asText());
             bad.sendRaw("pi-9/tpu0", GOOD.replace("pi-1/tpu0", "pi-9/tpu0").replace("\"pi-1\"", "\"pi-9\""));
             assertEquals(1, bad.predictions.readValuesToList().size(), "an accelerator without a front end is assessed");
         }

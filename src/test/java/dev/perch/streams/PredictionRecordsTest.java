@@ -60,7 +60,7 @@ class PredictionRecordsTest {
         PredictionRecord r = records.write(REPORT, predictions(stable(100, 180), stable(150, 250)),
                 Map.of("a", spec("a", 190, "p95"))::get);
         assertEquals(new PredictionRecord(PredictionRecord.SCHEMA, "pi-1/tpu0", "edgetpu", "pi-1", T0 + 9000, T0 + 10_000,
-                0.4, true, null, r.apps()), r);
+                0.4, true, null, r.apps(), List.of("a")), r);
         PredictionRecord.AppPrediction a = r.apps().get(0);
         assertEquals(PredictionRecord.AppPrediction.builder()
                 .app("a").model("m").ratePerSec(2.0).slopePerSec2(0.1)
