@@ -89,13 +89,9 @@ public final class TopologyThroughput {
 
     /** Seconds from start until the application has committed past the end of every telemetry partition. */
     private static double timed(String bootstrap, String applicationId, Topology topology) throws Exception {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(applicationId + "-").toString());
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        props.put("consumer.auto.offset.reset", "earliest");
+        // Both applications run with Perch's own kafka-streams.* settings (exactly-once v2, 100 ms commits…).
+        Properties props = TopologyInstance.properties(bootstrap, applicationId,
+                Files.createTempDirectory(applicationId + "-").toString());
         long start = System.nanoTime();
         try (KafkaStreams streams = new KafkaStreams(topology, props);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
