@@ -22,7 +22,11 @@ for port in 8080 9092; do
     exit 2
   fi
 done
-java -Xmx${PERCH_SOAK_HEAP:-2g} -jar "$jar" demo --scenario "$scenario" --speed 1 --duration "$((minutes + 1))m" \
+# A scenario ends at its lengthSec (300 s for the generated ones): run the same cluster and apps, as
+# --print-scenario writes them, for the whole soak.
+java -jar "$jar" demo --scenario "$scenario" --duration 1s --print-scenario "$out/scenario.yaml" > /dev/null 2> "$out/print.log"
+sed -i "s/^lengthSec: .*/lengthSec: $(( (minutes + 2) * 60 ))/" "$out/scenario.yaml"
+java -Xmx${PERCH_SOAK_HEAP:-2g} -jar "$jar" demo --scenario "$out/scenario.yaml" --speed 1 --duration "$((minutes + 1))m" \
   > "$out/demo.json" 2> "$out/demo.log" &
 demo=$!
 trap 'kill $demo 2>/dev/null; true' EXIT

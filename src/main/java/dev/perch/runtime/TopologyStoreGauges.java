@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
@@ -29,6 +30,7 @@ import java.util.TreeSet;
 @ApplicationScoped
 public class TopologyStoreGauges {
     public static final String STORE_ENTRIES = "perch_topology_store_entries";
+    private static final Logger LOG = Logger.getLogger(TopologyStoreGauges.class);
     /** Scrapes come every few seconds; a count a little old is as good, and a large store is read less. */
     static final long RECOUNT_MS = 30_000;
 
@@ -43,12 +45,17 @@ public class TopologyStoreGauges {
         if (!streams.isResolvable() || !topology.isResolvable()) {
             return;
         }
-        KafkaStreams running = streams.get();
-        for (String store : storeNames(topology.get().describe())) {
-            Count count = new Count(running, store);
+        register(registry, streams.get(), topology.get().describe());
+    }
+
+    /** One gauge per store of {@code description}, read from {@code streams}. */
+    static void register(MeterRegistry registry, KafkaStreams streams, TopologyDescription description) {
+        for (String store : storeNames(description)) {
+            Count count = new Count(streams, store);
             Gauge.builder(STORE_ENTRIES, count, Count::value)
+                    .strongReference(true) // nothing else holds the count; a weak one would be collected, reading NaN
                     .tag("store", store)
-                    .description("Entries in the topology's store in this instance (RocksDB's estimate for persistent stores)")
+                    .description("Entries in the topology's store in this instance, counted at most every 30 s")
                     .register(registry);
         }
     }
@@ -75,6 +82,7 @@ public class TopologyStoreGauges {
         private final String store;
         private long countedAtMs = Long.MIN_VALUE;
         private double entries = Double.NaN;
+        private boolean warned;
 
         Count(KafkaStreams streams, String store) {
             this.streams = streams;
@@ -103,6 +111,12 @@ public class TopologyStoreGauges {
                 }
                 return n;
             } catch (InvalidStateStoreException e) {
+                return Double.NaN; // a rebalance: the next scrape counts again
+            } catch (RuntimeException e) {
+                if (!warned) {
+                    warned = true;
+                    LOG.warnf("cannot count the entries of store %s (%s reads NaN): %s", store, STORE_ENTRIES, e);
+                }
                 return Double.NaN;
             }
         }
