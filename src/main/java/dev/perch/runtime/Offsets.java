@@ -15,12 +15,12 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
-/** Where a topic ends, and whether a consumer group has committed past it: how the drivers know the pipeline is drained. */
-final class Offsets {
+/** Where a topic ends, and whether a consumer group has committed past it: how the drivers (and the benches) know the pipeline is drained. */
+public final class Offsets {
     private Offsets() {
     }
 
-    static Map<TopicPartition, Long> end(Admin admin, String topic, IsolationLevel isolation)
+    public static Map<TopicPartition, Long> end(Admin admin, String topic, IsolationLevel isolation)
             throws ExecutionException, InterruptedException {
         int partitions = partitions(admin, topic);
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
@@ -53,7 +53,7 @@ final class Offsets {
      * Whether the group has committed its position past every record of the topic. For Kafka Streams
      * with exactly-once, outputs commit atomically with that position, so they are visible too.
      */
-    static boolean committedPastEnd(Admin admin, String groupId, String topic) throws ExecutionException, InterruptedException {
+    public static boolean committedPastEnd(Admin admin, String groupId, String topic) throws ExecutionException, InterruptedException {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
                 .partitionsToOffsetAndMetadata().get();
         for (var end : end(admin, topic, IsolationLevel.READ_UNCOMMITTED).entrySet()) {

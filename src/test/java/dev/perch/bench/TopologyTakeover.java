@@ -2,6 +2,7 @@ package dev.perch.bench;
 
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.runtime.EmbeddedKafka;
+import dev.perch.runtime.Offsets;
 import dev.perch.runtime.TopicAdmin;
 import dev.perch.streams.PerchTopology;
 import dev.perch.streams.TopologySettings;
@@ -13,8 +14,6 @@ import dev.perch.telemetry.TelemetryReport;
 import dev.perch.telemetry.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,7 +32,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -153,29 +151,13 @@ public final class TopologyTakeover {
     }
 
     private static void awaitCommittedPastEnd(Admin admin) throws Exception {
-        Map<TopicPartition, Long> end = end(admin, Topics.TELEMETRY, IsolationLevel.READ_UNCOMMITTED);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (System.nanoTime() < deadline) {
-            var committed = admin.listConsumerGroupOffsets(APPLICATION_ID).partitionsToOffsetAndMetadata().get();
-            if (end.entrySet().stream().allMatch(e -> e.getValue() == 0
-                    || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue()))) {
-                return;
+        while (!Offsets.committedPastEnd(admin, APPLICATION_ID, Topics.TELEMETRY)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the surviving instance did not commit past the telemetry's end within 2 minutes");
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("the surviving instance did not commit past the telemetry's end within 2 minutes");
-    }
-
-    private static Map<TopicPartition, Long> end(Admin admin, String topic, IsolationLevel isolation) throws Exception {
-        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            request.put(new TopicPartition(topic, p), OffsetSpec.latest());
-        }
-        Map<TopicPartition, Long> result = new HashMap<>();
-        admin.listOffsets(request, new ListOffsetsOptions(isolation)).all().get()
-                .forEach((tp, info) -> result.put(tp, info.offset()));
-        return result;
     }
 
     private record Count(long reports, long duplicates, long windows) {
@@ -183,7 +165,7 @@ public final class TopologyTakeover {
 
     /** Every committed prediction record: the reports each covers, and windows predicted more than once. */
     private static Count countPredictions(String bootstrap, Admin admin) throws Exception {
-        Map<TopicPartition, Long> end = end(admin, Topics.PREDICTIONS, IsolationLevel.READ_COMMITTED);
+        Map<TopicPartition, Long> end = Offsets.end(admin, Topics.PREDICTIONS, IsolationLevel.READ_COMMITTED);
         Set<String> windows = new HashSet<>();
         long reports = 0;
         long duplicates = 0;
