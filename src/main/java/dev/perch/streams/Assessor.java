@@ -55,6 +55,8 @@ final class Assessor implements Processor<String, Object, String, Object> {
     /** A window whose last report came this long ago (wall clock) is predicted with the reports it has. */
     static final Duration IDLE = Duration.ofMillis(500);
     private static final Duration TICK = Duration.ofMillis(250);
+    /** How much longer than {@link #IDLE} a window restored open waits for the rest of its reports. */
+    static final Duration RESTORED_GRACE = Duration.ofSeconds(10);
     /** Between accelerator and sequence number in pending keys: a character no id contains. */
     private static final String SEPARATOR = "\u0000";
     /** Log entries between checkpoints of an accelerator's state, by default: some dozen windows of 8 apps. */
@@ -209,6 +211,10 @@ final class Assessor implements Processor<String, Object, String, Object> {
             for (KeyValue<String, byte[]> entry : entries) {
                 replay(accelerator, entry, timestamp);
             }
+            // A window the log leaves open has the rest of its reports after the last commit, which this
+            // task reads next; the idle timer would close it short if the first poll after a restart
+            // is slow, and a closed window's bias and alerts would differ from a run never stopped.
+            accelerator.lastReportWallMs = context.currentSystemTimeMs() + RESTORED_GRACE.toMillis();
         }
         return accelerator;
     }
