@@ -2,6 +2,7 @@ package dev.perch.bench;
 
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.runtime.EmbeddedKafka;
+import dev.perch.runtime.Offsets;
 import dev.perch.runtime.TopicAdmin;
 import dev.perch.streams.PerchTopology;
 import dev.perch.streams.TopologySettings;
@@ -12,11 +13,9 @@ import dev.perch.telemetry.TelemetryReport;
 import dev.perch.telemetry.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -34,7 +33,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -96,21 +94,10 @@ public final class TopologyThroughput {
         try (KafkaStreams streams = new KafkaStreams(topology, props);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             streams.start();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < 6; p++) {
-                latest.put(new TopicPartition(Topics.TELEMETRY, p), OffsetSpec.latest());
-            }
-            Map<TopicPartition, Long> end = new HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
-            while (true) {
-                var committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
-                boolean done = end.entrySet().stream().allMatch(e -> e.getValue() == 0
-                        || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue()));
-                if (done) {
-                    return (System.nanoTime() - start) / 1e9;
-                }
+            while (!Offsets.committedPastEnd(admin, applicationId, Topics.TELEMETRY)) {
                 Thread.sleep(50);
             }
+            return (System.nanoTime() - start) / 1e9;
         }
     }
 
