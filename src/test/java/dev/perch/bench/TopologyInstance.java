@@ -5,10 +5,14 @@ import dev.perch.streams.PerchTopology;
 import dev.perch.streams.TopologySettings;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.jboss.logmanager.LogContext;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import java.util.logging.Level;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One topology instance in a process of its own, for {@link TopologyTakeover} to kill with SIGKILL:
@@ -39,10 +43,8 @@ public final class TopologyInstance {
      * test are configured as the ones users run.
      */
     static Properties properties(String bootstrap, String applicationId, String stateDir) throws IOException {
-        Properties application = new Properties();
-        try (InputStream in = TopologyInstance.class.getResourceAsStream("/application.properties")) {
-            application.load(in);
-        }
+        Properties application = applicationProperties();
+        logLikeTheApplication(application);
         Properties props = new Properties();
         for (String key : application.stringPropertyNames()) {
             if (key.startsWith(PREFIX)) {
@@ -54,6 +56,32 @@ public final class TopologyInstance {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         return props;
+    }
+
+    private static Properties applicationProperties() throws IOException {
+        Properties application = new Properties();
+        try (InputStream in = TopologyInstance.class.getResourceAsStream("/application.properties")) {
+            application.load(in);
+        }
+        return application;
+    }
+
+    /**
+     * The log levels of Perch's own application.properties ({@code quarkus.log.category."…".level}):
+     * outside Quarkus, the log manager on the class path keeps every level, and Kafka's trace
+     * messages, formatted for nothing, would cost the instances under test what they never cost
+     * in the application.
+     */
+    static void logLikeTheApplication(Properties application) {
+        LogContext logs = LogContext.getLogContext();
+        logs.getLogger("").setLevel(Level.INFO);
+        Matcher category = Pattern.compile("quarkus\\.log\\.category\\.\"([^\"]+)\"\\.level").matcher("");
+        for (String key : application.stringPropertyNames()) {
+            if (key.startsWith("%") || !category.reset(key).matches()) {
+                continue;
+            }
+            logs.getLogger(category.group(1)).setLevel(logs.getLevelForName(application.getProperty(key).trim()));
+        }
     }
 
     private static final String PREFIX = "kafka-streams.";

@@ -30,6 +30,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,8 +47,10 @@ import java.util.SplittableRandom;
  * and on the same topic — a minimal stateful Kafka Streams application that parses each report and
  * counts it per key in a persistent store, with the same guarantee and commit interval — and to what
  * Kafka's own consumer performance tool reads from the topic. Both Streams rates run from start
- * (start-up included) until the application has committed past the topic's last report. The last
- * line on stdout is one JSON object:
+ * (start-up included) until the application has committed past the topic's last report, in a JVM
+ * that has run each of them for a few seconds before (the JIT's warm-up), with the log levels of
+ * Perch's application.properties. Each timed run also prints the CPU time of its stream thread and
+ * of the process. The last line on stdout is one JSON object:
  * {@code {"reports":N,"perchReportsPerSec":…,"minimalStreamsReportsPerSec":…,"consumerRecordsPerSec":…}}.
  * Run: {@code mvn -Pbench test-compile exec:exec -Dbench.main=dev.perch.bench.TopologyThroughput -Dbench=200000}
  * (see loadtests/README.md).
@@ -60,6 +65,11 @@ public final class TopologyThroughput {
             TopicAdmin.ensureTopics(bootstrap);
             publish(bootstrap, reports, accelerators, appsPerAccelerator);
 
+            // The JIT's warm-up is not the topology's cost: in a fresh JVM the first application also
+            // pays for compiling the broker's and the clients' code (about 20 s of compiler CPU here),
+            // so each application first runs briefly under an id of its own. Start-up stays timed.
+            warmUp(bootstrap, "perch-warm-up", PerchTopology.build(TopologySettings.defaults(ScenarioReader.defaultCatalog())));
+            warmUp(bootstrap, "minimal-warm-up", minimalTopology());
             double perch = reports / timed(bootstrap, "perch-throughput",
                     PerchTopology.build(TopologySettings.defaults(ScenarioReader.defaultCatalog())));
             System.out.printf(Locale.ROOT, "topology: %d reports, %.0f reports/s (exactly-once, 1 stream thread, %d accelerators × %d apps, incl. start-up)%n",
@@ -91,14 +101,50 @@ public final class TopologyThroughput {
         Properties props = TopologyInstance.properties(bootstrap, applicationId,
                 Files.createTempDirectory(applicationId + "-").toString());
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         try (KafkaStreams streams = new KafkaStreams(topology, props);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             streams.start();
             while (!Offsets.committedPastEnd(admin, applicationId, Topics.TELEMETRY)) {
                 Thread.sleep(50);
             }
-            return (System.nanoTime() - start) / 1e9;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "%s: %.1f s; CPU: stream thread %.1f s, process %.1f s (the broker's included)%n",
+                    applicationId, seconds, threadCpuSec(applicationId + "-"), (processCpuNanos() - cpuStart) / 1e9);
+            return seconds;
         }
+    }
+
+    /** Runs the application on the topic for {@value #WARM_UP_SEC} s (or to its end), untimed. */
+    private static void warmUp(String bootstrap, String applicationId, Topology topology) throws Exception {
+        Properties props = TopologyInstance.properties(bootstrap, applicationId,
+                Files.createTempDirectory(applicationId + "-").toString());
+        long deadline = System.nanoTime() + WARM_UP_SEC * 1_000_000_000L;
+        try (KafkaStreams streams = new KafkaStreams(topology, props);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            streams.start();
+            while (System.nanoTime() < deadline && !Offsets.committedPastEnd(admin, applicationId, Topics.TELEMETRY)) {
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static final int WARM_UP_SEC = 15;
+
+    /** CPU time of the application's stream threads: what one report costs where the machine is shared. */
+    private static double threadCpuSec(String prefix) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        double seconds = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().contains(prefix) && info.getThreadName().endsWith("StreamThread-1")) {
+                seconds += threads.getThreadCpuTime(info.getThreadId()) / 1e9;
+            }
+        }
+        return seconds;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /**
