@@ -4,6 +4,7 @@ import dev.perch.model.profile.AcceleratorType;
 import dev.perch.model.profile.ModelProfile;
 import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.model.queueing.AcceleratorPrediction;
+import dev.perch.model.queueing.AppLoad;
 import dev.perch.model.queueing.EndToEnd;
 import dev.perch.model.queueing.LatencyModels;
 import dev.perch.telemetry.Samples;
@@ -37,9 +38,12 @@ record Predictor(ProfileCatalog catalog, Learning learning, double horizonSec) {
                 modelled.add(new Predictions.Modelled(history, rate, service, learning.biasFactor(history.learned())));
             }
         }
-        return new Predictions(type, path, horizonSec, modelled, unmodelled,
-                LatencyModels.predict(type, Predictions.loads(modelled, 0), path),
-                LatencyModels.predict(type, Predictions.loads(modelled, horizonSec), path));
+        List<AppLoad> nowLoads = Predictions.loads(modelled, 0);
+        List<AppLoad> aheadLoads = Predictions.loads(modelled, horizonSec);
+        AcceleratorPrediction now = LatencyModels.predict(type, nowLoads, path);
+        // Without a trend the forecast rates are today's: the models would give the same answer again.
+        AcceleratorPrediction ahead = aheadLoads.equals(nowLoads) ? now : LatencyModels.predict(type, aheadLoads, path);
+        return new Predictions(type, path, horizonSec, modelled, unmodelled, now, ahead);
     }
 
     /**
