@@ -23,7 +23,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -63,6 +62,8 @@ final class Assessor implements Processor<String, Object, String, Object> {
     static final int CHECKPOINT_ENTRIES = 128;
     /** The log's mark of a window predicted (a report is JSON: never this one byte). */
     private static final byte[] CLOSED = {0};
+    /** Digits of a log entry's sequence number in its key (a long's 19). */
+    private static final int SEQUENCE_DIGITS = 19;
 
     private final Assessment assessment;
     private final long forgetAfterMs;
@@ -180,8 +181,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
 
     /** Appends to the accelerator's log, and writes its state in place of the log when the log is long. */
     private void log(Live accelerator, byte[] entry) {
-        String key = accelerator.state.accelerator() + SEPARATOR
-                + String.format(Locale.ROOT, "%019d", accelerator.sequence++);
+        String key = pendingKey(accelerator.state.accelerator(), accelerator.sequence++);
         accelerator.pendingKeys.add(key);
         if (accelerator.pendingKeys.size() >= checkpointEntries && accelerator.open == null) {
             states.put(accelerator.state.accelerator(), accelerator.state);
@@ -190,6 +190,12 @@ final class Assessor implements Processor<String, Object, String, Object> {
         } else {
             pending.put(key, entry);
         }
+    }
+
+    /** The accelerator and its log's sequence number, zero-padded so that keys sort in log order. */
+    private static String pendingKey(String acceleratorId, long sequence) {
+        String digits = Long.toString(sequence);
+        return acceleratorId + SEPARATOR + "0".repeat(SEQUENCE_DIGITS - digits.length()) + digits;
     }
 
     /** The accelerator as held, read back from the stores on first use since {@link #init}. */

@@ -7,7 +7,6 @@ import dev.perch.telemetry.Topics;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Value;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -16,29 +15,33 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Admits telemetry: parses and validates every raw report, sends each bad one to the dead-letter
- * topic with its reason and raw payload, and passes each good one on once — a report re-sent with
- * the same app, accelerator and window start (a producer retry, a replay after a crash) is dropped.
+ * topic with its reason and raw payload, and passes each good one on once — a report re-sent for the
+ * same app, accelerator and window (a producer retry, a replay after a crash) is dropped.
  *
  * <p>Re-sent reports are recognised in window time, not wall time: per app and accelerator (a
- * <i>stream</i>) the store keeps the latest window start seen (its high-water mark) and the exact
- * window starts of the last {@code retentionMs} below it. A report older than that is re-sent or too
- * stale to matter and is dropped, however long after the original it arrives; out-of-order reports
- * within it are admitted once.
+ * <i>stream</i>) the store keeps one entry, {@link StreamMarks}: the latest window start admitted (its
+ * high-water mark) and the window time its admitted reports cover within {@code retentionMs} below it.
+ * A report starting older than that is re-sent or too stale to matter and is dropped, however long
+ * after the original it arrives; one starting inside covered time is a re-send (or overlaps a window
+ * counted already); out-of-order reports within the retention are admitted once.
  *
  * <p>Streams gone for longer than {@code retentionMs} are forgotten, so the store stays bounded as
  * apps come and go: a stream whose high-water mark is more than {@code retentionMs} below the
- * partition's window time ({@link PartitionClock}) loses its keys. Counted once still holds: a report
- * of a stream without a high-water mark (new, or forgotten) is admitted only if its window starts
- * within {@code retentionMs} of the partition's window time, and every window of a forgotten stream
- * is older than that.
+ * partition's window time ({@link PartitionClock}) loses its entry. Counted once still holds: a report
+ * of a stream without an entry (new, or forgotten) is admitted only if its window starts within
+ * {@code retentionMs} of the partition's window time, and every window of a forgotten stream is older
+ * than that. The processor reads its own copy of the entries, rebuilt from the store in {@link #init},
+ * and writes the store as it admits.
  *
  * <p>{@code reportsCounted} — the reports admitted, once per stream and window — is kept in the store
  * with them (so a restarted or moved task goes on from the committed count) and exposed as the
@@ -46,19 +49,24 @@ import java.util.Objects;
  */
 final class Intake implements Processor<String, byte[], String, Object> {
     static final String DEDUP_STORE = "telemetry-dedup-store";
-    /** Key prefixes in the store: one exact window of one app on one accelerator, and their high-water mark. */
-    private static final String WINDOW = "w|";
-    private static final String HIGH_WATER = "h|";
-    /** The key of the count of reports admitted. */
+    /** Key prefix of a stream's marks in the store. */
+    static final String STREAM = "s|";
+    /** The key of the count of reports admitted (a long, as Kafka's long serde writes it). */
     private static final String COUNTED = "n|reports-counted";
+    /** Key prefixes of the layout before {@link StreamMarks}: one exact window, one high-water mark. */
+    private static final String LEGACY_WINDOW = "w|";
+    private static final String LEGACY_HIGH_WATER = "h|";
     static final String METRIC_GROUP = "perch-topology-metrics";
     static final String COUNTED_METRIC = "reports-counted";
-    /** Between app, accelerator and window start in keys: a character no id contains. */
+    /** Between app and accelerator in keys: a character no id contains. */
     private static final String SEPARATOR = "\u0000";
 
     private final long retentionMs;
+    private final Map<String, StreamMarks> marks = new HashMap<>();
+    /** Keys of the layout before, read into {@link #marks} and deleted once those are written. */
+    private final List<String> legacy = new ArrayList<>();
     private ProcessorContext<String, Object> context;
-    private KeyValueStore<String, Long> seen;
+    private KeyValueStore<String, byte[]> seen;
     private PartitionClock clock;
     private long counted;
     private Sensor countedSensor;
@@ -73,11 +81,13 @@ final class Intake implements Processor<String, byte[], String, Object> {
         this.seen = context.getStateStore(DEDUP_STORE);
         // Rebuilt from the store: the task may be new here, restored, or re-initialised after a failure.
         this.clock = new PartitionClock();
-        try (KeyValueIterator<String, Long> marks = seen.prefixScan(HIGH_WATER, Serdes.String().serializer())) {
-            marks.forEachRemaining(mark -> clock.observe(mark.key.substring(HIGH_WATER.length()), mark.value));
+        marks.clear();
+        legacy.clear();
+        counted = 0;
+        try (KeyValueIterator<String, byte[]> all = seen.all()) {
+            all.forEachRemaining(entry -> read(entry.key, entry.value));
         }
-        Long stored = seen.get(COUNTED);
-        this.counted = stored == null ? 0 : stored;
+        marks.forEach((stream, held) -> clock.observe(stream, held.highWaterMs()));
         String task = context.taskId().toString();
         this.countedSensor = context.metrics().addSensor("perch-reports-counted-" + task, Sensor.RecordingLevel.INFO);
         countedSensor.add(new MetricName(COUNTED_METRIC, METRIC_GROUP,
@@ -85,6 +95,27 @@ final class Intake implements Processor<String, byte[], String, Object> {
                 Map.of("thread-id", Thread.currentThread().getName(), "task-id", task)), new Value());
         countedSensor.record(counted);
         context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::forgetOld);
+    }
+
+    private void read(String key, byte[] value) {
+        if (key.equals(COUNTED)) {
+            counted = ByteBuffer.wrap(value).getLong();
+        } else if (key.startsWith(STREAM)) {
+            marks.put(key.substring(STREAM.length()), StreamMarks.fromBytes(value));
+        } else if (key.startsWith(LEGACY_HIGH_WATER)) {
+            legacy.add(key);
+            String stream = key.substring(LEGACY_HIGH_WATER.length());
+            long highWater = ByteBuffer.wrap(value).getLong();
+            marks.merge(stream, new StreamMarks(highWater, new long[0]),
+                    (held, mark) -> new StreamMarks(Math.max(held.highWaterMs(), highWater), held.covered()));
+        } else if (key.startsWith(LEGACY_WINDOW)) {
+            // An exact window start, its end not kept: it covers its first millisecond.
+            legacy.add(key);
+            String stream = key.substring(LEGACY_WINDOW.length(), key.lastIndexOf(SEPARATOR));
+            long start = ByteBuffer.wrap(value).getLong();
+            StreamMarks held = marks.get(stream);
+            marks.put(stream, held == null ? StreamMarks.first(start, start + 1) : held.admit(start, start + 1, retentionMs));
+        }
     }
 
     @Override
@@ -108,22 +139,18 @@ final class Intake implements Processor<String, byte[], String, Object> {
             return;
         }
         String stream = report.app() + SEPARATOR + report.accelerator();
-        Long highWater = seen.get(HIGH_WATER + stream);
-        long oldestMs = highWater != null ? highWater - retentionMs : clock.floorMs(retentionMs);
-        if (report.windowStartMs() < oldestMs) {
+        StreamMarks held = marks.get(stream);
+        long oldestMs = held != null ? held.highWaterMs() - retentionMs : clock.floorMs(retentionMs);
+        if (report.windowStartMs() < oldestMs || (held != null && held.counted(report.windowStartMs()))) {
             return;
         }
-        String identity = WINDOW + stream + SEPARATOR + report.windowStartMs();
-        if (seen.get(identity) != null) {
-            return;
-        }
-        seen.put(identity, report.windowStartMs());
-        if (highWater == null || report.windowStartMs() > highWater) {
-            seen.put(HIGH_WATER + stream, report.windowStartMs());
-            clock.observe(stream, report.windowStartMs());
-        }
+        StreamMarks admitted = held == null ? StreamMarks.first(report.windowStartMs(), report.windowEndMs())
+                : held.admit(report.windowStartMs(), report.windowEndMs(), retentionMs);
+        marks.put(stream, admitted);
+        seen.put(STREAM + stream, admitted.toBytes());
+        clock.observe(stream, admitted.highWaterMs());
         counted++;
-        seen.put(COUNTED, counted);
+        seen.put(COUNTED, ByteBuffer.allocate(Long.BYTES).putLong(counted).array());
         countedSensor.record(counted);
         context.forward(record.withValue((Object) new Admitted(report, record.value())), PerchTopology.ASSESSOR);
     }
@@ -139,29 +166,22 @@ final class Intake implements Processor<String, byte[], String, Object> {
     }
 
     /**
-     * Forgets exact window starts that fell more than the retention below their stream's high-water
-     * mark, and whole streams whose high-water mark fell more than the retention below the partition's
-     * window time.
+     * Forgets streams whose high-water mark fell more than the retention below the partition's
+     * window time; writes the marks read from the layout before and deletes its keys.
      */
     private void forgetOld(long streamTimeMs) {
+        if (!legacy.isEmpty()) {
+            marks.forEach((stream, held) -> seen.put(STREAM + stream, held.toBytes()));
+            legacy.forEach(seen::delete);
+            legacy.clear();
+        }
         long floorMs = clock.floorMs(retentionMs);
-        List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, Long> marks = seen.prefixScan(HIGH_WATER, Serdes.String().serializer())) {
-            marks.forEachRemaining(mark -> {
-                if (mark.value < floorMs) {
-                    old.add(mark.key);
-                }
-            });
-        }
-        try (KeyValueIterator<String, Long> windows = seen.prefixScan(WINDOW, Serdes.String().serializer())) {
-            windows.forEachRemaining(entry -> {
-                String stream = entry.key.substring(WINDOW.length(), entry.key.lastIndexOf(SEPARATOR));
-                Long highWater = seen.get(HIGH_WATER + stream);
-                if (highWater == null || highWater < floorMs || entry.value < highWater - retentionMs) {
-                    old.add(entry.key);
-                }
-            });
-        }
-        old.forEach(seen::delete);
+        marks.entrySet().removeIf(entry -> {
+            if (entry.getValue().highWaterMs() >= floorMs) {
+                return false;
+            }
+            seen.delete(STREAM + entry.getKey());
+            return true;
+        });
     }
 }

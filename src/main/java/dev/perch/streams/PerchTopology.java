@@ -61,13 +61,15 @@ public final class PerchTopology {
         topology.addSource(TELEMETRY_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.TELEMETRY);
         topology.addProcessor(INTAKE, () -> new Intake(settings.dedupRetentionMs()), TELEMETRY_SOURCE);
+        // Cached: the count of reports admitted is written on every report, and a stream's marks on each of its reports.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Intake.DEDUP_STORE),
-                Serdes.String(), Serdes.Long()).withCachingEnabled(), INTAKE);
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), INTAKE);
         topology.addProcessor(ASSESSOR, () -> new Assessor(settings, checkpointEntries), INTAKE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Assessor.STATE_STORE),
                 Serdes.String(), new AcceleratorStateSerde()).withCachingEnabled(), ASSESSOR);
+        // Uncached: every log key is new and outlives a commit, so a cache would only sort and copy it.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Assessor.PENDING_STORE),
-                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), ASSESSOR);
+                Serdes.String(), Serdes.ByteArray()).withCachingDisabled(), ASSESSOR);
 
         Serializer<Object> json = JsonSerde.of(Object.class).serializer();
         topology.addSink(DLQ_SINK, Topics.DLQ, Serdes.String().serializer(), json, INTAKE, ASSESSOR);

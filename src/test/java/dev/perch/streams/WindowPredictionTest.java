@@ -125,11 +125,11 @@ class WindowPredictionTest {
             sendAt(report("a", "mobilenet_v2", TPU, s, 5, 20));
             sendAt(report("b", "mobilenet_v2", TPU, s, 5, 20));
         }
-        var dedup = fx.driver.<String, Long>getKeyValueStore(Intake.DEDUP_STORE);
+        var dedup = fx.driver.<String, byte[]>getKeyValueStore(Intake.DEDUP_STORE);
         List<String> keys = new java.util.ArrayList<>();
         dedup.all().forEachRemaining(kv -> keys.add(kv.key));
-        assertTrue(keys.stream().noneMatch(k -> k.startsWith("h|c")), "c's high-water mark is forgotten: " + keys);
-        assertTrue(keys.stream().anyMatch(k -> k.startsWith("h|a")), keys.toString());
+        assertTrue(keys.stream().noneMatch(k -> k.startsWith(Intake.STREAM + "c")), "c's marks are forgotten: " + keys);
+        assertTrue(keys.stream().anyMatch(k -> k.startsWith(Intake.STREAM + "a")), keys.toString());
         long before = reportsCounted();
         sendAt(report("c", "mobilenet_v2", TPU, 0, 5, 20));
         assertEquals(before, reportsCounted(), "a re-sent report older than the horizon is still dropped");

@@ -1,0 +1,110 @@
+package dev.perch.streams;
+
+import dev.perch.telemetry.Json;
+import dev.perch.telemetry.TelemetryReport;
+import dev.perch.telemetry.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.perch.streams.TopologyFixture.T0;
+import static dev.perch.streams.TopologyFixture.report;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The intake re-initialised on its store (a restart, a moved task) admits exactly what one that never stopped admits. */
+class IntakeTest {
+    private static final long RETENTION_MS = 600_000;
+    private static final String TPU = "pi-1/tpu0";
+
+    @Test
+    void reInitialisedEveryFewReportsItAdmitsWhatAnUninterruptedOneDoes() {
+        List<TelemetryReport> input = new ArrayList<>();
+        for (int s = 0; s < 40; s++) {
+            input.add(report("a", "mobilenet_v2", TPU, s, 5, 20));
+            input.add(report("b", "mobilenet_v2", TPU, s, 5, 20));
+            if (s % 3 == 0) {
+                input.add(report("a", "mobilenet_v2", TPU, s, 5, 20));
+            }
+            if (s % 7 == 6) {
+                input.add(report("b", "mobilenet_v2", TPU, s - 4, 5, 20));
+            }
+        }
+        List<String> uninterrupted = admitted(input, Integer.MAX_VALUE);
+        List<String> restarted = admitted(input, 5);
+        assertEquals(80, uninterrupted.size(), "every app's 40 windows once");
+        assertEquals(uninterrupted, restarted);
+    }
+
+    @Test
+    void marksWrittenInTheLayoutBeforeAreReadAndRewritten() {
+        KeyValueStore<String, byte[]> store = store();
+        MockProcessorContext<String, Object> context = context(store);
+        // The layout before: a high-water mark and one key per exact window start.
+        String stream = "a\u0000" + TPU;
+        store.put("h|" + stream, longBytes(T0 + 3000));
+        for (int s = 0; s <= 3; s++) {
+            store.put("w|" + stream + "\u0000" + (T0 + s * 1000L), longBytes(T0 + s * 1000L));
+        }
+        Intake intake = new Intake(RETENTION_MS);
+        intake.init(context);
+        intake.process(record(report("a", "mobilenet_v2", TPU, 2, 5, 20)));
+        assertTrue(context.forwarded().isEmpty(), "a window counted before the change is still dropped");
+        intake.process(record(report("a", "mobilenet_v2", TPU, 4, 5, 20)));
+        assertEquals(1, context.forwarded().size(), "a new one is admitted");
+
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(T0 + 60_000);
+        List<String> keys = new ArrayList<>();
+        store.all().forEachRemaining(entry -> keys.add(entry.key));
+        assertEquals(List.of("n|reports-counted", Intake.STREAM + stream), keys);
+        assertEquals(new StreamMarks(T0 + 4000, new long[]{T0, T0 + 1, T0 + 1000, T0 + 1001, T0 + 2000, T0 + 2001,
+                T0 + 3000, T0 + 3001, T0 + 4000, T0 + 5000}), StreamMarks.fromBytes(store.get(Intake.STREAM + stream)));
+    }
+
+    /** The apps and window starts the intake forwards, re-initialised on the same store every {@code restartEvery} reports. */
+    private static List<String> admitted(List<TelemetryReport> input, int restartEvery) {
+        MockProcessorContext<String, Object> context = context(store());
+        Intake intake = null;
+        for (int i = 0; i < input.size(); i++) {
+            if (i % restartEvery == 0) {
+                intake = new Intake(RETENTION_MS);
+                intake.init(context);
+            }
+            context.setRecordMetadata(Topics.TELEMETRY, 0, i);
+            intake.process(record(input.get(i)));
+        }
+        List<String> out = new ArrayList<>();
+        context.forwarded().forEach(f -> {
+            TelemetryReport report = ((Admitted) f.record().value()).report();
+            out.add(report.app() + "@" + report.windowStartMs());
+        });
+        return out;
+    }
+
+    private static Record<String, byte[]> record(TelemetryReport report) {
+        return new Record<>(report.accelerator(), Json.writeBytes(report), report.windowEndMs());
+    }
+
+    private static KeyValueStore<String, byte[]> store() {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Intake.DEDUP_STORE), Serdes.String(),
+                Serdes.ByteArray()).withLoggingDisabled().build();
+    }
+
+    private static MockProcessorContext<String, Object> context(KeyValueStore<String, byte[]> store) {
+        MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        return context;
+    }
+
+    private static byte[] longBytes(long value) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+    }
+}
