@@ -4,7 +4,6 @@ import dev.perch.telemetry.AppRecord;
 import dev.perch.telemetry.DeadLetterRecord;
 import dev.perch.telemetry.InventoryRecord;
 import dev.perch.telemetry.Json;
-import dev.perch.telemetry.TelemetryParser;
 import dev.perch.telemetry.TelemetryReport;
 import dev.perch.telemetry.Topics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -37,7 +36,7 @@ import java.util.Set;
  * <p>Why two stores: an accelerator's state is tens of kilobytes, and writing it on every report (or
  * every window) made the changelog, not the models, the cost of a report (profiled). So the state is
  * written every {@value #CHECKPOINT_ENTRIES} entries of its log (by default): in between, {@value #PENDING_STORE}
- * keeps, under the accelerator and a sequence number, each report folded as it came and a mark where
+ * keeps, under the accelerator and a sequence number, each report folded as it came ({@link LoggedReports}) and a mark where
  * each window was predicted; a checkpoint writes the state and deletes them. State and log are
  * committed together (exactly-once), so after a restart or a task's re-initialisation the state read
  * back with its log replayed in order — reports folded, windows closed where marked, nothing
@@ -132,7 +131,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
             deadLetter(record.key(), "assessment failed: " + e, admitted.raw(), record.timestamp());
             return;
         }
-        log(accelerator, admitted.raw());
+        log(accelerator, LoggedReports.write(report));
         if (WindowTrigger.complete(accelerator.state, accelerator.open, appsTable::get)) {
             close(accelerator, true);
         }
@@ -240,9 +239,8 @@ final class Assessor implements Processor<String, Object, String, Object> {
             }
             return;
         }
-        TelemetryParser.Result parsed = TelemetryParser.parse(entry.value);
         try {
-            fold(accelerator, ((TelemetryParser.Result.Valid) parsed).report(), timestamp);
+            fold(accelerator, LoggedReports.read(entry.value), timestamp);
         } catch (RuntimeException e) {
             // It was folded once without failing; if it fails now it is let go, not retried forever.
             deadLetter(entry.key, "assessment failed on replaying a report: " + e, entry.value, timestamp);

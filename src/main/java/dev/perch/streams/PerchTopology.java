@@ -32,6 +32,9 @@ public final class PerchTopology {
     static final String ALERTS_SINK = "alerts-sink";
     static final String APPS_STORE = "apps-store";
     static final String INVENTORY_STORE = "inventory-store";
+    /** Decoded records the global tables keep: a few times the apps and nodes of the largest cluster tried (10,000 and 1,000). */
+    private static final int DECODED_APPS = 32_768;
+    private static final int DECODED_NODES = 4_096;
 
     private PerchTopology() {
     }
@@ -49,12 +52,12 @@ public final class PerchTopology {
 
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(APPS_STORE), Serdes.String(),
-                        JsonSerde.of(AppRecord.class)).withLoggingDisabled(),
+                        new DecodedTable<>(AppRecord.class, DECODED_APPS)).withLoggingDisabled(),
                 "apps-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.APPS,
                 "apps-store-updater", () -> new GlobalTableUpdater<>(APPS_STORE, AppRecord.class));
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(INVENTORY_STORE), Serdes.String(),
-                        JsonSerde.of(InventoryRecord.class)).withLoggingDisabled(),
+                        new DecodedTable<>(InventoryRecord.class, DECODED_NODES)).withLoggingDisabled(),
                 "inventory-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.INVENTORY,
                 "inventory-store-updater", () -> new GlobalTableUpdater<>(INVENTORY_STORE, InventoryRecord.class));
 

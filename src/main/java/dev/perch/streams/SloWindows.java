@@ -121,31 +121,45 @@ final class SloWindows {
         if (window == null || window.slots().isEmpty()) {
             return Figures.NONE;
         }
-        Weighted mean = Weighted.NONE;
-        Weighted p50 = Weighted.NONE;
-        Weighted p95 = Weighted.NONE;
-        Weighted p99 = Weighted.NONE;
+        // Summed in place, not with Weighted.plus: this runs for every app several times a window.
+        double meanSum = 0;
+        double p50Sum = 0;
+        double p95Sum = 0;
+        double p99Sum = 0;
+        long requests = 0;
+        long p50Requests = 0;
+        long p95Requests = 0;
+        long p99Requests = 0;
         long withHistogram = 0;
         for (Slot slot : window.slots()) {
-            mean = mean.plus(slot.mean());
-            p50 = p50.plus(slot.p50());
-            p95 = p95.plus(slot.p95());
-            p99 = p99.plus(slot.p99());
+            meanSum += slot.mean().sumMs();
+            requests += slot.mean().requests();
+            p50Sum += slot.p50().sumMs();
+            p50Requests += slot.p50().requests();
+            p95Sum += slot.p95().sumMs();
+            p95Requests += slot.p95().requests();
+            p99Sum += slot.p99().sumMs();
+            p99Requests += slot.p99().requests();
             withHistogram += slot.histogramRequests();
         }
-        long requests = mean.requests();
         if (requests == 0) {
             return Figures.NONE;
         }
+        Double mean = meanSum / requests;
         if (withHistogram != requests) {
-            return new Figures(requests, mean.value(), p50.value(), p95.value(), p99.value(), false);
+            return new Figures(requests, mean, average(p50Sum, p50Requests), average(p95Sum, p95Requests),
+                    average(p99Sum, p99Requests), false);
         }
         long[] counts = new long[LatencyBuckets.BUCKETS];
         for (Slot slot : window.slots()) {
             slot.buckets().addTo(counts);
         }
-        return new Figures(requests, mean.value(), LatencyBuckets.quantile(counts, requests, 0.50),
+        return new Figures(requests, mean, LatencyBuckets.quantile(counts, requests, 0.50),
                 LatencyBuckets.quantile(counts, requests, 0.95), LatencyBuckets.quantile(counts, requests, 0.99), true);
+    }
+
+    private static Double average(double sumMs, long requests) {
+        return requests == 0 ? null : sumMs / requests;
     }
 
     /** One report as a slot of its own: its figures, and its histogram in Perch's layout if it has one. */

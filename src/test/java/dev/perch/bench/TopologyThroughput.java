@@ -6,6 +6,7 @@ import dev.perch.runtime.Offsets;
 import dev.perch.runtime.TopicAdmin;
 import dev.perch.streams.PerchTopology;
 import dev.perch.streams.TopologySettings;
+import dev.perch.telemetry.AppRecord;
 import dev.perch.telemetry.Json;
 import dev.perch.telemetry.LatencySummary;
 import dev.perch.telemetry.MeanSummary;
@@ -43,7 +44,8 @@ import java.util.SplittableRandom;
 
 /**
  * Telemetry reports per second the topology sustains against the embedded broker (exactly-once v2, one
- * stream thread, 100 ms commits), next to the framework's own floor on this machine in the same run
+ * stream thread, 100 ms commits), every app in the apps table with an SLO as the controller publishes
+ * it (so that every window's alerts are decided, as in a live cluster), next to the framework's own floor on this machine in the same run
  * and on the same topic — a minimal stateful Kafka Streams application that parses each report and
  * counts it per key in a persistent store, with the same guarantee and commit interval — and to what
  * Kafka's own consumer performance tool reads from the topic. Both Streams rates run from start
@@ -195,6 +197,15 @@ public final class TopologyThroughput {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024), new StringSerializer(), new ByteArraySerializer())) {
+            // The apps table as the controller publishes it: every app with its SLO and accelerator.
+            for (int accelerator = 0; accelerator < accelerators; accelerator++) {
+                for (int app = 0; app < appsPerAccelerator; app++) {
+                    String name = "app-" + accelerator + "-" + app;
+                    AppRecord record = new AppRecord(AppRecord.SCHEMA, name, models[app % models.length], 2, 400, "mean",
+                            AppRecord.DEFAULT_SLO_WINDOW_SEC, "node-" + accelerator, "node-" + accelerator + "/tpu0", null, t0);
+                    producer.send(new ProducerRecord<>(Topics.APPS, name, Json.writeBytes(record)));
+                }
+            }
             for (int i = 0; i < reports; i++) {
                 int accelerator = i % accelerators;
                 int app = (i / accelerators) % appsPerAccelerator;
