@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The topology's {@code accelerator-assessor}: per admitted report, learns from it ({@link
@@ -73,7 +74,8 @@ final class Assessor implements Processor<String, Object, String, Object> {
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, AcceleratorState> states;
     private KeyValueStore<String, byte[]> pending;
-    private ReadOnlyKeyValueStore<String, AppRecord> appsTable;
+    private final AtomicLong appsChanges;
+    private CachedTable<AppRecord> appsTable;
     private ReadOnlyKeyValueStore<String, InventoryRecord> inventory;
     private long newestEndMs = Long.MIN_VALUE;
 
@@ -88,7 +90,9 @@ final class Assessor implements Processor<String, Object, String, Object> {
     }
 
     /** @param checkpointEntries log entries between checkpoints (1: the state is written at every window) */
-    Assessor(TopologySettings settings, int checkpointEntries) {
+    /** @param appsChanges the apps table's writes, counted by its {@link GlobalTableUpdater} */
+    Assessor(TopologySettings settings, int checkpointEntries, AtomicLong appsChanges) {
+        this.appsChanges = appsChanges;
         this.assessment = new Assessment(settings);
         this.forgetAfterMs = settings.dedupRetentionMs();
         this.checkpointEntries = checkpointEntries;
@@ -99,7 +103,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
         this.context = context;
         this.states = context.getStateStore(STATE_STORE);
         this.pending = context.getStateStore(PENDING_STORE);
-        this.appsTable = context.getStateStore(PerchTopology.APPS_STORE);
+        this.appsTable = new CachedTable<>(context.getStateStore(PerchTopology.APPS_STORE), appsChanges);
         this.inventory = context.getStateStore(PerchTopology.INVENTORY_STORE);
         live.clear();
         unread.clear();

@@ -8,6 +8,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * Keeps a global store equal to a compacted topic of Perch's own records: a value replaces, a
  * tombstone deletes, and a record that does not parse is logged and skipped rather than stopping the
@@ -18,11 +20,14 @@ final class GlobalTableUpdater<T> implements Processor<String, byte[], Void, Voi
 
     private final String storeName;
     private final Class<T> type;
+    private final AtomicLong changes;
     private KeyValueStore<String, T> store;
 
-    GlobalTableUpdater(String storeName, Class<T> type) {
+    /** @param changes counted up after every write, for the stream threads' {@link CachedTable}s */
+    GlobalTableUpdater(String storeName, Class<T> type, AtomicLong changes) {
         this.storeName = storeName;
         this.type = type;
+        this.changes = changes;
     }
 
     @Override
@@ -38,10 +43,12 @@ final class GlobalTableUpdater<T> implements Processor<String, byte[], Void, Voi
         }
         if (record.value() == null) {
             store.delete(record.key());
+            changes.incrementAndGet();
             return;
         }
         try {
             store.put(record.key(), Json.read(record.value(), type));
+            changes.incrementAndGet();
         } catch (RuntimeException e) {
             LOG.warn("{}: skipping unreadable record for key {}: {}", storeName, record.key(), e.getMessage());
         }

@@ -8,6 +8,8 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.state.Stores;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * Builds Perch's Kafka Streams topology — plain code that tests call directly; CDI only produces it.
  *
@@ -49,17 +51,18 @@ public final class PerchTopology {
      */
     static org.apache.kafka.streams.Topology build(TopologySettings settings, int checkpointEntries) {
         org.apache.kafka.streams.Topology topology = new org.apache.kafka.streams.Topology();
+        AtomicLong appsChanges = new AtomicLong();
 
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(APPS_STORE), Serdes.String(),
                         new DecodedTable<>(AppRecord.class, DECODED_APPS)).withLoggingDisabled(),
                 "apps-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.APPS,
-                "apps-store-updater", () -> new GlobalTableUpdater<>(APPS_STORE, AppRecord.class));
+                "apps-store-updater", () -> new GlobalTableUpdater<>(APPS_STORE, AppRecord.class, appsChanges));
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(INVENTORY_STORE), Serdes.String(),
                         new DecodedTable<>(InventoryRecord.class, DECODED_NODES)).withLoggingDisabled(),
                 "inventory-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.INVENTORY,
-                "inventory-store-updater", () -> new GlobalTableUpdater<>(INVENTORY_STORE, InventoryRecord.class));
+                "inventory-store-updater", () -> new GlobalTableUpdater<>(INVENTORY_STORE, InventoryRecord.class, new AtomicLong()));
 
         topology.addSource(TELEMETRY_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.TELEMETRY);
@@ -67,7 +70,7 @@ public final class PerchTopology {
         // Cached: the count of reports admitted is written on every report, and a stream's marks on each of its reports.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Intake.DEDUP_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), INTAKE);
-        topology.addProcessor(ASSESSOR, () -> new Assessor(settings, checkpointEntries), INTAKE);
+        topology.addProcessor(ASSESSOR, () -> new Assessor(settings, checkpointEntries, appsChanges), INTAKE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Assessor.STATE_STORE),
                 Serdes.String(), new AcceleratorStateSerde()).withCachingEnabled(), ASSESSOR);
         // Uncached: every log key is new and outlives a commit, so a cache would only sort and copy it.

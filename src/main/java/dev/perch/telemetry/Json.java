@@ -2,6 +2,8 @@ package dev.perch.telemetry;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +20,10 @@ public final class Json {
      */
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS)
+            // The same doubles, parsed and written several times faster: numbers are most of a
+            // report and of a prediction, and the topology reads and writes one per report.
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
