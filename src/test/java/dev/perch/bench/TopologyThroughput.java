@@ -68,8 +68,8 @@ public final class TopologyThroughput {
             publish(bootstrap, reports, accelerators, appsPerAccelerator);
 
             // The JIT's warm-up is not the topology's cost: in a fresh JVM the first application also
-            // pays for compiling the broker's and the clients' code (about 20 s of compiler CPU here),
-            // so each application first runs briefly under an id of its own. Start-up stays timed.
+            // pays for compiling the broker's and the clients' code (half a core for a minute here),
+            // so each application first reads the topic under an id of its own. Start-up stays timed.
             warmUp(bootstrap, "perch-warm-up", PerchTopology.build(TopologySettings.defaults(ScenarioReader.defaultCatalog())));
             warmUp(bootstrap, "minimal-warm-up", minimalTopology());
             double perch = reports / timed(bootstrap, "perch-throughput",
@@ -104,6 +104,7 @@ public final class TopologyThroughput {
                 Files.createTempDirectory(applicationId + "-").toString());
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
+        Map<String, Long> threadsBefore = threadCpuNanos();
         try (KafkaStreams streams = new KafkaStreams(topology, props);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             streams.start();
@@ -113,11 +114,18 @@ public final class TopologyThroughput {
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf(Locale.ROOT, "%s: %.1f s; CPU: stream thread %.1f s, process %.1f s (the broker's included)%n",
                     applicationId, seconds, threadCpuSec(applicationId + "-"), (processCpuNanos() - cpuStart) / 1e9);
+            if (Boolean.getBoolean("bench.threads")) {
+                Map<String, Long> after = threadCpuNanos();
+                after.entrySet().stream()
+                        .map(e -> Map.entry(e.getKey(), e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)))
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
+                        .forEach(e -> System.out.printf(Locale.ROOT, "  %6.2f s %s%n", e.getValue() / 1e9, e.getKey()));
+            }
             return seconds;
         }
     }
 
-    /** Runs the application on the topic for {@value #WARM_UP_SEC} s (or to its end), untimed. */
+    /** Runs the application on the topic to its end (for {@value #WARM_UP_SEC} s at most), untimed. */
     private static void warmUp(String bootstrap, String applicationId, Topology topology) throws Exception {
         Properties props = TopologyInstance.properties(bootstrap, applicationId,
                 Files.createTempDirectory(applicationId + "-").toString());
@@ -131,7 +139,7 @@ public final class TopologyThroughput {
         }
     }
 
-    private static final int WARM_UP_SEC = 15;
+    private static final int WARM_UP_SEC = 60;
 
     /** CPU time of the application's stream threads: what one report costs where the machine is shared. */
     private static double threadCpuSec(String prefix) {
@@ -143,6 +151,18 @@ public final class TopologyThroughput {
             }
         }
         return seconds;
+    }
+
+    /** CPU time of every live thread by name (-Dbench.threads=true prints where a run's CPU went). */
+    private static Map<String, Long> threadCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> cpu = new java.util.HashMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null) {
+                cpu.merge(info.getThreadName(), threads.getThreadCpuTime(info.getThreadId()), Long::sum);
+            }
+        }
+        return cpu;
     }
 
     private static long processCpuNanos() {
