@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Issue 21's bounded state: the live demo on SCENARIO (default mixed-100: 100 nodes, 1,000 apps) at
-# real time for MINUTES (default 30), sampled every minute — the process's RSS and heap, every
+# real time for MINUTES (default 30), sampled every minute — the process's RSS, its live heap (after a
+# full collection, which a class histogram forces, taken just after the minute's scrape), every
 # topology store's entries (perch_topology_store_entries) and the topology's consumer lag in records
 # (kafka_consumer_fetch_manager_records_lag_max of its stream thread) — then judged: after WARMUP
 # minutes (default 5) every series stays within 10 % of its value at minute WARMUP (lag, which is 0
 # when the topology keeps up, is judged against 10 % of the telemetry published per second instead).
+# The heap is fixed and touched at start (-Xms = -Xmx = PERCH_SOAK_HEAP, default 1g, AlwaysPreTouch):
+# G1 otherwise grows the heap it holds towards -Xmx whenever its pauses take a larger share of time
+# (they do on a shared 2-core machine) and keeps it, so RSS rose with the collector's sizing rather
+# than with any state (2026-12-05: +1.1 GB of committed heap over a live set flat at ~260 MB). So RSS
+# judges native memory (RocksDB, threads, metaspace) and the live heap judges the heap.
 # Needs a built jar, port 8080 and 9092 free, and MINUTES + 1 minutes:
 #   mvn -B -q package -DskipTests && loadtests/soak.sh [MINUTES] [SCENARIO] [WARMUP]
 # One line per minute, then one JSON line with the verdict; raw files go to loadtests/results/soak/.
@@ -26,7 +32,8 @@ done
 # --print-scenario writes them, for the whole soak.
 java -jar "$jar" demo --scenario "$scenario" --duration 1s --print-scenario "$out/scenario.yaml" > /dev/null 2> "$out/print.log"
 sed -i "s/^lengthSec: .*/lengthSec: $(( (minutes + 2) * 60 ))/" "$out/scenario.yaml"
-java -Xmx${PERCH_SOAK_HEAP:-2g} -jar "$jar" demo --scenario "$out/scenario.yaml" --speed 1 --duration "$((minutes + 1))m" \
+heap=${PERCH_SOAK_HEAP:-1g}
+java -Xms$heap -Xmx$heap -XX:+AlwaysPreTouch -jar "$jar" demo --scenario "$out/scenario.yaml" --speed 1 --duration "$((minutes + 1))m" \
   > "$out/demo.json" 2> "$out/demo.log" &
 demo=$!
 trap 'kill $demo 2>/dev/null; true' EXIT
@@ -36,10 +43,13 @@ for minute in $(seq 1 "$minutes"); do
   kill -0 "$demo" 2>/dev/null || { echo "soak: the demo stopped at minute $minute (see $out/demo.log)" >&2; exit 1; }
   rss_kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$demo/status")
   curl -sf http://127.0.0.1:8080/q/metrics > "$out/metrics-$minute.txt" || true
-  python3 - "$minute" "$rss_kb" "$out/metrics-$minute.txt" >> "$out/samples.jsonl" <<'PY'
+  # After the scrape, so that the collection's pause is a minute old at the next one.
+  live_bytes=$(jcmd "$demo" GC.class_histogram 2> /dev/null | awk '$1 == "Total" {print $3}')
+  python3 - "$minute" "$rss_kb" "$out/metrics-$minute.txt" "${live_bytes:-0}" >> "$out/samples.jsonl" <<'PY'
 import json, re, sys
-minute, rss_kb, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-sample = {"minute": minute, "rssMb": round(rss_kb / 1024), "heapMb": 0, "lagRecords": 0, "stores": {}, "telemetryRecords": 0}
+minute, rss_kb, path, live = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+sample = {"minute": minute, "rssMb": round(rss_kb / 1024), "liveHeapMb": round(live / 2**20), "heapMb": 0,
+          "lagRecords": 0, "stores": {}, "telemetryRecords": 0}
 for line in open(path):
     if line.startswith("#"):
         continue
@@ -66,7 +76,7 @@ samples = [json.loads(l) for l in open(sys.argv[1])]
 warmup, scenario = int(sys.argv[2]), sys.argv[3]
 base = next(s for s in samples if s["minute"] == warmup)
 later = [s for s in samples if s["minute"] > warmup]
-series = {"rssMb": lambda s: s["rssMb"]}
+series = {"rssMb": lambda s: s["rssMb"], "liveHeapMb": lambda s: s.get("liveHeapMb", float("nan"))}
 for store in base["stores"]:
     series["store:" + store] = lambda s, store=store: s["stores"].get(store, float("nan"))
 worst = {}

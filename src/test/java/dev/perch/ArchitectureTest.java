@@ -201,13 +201,14 @@ class ArchitectureTest {
     /**
      * Process wiring: every room above, and the frameworks it wires them with — Quarkus, CDI,
      * MicroProfile and SmallRye (configuration, reactive messaging), Micrometer, Kafka (clients,
-     * Streams, and the embedded broker's {@code kafka..}), logging.
+     * Streams, the embedded broker's {@code kafka..}, and the options of Streams' RocksDB stores),
+     * logging.
      */
     @Test
     void runtime() {
         roomDependsOnlyOn("runtime", allowed("runtime", roomsAbove("runtime"),
                 "io.quarkus..", "jakarta..", "org.eclipse.microprofile..", "io.smallrye..", "io.micrometer..",
-                "org.apache.kafka..", "kafka..", "org.jboss.logging..", "org.slf4j.."));
+                "org.apache.kafka..", "kafka..", "org.rocksdb..", "org.jboss.logging..", "org.slf4j.."));
     }
 
     /** REST and the web page: every room above but {@code cli}, through JAX-RS and CDI injection. */
