@@ -198,13 +198,13 @@ final class AlertAnswers implements AtRiskStep {
         }
         Placement model = current.placement();
         Map<String, String> failed = reading.startedMoves().closedTargets(reading.nowMs()); // observed above
-        Map<String, String> closed = ClusterReading.closed(failed, snapshot);
-        Set<String> immovable = reading.immovable(snapshot);
+        Map<String, String> closed = reading.closedIn(failed, snapshot);
         TargetSelector.Choice choice = selector.relocate(model, alert.app(), closed);
         if (choice instanceof TargetSelector.Choice.Chosen chosen) {
             executor.apply(chosen.step(), trigger);
             return Optional.of(snapshot);
         }
+        Set<String> immovable = reading.immovable(snapshot); // read only when others may have to move
         TargetSelector.Choice.NoTarget none = (TargetSelector.Choice.NoTarget) choice;
         MigrationPlan plan = relief.relieve(model, alert.accelerator(), immovable, closed.keySet());
         if (!plan.isEmpty()) {

@@ -38,6 +38,9 @@ final class ClusterReading {
     private long currentVersion;
     private long currentRateUpdates;
     private ProfileCatalog currentCatalog;
+    /** The accelerators of the nodes being left in {@link #beingLeftOf} ({@link #closedIn}). */
+    private Map<String, String> leftClosed = Map.of();
+    private ClusterSnapshot beingLeftOf;
 
     ClusterReading(ClusterView view, Supplier<ProfileCatalog> catalog, LiveRates rates, Clock clock,
                    StartedMoves startedMoves, Cooldown cooldown) {
@@ -129,6 +132,21 @@ final class ClusterReading {
     static Map<String, String> closed(Map<String, String> failedTargets, ClusterSnapshot snapshot) {
         Map<String, String> closed = new TreeMap<>(failedTargets);
         closed.putAll(beingLeft(snapshot));
+        return closed;
+    }
+
+    /**
+     * As {@link #closed(Map, ClusterSnapshot)}, with the nodes being left kept while the snapshot is
+     * the same one: a burst of alerts is answered on one snapshot, and reading every app and
+     * accelerator of 10,000 for each answer was garbage that paused it.
+     */
+    Map<String, String> closedIn(Map<String, String> failedTargets, ClusterSnapshot snapshot) {
+        if (snapshot != beingLeftOf) {
+            leftClosed = Map.copyOf(beingLeft(snapshot));
+            beingLeftOf = snapshot;
+        }
+        Map<String, String> closed = new TreeMap<>(failedTargets);
+        closed.putAll(leftClosed);
         return closed;
     }
 
