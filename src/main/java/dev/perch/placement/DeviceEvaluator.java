@@ -39,6 +39,27 @@ public final class DeviceEvaluator {
 
     /** Evaluates {@code deviceId} as it is in {@code placement}: every app's full prediction, for reports. */
     public DeviceVerdict evaluate(Placement placement, String deviceId) {
+        // Kept by what it reads (the device's apps, its node's memory): a pass evaluates a device
+        // with a new app, then again as it stands before the next app placed there.
+        // Of the node, a verdict reads only whether its memory fits (and, when not, how much is used):
+        // sums of memory taken off and put back differ in the last bit.
+        Host host = placement.host(placement.device(deviceId).node());
+        boolean memoryFits = memoryFits(placement, host);
+        double usedMb = usedMb(placement, host);
+        if (placement.kept(deviceId, this) instanceof KeptVerdict kept
+                && kept.memoryFits() == memoryFits && (memoryFits || Double.compare(kept.usedMb(), usedMb) == 0)) {
+            return kept.verdict();
+        }
+        DeviceVerdict verdict = evaluateAfresh(placement, deviceId);
+        placement.keep(deviceId, this, new KeptVerdict(verdict, memoryFits, usedMb));
+        return verdict;
+    }
+
+    /** A verdict and what it read of the device's node. */
+    private record KeptVerdict(DeviceVerdict verdict, boolean memoryFits, double usedMb) {
+    }
+
+    private DeviceVerdict evaluateAfresh(Placement placement, String deviceId) {
         Device device = placement.device(deviceId);
         Host host = placement.host(device.node());
         List<AppDemand> apps = placement.appsOn(deviceId);

@@ -45,6 +45,12 @@ public final class Placement {
         double memo;
         /** Values {@link #memoOwner} computed with one more app, by what of the app they depend on. */
         Map<Object, Double> memoWith;
+        /** A value kept by what it was computed from ({@link #keep}), which changes may bring back. */
+        Kept kept;
+    }
+
+    /** A value, who computed it, and from what: the device's apps (by identity, in order). */
+    private record Kept(Object owner, AppDemand[] apps, Object value) {
     }
 
     private Placement(ClusterModel cluster) {
@@ -249,6 +255,34 @@ public final class Placement {
             use.memoWith = new HashMap<>();
         }
         use.memoWith.put(key, value);
+    }
+
+    /**
+     * What {@code owner} kept of {@code deviceId} with {@link #keep}, if the device has the same apps
+     * (the same objects, in the same order) as then; else null. Unlike {@link #remembered}, it
+     * outlives changes undone or made again: the verdict of a device with a new app is the verdict
+     * before the next app there. What else the value read (its node's use) is the owner's to check.
+     */
+    public Object kept(String deviceId, Object owner) {
+        Kept kept = deviceUse.get(deviceId).kept;
+        if (kept == null || kept.owner() != owner) {
+            return null;
+        }
+        List<AppDemand> on = appsOnDevice.get(deviceId);
+        if (kept.apps().length != on.size()) {
+            return null;
+        }
+        for (int i = 0; i < on.size(); i++) {
+            if (kept.apps()[i] != on.get(i)) {
+                return null;
+            }
+        }
+        return kept.value();
+    }
+
+    /** Keeps {@code value}, computed by {@code owner} from the apps now on {@code deviceId} ({@link #kept}). */
+    public void keep(String deviceId, Object owner, Object value) {
+        deviceUse.get(deviceId).kept = new Kept(owner, appsOnDevice.get(deviceId).toArray(new AppDemand[0]), value);
     }
 
     /** What one app adds to {@link #serviceLoad} on a device of the given type (0 without a profile). */
