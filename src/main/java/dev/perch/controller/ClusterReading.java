@@ -102,7 +102,10 @@ final class ClusterReading {
         if (version < 0 || current == null || version != currentVersion || rateUpdates != currentRateUpdates
                 || now != currentCatalog) {
             ClusterSnapshot snapshot = view.snapshot();
-            current = new Current(snapshot, Placement.of(models.of(snapshot, now, rates)));
+            // Where only apps' places changed (an answer's own move), the copy follows them in place.
+            current = current != null && version >= 0 && models.update(current.snapshot(), snapshot, now, rates, current.placement())
+                    ? new Current(snapshot, current.placement())
+                    : new Current(snapshot, Placement.of(models.of(snapshot, now, rates)));
             currentVersion = version;
             currentRateUpdates = rateUpdates;
             currentCatalog = now;
