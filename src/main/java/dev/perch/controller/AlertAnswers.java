@@ -100,6 +100,14 @@ final class AlertAnswers implements AtRiskStep {
     @Override
     public void pass() {
         answerOpenAlerts("");
+        // The working copy the next alert's answer needs, read now, off that answer's path: after a
+        // pass that placed apps, reading and modelling 10,000 apps would be most of the answer.
+        try {
+            reading.current();
+        } catch (RuntimeException e) {
+            reading.forgetCurrent();
+            throw e;
+        }
     }
 
     @Override

@@ -103,9 +103,10 @@ final class ClusterReading {
                 || now != currentCatalog) {
             ClusterSnapshot snapshot = view.snapshot();
             // Where only apps' places changed (an answer's own move), the copy follows them in place.
-            current = current != null && version >= 0 && models.update(current.snapshot(), snapshot, now, rates, current.placement())
-                    ? new Current(snapshot, current.placement())
-                    : new Current(snapshot, Placement.of(models.of(snapshot, now, rates)));
+            boolean followed = current != null && version >= 0 && now == currentCatalog
+                    && models.update(current.snapshot(), snapshot, now, rates, rateUpdates == currentRateUpdates,
+                    current.placement());
+            current = new Current(snapshot, followed ? current.placement() : Placement.of(models.of(snapshot, now, rates)));
             currentVersion = version;
             currentRateUpdates = rateUpdates;
             currentCatalog = now;

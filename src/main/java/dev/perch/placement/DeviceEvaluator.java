@@ -130,12 +130,13 @@ public final class DeviceEvaluator {
             return Fit.no(0, reasons ? memoryReason(placement, host) : null);
         }
         boolean meansOnly = apps.stream().allMatch(a -> a.sloStatistic() == SloStatistic.MEAN);
-        LatencyModels.Means means = meansOnly ? LatencyModels.means(device.type(), loads, path(placement, host)) : null;
-        double utilization = meansOnly ? means.utilization()
-                : LatencyModels.utilization(device.type(), loads, path(placement, host));
+        // The utilisation first, alone: a search meets many devices over the cap, and the means and
+        // their spreads cost several times more (the means' own utilisation is the same number).
+        double utilization = LatencyModels.utilization(device.type(), loads, path(placement, host));
         if (utilization > policy.maxUtilization()) {
             return Fit.no(utilization, reasons ? utilizationReason(utilization) : null);
         }
+        LatencyModels.Means means = meansOnly ? LatencyModels.means(device.type(), loads, path(placement, host)) : null;
         WindowedStatistic[] windows = new WindowedStatistic[apps.size()];
         if (meansOnly) {
             if (means.meansMs() == null) {
