@@ -39,10 +39,9 @@ public final class DeviceEvaluator {
 
     /** Evaluates {@code deviceId} as it is in {@code placement}: every app's full prediction, for reports. */
     public DeviceVerdict evaluate(Placement placement, String deviceId) {
-        // Kept by what it reads (the device's apps, its node's memory): a pass evaluates a device
-        // with a new app, then again as it stands before the next app placed there.
-        // Of the node, a verdict reads only whether its memory fits (and, when not, how much is used):
-        // sums of memory taken off and put back differ in the last bit.
+        // Kept by what it reads: a pass evaluates a device with a new app, then again as it stands
+        // before the next app placed there. Of the node a verdict reads only whether its memory fits
+        // (and, when not, how much is used): sums of memory taken off and put back differ in the last bit.
         Host host = placement.host(placement.device(deviceId).node());
         boolean memoryFits = memoryFits(placement, host);
         double usedMb = usedMb(placement, host);
@@ -234,7 +233,7 @@ public final class DeviceEvaluator {
         }
         Optional<ModelProfile> profile = app.profileOn(device.type());
         if (profile.isEmpty()) {
-            return utilization(placement, device, app); // throws, as it always did
+            return utilization(placement, device, app); // as before: no model of it for this type
         }
         // Kept beside the device's own value, with what of the app the models read: a pass places
         // many apps of one model at one rate, and each tries the devices that did not change since.
@@ -266,7 +265,7 @@ public final class DeviceEvaluator {
         }
         // One model on the device: no request swaps, so the order of arrivals, which the front ends
         // shape and which costs most of an Edge TPU's utilisation, changes nothing; the plain order
-        // gives the same sum (DeviceEvaluatorTest holds the two equal). Most candidates of a pass are such.
+        // gives the same sum (DeviceEvaluatorTest holds the two equal).
         EndToEnd path = oneModel(loads) ? EndToEnd.NONE : path(placement, placement.host(device.node()));
         return LatencyModels.utilization(device.type(), loads, path);
     }
