@@ -100,6 +100,14 @@ final class AlertAnswers implements AtRiskStep {
     @Override
     public void pass() {
         answerOpenAlerts("");
+        // The working copy the next alert's answer needs, read now, off that answer's path: after a
+        // pass that placed apps, reading and modelling 10,000 apps would be most of the answer.
+        try {
+            reading.current();
+        } catch (RuntimeException e) {
+            reading.forgetCurrent();
+            throw e;
+        }
     }
 
     @Override
@@ -198,13 +206,13 @@ final class AlertAnswers implements AtRiskStep {
         }
         Placement model = current.placement();
         Map<String, String> failed = reading.startedMoves().closedTargets(reading.nowMs()); // observed above
-        Map<String, String> closed = ClusterReading.closed(failed, snapshot);
-        Set<String> immovable = reading.immovable(snapshot);
+        Map<String, String> closed = reading.closedIn(failed, snapshot);
         TargetSelector.Choice choice = selector.relocate(model, alert.app(), closed);
         if (choice instanceof TargetSelector.Choice.Chosen chosen) {
             executor.apply(chosen.step(), trigger);
             return Optional.of(snapshot);
         }
+        Set<String> immovable = reading.immovable(snapshot); // read only when others may have to move
         TargetSelector.Choice.NoTarget none = (TargetSelector.Choice.NoTarget) choice;
         MigrationPlan plan = relief.relieve(model, alert.accelerator(), immovable, closed.keySet());
         if (!plan.isEmpty()) {

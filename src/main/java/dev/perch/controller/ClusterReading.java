@@ -38,6 +38,9 @@ final class ClusterReading {
     private long currentVersion;
     private long currentRateUpdates;
     private ProfileCatalog currentCatalog;
+    /** The accelerators of the nodes being left in {@link #beingLeftOf} ({@link #closedIn}). */
+    private Map<String, String> leftClosed = Map.of();
+    private ClusterSnapshot beingLeftOf;
 
     ClusterReading(ClusterView view, Supplier<ProfileCatalog> catalog, LiveRates rates, Clock clock,
                    StartedMoves startedMoves, Cooldown cooldown) {
@@ -99,7 +102,11 @@ final class ClusterReading {
         if (version < 0 || current == null || version != currentVersion || rateUpdates != currentRateUpdates
                 || now != currentCatalog) {
             ClusterSnapshot snapshot = view.snapshot();
-            current = new Current(snapshot, Placement.of(models.of(snapshot, now, rates)));
+            // Where only apps' places changed (an answer's own move), the copy follows them in place.
+            boolean followed = current != null && version >= 0 && now == currentCatalog
+                    && models.update(current.snapshot(), snapshot, now, rates, rateUpdates == currentRateUpdates,
+                    current.placement());
+            current = new Current(snapshot, followed ? current.placement() : Placement.of(models.of(snapshot, now, rates)));
             currentVersion = version;
             currentRateUpdates = rateUpdates;
             currentCatalog = now;
@@ -129,6 +136,21 @@ final class ClusterReading {
     static Map<String, String> closed(Map<String, String> failedTargets, ClusterSnapshot snapshot) {
         Map<String, String> closed = new TreeMap<>(failedTargets);
         closed.putAll(beingLeft(snapshot));
+        return closed;
+    }
+
+    /**
+     * As {@link #closed(Map, ClusterSnapshot)}, with the nodes being left kept while the snapshot is
+     * the same one: a burst of alerts is answered on one snapshot, and reading every app and
+     * accelerator of 10,000 for each answer was garbage that paused it.
+     */
+    Map<String, String> closedIn(Map<String, String> failedTargets, ClusterSnapshot snapshot) {
+        if (snapshot != beingLeftOf) {
+            leftClosed = Map.copyOf(beingLeft(snapshot));
+            beingLeftOf = snapshot;
+        }
+        Map<String, String> closed = new TreeMap<>(failedTargets);
+        closed.putAll(leftClosed);
         return closed;
     }
 

@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The limits on what the controller may do, checked before every step it would apply — what Cruise
@@ -72,8 +73,12 @@ public final class Guards {
         return limits;
     }
 
-    /** What the guards say about {@code step}; {@code snapshot}, the cluster now, is read for a move only. */
-    public synchronized Verdict check(PlanStep step, ClusterSnapshot snapshot, String reason) {
+    /**
+     * What the guards say about {@code step}; {@code snapshot}, the cluster now, is read for a move
+     * only, and only once the caps that need no reading let it through: a burst of alerts is mostly
+     * held by those, and a snapshot of 10,000 apps for each was garbage that paused the answers.
+     */
+    public synchronized Verdict check(PlanStep step, Supplier<ClusterSnapshot> snapshot, String reason) {
         if (step instanceof PlanStep.Move move) {
             forgetOld();
             if (recent.size() >= limits.movesPerWindow()) {
@@ -87,7 +92,7 @@ public final class Guards {
                             touching, node, limits.window().toSeconds()));
                 }
             }
-            long inFlight = snapshot.apps().stream().filter(RunningApp::moving).count();
+            long inFlight = snapshot.get().apps().stream().filter(RunningApp::moving).count();
             if (inFlight >= limits.inFlight()) {
                 return new Verdict.Held(String.format(Locale.ROOT, "held: %d migrations in flight, the cap", inFlight));
             }

@@ -78,6 +78,9 @@ final class PlanExecutor {
     private Consumer<PlanStep> follower = step -> { };
     /** Accelerator to node, as far as read: the app records name both. */
     private final Map<String, String> nodes = new HashMap<>();
+    /** The snapshot the guards last counted moves in flight in, kept while the view's version says nothing changed. */
+    private ClusterSnapshot guardsSnapshot;
+    private long guardsVersion = -1;
 
     PlanExecutor(ClusterView view, ClusterActuator actuator, Guards guards, Cooldown cooldown, StartedMoves startedMoves,
                  LiveRates rates, ControllerOutputs outputs, Supplier<AppReports> reports, Clock clock) {
@@ -138,8 +141,7 @@ final class PlanExecutor {
                 ? String.format(Locale.ROOT, "%s: on %s every SLO holds by the models (min slack %.0f%%, utilization %.2f)", verb,
                 planned.to(), 100 * planned.targetAfter().minSlack(), planned.targetAfter().utilization())
                 : String.format(Locale.ROOT, "%s to %s; the models predict: %s", verb, planned.to(), planned.targetAfter().reason());
-        ClusterSnapshot snapshot = step instanceof PlanStep.Move ? view.snapshot() : null; // the caps count moves in flight
-        Guards.Verdict verdict = guards.check(step, snapshot, trigger);
+        Guards.Verdict verdict = guards.check(step, this::snapshotForGuards, trigger); // the caps count moves in flight
         if (verdict instanceof Guards.Verdict.Held held) {
             record(new DecisionRecord(DecisionRecord.SCHEMA, decisionId(planned.app()), clock.millis(), planned.app(), action,
                     from, planned.to(), reason + "; " + held.why(), trigger, null, false, before, after));
@@ -172,6 +174,20 @@ final class PlanExecutor {
             view.app(planned.app()).ifPresent(app -> outputs.app(appRecord(app, Optional.of(planned.to()), this::nodeOf)));
         }
         return true;
+    }
+
+    /**
+     * The cluster now, for the guards' count of moves in flight: read again only when the view's
+     * version changed (always, from a view that cannot tell) — a burst of alerts holds one move after
+     * another at that cap, and a snapshot of 10,000 apps for each was garbage that paused the answers.
+     */
+    private ClusterSnapshot snapshotForGuards() {
+        long version = view.version(); // counted before reading: a change meanwhile is read next time
+        if (version < 0 || guardsSnapshot == null || version != guardsVersion) {
+            guardsSnapshot = view.snapshot();
+            guardsVersion = version;
+        }
+        return guardsSnapshot;
     }
 
     /**

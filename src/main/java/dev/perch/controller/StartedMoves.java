@@ -79,9 +79,15 @@ final class StartedMoves {
 
     /** Settles the watched moves by what the cluster shows now. */
     void observe(ClusterSnapshot snapshot, long nowMs) {
+        // One scan that keeps only the watched apps, not a scan per move nor an index of every app:
+        // an alert's answer on 10,000 apps observes, and an index of them all was most of its garbage.
         Map<String, RunningApp> byId = new HashMap<>();
-        if (!watched.isEmpty()) { // one index, not a scan of every app for each move watched
-            snapshot.apps().forEach(app -> byId.put(app.app(), app));
+        if (!watched.isEmpty()) {
+            for (RunningApp app : snapshot.apps()) {
+                if (watched.containsKey(app.app())) {
+                    byId.put(app.app(), app);
+                }
+            }
         }
         for (Iterator<Map.Entry<String, Watched>> it = watched.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Watched> entry = it.next();

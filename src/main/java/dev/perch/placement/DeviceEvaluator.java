@@ -39,6 +39,26 @@ public final class DeviceEvaluator {
 
     /** Evaluates {@code deviceId} as it is in {@code placement}: every app's full prediction, for reports. */
     public DeviceVerdict evaluate(Placement placement, String deviceId) {
+        // Kept by what it reads: a pass evaluates a device with a new app, then again as it stands
+        // before the next app placed there. Of the node a verdict reads only whether its memory fits
+        // (and, when not, how much is used): sums of memory taken off and put back differ in the last bit.
+        Host host = placement.host(placement.device(deviceId).node());
+        boolean memoryFits = memoryFits(placement, host);
+        double usedMb = usedMb(placement, host);
+        if (placement.kept(deviceId, this) instanceof KeptVerdict kept
+                && kept.memoryFits() == memoryFits && (memoryFits || Double.compare(kept.usedMb(), usedMb) == 0)) {
+            return kept.verdict();
+        }
+        DeviceVerdict verdict = evaluateAfresh(placement, deviceId);
+        placement.keep(deviceId, this, new KeptVerdict(verdict, memoryFits, usedMb));
+        return verdict;
+    }
+
+    /** A verdict and what it read of the device's node. */
+    private record KeptVerdict(DeviceVerdict verdict, boolean memoryFits, double usedMb) {
+    }
+
+    private DeviceVerdict evaluateAfresh(Placement placement, String deviceId) {
         Device device = placement.device(deviceId);
         Host host = placement.host(device.node());
         List<AppDemand> apps = placement.appsOn(deviceId);
@@ -85,6 +105,19 @@ public final class DeviceEvaluator {
      * full tail model.
      */
     public Fit check(Placement placement, String deviceId) {
+        return check(placement, deviceId, true);
+    }
+
+    /**
+     * {@link #check}'s answer without its reason: a search that tries devices in order only asks
+     * whether one fits, and writing why each one it passes over does not cost as much as the models.
+     */
+    public boolean feasible(Placement placement, String deviceId) {
+        return check(placement, deviceId, false).feasible();
+    }
+
+    /** {@link #check}; with {@code reasons} false, an infeasible fit's reason is null (for searches that only compare fits). */
+    Fit check(Placement placement, String deviceId, boolean reasons) {
         Device device = placement.device(deviceId);
         Host host = placement.host(device.node());
         List<AppDemand> apps = placement.appsOn(deviceId);
@@ -93,15 +126,16 @@ public final class DeviceEvaluator {
             return Fit.no(0, noProfile(apps, device));
         }
         if (!memoryFits(placement, host)) {
-            return Fit.no(0, memoryReason(placement, host));
+            return Fit.no(0, reasons ? memoryReason(placement, host) : null);
         }
         boolean meansOnly = apps.stream().allMatch(a -> a.sloStatistic() == SloStatistic.MEAN);
-        LatencyModels.Means means = meansOnly ? LatencyModels.means(device.type(), loads, path(placement, host)) : null;
-        double utilization = meansOnly ? means.utilization()
-                : LatencyModels.utilization(device.type(), loads, path(placement, host));
+        // The utilisation first, alone: a search meets many devices over the cap, and the means and
+        // their spreads cost several times more (the means' own utilisation is the same number).
+        double utilization = LatencyModels.utilization(device.type(), loads, path(placement, host));
         if (utilization > policy.maxUtilization()) {
-            return Fit.no(utilization, utilizationReason(utilization));
+            return Fit.no(utilization, reasons ? utilizationReason(utilization) : null);
         }
+        LatencyModels.Means means = meansOnly ? LatencyModels.means(device.type(), loads, path(placement, host)) : null;
         WindowedStatistic[] windows = new WindowedStatistic[apps.size()];
         if (meansOnly) {
             if (means.meansMs() == null) {
@@ -123,9 +157,9 @@ public final class DeviceEvaluator {
         }
         double minSlack = 1;
         for (int i = 0; i < apps.size(); i++) {
-            String broken = sloReason(apps.get(i), windows[i].exceedance(apps.get(i).sloMs()));
-            if (broken != null) {
-                return Fit.no(utilization, broken);
+            double shareOver = windows[i].exceedance(apps.get(i).sloMs());
+            if (!policy.allowsWindowsOver(apps.get(i).sloStatistic(), shareOver)) {
+                return Fit.no(utilization, reasons ? sloReason(apps.get(i), shareOver) : null);
             }
             minSlack = Math.min(minSlack, 1 - windows[i].quantile(policy.plannedWindowCompliance(apps.get(i).sloStatistic())) / apps.get(i).sloMs());
         }
@@ -148,6 +182,21 @@ public final class DeviceEvaluator {
                 + policy.frontendMemoryMb() * (placement.appCountOnNode(host.node()) + 1);
         return usedMb <= policy.memory().limitMb(host.memoryMb())
                 && placement.serviceLoad(device.id()) + Placement.serviceLoadOf(app, device.type()) <= policy.maxUtilization();
+    }
+
+    /**
+     * {@link #mayFit} for the device at {@code index} of the placement's devices, with the app's
+     * profile on its type given ({@code null}: none) — the same sums, read from arrays, for a search
+     * that asks it of a thousand devices for each of ten thousand apps.
+     */
+    boolean mayFitAt(Placement placement, int index, AppDemand app, ModelProfile profile) {
+        if (profile == null) {
+            return false;
+        }
+        double usedMb = placement.backendMemoryMbAt(index) + profile.memoryMb()
+                + policy.frontendMemoryMb() * (placement.appCountOnNodeAt(index) + 1);
+        return usedMb <= policy.memory().limitMb(placement.hostAt(index).memoryMb())
+                && placement.serviceLoadAt(index) + app.ratePerSec() * profile.serviceMs() / 1000 <= policy.maxUtilization();
     }
 
     /** The memory of a node that the policy's limit still leaves, in MB (negative when over it). */
@@ -182,7 +231,28 @@ public final class DeviceEvaluator {
             }
             return remembered;
         }
-        return utilization(placement, device, app);
+        Optional<ModelProfile> profile = app.profileOn(device.type());
+        if (profile.isEmpty()) {
+            return utilization(placement, device, app); // as before: no model of it for this type
+        }
+        // Kept beside the device's own value, with what of the app the models read: a pass places
+        // many apps of one model at one rate, and each tries the devices that did not change since.
+        utilizationWith(placement, device, null);
+        LoadKey key = new LoadKey(app.model(), app.ratePerSec(), profile.get());
+        double remembered = placement.rememberedWith(device.id(), this, key);
+        if (Double.isNaN(remembered)) {
+            remembered = utilization(placement, device, app);
+            placement.rememberWith(device.id(), this, key, remembered);
+        }
+        return remembered;
+    }
+
+    /** What of an app the models of a device's utilisation read: its model, its rate and its profile on the device's type. */
+    private record LoadKey(String model, double ratePerSec, ModelProfile profile) {
+        @Override
+        public int hashCode() { // the profile follows the model: not hashed, only compared
+            return 31 * model.hashCode() + Double.hashCode(ratePerSec);
+        }
     }
 
     private double utilization(Placement placement, Device device, AppDemand app) {
@@ -193,7 +263,20 @@ public final class DeviceEvaluator {
         if (app != null) {
             loads.add(load(app, app.profileOn(device.type()).orElseThrow()));
         }
-        return LatencyModels.utilization(device.type(), loads, path(placement, placement.host(device.node())));
+        // One model on the device: no request swaps, so the order of arrivals, which the front ends
+        // shape and which costs most of an Edge TPU's utilisation, changes nothing; the plain order
+        // gives the same sum (DeviceEvaluatorTest holds the two equal).
+        EndToEnd path = oneModel(loads) ? EndToEnd.NONE : path(placement, placement.host(device.node()));
+        return LatencyModels.utilization(device.type(), loads, path);
+    }
+
+    private static boolean oneModel(List<AppLoad> loads) {
+        for (int i = 1; i < loads.size(); i++) {
+            if (!loads.get(i).model().equals(loads.get(0).model())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -209,7 +292,8 @@ public final class DeviceEvaluator {
     /** The apps' loads on the device's type (a mutable list, room for one more); null when one has no profile. */
     private List<AppLoad> loads(List<AppDemand> apps, Device device) {
         List<AppLoad> loads = new ArrayList<>(apps.size() + 1);
-        for (AppDemand app : apps) {
+        for (int i = 0; i < apps.size(); i++) { // by index: no iterator over the read-only view
+            AppDemand app = apps.get(i);
             Optional<ModelProfile> profile = app.profileOn(device.type());
             if (profile.isEmpty()) {
                 return null;

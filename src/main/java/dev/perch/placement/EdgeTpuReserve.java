@@ -3,6 +3,7 @@ package dev.perch.placement;
 import dev.perch.model.profile.AcceleratorType;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -49,9 +50,11 @@ final class EdgeTpuReserve {
             return Optional.empty();
         }
         double left = 0;
-        for (Device device : placement.devices()) {
-            if (device.type() == AcceleratorType.EDGETPU && !closed.contains(device.id())) {
-                left += timeLeft(placement.serviceLoad(device.id()));
+        List<Device> devices = placement.devices();
+        for (int i = 0; i < devices.size(); i++) { // by position: asked for every app a pass places
+            Device device = devices.get(i);
+            if (device.type() == AcceleratorType.EDGETPU && (closed.isEmpty() || !closed.contains(device.id()))) {
+                left += timeLeft(placement.serviceLoadAt(i));
             }
         }
         return verdict(demand, left);

@@ -26,6 +26,11 @@ public final class Placement {
     private final Map<String, List<AppDemand>> appsOnDevice = new HashMap<>();
     private final Map<String, NodeUse> nodeUse = new HashMap<>();
     private final Map<String, DeviceUse> deviceUse = new HashMap<>();
+    /** The same, by a device's position in {@link #devices()}: a search over every device reads these, not the maps. */
+    private final Host[] hostAt;
+    private final NodeUse[] nodeUseAt;
+    private final DeviceUse[] deviceUseAt;
+    private final List<List<AppDemand>> appsAt;
 
     /** Backend memory in use on a node and the number of apps (each with a front end) there. */
     private static final class NodeUse {
@@ -38,6 +43,14 @@ public final class Placement {
         double serviceLoad;
         Object memoOwner;
         double memo;
+        /** Values {@link #memoOwner} computed with one more app, by what of the app they depend on. */
+        Map<Object, Double> memoWith;
+        /** A value kept by what it was computed from ({@link #keep}), which changes may bring back. */
+        Kept kept;
+    }
+
+    /** A value, who computed it, and from what: the device's apps (by identity, in order). */
+    private record Kept(Object owner, AppDemand[] apps, Object value) {
     }
 
     private Placement(ClusterModel cluster) {
@@ -57,6 +70,18 @@ public final class Placement {
         int i = 0;
         for (String app : cluster.apps().keySet()) {
             appOrder.put(app, i++);
+        }
+        List<Device> all = cluster.devices();
+        hostAt = new Host[all.size()];
+        nodeUseAt = new NodeUse[all.size()];
+        deviceUseAt = new DeviceUse[all.size()];
+        appsAt = new ArrayList<>(all.size());
+        for (int d = 0; d < all.size(); d++) {
+            Device device = all.get(d);
+            hostAt[d] = hosts.get(device.node());
+            nodeUseAt[d] = nodeUse.get(device.node());
+            deviceUseAt[d] = deviceUse.get(device.id());
+            appsAt.add(appsOnDevice.get(device.id()));
         }
     }
 
@@ -138,6 +163,31 @@ public final class Placement {
         return Collections.unmodifiableList(on);
     }
 
+    /** The host of the device at {@code index} of {@link #devices()}. */
+    public Host hostAt(int index) {
+        return hostAt[index];
+    }
+
+    /** {@link #backendMemoryMbOnNode} of the node of the device at {@code index} of {@link #devices()}. */
+    public double backendMemoryMbAt(int index) {
+        return nodeUseAt[index].backendMb;
+    }
+
+    /** {@link #appCountOnNode} of the node of the device at {@code index} of {@link #devices()}. */
+    public int appCountOnNodeAt(int index) {
+        return nodeUseAt[index].apps;
+    }
+
+    /** {@link #serviceLoad} of the device at {@code index} of {@link #devices()}. */
+    public double serviceLoadAt(int index) {
+        return deviceUseAt[index].serviceLoad;
+    }
+
+    /** Whether no app runs on the device at {@code index} of {@link #devices()}. */
+    public boolean idleAt(int index) {
+        return appsAt.get(index).isEmpty();
+    }
+
     /** Sum of the backend memory of the apps on a node, each on the device type it runs on there. */
     public double backendMemoryMbOnNode(String node) {
         return nodeUse.get(node).backendMb;
@@ -169,8 +219,70 @@ public final class Placement {
     /** Keeps {@code value}, computed by {@code owner} from the apps now on {@code deviceId}, until they change. */
     public void remember(String deviceId, Object owner, double value) {
         DeviceUse use = deviceUse.get(deviceId);
+        if (use.memoOwner != owner) {
+            use.memoWith = null;
+        }
         use.memoOwner = owner;
         use.memo = value;
+    }
+
+    /**
+     * What {@code owner} remembered of {@code deviceId} with one more app described by {@code key}
+     * ({@link #rememberWith}), or NaN when it did not or the device's apps changed since — so a pass
+     * that places ten thousand apps, many alike, does not predict a device again for an app like
+     * one it already tried there.
+     */
+    public double rememberedWith(String deviceId, Object owner, Object key) {
+        DeviceUse use = deviceUse.get(deviceId);
+        if (use.memoOwner != owner || use.memoWith == null) {
+            return Double.NaN;
+        }
+        Double value = use.memoWith.get(key);
+        return value == null ? Double.NaN : value;
+    }
+
+    /**
+     * Keeps {@code value}, computed by {@code owner} from the apps now on {@code deviceId} and an app
+     * described by {@code key}, until they change. Only beside a value kept with {@link #remember}
+     * by the same owner (else nothing is kept): both are dropped together.
+     */
+    public void rememberWith(String deviceId, Object owner, Object key, double value) {
+        DeviceUse use = deviceUse.get(deviceId);
+        if (use.memoOwner != owner) {
+            return;
+        }
+        if (use.memoWith == null) {
+            use.memoWith = new HashMap<>();
+        }
+        use.memoWith.put(key, value);
+    }
+
+    /**
+     * What {@code owner} kept of {@code deviceId} with {@link #keep}, if the device has the same apps
+     * (the same objects, in the same order) as then; else null. Unlike {@link #remembered}, it
+     * outlives changes undone or made again: the verdict of a device with a new app is the verdict
+     * before the next app there. What else the value read (its node's use) is the owner's to check.
+     */
+    public Object kept(String deviceId, Object owner) {
+        Kept kept = deviceUse.get(deviceId).kept;
+        if (kept == null || kept.owner() != owner) {
+            return null;
+        }
+        List<AppDemand> on = appsOnDevice.get(deviceId);
+        if (kept.apps().length != on.size()) {
+            return null;
+        }
+        for (int i = 0; i < on.size(); i++) {
+            if (kept.apps()[i] != on.get(i)) {
+                return null;
+            }
+        }
+        return kept.value();
+    }
+
+    /** Keeps {@code value}, computed by {@code owner} from the apps now on {@code deviceId} ({@link #kept}). */
+    public void keep(String deviceId, Object owner, Object value) {
+        deviceUse.get(deviceId).kept = new Kept(owner, appsOnDevice.get(deviceId).toArray(new AppDemand[0]), value);
     }
 
     /** What one app adds to {@link #serviceLoad} on a device of the given type (0 without a profile). */
@@ -194,6 +306,7 @@ public final class Placement {
             DeviceUse fromUse = deviceUse.get(before);
             fromUse.serviceLoad -= serviceLoadOf(demand, from.type());
             fromUse.memoOwner = null;
+            fromUse.memoWith = null;
             deviceOfApp.remove(app);
         }
         if (deviceId != null) {
@@ -218,6 +331,7 @@ public final class Placement {
         DeviceUse toUse = deviceUse.get(to.id());
         toUse.serviceLoad += serviceLoadOf(demand, to.type());
         toUse.memoOwner = null;
+        toUse.memoWith = null;
         deviceOfApp.put(demand.app(), to.id());
     }
 

@@ -2,6 +2,7 @@ package dev.perch.placement;
 
 import dev.perch.cluster.PlanStep;
 import dev.perch.model.profile.AcceleratorType;
+import dev.perch.model.profile.ModelProfile;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -130,8 +131,13 @@ public final class TargetSelector {
         candidates.sort(Comparator.comparingLong(Candidate::addedMicros).thenComparing(Candidate::otherModels)
                 .thenComparing(Candidate::busy).thenComparingDouble(c -> -c.utilization()).thenComparing(Candidate::device));
         for (Candidate candidate : candidates) {
-            if (fitsWith(placement, app, candidate.device()).feasible()) {
-                return Optional.of(candidate.device());
+            placement.assign(app, candidate.device());
+            try {
+                if (evaluator.feasible(placement, candidate.device())) {
+                    return Optional.of(candidate.device());
+                }
+            } finally {
+                placement.assign(app, null);
             }
         }
         return Optional.empty();
@@ -151,7 +157,13 @@ public final class TargetSelector {
             String best = null;
             double bestSlack = Double.NEGATIVE_INFINITY;
             for (Device device : candidates(placement, placement.app(app), skip)) {
-                DeviceEvaluator.Fit fit = fitsWith(placement, app, device.id());
+                placement.assign(app, device.id());
+                DeviceEvaluator.Fit fit;
+                try {
+                    fit = evaluator.check(placement, device.id(), false); // no reasons: only the best is kept
+                } finally {
+                    placement.assign(app, null);
+                }
                 if (fit.feasible() && (fit.minSlack() > bestSlack
                         || (fit.minSlack() == bestSlack && device.id().compareTo(best) < 0))) {
                     best = device.id();
@@ -181,20 +193,50 @@ public final class TargetSelector {
     List<Device> candidates(Placement placement, AppDemand demand, Set<String> excluded) {
         record Alike(AcceleratorType type, double memoryMb, double frontendServiceMs, double backendMemoryMb, int apps) {
         }
+        // The app's profile per type, looked up once rather than per device; the idle classes
+        // matched by value in a short list (a cluster has a few), not hashed per idle device.
+        ModelProfile[] profiles = new ModelProfile[AcceleratorType.values().length];
+        for (AcceleratorType type : AcceleratorType.values()) {
+            profiles[type.ordinal()] = demand.profileOn(type).orElse(null);
+        }
         List<Device> result = new ArrayList<>();
-        Map<Alike, Device> idleAlike = new HashMap<>();
-        for (Device device : placement.devices()) {
-            if (excluded.contains(device.id()) || !evaluator.mayFit(placement, device, demand)) {
+        List<Alike> idleClasses = new ArrayList<>();
+        List<Device> idleFirst = new ArrayList<>();
+        List<Device> devices = placement.devices();
+        for (int i = 0; i < devices.size(); i++) {
+            Device device = devices.get(i);
+            if (!evaluator.mayFitAt(placement, i, demand, profiles[device.type().ordinal()])
+                    || (!excluded.isEmpty() && excluded.contains(device.id()))) {
                 continue;
             }
-            if (placement.appsOn(device.id()).isEmpty()) {
-                Host host = placement.host(device.node());
-                Alike alike = new Alike(device.type(), host.memoryMb(), host.frontendServiceMs(),
-                        placement.backendMemoryMbOnNode(host.node()), placement.appCountOnNode(host.node()));
-                idleAlike.merge(alike, device, (a, b) -> a.id().compareTo(b.id()) <= 0 ? a : b);
-            } else {
+            if (!placement.idleAt(i)) {
                 result.add(device);
+                continue;
             }
+            Host host = placement.hostAt(i);
+            double backendMb = placement.backendMemoryMbAt(i);
+            int apps = placement.appCountOnNodeAt(i);
+            int found = -1;
+            for (int c = 0; c < idleClasses.size() && found < 0; c++) {
+                Alike alike = idleClasses.get(c);
+                if (alike.type() == device.type() && Double.compare(alike.memoryMb(), host.memoryMb()) == 0
+                        && Double.compare(alike.frontendServiceMs(), host.frontendServiceMs()) == 0
+                        && Double.compare(alike.backendMemoryMb(), backendMb) == 0 && alike.apps() == apps) {
+                    found = c;
+                }
+            }
+            if (found < 0) {
+                idleClasses.add(new Alike(device.type(), host.memoryMb(), host.frontendServiceMs(), backendMb, apps));
+                idleFirst.add(device);
+            } else if (device.id().compareTo(idleFirst.get(found).id()) < 0) {
+                idleFirst.set(found, device);
+            }
+        }
+        // Into a hash map in the order the classes were met, as before: callers that try candidates
+        // in order (the oracle) see the same order.
+        Map<Alike, Device> idleAlike = new HashMap<>();
+        for (int c = 0; c < idleClasses.size(); c++) {
+            idleAlike.put(idleClasses.get(c), idleFirst.get(c));
         }
         result.addAll(idleAlike.values());
         return result;

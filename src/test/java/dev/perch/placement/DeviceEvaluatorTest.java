@@ -4,6 +4,9 @@ import dev.perch.model.profile.AcceleratorType;
 import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.model.profile.SloStatistic;
+import dev.perch.model.queueing.AppLoad;
+import dev.perch.model.queueing.EndToEnd;
+import dev.perch.model.queueing.LatencyModels;
 import dev.perch.model.queueing.WindowedSeries;
 import org.junit.jupiter.api.Test;
 
@@ -192,5 +195,45 @@ class DeviceEvaluatorTest {
                 }
             }
         }
+    }
+
+    /**
+     * Apps of one model never swap, so an Edge TPU's utilisation with them is Σ λ·S whatever order
+     * their front ends give their arrivals: the evaluator skips that order then, and must still give
+     * what the model gives with it — and where two models share the device, the order counts.
+     */
+    @Test
+    void oneModelOnAnEdgeTpuAddsItsServiceLoadWhateverTheArrivalOrder() {
+        ProfileCatalog catalog = ScenarioReader.defaultCatalog();
+        var mobilenet = catalog.profile("mobilenet_v2", AcceleratorType.EDGETPU).orElseThrow();
+        var inception = catalog.profile("inception_v3", AcceleratorType.EDGETPU).orElseThrow();
+        Map<String, AppDemand> apps = new LinkedHashMap<>();
+        double[] rates = {3, 5, 8};
+        for (int i = 0; i < rates.length; i++) {
+            apps.put("cam-" + i, new AppDemand("cam-" + i, "mobilenet_v2", rates[i], 200, SloStatistic.MEAN, 60,
+                    Map.of(AcceleratorType.EDGETPU, mobilenet)));
+        }
+        apps.put("other", new AppDemand("other", "inception_v3", 4, 400, SloStatistic.MEAN, 60,
+                Map.of(AcceleratorType.EDGETPU, inception)));
+        Placement placement = Placement.of(new ClusterModel(10, List.of(new Host("pi", 100_000, 25)),
+                List.of(new Device("pi/tpu0", "pi", AcceleratorType.EDGETPU)), apps, Map.of("cam-0", "pi/tpu0", "cam-1", "pi/tpu0")));
+        Device tpu = placement.device("pi/tpu0");
+        double headroom = PlacementPolicy.DEFAULT.plannedRatePerSec(1);
+        double byHand = headroom * (3 + 5 + 8) * mobilenet.serviceMs() / 1000;
+        double withThird = EVALUATOR.utilizationWith(placement, tpu, placement.app("cam-2"));
+        assertEquals(byHand, withThird, 1e-12);
+
+        EndToEnd path = new EndToEnd(10, 25, PlacementPolicy.DEFAULT.frontendCv());
+        List<AppLoad> loads = new java.util.ArrayList<>();
+        for (int i = 0; i < rates.length; i++) {
+            loads.add(new AppLoad("cam-" + i, "mobilenet_v2", headroom * rates[i], mobilenet.serviceMs(), mobilenet.swapMs(), 0));
+        }
+        assertEquals(LatencyModels.utilization(AcceleratorType.EDGETPU, loads, path), withThird, 0.0);
+
+        loads.set(2, new AppLoad("other", "inception_v3", headroom * 4, inception.serviceMs(), inception.swapMs(), 0));
+        double mixed = EVALUATOR.utilizationWith(placement, tpu, placement.app("other"));
+        assertEquals(LatencyModels.utilization(AcceleratorType.EDGETPU, loads, path), mixed, 0.0);
+        assertTrue(mixed > LatencyModels.utilization(AcceleratorType.EDGETPU, loads, EndToEnd.NONE),
+                "front ends space one app's requests out, so two models swap more than Poisson arrivals say");
     }
 }

@@ -59,4 +59,46 @@ class PlacementTest {
                 new ClusterModel(empty.networkMs(), empty.hosts(), empty.devices(), empty.apps(), Map.of(app, "pi-99/tpu0"))));
         assertEquals("unknown device pi-99/tpu0", unknownDevice.getMessage());
     }
+
+    /**
+     * What a search reads by a device's position is what it reads by id; a value kept for a device's
+     * apps comes back when they are the same again (a change undone), and not while they differ —
+     * so a kept verdict is the one a fresh evaluator gives.
+     */
+    @Test
+    void readsByPositionAndKeptValuesFollowTheDevicesApps() {
+        ClusterModel empty = dev.perch.cli.EvaluateCommandAccess.initial(ScenarioReader.load("mixed", 1));
+        Placement placement = Placement.of(empty);
+        List<String> apps = new ArrayList<>(empty.apps().keySet());
+        Device device = empty.devices().get(0);
+        String first = apps.stream().filter(a -> placement.app(a).profileOn(device.type()).isPresent()).findFirst().orElseThrow();
+        String second = apps.stream().filter(a -> !a.equals(first) && placement.app(a).profileOn(device.type()).isPresent())
+                .findFirst().orElseThrow();
+        placement.assign(first, device.id());
+        for (int i = 0; i < empty.devices().size(); i++) {
+            Device at = empty.devices().get(i);
+            assertEquals(placement.serviceLoad(at.id()), placement.serviceLoadAt(i), 0.0, at.id());
+            assertEquals(placement.backendMemoryMbOnNode(at.node()), placement.backendMemoryMbAt(i), 0.0, at.id());
+            assertEquals(placement.appCountOnNode(at.node()), placement.appCountOnNodeAt(i), at.id());
+            assertEquals(placement.appsOn(at.id()).isEmpty(), placement.idleAt(i), at.id());
+            assertEquals(placement.host(at.node()), placement.hostAt(i), at.id());
+        }
+
+        DeviceEvaluator evaluator = new DeviceEvaluator(PlacementPolicy.DEFAULT);
+        Object owner = new Object();
+        placement.keep(device.id(), owner, "one app");
+        assertEquals("one app", placement.kept(device.id(), owner));
+        assertEquals(null, placement.kept(device.id(), evaluator), "another owner's: not");
+        placement.assign(second, device.id());
+        assertEquals(null, placement.kept(device.id(), owner), "other apps: nothing kept");
+        placement.assign(second, null);
+        assertEquals("one app", placement.kept(device.id(), owner), "the same apps again: kept");
+        placement.assign(second, device.id());
+        DeviceVerdict withBoth = evaluator.evaluate(placement, device.id());
+        placement.assign(second, null);
+        placement.assign(second, device.id());
+        // Memory put back differs in the last bit; the verdict, which reads only whether it fits, is kept.
+        assertTrue(evaluator.evaluate(placement, device.id()) == withBoth, "the same apps again: the verdict kept");
+        assertEquals(new DeviceEvaluator(PlacementPolicy.DEFAULT).evaluate(placement, device.id()), withBoth);
+    }
 }
