@@ -55,9 +55,18 @@ public record AcceleratorState(String accelerator, String acceleratorType, Strin
      * and how many of its seconds here were judged against its SLO, and how many of those were over.
      */
     public record SloWindow(int windowSec, int slotSec, long sinceMs, long endMs, List<Slot> slots, long judgedSeconds,
-                            long violationSeconds) {
+                            long violationSeconds, SloWindows.Figures figures) {
         public SloWindow {
             slots = List.copyOf(slots);
+        }
+
+        /**
+         * The window with its figures summed from its slots, once: every report judges them, and every
+         * window's prediction record and alert read them again.
+         */
+        public SloWindow(int windowSec, int slotSec, long sinceMs, long endMs, List<Slot> slots, long judgedSeconds,
+                         long violationSeconds) {
+            this(windowSec, slotSec, sinceMs, endMs, slots, judgedSeconds, violationSeconds, SloWindows.summed(slots));
         }
     }
 

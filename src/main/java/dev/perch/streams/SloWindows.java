@@ -47,7 +47,7 @@ final class SloWindows {
     }
 
     /** An app's window figures: requests, the mean and percentiles, and whether those came from histograms. */
-    record Figures(long requests, Double meanMs, Double p50Ms, Double p95Ms, Double p99Ms, boolean fromHistograms) {
+    public record Figures(long requests, Double meanMs, Double p50Ms, Double p95Ms, Double p99Ms, boolean fromHistograms) {
         static final Figures NONE = new Figures(0, null, null, null, null, false);
 
         Double statistic(SloStatistic statistic) {
@@ -113,12 +113,18 @@ final class SloWindows {
         // A report is a second; a longer one counts its seconds, up to the window (one judgement covers no more).
         long seconds = Math.min(Math.max(1, Math.round(report.windowMs() / 1000.0)), after.windowSec());
         return new SloWindow(after.windowSec(), after.slotSec(), after.sinceMs(), endMs, slots,
-                after.judgedSeconds() + seconds, after.violationSeconds() + (observed > slo.sloMs() ? seconds : 0));
+                after.judgedSeconds() + seconds, after.violationSeconds() + (observed > slo.sloMs() ? seconds : 0),
+                after.figures());
     }
 
     /** The figures of the requests in the window. */
     static Figures figures(SloWindow window) {
-        if (window == null || window.slots().isEmpty()) {
+        return window == null ? Figures.NONE : window.figures();
+    }
+
+    /** The figures of the requests in these slots (a window's, worked out when it is made). */
+    static Figures summed(List<Slot> slots) {
+        if (slots.isEmpty()) {
             return Figures.NONE;
         }
         // Summed in place, not with Weighted.plus: this runs for every app several times a window.
@@ -131,7 +137,7 @@ final class SloWindows {
         long p95Requests = 0;
         long p99Requests = 0;
         long withHistogram = 0;
-        for (Slot slot : window.slots()) {
+        for (Slot slot : slots) {
             meanSum += slot.mean().sumMs();
             requests += slot.mean().requests();
             p50Sum += slot.p50().sumMs();
@@ -151,7 +157,7 @@ final class SloWindows {
                     average(p99Sum, p99Requests), false);
         }
         long[] counts = new long[LatencyBuckets.BUCKETS];
-        for (Slot slot : window.slots()) {
+        for (Slot slot : slots) {
             slot.buckets().addTo(counts);
         }
         return new Figures(requests, mean, LatencyBuckets.quantile(counts, requests, 0.50),
