@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Why two stores: an accelerator's state is tens of kilobytes, and writing it on every report (or
  * every window) made the changelog, not the models, the cost of a report (profiled). So the state is
- * written every {@value #CHECKPOINT_ENTRIES} entries of its log (by default): in between, {@value #PENDING_STORE}
+ * written every {@value #CHECKPOINT_ENTRIES} entries of its log at most (by default): in between, {@value #PENDING_STORE}
  * keeps, under the accelerator and a sequence number, each report folded as it came ({@link LoggedReports}) and a mark where
  * each window was predicted; a checkpoint writes the state and deletes them. State and log are
  * committed together (exactly-once), so after a restart or a task's re-initialisation the state read
@@ -186,13 +186,23 @@ final class Assessor implements Processor<String, Object, String, Object> {
     private void log(Live accelerator, byte[] entry) {
         String key = pendingKey(accelerator.state.accelerator(), accelerator.sequence++);
         accelerator.pendingKeys.add(key);
-        if (accelerator.pendingKeys.size() >= checkpointEntries && accelerator.open == null) {
+        if (accelerator.pendingKeys.size() >= checkpointAfter(accelerator.state.accelerator()) && accelerator.open == null) {
             states.put(accelerator.state.accelerator(), accelerator.state);
             accelerator.pendingKeys.forEach(pending::delete);
             accelerator.pendingKeys.clear();
         } else {
             pending.put(key, entry);
         }
+    }
+
+    /**
+     * Log entries before an accelerator's checkpoint: between half and all of {@code checkpointEntries},
+     * fixed per accelerator. Accelerators whose apps report in step would otherwise checkpoint in
+     * step — a burst of state writes every few seconds, and a log whose size saws up and down together.
+     */
+    private int checkpointAfter(String acceleratorId) {
+        int half = checkpointEntries / 2;
+        return half == 0 ? checkpointEntries : half + Math.floorMod(acceleratorId.hashCode(), half + 1);
     }
 
     /** The accelerator and its log's sequence number, zero-padded so that keys sort in log order. */
