@@ -320,14 +320,15 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
         throw new SerializationException("malformed variable-length integer in accelerator state");
     }
 
-    private static void nullable(DataOutputStream out, Double value) throws IOException {
+    /** A double that may be absent: a flag, then the value (the state's and the log's reports use it). */
+    static void nullable(DataOutputStream out, Double value) throws IOException {
         out.writeBoolean(value != null);
         if (value != null) {
             out.writeDouble(value);
         }
     }
 
-    private static Double nullable(DataInputStream in) throws IOException {
+    static Double nullable(DataInputStream in) throws IOException {
         return in.readBoolean() ? in.readDouble() : null;
     }
 }

@@ -16,6 +16,8 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.perch.streams.AcceleratorStateSerde.nullable;
+
 /**
  * A report as an accelerator's log keeps it ({@link Assessor}): binary, about half its JSON,
  * for the log is written on every report and its changelog was the largest thing the topology sent.
@@ -95,17 +97,6 @@ final class LoggedReports {
         } catch (IOException e) {
             throw new SerializationException("a logged report cut short", e);
         }
-    }
-
-    private static void nullable(DataOutputStream out, Double value) throws IOException {
-        out.writeBoolean(value != null);
-        if (value != null) {
-            out.writeDouble(value);
-        }
-    }
-
-    private static Double nullable(DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readDouble() : null;
     }
 
     private static void mean(DataOutputStream out, MeanSummary summary) throws IOException {
