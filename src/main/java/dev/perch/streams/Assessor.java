@@ -36,9 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Why two stores: an accelerator's state is tens of kilobytes, and writing it on every report (or
  * every window) made the changelog, not the models, the cost of a report (profiled). So the state is
- * written every {@value #CHECKPOINT_ENTRIES} entries of its log at most (by default): in between, {@value #PENDING_STORE}
- * keeps, under the accelerator and a sequence number, each report folded as it came ({@link LoggedReports}) and a mark where
- * each window was predicted; a checkpoint writes the state and deletes them. State and log are
+ * written every {@value #CHECKPOINT_ENTRIES} entries of its log at most (by default): in between,
+ * {@value #PENDING_STORE} keeps, under the accelerator and a sequence number, each report folded as
+ * it came ({@link LoggedReports}) and a mark where each window was predicted; a checkpoint writes the state and deletes them. State and log are
  * committed together (exactly-once), so after a restart or a task's re-initialisation the state read
  * back with its log replayed in order — reports folded, windows closed where marked, nothing
  * forwarded again — is what the processor held (but for an apps-table change in between, which the
@@ -60,7 +60,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
     private static final String SEPARATOR = "\u0000";
     /** Log entries between checkpoints of an accelerator's state, by default: some dozen windows of 8 apps. */
     static final int CHECKPOINT_ENTRIES = 128;
-    /** The log's mark of a window predicted (a report is JSON: never this one byte). */
+    /** The log's mark of a window predicted (a logged report is longer, and starts with 1 or '{'). */
     private static final byte[] CLOSED = {0};
     /** Digits of a log entry's sequence number in its key (a long's 19). */
     private static final int SEQUENCE_DIGITS = 19;
@@ -89,8 +89,10 @@ final class Assessor implements Processor<String, Object, String, Object> {
         private final List<String> pendingKeys = new ArrayList<>();
     }
 
-    /** @param checkpointEntries log entries between checkpoints (1: the state is written at every window) */
-    /** @param appsChanges the apps table's writes, counted by its {@link GlobalTableUpdater} */
+    /**
+     * @param checkpointEntries log entries between checkpoints, at most (1: the state is written at every window)
+     * @param appsChanges       the apps table's writes, counted by its {@link GlobalTableUpdater}
+     */
     Assessor(TopologySettings settings, int checkpointEntries, AtomicLong appsChanges) {
         this.appsChanges = appsChanges;
         this.assessment = new Assessment(settings);
