@@ -34,16 +34,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * accelerator's state. A wall-clock timer closes a window whose reports stopped coming (an app that
  * left without a move the apps table knows of).
  *
- * <p>Why two stores: an accelerator's state is tens of kilobytes, and writing it on every report (or
- * every window) made the changelog, not the models, the cost of a report (profiled). So the state is
- * written every {@value #CHECKPOINT_ENTRIES} entries of its log at most (by default): in between,
- * {@value #PENDING_STORE} keeps, under the accelerator and a sequence number, each report folded as
- * it came ({@link LoggedReports}) and a mark where each window was predicted; a checkpoint writes
- * the state and deletes them. State and log are committed together (exactly-once), so after a restart or a task's re-initialisation the state read
- * back with its log replayed in order — reports folded, windows closed where marked, nothing
- * forwarded again — is what the processor held (but for an apps-table change in between, which the
- * replayed windows' decisions then see). The decoded states are the processor's own, per task,
- * cleared in {@link #init}.
+ * <p>Why two stores: an accelerator's state is tens of kilobytes, and writing it on every report
+ * (or every window) made the changelog, not the models, the cost of a report (profiled). So the
+ * state is written every {@value #CHECKPOINT_ENTRIES} entries of its log at most (by default): in
+ * between, {@value #PENDING_STORE} keeps, under the accelerator and a sequence number, each report
+ * folded as it came ({@link LoggedReports}) and a mark where each window was predicted; a
+ * checkpoint writes the state and deletes them. State and log are committed together
+ * (exactly-once), so after a restart or a task's re-initialisation the state read back with its log
+ * replayed in order — reports folded, windows closed where marked, nothing forwarded again — is
+ * what the processor held (but for an apps-table change in between, which the replayed windows'
+ * decisions then see). The decoded states are the processor's own, per task, cleared in {@link
+ * #init}.
  *
  * <p>Accelerators whose latest report ended more than {@code forgetAfterMs} before the newest one of
  * the task (window time, checked every minute of stream time) are forgotten.
