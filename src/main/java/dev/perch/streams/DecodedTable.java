@@ -1,6 +1,7 @@
 package dev.perch.streams;
 
 import dev.perch.telemetry.Json;
+import dev.perch.telemetry.JsonSerde;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -28,7 +29,7 @@ final class DecodedTable<T> implements Serde<T> {
 
     @Override
     public Serializer<T> serializer() {
-        return (topic, value) -> value == null ? null : Json.writeBytes(value);
+        return JsonSerde.of(type).serializer();
     }
 
     @Override

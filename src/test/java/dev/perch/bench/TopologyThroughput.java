@@ -143,14 +143,9 @@ public final class TopologyThroughput {
 
     /** CPU time of the application's stream threads: what one report costs where the machine is shared. */
     private static double threadCpuSec(String prefix) {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        double seconds = 0;
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && info.getThreadName().contains(prefix) && info.getThreadName().endsWith("StreamThread-1")) {
-                seconds += threads.getThreadCpuTime(info.getThreadId()) / 1e9;
-            }
-        }
-        return seconds;
+        return threadCpuNanos().entrySet().stream()
+                .filter(e -> e.getKey().contains(prefix) && e.getKey().endsWith("StreamThread-1"))
+                .mapToLong(Map.Entry::getValue).sum() / 1e9;
     }
 
     /** CPU time of every live thread by name (-Dbench.threads=true prints where a run's CPU went). */
