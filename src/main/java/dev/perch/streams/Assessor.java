@@ -37,9 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Why two stores: an accelerator's state is tens of kilobytes, and writing it on every report
  * (or every window) made the changelog, not the models, the cost of a report (profiled). So the
  * state is written every {@value #CHECKPOINT_ENTRIES} entries of its log at most (by default): in
- * between, {@value #PENDING_STORE} keeps, under the accelerator and a sequence number, each report
- * folded as it came ({@link LoggedReports}) and a mark where each window was predicted; a
- * checkpoint writes the state and deletes them. State and log are committed together
+ * between, {@value #PENDING_STORE} keeps each report folded as it came ({@link LoggedReports}) and
+ * a mark where each window was predicted, a window's entries under one key, the accelerator and a
+ * sequence number ({@link LogSegment}); a checkpoint writes the state and deletes them. State and log are committed together
  * (exactly-once), so after a restart or a task's re-initialisation the state read back with its log
  * replayed in order — reports folded, windows closed where marked, nothing forwarded again — is
  * what the processor held (but for an apps-table change in between, which the replayed windows'
@@ -86,8 +86,14 @@ final class Assessor implements Processor<String, Object, String, Object> {
         private OpenWindow open;
         private long lastReportWallMs;
         private long lastTimestamp;
+        /** The next log key's sequence number. */
         private long sequence;
-        private final List<String> pendingKeys = new ArrayList<>();
+        /** Log entries since the state was last written, and the keys that hold them. */
+        private int entries;
+        private final List<String> segmentKeys = new ArrayList<>();
+        /** The log's open segment (null: the next entry starts one) and its key. */
+        private LogSegment segment;
+        private String segmentKey;
     }
 
     /**
@@ -185,17 +191,34 @@ final class Assessor implements Processor<String, Object, String, Object> {
         }
     }
 
-    /** Appends to the accelerator's log, and writes its state in place of the log when the log is long. */
+    /**
+     * Appends to the accelerator's log, and writes its state in place of the log when the log is long.
+     * The entries up to a window's mark share a key ({@link LogSegment}).
+     */
     private void log(Live accelerator, byte[] entry) {
-        String key = pendingKey(accelerator.state.accelerator(), accelerator.sequence++);
-        accelerator.pendingKeys.add(key);
-        if (accelerator.pendingKeys.size() >= checkpointAfter(accelerator.state.accelerator()) && accelerator.open == null) {
-            states.put(accelerator.state.accelerator(), accelerator.state);
-            accelerator.pendingKeys.forEach(pending::delete);
-            accelerator.pendingKeys.clear();
-        } else {
-            pending.put(key, entry);
+        String acceleratorId = accelerator.state.accelerator();
+        if (++accelerator.entries >= checkpointAfter(acceleratorId) && accelerator.open == null) {
+            states.put(acceleratorId, accelerator.state);
+            forgetLog(accelerator);
+            return;
         }
+        if (accelerator.segment == null) {
+            accelerator.segment = new LogSegment();
+            accelerator.segmentKey = pendingKey(acceleratorId, accelerator.sequence++);
+            accelerator.segmentKeys.add(accelerator.segmentKey);
+        }
+        accelerator.segment.add(entry);
+        pending.put(accelerator.segmentKey, accelerator.segment.toBytes());
+        if (entry == CLOSED) {
+            accelerator.segment = null;
+        }
+    }
+
+    private void forgetLog(Live accelerator) {
+        accelerator.segmentKeys.forEach(pending::delete);
+        accelerator.segmentKeys.clear();
+        accelerator.entries = 0;
+        accelerator.segment = null;
     }
 
     /**
@@ -230,8 +253,20 @@ final class Assessor implements Processor<String, Object, String, Object> {
                     Serdes.String().serializer())) {
                 it.forEachRemaining(entries::add);
             }
-            for (KeyValue<String, byte[]> entry : entries) {
-                replay(accelerator, entry, timestamp);
+            for (KeyValue<String, byte[]> segment : entries) {
+                accelerator.segmentKeys.add(segment.key);
+                accelerator.sequence = Long.parseLong(segment.key.substring(segment.key.indexOf(SEPARATOR) + 1)) + 1;
+                List<byte[]> logged;
+                try {
+                    logged = LogSegment.entries(segment.value);
+                } catch (RuntimeException e) {
+                    deadLetter(segment.key, "assessment failed on replaying the log: " + e, segment.value, timestamp);
+                    continue;
+                }
+                for (byte[] entry : logged) {
+                    accelerator.entries++;
+                    replay(accelerator, segment.key, entry, timestamp);
+                }
             }
             // A window the log leaves open has the rest of its reports after the last commit, which this
             // task reads next; the idle timer would close it short if the first poll after a restart
@@ -247,20 +282,18 @@ final class Assessor implements Processor<String, Object, String, Object> {
     }
 
     /** One log entry again: a report folded, or the window closed where it was the first time. */
-    private void replay(Live accelerator, KeyValue<String, byte[]> entry, long timestamp) {
-        accelerator.pendingKeys.add(entry.key);
-        accelerator.sequence = Long.parseLong(entry.key.substring(entry.key.indexOf(SEPARATOR) + 1)) + 1;
-        if (Arrays.equals(entry.value, CLOSED)) {
+    private void replay(Live accelerator, String key, byte[] entry, long timestamp) {
+        if (Arrays.equals(entry, CLOSED)) {
             if (accelerator.open != null) {
                 close(accelerator, false);
             }
             return;
         }
         try {
-            fold(accelerator, LoggedReports.read(entry.value), timestamp);
+            fold(accelerator, LoggedReports.read(entry), timestamp);
         } catch (RuntimeException e) {
             // It was folded once without failing; if it fails now it is let go, not retried forever.
-            deadLetter(entry.key, "assessment failed on replaying a report: " + e, entry.value, timestamp);
+            deadLetter(key, "assessment failed on replaying a report: " + e, entry, timestamp);
         }
     }
 
@@ -298,7 +331,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
         for (String acceleratorId : gone) {
             Live held = live.remove(acceleratorId);
             if (held != null) {
-                held.pendingKeys.forEach(pending::delete);
+                forgetLog(held);
             }
             states.delete(acceleratorId);
         }

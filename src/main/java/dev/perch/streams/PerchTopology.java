@@ -73,9 +73,9 @@ public final class PerchTopology {
         topology.addProcessor(ASSESSOR, () -> new Assessor(settings, checkpointEntries, appsChanges), INTAKE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Assessor.STATE_STORE),
                 Serdes.String(), new AcceleratorStateSerde()).withCachingEnabled(), ASSESSOR);
-        // Uncached: every log key is new and outlives a commit, so a cache would only sort and copy it.
+        // Cached: a window's log entries share a key (LogSegment), rewritten on each of its reports.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Assessor.PENDING_STORE),
-                Serdes.String(), Serdes.ByteArray()).withCachingDisabled(), ASSESSOR);
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), ASSESSOR);
 
         Serializer<Object> json = JsonSerde.of(Object.class).serializer();
         topology.addSink(DLQ_SINK, Topics.DLQ, Serdes.String().serializer(), json, INTAKE, ASSESSOR);
