@@ -1,6 +1,5 @@
 package dev.perch.model.profile;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -10,15 +9,24 @@ public enum SloStatistic {
 
     public static final SloStatistic DEFAULT = P95;
 
+    /** Read on every telemetry report the topology folds, so made once. */
+    private final String id = name().toLowerCase(Locale.ROOT);
+    private static final SloStatistic[] ALL = values();
+
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 
     public static Optional<SloStatistic> fromId(String id) {
         if (id == null) {
             return Optional.empty();
         }
-        return Arrays.stream(values()).filter(s -> s.id().equals(id)).findFirst();
+        for (SloStatistic statistic : ALL) {
+            if (statistic.id.equals(id)) {
+                return Optional.of(statistic);
+            }
+        }
+        return Optional.empty();
     }
 
     public static SloStatistic parse(String id) {

@@ -83,8 +83,7 @@ final class LatencyGrid {
      * distance between the quantiles that far either side. Infinite where those coincide.
      */
     double density(double q, double halfWidth) {
-        double spread = quantile(Math.min(q + halfWidth, 1)) - quantile(Math.max(q - halfWidth, 0));
-        return spread > 0 ? 2 * halfWidth / spread : Double.POSITIVE_INFINITY;
+        return quantiles().density(q, halfWidth);
     }
 
     /**
@@ -92,18 +91,46 @@ final class LatencyGrid {
      * points so that it moves smoothly with the inputs.
      */
     double quantile(double q) {
-        double total = total();
-        double target = q * total;
-        double cumulative = 0;
+        return quantiles().quantile(q);
+    }
+
+    /** The distribution as it is now, summed once for the quantiles read off it (a prediction reads nine an app). */
+    Quantiles quantiles() {
+        double[] cumulative = new double[mass.length];
+        double sum = 0;
         for (int i = 0; i < mass.length; i++) {
-            double next = cumulative + mass[i];
-            if (next >= target) {
-                // The mass at point i stands for the interval around it: interpolate within that.
-                double within = mass[i] == 0 ? 0.5 : (target - cumulative) / mass[i];
-                return Math.max(0, (i - 0.5 + within) * dt);
-            }
-            cumulative = next;
+            sum += mass[i];
+            cumulative[i] = sum;
         }
-        return (mass.length - 1) * dt;
+        return new Quantiles(cumulative);
+    }
+
+    /** Quantiles and densities of one distribution, from its cumulative masses. */
+    final class Quantiles {
+        private final double[] cumulative;
+
+        private Quantiles(double[] cumulative) {
+            this.cumulative = cumulative;
+        }
+
+        /** As {@link LatencyGrid#density}. */
+        double density(double q, double halfWidth) {
+            double spread = quantile(Math.min(q + halfWidth, 1)) - quantile(Math.max(q - halfWidth, 0));
+            return spread > 0 ? 2 * halfWidth / spread : Double.POSITIVE_INFINITY;
+        }
+
+        /** As {@link LatencyGrid#quantile}. */
+        double quantile(double q) {
+            double target = q * cumulative[cumulative.length - 1];
+            for (int i = 0; i < cumulative.length; i++) {
+                if (cumulative[i] >= target) {
+                    double before = i == 0 ? 0 : cumulative[i - 1];
+                    // The mass at point i stands for the interval around it: interpolate within that.
+                    double within = mass[i] == 0 ? 0.5 : (target - before) / mass[i];
+                    return Math.max(0, (i - 0.5 + within) * dt);
+                }
+            }
+            return (mass.length - 1) * dt;
+        }
     }
 }

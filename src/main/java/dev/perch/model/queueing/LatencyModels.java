@@ -127,10 +127,11 @@ public final class LatencyModels {
             grid.shift(frontEnd.serviceMs());
             double network = path.networkMs();
             double device = sojourns.meansMs()[i];
-            LatencySpread spread = spreads[i].withDensities(grid.density(0.50, 0.02), grid.density(0.95, 0.01),
-                    grid.density(0.99, 0.004));
+            LatencyGrid.Quantiles sojourn = grid.quantiles();
+            LatencySpread spread = spreads[i].withDensities(sojourn.density(0.50, 0.02), sojourn.density(0.95, 0.01),
+                    sojourn.density(0.99, 0.004));
             latencies.add(new AppLatency(apps.get(i).app(), network + frontEnd.meanMs() + device,
-                    network + grid.quantile(0.50), network + grid.quantile(0.95), network + grid.quantile(0.99),
+                    network + sojourn.quantile(0.50), network + sojourn.quantile(0.95), network + sojourn.quantile(0.99),
                     device, frontEnd.meanMs(), network, spread));
         }
         return latencies;
