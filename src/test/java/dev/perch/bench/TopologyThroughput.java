@@ -70,8 +70,8 @@ public final class TopologyThroughput {
             // The JIT's warm-up is not the topology's cost: in a fresh JVM the first application also
             // pays for compiling the broker's and the clients' code (half a core for a minute here),
             // so each application first reads the topic under an id of its own. Start-up stays timed.
-            warmUp(bootstrap, "perch-warm-up", PerchTopology.build(TopologySettings.defaults(ScenarioReader.defaultCatalog())));
-            warmUp(bootstrap, "minimal-warm-up", minimalTopology());
+            warmUp(bootstrap, "perch-warm-up", () -> PerchTopology.build(TopologySettings.defaults(ScenarioReader.defaultCatalog())));
+            warmUp(bootstrap, "minimal-warm-up", TopologyThroughput::minimalTopology);
             double perch = reports / timed(bootstrap, "perch-throughput",
                     PerchTopology.build(TopologySettings.defaults(ScenarioReader.defaultCatalog())));
             System.out.printf(Locale.ROOT, "topology: %d reports, %.0f reports/s (exactly-once, 1 stream thread, %d accelerators × %d apps, incl. start-up)%n",
@@ -104,6 +104,7 @@ public final class TopologyThroughput {
                 Files.createTempDirectory(applicationId + "-").toString());
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
+        long jitStart = jitMillis();
         Map<String, Long> threadsBefore = threadCpuNanos();
         try (KafkaStreams streams = new KafkaStreams(topology, props);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -112,8 +113,9 @@ public final class TopologyThroughput {
                 Thread.sleep(50);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf(Locale.ROOT, "%s: %.1f s; CPU: stream thread %.1f s, process %.1f s (the broker's included)%n",
-                    applicationId, seconds, threadCpuSec(applicationId + "-"), (processCpuNanos() - cpuStart) / 1e9);
+            System.out.printf(Locale.ROOT, "%s: %.1f s; CPU: stream thread %.1f s, process %.1f s (the broker's included), JIT %.1f s%n",
+                    applicationId, seconds, threadCpuSec(applicationId + "-"), (processCpuNanos() - cpuStart) / 1e9,
+                    (jitMillis() - jitStart) / 1e3);
             if (Boolean.getBoolean("bench.threads")) {
                 Map<String, Long> after = threadCpuNanos();
                 after.entrySet().stream()
@@ -125,21 +127,40 @@ public final class TopologyThroughput {
         }
     }
 
-    /** Runs the application on the topic to its end (for {@value #WARM_UP_SEC} s at most), untimed. */
-    private static void warmUp(String bootstrap, String applicationId, Topology topology) throws Exception {
-        Properties props = TopologyInstance.properties(bootstrap, applicationId,
-                Files.createTempDirectory(applicationId + "-").toString());
-        long deadline = System.nanoTime() + WARM_UP_SEC * 1_000_000_000L;
-        try (KafkaStreams streams = new KafkaStreams(topology, props);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            streams.start();
-            while (System.nanoTime() < deadline && !Offsets.committedPastEnd(admin, applicationId, Topics.TELEMETRY)) {
-                Thread.sleep(200);
+    /**
+     * Runs the application on the whole topic, untimed, under ids of its own, until the JIT is quiet:
+     * until a run's compiling took under {@value #QUIET_JIT_SHARE} of its wall time, or
+     * {@value #WARM_UP_RUNS} runs. The JIT's queue outlives a run on two cores: after one run of
+     * the topic, C2 still compiled for most of a core through the next (PrintCompilation, the
+     * broker's and the clients' code above all).
+     */
+    private static void warmUp(String bootstrap, String applicationId, java.util.function.Supplier<Topology> topology)
+            throws Exception {
+        for (int run = 1; run <= WARM_UP_RUNS; run++) {
+            String id = applicationId + "-" + run;
+            Properties props = TopologyInstance.properties(bootstrap, id, Files.createTempDirectory(id + "-").toString());
+            long start = System.nanoTime();
+            long jitStart = jitMillis();
+            long deadline = start + WARM_UP_SEC * 1_000_000_000L;
+            try (KafkaStreams streams = new KafkaStreams(topology.get(), props);
+                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                streams.start();
+                while (System.nanoTime() < deadline && !Offsets.committedPastEnd(admin, id, Topics.TELEMETRY)) {
+                    Thread.sleep(200);
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double jitSec = (jitMillis() - jitStart) / 1e3;
+            System.out.printf(Locale.ROOT, "%s: warm-up %.1f s, JIT %.1f s%n", id, seconds, jitSec);
+            if (jitSec < QUIET_JIT_SHARE * seconds) {
+                return;
             }
         }
     }
 
     private static final int WARM_UP_SEC = 60;
+    private static final int WARM_UP_RUNS = 4;
+    private static final double QUIET_JIT_SHARE = 0.1;
 
     /** CPU time of the application's stream threads: what one report costs where the machine is shared. */
     private static double threadCpuSec(String prefix) {
@@ -158,6 +179,11 @@ public final class TopologyThroughput {
             }
         }
         return cpu;
+    }
+
+    /** Time the JIT compilers spent, over the JVM's life: a warm application's run adds little. */
+    private static long jitMillis() {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     private static long processCpuNanos() {
