@@ -30,9 +30,12 @@ record AppHistories(Learning learning, long trendMs) {
         AcceleratorState.AppHistory previous = apps.get(report.app());
         AcceleratorState.Window window = window(report);
         List<AcceleratorState.Window> windows = previous == null ? new ArrayList<>() : new ArrayList<>(previous.windows());
+        boolean inOrder = windows.isEmpty() || windows.get(windows.size() - 1).windowStartMs() <= window.windowStartMs();
         windows.add(window);
-        // Reports may arrive out of order (a node catching up): keep the windows in time order.
-        windows.sort(Comparator.comparingLong(AcceleratorState.Window::windowStartMs));
+        if (!inOrder) {
+            // A report out of order (a node catching up): keep the windows in time order.
+            windows.sort(Comparator.comparingLong(AcceleratorState.Window::windowStartMs));
+        }
         long horizonMs = windows.get(windows.size() - 1).windowEndMs() - trendMs;
         windows.removeIf(w -> w.windowEndMs() <= horizonMs);
         AppRecord spec = specs.apply(report.app());

@@ -112,7 +112,7 @@ final class SloWindows {
         }
         // A report is a second; a longer one counts its seconds, up to the window (one judgement covers no more).
         long seconds = Math.min(Math.max(1, Math.round(report.windowMs() / 1000.0)), after.windowSec());
-        return new SloWindow(after.windowSec(), after.slotSec(), after.sinceMs(), endMs, slots,
+        return new SloWindow(after.windowSec(), after.slotSec(), after.sinceMs(), endMs, after.slots(),
                 after.judgedSeconds() + seconds, after.violationSeconds() + (observed > slo.sloMs() ? seconds : 0),
                 after.figures());
     }
