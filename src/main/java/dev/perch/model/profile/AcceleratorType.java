@@ -1,6 +1,5 @@
 package dev.perch.model.profile;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -13,16 +12,17 @@ public enum AcceleratorType {
     /** Shared by concurrent processes: processor sharing. */
     CPU;
 
+    /** Read for every telemetry report the topology parses, so made once. */
+    private final String id = name().toLowerCase(Locale.ROOT);
+    private static final AcceleratorType[] ALL = values();
+
     /** The contract spelling: {@code edgetpu}, {@code gpu}, {@code cpu}. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 
     public static Optional<AcceleratorType> fromId(String id) {
-        if (id == null) {
-            return Optional.empty();
-        }
-        return Arrays.stream(values()).filter(t -> t.id().equals(id)).findFirst();
+        return ContractIds.find(ALL, AcceleratorType::id, id);
     }
 
     /** Parses the contract spelling or throws with a message that lists the allowed values. */

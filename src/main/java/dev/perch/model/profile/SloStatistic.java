@@ -18,15 +18,7 @@ public enum SloStatistic {
     }
 
     public static Optional<SloStatistic> fromId(String id) {
-        if (id == null) {
-            return Optional.empty();
-        }
-        for (SloStatistic statistic : ALL) {
-            if (statistic.id.equals(id)) {
-                return Optional.of(statistic);
-            }
-        }
-        return Optional.empty();
+        return ContractIds.find(ALL, SloStatistic::id, id);
     }
 
     public static SloStatistic parse(String id) {
