@@ -50,9 +50,9 @@ import java.util.SplittableRandom;
  * counts it per key in a persistent store, with the same guarantee and commit interval — and to what
  * Kafka's own consumer performance tool reads from the topic. Both Streams rates run from start
  * (start-up included) until the application has committed past the topic's last report, in a JVM
- * that has run each of them for a few seconds before (the JIT's warm-up), with the log levels of
- * Perch's application.properties. Each timed run also prints the CPU time of its stream thread and
- * of the process. The last line on stdout is one JSON object:
+ * that has run each of them on the whole topic before until the JIT was quiet ({@link #warmUp}),
+ * with the log levels of Perch's application.properties. Each timed run also prints the CPU time of
+ * its stream thread and of the process, and the JIT's compiling time. The last line on stdout is one JSON object:
  * {@code {"reports":N,"perchReportsPerSec":…,"minimalStreamsReportsPerSec":…,"consumerRecordsPerSec":…}}.
  * Run: {@code mvn -Pbench test-compile exec:exec -Dbench.main=dev.perch.bench.TopologyThroughput -Dbench=200000}
  * (see loadtests/README.md).
