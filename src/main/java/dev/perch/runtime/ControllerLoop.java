@@ -5,9 +5,12 @@ import org.jboss.logging.Logger;
 /**
  * The controller's passes on a thread of their own, as a real cluster's controller runs apart from
  * the cluster: the demo's simulator announces each telemetry window ({@link #windowOut}) and goes on
- * at its own pace; this thread runs a pass after each window. A pass that outlasts windows is
- * followed by one pass for all the windows that came meanwhile, not one per window, so a slow pass
- * never queues up work and never holds back the simulator's windows.
+ * at its own pace; this thread runs a pass after each window. The passes keep a fixed delay, as
+ * {@code run}'s loop does: a pass that outlasts windows is followed by the next pass only at the
+ * first window out after it ended, so a slow pass neither queues up work nor takes a core for
+ * itself alone (the topology's stream thread needs its share to keep up), and never holds back the
+ * simulator's windows. Alerts do not wait for a pass: the controller's inbox answers them as they
+ * come.
  *
  * <p>What the passes decide reaches the simulator through its own lock ({@code SimulatedCluster} is
  * thread-safe): a placement or a move lands at the simulated time the simulator has reached then,
@@ -44,10 +47,11 @@ final class ControllerLoop implements AutoCloseable {
     }
 
     private void loop() {
-        long seen = 0;
+        long atLastStart = 0;
+        long atLastEnd = 0;
         while (true) {
             synchronized (this) {
-                while (windowsOut == seen && !closing) {
+                while (windowsOut == atLastEnd && !closing) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
@@ -55,10 +59,10 @@ final class ControllerLoop implements AutoCloseable {
                         return;
                     }
                 }
-                if (windowsOut == seen) {
-                    return; // closing, and every window announced has had its pass
+                if (closing && windowsOut == atLastStart) {
+                    return; // every window announced came before a pass started
                 }
-                seen = windowsOut;
+                atLastStart = windowsOut;
             }
             try {
                 pass.run();
@@ -68,13 +72,17 @@ final class ControllerLoop implements AutoCloseable {
             }
             synchronized (this) {
                 passes++;
+                atLastEnd = windowsOut;
+                if (closing && atLastEnd == atLastStart) {
+                    return;
+                }
             }
         }
     }
 
     /**
-     * Stops once every window announced so far has had a pass after it (the pass under way, and one
-     * more if a window came during it), so that what the summary reads is settled.
+     * Stops once every window announced so far has had a pass start after it (the pass under way, and
+     * one more if a window came during it), so that what the summary reads is settled.
      */
     @Override
     public void close() {

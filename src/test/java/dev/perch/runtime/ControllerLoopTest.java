@@ -9,7 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The demo's controller thread: a pass after each window, windows that come during a pass covered by one more. */
+/**
+ * The demo's controller thread: a pass after each window, with a fixed delay — windows that come during
+ * a pass wait for the next window after it (or the end of the demo) — and never one per window behind.
+ */
 class ControllerLoopTest {
     private static final long WAIT_S = 10;
 
@@ -51,6 +54,30 @@ class ControllerLoopTest {
     }
 
     @Test
+    void afterAPassThatOutlastedWindowsTheNextWaitsForTheNextWindow() throws InterruptedException {
+        CountDownLatch inFirstPass = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger runs = new AtomicInteger();
+        ControllerLoop loop = new ControllerLoop(() -> {
+            if (runs.incrementAndGet() == 1) {
+                inFirstPass.countDown();
+                await(release);
+            }
+        });
+        loop.windowOut();
+        assertTrue(inFirstPass.await(WAIT_S, TimeUnit.SECONDS));
+        loop.windowOut();
+        loop.windowOut();
+        release.countDown();
+        awaitPasses(loop, 1);
+        // The windows during the first pass started none; this one does, and is the last pass needed.
+        loop.windowOut();
+        awaitPasses(loop, 2);
+        loop.close();
+        assertEquals(2, runs.get());
+    }
+
+    @Test
     void aFailedPassDoesNotEndTheLoop() {
         AtomicInteger runs = new AtomicInteger();
         CountDownLatch firstDone = new CountDownLatch(1);
@@ -67,6 +94,14 @@ class ControllerLoopTest {
         loop.close();
         assertEquals(2, runs.get());
         assertEquals(2, loop.passes());
+    }
+
+    /** Waits (bounded) for the loop to have run {@code n} passes; fails if it does not. */
+    private static void awaitPasses(ControllerLoop loop, long n) throws InterruptedException {
+        for (int i = 0; i < WAIT_S * 200 && loop.passes() < n; i++) {
+            Thread.sleep(5);
+        }
+        assertEquals(n, loop.passes());
     }
 
     private static void await(CountDownLatch latch) {
