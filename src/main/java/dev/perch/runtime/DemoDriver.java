@@ -133,9 +133,11 @@ public class DemoDriver {
             if (pastLimit(wallStartNs)) {
                 break;
             }
-            publish(producer, cluster.advanceWindow(), viaAgents);
+            List<TelemetryReport> reports = cluster.advanceWindow();
             // In lock-step nothing is late: a window ends when the simulator has it.
-            lag.windowOut(System.nanoTime());
+            long windowEndNs = System.nanoTime();
+            publish(producer, reports, viaAgents);
+            lag.windowOut(windowEndNs);
             awaitDrained(admin);
             pass();
         }
