@@ -33,9 +33,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@code demo}: runs the controller's pass ({@link Reconciler#pass}, as {@code run} does) once
- * before the first window and after each, and advances the simulator one telemetry window at a time — publishing each window's reports to
- * {@code perch.telemetry.v1} — at real time, a multiple of it, or in lock-step with the pipeline,
- * until the scenario ends, the wall-clock limit passes or the application is asked to stop.
+ * before the first window, then advances the simulator one telemetry window at a time — publishing
+ * each window's reports to {@code perch.telemetry.v1} — until the scenario ends, the wall-clock limit
+ * passes or the application is asked to stop. In lock-step with the pipeline ({@code --speed max}) a
+ * pass follows each window on the same thread; at real time or a multiple of it the simulated cluster
+ * keeps its own pace and the passes run on their own thread ({@link ControllerLoop}), as a real
+ * cluster runs apart from its controller.
  */
 @ApplicationScoped
 public class DemoDriver {
@@ -97,33 +100,10 @@ public class DemoDriver {
             } else {
                 wallStartNs = System.nanoTime();
             }
-            // When the demo's schedule has the next window out; a window out later than that is late by the difference.
-            long dueNs = wallStartNs;
-            double limitSec = config.durationSec();
-            double lengthSec = cluster.scenario().lengthSec();
-            while (!stopRequested && cluster.nowSec() < lengthSec) {
-                if (limitSec > 0 && (System.nanoTime() - wallStartNs) / 1e9 >= limitSec) {
-                    break;
-                }
-                List<TelemetryReport> reports = cluster.advanceWindow();
-                // In lock-step nothing is late: a window ends when the simulator has it.
-                long windowEndNs = speed.lockStep() ? System.nanoTime() : dueNs;
-                if (!viaAgents) {
-                    for (TelemetryReport report : reports) {
-                        producer.send(new ProducerRecord<>(Topics.TELEMETRY, report.accelerator(), Json.writeBytes(report)));
-                    }
-                    producer.flush();
-                    metrics.counter("perch_sim_telemetry_published_total").increment(reports.size());
-                }
-                lag.windowOut(windowEndNs);
-                if (speed.lockStep()) {
-                    awaitDrained(admin);
-                    pass();
-                } else {
-                    pass();
-                    dueNs = wallStartNs + (long) (cluster.nowSec() / speed.factor() * 1e9);
-                    sleepUntil(dueNs);
-                }
+            if (speed.lockStep()) {
+                runLockStep(producer, admin, lag, viaAgents, wallStartNs);
+            } else {
+                runPaced(producer, lag, viaAgents, speed, wallStartNs);
             }
             long agentWindows = 0;
             if (agents != null) {
@@ -141,6 +121,67 @@ public class DemoDriver {
             }
             finished.countDown();
         }
+    }
+
+    /**
+     * Lock-step ({@code --speed max}): each window is published, the pipeline drained, and the
+     * controller's pass run, on this thread, before the next window starts.
+     */
+    private void runLockStep(KafkaProducer<String, byte[]> producer, Admin admin, TelemetryLag lag, boolean viaAgents,
+                             long wallStartNs) {
+        while (!stopRequested && cluster.nowSec() < cluster.scenario().lengthSec()) {
+            if (pastLimit(wallStartNs)) {
+                break;
+            }
+            List<TelemetryReport> reports = cluster.advanceWindow();
+            // In lock-step nothing is late: a window ends when the simulator has it.
+            long windowEndNs = System.nanoTime();
+            publish(producer, reports, viaAgents);
+            lag.windowOut(windowEndNs);
+            awaitDrained(admin);
+            pass();
+        }
+    }
+
+    /**
+     * Real time or a multiple of it: the simulated cluster runs on this thread, paced by the wall
+     * clock, and the controller's passes on their own ({@link ControllerLoop}), as a real cluster
+     * runs apart from its controller: a long pass delays the next decision, never the cluster's
+     * telemetry.
+     */
+    private void runPaced(KafkaProducer<String, byte[]> producer, TelemetryLag lag, boolean viaAgents, Speed speed,
+                          long wallStartNs) {
+        // When the demo's schedule has the next window out; a window out later than that is late by the difference.
+        long dueNs = wallStartNs;
+        try (ControllerLoop controller = new ControllerLoop(this::pass)) {
+            while (!stopRequested && cluster.nowSec() < cluster.scenario().lengthSec()) {
+                if (pastLimit(wallStartNs)) {
+                    break;
+                }
+                publish(producer, cluster.advanceWindow(), viaAgents);
+                lag.windowOut(dueNs);
+                controller.windowOut();
+                dueNs = wallStartNs + (long) (cluster.nowSec() / speed.factor() * 1e9);
+                sleepUntil(dueNs);
+            }
+        }
+    }
+
+    /** A window's reports onto the telemetry topic, unless the node agents carry the telemetry. */
+    private void publish(KafkaProducer<String, byte[]> producer, List<TelemetryReport> reports, boolean viaAgents) {
+        if (viaAgents) {
+            return;
+        }
+        for (TelemetryReport report : reports) {
+            producer.send(new ProducerRecord<>(Topics.TELEMETRY, report.accelerator(), Json.writeBytes(report)));
+        }
+        producer.flush();
+        metrics.counter("perch_sim_telemetry_published_total").increment(reports.size());
+    }
+
+    private boolean pastLimit(long wallStartNs) {
+        double limitSec = config.durationSec();
+        return limitSec > 0 && (System.nanoTime() - wallStartNs) / 1e9 >= limitSec;
     }
 
     /**

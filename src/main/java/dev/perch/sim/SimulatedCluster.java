@@ -18,6 +18,7 @@ import dev.perch.model.profile.Scenario;
 import dev.perch.telemetry.TelemetryReport;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,6 +53,10 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
     private final Map<String, SimAccelerator> accelerators = new LinkedHashMap<>();
     private final Map<String, AppState> apps = new LinkedHashMap<>();
     private long windowStartMs;
+    /** {@code windowStartMs}, the simulated time between windows, for lock-free clock reads. */
+    private volatile long clockMs;
+    /** Each node's front-end service time, by node name: looked up for every request. */
+    private final Map<String, Double> frontendMsByNode = new HashMap<>();
     private long telemetryRecords;
     private final List<CompletionListener> listeners = new ArrayList<>();
     /** The simulated Triton servers' port once telemetry travels through Perch's node agents; null before. */
@@ -95,6 +100,7 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
         this.moveMs = moveMs;
         SplittableRandom seeds = new SplittableRandom(seed);
         for (NodeSpec node : scenario.nodes()) {
+            frontendMsByNode.putIfAbsent(node.node(), node.frontendServiceMs()); // the first node of a name, as before
             List<String> ids = node.acceleratorIds();
             for (int i = 0; i < ids.size(); i++) {
                 String id = ids.get(i);
@@ -136,13 +142,18 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
         return scenario;
     }
 
-    /** Simulated time as wall-clock milliseconds since the epoch. */
-    public synchronized long nowEpochMs() {
-        return epochMs + (long) events.nowMs();
+    /**
+     * Simulated time as wall-clock milliseconds since the epoch: the end of the last window run (the
+     * time outside a window). Lock-free, so that the controller's clock does not wait for a window
+     * the simulator is running on another thread.
+     */
+    public long nowEpochMs() {
+        return epochMs + clockMs;
     }
 
-    public synchronized double nowSec() {
-        return events.nowMs() / 1000.0;
+    /** Simulated seconds run: the end of the last window. Lock-free, as {@link #nowEpochMs}. */
+    public double nowSec() {
+        return clockMs / 1000.0;
     }
 
     public long epochMs() {
@@ -170,6 +181,7 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
             app.judge.judge(endMs, app.pending.stream().map(r -> r.arrivalMs).toList());
         }
         windowStartMs = endMs;
+        clockMs = endMs;
         telemetryRecords += reports.size();
         return reports;
     }
@@ -327,9 +339,7 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
         if (app.accelerator == null) {
             return 0;
         }
-        String node = accelerators.get(app.accelerator).node;
-        return scenario.nodes().stream().filter(n -> n.node().equals(node)).findFirst()
-                .map(NodeSpec::frontendServiceMs).orElse(0.0);
+        return frontendMsByNode.getOrDefault(accelerators.get(app.accelerator).node, 0.0);
     }
 
     private void toAccelerator(AppState app, Request request, double nowMs) {

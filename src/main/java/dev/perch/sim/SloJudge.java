@@ -28,8 +28,11 @@ final class SloJudge {
     private final AppSpec spec;
     private final double windowMs;
     private final Deque<Done> recent = new ArrayDeque<>();
-    /** The latencies in {@link #recent}, with how many of each: for percentiles without sorting every second. */
-    private final TreeMap<Double, Integer> sorted = new TreeMap<>();
+    /**
+     * The latencies in {@link #recent}, with how many of each: for percentiles without sorting every
+     * second. Null for a mean SLO, which the running sum answers: kept, it was the judge's largest cost.
+     */
+    private final TreeMap<Double, Integer> sorted;
     private double sumMs;
     private Double runningSinceMs;
     private long judgedSeconds;
@@ -40,11 +43,14 @@ final class SloJudge {
     SloJudge(AppSpec spec) {
         this.spec = spec;
         this.windowMs = spec.sloWindowSec() * 1000.0;
+        this.sorted = spec.sloStatistic() == SloStatistic.MEAN ? null : new TreeMap<>();
     }
 
     void completed(double completionMs, double latencyMs) {
         recent.add(new Done(completionMs, latencyMs));
-        sorted.merge(latencyMs, 1, Integer::sum);
+        if (sorted != null) {
+            sorted.merge(latencyMs, 1, Integer::sum);
+        }
         sumMs += latencyMs;
     }
 
@@ -64,7 +70,9 @@ final class SloJudge {
     void judge(double nowMs, Collection<Double> pendingArrivalsMs) {
         while (!recent.isEmpty() && recent.peek().completionMs() <= nowMs - windowMs) {
             Done old = recent.poll();
-            sorted.computeIfPresent(old.latencyMs(), (k, n) -> n == 1 ? null : n - 1);
+            if (sorted != null) {
+                sorted.computeIfPresent(old.latencyMs(), (k, n) -> n == 1 ? null : n - 1);
+            }
             sumMs -= old.latencyMs();
         }
         if (recent.isEmpty()) {
