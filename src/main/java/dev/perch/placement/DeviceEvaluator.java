@@ -45,13 +45,25 @@ public final class DeviceEvaluator {
         Host host = placement.host(placement.device(deviceId).node());
         boolean memoryFits = memoryFits(placement, host);
         double usedMb = usedMb(placement, host);
-        if (placement.kept(deviceId, this) instanceof KeptVerdict kept
+        if (placement.recalled(deviceId, this, Memo.VERDICT) instanceof KeptVerdict kept
                 && kept.memoryFits() == memoryFits && (memoryFits || Double.compare(kept.usedMb(), usedMb) == 0)) {
             return kept.verdict();
         }
         DeviceVerdict verdict = evaluateAfresh(placement, deviceId);
-        placement.keep(deviceId, this, new KeptVerdict(verdict, memoryFits, usedMb));
+        placement.memo(deviceId, this, Memo.VERDICT, new KeptVerdict(verdict, memoryFits, usedMb));
         return verdict;
+    }
+
+    /** What an evaluator memoises of a device's apps in the placement ({@link Placement#memo}), beside utilisations with one more app. */
+    private enum Memo {
+        /** The verdict, with what it read of the node. */
+        VERDICT,
+        /** The predicted utilisation as the device is. */
+        UTILIZATION,
+        /** The apps' loads on the device's type, or {@link #NO_PROFILE}. */
+        LOADS,
+        /** An app there has no profile for its type. */
+        NO_PROFILE
     }
 
     /** A verdict and what it read of the device's node. */
@@ -62,7 +74,7 @@ public final class DeviceEvaluator {
         Device device = placement.device(deviceId);
         Host host = placement.host(device.node());
         List<AppDemand> apps = placement.appsOn(deviceId);
-        List<AppLoad> loads = loads(apps, device);
+        List<AppLoad> loads = loads(placement, device);
         if (loads == null) {
             return infeasible(deviceId, apps, 0, noProfile(apps, device));
         }
@@ -121,7 +133,7 @@ public final class DeviceEvaluator {
         Device device = placement.device(deviceId);
         Host host = placement.host(device.node());
         List<AppDemand> apps = placement.appsOn(deviceId);
-        List<AppLoad> loads = loads(apps, device);
+        List<AppLoad> loads = loads(placement, device);
         if (loads == null) {
             return Fit.no(0, noProfile(apps, device));
         }
@@ -224,27 +236,26 @@ public final class DeviceEvaluator {
      */
     public double utilizationWith(Placement placement, Device device, AppDemand app) {
         if (app == null) {
-            double remembered = placement.remembered(device.id(), this);
-            if (Double.isNaN(remembered)) {
+            Object remembered = placement.recalled(device.id(), this, Memo.UTILIZATION);
+            if (remembered == null) {
                 remembered = utilization(placement, device, null);
-                placement.remember(device.id(), this, remembered);
+                placement.memo(device.id(), this, Memo.UTILIZATION, remembered);
             }
-            return remembered;
+            return (Double) remembered;
         }
         Optional<ModelProfile> profile = app.profileOn(device.type());
         if (profile.isEmpty()) {
             return utilization(placement, device, app); // as before: no model of it for this type
         }
-        // Kept beside the device's own value, with what of the app the models read: a pass places
-        // many apps of one model at one rate, and each tries the devices that did not change since.
-        utilizationWith(placement, device, null);
+        // Kept by what of the app the models read: a pass places many apps of one model at one
+        // rate, and each tries the devices that did not change since.
         LoadKey key = new LoadKey(app.model(), app.ratePerSec(), profile.get());
-        double remembered = placement.rememberedWith(device.id(), this, key);
-        if (Double.isNaN(remembered)) {
+        Object remembered = placement.recalled(device.id(), this, key);
+        if (remembered == null) {
             remembered = utilization(placement, device, app);
-            placement.rememberWith(device.id(), this, key, remembered);
+            placement.memo(device.id(), this, key, remembered);
         }
-        return remembered;
+        return (Double) remembered;
     }
 
     /** What of an app the models of a device's utilisation read: its model, its rate and its profile on the device's type. */
@@ -253,10 +264,16 @@ public final class DeviceEvaluator {
         public int hashCode() { // the profile follows the model: not hashed, only compared
             return 31 * model.hashCode() + Double.hashCode(ratePerSec);
         }
+
+        @Override
+        public boolean equals(Object other) { // the profile by identity first: one catalog's, compared ten million times a pass
+            return other instanceof LoadKey key && Double.compare(ratePerSec, key.ratePerSec) == 0
+                    && model.equals(key.model) && (profile == key.profile || profile.equals(key.profile));
+        }
     }
 
     private double utilization(Placement placement, Device device, AppDemand app) {
-        List<AppLoad> loads = loads(placement.appsOn(device.id()), device);
+        List<AppLoad> loads = loads(placement, device);
         if (loads == null) {
             return Double.POSITIVE_INFINITY;
         }
@@ -289,16 +306,36 @@ public final class DeviceEvaluator {
         }
     }
 
-    /** The apps' loads on the device's type (a mutable list, room for one more); null when one has no profile. */
-    private List<AppLoad> loads(List<AppDemand> apps, Device device) {
-        List<AppLoad> loads = new ArrayList<>(apps.size() + 1);
+    /**
+     * The loads of the apps on a device on its type (a new mutable list, room for one more); null
+     * when one has no profile. Memoised in the placement: a search asks for them with each app it tries there.
+     */
+    private List<AppLoad> loads(Placement placement, Device device) {
+        Object memo = placement.recalled(device.id(), this, Memo.LOADS);
+        if (memo == null) {
+            memo = loadsAfresh(placement.appsOn(device.id()), device);
+            placement.memo(device.id(), this, Memo.LOADS, memo);
+        }
+        if (memo == Memo.NO_PROFILE) {
+            return null;
+        }
+        AppLoad[] loads = (AppLoad[]) memo;
+        List<AppLoad> list = new ArrayList<>(loads.length + 1);
+        for (AppLoad load : loads) {
+            list.add(load);
+        }
+        return list;
+    }
+
+    private Object loadsAfresh(List<AppDemand> apps, Device device) {
+        AppLoad[] loads = new AppLoad[apps.size()];
         for (int i = 0; i < apps.size(); i++) { // by index: no iterator over the read-only view
             AppDemand app = apps.get(i);
             Optional<ModelProfile> profile = app.profileOn(device.type());
             if (profile.isEmpty()) {
-                return null;
+                return Memo.NO_PROFILE;
             }
-            loads.add(load(app, profile.get()));
+            loads[i] = load(app, profile.get());
         }
         return loads;
     }
