@@ -28,9 +28,11 @@ import java.util.Optional;
  */
 public final class DeviceEvaluator {
     private final PlacementPolicy policy;
+    private final DeviceLoads deviceLoads;
 
     public DeviceEvaluator(PlacementPolicy policy) {
         this.policy = policy;
+        this.deviceLoads = new DeviceLoads(policy);
     }
 
     public PlacementPolicy policy() {
@@ -59,11 +61,7 @@ public final class DeviceEvaluator {
         /** The verdict, with what it read of the node. */
         VERDICT,
         /** The predicted utilisation as the device is. */
-        UTILIZATION,
-        /** The apps' loads on the device's type, or {@link #NO_PROFILE}. */
-        LOADS,
-        /** An app there has no profile for its type. */
-        NO_PROFILE
+        UTILIZATION
     }
 
     /** A verdict and what it read of the device's node. */
@@ -74,7 +72,7 @@ public final class DeviceEvaluator {
         Device device = placement.device(deviceId);
         Host host = placement.host(device.node());
         List<AppDemand> apps = placement.appsOn(deviceId);
-        List<AppLoad> loads = loads(placement, device);
+        List<AppLoad> loads = deviceLoads.of(placement, device);
         if (loads == null) {
             return infeasible(deviceId, apps, 0, noProfile(apps, device));
         }
@@ -125,31 +123,48 @@ public final class DeviceEvaluator {
      * whether one fits, and writing why each one it passes over does not cost as much as the models.
      */
     public boolean feasible(Placement placement, String deviceId) {
-        return check(placement, deviceId, false).feasible();
+        return check(placement, deviceId, false, false).feasible();
     }
 
     /** {@link #check}; with {@code reasons} false, an infeasible fit's reason is null (for searches that only compare fits). */
     Fit check(Placement placement, String deviceId, boolean reasons) {
+        return check(placement, deviceId, reasons, true);
+    }
+
+    /**
+     * {@link #check}. With {@code capFirst} the utilisation is computed alone first: a search that
+     * meets many devices over the cap drops them before the means and their spreads, which cost
+     * several times more. Without, the cap is judged on the utilisation the means (or the
+     * prediction) compute anyway — the same number — for a caller whose devices are under the cap
+     * by a what-if already ({@link #feasible}).
+     */
+    private Fit check(Placement placement, String deviceId, boolean reasons, boolean capFirst) {
         Device device = placement.device(deviceId);
         Host host = placement.host(device.node());
         List<AppDemand> apps = placement.appsOn(deviceId);
-        List<AppLoad> loads = loads(placement, device);
+        List<AppLoad> loads = deviceLoads.of(placement, device);
         if (loads == null) {
             return Fit.no(0, noProfile(apps, device));
         }
         if (!memoryFits(placement, host)) {
             return Fit.no(0, reasons ? memoryReason(placement, host) : null);
         }
-        boolean meansOnly = apps.stream().allMatch(a -> a.sloStatistic() == SloStatistic.MEAN);
-        // The utilisation first, alone: a search meets many devices over the cap, and the means and
-        // their spreads cost several times more (the means' own utilisation is the same number).
-        double utilization = LatencyModels.utilization(device.type(), loads, path(placement, host));
+        boolean meansOnly = true;
+        for (int i = 0; i < apps.size() && meansOnly; i++) { // no stream: a search asks it of thousands of devices
+            meansOnly = apps.get(i).sloStatistic() == SloStatistic.MEAN;
+        }
+        EndToEnd path = path(placement, host);
+        double utilization = capFirst ? LatencyModels.utilization(device.type(), loads, path) : Double.NaN;
         if (utilization > policy.maxUtilization()) {
             return Fit.no(utilization, reasons ? utilizationReason(utilization) : null);
         }
-        LatencyModels.Means means = meansOnly ? LatencyModels.means(device.type(), loads, path(placement, host)) : null;
         WindowedStatistic[] windows = new WindowedStatistic[apps.size()];
         if (meansOnly) {
+            LatencyModels.Means means = LatencyModels.means(device.type(), loads, path);
+            utilization = means.utilization();
+            if (utilization > policy.maxUtilization()) {
+                return Fit.no(utilization, reasons ? utilizationReason(utilization) : null);
+            }
             if (means.meansMs() == null) {
                 return Fit.no(utilization, "predicted unstable");
             }
@@ -158,7 +173,11 @@ public final class DeviceEvaluator {
                 windows[i] = WindowedStatistic.of(SloStatistic.MEAN, means.meansMs()[i], spread, apps.get(i).sloWindowSec());
             }
         } else {
-            AcceleratorPrediction prediction = LatencyModels.predict(device.type(), loads, path(placement, host));
+            AcceleratorPrediction prediction = LatencyModels.predict(device.type(), loads, path);
+            utilization = prediction.utilization();
+            if (utilization > policy.maxUtilization()) {
+                return Fit.no(utilization, reasons ? utilizationReason(utilization) : null);
+            }
             if (prediction instanceof AcceleratorPrediction.Unstable unstable) {
                 return Fit.no(utilization, "predicted unstable: " + unstable.reason());
             }
@@ -273,12 +292,12 @@ public final class DeviceEvaluator {
     }
 
     private double utilization(Placement placement, Device device, AppDemand app) {
-        List<AppLoad> loads = loads(placement, device);
+        List<AppLoad> loads = deviceLoads.of(placement, device);
         if (loads == null) {
             return Double.POSITIVE_INFINITY;
         }
         if (app != null) {
-            loads.add(load(app, app.profileOn(device.type()).orElseThrow()));
+            loads.add(deviceLoads.load(app, app.profileOn(device.type()).orElseThrow()));
         }
         // One model on the device: no request swaps, so the order of arrivals, which the front ends
         // shape and which costs most of an Edge TPU's utilisation, changes nothing; the plain order
@@ -304,45 +323,6 @@ public final class DeviceEvaluator {
         static Fit no(double utilization, String reason) {
             return new Fit(false, utilization, Double.NEGATIVE_INFINITY, reason);
         }
-    }
-
-    /**
-     * The loads of the apps on a device on its type (a new mutable list, room for one more); null
-     * when one has no profile. Memoised in the placement: a search asks for them with each app it tries there.
-     */
-    private List<AppLoad> loads(Placement placement, Device device) {
-        Object memo = placement.recalled(device.id(), this, Memo.LOADS);
-        if (memo == null) {
-            memo = loadsAfresh(placement.appsOn(device.id()), device);
-            placement.memo(device.id(), this, Memo.LOADS, memo);
-        }
-        if (memo == Memo.NO_PROFILE) {
-            return null;
-        }
-        AppLoad[] loads = (AppLoad[]) memo;
-        List<AppLoad> list = new ArrayList<>(loads.length + 1);
-        for (AppLoad load : loads) {
-            list.add(load);
-        }
-        return list;
-    }
-
-    private Object loadsAfresh(List<AppDemand> apps, Device device) {
-        AppLoad[] loads = new AppLoad[apps.size()];
-        for (int i = 0; i < apps.size(); i++) { // by index: no iterator over the read-only view
-            AppDemand app = apps.get(i);
-            Optional<ModelProfile> profile = app.profileOn(device.type());
-            if (profile.isEmpty()) {
-                return Memo.NO_PROFILE;
-            }
-            loads[i] = load(app, profile.get());
-        }
-        return loads;
-    }
-
-    private AppLoad load(AppDemand app, ModelProfile profile) {
-        return new AppLoad(app.app(), app.model(), policy.plannedRatePerSec(app.ratePerSec()), profile.serviceMs(),
-                profile.swapMs(), 0);
     }
 
     private static String noProfile(List<AppDemand> apps, Device device) {

@@ -124,8 +124,7 @@ public final class TargetSelector {
                 // Rounded so that devices where the app adds the same load (every GPU) tie exactly.
                 long addedMicros = Math.round(1e6 * (utilization - evaluator.utilizationWith(placement, device, null)));
                 List<AppDemand> there = placement.appsOn(device.id());
-                boolean otherModels = there.stream().noneMatch(a -> a.model().equals(demand.model()));
-                candidates.add(new Candidate(device.id(), addedMicros, otherModels, !there.isEmpty(), utilization));
+                candidates.add(new Candidate(device.id(), addedMicros, !runsModel(there, demand.model()), !there.isEmpty(), utilization));
             }
         }
         candidates.sort(Comparator.comparingLong(Candidate::addedMicros).thenComparing(Candidate::otherModels)
@@ -240,6 +239,15 @@ public final class TargetSelector {
         }
         result.addAll(idleAlike.values());
         return result;
+    }
+
+    private static boolean runsModel(List<AppDemand> apps, String model) {
+        for (int i = 0; i < apps.size(); i++) { // by index, no stream: asked of every candidate for every app
+            if (apps.get(i).model().equals(model)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void requireUnplaced(Placement placement, String app) {

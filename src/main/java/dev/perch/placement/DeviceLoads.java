@@ -1,0 +1,64 @@
+package dev.perch.placement;
+
+import dev.perch.model.profile.ModelProfile;
+import dev.perch.model.queueing.AppLoad;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The loads of the apps on a device as the queueing models read them — each app's planned rate and
+ * its profile on the device's type — memoised in the placement ({@link Placement#memo}) until the
+ * device's apps change: a search builds them for each app it tries there, and a pass tries
+ * hundreds of thousands.
+ */
+final class DeviceLoads {
+    /** Memo key of the loads; the memo holds an {@code AppLoad[]} or {@link #NO_PROFILE}. */
+    private static final Object LOADS = new Object();
+    /** An app on the device has no profile for its type. */
+    private static final Object NO_PROFILE = new Object();
+
+    private final PlacementPolicy policy;
+
+    DeviceLoads(PlacementPolicy policy) {
+        this.policy = policy;
+    }
+
+    /** The loads of the apps on {@code device}, in its order (a new mutable list, room for one more); null when one has no profile. */
+    List<AppLoad> of(Placement placement, Device device) {
+        Object memo = placement.recalled(device.id(), this, LOADS);
+        if (memo == null) {
+            memo = afresh(placement.appsOn(device.id()), device);
+            placement.memo(device.id(), this, LOADS, memo);
+        }
+        if (memo == NO_PROFILE) {
+            return null;
+        }
+        AppLoad[] loads = (AppLoad[]) memo;
+        List<AppLoad> list = new ArrayList<>(loads.length + 1);
+        for (AppLoad load : loads) {
+            list.add(load);
+        }
+        return list;
+    }
+
+    /** The load of one app with the given profile. */
+    AppLoad load(AppDemand app, ModelProfile profile) {
+        return new AppLoad(app.app(), app.model(), policy.plannedRatePerSec(app.ratePerSec()), profile.serviceMs(),
+                profile.swapMs(), 0);
+    }
+
+    private Object afresh(List<AppDemand> apps, Device device) {
+        AppLoad[] loads = new AppLoad[apps.size()];
+        for (int i = 0; i < apps.size(); i++) { // by index: no iterator over the read-only view
+            AppDemand app = apps.get(i);
+            Optional<ModelProfile> profile = app.profileOn(device.type());
+            if (profile.isEmpty()) {
+                return NO_PROFILE;
+            }
+            loads[i] = load(app, profile.get());
+        }
+        return loads;
+    }
+}
