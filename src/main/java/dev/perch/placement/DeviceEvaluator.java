@@ -72,7 +72,8 @@ public final class DeviceEvaluator {
         Device device = placement.device(deviceId);
         Host host = placement.host(device.node());
         List<AppDemand> apps = placement.appsOn(deviceId);
-        List<AppLoad> loads = deviceLoads.of(placement, device);
+        DeviceLoads.Loads on = deviceLoads.of(placement, device);
+        List<AppLoad> loads = on == null ? null : on.list();
         if (loads == null) {
             return infeasible(deviceId, apps, 0, noProfile(apps, device));
         }
@@ -80,7 +81,7 @@ public final class DeviceEvaluator {
             return infeasible(deviceId, apps, 0, memoryReason(placement, host));
         }
 
-        AcceleratorPrediction prediction = LatencyModels.predict(device.type(), loads, path(placement, host));
+        AcceleratorPrediction prediction = LatencyModels.predict(device.type(), loads, on.path());
         if (prediction instanceof AcceleratorPrediction.Unstable unstable) {
             return infeasible(deviceId, apps, unstable.utilization(), "predicted unstable: " + unstable.reason());
         }
@@ -142,7 +143,8 @@ public final class DeviceEvaluator {
         Device device = placement.device(deviceId);
         Host host = placement.host(device.node());
         List<AppDemand> apps = placement.appsOn(deviceId);
-        List<AppLoad> loads = deviceLoads.of(placement, device);
+        DeviceLoads.Loads on = deviceLoads.of(placement, device);
+        List<AppLoad> loads = on == null ? null : on.list();
         if (loads == null) {
             return Fit.no(0, noProfile(apps, device));
         }
@@ -153,7 +155,7 @@ public final class DeviceEvaluator {
         for (int i = 0; i < apps.size() && meansOnly; i++) { // no stream: a search asks it of thousands of devices
             meansOnly = apps.get(i).sloStatistic() == SloStatistic.MEAN;
         }
-        EndToEnd path = path(placement, host);
+        EndToEnd path = on.path();
         double utilization = capFirst ? LatencyModels.utilization(device.type(), loads, path) : Double.NaN;
         if (utilization > policy.maxUtilization()) {
             return Fit.no(utilization, reasons ? utilizationReason(utilization) : null);
@@ -292,17 +294,18 @@ public final class DeviceEvaluator {
     }
 
     private double utilization(Placement placement, Device device, AppDemand app) {
-        List<AppLoad> loads = deviceLoads.of(placement, device);
-        if (loads == null) {
+        DeviceLoads.Loads on = deviceLoads.of(placement, device);
+        if (on == null) {
             return Double.POSITIVE_INFINITY;
         }
+        List<AppLoad> loads = on.list();
         if (app != null) {
             loads.add(deviceLoads.load(app, app.profileOn(device.type()).orElseThrow()));
         }
         // One model on the device: no request swaps, so the order of arrivals, which the front ends
         // shape and which costs most of an Edge TPU's utilisation, changes nothing; the plain order
         // gives the same sum (DeviceEvaluatorTest holds the two equal).
-        EndToEnd path = oneModel(loads) ? EndToEnd.NONE : path(placement, placement.host(device.node()));
+        EndToEnd path = oneModel(loads) ? EndToEnd.NONE : on.path();
         return LatencyModels.utilization(device.type(), loads, path);
     }
 
@@ -367,10 +370,6 @@ public final class DeviceEvaluator {
         String text = pct >= 10 ? String.format(Locale.ROOT, "%.0f", pct)
                 : new java.math.BigDecimal(pct).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString();
         return text + " %";
-    }
-
-    private EndToEnd path(Placement placement, Host host) {
-        return new EndToEnd(placement.networkMs(), host.frontendServiceMs(), policy.frontendCv());
     }
 
     private static DeviceVerdict infeasible(String deviceId, List<AppDemand> apps, double utilization, String reason) {
