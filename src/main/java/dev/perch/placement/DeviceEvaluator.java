@@ -8,6 +8,7 @@ import dev.perch.model.queueing.AppLoad;
 import dev.perch.model.queueing.EndToEnd;
 import dev.perch.model.queueing.LatencyModels;
 import dev.perch.model.queueing.LatencySpread;
+import dev.perch.model.queueing.MemoryFeasibility;
 import dev.perch.model.queueing.WindowedStatistic;
 
 import java.util.ArrayList;
@@ -29,9 +30,12 @@ import java.util.Optional;
 public final class DeviceEvaluator {
     private final PlacementPolicy policy;
     private final DeviceLoads deviceLoads;
+    /** The policy's, made once: a search asks for a node's limit a million times. */
+    private final MemoryFeasibility memory;
 
     public DeviceEvaluator(PlacementPolicy policy) {
         this.policy = policy;
+        this.memory = policy.memory();
         this.deviceLoads = new DeviceLoads(policy);
     }
 
@@ -213,7 +217,7 @@ public final class DeviceEvaluator {
         Host host = placement.host(device.node());
         double usedMb = placement.backendMemoryMbOnNode(host.node()) + profile.get().memoryMb()
                 + policy.frontendMemoryMb() * (placement.appCountOnNode(host.node()) + 1);
-        return usedMb <= policy.memory().limitMb(host.memoryMb())
+        return usedMb <= memory.limitMb(host.memoryMb())
                 && placement.serviceLoad(device.id()) + Placement.serviceLoadOf(app, device.type()) <= policy.maxUtilization();
     }
 
@@ -228,14 +232,14 @@ public final class DeviceEvaluator {
         }
         double usedMb = placement.backendMemoryMbAt(index) + profile.memoryMb()
                 + policy.frontendMemoryMb() * (placement.appCountOnNodeAt(index) + 1);
-        return usedMb <= policy.memory().limitMb(placement.hostAt(index).memoryMb())
+        return usedMb <= memory.limitMb(placement.hostAt(index).memoryMb())
                 && placement.serviceLoadAt(index) + app.ratePerSec() * profile.serviceMs() / 1000 <= policy.maxUtilization();
     }
 
     /** The memory of a node that the policy's limit still leaves, in MB (negative when over it). */
     double memoryLeftMb(Placement placement, String node) {
         Host host = placement.host(node);
-        return policy.memory().limitMb(host.memoryMb()) - usedMb(placement, host);
+        return memory.limitMb(host.memoryMb()) - usedMb(placement, host);
     }
 
     /**
@@ -247,7 +251,7 @@ public final class DeviceEvaluator {
     public double dominantShare(Placement placement, Device device) {
         Host host = placement.host(device.node());
         return Math.max(placement.serviceLoad(device.id()) / policy.maxUtilization(),
-                usedMb(placement, host) / policy.memory().limitMb(host.memoryMb()));
+                usedMb(placement, host) / memory.limitMb(host.memoryMb()));
     }
 
     /**
@@ -334,7 +338,7 @@ public final class DeviceEvaluator {
     }
 
     private boolean memoryFits(Placement placement, Host host) {
-        return usedMb(placement, host) <= policy.memory().limitMb(host.memoryMb());
+        return usedMb(placement, host) <= memory.limitMb(host.memoryMb());
     }
 
     private double usedMb(Placement placement, Host host) {
@@ -344,7 +348,7 @@ public final class DeviceEvaluator {
 
     private String memoryReason(Placement placement, Host host) {
         return String.format(Locale.ROOT, "node %s would use %.0f MB of memory, over its limit of %.0f MB", host.node(),
-                usedMb(placement, host), policy.memory().limitMb(host.memoryMb()));
+                usedMb(placement, host), memory.limitMb(host.memoryMb()));
     }
 
     private String utilizationReason(double utilization) {
