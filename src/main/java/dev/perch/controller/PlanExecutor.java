@@ -138,8 +138,9 @@ final class PlanExecutor {
         after.addAll(outcomes(planned.targetAfter()));
         String verb = planned.isMove() ? "moved" : "placed";
         String reason = planned.targetAfter().feasible()
-                ? String.format(Locale.ROOT, "%s: on %s every SLO holds by the models (min slack %.0f%%, utilization %.2f)", verb,
-                planned.to(), 100 * planned.targetAfter().minSlack(), planned.targetAfter().utilization())
+                ? verb + ": on " + planned.to() + " every SLO holds by the models (min slack "
+                + Decimals.fixed(100 * planned.targetAfter().minSlack(), 0) + "%, utilization "
+                + Decimals.fixed(planned.targetAfter().utilization(), 2) + ")"
                 : String.format(Locale.ROOT, "%s to %s; the models predict: %s", verb, planned.to(), planned.targetAfter().reason());
         Guards.Verdict verdict = guards.check(step, this::snapshotForGuards, trigger); // the caps count moves in flight
         if (verdict instanceof Guards.Verdict.Held held) {
@@ -221,10 +222,10 @@ final class PlanExecutor {
     private void record(DecisionRecord decision) {
         decisions++;
         outputs.decision(decision);
-        reports.get().decided(decision.app(), String.format(Locale.ROOT, "%s%s%s [%s%s]: %s", decision.action(),
-                decision.from() == null ? "" : " from " + decision.from(), decision.to() == null ? "" : " to " + decision.to(),
-                decision.result() == null ? "no action" : decision.result(), decision.dryRun() ? ", dry run" : "",
-                decision.reason()));
+        reports.get().decided(decision.app(), decision.action()
+                + (decision.from() == null ? "" : " from " + decision.from()) + (decision.to() == null ? "" : " to " + decision.to())
+                + " [" + (decision.result() == null ? "no action" : decision.result()) + (decision.dryRun() ? ", dry run" : "")
+                + "]: " + decision.reason());
         EVENTS.info("DECISION {} {}{}{} [{}] — {} (trigger: {})", decision.action(), decision.app(),
                 decision.from() == null ? "" : " from " + decision.from(),
                 decision.to() == null ? "" : " to " + decision.to(),

@@ -8,6 +8,7 @@ import dev.perch.model.queueing.AppLoad;
 import dev.perch.model.queueing.EndToEnd;
 import dev.perch.model.queueing.LatencyModels;
 import dev.perch.model.queueing.LatencySpread;
+import dev.perch.model.queueing.MemoryFeasibility;
 import dev.perch.model.queueing.WindowedStatistic;
 
 import java.util.ArrayList;
@@ -28,9 +29,14 @@ import java.util.Optional;
  */
 public final class DeviceEvaluator {
     private final PlacementPolicy policy;
+    private final DeviceLoads deviceLoads;
+    /** The policy's, made once: a search asks for a node's limit a million times. */
+    private final MemoryFeasibility memory;
 
     public DeviceEvaluator(PlacementPolicy policy) {
         this.policy = policy;
+        this.memory = policy.memory();
+        this.deviceLoads = new DeviceLoads(policy);
     }
 
     public PlacementPolicy policy() {
@@ -45,13 +51,21 @@ public final class DeviceEvaluator {
         Host host = placement.host(placement.device(deviceId).node());
         boolean memoryFits = memoryFits(placement, host);
         double usedMb = usedMb(placement, host);
-        if (placement.kept(deviceId, this) instanceof KeptVerdict kept
+        if (placement.recalled(deviceId, this, Memo.VERDICT) instanceof KeptVerdict kept
                 && kept.memoryFits() == memoryFits && (memoryFits || Double.compare(kept.usedMb(), usedMb) == 0)) {
             return kept.verdict();
         }
         DeviceVerdict verdict = evaluateAfresh(placement, deviceId);
-        placement.keep(deviceId, this, new KeptVerdict(verdict, memoryFits, usedMb));
+        placement.memo(deviceId, this, Memo.VERDICT, new KeptVerdict(verdict, memoryFits, usedMb));
         return verdict;
+    }
+
+    /** What an evaluator memoises of a device's apps in the placement ({@link Placement#memo}), beside utilisations with one more app. */
+    private enum Memo {
+        /** The verdict, with what it read of the node. */
+        VERDICT,
+        /** The predicted utilisation as the device is. */
+        UTILIZATION
     }
 
     /** A verdict and what it read of the device's node. */
@@ -62,7 +76,8 @@ public final class DeviceEvaluator {
         Device device = placement.device(deviceId);
         Host host = placement.host(device.node());
         List<AppDemand> apps = placement.appsOn(deviceId);
-        List<AppLoad> loads = loads(apps, device);
+        DeviceLoads.Loads on = deviceLoads.of(placement, device);
+        List<AppLoad> loads = on == null ? null : on.list();
         if (loads == null) {
             return infeasible(deviceId, apps, 0, noProfile(apps, device));
         }
@@ -70,7 +85,7 @@ public final class DeviceEvaluator {
             return infeasible(deviceId, apps, 0, memoryReason(placement, host));
         }
 
-        AcceleratorPrediction prediction = LatencyModels.predict(device.type(), loads, path(placement, host));
+        AcceleratorPrediction prediction = LatencyModels.predict(device.type(), loads, on.path());
         if (prediction instanceof AcceleratorPrediction.Unstable unstable) {
             return infeasible(deviceId, apps, unstable.utilization(), "predicted unstable: " + unstable.reason());
         }
@@ -113,31 +128,49 @@ public final class DeviceEvaluator {
      * whether one fits, and writing why each one it passes over does not cost as much as the models.
      */
     public boolean feasible(Placement placement, String deviceId) {
-        return check(placement, deviceId, false).feasible();
+        return check(placement, deviceId, false, false).feasible();
     }
 
     /** {@link #check}; with {@code reasons} false, an infeasible fit's reason is null (for searches that only compare fits). */
     Fit check(Placement placement, String deviceId, boolean reasons) {
+        return check(placement, deviceId, reasons, true);
+    }
+
+    /**
+     * {@link #check}. With {@code capFirst} the utilisation is computed alone first: a search that
+     * meets many devices over the cap drops them before the means and their spreads, which cost
+     * several times more. Without, the cap is judged on the utilisation the means (or the
+     * prediction) compute anyway — the same number — for a caller whose devices are under the cap
+     * by a what-if already ({@link #feasible}).
+     */
+    private Fit check(Placement placement, String deviceId, boolean reasons, boolean capFirst) {
         Device device = placement.device(deviceId);
         Host host = placement.host(device.node());
         List<AppDemand> apps = placement.appsOn(deviceId);
-        List<AppLoad> loads = loads(apps, device);
+        DeviceLoads.Loads on = deviceLoads.of(placement, device);
+        List<AppLoad> loads = on == null ? null : on.list();
         if (loads == null) {
             return Fit.no(0, noProfile(apps, device));
         }
         if (!memoryFits(placement, host)) {
             return Fit.no(0, reasons ? memoryReason(placement, host) : null);
         }
-        boolean meansOnly = apps.stream().allMatch(a -> a.sloStatistic() == SloStatistic.MEAN);
-        // The utilisation first, alone: a search meets many devices over the cap, and the means and
-        // their spreads cost several times more (the means' own utilisation is the same number).
-        double utilization = LatencyModels.utilization(device.type(), loads, path(placement, host));
+        boolean meansOnly = true;
+        for (int i = 0; i < apps.size() && meansOnly; i++) { // no stream: a search asks it of thousands of devices
+            meansOnly = apps.get(i).sloStatistic() == SloStatistic.MEAN;
+        }
+        EndToEnd path = on.path();
+        double utilization = capFirst ? LatencyModels.utilization(device.type(), loads, path) : Double.NaN;
         if (utilization > policy.maxUtilization()) {
             return Fit.no(utilization, reasons ? utilizationReason(utilization) : null);
         }
-        LatencyModels.Means means = meansOnly ? LatencyModels.means(device.type(), loads, path(placement, host)) : null;
         WindowedStatistic[] windows = new WindowedStatistic[apps.size()];
         if (meansOnly) {
+            LatencyModels.Means means = LatencyModels.means(device.type(), loads, path);
+            utilization = means.utilization();
+            if (utilization > policy.maxUtilization()) {
+                return Fit.no(utilization, reasons ? utilizationReason(utilization) : null);
+            }
             if (means.meansMs() == null) {
                 return Fit.no(utilization, "predicted unstable");
             }
@@ -146,7 +179,11 @@ public final class DeviceEvaluator {
                 windows[i] = WindowedStatistic.of(SloStatistic.MEAN, means.meansMs()[i], spread, apps.get(i).sloWindowSec());
             }
         } else {
-            AcceleratorPrediction prediction = LatencyModels.predict(device.type(), loads, path(placement, host));
+            AcceleratorPrediction prediction = LatencyModels.predict(device.type(), loads, path);
+            utilization = prediction.utilization();
+            if (utilization > policy.maxUtilization()) {
+                return Fit.no(utilization, reasons ? utilizationReason(utilization) : null);
+            }
             if (prediction instanceof AcceleratorPrediction.Unstable unstable) {
                 return Fit.no(utilization, "predicted unstable: " + unstable.reason());
             }
@@ -180,7 +217,7 @@ public final class DeviceEvaluator {
         Host host = placement.host(device.node());
         double usedMb = placement.backendMemoryMbOnNode(host.node()) + profile.get().memoryMb()
                 + policy.frontendMemoryMb() * (placement.appCountOnNode(host.node()) + 1);
-        return usedMb <= policy.memory().limitMb(host.memoryMb())
+        return usedMb <= memory.limitMb(host.memoryMb())
                 && placement.serviceLoad(device.id()) + Placement.serviceLoadOf(app, device.type()) <= policy.maxUtilization();
     }
 
@@ -195,14 +232,14 @@ public final class DeviceEvaluator {
         }
         double usedMb = placement.backendMemoryMbAt(index) + profile.memoryMb()
                 + policy.frontendMemoryMb() * (placement.appCountOnNodeAt(index) + 1);
-        return usedMb <= policy.memory().limitMb(placement.hostAt(index).memoryMb())
+        return usedMb <= memory.limitMb(placement.hostAt(index).memoryMb())
                 && placement.serviceLoadAt(index) + app.ratePerSec() * profile.serviceMs() / 1000 <= policy.maxUtilization();
     }
 
     /** The memory of a node that the policy's limit still leaves, in MB (negative when over it). */
     double memoryLeftMb(Placement placement, String node) {
         Host host = placement.host(node);
-        return policy.memory().limitMb(host.memoryMb()) - usedMb(placement, host);
+        return memory.limitMb(host.memoryMb()) - usedMb(placement, host);
     }
 
     /**
@@ -214,7 +251,7 @@ public final class DeviceEvaluator {
     public double dominantShare(Placement placement, Device device) {
         Host host = placement.host(device.node());
         return Math.max(placement.serviceLoad(device.id()) / policy.maxUtilization(),
-                usedMb(placement, host) / policy.memory().limitMb(host.memoryMb()));
+                usedMb(placement, host) / memory.limitMb(host.memoryMb()));
     }
 
     /**
@@ -224,27 +261,26 @@ public final class DeviceEvaluator {
      */
     public double utilizationWith(Placement placement, Device device, AppDemand app) {
         if (app == null) {
-            double remembered = placement.remembered(device.id(), this);
-            if (Double.isNaN(remembered)) {
+            Object remembered = placement.recalled(device.id(), this, Memo.UTILIZATION);
+            if (remembered == null) {
                 remembered = utilization(placement, device, null);
-                placement.remember(device.id(), this, remembered);
+                placement.memo(device.id(), this, Memo.UTILIZATION, remembered);
             }
-            return remembered;
+            return (Double) remembered;
         }
         Optional<ModelProfile> profile = app.profileOn(device.type());
         if (profile.isEmpty()) {
             return utilization(placement, device, app); // as before: no model of it for this type
         }
-        // Kept beside the device's own value, with what of the app the models read: a pass places
-        // many apps of one model at one rate, and each tries the devices that did not change since.
-        utilizationWith(placement, device, null);
+        // Kept by what of the app the models read: a pass places many apps of one model at one
+        // rate, and each tries the devices that did not change since.
         LoadKey key = new LoadKey(app.model(), app.ratePerSec(), profile.get());
-        double remembered = placement.rememberedWith(device.id(), this, key);
-        if (Double.isNaN(remembered)) {
+        Object remembered = placement.recalled(device.id(), this, key);
+        if (remembered == null) {
             remembered = utilization(placement, device, app);
-            placement.rememberWith(device.id(), this, key, remembered);
+            placement.memo(device.id(), this, key, remembered);
         }
-        return remembered;
+        return (Double) remembered;
     }
 
     /** What of an app the models of a device's utilisation read: its model, its rate and its profile on the device's type. */
@@ -253,20 +289,27 @@ public final class DeviceEvaluator {
         public int hashCode() { // the profile follows the model: not hashed, only compared
             return 31 * model.hashCode() + Double.hashCode(ratePerSec);
         }
+
+        @Override
+        public boolean equals(Object other) { // the profile by identity first: one catalog's, compared ten million times a pass
+            return other instanceof LoadKey key && Double.compare(ratePerSec, key.ratePerSec) == 0
+                    && model.equals(key.model) && (profile == key.profile || profile.equals(key.profile));
+        }
     }
 
     private double utilization(Placement placement, Device device, AppDemand app) {
-        List<AppLoad> loads = loads(placement.appsOn(device.id()), device);
-        if (loads == null) {
+        DeviceLoads.Loads on = deviceLoads.of(placement, device);
+        if (on == null) {
             return Double.POSITIVE_INFINITY;
         }
+        List<AppLoad> loads = on.list();
         if (app != null) {
-            loads.add(load(app, app.profileOn(device.type()).orElseThrow()));
+            loads.add(deviceLoads.load(app, app.profileOn(device.type()).orElseThrow()));
         }
         // One model on the device: no request swaps, so the order of arrivals, which the front ends
         // shape and which costs most of an Edge TPU's utilisation, changes nothing; the plain order
         // gives the same sum (DeviceEvaluatorTest holds the two equal).
-        EndToEnd path = oneModel(loads) ? EndToEnd.NONE : path(placement, placement.host(device.node()));
+        EndToEnd path = oneModel(loads) ? EndToEnd.NONE : on.path();
         return LatencyModels.utilization(device.type(), loads, path);
     }
 
@@ -289,32 +332,13 @@ public final class DeviceEvaluator {
         }
     }
 
-    /** The apps' loads on the device's type (a mutable list, room for one more); null when one has no profile. */
-    private List<AppLoad> loads(List<AppDemand> apps, Device device) {
-        List<AppLoad> loads = new ArrayList<>(apps.size() + 1);
-        for (int i = 0; i < apps.size(); i++) { // by index: no iterator over the read-only view
-            AppDemand app = apps.get(i);
-            Optional<ModelProfile> profile = app.profileOn(device.type());
-            if (profile.isEmpty()) {
-                return null;
-            }
-            loads.add(load(app, profile.get()));
-        }
-        return loads;
-    }
-
-    private AppLoad load(AppDemand app, ModelProfile profile) {
-        return new AppLoad(app.app(), app.model(), policy.plannedRatePerSec(app.ratePerSec()), profile.serviceMs(),
-                profile.swapMs(), 0);
-    }
-
     private static String noProfile(List<AppDemand> apps, Device device) {
         AppDemand app = apps.stream().filter(a -> a.profileOn(device.type()).isEmpty()).findFirst().orElseThrow();
         return "model " + app.model() + " of " + app.app() + " has no profile for " + device.type();
     }
 
     private boolean memoryFits(Placement placement, Host host) {
-        return usedMb(placement, host) <= policy.memory().limitMb(host.memoryMb());
+        return usedMb(placement, host) <= memory.limitMb(host.memoryMb());
     }
 
     private double usedMb(Placement placement, Host host) {
@@ -324,7 +348,7 @@ public final class DeviceEvaluator {
 
     private String memoryReason(Placement placement, Host host) {
         return String.format(Locale.ROOT, "node %s would use %.0f MB of memory, over its limit of %.0f MB", host.node(),
-                usedMb(placement, host), policy.memory().limitMb(host.memoryMb()));
+                usedMb(placement, host), memory.limitMb(host.memoryMb()));
     }
 
     private String utilizationReason(double utilization) {
@@ -350,10 +374,6 @@ public final class DeviceEvaluator {
         String text = pct >= 10 ? String.format(Locale.ROOT, "%.0f", pct)
                 : new java.math.BigDecimal(pct).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString();
         return text + " %";
-    }
-
-    private EndToEnd path(Placement placement, Host host) {
-        return new EndToEnd(placement.networkMs(), host.frontendServiceMs(), policy.frontendCv());
     }
 
     private static DeviceVerdict infeasible(String deviceId, List<AppDemand> apps, double utilization, String reason) {

@@ -81,9 +81,14 @@ final class EdgeTpuReserve {
         if (app.profileOn(AcceleratorType.EDGETPU).isEmpty()) {
             return false;
         }
+        boolean[] asked = new boolean[AcceleratorType.values().length]; // each type once, not each of a thousand devices
         for (Device device : devices) {
-            if (device.type() != AcceleratorType.EDGETPU && app.profileOn(device.type()).isPresent()) {
-                return false;
+            AcceleratorType type = device.type();
+            if (type != AcceleratorType.EDGETPU && !asked[type.ordinal()]) {
+                asked[type.ordinal()] = true;
+                if (app.profileOn(type).isPresent()) {
+                    return false;
+                }
             }
         }
         return true;

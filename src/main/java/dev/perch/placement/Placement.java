@@ -38,19 +38,63 @@ public final class Placement {
         int apps;
     }
 
-    /** A device's swap-free load, and one value computed from its apps, kept until they change. */
+    /** A device's swap-free load, its apps, and what was computed from them ({@link #memo}). */
     private static final class DeviceUse {
         double serviceLoad;
-        Object memoOwner;
-        double memo;
-        /** Values {@link #memoOwner} computed with one more app, by what of the app they depend on. */
-        Map<Object, Double> memoWith;
-        /** A value kept by what it was computed from ({@link #keep}), which changes may bring back. */
-        Kept kept;
+        List<AppDemand> apps;
+        /** The memos of the apps it has now; null when they changed since the last was asked for. */
+        AppsState state;
+        /** The last few sets of apps it had, each with its memos: a search's change undone brings them back. */
+        AppsState[] recent;
+        int nextRecent;
     }
 
-    /** A value, who computed it, and from what: the device's apps (by identity, in order). */
-    private record Kept(Object owner, AppDemand[] apps, Object value) {
+    /** Sets of apps a device keeps memos of: a move tried and undone, then made, comes back to one of the last two. */
+    private static final int RECENT_STATES = 4;
+
+    /** A device's apps (the same objects, in order) and the values owners computed from them, by owner and key. */
+    private static final class AppsState {
+        final AppDemand[] apps;
+        Object[] owners = new Object[1];
+        @SuppressWarnings("unchecked")
+        Map<Object, Object>[] values = new Map[1];
+
+        AppsState(AppDemand[] apps) {
+            this.apps = apps;
+        }
+
+        boolean holds(List<AppDemand> on) {
+            if (apps.length != on.size()) {
+                return false;
+            }
+            for (int i = 0; i < apps.length; i++) {
+                if (apps[i] != on.get(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The owner's values (created when {@code create}), found by identity: a state has one or two owners. */
+        Map<Object, Object> of(Object owner, boolean create) {
+            int i = 0;
+            while (i < owners.length && owners[i] != null) {
+                if (owners[i] == owner) {
+                    return values[i];
+                }
+                i++;
+            }
+            if (!create) {
+                return null;
+            }
+            if (i == owners.length) {
+                owners = java.util.Arrays.copyOf(owners, i + 1);
+                values = java.util.Arrays.copyOf(values, i + 1);
+            }
+            owners[i] = owner;
+            values[i] = new HashMap<>();
+            return values[i];
+        }
     }
 
     private Placement(ClusterModel cluster) {
@@ -64,8 +108,10 @@ public final class Placement {
                 throw new IllegalArgumentException("device " + device.id() + " on unknown node " + device.node());
             }
             devices.put(device.id(), device);
-            appsOnDevice.put(device.id(), new ArrayList<>());
-            deviceUse.put(device.id(), new DeviceUse());
+            DeviceUse use = new DeviceUse();
+            use.apps = new ArrayList<>();
+            appsOnDevice.put(device.id(), use.apps);
+            deviceUse.put(device.id(), use);
         }
         int i = 0;
         for (String app : cluster.apps().keySet()) {
@@ -207,82 +253,51 @@ public final class Placement {
     }
 
     /**
-     * What {@code owner} remembered of {@code deviceId} with {@link #remember}, or NaN when it did not or
-     * the device's apps changed since — so an evaluator computes a device's prediction once while a
-     * search tries thousands of changes elsewhere.
+     * The value {@code owner} memoised ({@link #memo}) under {@code key} for {@code deviceId} when it
+     * had the apps it has now (the same objects, in the same order), or null — one mechanism for
+     * every value computed from a device's apps alone, so a search computes it once while it tries
+     * thousands of changes elsewhere. A change undone, or made again, brings the values of the apps
+     * the device had back (the last {@value #RECENT_STATES} sets): a search tries an app on a device
+     * and takes it off, and a pass evaluates a device with a new app, then again as it stands before
+     * the next. What else a value read (its node's use) is the owner's to check.
      */
-    public double remembered(String deviceId, Object owner) {
-        DeviceUse use = deviceUse.get(deviceId);
-        return use.memoOwner == owner ? use.memo : Double.NaN;
+    public Object recalled(String deviceId, Object owner, Object key) {
+        Map<Object, Object> values = state(deviceUse(deviceId)).of(owner, false);
+        return values == null ? null : values.get(key);
     }
 
-    /** Keeps {@code value}, computed by {@code owner} from the apps now on {@code deviceId}, until they change. */
-    public void remember(String deviceId, Object owner, double value) {
-        DeviceUse use = deviceUse.get(deviceId);
-        if (use.memoOwner != owner) {
-            use.memoWith = null;
-        }
-        use.memoOwner = owner;
-        use.memo = value;
+    /** Keeps {@code value}, computed by {@code owner} from the apps now on {@code deviceId}, under {@code key} ({@link #recalled}). */
+    public void memo(String deviceId, Object owner, Object key, Object value) {
+        state(deviceUse(deviceId)).of(owner, true).put(key, value);
     }
 
-    /**
-     * What {@code owner} remembered of {@code deviceId} with one more app described by {@code key}
-     * ({@link #rememberWith}), or NaN when it did not or the device's apps changed since — so a pass
-     * that places ten thousand apps, many alike, does not predict a device again for an app like
-     * one it already tried there.
-     */
-    public double rememberedWith(String deviceId, Object owner, Object key) {
+    private DeviceUse deviceUse(String deviceId) {
         DeviceUse use = deviceUse.get(deviceId);
-        if (use.memoOwner != owner || use.memoWith == null) {
-            return Double.NaN;
+        if (use == null) {
+            throw new IllegalArgumentException("unknown device " + deviceId);
         }
-        Double value = use.memoWith.get(key);
-        return value == null ? Double.NaN : value;
+        return use;
     }
 
-    /**
-     * Keeps {@code value}, computed by {@code owner} from the apps now on {@code deviceId} and an app
-     * described by {@code key}, until they change. Only beside a value kept with {@link #remember}
-     * by the same owner (else nothing is kept): both are dropped together.
-     */
-    public void rememberWith(String deviceId, Object owner, Object key, double value) {
-        DeviceUse use = deviceUse.get(deviceId);
-        if (use.memoOwner != owner) {
-            return;
+    /** The memos of the apps the device has now: the last state, one of the recent ones again, or a new one. */
+    private static AppsState state(DeviceUse use) {
+        if (use.state != null) {
+            return use.state;
         }
-        if (use.memoWith == null) {
-            use.memoWith = new HashMap<>();
+        if (use.recent == null) {
+            use.recent = new AppsState[RECENT_STATES];
         }
-        use.memoWith.put(key, value);
-    }
-
-    /**
-     * What {@code owner} kept of {@code deviceId} with {@link #keep}, if the device has the same apps
-     * (the same objects, in the same order) as then; else null. Unlike {@link #remembered}, it
-     * outlives changes undone or made again: the verdict of a device with a new app is the verdict
-     * before the next app there. What else the value read (its node's use) is the owner's to check.
-     */
-    public Object kept(String deviceId, Object owner) {
-        Kept kept = deviceUse.get(deviceId).kept;
-        if (kept == null || kept.owner() != owner) {
-            return null;
-        }
-        List<AppDemand> on = appsOnDevice.get(deviceId);
-        if (kept.apps().length != on.size()) {
-            return null;
-        }
-        for (int i = 0; i < on.size(); i++) {
-            if (kept.apps()[i] != on.get(i)) {
-                return null;
+        for (AppsState recent : use.recent) {
+            if (recent != null && recent.holds(use.apps)) {
+                use.state = recent;
+                return recent;
             }
         }
-        return kept.value();
-    }
-
-    /** Keeps {@code value}, computed by {@code owner} from the apps now on {@code deviceId} ({@link #kept}). */
-    public void keep(String deviceId, Object owner, Object value) {
-        deviceUse.get(deviceId).kept = new Kept(owner, appsOnDevice.get(deviceId).toArray(new AppDemand[0]), value);
+        AppsState state = new AppsState(use.apps.toArray(new AppDemand[0]));
+        use.recent[use.nextRecent] = state;
+        use.nextRecent = (use.nextRecent + 1) % RECENT_STATES;
+        use.state = state;
+        return state;
     }
 
     /** What one app adds to {@link #serviceLoad} on a device of the given type (0 without a profile). */
@@ -299,14 +314,13 @@ public final class Placement {
         String before = deviceOfApp.get(app);
         if (before != null) {
             Device from = devices.get(before);
-            appsOnDevice.get(before).remove(demand);
+            removeSame(appsOnDevice.get(before), demand);
             NodeUse use = nodeUse.get(from.node());
             use.backendMb -= backendMb(demand, from);
             use.apps--;
             DeviceUse fromUse = deviceUse.get(before);
             fromUse.serviceLoad -= serviceLoadOf(demand, from.type());
-            fromUse.memoOwner = null;
-            fromUse.memoWith = null;
+            fromUse.state = null;
             deviceOfApp.remove(app);
         }
         if (deviceId != null) {
@@ -330,9 +344,18 @@ public final class Placement {
         use.apps++;
         DeviceUse toUse = deviceUse.get(to.id());
         toUse.serviceLoad += serviceLoadOf(demand, to.type());
-        toUse.memoOwner = null;
-        toUse.memoWith = null;
+        toUse.state = null;
         deviceOfApp.put(demand.app(), to.id());
+    }
+
+    /** Removes {@code demand} itself: the list holds the cluster's objects, and a record's equals compares every field. */
+    private static void removeSame(List<AppDemand> on, AppDemand demand) {
+        for (int i = 0; i < on.size(); i++) {
+            if (on.get(i) == demand) {
+                on.remove(i);
+                return;
+            }
+        }
     }
 
     private static double backendMb(AppDemand demand, Device device) {

@@ -124,8 +124,7 @@ public final class TargetSelector {
                 // Rounded so that devices where the app adds the same load (every GPU) tie exactly.
                 long addedMicros = Math.round(1e6 * (utilization - evaluator.utilizationWith(placement, device, null)));
                 List<AppDemand> there = placement.appsOn(device.id());
-                boolean otherModels = there.stream().noneMatch(a -> a.model().equals(demand.model()));
-                candidates.add(new Candidate(device.id(), addedMicros, otherModels, !there.isEmpty(), utilization));
+                candidates.add(new Candidate(device.id(), addedMicros, !runsModel(there, demand.model()), !there.isEmpty(), utilization));
             }
         }
         candidates.sort(Comparator.comparingLong(Candidate::addedMicros).thenComparing(Candidate::otherModels)
@@ -193,14 +192,17 @@ public final class TargetSelector {
     List<Device> candidates(Placement placement, AppDemand demand, Set<String> excluded) {
         record Alike(AcceleratorType type, double memoryMb, double frontendServiceMs, double backendMemoryMb, int apps) {
         }
-        // The app's profile per type, looked up once rather than per device; the idle classes
-        // matched by value in a short list (a cluster has a few), not hashed per idle device.
+        // The app's profile per type, looked up once rather than per device. Idle devices are
+        // classed by hash: half-way through a pass over a thousand devices, nodes with one busy
+        // accelerator make hundreds of classes, and a scan of them per idle device cost more than
+        // all the rest of the search.
         ModelProfile[] profiles = new ModelProfile[AcceleratorType.values().length];
         for (AcceleratorType type : AcceleratorType.values()) {
             profiles[type.ordinal()] = demand.profileOn(type).orElse(null);
         }
         List<Device> result = new ArrayList<>();
         List<Alike> idleClasses = new ArrayList<>();
+        Map<Alike, Integer> idleClassAt = new HashMap<>();
         List<Device> idleFirst = new ArrayList<>();
         List<Device> devices = placement.devices();
         for (int i = 0; i < devices.size(); i++) {
@@ -216,17 +218,10 @@ public final class TargetSelector {
             Host host = placement.hostAt(i);
             double backendMb = placement.backendMemoryMbAt(i);
             int apps = placement.appCountOnNodeAt(i);
-            int found = -1;
-            for (int c = 0; c < idleClasses.size() && found < 0; c++) {
-                Alike alike = idleClasses.get(c);
-                if (alike.type() == device.type() && Double.compare(alike.memoryMb(), host.memoryMb()) == 0
-                        && Double.compare(alike.frontendServiceMs(), host.frontendServiceMs()) == 0
-                        && Double.compare(alike.backendMemoryMb(), backendMb) == 0 && alike.apps() == apps) {
-                    found = c;
-                }
-            }
-            if (found < 0) {
-                idleClasses.add(new Alike(device.type(), host.memoryMb(), host.frontendServiceMs(), backendMb, apps));
+            Alike alike = new Alike(device.type(), host.memoryMb(), host.frontendServiceMs(), backendMb, apps);
+            Integer found = idleClassAt.putIfAbsent(alike, idleClasses.size());
+            if (found == null) {
+                idleClasses.add(alike);
                 idleFirst.add(device);
             } else if (device.id().compareTo(idleFirst.get(found).id()) < 0) {
                 idleFirst.set(found, device);
@@ -240,6 +235,15 @@ public final class TargetSelector {
         }
         result.addAll(idleAlike.values());
         return result;
+    }
+
+    private static boolean runsModel(List<AppDemand> apps, String model) {
+        for (int i = 0; i < apps.size(); i++) { // by index, no stream: asked of every candidate for every app
+            if (apps.get(i).model().equals(model)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void requireUnplaced(Placement placement, String app) {

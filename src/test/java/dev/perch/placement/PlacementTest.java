@@ -86,13 +86,18 @@ class PlacementTest {
 
         DeviceEvaluator evaluator = new DeviceEvaluator(PlacementPolicy.DEFAULT);
         Object owner = new Object();
-        placement.keep(device.id(), owner, "one app");
-        assertEquals("one app", placement.kept(device.id(), owner));
-        assertEquals(null, placement.kept(device.id(), evaluator), "another owner's: not");
+        placement.memo(device.id(), owner, "apps", "one app");
+        assertEquals("one app", placement.recalled(device.id(), owner, "apps"));
+        assertEquals(null, placement.recalled(device.id(), owner, "other key"), "another key's: not");
+        assertEquals(null, placement.recalled(device.id(), evaluator, "apps"), "another owner's: not");
         placement.assign(second, device.id());
-        assertEquals(null, placement.kept(device.id(), owner), "other apps: nothing kept");
+        assertEquals(null, placement.recalled(device.id(), owner, "apps"), "other apps: nothing kept");
+        placement.memo(device.id(), owner, "apps", "two apps");
         placement.assign(second, null);
-        assertEquals("one app", placement.kept(device.id(), owner), "the same apps again: kept");
+        assertEquals("one app", placement.recalled(device.id(), owner, "apps"), "the same apps again: kept");
+        placement.assign(second, device.id());
+        assertEquals("two apps", placement.recalled(device.id(), owner, "apps"), "and the other set's too");
+        placement.assign(second, null);
         placement.assign(second, device.id());
         DeviceVerdict withBoth = evaluator.evaluate(placement, device.id());
         placement.assign(second, null);
