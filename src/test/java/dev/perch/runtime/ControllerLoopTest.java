@@ -33,48 +33,50 @@ class ControllerLoopTest {
 
     @Test
     void windowsDuringAPassAreCoveredByOneMorePass() throws InterruptedException {
-        CountDownLatch inFirstPass = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger runs = new AtomicInteger();
-        ControllerLoop loop = new ControllerLoop(() -> {
-            if (runs.incrementAndGet() == 1) {
-                inFirstPass.countDown();
-                await(release);
-            }
-        });
-        loop.windowOut();
-        assertTrue(inFirstPass.await(WAIT_S, TimeUnit.SECONDS));
+        HeldFirstPass held = new HeldFirstPass();
+        ControllerLoop loop = held.startFirstPass();
         // Three windows while the first pass runs: the simulator is never held back, and they need one pass, not three.
         loop.windowOut();
         loop.windowOut();
         loop.windowOut();
-        release.countDown();
+        held.release.countDown();
         loop.close();
-        assertEquals(2, runs.get());
+        assertEquals(2, held.runs.get());
     }
 
     @Test
     void afterAPassThatOutlastedWindowsTheNextWaitsForTheNextWindow() throws InterruptedException {
-        CountDownLatch inFirstPass = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger runs = new AtomicInteger();
-        ControllerLoop loop = new ControllerLoop(() -> {
-            if (runs.incrementAndGet() == 1) {
-                inFirstPass.countDown();
-                await(release);
-            }
-        });
-        loop.windowOut();
-        assertTrue(inFirstPass.await(WAIT_S, TimeUnit.SECONDS));
+        HeldFirstPass held = new HeldFirstPass();
+        ControllerLoop loop = held.startFirstPass();
         loop.windowOut();
         loop.windowOut();
-        release.countDown();
+        held.release.countDown();
         awaitPasses(loop, 1);
         // The windows during the first pass started none; this one does, and is the last pass needed.
         loop.windowOut();
         awaitPasses(loop, 2);
         loop.close();
-        assertEquals(2, runs.get());
+        assertEquals(2, held.runs.get());
+    }
+
+    /** A loop whose first pass holds until {@code release} counts down; {@code runs} counts its passes. */
+    private static final class HeldFirstPass {
+        final CountDownLatch inFirstPass = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger runs = new AtomicInteger();
+
+        /** Announces a window and returns once its pass is under way, held. */
+        ControllerLoop startFirstPass() throws InterruptedException {
+            ControllerLoop loop = new ControllerLoop(() -> {
+                if (runs.incrementAndGet() == 1) {
+                    inFirstPass.countDown();
+                    await(release);
+                }
+            });
+            loop.windowOut();
+            assertTrue(inFirstPass.await(WAIT_S, TimeUnit.SECONDS));
+            return loop;
+        }
     }
 
     @Test
