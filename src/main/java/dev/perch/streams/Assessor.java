@@ -39,12 +39,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * state is written every {@value #CHECKPOINT_ENTRIES} entries of its log at most (by default): in
  * between, {@value #PENDING_STORE} keeps each report folded as it came ({@link LoggedReports}) and
  * a mark where each window was predicted, a window's entries under one key, the accelerator and a
- * sequence number ({@link LogSegment}); a checkpoint writes the state and deletes them. State and log are committed together
- * (exactly-once), so after a restart or a task's re-initialisation the state read back with its log
- * replayed in order — reports folded, windows closed where marked, nothing forwarded again — is
- * what the processor held (but for an apps-table change in between, which the replayed windows'
- * decisions then see). The decoded states are the processor's own, per task, cleared in {@link
- * #init}.
+ * sequence number ({@link LogSegment}); a checkpoint writes the state and deletes them. State and
+ * log are committed together (exactly-once), so after a restart or a task's re-initialisation the
+ * state read back with its log replayed in order — reports folded, windows closed where marked,
+ * nothing forwarded again — is what the processor held (but for an apps-table change in between,
+ * which the replayed windows' decisions then see). The decoded states are the processor's own, per
+ * task, cleared in {@link #init}.
  *
  * <p>Accelerators whose latest report ended more than {@code forgetAfterMs} before the newest one of
  * the task (window time, checked every minute of stream time) are forgotten.
