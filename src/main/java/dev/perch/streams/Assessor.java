@@ -91,9 +91,8 @@ final class Assessor implements Processor<String, Object, String, Object> {
         /** Log entries since the state was last written, and the keys that hold them. */
         private int entries;
         private final List<String> segmentKeys = new ArrayList<>();
-        /** The log's open segment (null: the next entry starts one) and its key. */
+        /** The log's open segment, under the last of {@link #segmentKeys} (null: the next entry starts one). */
         private LogSegment segment;
-        private String segmentKey;
     }
 
     /**
@@ -204,11 +203,10 @@ final class Assessor implements Processor<String, Object, String, Object> {
         }
         if (accelerator.segment == null) {
             accelerator.segment = new LogSegment();
-            accelerator.segmentKey = pendingKey(acceleratorId, accelerator.sequence++);
-            accelerator.segmentKeys.add(accelerator.segmentKey);
+            accelerator.segmentKeys.add(pendingKey(acceleratorId, accelerator.sequence++));
         }
         accelerator.segment.add(entry);
-        pending.put(accelerator.segmentKey, accelerator.segment.toBytes());
+        pending.put(accelerator.segmentKeys.get(accelerator.segmentKeys.size() - 1), accelerator.segment.toBytes());
         if (entry == CLOSED) {
             accelerator.segment = null;
         }

@@ -70,14 +70,6 @@ final class LatencyGrid {
         addShifted(copy, 1, shiftMs);
     }
 
-    double total() {
-        double sum = 0;
-        for (double m : mass) {
-            sum += m;
-        }
-        return sum;
-    }
-
     /**
      * The density (per ms) around the {@code q}-quantile: the probability {@code 2·halfWidth} over the
      * distance between the quantiles that far either side. Infinite where those coincide.
