@@ -89,8 +89,22 @@ final class RoomSearch {
             double load = placement.serviceLoad(device.id()) + Placement.serviceLoadOf(demand, device.type());
             for (AppDemand there : placement.appsOn(device.id())) {
                 double evictedLoad = Placement.serviceLoadOf(there, device.type());
-                if (load - evictedLoad <= cap && !immovable.contains(there.app())) {
-                    smallest.add(new Trial(device, there, evictedLoad));
+                if (load - evictedLoad > cap) {
+                    continue;
+                }
+                // A pair the kept trials already beat would be added and polled straight back out:
+                // skip it before asking whether the app may move, a lookup per app on the cluster
+                // that a full cluster's passes otherwise make for every unplaced app, every pass.
+                Trial worstKept = smallest.size() == MAX_ROOM_TRIALS ? smallest.peek() : null;
+                if (worstKept != null && evictedLoad > worstKept.evictedLoad()) {
+                    continue;
+                }
+                Trial trial = new Trial(device, there, evictedLoad);
+                if (worstKept != null && smallestFirst.compare(trial, worstKept) > 0) {
+                    continue;
+                }
+                if (!immovable.contains(there.app())) {
+                    smallest.add(trial);
                     if (smallest.size() > MAX_ROOM_TRIALS) {
                         smallest.poll();
                     }
