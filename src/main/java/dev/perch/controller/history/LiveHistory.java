@@ -31,6 +31,8 @@ import java.util.Set;
 public final class LiveHistory {
     public static final int POINTS_PER_KEY = 3600;
     public static final int EVENTS_PER_APP = 100;
+    /** The kind of an event that is another app's decision touching this one's accelerator. */
+    public static final String NEIGHBOUR = "neighbour";
 
     private static final int PREDICTED = 0;
     private static final int FORECAST = 1;
@@ -86,8 +88,10 @@ public final class LiveHistory {
     }
 
     /**
-     * A decision, as an event of its app and of every other app it touches (whose predictions it
-     * weighed before or after); another app's event names the app decided on.
+     * A decision, as an event of its app ({@code kind} its action) and of every other app it touches
+     * (whose predictions it weighed before or after): for those, {@code kind} is {@value #NEIGHBOUR}
+     * and the detail starts with the app and action decided on, so that a chart never draws another
+     * app's move as this app's.
      */
     public synchronized void decision(DecisionRecord decision) {
         String what = (decision.from() == null ? "nowhere" : decision.from()) + " → "
@@ -102,7 +106,7 @@ public final class LiveHistory {
             }
         }
         touched.remove(decision.app());
-        HistoryEvent theirs = new HistoryEvent(decision.atMs(), decision.action(), decision.app() + " " + what);
+        HistoryEvent theirs = new HistoryEvent(decision.atMs(), NEIGHBOUR, decision.app() + " " + decision.action() + " " + what);
         for (String app : touched) {
             events.add(app, theirs);
         }

@@ -180,7 +180,7 @@ class LiveHistoryTest {
                         new HistoryEvent(7000, "impending", "predicted mean 103.7 ms within 17.3 s"),
                         new HistoryEvent(9000, "move", "pi-2/tpu0 → pi-1/tpu0 [patched]: moved: every SLO holds")),
                 history.events("cam-3", ALL_FROM, ALL_TO));
-        HistoryEvent theirs = new HistoryEvent(9000, "move", "cam-3 pi-2/tpu0 → pi-1/tpu0 [patched]: moved: every SLO holds");
+        HistoryEvent theirs = new HistoryEvent(9000, "neighbour", "cam-3 move pi-2/tpu0 → pi-1/tpu0 [patched]: moved: every SLO holds");
         assertEquals(List.of(theirs), history.events("cam-4", ALL_FROM, ALL_TO), "the app it shared an accelerator with");
         assertEquals(List.of(theirs), history.events("cam-1", ALL_FROM, ALL_TO), "the app on the accelerator it moved to");
         assertTrue(history.knowsApp("cam-4"), "known by its events alone");
