@@ -20,9 +20,36 @@ import java.util.Optional;
  * utilisation and the apps it serves, and every app with its SLO (bound, statistic and the window
  * it is judged over), learned rate, the predicted and
  * observed value of its SLO statistic, and whether the SLO is met — the cluster as it is, the numbers
- * as the topology last predicted them (null where nothing has been predicted yet).
+ * as the topology last predicted them (null where nothing has been predicted yet). {@code totals}
+ * counts the whole cluster and, when a {@link ClusterQuery} narrowed the lists, what matched it.
  */
-public record ClusterPicture(long atMs, boolean leading, List<NodeView> nodes, List<AppView> apps) {
+public record ClusterPicture(long atMs, boolean leading, List<NodeView> nodes, List<AppView> apps, Totals totals) {
+    /**
+     * {@code appsAtRisk}: apps whose SLO is predicted unmet; {@code acceleratorsUnstable}: accelerators
+     * the models call unstable; {@code matchingNodes}/{@code matchingApps}: how many match the query
+     * before paging (all of them when there is none).
+     */
+    public record Totals(int nodes, int apps, int matchingNodes, int matchingApps, int appsAtRisk,
+                         int acceleratorsUnstable) {
+        static Totals of(List<NodeView> nodes, List<AppView> apps, int matchingNodes, int matchingApps) {
+            int atRisk = 0;
+            for (AppView app : apps) {
+                if (Boolean.FALSE.equals(app.sloMet())) {
+                    atRisk++;
+                }
+            }
+            int unstable = 0;
+            for (NodeView node : nodes) {
+                for (AcceleratorView accelerator : node.accelerators()) {
+                    if (Boolean.FALSE.equals(accelerator.stable())) {
+                        unstable++;
+                    }
+                }
+            }
+            return new Totals(nodes.size(), apps.size(), matchingNodes, matchingApps, atRisk, unstable);
+        }
+    }
+
     public record NodeView(String node, double memoryMb, List<AcceleratorView> accelerators) {
     }
 
@@ -62,7 +89,7 @@ public record ClusterPicture(long atMs, boolean leading, List<NodeView> nodes, L
             nodes.add(new NodeView(node.node(), node.memoryMb(), accelerators));
         }
         List<AppView> apps = snapshot.apps().stream().map(app -> appView(app, rates, unplaced)).toList();
-        return new ClusterPicture(atMs, leading, nodes, apps);
+        return new ClusterPicture(atMs, leading, nodes, apps, Totals.of(nodes, apps, nodes.size(), apps.size()));
     }
 
     private static AppView appView(RunningApp app, LiveRates rates, Map<String, String> unplaced) {

@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * The live view's data, read-only: {@code GET /api/v1/cluster} (the cluster and its predictions now,
- * {@link ClusterPicture}) and {@code GET /api/v1/decisions?limit=N} (this replica's latest decisions,
+ * {@link ClusterPicture}; with {@code q}, {@code appOffset}, {@code appLimit}, {@code nodeOffset} or
+ * {@code nodeLimit}, a part of it, at risk first: {@link ClusterQuery}) and {@code GET /api/v1/decisions?limit=N} (this replica's latest decisions,
  * newest first). The page at {@code /} polls both.
  */
 @Path("/api/v1")
@@ -40,9 +41,17 @@ public class ClusterResource {
 
     @GET
     @Path("/cluster")
-    public ClusterPicture cluster() {
-        return ClusterPicture.of(view.snapshot(), rates, reconciler.active(), reconciler.heldAccelerators(),
-                reconciler.unplacedApps(), clock.millis());
+    public Response cluster(@QueryParam("q") String q, @QueryParam("appOffset") String appOffset,
+                            @QueryParam("appLimit") String appLimit, @QueryParam("nodeOffset") String nodeOffset,
+                            @QueryParam("nodeLimit") String nodeLimit) {
+        ClusterQuery query;
+        try {
+            query = ClusterQuery.parse(q, appOffset, appLimit, nodeOffset, nodeLimit);
+        } catch (IllegalArgumentException e) {
+            return Response.status(Response.Status.BAD_REQUEST).entity(Map.of("error", e.getMessage())).build();
+        }
+        return Response.ok(query.apply(ClusterPicture.of(view.snapshot(), rates, reconciler.active(),
+                reconciler.heldAccelerators(), reconciler.unplacedApps(), clock.millis()))).build();
     }
 
     @GET

@@ -4,6 +4,7 @@ import dev.perch.controller.AlertTally;
 import dev.perch.controller.InboxProgress;
 import dev.perch.controller.LiveRates;
 import dev.perch.controller.Reconciler;
+import dev.perch.controller.history.LiveHistory;
 import dev.perch.telemetry.AlertRecord;
 import dev.perch.telemetry.Json;
 import dev.perch.telemetry.PredictionRecord;
@@ -21,7 +22,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The controller's inbound side (SmallRye Reactive Messaging): SLO alerts go to the
- * {@link Reconciler}; predictions keep {@link LiveRates} and the operators' gauges ({@link SloMetrics}) current. A record that does not parse is
+ * {@link Reconciler}; predictions keep {@link LiveRates}, the live view's history ({@link LiveHistory}, with the alerts) and the operators' gauges ({@link SloMetrics}) current. A record that does not parse is
  * logged and skipped; it never stops the controller.
  * <p>
  * An adapter at the edge, so it lives with the process wiring: the controller's decision code
@@ -45,6 +46,8 @@ public class ControllerInbox {
     MeterRegistry metrics;
     @Inject
     SloMetrics sloMetrics;
+    @Inject
+    LiveHistory history;
 
     @Incoming("alerts")
     @Blocking(ordered = true)
@@ -60,6 +63,8 @@ public class ControllerInbox {
                 metrics.counter(SloMetrics.ALERTS, "kind", String.valueOf(alert.kind())).increment();
                 EVENTS.info("ALERT {} {} on {} — {}", alert.kind(), alert.app(), alert.accelerator(), alert.reason());
             }
+            // Kept even when read again at start-up: it still happened, and the history starts empty.
+            history.alert(alert);
             reconciler.onAlert(alert);
         } catch (RuntimeException e) {
             LOG.warn("skipping an alert the controller cannot handle: {}", e.getMessage(), e);
@@ -73,6 +78,7 @@ public class ControllerInbox {
         try {
             PredictionRecord prediction = Json.read(message.getPayload(), PredictionRecord.class);
             rates.update(prediction);
+            history.record(prediction);
             reconciler.observe(prediction);
             sloMetrics.record(prediction);
         } catch (RuntimeException e) {

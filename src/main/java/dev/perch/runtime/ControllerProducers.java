@@ -21,6 +21,7 @@ import java.time.Clock;
 import dev.perch.cluster.Approvals;
 import dev.perch.controller.Consolidation;
 import dev.perch.controller.RecentDecisions;
+import dev.perch.controller.history.LiveHistory;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.perch.controller.ControllerSettings;
 import dev.perch.controller.Guards;
@@ -93,5 +94,12 @@ public class ControllerProducers {
     @Singleton
     RecentDecisions recentDecisions() {
         return new RecentDecisions();
+    }
+
+    @Produces
+    @Singleton
+    LiveHistory liveHistory(PerchConfig config) {
+        PerchConfig.LiveView bounds = config.liveView();
+        return new LiveHistory(bounds.historyPoints(), bounds.acceleratorHistoryPoints(), bounds.historyEvents());
     }
 }

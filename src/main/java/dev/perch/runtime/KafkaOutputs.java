@@ -2,6 +2,7 @@ package dev.perch.runtime;
 
 import dev.perch.controller.ControllerOutputs;
 import dev.perch.controller.RecentDecisions;
+import dev.perch.controller.history.LiveHistory;
 import dev.perch.telemetry.AppRecord;
 import dev.perch.telemetry.DecisionRecord;
 import dev.perch.telemetry.InventoryRecord;
@@ -14,19 +15,21 @@ import jakarta.inject.Inject;
 /**
  * Sends the controller's records to their topics, keyed as the contract says, through a
  * {@link RecordSender} that waits for room rather than failing; decisions are also kept for the
- * live view ({@link RecentDecisions}).
+ * live view ({@link RecentDecisions}, and as events of the apps they touch in {@link LiveHistory}).
  */
 @ApplicationScoped
 public class KafkaOutputs implements ControllerOutputs {
     private final RecordSender sender;
     private final MeterRegistry metrics;
     private final RecentDecisions recent;
+    private final LiveHistory history;
 
     @Inject
-    public KafkaOutputs(RecordSender sender, MeterRegistry metrics, RecentDecisions recent) {
+    public KafkaOutputs(RecordSender sender, MeterRegistry metrics, RecentDecisions recent, LiveHistory history) {
         this.sender = sender;
         this.metrics = metrics;
         this.recent = recent;
+        this.history = history;
     }
 
     @Override
@@ -34,6 +37,7 @@ public class KafkaOutputs implements ControllerOutputs {
         metrics.counter(SloMetrics.DECISIONS, "action", decision.action(),
                 "result", decision.result() == null ? "none" : decision.result()).increment();
         recent.add(decision);
+        history.decision(decision);
         sender.send(Topics.DECISIONS, decision.app(), Json.write(decision));
     }
 

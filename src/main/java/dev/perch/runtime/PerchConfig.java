@@ -89,6 +89,26 @@ public interface PerchConfig {
         String via();
     }
 
+    /** What the live view keeps of the recent past ({@code dev.perch.controller.history.LiveHistory}), in memory. */
+    LiveView liveView();
+
+    interface LiveView {
+        /**
+         * App points (one per app and second, about 36 bytes each) kept over all apps; past it the
+         * oldest go first. Each app keeps at most an hour's.
+         */
+        @WithDefault("1000000")
+        int historyPoints();
+
+        /** Accelerator points (one per accelerator and second, about 24 bytes each) kept over all accelerators. */
+        @WithDefault("1000000")
+        int acceleratorHistoryPoints();
+
+        /** Alerts and decisions kept as events over all apps (each app keeps at most 100). */
+        @WithDefault("20000")
+        int historyEvents();
+    }
+
     /** What placement promises about each app's SLO ({@code dev.perch.placement.PlacementPolicy}). */
     Placement placement();
 

@@ -53,6 +53,27 @@ class ApiTest {
     }
 
     @Test
+    void theClusterCanBeAskedForAPartAtRiskFirstWithTotals() {
+        JsonPath whole = given().get("/api/v1/cluster").then().statusCode(200).extract().jsonPath();
+        assertEquals(4, whole.getInt("totals.nodes"), "the default scenario's four nodes");
+        assertEquals(8, whole.getInt("totals.apps"));
+        assertEquals(8, whole.getInt("totals.matchingApps"));
+
+        JsonPath pis = given().get("/api/v1/cluster?q=PI-&nodeLimit=1&appLimit=1000").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(1, pis.getList("nodes").size());
+        assertEquals(2, pis.getInt("totals.matchingNodes"), "pi-1 and pi-2");
+        assertEquals(4, pis.getInt("totals.nodes"));
+        assertTrue(pis.getList("apps.accelerator", String.class).stream().allMatch(a -> a.startsWith("pi-")),
+                pis.getList("apps.accelerator").toString());
+
+        given().get("/api/v1/cluster?appLimit=0").then().statusCode(400)
+                .body(containsString("appLimit must be a whole number from 1 to 1000, got '0'"));
+        given().get("/api/v1/cluster?nodeOffset=-3").then().statusCode(400);
+        given().get("/api/v1/cluster?nodeLimit=abc").then().statusCode(400);
+    }
+
+    @Test
     void theLivePageIsServed() {
         given().get("/").then().statusCode(200).body(containsString("Perch — live view"))
                 .body(containsString("api/v1/cluster"))
