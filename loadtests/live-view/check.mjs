@@ -81,12 +81,12 @@ async function defaultDemo() {
 
   // The move marked (drawn on the canvas and listed, from → to as the decision says), points on the
   // new accelerator after it, and the impending alert that set it off.
-  const seen = await until('the move, an impending alert and 5 points on the new accelerator in cam-3\'s chart', 30_000, () =>
+  const seen = await until('the move, an impending alert and 15 points on the new accelerator in cam-3\'s chart', 30_000, () =>
     page.evaluate(({ from, to, atMs }) => {
       const moves = [...document.querySelectorAll('#app-events li[data-kind="move"]')];
-      const marked = moves.find(li => li.dataset.from === from && li.dataset.to === to && Math.abs(li.dataset.atMs - atMs) < 2000);
+      const marked = moves.find(li => !li.dataset.by && li.dataset.from === from && li.dataset.to === to && Math.abs(li.dataset.atMs - atMs) < 2000);
       const after = [...document.querySelectorAll('#app-runs li')]
-          .find(li => li.dataset.accelerator === to && Number(li.dataset.fromMs) >= atMs - 2000 && Number(li.dataset.points) >= 5);
+          .find(li => li.dataset.accelerator === to && Number(li.dataset.fromMs) >= atMs - 2000 && Number(li.dataset.points) >= 15);
       const drawn = (document.getElementById('app-chart').dataset.drawnEvents || '').split(' ');
       const impending = document.querySelector('#app-events li[data-kind="impending"]');
       return marked && after && impending && drawn.includes('move') && drawn.includes('impending')

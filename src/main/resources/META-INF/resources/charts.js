@@ -31,15 +31,19 @@ window.PerchCharts = (() => {
     return runs;
   }
 
-  // A move's ends: from the stretch it falls in to the next one the points show; until the traffic
-  // has switched (no next stretch yet), what the event's detail says.
-  function moveEnds(event, runs) {
+  // A decision's ends, as its detail says them: "from → to [result]: reason", the app decided on
+  // first when that is another app (one that shared or joined this one's accelerator). Without
+  // them, the stretch the points show it in and the next one.
+  function endsOf(event, runs) {
+    const said = /^(?:(\S+) )?(\S+) → (\S+) \[/.exec(event.detail || '');
+    if (said) return { by: said[1] || null, from: said[2], to: said[3] };
     let k = -1;
     runs.forEach((r, i) => { if (r.fromMs < event.atMs) k = i; });
-    if (k >= 0 && k + 1 < runs.length) return { from: runs[k].accelerator, to: runs[k + 1].accelerator };
-    const said = /(\S+\/\S+)\s*(?:→|->| to )\s*(\S+\/\S+?)[\s,;.]/.exec((event.detail || '') + ' ');
-    return said ? { from: said[1], to: said[2] } : { from: k >= 0 ? runs[k].accelerator : null, to: null };
+    return { by: null, from: k >= 0 ? runs[k].accelerator : null, to: k >= 0 && k + 1 < runs.length ? runs[k + 1].accelerator : null };
   }
+  const DECIDED = new Set(['impending', 'violation', 'resolved']);
+  const eventText = e => DECIDED.has(e.kind) ? e.kind
+      : `${e.by ? e.by + ' ' : ''}${e.kind} ${e.from || '?'} → ${e.to || '?'}`;
 
   const line = (ctx, x0, y0, x1, y1) => { ctx.beginPath(); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1); ctx.stroke(); };
   function label(ctx, textValue, x, y, fg, px, rightAligned) {
@@ -59,20 +63,21 @@ window.PerchCharts = (() => {
     const x = atMs => u.valToPos(atMs / 1000, 'x', true);
     ctx.save();
     ctx.beginPath(); ctx.rect(left, top, width, height); ctx.clip();
-    ctx.font = `${11 * px}px system-ui, sans-serif`; ctx.textBaseline = 'middle';
+    ctx.font = `${11 * px}px system-ui, sans-serif`; ctx.textBaseline = 'middle'; ctx.textAlign = 'left';
     const y = u.valToPos(app.sloMs, 'y', true);
     ctx.strokeStyle = '#cf222e'; ctx.lineWidth = 1.5 * px; ctx.setLineDash([8 * px, 4 * px]);
     line(ctx, left, y, left + width, y);
     ctx.setLineDash([]);
-    label(ctx, app.sloLabel, left + width - 2 * px, y - 9 * px, '#cf222e', px, true);
+    label(ctx, app.sloLabel, left + 2 * px, y - 9 * px, '#cf222e', px, false);
     const band = 16 * px, bottom = top + height;
     app.runs.forEach((r, i) => {
       const x0 = Math.max(left, x(r.fromMs));
       const x1 = Math.min(left + width, i + 1 < app.runs.length ? x(app.runs[i + 1].fromMs) : x(r.toMs) + 2 * px);
       ctx.fillStyle = i % 2 ? 'rgba(130,80,223,.13)' : 'rgba(9,105,218,.13)';
       ctx.fillRect(x0, bottom - band, x1 - x0, band);
+      const name = r.accelerator === null ? 'nowhere' : 'on ' + r.accelerator;
       ctx.fillStyle = '#424a53';
-      ctx.fillText(r.accelerator === null ? 'runs nowhere' : 'on ' + r.accelerator, x0 + 4 * px, bottom - band / 2);
+      if (ctx.measureText(name).width + 8 * px < x1 - x0) ctx.fillText(name, x0 + 4 * px, bottom - band / 2);
     });
     const drawn = [];
     app.events.forEach((e, i) => {
@@ -80,12 +85,12 @@ window.PerchCharts = (() => {
       if (at < left - 1 || at > left + width + 1) return;
       drawn.push(e.kind);
       ctx.strokeStyle = colour(e.kind);
-      ctx.lineWidth = (e.kind === 'move' ? 2 : 1.5) * px;
-      ctx.setLineDash(e.kind === 'move' ? [] : [4 * px, 3 * px]);
+      const own = e.kind === 'move' && !e.by;   // this app's own move: solid; another's, dashed
+      ctx.lineWidth = (own ? 2 : 1.5) * px;
+      ctx.setLineDash(own ? [] : [4 * px, 3 * px]);
       line(ctx, at, top, at, bottom - band);
       ctx.setLineDash([]);
-      const textValue = e.kind === 'move' ? `move ${e.from || '?'} → ${e.to || '?'}` : e.kind;
-      label(ctx, textValue, at + (at > left + width * 0.7 ? -3 : 3) * px, top + (9 + 15 * (i % 3)) * px,
+      label(ctx, eventText(e), at + (at > left + width * 0.7 ? -3 : 3) * px, top + (9 + 15 * (i % 3)) * px,
           colour(e.kind), px, at > left + width * 0.7);
     });
     ctx.restore();
@@ -99,7 +104,7 @@ window.PerchCharts = (() => {
     const y = u.valToPos(100, 'y', true);
     if (y < top) return;
     ctx.save();
-    ctx.font = `${11 * px}px system-ui, sans-serif`; ctx.textBaseline = 'middle';
+    ctx.font = `${11 * px}px system-ui, sans-serif`; ctx.textBaseline = 'middle'; ctx.textAlign = 'left';
     ctx.strokeStyle = '#cf222e'; ctx.lineWidth = 1.5 * px; ctx.setLineDash([8 * px, 4 * px]);
     line(ctx, left, y, left + width, y);
     ctx.setLineDash([]);
@@ -107,13 +112,18 @@ window.PerchCharts = (() => {
     ctx.restore();
   }] } };
 
-  function options(target, series, plugin, yRange, yUnit) {
+  // Without a cursor on the chart, its legend shows the newest point rather than dashes.
+  const latest = u => { if (u.data[0].length) u.setLegend({ idx: u.data[0].length - 1 }); };
+
+  function options(target, series, plugin, yRange, yUnit, xRange) {
     return {
       width: Math.max(300, target.clientWidth), height: 260,
       tzDate: ts => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-      scales: { x: { time: true }, y: { range: yRange } },
-      axes: [{}, { values: (u, ticks) => ticks.map(v => v + yUnit), size: 60 }],
-      series: [{ label: 'UTC', value: (u, v) => v === null ? '—' : utc(v * 1000) }, ...series],
+      scales: { x: { time: true, range: xRange }, y: { range: yRange } },
+      axes: [{ values: (u, ticks) => ticks.map(t => utc(t * 1000).substring(0, ticks.length > 1 && (ticks[1] - ticks[0]) % 60 ? 8 : 5)) },
+        { values: (u, ticks) => ticks.map(v => v + yUnit), size: 60 }],
+      hooks: { setData: [latest], setCursor: [u => { if (u.cursor.idx === null || u.cursor.idx === undefined) latest(u); }] },
+      series: [{ label: 'UTC', value: (u, v) => v === null || v === undefined ? '—' : utc(v * 1000) }, ...series],
       plugins: [plugin],
     };
   }
@@ -133,7 +143,9 @@ window.PerchCharts = (() => {
     { label: 'predicted', stroke: '#8250df', width: 2, value: msValue },
     { label: 'forecast', stroke: '#bf8700', width: 1.5, dash: [6, 4], value: msValue },
     { label: 'observed', stroke: '#1f2328', width: 1.5, value: msValue },
-  ], appMarks, (u, min, max) => [0, Math.max(max || 0, app.sloMs || 0) * 1.15], ' ms');
+  ], appMarks, (u, min, max) => [0, Math.max(max || 0, app.sloMs || 0) * 1.4], ' ms',
+  // From the first event when it came before the first point (an app placed before it was predicted).
+  (u, min, max) => [app.events.length && min !== null ? Math.min(min, app.events[0].atMs / 1000) : min, max]);
   const accOptions = target => options(target, [
     { label: 'utilisation', stroke: '#1a7f37', width: 2, value: (u, v) => v === null ? '—' : v.toFixed(0) + ' %' },
     { label: 'unstable', stroke: '#cf222e', width: 0, paths: () => null, points: { show: true, size: 6, fill: '#cf222e' },
@@ -145,7 +157,7 @@ window.PerchCharts = (() => {
     app.sloMs = h.sloMs;
     app.sloLabel = `SLO: ${h.sloStatistic} ≤ ${h.sloMs} ms`;
     app.runs = runsOf(points);
-    app.events = h.events.map(e => Object.assign({}, e, e.kind === 'move' ? moveEnds(e, app.runs) : {}));
+    app.events = h.events.map(e => Object.assign({}, e, DECIDED.has(e.kind) ? {} : endsOf(e, app.runs)));
     const chart = el('app-chart');
     Object.assign(chart.dataset, { app: h.app, sloMs: h.sloMs, sloStatistic: h.sloStatistic, points: points.length,
       events: app.events.length, spanMin: view.spanMin });
@@ -162,9 +174,8 @@ window.PerchCharts = (() => {
         + `data-to-ms="${r.toMs}" data-points="${r.points}">${r.accelerator === null ? 'ran nowhere' : `ran on <b>${esc(r.accelerator)}</b>`}`
         + ` ${utc(r.fromMs)}–${utc(r.toMs)} (${r.points} points)</li>`).join('');
     el('app-events').innerHTML = app.events.length ? app.events.map(e => `<li data-kind="${esc(e.kind)}" data-at-ms="${e.atMs}"`
-        + (e.kind === 'move' ? ` data-from="${esc(e.from)}" data-to="${esc(e.to)}"` : '')
-        + `>${utc(e.atMs)} <span class="kind">${esc(e.kind)}</span>${e.kind === 'move' ? ` ${esc(e.from)} → ${esc(e.to)}` : ''}`
-        + ` — ${esc(e.detail)}</li>`).join('') : '<li data-kind="none">no alert or decision in this span</li>';
+        + (DECIDED.has(e.kind) ? '' : ` data-from="${esc(e.from)}" data-to="${esc(e.to)}"${e.by ? ` data-by="${esc(e.by)}"` : ''}`)
+        + `>${utc(e.atMs)} <span class="kind">${esc(e.kind)}</span> ${esc(e.detail)}</li>`).join('') : '<li data-kind="none">no alert or decision in this span</li>';
   }
 
   function showAccelerator(h) {
