@@ -124,6 +124,7 @@ async function mixed1000() {
     return json.apps.some(a => a.predictedMs !== null) && json.nodes.some(n => n.accelerators.some(a => a.utilization !== null));
   });
   result.firstDataRenderMs = [];
+  result.firstRenderParts = [];
   let pageUrl;
   for (let run = 0; run < 3; run++) {
     const { page, close } = await browser();
@@ -131,6 +132,14 @@ async function mixed1000() {
     await page.waitForFunction(() => window.perchFirstDataRenderMs !== undefined, null, { timeout: 30_000 })
       .catch(() => fail('no render with data within 30 s'));
     result.firstDataRenderMs.push(Math.round(await page.evaluate(() => window.perchFirstDataRenderMs)));
+    // Where the time went, on the same clock: the page's HTML in, the first question to the
+    // cluster API asked and answered.
+    result.firstRenderParts.push(await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const cluster = performance.getEntriesByType('resource').find(e => e.name.includes('api/v1/cluster'));
+      return { htmlMs: Math.round(nav.responseEnd), clusterAskedMs: Math.round(cluster.startTime),
+        clusterAnsweredMs: Math.round(cluster.responseEnd), domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd) };
+    }));
     pageUrl = await page.evaluate(() => window.perchClusterUrl);
     if (run < 2) { noProblems(); await close(); continue; }
 
@@ -173,10 +182,12 @@ async function mixed1000() {
     noProblems();
     await close();
   }
-  // What the page asks every second, asked here three times.
-  const sizes = [];
-  for (let i = 0; i < 3; i++) sizes.push(await api(pageUrl));
-  result.clusterResponse = { url: pageUrl, bytes: sizes.map(s => s.bytes), ms: sizes.map(s => Math.round(s.ms)) };
+  // What the page asks every second, asked here 20 times a second apart.
+  const answers = [];
+  for (let i = 0; i < 20; i++) { answers.push(await api(pageUrl)); await sleep(1000); }
+  const times = answers.map(a => a.ms).sort((x, y) => x - y);
+  result.clusterResponse = { url: pageUrl, bytesMax: Math.max(...answers.map(a => a.bytes)),
+    msMin: Math.round(times[0]), msMedian: Math.round(times[10]), msMax: Math.round(times[19]) };
   check(result.firstDataRenderMs.every(ms => ms < 1000), `first render with data took ${result.firstDataRenderMs.join(', ')} ms; over 1000 ms`);
 }
 
