@@ -147,6 +147,7 @@ async function mixed1000() {
     result.appRows = await page.$$eval('#apps tr', n => n.length);
     check(result.nodeCards === 24 && result.appRows === 50, `a page shows ${result.nodeCards} nodes and ${result.appRows} apps, not 24 and 50`);
     result.summary = await page.textContent('#meta');
+    await page.screenshot({ path: path.join(resultsDir, 'live-view-mixed-1000-first.png') });
 
     // Search for an app far down the list: it alone (or with the few whose names contain it) shows.
     const far = (await api('api/v1/cluster?appOffset=4321&appLimit=1&nodeLimit=1')).json.apps[0].app;

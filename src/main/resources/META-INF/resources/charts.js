@@ -64,11 +64,13 @@ window.PerchCharts = (() => {
     ctx.save();
     ctx.beginPath(); ctx.rect(left, top, width, height); ctx.clip();
     ctx.font = `${11 * px}px system-ui, sans-serif`; ctx.textBaseline = 'middle'; ctx.textAlign = 'left';
-    const y = u.valToPos(app.sloMs, 'y', true);
-    ctx.strokeStyle = '#cf222e'; ctx.lineWidth = 1.5 * px; ctx.setLineDash([8 * px, 4 * px]);
-    line(ctx, left, y, left + width, y);
-    ctx.setLineDash([]);
-    label(ctx, app.sloLabel, left + 2 * px, y - 9 * px, '#cf222e', px, false);
+    if (app.sloMs !== null) {   // null: an app the cluster no longer has
+      const y = u.valToPos(app.sloMs, 'y', true);
+      ctx.strokeStyle = '#cf222e'; ctx.lineWidth = 1.5 * px; ctx.setLineDash([8 * px, 4 * px]);
+      line(ctx, left, y, left + width, y);
+      ctx.setLineDash([]);
+      label(ctx, app.sloLabel, left + 2 * px, y - 9 * px, '#cf222e', px, false);
+    }
     const band = 16 * px, bottom = top + height;
     app.runs.forEach((r, i) => {
       const x0 = Math.max(left, x(r.fromMs));
@@ -120,7 +122,9 @@ window.PerchCharts = (() => {
       width: Math.max(300, target.clientWidth), height: 260,
       tzDate: ts => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       scales: { x: { time: true, range: xRange }, y: { range: yRange } },
-      axes: [{ values: (u, ticks) => ticks.map(t => utc(t * 1000).substring(0, ticks.length > 1 && (ticks[1] - ticks[0]) % 60 ? 8 : 5)) },
+      // Ticks on whole seconds (uPlot would split one second into many ticks of one label).
+      axes: [{ incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600],
+        values: (u, ticks) => ticks.map(t => utc(t * 1000).substring(0, ticks.length > 1 && (ticks[1] - ticks[0]) % 60 ? 8 : 5)) },
         { values: (u, ticks) => ticks.map(v => v + yUnit), size: 60 }],
       hooks: { setData: [latest], setCursor: [u => { if (u.cursor.idx === null || u.cursor.idx === undefined) latest(u); }] },
       series: [{ label: 'UTC', value: (u, v) => v === null || v === undefined ? '—' : utc(v * 1000) }, ...series],
@@ -138,19 +142,26 @@ window.PerchCharts = (() => {
     }
   }
 
+  // The points' span, from the first event when it came before them (an app placed before it was
+  // predicted), and a minute at least, so that an app only just placed is not drawn over a second.
+  const xRange = firstEventSec => (u, min, max) => {
+    if (min === null || max === null) return [min, max];
+    const first = firstEventSec();
+    const from = first === null ? min : Math.min(min, first);
+    return [Math.min(from, max - 60), max];
+  };
   const msValue = (u, v) => v === null || v === undefined ? '—' : v.toFixed(1) + ' ms';
   const appOptions = target => options(target, [
     { label: 'predicted', stroke: '#8250df', width: 2, value: msValue },
     { label: 'forecast', stroke: '#bf8700', width: 1.5, dash: [6, 4], value: msValue },
     { label: 'observed', stroke: '#1f2328', width: 1.5, value: msValue },
   ], appMarks, (u, min, max) => [0, Math.max(max || 0, app.sloMs || 0) * 1.4], ' ms',
-  // From the first event when it came before the first point (an app placed before it was predicted).
-  (u, min, max) => [app.events.length && min !== null ? Math.min(min, app.events[0].atMs / 1000) : min, max]);
+  xRange(() => app.events.length ? app.events[0].atMs / 1000 : null));
   const accOptions = target => options(target, [
     { label: 'utilisation', stroke: '#1a7f37', width: 2, value: (u, v) => v === null ? '—' : v.toFixed(0) + ' %' },
     { label: 'unstable', stroke: '#cf222e', width: 0, paths: () => null, points: { show: true, size: 6, fill: '#cf222e' },
       value: (u, v) => v === null ? '—' : 'unstable' },
-  ], accMarks, (u, min, max) => [0, Math.max(max || 0, 100) * 1.1], ' %');
+  ], accMarks, (u, min, max) => [0, Math.max(max || 0, 100) * 1.1], ' %', xRange(() => null));
 
   function showApp(h) {
     const points = h.points;
