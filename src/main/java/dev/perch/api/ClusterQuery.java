@@ -6,6 +6,7 @@ import dev.perch.api.ClusterPicture.NodeView;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -39,10 +40,10 @@ record ClusterQuery(String q, int appOffset, Integer appLimit, int nodeOffset, I
 
     /** The picture filtered, ordered and paged, with the totals of the whole and of what matched. */
     ClusterPicture apply(ClusterPicture whole) {
-        if (this == NONE) {
+        if (this == NONE) { // asked nothing: parse gives this very instance
             return whole;
         }
-        Map<String, AppView> appsById = new java.util.HashMap<>();
+        Map<String, AppView> appsById = new HashMap<>();
         for (AppView app : whole.apps()) {
             appsById.put(app.app(), app);
         }
