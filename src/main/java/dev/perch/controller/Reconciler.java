@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -72,6 +73,9 @@ public final class Reconciler {
      * alert waiting for it is answered before the pass goes on to its next app.
      */
     private final ReentrantLock lock = new ReentrantLock(true);
+    /** The view's last answers, given again while a pass holds the lock. */
+    private final AtomicReference<Map<String, String>> unplacedBeforePass = new AtomicReference<>(Map.of());
+    private final AtomicReference<Map<String, String>> heldBeforePass = new AtomicReference<>(Map.of());
     /** False while another controller replica leads: then nothing is decided here. */
     private volatile boolean active = true;
 
@@ -282,17 +286,38 @@ public final class Reconciler {
         return read(executor::decisions);
     }
 
-    /** Why each app this controller left unplaced runs nowhere ({@link NewApps#unplacedApps}). */
+    /**
+     * Why each app this controller left unplaced runs nowhere ({@link NewApps#unplacedApps}); while a
+     * pass runs, as it was before the pass.
+     */
     public Map<String, String> unplacedApps() {
-        return read(newApps::unplacedApps);
+        return readForView(newApps::unplacedApps, unplacedBeforePass);
     }
 
     /**
      * The accelerators that take no app now because a move to them failed (rolled back) within
-     * {@link StartedMoves#HOLD}, each with why — as this replica knows them (the moves it started).
+     * {@link StartedMoves#HOLD}, each with why — as this replica knows them (the moves it started);
+     * while a pass runs, as they were before the pass.
      */
     public Map<String, String> heldAccelerators() {
-        return read(() -> reading.startedMoves().closedTargets(clock.millis()));
+        return readForView(() -> reading.startedMoves().closedTargets(clock.millis()), heldBeforePass);
+    }
+
+    /**
+     * {@code what} now, or its last answer while a pass holds the lock: the live view and the metrics
+     * scrape ask every second, and a pass over thousands of apps takes seconds.
+     */
+    private <T> T readForView(Supplier<T> what, AtomicReference<T> last) {
+        if (!lock.tryLock()) {
+            return last.get();
+        }
+        try {
+            T now = what.get();
+            last.set(now);
+            return now;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private <T> T read(Supplier<T> what) {

@@ -1,6 +1,5 @@
 package dev.perch.sim;
 
-import dev.perch.cluster.Accelerator;
 import dev.perch.cluster.ActuationException;
 import dev.perch.cluster.AppTelemetry;
 import dev.perch.cluster.ApplyResult;
@@ -44,8 +43,9 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
 
     private final Scenario scenario;
     private List<ClusterNode> nodes;
-    /** Changes with every change a snapshot would show. */
-    private long version;
+    /** Changes with every change a snapshot would show (written under the lock, read without it). */
+    private volatile long version;
+    private volatile Published published;
     private final long epochMs;
     private final double moveMs;
     private final ServiceSpread spread = ServiceSpread.recorded();
@@ -186,28 +186,32 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
         return reports;
     }
 
+    private record Published(long version, ClusterSnapshot snapshot) {
+    }
+
+    /**
+     * The cluster as it is: while the version stays, the last snapshot is still true and is answered
+     * without the lock, so that no reader waits for a window of thousands of apps' requests to run.
+     */
     @Override
-    public synchronized ClusterSnapshot snapshot() {
-        if (nodes == null) { // the simulated cluster's nodes never change
-            nodes = clusterNodes();
+    public ClusterSnapshot snapshot() {
+        Published latest = published;
+        if (latest != null && latest.version() == version) {
+            return latest.snapshot();
         }
-        List<RunningApp> running = apps.values().stream().map(this::running).toList();
-        return new ClusterSnapshot(scenario.networkMs(), nodes, running);
-    }
-
-    private List<ClusterNode> clusterNodes() {
-        return scenario.nodes().stream().map(node -> {
-            List<String> ids = node.acceleratorIds();
-            List<Accelerator> list = new ArrayList<>();
-            for (int i = 0; i < ids.size(); i++) {
-                list.add(new Accelerator(ids.get(i), node.node(), node.acceleratorTypes().get(i)));
+        synchronized (this) {
+            if (nodes == null) { // the simulated cluster's nodes never change
+                nodes = SimulatedNodes.of(scenario);
             }
-            return new ClusterNode(node.node(), node.memoryMb(), node.frontendServiceMs(), list);
-        }).toList();
+            List<RunningApp> running = apps.values().stream().map(this::running).toList();
+            ClusterSnapshot snapshot = new ClusterSnapshot(scenario.networkMs(), nodes, running);
+            published = new Published(version, snapshot);
+            return snapshot;
+        }
     }
 
     @Override
-    public synchronized long version() {
+    public long version() {
         return version;
     }
 
