@@ -31,19 +31,19 @@ window.PerchCharts = (() => {
     return runs;
   }
 
-  // A decision's ends, as its detail says them: "from → to [result]: reason", the app decided on
-  // first when that is another app (one that shared or joined this one's accelerator). Without
-  // them, the stretch the points show it in and the next one.
+  // A decision's ends, as its detail says them: "from → to [result]: reason"; for another app's
+  // decision (kind "neighbour": it shared or joined this one's accelerator) the app and its action
+  // first. Without them, the stretch the points show it in and the next one.
   function endsOf(event, runs) {
-    const said = /^(?:(\S+) )?(\S+) → (\S+) \[/.exec(event.detail || '');
-    if (said) return { by: said[1] || null, from: said[2], to: said[3] };
+    const said = /^(?:(\S+) (\S+) )?(\S+) → (\S+) \[/.exec(event.detail || '');
+    if (said) return { by: said[1] || null, action: said[2] || event.kind, from: said[3], to: said[4] };
     let k = -1;
     runs.forEach((r, i) => { if (r.fromMs < event.atMs) k = i; });
     return { by: null, from: k >= 0 ? runs[k].accelerator : null, to: k >= 0 && k + 1 < runs.length ? runs[k + 1].accelerator : null };
   }
   const DECIDED = new Set(['impending', 'violation', 'resolved']);
   const eventText = e => DECIDED.has(e.kind) ? e.kind
-      : `${e.by ? e.by + ' ' : ''}${e.kind} ${e.from || '?'} → ${e.to || '?'}`;
+      : `${e.by ? e.by + ' ' : ''}${e.action || e.kind} ${e.from || '?'} → ${e.to || '?'}`;
 
   const line = (ctx, x0, y0, x1, y1) => { ctx.beginPath(); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1); ctx.stroke(); };
   function label(ctx, textValue, x, y, fg, px, rightAligned) {
@@ -86,14 +86,14 @@ window.PerchCharts = (() => {
       const at = x(e.atMs);
       if (at < left - 1 || at > left + width + 1) return;
       drawn.push(e.kind);
-      ctx.strokeStyle = colour(e.kind);
-      const own = e.kind === 'move' && !e.by;   // this app's own move: solid; another's, dashed
+      ctx.strokeStyle = colour(e.action || e.kind);
+      const own = e.kind === 'move';   // this app's own move: solid; another's ("neighbour"), dashed
       ctx.lineWidth = (own ? 2 : 1.5) * px;
       ctx.setLineDash(own ? [] : [4 * px, 3 * px]);
       line(ctx, at, top, at, bottom - band);
       ctx.setLineDash([]);
       label(ctx, eventText(e), at + (at > left + width * 0.7 ? -3 : 3) * px, top + (9 + 15 * (i % 3)) * px,
-          colour(e.kind), px, at > left + width * 0.7);
+          colour(e.action || e.kind), px, at > left + width * 0.7);
     });
     ctx.restore();
     el('app-chart').dataset.drawnEvents = drawn.join(' ');

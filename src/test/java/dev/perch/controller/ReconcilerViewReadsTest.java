@@ -6,9 +6,6 @@ import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.sim.SimClock;
 import dev.perch.sim.SimulatedCluster;
-import dev.perch.telemetry.AppRecord;
-import dev.perch.telemetry.DecisionRecord;
-import dev.perch.telemetry.InventoryRecord;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -63,19 +60,7 @@ class ReconcilerViewReadsTest {
         SimulatedCluster sim = new SimulatedCluster(tooBig, 1, EPOCH, 2000);
         HeldView view = new HeldView(sim);
         Reconciler controller = Reconciler.builder(view, sim, new SimClock(sim::nowEpochMs))
-                .catalog(sim.scenario().catalog()).outputs(new ControllerOutputs() {
-                    @Override
-                    public void decision(DecisionRecord decision) {
-                    }
-
-                    @Override
-                    public void app(AppRecord app) {
-                    }
-
-                    @Override
-                    public void inventory(InventoryRecord node) {
-                    }
-                }).build();
+                .catalog(sim.scenario().catalog()).build();
         assertEquals(Map.of(), controller.unplacedApps(), "nothing decided yet");
 
         view.hold = true;
