@@ -57,7 +57,8 @@ public class HistoryResource {
         if (span.isEmpty()) {
             return badMinutes(minutes);
         }
-        Optional<RunningApp> running = view.app(app);
+        // From the snapshot, which a view answers without waiting for its writers (a simulated window).
+        Optional<RunningApp> running = view.snapshot().app(app);
         if (running.isEmpty() && !history.knowsApp(app)) {
             return notFound("no app '" + app + "'");
         }
