@@ -75,6 +75,8 @@ public final class SloMetrics {
     private final Map<Series, Held> series = new ConcurrentHashMap<>();
     private final Map<String, Series> placementOf = new ConcurrentHashMap<>();
     private final Map<String, Series> sloOf = new ConcurrentHashMap<>();
+    /** Per app, the value holders of its {@link Fixed} gauges, as registered in {@link #series}. */
+    private final Map<String, AtomicReference<Double>[]> fixedOf = new ConcurrentHashMap<>();
 
     /** A gauge's name and tags (key, value, key, value, …). */
     private record Series(String name, List<String> tags) {
@@ -137,31 +139,29 @@ public final class SloMetrics {
                 "node", String.valueOf(prediction.node()));
         for (PredictionRecord.AppPrediction app : prediction.apps()) {
             String id = app.app();
-            set(PREDICTED_LATENCY, app.meanMs(), "predicted latency", "app", id, "statistic", "mean");
-            set(PREDICTED_LATENCY, app.p95Ms(), "predicted latency", "app", id, "statistic", "p95");
-            set(PREDICTED_LATENCY, app.p99Ms(), "predicted latency", "app", id, "statistic", "p99");
-            set(OBSERVED_LATENCY, app.observedMeanMs(), OBSERVED_WHAT, "app", id, "statistic", "mean");
-            set(OBSERVED_LATENCY, app.observedP95Ms(), OBSERVED_WHAT, "app", id, "statistic", "p95");
+            AtomicReference<Double>[] fixed = fixedOf.computeIfAbsent(id, k -> newFixed());
+            setFixed(fixed, Fixed.PREDICTED_MEAN, id, app.meanMs());
+            setFixed(fixed, Fixed.PREDICTED_P95, id, app.p95Ms());
+            setFixed(fixed, Fixed.PREDICTED_P99, id, app.p99Ms());
+            setFixed(fixed, Fixed.OBSERVED_MEAN, id, app.observedMeanMs());
+            setFixed(fixed, Fixed.OBSERVED_P95, id, app.observedP95Ms());
             if (app.sloStatistic() != null && !List.of("mean", "p95").contains(app.sloStatistic())) {
                 set(OBSERVED_LATENCY, app.observedWindowMs(), OBSERVED_WHAT, "app", id, "statistic", app.sloStatistic());
             }
-            set(RATE, app.ratePerSec(), "learned request rate", "app", id);
+            setFixed(fixed, Fixed.RATE, id, app.ratePerSec());
             if (app.sloMs() != null && app.sloStatistic() != null) {
                 replacing(sloOf, id, set(SLO, app.sloMs(), "the app's SLO, on its statistic over its window", "app", id,
                         "statistic", app.sloStatistic(), "window_sec",
                         app.sloWindowSec() == null ? "" : String.valueOf(app.sloWindowSec())));
             }
             if (app.sloMet() != null) {
-                set(SLO_MET, app.sloMet() ? 1.0 : 0.0,
-                        "1 when the prediction and the statistic over the app's SLO window are within the SLO, else 0",
-                        "app", id);
+                setFixed(fixed, Fixed.SLO_MET, id, app.sloMet() ? 1.0 : 0.0);
             }
             if (app.judgedSeconds() != null && app.violationSeconds() != null) {
-                set(JUDGED_SECONDS, (double) app.judgedSeconds(),
-                        "seconds judged against the SLO on the app's accelerator (after a whole window there)", "app", id);
-                set(VIOLATION_SECONDS, (double) app.violationSeconds(), "judged seconds over the SLO", "app", id);
-                set(WINDOW_COMPLIANCE, app.judgedSeconds() == 0 ? null : 1 - (double) app.violationSeconds() / app.judgedSeconds(),
-                        "share of the app's judged seconds whose window was within the SLO", "app", id);
+                setFixed(fixed, Fixed.JUDGED_SECONDS, id, (double) app.judgedSeconds());
+                setFixed(fixed, Fixed.VIOLATION_SECONDS, id, (double) app.violationSeconds());
+                setFixed(fixed, Fixed.WINDOW_COMPLIANCE, id,
+                        app.judgedSeconds() == 0 ? null : 1 - (double) app.violationSeconds() / app.judgedSeconds());
             }
             replacing(placementOf, id, set(PLACEMENT, 1.0, "where the app runs (labels accelerator, node)", "app", id,
                     "accelerator", prediction.accelerator(), "node", String.valueOf(prediction.node())));
@@ -189,6 +189,7 @@ public final class SloMetrics {
                 forget(gauge);
                 placementOf.remove(app, gauge);
                 sloOf.remove(app, gauge);
+                fixedOf.remove(app);
             }
         }
     }
@@ -202,13 +203,62 @@ public final class SloMetrics {
 
     private Series set(String name, Double value, String description, String... tags) {
         Series key = new Series(name, List.of(tags));
-        Held held = series.computeIfAbsent(key, k -> {
+        held(key, description).value().set(value == null ? Double.NaN : value);
+        return key;
+    }
+
+    private Held held(Series key, String description) {
+        return series.computeIfAbsent(key, k -> {
             AtomicReference<Double> holder = new AtomicReference<>(Double.NaN);
-            Gauge gauge = Gauge.builder(name, holder, AtomicReference::get).description(description).tags(Tags.of(tags))
-                    .register(registry);
+            Gauge gauge = Gauge.builder(k.name(), holder, AtomicReference::get).description(description)
+                    .tags(Tags.of(k.tags().toArray(String[]::new))).register(registry);
             return new Held(gauge.getId(), holder);
         });
-        held.value().set(value == null ? Double.NaN : value);
-        return key;
+    }
+
+    /**
+     * An app's gauges whose labels never change, each registered on its first value and then held
+     * per app: the inbox takes a prediction of every app each second, and one lookup per app replaces
+     * ten of name and labels in the map of every series (ten thousand apps: over a hundred thousand).
+     */
+    private enum Fixed {
+        PREDICTED_MEAN(PREDICTED_LATENCY, "predicted latency", "mean"),
+        PREDICTED_P95(PREDICTED_LATENCY, "predicted latency", "p95"),
+        PREDICTED_P99(PREDICTED_LATENCY, "predicted latency", "p99"),
+        OBSERVED_MEAN(OBSERVED_LATENCY, OBSERVED_WHAT, "mean"),
+        OBSERVED_P95(OBSERVED_LATENCY, OBSERVED_WHAT, "p95"),
+        RATE(SloMetrics.RATE, "learned request rate", null),
+        SLO_MET(SloMetrics.SLO_MET, "1 when the prediction and the statistic over the app's SLO window are within the SLO, else 0", null),
+        JUDGED_SECONDS(SloMetrics.JUDGED_SECONDS, "seconds judged against the SLO on the app's accelerator (after a whole window there)", null),
+        VIOLATION_SECONDS(SloMetrics.VIOLATION_SECONDS, "judged seconds over the SLO", null),
+        WINDOW_COMPLIANCE(SloMetrics.WINDOW_COMPLIANCE, "share of the app's judged seconds whose window was within the SLO", null);
+
+        final String metric;
+        final String description;
+        final String statistic;
+
+        Fixed(String metric, String description, String statistic) {
+            this.metric = metric;
+            this.description = description;
+            this.statistic = statistic;
+        }
+
+        Series series(String app) {
+            return new Series(metric, statistic == null ? List.of("app", app) : List.of("app", app, "statistic", statistic));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static AtomicReference<Double>[] newFixed() {
+        return new AtomicReference[Fixed.values().length];
+    }
+
+    private void setFixed(AtomicReference<Double>[] fixed, Fixed which, String app, Double value) {
+        AtomicReference<Double> holder = fixed[which.ordinal()];
+        if (holder == null) {
+            holder = held(which.series(app), which.description).value();
+            fixed[which.ordinal()] = holder;
+        }
+        holder.set(value == null ? Double.NaN : value);
     }
 }

@@ -126,6 +126,7 @@ class SloMetricsTest {
         metrics.record(window("pi-1/tpu0", 0.42, 50.0, 90.0, true));
         assertEquals(1.0, gauge(SloMetrics.PLACEMENT, "app", "cam-1", "accelerator", "pi-1/tpu0", "node", "pi-1"),
                 "an app that comes back is shown again");
+        assertEquals(1.0, gauge(SloMetrics.SLO_MET, "app", "cam-1"), "with every series, not only those it had to replace");
     }
 
     @Test
