@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * What part of the cluster a page asks for, so that a fleet of 1,000 accelerators and 10,000 apps is
@@ -129,26 +128,11 @@ record ClusterQuery(String q, int appOffset, Integer appLimit, int nodeOffset, I
     }
 
     private static int offset(String name, String value) {
-        return whole(name, value, 0, Integer.MAX_VALUE, "a whole number from 0", n -> n == null ? 0 : n);
+        Integer offset = ApiAnswers.wholeNumber(name, value, 0, Integer.MAX_VALUE);
+        return offset == null ? 0 : offset;
     }
 
     private static Integer limit(String name, String value) {
-        return whole(name, value, 1, MAX_LIMIT, "a whole number from 1 to " + MAX_LIMIT, Function.identity());
-    }
-
-    private static <T> T whole(String name, String value, int min, int max, String expected, Function<Integer, T> result) {
-        if (value == null) {
-            return result.apply(null);
-        }
-        int number;
-        try {
-            number = Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            number = min - 1;
-        }
-        if (number < min || number > max) {
-            throw new IllegalArgumentException(name + " must be " + expected + ", got '" + value + "'");
-        }
-        return result.apply(number);
+        return ApiAnswers.wholeNumber(name, value, 1, MAX_LIMIT);
     }
 }

@@ -15,7 +15,6 @@ import jakarta.ws.rs.core.Response;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The live view's data, read-only: {@code GET /api/v1/cluster} (the cluster and its predictions now,
@@ -48,7 +47,7 @@ public class ClusterResource {
         try {
             query = ClusterQuery.parse(q, appOffset, appLimit, nodeOffset, nodeLimit);
         } catch (IllegalArgumentException e) {
-            return Response.status(Response.Status.BAD_REQUEST).entity(Map.of("error", e.getMessage())).build();
+            return ApiAnswers.badRequest(e.getMessage());
         }
         return Response.ok(query.apply(ClusterPicture.of(view.snapshot(), rates, reconciler.active(),
                 reconciler.heldAccelerators(), reconciler.unplacedApps(), clock.millis()))).build();
@@ -57,20 +56,13 @@ public class ClusterResource {
     @GET
     @Path("/decisions")
     public Response decisions(@QueryParam("limit") String limit) {
-        int count = DEFAULT_DECISIONS;
-        if (limit != null) {
-            try {
-                count = Integer.parseInt(limit.strip());
-            } catch (NumberFormatException e) {
-                count = -1;
-            }
-            if (count < 1 || count > RecentDecisions.CAPACITY) {
-                return Response.status(Response.Status.BAD_REQUEST)
-                        .entity(Map.of("error", "limit must be a whole number from 1 to " + RecentDecisions.CAPACITY
-                                + ", got '" + limit + "'")).build();
-            }
+        Integer count;
+        try {
+            count = ApiAnswers.wholeNumber("limit", limit, 1, RecentDecisions.CAPACITY);
+        } catch (IllegalArgumentException e) {
+            return ApiAnswers.badRequest(e.getMessage());
         }
-        List<DecisionRecord> latest = decisions.latest(count);
+        List<DecisionRecord> latest = decisions.latest(count == null ? DEFAULT_DECISIONS : count);
         return Response.ok(latest).build();
     }
 }

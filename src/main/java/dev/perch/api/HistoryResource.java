@@ -18,7 +18,6 @@ import jakarta.ws.rs.core.Response;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -53,17 +52,19 @@ public class HistoryResource {
     @GET
     @Path("/apps/{app}/history")
     public Response app(@PathParam("app") String app, @QueryParam("minutes") String minutes) {
-        Optional<Integer> span = minutes(minutes);
-        if (span.isEmpty()) {
-            return badMinutes(minutes);
+        int span;
+        try {
+            span = minutes(minutes);
+        } catch (IllegalArgumentException e) {
+            return ApiAnswers.badRequest(e.getMessage());
         }
         // From the snapshot, which a view answers without waiting for its writers (a simulated window).
         Optional<RunningApp> running = view.snapshot().app(app);
         if (running.isEmpty() && !history.knowsApp(app)) {
-            return notFound("no app '" + app + "'");
+            return ApiAnswers.notFound("no app '" + app + "'");
         }
         long toMs = clock.millis();
-        long fromMs = toMs - span.get() * 60_000L;
+        long fromMs = toMs - span * 60_000L;
         return Response.ok(new AppHistory(app, running.map(a -> a.spec().sloMs()).orElse(null),
                 running.map(a -> a.spec().sloStatistic().id()).orElse(null),
                 running.map(a -> a.spec().sloWindowSec()).orElse(null),
@@ -74,40 +75,26 @@ public class HistoryResource {
     @Path("/accelerators/{node}/{device}/history")
     public Response accelerator(@PathParam("node") String node, @PathParam("device") String device,
                                 @QueryParam("minutes") String minutes) {
-        Optional<Integer> span = minutes(minutes);
-        if (span.isEmpty()) {
-            return badMinutes(minutes);
+        int span;
+        try {
+            span = minutes(minutes);
+        } catch (IllegalArgumentException e) {
+            return ApiAnswers.badRequest(e.getMessage());
         }
         String id = node + "/" + device;
         Optional<Accelerator> accelerator = view.snapshot().accelerator(id);
         if (accelerator.isEmpty() && !history.knowsAccelerator(id)) {
-            return notFound("no accelerator '" + id + "'");
+            return ApiAnswers.notFound("no accelerator '" + id + "'");
         }
         long toMs = clock.millis();
-        long fromMs = toMs - span.get() * 60_000L;
+        long fromMs = toMs - span * 60_000L;
         return Response.ok(new AcceleratorHistory(id, accelerator.map(a -> a.type().id()).orElse(null),
                 history.acceleratorPoints(id, fromMs, toMs))).build();
     }
 
-    /** The span asked for, in whole minutes; empty when it is not one from 1 to 60. */
-    static Optional<Integer> minutes(String minutes) {
-        if (minutes == null) {
-            return Optional.of(DEFAULT_MINUTES);
-        }
-        try {
-            int span = Integer.parseInt(minutes.strip());
-            return span >= 1 && span <= MAX_MINUTES ? Optional.of(span) : Optional.empty();
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static Response badMinutes(String minutes) {
-        return Response.status(Response.Status.BAD_REQUEST).entity(Map.of("error",
-                "minutes must be a whole number from 1 to " + MAX_MINUTES + ", got '" + minutes + "'")).build();
-    }
-
-    private static Response notFound(String reason) {
-        return Response.status(Response.Status.NOT_FOUND).entity(Map.of("error", reason)).build();
+    /** The span asked for, in whole minutes; IllegalArgumentException with the reason when it is not one from 1 to 60. */
+    static int minutes(String minutes) {
+        Integer span = ApiAnswers.wholeNumber("minutes", minutes, 1, MAX_MINUTES);
+        return span == null ? DEFAULT_MINUTES : span;
     }
 }
