@@ -23,12 +23,15 @@ import java.util.Map;
  * whole) is read with no window predicted yet. An app keeps up to 61 slots of its SLO
  * window, so they are written small: starts, counts and bucket numbers as variable-length integers
  * (most fit a byte), a percentile's request count only when it is not the slot's, and the sums of
- * per-second percentiles, approximations anyway, as floats. Version 1 (before SLO windows) is still read, so a restart after an upgrade
+ * per-second percentiles, approximations anyway, as floats. Version 3 (before the uncertainty of what was
+ * learned) is read as {@code learnedBeforeConfidence} says. Version 1 (before SLO windows) is still read, so a restart after an upgrade
  * restores its state: each app's window starts empty, and an open alert needs a whole clear window
  * from then to be resolved.
  */
 final class AcceleratorStateSerde implements Serde<AcceleratorState> {
-    private static final byte VERSION = 3;
+    private static final byte VERSION = 4;
+    /** Before what was learned carried its uncertainty: the rate forgotten rather than counted since a change. */
+    private static final byte VERSION_BEFORE_CONFIDENCE = 3;
     /** Before windows were predicted whole: no latest predicted window. */
     private static final byte VERSION_BEFORE_CLOSED_WINDOWS = 2;
     private static final byte VERSION_BEFORE_SLO_WINDOWS = 1;
@@ -76,12 +79,7 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
                     nullable(out, w.serviceMs());
                     out.writeLong(w.swaps() == null ? -1 : w.swaps());
                 }
-                Learned l = app.learned();
-                for (double v : new double[]{l.rateCount(), l.rateSpanMs(), l.windows(), l.sw(), l.swf(), l.swff(), l.swy(),
-                        l.swfy(), l.swyy(), l.biasObserved(), l.biasPredicted()}) {
-                    out.writeDouble(v);
-                }
-                out.writeInt(l.biasWindows());
+                learned(out, app.learned());
                 AlertHysteresis.Tracker t = app.alert();
                 out.writeByte(t.state().ordinal());
                 out.writeInt(t.predictedOver());
@@ -200,16 +198,73 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
         }
     }
 
+    private static void learned(DataOutputStream out, Learned learned) throws IOException {
+        Learned.RateSums r = learned.rate();
+        out.writeDouble(r.count());
+        out.writeDouble(r.spanMs());
+        out.writeLong(r.sinceMs());
+        Learned.ServiceSums s = learned.service();
+        for (double v : new double[]{s.windows(), s.windowsSq(), s.spanMs(), s.sw(), s.swf(), s.swff(), s.swy(), s.swfy(),
+                s.swyy(), s.qw(), s.qwf(), s.qwff()}) {
+            out.writeDouble(v);
+        }
+        Learned.BiasSums b = learned.bias();
+        out.writeDouble(b.observed());
+        out.writeDouble(b.predicted());
+        out.writeInt(b.windows());
+        out.writeDouble(b.observedSq());
+        out.writeDouble(b.cross());
+        out.writeDouble(b.predictedSq());
+    }
+
+    private static Learned learned(DataInputStream in) throws IOException {
+        Learned.RateSums rate = new Learned.RateSums(in.readDouble(), in.readDouble(), in.readLong());
+        Learned.ServiceSums service = new Learned.ServiceSums(in.readDouble(), in.readDouble(), in.readDouble(),
+                in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
+                in.readDouble(), in.readDouble(), in.readDouble());
+        Learned.BiasSums bias = new Learned.BiasSums(in.readDouble(), in.readDouble(), in.readInt(), in.readDouble(),
+                in.readDouble(), in.readDouble());
+        return new Learned(rate, service, bias);
+    }
+
+    /**
+     * What versions 1–3 kept, as today's sums: the forgotten rate counts as if since the app's oldest
+     * kept window, windows are taken to be a second long, and the γ²ᵃ-weighted sums they did not keep
+     * are taken as the γᵃ ones — which overstates the variance until the old windows are forgotten. The
+     * bias's spread starts afresh.
+     */
+    private static Learned learnedBeforeConfidence(DataInputStream in, List<AcceleratorState.Window> windows)
+            throws IOException {
+        double rateCount = in.readDouble();
+        double rateSpanMs = in.readDouble();
+        double serviceWindows = in.readDouble();
+        double sw = in.readDouble();
+        double swf = in.readDouble();
+        double swff = in.readDouble();
+        double swy = in.readDouble();
+        double swfy = in.readDouble();
+        double swyy = in.readDouble();
+        double biasObserved = in.readDouble();
+        double biasPredicted = in.readDouble();
+        int biasWindows = in.readInt();
+        long sinceMs = windows.isEmpty() ? Long.MIN_VALUE : windows.get(0).windowStartMs();
+        return new Learned(new Learned.RateSums(rateCount, rateSpanMs, sinceMs),
+                new Learned.ServiceSums(serviceWindows, serviceWindows, serviceWindows * 1000, sw, swf, swff, swy, swfy,
+                        swyy, sw, swf, swff),
+                new Learned.BiasSums(biasObserved, biasPredicted, biasWindows, 0, 0, 0));
+    }
+
     static AcceleratorState read(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new Reader(bytes))) {
             byte version = in.readByte();
-            if (version != VERSION && version != VERSION_BEFORE_CLOSED_WINDOWS && version != VERSION_BEFORE_SLO_WINDOWS) {
+            if (version != VERSION && version != VERSION_BEFORE_CONFIDENCE && version != VERSION_BEFORE_CLOSED_WINDOWS
+                    && version != VERSION_BEFORE_SLO_WINDOWS) {
                 throw new SerializationException("unknown accelerator state format version " + version);
             }
             String accelerator = in.readUTF();
             String type = in.readUTF();
             String node = in.readUTF();
-            long closedStartMs = version == VERSION ? in.readLong() : AcceleratorState.NONE_CLOSED;
+            long closedStartMs = version >= VERSION_BEFORE_CONFIDENCE ? in.readLong() : AcceleratorState.NONE_CLOSED;
             int appCount = in.readInt();
             Map<String, AcceleratorState.AppHistory> apps = new LinkedHashMap<>();
             for (int a = 0; a < appCount; a++) {
@@ -230,9 +285,7 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
                     windows.add(new AcceleratorState.Window(start, end, requests, mean, p50, p95, p99, service,
                             swaps < 0 ? null : swaps));
                 }
-                Learned learned = new Learned(in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
-                        in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
-                        in.readDouble(), in.readInt());
+                Learned learned = version == VERSION ? learned(in) : learnedBeforeConfidence(in, windows);
                 AlertHysteresis.State state = AlertHysteresis.State.values()[in.readByte()];
                 AlertHysteresis.Tracker tracker;
                 AcceleratorState.SloWindow sloWindow;

@@ -8,44 +8,69 @@ import java.util.List;
 /**
  * Decides, from an app's telemetry, its current request rate, its rate trend, its service and swap
  * times with their variability, and its model bias — starting from the catalog's priors, which the
- * evidence outweighs as it accumulates.
+ * evidence outweighs as it accumulates — and how sure it is of each (a standard error and the sample
+ * it rests on).
  *
  * <ul>
- *   <li><b>Rate</b>: completed requests over elapsed time, both forgotten with time constant
- *   {@code rateMemoryMs}, so a steady rate is estimated over minutes; when the last
- *   {@code changeWindowMs} of counts is implausible under that rate (Poisson, beyond
- *   {@code changeSigmas} standard deviations) the estimate restarts from them — steps and ramps are
- *   followed within seconds.</li>
+ *   <li><b>Rate</b>: completed requests over elapsed time since the rate last changed, every request
+ *   counting, so that a steady rate is known to within its Poisson error √N/T. A change is a stretch
+ *   of recent windows (the last {@code changeWindowMs}, and all the windows kept) whose count is
+ *   implausible beside the rest of the stretch: under one rate the recent count is binomial in the
+ *   total, and beyond {@code changeSigmas} standard deviations the estimate restarts from the recent
+ *   windows — steps are followed within seconds, drifts once they add up.</li>
  *   <li><b>Trend</b>: least-squares line through the per-window rates of the recent windows, used
  *   only when its slope is significant (t-statistic at least 3); then the rate now is the line's value
  *   at the last window, and the forecast follows the line to the horizon.</li>
- *   <li><b>Service and swap</b> (Edge TPU): a window's mean on-device time is S + O·f, f the share of
- *   its requests that swapped; weighted least squares with forgetting, with the catalog's S and S+O
- *   as {@code priorWeight} pseudo-requests, and the result kept within bounds of the prior so a burst
- *   of outliers cannot run away with it. GPU/CPU: the mean work, likewise anchored.</li>
- *   <li><b>Bias</b>: when observed mean latency stays off the prediction — the ratio of their moving
- *   sums (weight {@code biasAlpha} per window) — the prediction is corrected by it, within
- *   ±{@code maxBias}.</li>
+ *   <li><b>Service and swap</b>: {@link ServiceRegression}, forgotten over {@code serviceMemoryWindows}
+ *   windows and kept within bounds of the prior so a burst of outliers cannot run away with it.</li>
+ *   <li><b>Bias</b>: when observed mean latency stays off the prediction — the ratio of their sums
+ *   since the rate last changed, request-weighted — the prediction is corrected by it, within
+ *   ±{@code maxBias}. Counted since the change, as the rate is: the models' error depends on the
+ *   load, and a ratio that kept forgetting was off by more than the error it corrected (on the
+ *   shared recording's three-minute steps, a ratio over the last hundred windows moved a mean by
+ *   16 % where the whole step's moved it by 7 %).</li>
  * </ul>
  */
-public record Learning(double rateMemoryMs, long changeWindowMs, double changeSigmas, double serviceMemoryWindows,
-                       double priorWeight, double swapPriorWeight, double biasAlpha, double maxBias, int biasAfterWindows) {
+public record Learning(long changeWindowMs, double changeSigmas, double serviceMemoryWindows, double priorWeight,
+                       double swapPriorWeight, double biasDeadZone, double maxBias, int biasAfterWindows) {
     /**
      * The swap prior is weak: a window says little about the swap time of a model that seldom swaps
      * (one swap in sixteen requests), so a strong prior would hold it at the catalog's figure for
      * many minutes.
      */
-    public static final Learning DEFAULT = new Learning(120_000, 10_000, 4, 300, 5, 1, 0.01, 0.2, 60);
+    public static final Learning DEFAULT = new Learning(10_000, 4, 300, 5, 1, 0.02, 0.2, 60);
+    /** How long a rate carried over a move counts for, in pseudo-time at that rate. */
+    static final double SEED_SPAN_MS = 30_000;
 
-    /** Learned service parameters and where they came from: {@code catalog}, {@code learned} or {@code none}. */
-    public record Service(double serviceMs, double swapMs, double serviceCv, String source) {
+    /**
+     * Learned service parameters, where they came from ({@code catalog}, {@code learned} or {@code none}),
+     * their standard errors (NaN when unknown: before two windows, or a swap nothing has shown) and the
+     * weighted sample they rest on.
+     */
+    public record Service(double serviceMs, double swapMs, double serviceCv, String source, double serviceStdErrMs,
+                          double swapStdErrMs, double serviceCvStdErr, double sampleRequests, double sampleSec) {
+        public Service(double serviceMs, double swapMs, double serviceCv, String source) {
+            this(serviceMs, swapMs, serviceCv, source, Double.NaN, Double.NaN, Double.NaN, 0, 0);
+        }
     }
 
-    /** The rate estimate now, its significant slope (0 when not), and the forecast at a horizon. */
-    public record Rate(double ratePerSec, double slopePerSec2) {
+    /**
+     * The rate estimate now and its significant slope (0 when not), with their standard errors and
+     * the sample they rest on, and the forecast at a horizon.
+     */
+    public record Rate(double ratePerSec, double slopePerSec2, double standardErrorPerSec, double slopeStdErrPerSec2,
+                       double sampleRequests, double sampleSec) {
+        public Rate(double ratePerSec, double slopePerSec2) {
+            this(ratePerSec, slopePerSec2, Double.NaN, Double.NaN, 0, 0);
+        }
+
         public double forecast(double horizonSec) {
             return Math.max(0, ratePerSec + slopePerSec2 * horizonSec);
         }
+    }
+
+    /** The bias factor applied to the app's predicted latencies, the standard error of the ratio it comes from, and its windows. */
+    public record Bias(double factor, double standardError, int windows) {
     }
 
     /** A starting point for an app that has learned its rate elsewhere (before a move). */
@@ -53,112 +78,96 @@ public record Learning(double rateMemoryMs, long changeWindowMs, double changeSi
         if (!(ratePerSec > 0)) {
             return Learned.EMPTY;
         }
-        double spanMs = 30_000;
-        return new Learned(ratePerSec * spanMs / 1000, spanMs, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return Learned.EMPTY.withRate(new Learned.RateSums(ratePerSec * SEED_SPAN_MS / 1000, SEED_SPAN_MS, Long.MIN_VALUE));
     }
 
     /** Folds one window into the learned state; {@code windows} are the recent ones, the new one included. */
     public Learned observe(Learned state, AcceleratorState.Window window, List<AcceleratorState.Window> windows) {
-        double durationMs = window.windowEndMs() - window.windowStartMs();
-        double keep = Math.exp(-durationMs / rateMemoryMs);
-        double count = state.rateCount() * keep + window.requests();
-        double span = state.rateSpanMs() * keep + durationMs;
-        // Change detection: are the recent counts plausible under the long-run rate?
-        long recentStart = window.windowEndMs() - changeWindowMs;
+        Learned.RateSums rate = observeRate(state.rate(), window, windows);
+        // The models' error depends on the load: a bias learned before the rate changed no longer holds.
+        boolean changed = state.rate().sinceMs() != Long.MIN_VALUE && rate.sinceMs() != state.rate().sinceMs();
+        return new Learned(rate, observeService(state.service(), window),
+                changed ? Learned.BiasSums.EMPTY : state.bias());
+    }
+
+    private Learned.RateSums observeRate(Learned.RateSums rate, AcceleratorState.Window window,
+                                         List<AcceleratorState.Window> windows) {
+        if (window.windowStartMs() < rate.sinceMs()) {
+            return rate; // a late report from before the last change: it belongs to the old rate
+        }
+        long since = rate.sinceMs() == Long.MIN_VALUE ? window.windowStartMs() : rate.sinceMs();
+        double count = rate.count() + window.requests();
+        double span = rate.spanMs() + (window.windowEndMs() - window.windowStartMs());
+        for (long lookBackMs : new long[]{changeWindowMs, Long.MAX_VALUE}) {
+            Learned.RateSums restarted = changed(count, span, since, window.windowEndMs(), lookBackMs, windows);
+            if (restarted != null) {
+                return restarted;
+            }
+        }
+        return new Learned.RateSums(count, span, since);
+    }
+
+    /**
+     * The rate restarted from the windows of the last {@code lookBackMs} (since {@code sinceMs}) when
+     * their count is implausible beside the rest of the stretch, else null. Under one rate over the
+     * stretch, the recent count x of N is binomial with p = recent span / whole span.
+     */
+    private Learned.RateSums changed(double count, double span, long sinceMs, long endMs, long lookBackMs,
+                                     List<AcceleratorState.Window> windows) {
+        long from = lookBackMs == Long.MAX_VALUE ? sinceMs : Math.max(sinceMs, endMs - lookBackMs);
         double recentCount = 0;
         double recentSpan = 0;
+        long recentStart = Long.MAX_VALUE;
         for (AcceleratorState.Window w : windows) {
-            if (w.windowStartMs() >= recentStart) {
+            if (w.windowStartMs() >= from) {
                 recentCount += w.requests();
                 recentSpan += w.windowEndMs() - w.windowStartMs();
+                recentStart = Math.min(recentStart, w.windowStartMs());
             }
         }
-        if (recentSpan >= changeWindowMs / 2.0 && span > recentSpan * 1.5) {
-            double expected = count / span * recentSpan;
-            if (Math.abs(recentCount - expected) > changeSigmas * Math.sqrt(expected + 1)) {
-                count = recentCount;
-                span = recentSpan;
-            }
+        if (recentSpan < changeWindowMs / 2.0 || span < recentSpan * 1.5) {
+            return null;
         }
+        double p = recentSpan / span;
+        double expected = count * p;
+        if (Math.abs(recentCount - expected) > changeSigmas * Math.sqrt(expected * (1 - p) + 1)) {
+            return new Learned.RateSums(recentCount, recentSpan, recentStart);
+        }
+        return null;
+    }
 
-        double windowCount = state.windows();
-        double sw = state.sw();
-        double swf = state.swf();
-        double swff = state.swff();
-        double swy = state.swy();
-        double swfy = state.swfy();
-        double swyy = state.swyy();
-        if (window.requests() > 0 && window.serviceMs() != null) {
-            double forget = Math.exp(-1 / serviceMemoryWindows);
-            windowCount = windowCount * forget + 1;
-            double w = window.requests();
-            double f = window.swaps() == null ? 0 : Math.min(1, window.swaps() / (double) window.requests());
-            double y = window.serviceMs();
-            sw = sw * forget + w;
-            swf = swf * forget + w * f;
-            swff = swff * forget + w * f * f;
-            swy = swy * forget + w * y;
-            swfy = swfy * forget + w * f * y;
-            swyy = swyy * forget + w * y * y;
+    private Learned.ServiceSums observeService(Learned.ServiceSums s, AcceleratorState.Window window) {
+        if (window.requests() <= 0 || window.serviceMs() == null) {
+            return s;
         }
-        return new Learned(count, span, windowCount, sw, swf, swff, swy, swfy, swyy, state.biasObserved(),
-                state.biasPredicted(), state.biasWindows());
+        double forget = Math.exp(-1 / serviceMemoryWindows);
+        double forget2 = forget * forget;
+        double n = window.requests();
+        double f = window.swaps() == null ? 0 : Math.min(1, window.swaps() / (double) window.requests());
+        double y = window.serviceMs();
+        double duration = window.windowEndMs() - window.windowStartMs();
+        return new Learned.ServiceSums(s.windows() * forget + 1, s.windowsSq() * forget2 + 1,
+                s.spanMs() * forget + duration, s.sw() * forget + n, s.swf() * forget + n * f,
+                s.swff() * forget + n * f * f, s.swy() * forget + n * y, s.swfy() * forget + n * f * y,
+                s.swyy() * forget + n * y * y, s.qw() * forget2 + n, s.qwf() * forget2 + n * f,
+                s.qwff() * forget2 + n * f * f);
     }
 
     /**
-     * The rate now: the long-run estimate, unless the recent windows show a significant trend — then
-     * the trend line's value at the last window, which a long-run average would trail.
+     * The rate now: the count since the last change over its time, unless the recent windows show a
+     * significant trend — then the trend line's value at the last window, which an average would trail.
      */
     public Rate rate(Learned state, List<AcceleratorState.Window> windows) {
-        double level = state.rateSpanMs() > 0 ? state.rateCount() / state.rateSpanMs() * 1000 : 0;
-        double[] trend = significantTrend(windows);
-        return trend == null ? new Rate(level, 0) : new Rate(Math.max(0, trend[0]), trend[1]);
-    }
-
-    /**
-     * Least-squares line through the per-window rates against time: {value at the last window,
-     * slope in req/s per s}, or null unless there are at least 10 windows and the slope's t-statistic
-     * is at least 3 (so that Poisson noise seldom passes for a trend).
-     */
-    static double[] significantTrend(List<AcceleratorState.Window> windows) {
-        int n = windows.size();
-        if (n < 10) {
-            return null;
+        Learned.RateSums sums = state.rate();
+        double spanSec = sums.spanMs() / 1000;
+        double level = spanSec > 0 ? sums.count() / spanSec : 0;
+        double levelError = spanSec > 0 ? Math.sqrt(sums.count()) / spanSec : Double.NaN;
+        Trend trend = Trend.significant(windows);
+        if (trend == null) {
+            return new Rate(level, 0, levelError, Double.NaN, sums.count(), spanSec);
         }
-        double st = 0;
-        double sr = 0;
-        for (AcceleratorState.Window w : windows) {
-            st += w.windowEndMs() / 1000.0;
-            sr += rateOf(w);
-        }
-        double meanT = st / n;
-        double meanR = sr / n;
-        double stt = 0;
-        double str = 0;
-        for (AcceleratorState.Window w : windows) {
-            double dt = w.windowEndMs() / 1000.0 - meanT;
-            stt += dt * dt;
-            str += dt * (rateOf(w) - meanR);
-        }
-        if (stt <= 0) {
-            return null;
-        }
-        double slope = str / stt;
-        double residual = 0;
-        for (AcceleratorState.Window w : windows) {
-            double fit = meanR + slope * (w.windowEndMs() / 1000.0 - meanT);
-            residual += Math.pow(rateOf(w) - fit, 2);
-        }
-        double standardError = Math.sqrt(residual / (n - 2) / stt);
-        if (!(standardError > 0) || Math.abs(slope) / standardError < 3) {
-            return null;
-        }
-        double lastT = windows.get(n - 1).windowEndMs() / 1000.0;
-        return new double[]{meanR + slope * (lastT - meanT), slope};
-    }
-
-    private static double rateOf(AcceleratorState.Window w) {
-        return w.requests() * 1000.0 / (w.windowEndMs() - w.windowStartMs());
+        return new Rate(Math.max(0, trend.valuePerSec()), trend.slopePerSec2(), trend.valueStdErrPerSec(),
+                trend.slopeStdErrPerSec2(), trend.requests(), trend.spanSec());
     }
 
     /** Service and swap time on this accelerator type: the prior, moved by the evidence. */
@@ -168,25 +177,13 @@ public record Learning(double rateMemoryMs, long changeWindowMs, double changeSi
         double w1 = prior == null || !swaps ? 0 : swapPriorWeight;
         double s0 = prior == null ? 0 : prior.serviceMs();
         double o0 = prior == null || !swaps ? 0 : prior.swapMs();
-        // Pseudo-requests: w0 at f = 0 with y = S0, and (Edge TPU) w1 at f = 1 with y = S0 + O0.
-        double sw = state.sw() + w0 + w1;
-        double swf = state.swf() + w1;
-        double swff = state.swff() + w1;
-        double swy = state.swy() + w0 * s0 + w1 * (s0 + o0);
-        double swfy = state.swfy() + w1 * (s0 + o0);
-        if (sw <= 0) {
+        Learned.ServiceSums sums = state.service();
+        ServiceRegression fit = ServiceRegression.fit(sums, swaps, w0, w1, s0, o0);
+        if (fit == null) {
             return new Service(0, 0, 0, "none");
         }
-        double service;
-        double swap;
-        double determinant = sw * swff - swf * swf;
-        if (swaps && determinant > 1e-9 * sw * sw) {
-            swap = (sw * swfy - swf * swy) / determinant;
-            service = (swy - swap * swf) / sw;
-        } else {
-            service = swy / sw;
-            swap = o0;
-        }
+        double service = fit.serviceMs();
+        double swap = fit.swapMs();
         if (prior != null) {
             service = clamp(service, 0.2 * s0, 5 * s0);
             swap = clamp(swap, 0, 5 * (s0 + o0));
@@ -194,48 +191,62 @@ public record Learning(double rateMemoryMs, long changeWindowMs, double changeSi
             service = Math.max(service, 0.01);
             swap = Math.max(swap, 0);
         }
-        double cv = 0;
-        if (state.sw() > 0) {
-            // Residual variance of the window means, scaled back to one request: Var(mean of n) = σ²/n,
-            // so Σ n·(y − ŷ)² over K windows estimates K·σ².
-            double meanSquareResidual = (state.swyy() - 2 * service * state.swy() - 2 * swap * state.swfy()
-                    + service * service * state.sw() + 2 * service * swap * state.swf() + swap * swap * state.swff())
-                    / Math.max(state.windows(), 1);
-            cv = Math.sqrt(Math.max(meanSquareResidual, 0)) / service;
-            cv = Math.min(cv, 2);
-        }
-        String source = state.sw() >= w0 && state.sw() > 0 ? "learned" : prior != null ? "catalog" : "learned";
-        return new Service(service, swap, cv, source);
+        double cv = Double.isFinite(fit.sigmaMs()) ? Math.min(fit.sigmaMs() / service, 2) : 0;
+        // σ̂ from k windows' residuals has a relative standard error of about 1/√(2(k − 1)).
+        double cvError = Double.isFinite(fit.sigmaMs()) && fit.effectiveWindows() > 2
+                ? cv * Math.sqrt(1 / (2 * (fit.effectiveWindows() - 1)) + fit.serviceVariance() / (service * service))
+                : Double.NaN;
+        String source = sums.sw() >= w0 && sums.sw() > 0 ? "learned" : prior != null ? "catalog" : "learned";
+        return new Service(service, swap, cv, source, Math.sqrt(fit.serviceVariance()), Math.sqrt(fit.swapVariance()),
+                cvError, sums.sw(), sums.spanMs() / 1000);
     }
 
     /**
-     * The state after comparing one window's observed mean latency with the predicted mean: moving
-     * sums of both, weighted by the window's requests, so their ratio is a ratio of means (a mean of
-     * log-ratios would be biased low by the spread of window means).
+     * The state after comparing one window's observed mean latency with the predicted mean: sums of
+     * both since the rate last changed, weighted by the window's requests, so their ratio is a ratio of
+     * means (a mean of log-ratios would be biased low by the spread of window means).
      */
     public Learned withBias(Learned state, Double observedMeanMs, Double predictedMeanMs, long requests) {
         if (observedMeanMs == null || predictedMeanMs == null || observedMeanMs <= 0 || predictedMeanMs <= 0 || requests <= 0) {
             return state;
         }
-        double keep = 1 - biasAlpha;
-        return new Learned(state.rateCount(), state.rateSpanMs(), state.windows(), state.sw(), state.swf(), state.swff(),
-                state.swy(), state.swfy(), state.swyy(), state.biasObserved() * keep + requests * observedMeanMs,
-                state.biasPredicted() * keep + requests * predictedMeanMs, state.biasWindows() + 1);
+        double n2 = (double) requests * requests;
+        Learned.BiasSums b = state.bias();
+        return state.withBias(new Learned.BiasSums(b.observed() + requests * observedMeanMs,
+                b.predicted() + requests * predictedMeanMs, b.windows() + 1,
+                b.observedSq() + n2 * observedMeanMs * observedMeanMs, b.cross() + n2 * observedMeanMs * predictedMeanMs,
+                b.predictedSq() + n2 * predictedMeanMs * predictedMeanMs));
     }
 
     /**
-     * The factor applied to the app's predicted latencies: 1 until {@code biasAfterWindows} windows,
-     * and inside a dead zone of ±7 % (the models are not corrected for noise); at most ±{@code maxBias}.
+     * The factor applied to the app's predicted latencies: 1 until {@code biasAfterWindows} windows
+     * since the rate last changed, and inside a dead zone of ±{@code biasDeadZone} (the models are not
+     * corrected for noise); at most ±{@code maxBias}.
      */
     public double biasFactor(Learned state) {
-        if (state.biasWindows() < biasAfterWindows || state.biasPredicted() <= 0) {
+        Learned.BiasSums b = state.bias();
+        if (b.windows() < biasAfterWindows || b.predicted() <= 0) {
             return 1;
         }
-        double log = Math.log(state.biasObserved() / state.biasPredicted());
-        if (Math.abs(log) < Math.log(1.07)) {
+        double ratio = b.observed() / b.predicted();
+        if (Math.abs(ratio - 1) < biasDeadZone) {
             return 1;
         }
-        return Math.exp(clamp(log, -Math.log(1 + maxBias), Math.log(1 + maxBias)));
+        return Math.exp(clamp(Math.log(ratio), -Math.log(1 + maxBias), Math.log(1 + maxBias)));
+    }
+
+    /**
+     * The bias factor with the standard error of the ratio R = Σc·o / Σc·p it comes from, by the
+     * delta method for a ratio estimator: Var(R) ≈ Σc²(o − R·p)² / (Σc·p)².
+     */
+    public Bias bias(Learned state) {
+        Learned.BiasSums b = state.bias();
+        if (b.predicted() <= 0 || b.windows() < 2) {
+            return new Bias(biasFactor(state), Double.NaN, b.windows());
+        }
+        double ratio = b.observed() / b.predicted();
+        double spread = b.observedSq() - 2 * ratio * b.cross() + ratio * ratio * b.predictedSq();
+        return new Bias(biasFactor(state), Math.sqrt(Math.max(spread, 0)) / b.predicted(), b.windows());
     }
 
     private static double clamp(double value, double low, double high) {

@@ -3,6 +3,7 @@ package dev.perch.streams;
 import dev.perch.model.queueing.AcceleratorPrediction;
 import dev.perch.model.queueing.AppLatency;
 import dev.perch.telemetry.AppRecord;
+import dev.perch.telemetry.Confidence;
 import dev.perch.telemetry.PredictionRecord;
 import dev.perch.telemetry.Samples;
 import dev.perch.telemetry.TelemetryReport;
@@ -14,8 +15,9 @@ import java.util.function.Function;
 /**
  * Writes one accelerator's {@link Predictions} as the record the topology publishes: per app the
  * parameters used, the latencies corrected by the app's bias, the forecast, the observed latency over
- * the app's SLO window with its judged and violation seconds, and whether the SLO is met — so that
- * every number can be explained. Figures carry three decimals ({@link Samples#round}). Whether the
+ * the app's SLO window with its judged and violation seconds, whether the SLO is met, and how sure
+ * the topology is of the parameters and latencies ({@link LatencyUncertainty}) — so that every number
+ * can be explained. Figures carry three decimals ({@link Samples#round}). Whether the
  * SLO is met is judged on the unrounded figures: the prediction now within it, and the statistic
  * over the SLO window too when there is one.
  */
@@ -31,9 +33,10 @@ final class PredictionRecords {
                            Function<String, AppRecord> specs) {
         List<PredictionRecord.AppPrediction> apps = new ArrayList<>();
         List<Predictions.Modelled> modelled = predictions.modelled();
+        LatencyUncertainty uncertainty = LatencyUncertainty.of(predictions.type(), modelled, predictions.now());
         for (int i = 0; i < modelled.size(); i++) {
             apps.add(modelled(modelled.get(i), predictions.now(i), predictions.ahead(i), predictions.horizonSec(),
-                    specs.apply(modelled.get(i).history().app())));
+                    specs.apply(modelled.get(i).history().app()), uncertainty));
         }
         for (Predictions.Unmodelled app : predictions.unmodelled()) {
             apps.add(unmodelled(app, specs.apply(app.history().app())));
@@ -46,8 +49,8 @@ final class PredictionRecords {
     }
 
     private PredictionRecord.AppPrediction modelled(Predictions.Modelled app, AppLatency now, AppLatency ahead,
-                                                    double horizonSec, AppRecord spec) {
-        double bias = app.bias();
+                                                    double horizonSec, AppRecord spec, LatencyUncertainty uncertainty) {
+        double bias = app.bias().factor();
         PredictionRecord.Forecast forecast = new PredictionRecord.Forecast(horizonSec,
                 Samples.round(app.rate().forecast(horizonSec)), scaled(ahead, AppLatency::meanMs, bias),
                 scaled(ahead, AppLatency::p50Ms, bias), scaled(ahead, AppLatency::p95Ms, bias),
@@ -72,7 +75,41 @@ final class PredictionRecords {
                 .p99Ms(scaled(now, AppLatency::p99Ms, bias))
                 .forecast(forecast)
                 .sloMet(sloMet)
+                .confidence(confidence(app, now, uncertainty))
                 .build();
+    }
+
+    /** The standard errors of the app's learned parameters and of its latencies now, after the bias. */
+    private static Confidence confidence(Predictions.Modelled app, AppLatency now, LatencyUncertainty uncertainty) {
+        Learning.Rate rate = app.rate();
+        Learning.Service service = app.service();
+        Learning.Bias bias = app.bias();
+        Double serviceRequests = service.sampleRequests();
+        Double serviceSec = service.sampleSec();
+        Confidence confidence = new Confidence(
+                Confidence.Estimate.of(rate.ratePerSec(), rate.standardErrorPerSec(), 0, rate.sampleRequests(),
+                        rate.sampleSec(), null),
+                Confidence.Estimate.of(rate.slopePerSec2(), rate.slopeStdErrPerSec2(), Double.NEGATIVE_INFINITY,
+                        rate.sampleRequests(), rate.sampleSec(), null),
+                Confidence.Estimate.of(service.serviceMs(), service.serviceStdErrMs(), 0, serviceRequests, serviceSec, null),
+                Confidence.Estimate.of(service.swapMs(), service.swapStdErrMs(), 0, serviceRequests, serviceSec, null),
+                Confidence.Estimate.of(service.serviceCv(), service.serviceCvStdErr(), 0, serviceRequests, serviceSec, null),
+                Confidence.Estimate.of(bias.factor(), bias.standardError(), 0, null, null, bias.windows()),
+                latency(app, now, uncertainty, now == null ? null : now.meanMs()),
+                latency(app, now, uncertainty, now == null ? null : now.p95Ms()),
+                latency(app, now, uncertainty, now == null ? null : now.p99Ms()));
+        return confidence.equals(Confidence.NONE) ? null : confidence;
+    }
+
+    private static Confidence.Interval latency(Predictions.Modelled app, AppLatency now, LatencyUncertainty uncertainty,
+                                               Double valueMs) {
+        if (now == null || uncertainty == null || valueMs == null) {
+            return null;
+        }
+        double factor = app.bias().factor();
+        double error = LatencyUncertainty.corrected(valueMs, uncertainty.standardErrorMs(app, now, valueMs), factor,
+                app.bias().standardError());
+        return Confidence.Interval.of(valueMs * factor, error, 0);
     }
 
     /** No parameters, no latencies and no verdict on the SLO: nothing is known to predict them from. */

@@ -23,9 +23,9 @@ record Predictions(AcceleratorType type, EndToEnd path, double horizonSec, List<
 
     /**
      * One app's inputs to the models, as learned, and the factor its predicted latencies are
-     * corrected by (its bias before this window is compared with them).
+     * corrected by (its bias before this window is compared with them), each with its uncertainty.
      */
-    record Modelled(AcceleratorState.AppHistory history, Learning.Rate rate, Learning.Service service, double bias) {
+    record Modelled(AcceleratorState.AppHistory history, Learning.Rate rate, Learning.Service service, Learning.Bias bias) {
     }
 
     /** An app whose model neither the catalog nor its telemetry describes yet: only its rate is known. */

@@ -35,7 +35,7 @@ record Predictor(ProfileCatalog catalog, Learning learning, double horizonSec) {
             if ("none".equals(service.source())) {
                 unmodelled.add(new Predictions.Unmodelled(history, rate.ratePerSec()));
             } else {
-                modelled.add(new Predictions.Modelled(history, rate, service, learning.biasFactor(history.learned())));
+                modelled.add(new Predictions.Modelled(history, rate, service, learning.bias(history.learned())));
             }
         }
         List<AppLoad> nowLoads = Predictions.loads(modelled, 0);

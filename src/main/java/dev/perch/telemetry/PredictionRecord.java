@@ -27,19 +27,32 @@ public record PredictionRecord(String schema, String accelerator, String acceler
     }
 
     /**
-     * One app's parameters (rate over the last observation span, service and swap times and where they
+     * One app's parameters (rate since it last changed, service and swap times and where they
      * came from), its predicted latency, and its observed latency over its SLO window of
      * {@code sloWindowSec} ({@code observedMeanMs}, {@code observedP95Ms}, and {@code
      * observedWindowMs}, its SLO's statistic) with the seconds judged against its SLO on this
-     * accelerator and those over it. What a window says about the app's SLO is {@link SloEvidence}'s
-     * to decide.
+     * accelerator and those over it, and how sure the topology is of its parameters and latencies
+     * ({@link Confidence}). What a window says about the app's SLO is {@link SloEvidence}'s to decide.
      */
     public record AppPrediction(String app, String model, double ratePerSec, Double slopePerSec2, Double serviceMs,
                                 Double swapMs, Double serviceCv, String parameterSource, Double biasFactor,
                                 Double meanMs, Double p50Ms, Double p95Ms, Double p99Ms, Forecast forecast,
                                 Double observedMeanMs, Double observedP95Ms, Double observedRecentMeanMs,
                                 Double sloMs, String sloStatistic, Boolean sloMet, Integer sloWindowSec,
-                                Double observedWindowMs, Long judgedSeconds, Long violationSeconds) {
+                                Double observedWindowMs, Long judgedSeconds, Long violationSeconds,
+                                Confidence confidence) {
+        /** An entry without the confidence of what was learned, as records were written before it existed. */
+        public AppPrediction(String app, String model, double ratePerSec, Double slopePerSec2, Double serviceMs,
+                             Double swapMs, Double serviceCv, String parameterSource, Double biasFactor,
+                             Double meanMs, Double p50Ms, Double p95Ms, Double p99Ms, Forecast forecast,
+                             Double observedMeanMs, Double observedP95Ms, Double observedRecentMeanMs,
+                             Double sloMs, String sloStatistic, Boolean sloMet, Integer sloWindowSec,
+                             Double observedWindowMs, Long judgedSeconds, Long violationSeconds) {
+            this(app, model, ratePerSec, slopePerSec2, serviceMs, swapMs, serviceCv, parameterSource, biasFactor, meanMs,
+                    p50Ms, p95Ms, p99Ms, forecast, observedMeanMs, observedP95Ms, observedRecentMeanMs, sloMs,
+                    sloStatistic, sloMet, sloWindowSec, observedWindowMs, judgedSeconds, violationSeconds, null);
+        }
+
         /** An entry without the SLO window's figures, as records were written before they existed. */
         public AppPrediction(String app, String model, double ratePerSec, Double slopePerSec2, Double serviceMs,
                              Double swapMs, Double serviceCv, String parameterSource, Double biasFactor,
@@ -86,6 +99,7 @@ public record PredictionRecord(String schema, String accelerator, String acceler
             private Double observedWindowMs;
             private Long judgedSeconds;
             private Long violationSeconds;
+            private Confidence confidence;
 
             private Builder() {
             }
@@ -210,11 +224,16 @@ public record PredictionRecord(String schema, String accelerator, String acceler
                 return this;
             }
 
+            public Builder confidence(Confidence confidence) {
+                this.confidence = confidence;
+                return this;
+            }
+
             public AppPrediction build() {
                 return new AppPrediction(app, model, ratePerSec, slopePerSec2, serviceMs, swapMs, serviceCv,
                         parameterSource, biasFactor, meanMs, p50Ms, p95Ms, p99Ms, forecast, observedMeanMs,
                         observedP95Ms, observedRecentMeanMs, sloMs, sloStatistic, sloMet, sloWindowSec,
-                        observedWindowMs, judgedSeconds, violationSeconds);
+                        observedWindowMs, judgedSeconds, violationSeconds, confidence);
             }
         }
     }

@@ -14,7 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class AcceleratorStateSerdeTest {
     private static final AcceleratorState.Window WINDOW = new AcceleratorState.Window(1000, 2000, 3, 150.5, 140.0, 250.25,
             300.0, 125.13, 2L);
-    private static final Learned LEARNED = new Learned(12.5, 30000, 7.25, 1, 2, 3, 4, 5, 6, 7.5, 8.5, 42);
+    private static final Learned LEARNED = new Learned(new Learned.RateSums(12.5, 30000, 1_764_201_000_000L),
+            new Learned.ServiceSums(7.25, 3.5, 7100, 1, 2, 3, 4, 5, 6, 0.5, 1.5, 2.5),
+            new Learned.BiasSums(7.5, 8.5, 42, 9.5, 10.5, 11.5));
+    /** What a version-1 state's learned figures become: the γ²ᵃ sums taken as the γᵃ ones, the rate counted since the first window. */
+    private static final Learned LEGACY = new Learned(new Learned.RateSums(12.5, 30000, 1000),
+            new Learned.ServiceSums(7.25, 7.25, 7250, 1, 2, 3, 4, 5, 6, 1, 2, 3), new Learned.BiasSums(7.5, 8.5, 42, 0, 0, 0));
 
     @Test
     void roundTripsEveryField() {
@@ -70,7 +75,7 @@ class AcceleratorStateSerdeTest {
         AcceleratorState.AppHistory a = new AcceleratorStateSerde().deserializer().deserialize("t", bytes.toByteArray())
                 .apps().get("a");
         assertEquals(List.of(WINDOW), a.windows());
-        assertEquals(LEARNED, a.learned());
+        assertEquals(LEGACY, a.learned());
         // Still a violation; resolved only after a whole clear window from the last window read.
         assertEquals(new AlertHysteresis.Tracker(AlertHysteresis.State.VIOLATION, 0, 4, 0, 2000, AlertHysteresis.NEVER), a.alert());
         assertEquals(SloWindows.start(60, 2000), a.sloWindow());

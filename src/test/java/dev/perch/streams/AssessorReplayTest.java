@@ -35,8 +35,8 @@ class AssessorReplayTest {
         TopologySettings base = TopologySettings.defaults(ScenarioReader.defaultCatalog());
         Learning l = base.learning();
         SETTINGS = new TopologySettings(base.catalog(), base.trendMs(), base.horizonSec(), base.dedupRetentionMs(),
-                base.frontendCv(), base.hysteresis(), new Learning(l.rateMemoryMs(), l.changeWindowMs(), l.changeSigmas(),
-                l.serviceMemoryWindows(), l.priorWeight(), l.swapPriorWeight(), 0.3, l.maxBias(), 2));
+                base.frontendCv(), base.hysteresis(), new Learning(l.changeWindowMs(), l.changeSigmas(),
+                l.serviceMemoryWindows(), l.priorWeight(), l.swapPriorWeight(), l.biasDeadZone(), l.maxBias(), 2));
     }
 
     @Test

@@ -64,9 +64,9 @@ class LearningFromRecordingTest {
                 swapErrors.add(Math.abs(learned.swapMs() - service[1]) / service[1]);
                 meanErrors.add(Math.abs(learned.meanMs() - mean) / mean);
                 p95Errors.add(Math.abs(learned.p95Ms() - p95) / p95);
-                table.append(String.format("%n%s %-13s rate %.3f/%.3f  S %.2f/%.2f  O %.2f/%.2f  mean %.1f/%.1f  p95 %.1f/%.1f",
+                table.append(String.format("%n%s %-13s rate %.3f/%.3f  S %.2f/%.2f  O %.2f/%.2f  cv %.3f  bias %.3f (%s)  rate since %s  mean %.1f/%.1f  p95 %.1f/%.1f",
                         step, model, learned.ratePerSec(), rate, learned.serviceMs(), service[0], learned.swapMs(), service[1],
-                        learned.meanMs(), mean, learned.p95Ms(), p95));
+                        learned.serviceCv(), learned.biasFactor(), learned.confidence().biasFactor(), learned.confidence().ratePerSec(), learned.meanMs(), mean, learned.p95Ms(), p95));
             }
         }
         System.err.println("learned/recorded:" + table);

@@ -38,9 +38,44 @@ class LearningTest {
             all.add(window(s, s % 2 == 0 ? 4 : 6, null, null));
         }
         Learned state = learn(Learned.EMPTY, all, windows);
-        // Forgetting weighs recent windows more: the odd (6) windows are the later of each pair.
-        assertEquals(5, learning.rate(state, windows).ratePerSec(), 0.01);
-        assertEquals(0, learning.rate(state, windows).slopePerSec2(), "alternating noise is no trend");
+        // Every request since the start counts: 200 in 40 s, with the Poisson error √200/40.
+        Learning.Rate rate = learning.rate(state, windows);
+        assertEquals(5, rate.ratePerSec(), 1e-12);
+        assertEquals(Math.sqrt(200) / 40, rate.standardErrorPerSec(), 1e-12);
+        assertEquals(200, rate.sampleRequests());
+        assertEquals(40, rate.sampleSec());
+        assertEquals(0, rate.slopePerSec2(), "alternating noise is no trend");
+    }
+
+    @Test
+    void aChangeRestartsTheCountAndTheBias() {
+        List<AcceleratorState.Window> windows = new ArrayList<>();
+        List<AcceleratorState.Window> all = new ArrayList<>();
+        for (int s = 0; s < 100; s++) {
+            all.add(window(s, 10, null, null));
+        }
+        Learned before = learn(Learned.EMPTY, all, windows);
+        for (int i = 0; i < 60; i++) {
+            before = learning.withBias(before, 120.0, 100.0, 10);
+        }
+        assertEquals(1.2, learning.biasFactor(before), 1e-9);
+        // 15 req/s from second 100: the last 10 s hold 145 where the stretch's rate says 104 ± 9.8 after 9 s.
+        Learned after = before;
+        int restartedAt = -1;
+        for (int s = 100; s < 130; s++) {
+            AcceleratorState.Window w = window(s, 15, null, null);
+            windows.add(w);
+            windows.removeIf(k -> k.windowEndMs() <= w.windowEndMs() - 30_000);
+            after = learning.observe(after, w, windows);
+            if (restartedAt < 0 && after.rate().sinceMs() != before.rate().sinceMs()) {
+                restartedAt = s;
+            }
+        }
+        assertEquals(108, restartedAt, "restarted from the last 10 s at second 108");
+        // Counted from second 99 (the oldest of those 10 s) on: (10 + 30 × 15) / 31.
+        assertEquals((10 + 30 * 15) / 31.0, learning.rate(after, List.of()).ratePerSec(), 1e-9);
+        assertEquals(1, learning.biasFactor(after), "the bias starts again with the new load");
+        assertEquals(0, after.bias().windows());
     }
 
     @Test
@@ -61,7 +96,7 @@ class LearningTest {
         for (int s = 0; s < 20; s++) {
             windows.add(window(s, 10 + s + (s % 2 == 0 ? 1 : -1), null, null));
         }
-        double[] trend = Learning.significantTrend(windows);
+        Trend trend = Trend.significant(windows);
         // Rates 10 + s ± 1 at t = s + 1: slope 1 − 2·Σ(t−t̄)(±1)/Σ(t−t̄)² = 1 − 20/665, at the last window 29 + 0.5 − …
         double meanT = 10.5;
         double stt = 0;
@@ -71,9 +106,9 @@ class LearningTest {
             stt += (t - meanT) * (t - meanT);
             str += (t - meanT) * (10 + s + (s % 2 == 0 ? 1 : -1) - 19.5);
         }
-        assertEquals(str / stt, trend[1], 1e-9);
-        assertEquals(19.5 + str / stt * (20 - meanT), trend[0], 1e-9);
-        assertNull(Learning.significantTrend(windows.subList(0, 9)), "fewer than ten windows");
+        assertEquals(str / stt, trend.slopePerSec2(), 1e-9);
+        assertEquals(19.5 + str / stt * (20 - meanT), trend.valuePerSec(), 1e-9);
+        assertNull(Trend.significant(windows.subList(0, 9)), "fewer than ten windows");
     }
 
     @Test
@@ -111,11 +146,11 @@ class LearningTest {
         for (int i = 0; i < 60; i++) {
             assertEquals(1, learning.biasFactor(clamped), "not before 60 windows");
             over = learning.withBias(over, 115.0, 100.0, 10);
-            slight = learning.withBias(slight, 105.0, 100.0, 10);
+            slight = learning.withBias(slight, 101.5, 100.0, 10);
             clamped = learning.withBias(clamped, 150.0, 100.0, 10);
         }
         assertEquals(1.15, learning.biasFactor(over), 1e-9);
-        assertEquals(1, learning.biasFactor(slight), "5 % is within the ±7 % dead zone");
+        assertEquals(1, learning.biasFactor(slight), "1.5 % is within the ±2 % dead zone");
         assertEquals(1.2, learning.biasFactor(clamped), 1e-9, "at most +20 %");
         assertEquals(over, learning.withBias(over, null, 100.0, 10), "a window without an observed mean teaches nothing");
     }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import static dev.perch.streams.TopologyFixture.report;
 import static dev.perch.telemetry.ContractTest.assertValid;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the topology writes validates against the schemas in {@code topology/schemas}. */
 class OutputSchemaTest {
@@ -20,13 +21,23 @@ class OutputSchemaTest {
                 fx.send(report("b", "brand_new_model", "pi-1/tpu0", s, 1, 150));
             }
             fx.send(report("a", "inception_v4", "pi-1/tpu0", 3, 9, 150)); // unstable
+            // An app alone with its catalog model: every parameter and latency has its confidence after a few windows.
+            fx.node("pi-2", 10, 20, "pi-2/tpu0", "edgetpu");
+            fx.app("c", "mobilenet_v2", 300, "p95", "pi-2", "pi-2/tpu0");
+            for (int s = 0; s < 5; s++) {
+                fx.send(report("c", "mobilenet_v2", "pi-2/tpu0", s, 10 + s, 20));
+            }
             fx.sendRaw("pi-1/tpu0", "{not json");
             fx.telemetry.pipeInput("pi-1/tpu0", new byte[]{(byte) 0xff, 0x01});
 
             assertFalse(fx.predictions.isEmpty());
+            boolean confidence = false;
             for (String value : fx.predictions.readValuesToList()) {
                 assertValid(Topics.PREDICTIONS, value);
+                confidence |= value.contains("\"confidence\":{\"ratePerSec\":{\"standardError\"")
+                        && value.contains("\"meanMs\":{\"standardErrorMs\"");
             }
+            assertTrue(confidence, "some record carries a rate's and a mean's confidence, validated above");
             assertFalse(fx.alerts.isEmpty());
             for (String value : fx.alerts.readValuesToList()) {
                 assertValid(Topics.ALERTS, value);

@@ -42,7 +42,7 @@ class PredictionRecordsTest {
         var a = new AcceleratorState.AppHistory("a", "m", WINDOWS, Learned.EMPTY, AlertHysteresis.Tracker.INITIAL,
                 SLO_WINDOW);
         var modelled = new Predictions.Modelled(a, new Learning.Rate(2.00049, 0.1),
-                new Learning.Service(100.12345, 19.9999, 0.05, "learned"), 1.1);
+                new Learning.Service(100.12345, 19.9999, 0.05, "learned"), new Learning.Bias(1.1, Double.NaN, 60));
         List<Predictions.Unmodelled> others = java.util.Arrays.stream(unmodelled)
                 .map(app -> new Predictions.Unmodelled(new AcceleratorState.AppHistory(app, "new_model", WINDOWS,
                         Learned.EMPTY, AlertHysteresis.Tracker.INITIAL, SLO_WINDOW), 3.0))

@@ -43,7 +43,7 @@ class PredictorTest {
         assertEquals(0.4, p.now().utilization(), 1e-9);
         assertEquals(S + 0.004 * S * S / (2 * (1 - 0.4)), p.now(0).meanMs(), 1e-6);
         assertEquals("catalog", p.modelled().get(0).service().source());
-        assertEquals(1.0, p.modelled().get(0).bias(), "no bias learned yet");
+        assertEquals(1.0, p.modelled().get(0).bias().factor(), "no bias learned yet");
         assertEquals(p.now(0), p.ahead(0), "no trend: the horizon looks like now");
     }
 
@@ -81,7 +81,7 @@ class PredictorTest {
     private static Predictions rising(double slope) {
         AcceleratorState.AppHistory a = app("a", "m", 2);
         var modelled = new Predictions.Modelled(a, new Learning.Rate(2, slope),
-                new Learning.Service(S, 20, 0, "catalog"), 1);
+                new Learning.Service(S, 20, 0, "catalog"), new Learning.Bias(1, Double.NaN, 0));
         return new Predictions(AcceleratorType.EDGETPU, EndToEnd.NONE, 20, List.of(modelled), List.of(), null, null);
     }
 
