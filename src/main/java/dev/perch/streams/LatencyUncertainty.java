@@ -1,73 +1,101 @@
 package dev.perch.streams;
 
 import dev.perch.model.profile.AcceleratorType;
+import dev.perch.model.profile.SloStatistic;
 import dev.perch.model.queueing.AcceleratorPrediction;
 import dev.perch.model.queueing.AppLatency;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Decides how far an app's predicted latency may be off because its parameters are estimates: their
  * standard errors propagated to the latency by the delta method, Var(L) ≈ Σ (∂L/∂θ)²·Var(θ), with
- * the partial derivatives those of the queueing formulas' form rather than of the full models — so
- * that it costs no extra evaluation of them on a window.
+ * the partial derivatives those of the textbook formula each model refines rather than of the full
+ * models — so that it costs no extra evaluation of them on a window (LatencyUncertaintyTest holds it
+ * to the full models' numerical derivatives).
  *
- * <p>An app's latency is its path outside the accelerator, its own time on the device, and its wait
- * behind the others, Q. Every parameter but the app's own service time reaches its latency through the
- * accelerator's utilisation ρ = Σ λᵢ·(Sᵢ + Oᵢ·f), and the wait of an M/G/1 queue (Pollaczek–Khinchine)
- * or the slow-down of processor sharing grows as ρ/(1 − ρ) at fixed service moments, so ∂Q/∂ρ =
- * Q/(ρ(1 − ρ)). The app's own service time adds to its latency once on an Edge TPU (first come, first
- * served) and in proportion on a shared GPU or CPU (processor sharing: T = S/(1 − ρ)), besides its part
- * in ρ. f, the share of requests that swap, is the swap load ρ − Σλᵢ·Sᵢ over Σλᵢ·Oᵢ. A percentile's
- * wait is taken to scale with ρ as the mean's. The front end's own queue and the service-time spread's
- * effect on the tail are left out: the front end's rate is the app's own, its error small beside the
- * accelerator's, and the spread moves the tail less than the load does.
+ * <p>An app's latency is its path outside the accelerator, its own time on the device s̄ = S + O·f (f
+ * the share of its requests that swap: on an Edge TPU, one minus its model's share of the arrivals),
+ * and a wait Q. Its own time adds to its latency once, besides its part in the wait.
+ * <ul>
+ *   <li>The mean on an Edge TPU (first come, first served): every app waits alike, and
+ *   Pollaczek–Khinchine gives the wait as W = R/(1 − ρ) with R = Σλᵢ·E[s̄ᵢ²]/2 and ρ = Σλᵢ·s̄ᵢ, so
+ *   ∂ln W/∂λᵢ = E[s̄ᵢ²]/(2R) + s̄ᵢ/(1 − ρ) and ∂ln W/∂Sᵢ = λᵢ·s̄ᵢ(1 + cvᵢ²)/R + λᵢ/(1 − ρ) (times f
+ *   for Oᵢ). A heavy neighbour's rate moves a light app's wait by its share of R, not of ρ.</li>
+ *   <li>Percentiles, and every statistic on a shared GPU or CPU (processor sharing, latency
+ *   s̄/(1 − ρ)): the wait part moves with ρ as Q/(ρ(1 − ρ)), and on a GPU or CPU the app's own service
+ *   time scales the whole of its latency.</li>
+ * </ul>
+ * The front end's own queue and the service-time spread's error are left out: the front end's rate is
+ * the app's own, its error small beside the accelerator's, and the spread's error moves the latency
+ * less than the load's.
  *
- * @param utilizationVariance Var(ρ) from every app's rate, service and swap errors; NaN when one is unknown
+ * @param logWaitVariance     Edge TPU: Var(ln W); NaN when a parameter's error is unknown
+ * @param utilizationVariance GPU/CPU: Var(ρ); NaN likewise
+ * @param residualWork        Edge TPU: R, in ms
  */
-record LatencyUncertainty(AcceleratorType type, double utilization, double swapShare, double utilizationVariance) {
-    /** The accelerator's Var(ρ), or null when it is predicted unstable. */
+record LatencyUncertainty(AcceleratorType type, double utilization, double totalPerMs, Map<String, Double> perMsByModel,
+                          double residualWork, double logWaitVariance, double utilizationVariance) {
+    /** The accelerator's variances, or null when it is predicted unstable. */
     static LatencyUncertainty of(AcceleratorType type, List<Predictions.Modelled> apps, AcceleratorPrediction now) {
-        if (!(now instanceof AcceleratorPrediction.Stable)) {
+        if (!(now instanceof AcceleratorPrediction.Stable) || !(now.utilization() < 1)) {
             return null;
         }
-        double plainLoad = 0;
-        double swapCapacity = 0;
+        double total = 0;
+        Map<String, Double> byModel = new HashMap<>();
         for (Predictions.Modelled app : apps) {
-            plainLoad += app.rate().ratePerSec() * app.service().serviceMs() / 1000;
-            swapCapacity += app.rate().ratePerSec() * app.service().swapMs() / 1000;
+            total += perMs(app);
+            byModel.merge(app.history().model(), perMs(app), Double::sum);
         }
         double rho = now.utilization();
-        double f = swapCapacity > 0 ? Math.min(1, Math.max(0, rho - plainLoad) / swapCapacity) : 0;
-        double variance = 0;
+        LatencyUncertainty shares = new LatencyUncertainty(type, rho, total, byModel, 0, 0, 0);
+        double residual = 0;
         for (Predictions.Modelled app : apps) {
-            double rate = app.rate().ratePerSec() / 1000;
-            double occupancy = app.service().serviceMs() + app.service().swapMs() * f;
-            double swapTerm = f == 0 ? 0 : f * f * square(app.service().swapStdErrMs());
-            variance += occupancy * occupancy * square(app.rate().standardErrorPerSec() / 1000)
-                    + rate * rate * (square(app.service().serviceStdErrMs()) + swapTerm);
+            residual += perMs(app) * shares.secondMoment(app) / 2;
         }
-        return new LatencyUncertainty(type, rho, f, variance);
+        double logWait = 0;
+        double utilizationVariance = 0;
+        for (Predictions.Modelled app : apps) {
+            double f = shares.swapShare(app);
+            double occupancy = shares.occupancy(app);
+            double rateVariance = square(app.rate().standardErrorPerSec() / 1000);
+            double serviceVariance = square(app.service().serviceStdErrMs());
+            double swapVariance = f == 0 ? 0 : square(app.service().swapStdErrMs());
+            double byRate = residual > 0 ? shares.secondMoment(app) / (2 * residual) + occupancy / (1 - rho) : 0;
+            double byService = shares.serviceGradient(app, residual);
+            logWait += byRate * byRate * rateVariance + byService * byService * (serviceVariance + f * f * swapVariance);
+            utilizationVariance += occupancy * occupancy * rateVariance
+                    + square(perMs(app)) * (serviceVariance + f * f * swapVariance);
+        }
+        return new LatencyUncertainty(type, rho, total, byModel, residual, logWait, utilizationVariance);
     }
 
     /**
-     * The standard error of the app's predicted {@code valueMs} (its mean or a percentile, before the
-     * bias), or NaN when a parameter's error is unknown. {@code latency} is the app's prediction now.
+     * The standard error of the app's predicted {@code statistic} (before the bias), or NaN when a
+     * parameter's error is unknown. {@code latency} is the app's prediction now.
      */
-    double standardErrorMs(Predictions.Modelled app, AppLatency latency, double valueMs) {
+    double standardErrorMs(Predictions.Modelled app, AppLatency latency, SloStatistic statistic) {
+        double valueMs = latency.statistic(statistic);
         double pathMs = latency.meanMs() - latency.acceleratorMeanMs();
-        double serviceMs = app.service().serviceMs();
-        double ownMs = serviceMs + app.service().swapMs() * swapShare;
+        double ownMs = occupancy(app);
         double waitMs = Math.max(0, valueMs - pathMs - ownMs);
-        double byLoad = utilization > 0 && utilization < 1 ? waitMs / (utilization * (1 - utilization)) : 0;
-        // ∂L/∂S of the app's own service time, besides its part in ρ.
-        double direct = type == AcceleratorType.EDGETPU ? 1 : Math.max(0, valueMs - pathMs) / serviceMs;
-        double serviceVariance = square(app.service().serviceStdErrMs());
-        double rate = app.rate().ratePerSec() / 1000;
+        double f = swapShare(app);
+        // The app's own time on the device, S + O·f, adds to its latency besides its part in the wait.
+        double serviceVariance = square(app.service().serviceStdErrMs())
+                + (f == 0 ? 0 : f * f * square(app.service().swapStdErrMs()));
+        if (type == AcceleratorType.EDGETPU && statistic == SloStatistic.MEAN) {
+            // Var(Q·ln W + S): the app's own service time is both in W and added once.
+            double byService = serviceGradient(app, residualWork);
+            return Math.sqrt(waitMs * waitMs * logWaitVariance + serviceVariance
+                    + 2 * waitMs * byService * serviceVariance);
+        }
+        double byLoad = utilization > 0 ? waitMs / (utilization * (1 - utilization)) : 0;
+        double direct = type == AcceleratorType.EDGETPU ? 1 : Math.max(0, valueMs - pathMs) / app.service().serviceMs();
         // Cov(ρ, S) = λ·Var(S): the app's own service time is in ρ too.
-        double variance = byLoad * byLoad * utilizationVariance + direct * direct * serviceVariance
-                + 2 * byLoad * direct * rate * serviceVariance;
-        return Math.sqrt(variance);
+        return Math.sqrt(byLoad * byLoad * utilizationVariance + direct * direct * serviceVariance
+                + 2 * byLoad * direct * perMs(app) * serviceVariance);
     }
 
     /**
@@ -80,6 +108,37 @@ record LatencyUncertainty(AcceleratorType type, double utilization, double swapS
             return scaled;
         }
         return Math.sqrt(scaled * scaled + square(valueMs * biasStdErr));
+    }
+
+    /** ∂ln W/∂S of the app on an Edge TPU. */
+    private double serviceGradient(Predictions.Modelled app, double residual) {
+        if (residual <= 0) {
+            return 0;
+        }
+        double cv = app.service().serviceCv();
+        return perMs(app) * occupancy(app) * (1 + cv * cv) / residual + perMs(app) / (1 - utilization);
+    }
+
+    /**
+     * The share of the app's requests that swap: those served after another model's, which in first
+     * come, first served order is that model's share of the arrivals.
+     */
+    private double swapShare(Predictions.Modelled app) {
+        return type == AcceleratorType.EDGETPU && totalPerMs > 0
+                ? 1 - perMsByModel.getOrDefault(app.history().model(), 0.0) / totalPerMs : 0;
+    }
+
+    private double occupancy(Predictions.Modelled app) {
+        return app.service().serviceMs() + app.service().swapMs() * swapShare(app);
+    }
+
+    private double secondMoment(Predictions.Modelled app) {
+        double cv = app.service().serviceCv();
+        return square(occupancy(app)) * (1 + cv * cv);
+    }
+
+    private static double perMs(Predictions.Modelled app) {
+        return app.rate().ratePerSec() / 1000;
     }
 
     private static double square(double value) {

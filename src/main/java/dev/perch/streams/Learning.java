@@ -22,7 +22,10 @@ import java.util.List;
  *   only when its slope is significant (t-statistic at least 3); then the rate now is the line's value
  *   at the last window, and the forecast follows the line to the horizon.</li>
  *   <li><b>Service and swap</b>: {@link ServiceRegression}, forgotten over {@code serviceMemoryWindows}
- *   windows and kept within bounds of the prior so a burst of outliers cannot run away with it.</li>
+ *   windows and kept within bounds of the prior so a burst of outliers cannot run away with it. The
+ *   catalog's figures count as {@code priorWeight} (S) and {@code swapPriorWeight} (S + O)
+ *   pseudo-requests until the data show how much a request varies, then as many as would know them to
+ *   within {@code priorRelativeError}.</li>
  *   <li><b>Bias</b>: when observed mean latency stays off the prediction — the ratio of their sums
  *   since the rate last changed, request-weighted — the prediction is corrected by it, within
  *   ±{@code maxBias}. Counted since the change, as the rate is: the models' error depends on the
@@ -32,13 +35,14 @@ import java.util.List;
  * </ul>
  */
 public record Learning(long changeWindowMs, double changeSigmas, double serviceMemoryWindows, double priorWeight,
-                       double swapPriorWeight, double biasDeadZone, double maxBias, int biasAfterWindows) {
+                       double swapPriorWeight, double priorRelativeError, double biasDeadZone, double maxBias,
+                       int biasAfterWindows) {
     /**
      * The swap prior is weak: a window says little about the swap time of a model that seldom swaps
      * (one swap in sixteen requests), so a strong prior would hold it at the catalog's figure for
      * many minutes.
      */
-    public static final Learning DEFAULT = new Learning(10_000, 4, 300, 5, 1, 0.02, 0.2, 60);
+    public static final Learning DEFAULT = new Learning(10_000, 4, 300, 5, 1, 0.2, 0.02, 0.2, 60);
     /** How long a rate carried over a move counts for, in pseudo-time at that rate. */
     static final double SEED_SPAN_MS = 30_000;
 
@@ -179,6 +183,15 @@ public record Learning(long changeWindowMs, double changeSigmas, double serviceM
         double o0 = prior == null || !swaps ? 0 : prior.swapMs();
         Learned.ServiceSums sums = state.service();
         ServiceRegression fit = ServiceRegression.fit(sums, swaps, w0, w1, s0, o0);
+        if (fit != null && prior != null && Double.isFinite(fit.sigmaMs())) {
+            // Once the data say how much one request varies (σ), the prior counts as the requests that
+            // would pin S (and S + O) down to the catalog's own accuracy: σ²/(ε·S₀)² of them. A fixed
+            // count would be a strong prior for a model whose requests hardly vary, and the catalog's
+            // figure would hold the estimate off the truth where data are few (a seldom-seen swap).
+            double sigma2 = fit.sigmaMs() * fit.sigmaMs();
+            fit = ServiceRegression.fit(sums, swaps, sigma2 / square(priorRelativeError * s0),
+                    swaps ? sigma2 / square(priorRelativeError * (s0 + o0)) : 0, s0, o0);
+        }
         if (fit == null) {
             return new Service(0, 0, 0, "none");
         }
@@ -247,6 +260,10 @@ public record Learning(long changeWindowMs, double changeSigmas, double serviceM
         double ratio = b.observed() / b.predicted();
         double spread = b.observedSq() - 2 * ratio * b.cross() + ratio * ratio * b.predictedSq();
         return new Bias(biasFactor(state), Math.sqrt(Math.max(spread, 0)) / b.predicted(), b.windows());
+    }
+
+    private static double square(double value) {
+        return value * value;
     }
 
     private static double clamp(double value, double low, double high) {

@@ -1,5 +1,6 @@
 package dev.perch.streams;
 
+import dev.perch.model.profile.SloStatistic;
 import dev.perch.model.queueing.AcceleratorPrediction;
 import dev.perch.model.queueing.AppLatency;
 import dev.perch.telemetry.AppRecord;
@@ -95,19 +96,19 @@ final class PredictionRecords {
                 Confidence.Estimate.of(service.swapMs(), service.swapStdErrMs(), 0, serviceRequests, serviceSec, null),
                 Confidence.Estimate.of(service.serviceCv(), service.serviceCvStdErr(), 0, serviceRequests, serviceSec, null),
                 Confidence.Estimate.of(bias.factor(), bias.standardError(), 0, null, null, bias.windows()),
-                latency(app, now, uncertainty, now == null ? null : now.meanMs()),
-                latency(app, now, uncertainty, now == null ? null : now.p95Ms()),
-                latency(app, now, uncertainty, now == null ? null : now.p99Ms()));
+                latency(app, now, uncertainty, SloStatistic.MEAN), latency(app, now, uncertainty, SloStatistic.P95),
+                latency(app, now, uncertainty, SloStatistic.P99));
         return confidence.equals(Confidence.NONE) ? null : confidence;
     }
 
     private static Confidence.Interval latency(Predictions.Modelled app, AppLatency now, LatencyUncertainty uncertainty,
-                                               Double valueMs) {
-        if (now == null || uncertainty == null || valueMs == null) {
+                                               SloStatistic statistic) {
+        if (now == null || uncertainty == null) {
             return null;
         }
+        double valueMs = now.statistic(statistic);
         double factor = app.bias().factor();
-        double error = LatencyUncertainty.corrected(valueMs, uncertainty.standardErrorMs(app, now, valueMs), factor,
+        double error = LatencyUncertainty.corrected(valueMs, uncertainty.standardErrorMs(app, now, statistic), factor,
                 app.bias().standardError());
         return Confidence.Interval.of(valueMs * factor, error, 0);
     }

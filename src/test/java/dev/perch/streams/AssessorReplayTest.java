@@ -36,7 +36,8 @@ class AssessorReplayTest {
         Learning l = base.learning();
         SETTINGS = new TopologySettings(base.catalog(), base.trendMs(), base.horizonSec(), base.dedupRetentionMs(),
                 base.frontendCv(), base.hysteresis(), new Learning(l.changeWindowMs(), l.changeSigmas(),
-                l.serviceMemoryWindows(), l.priorWeight(), l.swapPriorWeight(), l.biasDeadZone(), l.maxBias(), 2));
+                l.serviceMemoryWindows(), l.priorWeight(), l.swapPriorWeight(), l.priorRelativeError(), l.biasDeadZone(),
+                l.maxBias(), 2));
     }
 
     @Test
