@@ -71,6 +71,28 @@ async function defaultDemo() {
   result.nodeCards = await page.$$eval('#nodes .node', n => n.length);
   result.appRows = await page.$$eval('#apps tr', n => n.length);
 
+  // How sure Perch is of what it learned, once predictions flow: the rate ± its standard error and
+  // the predicted statistic's 95 % interval, with a tooltip saying what it is, as the API states them.
+  const interval = await until('a rate ± standard error and a predicted [low–high] interval in the apps table', 20_000, () =>
+    page.evaluate(() => {
+      for (const tr of document.querySelectorAll('#apps tr[data-open-app]')) {
+        const se = tr.querySelector('td.num .se'), ci = tr.querySelector('td.num .ci');
+        const range = ci && /^\[(\d+\.\d)–(\d+\.\d)\]$/.exec(ci.textContent);
+        if (se && /^± \d/.test(se.textContent) && range && /95 % interval/.test(ci.title) && /standard error/.test(se.title)) {
+          return { app: tr.dataset.openApp, rateText: se.parentElement.textContent, predictedText: ci.parentElement.textContent,
+            low: Number(range[1]), high: Number(range[2]) };
+        }
+      }
+      return null;
+    }));
+  const stated = (await api('api/v1/cluster')).json.apps.find(a => a.app === interval.app);
+  // The page and this question a second or so apart: the same window, or the next one's close by.
+  check(stated && stated.predictedLow95Ms !== null && stated.predictedLow95Ms <= stated.predictedMs
+      && stated.predictedMs <= stated.predictedHigh95Ms && stated.ratePerSecStdErr > 0,
+    `the API's interval for ${interval.app} is not one: ${JSON.stringify(stated)}`);
+  check(interval.low <= interval.high, `${interval.app}'s interval reads ${interval.predictedText}`);
+  result.confidence = { app: interval.app, rate: interval.rateText, predicted: interval.predictedText };
+
   await page.click('#apps tr[data-open-app="cam-3"]');
   await page.waitForFunction(() => Number(document.getElementById('app-chart').dataset.points) > 0
       && document.querySelector('#app-chart canvas'), null, { timeout: 10_000 })
@@ -94,6 +116,8 @@ async function defaultDemo() {
     }, { from: move.from, to: move.to, atMs: move.atMs }));
   Object.assign(result, seen);
   result.chartPoints = Number(await attr(page, '#app-chart', 'points'));
+  result.chartIntervalPoints = Number(await attr(page, '#app-chart', 'intervalPoints'));
+  check(result.chartIntervalPoints > 0, 'cam-3\'s chart has no point with a 95 % interval to draw as a band');
   check(result.impendingAtMs <= move.atMs, `the impending alert is marked at ${result.impendingAtMs}, after the move at ${move.atMs}`);
 
   // Open across the 1 s refreshes, and the same uPlot redrawn rather than a new one.

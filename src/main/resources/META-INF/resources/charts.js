@@ -1,5 +1,5 @@
-// The live view's charts, drawn with uPlot: one app's latency (predicted, forecast, observed) against
-// its SLO with its moves and alerts marked and the accelerators it ran on along the time axis, and
+// The live view's charts, drawn with uPlot: one app's latency (predicted with its 95 % interval as a
+// light band, forecast, observed) against its SLO with its moves and alerts marked and the accelerators it ran on along the time axis, and
 // one accelerator's utilisation. While open, each is fetched from the history API every few seconds
 // and handed to the same uPlot (setData): the 1 s refresh of the fleet above never touches it.
 // What a chart shows is also in the DOM (data-* on the chart, the lists below it): canvas is opaque
@@ -16,7 +16,8 @@ window.PerchCharts = (() => {
   const drawable = typeof uPlot === 'function';
   const view = { app: null, accelerator: null, spanMin: 10 };
   // Per chart: its uPlot once drawn, and what its draw hook paints besides the series.
-  const app = { plot: null, sloMs: null, sloLabel: '', runs: [], events: [], loading: false, key: '' };
+  const app = { plot: null, sloMs: null, sloLabel: '', runs: [], events: [], loading: false, key: '',
+    band: { low: [], high: [], maxMs: 0 } };
   const acc = { plot: null, loading: false };
 
   // The accelerators an app ran on, in order: one entry per unbroken stretch of points on one.
@@ -55,10 +56,39 @@ window.PerchCharts = (() => {
     ctx.fillText(textValue, x0 + 3 * px, y);
   }
 
+  // The predicted statistic's 95 % interval (from the learned parameters' standard errors), painted
+  // once the axes are and before the series, so that the lines stay on top of it; a point without
+  // one breaks the band.
+  function paintBand(u) {
+    const ctx = u.ctx, { left, top, width, height } = u.bbox, xs = u.data[0], { low, high } = app.band;
+    ctx.save();
+    ctx.beginPath(); ctx.rect(left, top, width, height); ctx.clip();
+    ctx.fillStyle = 'rgba(130,80,223,.16)';
+    let i = 0;
+    while (i < xs.length) {
+      if (low[i] === null || high[i] === null) { i++; continue; }
+      let j = i;
+      while (j + 1 < xs.length && low[j + 1] !== null && high[j + 1] !== null) j++;
+      const x = k => u.valToPos(xs[k], 'x', true);
+      ctx.beginPath();
+      if (i === j) {   // a lone point: a sliver, so that it shows at all
+        ctx.rect(x(i) - 1.5 * uPlot.pxRatio, u.valToPos(high[i], 'y', true), 3 * uPlot.pxRatio,
+            u.valToPos(low[i], 'y', true) - u.valToPos(high[i], 'y', true));
+      } else {
+        for (let k = i; k <= j; k++) ctx.lineTo(x(k), u.valToPos(high[k], 'y', true));
+        for (let k = j; k >= i; k--) ctx.lineTo(x(k), u.valToPos(low[k], 'y', true));
+        ctx.closePath();
+      }
+      ctx.fill();
+      i = j + 1;
+    }
+    ctx.restore();
+  }
+
   // Paints what series cannot: the SLO across the whole span, the runs along the bottom, one
   // vertical line per event with its label (three rows, so that an alert and the move it caused
   // a second later stay readable).
-  const appMarks = { hooks: { draw: [u => {
+  const appMarks = { hooks: { drawAxes: [paintBand], draw: [u => {
     const ctx = u.ctx, px = uPlot.pxRatio, { left, top, width, height } = u.bbox;
     const x = atMs => u.valToPos(atMs / 1000, 'x', true);
     ctx.save();
@@ -151,11 +181,15 @@ window.PerchCharts = (() => {
     return [Math.min(from, max - 60), max];
   };
   const msValue = (u, v) => v === null || v === undefined ? '—' : v.toFixed(1) + ' ms';
+  // The predicted value, and its interval where there is one.
+  const predictedValue = (u, v, sidx, idx) => msValue(u, v) + (v === null || v === undefined || idx === null || idx === undefined
+      || app.band.low[idx] === null || app.band.high[idx] === null ? ''
+      : ` [${app.band.low[idx].toFixed(1)}–${app.band.high[idx].toFixed(1)}]`);
   const appOptions = target => options(target, [
-    { label: 'predicted', stroke: '#8250df', width: 2, value: msValue },
+    { label: 'predicted [95 %]', stroke: '#8250df', width: 2, value: predictedValue },
     { label: 'forecast', stroke: '#bf8700', width: 1.5, dash: [6, 4], value: msValue },
     { label: 'observed', stroke: '#1f2328', width: 1.5, value: msValue },
-  ], appMarks, (u, min, max) => [0, Math.max(max || 0, app.sloMs || 0) * 1.4], ' ms',
+  ], appMarks, (u, min, max) => [0, Math.max(max || 0, app.band.maxMs, app.sloMs || 0) * 1.4], ' ms',
   xRange(() => app.events.length ? app.events[0].atMs / 1000 : null));
   const accOptions = target => options(target, [
     { label: 'utilisation', stroke: '#1a7f37', width: 2, value: (u, v) => v === null ? '—' : v.toFixed(0) + ' %' },
@@ -169,8 +203,13 @@ window.PerchCharts = (() => {
     app.sloLabel = `SLO: ${h.sloStatistic} ≤ ${h.sloMs} ms`;
     app.runs = runsOf(points);
     app.events = h.events.map(e => Object.assign({}, e, DECIDED.has(e.kind) ? {} : endsOf(e, app.runs)));
+    const bounded = v => v === null || v === undefined ? null : v;
+    app.band.low = points.map(p => bounded(p.predictedLow95Ms));
+    app.band.high = points.map(p => bounded(p.predictedHigh95Ms));
+    app.band.maxMs = Math.max(0, ...app.band.high.filter(v => v !== null));
     const chart = el('app-chart');
     Object.assign(chart.dataset, { app: h.app, sloMs: h.sloMs, sloStatistic: h.sloStatistic, points: points.length,
+      intervalPoints: points.filter(p => bounded(p.predictedLow95Ms) !== null && bounded(p.predictedHigh95Ms) !== null).length,
       events: app.events.length, spanMin: view.spanMin });
     const now = points.length ? points[points.length - 1].accelerator : null;
     el('app-note').textContent = `${h.sloStatistic} ≤ ${h.sloMs} ms over ${h.sloWindowSec === undefined ? '?' : h.sloWindowSec} s`

@@ -6,6 +6,7 @@ import dev.perch.cluster.ClusterSnapshot;
 import dev.perch.cluster.RunningApp;
 import dev.perch.controller.LiveRates;
 import dev.perch.model.profile.SloStatistic;
+import dev.perch.telemetry.Confidence;
 import dev.perch.telemetry.PredictionRecord;
 import dev.perch.telemetry.SloEvidence;
 
@@ -19,7 +20,8 @@ import java.util.Optional;
  * What the live view shows at one moment: every node and accelerator with its predicted
  * utilisation and the apps it serves, and every app with its SLO (bound, statistic and the window
  * it is judged over), learned rate, the predicted and
- * observed value of its SLO statistic, and whether the SLO is met — the cluster as it is, the numbers
+ * observed value of its SLO statistic, how sure the topology is of the rate and the prediction, and
+ * whether the SLO is met — the cluster as it is, the numbers
  * as the topology last predicted them (null where nothing has been predicted yet). {@code totals}
  * counts the whole cluster and, when a {@link ClusterQuery} narrowed the lists, what matched it.
  */
@@ -61,9 +63,15 @@ public record ClusterPicture(long atMs, boolean leading, List<NodeView> nodes, L
                                   List<String> arriving, String held) {
     }
 
-    /** {@code unplaced}: why it runs nowhere, as the controller last decided (null when it runs somewhere, or undecided). */
+    /**
+     * {@code ratePerSecStdErr}: the learned rate's standard error; {@code predictedLow95Ms} and
+     * {@code predictedHigh95Ms}: the 95 % interval of the predicted SLO statistic, from the learned
+     * parameters' standard errors (none for a p50 SLO) — null while not estimable. {@code unplaced}:
+     * why it runs nowhere, as the controller last decided (null when it runs somewhere, or undecided).
+     */
     public record AppView(String app, String model, String accelerator, String migratingTo, double sloMs,
-                          String sloStatistic, int sloWindowSec, double declaredRatePerSec, Double ratePerSec, Double predictedMs,
+                          String sloStatistic, int sloWindowSec, double declaredRatePerSec, Double ratePerSec,
+                          Double ratePerSecStdErr, Double predictedMs, Double predictedLow95Ms, Double predictedHigh95Ms,
                           Double observedMs, Boolean sloMet, String unplaced) {
     }
 
@@ -95,10 +103,15 @@ public record ClusterPicture(long atMs, boolean leading, List<NodeView> nodes, L
     private static AppView appView(RunningApp app, LiveRates rates, Map<String, String> unplaced) {
         SloStatistic statistic = app.spec().sloStatistic();
         Optional<PredictionRecord.AppPrediction> latest = rates.latest(app.app());
+        Optional<Confidence.Interval> interval = latest.map(p -> SloEvidence.predictedInterval(p, statistic));
         return new AppView(app.app(), app.spec().model(), app.accelerator().orElse(null), app.migratingTo().orElse(null),
                 app.spec().sloMs(), statistic.id(), app.spec().sloWindowSec(), app.spec().ratePerSec(),
                 latest.map(PredictionRecord.AppPrediction::ratePerSec).orElse(null),
+                latest.map(PredictionRecord.AppPrediction::confidence).map(Confidence::ratePerSec)
+                        .map(Confidence.Estimate::standardError).orElse(null),
                 latest.map(p -> SloEvidence.predicted(p, statistic)).orElse(null),
+                interval.map(Confidence.Interval::low95).orElse(null),
+                interval.map(Confidence.Interval::high95).orElse(null),
                 latest.map(p -> SloEvidence.observed(p, statistic)).orElse(null),
                 latest.map(PredictionRecord.AppPrediction::sloMet).orElse(null),
                 app.accelerator().isPresent() ? null : unplaced.get(app.app()));

@@ -94,7 +94,7 @@ public interface PerchConfig {
 
     interface LiveView {
         /**
-         * App points (one per app and second, about 36 bytes each) kept over all apps; past it the
+         * App points (one per app and second, about 44 bytes each) kept over all apps; past it the
          * oldest go first. Each app keeps at most an hour's.
          */
         @WithDefault("1000000")

@@ -1,12 +1,13 @@
 package dev.perch.runtime;
 
-import dev.perch.telemetry.Samples;
+import dev.perch.telemetry.Confidence;
 import dev.perch.telemetry.InventoryRecord;
 import dev.perch.telemetry.Json;
 import dev.perch.telemetry.PredictionRecord;
 import dev.perch.telemetry.RecordedRequest;
 import dev.perch.telemetry.RecordingReader;
 import dev.perch.telemetry.RecordingWindows;
+import dev.perch.telemetry.Samples;
 import dev.perch.telemetry.Topics;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,7 +41,7 @@ import java.util.concurrent.ExecutionException;
  * Runs {@code replay}: turns a per-request recording into telemetry v1 ({@link RecordingWindows}),
  * publishes it through Kafka into the real topology, waits until the topology has committed past the
  * last report, and answers what Perch learned per app — rate, service and swap time, the predictions
- * from them — beside what the recording itself shows.
+ * from them, and how sure it is of each — beside what the recording itself shows.
  *
  * <p>Window times are fixed offsets from {@link #EPOCH_MS}, so replaying the same recording again —
  * after a crash, on a kept data directory — sends the same reports, which the topology counts once.
@@ -63,8 +64,13 @@ public class ReplayDriver {
     public record Figures(Double meanMs, Double p95Ms, Double p99Ms) {
     }
 
+    /**
+     * {@code confidence}: how sure the topology is of the learned parameters and the predictions, as
+     * the app's latest prediction record says it ({@code perch.predictions.v1}); absent when nothing
+     * was learned.
+     */
     public record AppResult(String app, String step, String accelerator, String model, double ratePerSec, Double serviceMs,
-                            Double swapMs, Double serviceCv, Figures predicted, Figures observed) {
+                            Double swapMs, Double serviceCv, Figures predicted, Figures observed, Confidence confidence) {
     }
 
     public record Result(String recording, long reports, List<AppResult> apps) {
@@ -160,7 +166,8 @@ public class ReplayDriver {
             apps.add(new AppResult(first.app(), "all".equals(first.step()) ? null : first.step(), first.accelerator(),
                     first.model(), learned == null ? 0 : learned.ratePerSec(), learned == null ? null : learned.serviceMs(),
                     learned == null ? null : learned.swapMs(), learned == null ? null : learned.serviceCv(),
-                    learned == null ? null : new Figures(learned.meanMs(), learned.p95Ms(), learned.p99Ms()), observed));
+                    learned == null ? null : new Figures(learned.meanMs(), learned.p95Ms(), learned.p99Ms()), observed,
+                    learned == null ? null : learned.confidence()));
         });
         return new Result(recording, reports, apps);
     }

@@ -22,6 +22,16 @@ public final class SloEvidence {
         return pick(statistic, app.meanMs(), app.p50Ms(), app.p95Ms(), app.p99Ms());
     }
 
+    /**
+     * The 95 % interval of the statistic's predicted value, from the learned parameters' standard
+     * errors ({@link Confidence}), or null: nothing known yet, the accelerator predicted unstable, or
+     * a p50, whose interval the record does not carry.
+     */
+    public static Confidence.Interval predictedInterval(PredictionRecord.AppPrediction app, SloStatistic statistic) {
+        Confidence confidence = app.confidence();
+        return confidence == null ? null : pick(statistic, confidence.meanMs(), null, confidence.p95Ms(), confidence.p99Ms());
+    }
+
     /** The forecast value of the statistic, or null (unstable ahead, or no forecast). */
     public static Double forecast(PredictionRecord.Forecast forecast, SloStatistic statistic) {
         return forecast == null ? null : pick(statistic, forecast.meanMs(), forecast.p50Ms(), forecast.p95Ms(), forecast.p99Ms());
@@ -91,7 +101,7 @@ public final class SloEvidence {
                 || (observed != null && observed > sloMs);
     }
 
-    private static Double pick(SloStatistic statistic, Double meanMs, Double p50Ms, Double p95Ms, Double p99Ms) {
+    private static <T> T pick(SloStatistic statistic, T meanMs, T p50Ms, T p95Ms, T p99Ms) {
         return switch (statistic) {
             case MEAN -> meanMs;
             case P50 -> p50Ms;

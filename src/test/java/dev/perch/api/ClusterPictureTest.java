@@ -4,6 +4,7 @@ import dev.perch.cluster.PlanStep;
 import dev.perch.controller.LiveRates;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.sim.SimulatedCluster;
+import dev.perch.telemetry.Confidence;
 import dev.perch.telemetry.PredictionRecord;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +76,64 @@ class ClusterPictureTest {
         assertEquals(3.0, appC.declaredRatePerSec());
         assertNull(appC.sloMet());
         assertEquals(5, appC.sloWindowSec(), "an app that runs nowhere shows its SLO's window too");
+    }
+
+    /**
+     * Each app's entry carries the learned rate's standard error and the 95 % interval of its own SLO
+     * statistic's prediction, as the app's latest prediction record states them; none for a p50 SLO
+     * (the record carries no p50 interval), and none before anything is known.
+     */
+    @Test
+    void theAppEntriesCarryTheRatesStandardErrorAndTheIntervalOfTheirOwnStatistic() {
+        SimulatedCluster cluster = new SimulatedCluster(ScenarioReader.parse("""
+                nodes:
+                  - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                apps:
+                  - {app: m, model: mobilenet_v2, ratePerSec: 5, sloMs: 100, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: p, model: mobilenet_v1, ratePerSec: 4, sloMs: 150, sloStatistic: p99, runningOn: pi-1/tpu0}
+                  - {app: h, model: mobilenet_v1, ratePerSec: 3, sloMs: 150, sloStatistic: p50, runningOn: pi-1/tpu0}
+                  - {app: u, model: mobilenet_v1, ratePerSec: 2, sloMs: 150, sloStatistic: mean, runningOn: pi-1/tpu0}
+                """, "confidence"), 1, 0, 2000);
+        Confidence sure = new Confidence(
+                new Confidence.Estimate(0.12, 5.26, 5.74, 1500.0, 300.0, null), null, null, null, null, null,
+                new Confidence.Interval(1.9, 38.3, 45.7), new Confidence.Interval(4.0, 82.2, 97.8),
+                new Confidence.Interval(6.0, 108.2, 131.8));
+        var m = PredictionRecord.AppPrediction.builder().app("m").ratePerSec(5.5).meanMs(42.0).p50Ms(38.0).p95Ms(90.0)
+                .p99Ms(120.0).sloMs(100.0).sloStatistic("mean").sloMet(true).confidence(sure).build();
+        var p = PredictionRecord.AppPrediction.builder().app("p").ratePerSec(4.1).meanMs(42.0).p50Ms(38.0).p95Ms(90.0)
+                .p99Ms(120.0).sloMs(150.0).sloStatistic("p99").sloMet(true).confidence(sure).build();
+        var h = PredictionRecord.AppPrediction.builder().app("h").ratePerSec(3.2).meanMs(42.0).p50Ms(38.0).p95Ms(90.0)
+                .p99Ms(120.0).sloMs(150.0).sloStatistic("p50").sloMet(true).confidence(sure).build();
+        var u = PredictionRecord.AppPrediction.builder().app("u").ratePerSec(2.0).meanMs(42.0).p95Ms(90.0)
+                .sloMs(150.0).sloStatistic("mean").sloMet(true).build();
+        LiveRates rates = new LiveRates();
+        rates.update(new PredictionRecord(PredictionRecord.SCHEMA, "pi-1/tpu0", "edgetpu", "pi-1", 0, 1000, 0.4, true, null,
+                List.of(m, p, h, u)));
+
+        Map<String, ClusterPicture.AppView> apps = ClusterPicture.of(cluster.snapshot(), rates, true, Map.of(), Map.of(), 0)
+                .apps().stream().collect(java.util.stream.Collectors.toMap(ClusterPicture.AppView::app, a -> a));
+
+        ClusterPicture.AppView mean = apps.get("m");
+        assertEquals(0.12, mean.ratePerSecStdErr());
+        assertEquals(List.of(38.3, 42.0, 45.7), List.of(mean.predictedLow95Ms(), mean.predictedMs(), mean.predictedHigh95Ms()),
+                "a mean SLO: the mean's interval");
+        ClusterPicture.AppView p99 = apps.get("p");
+        assertEquals(List.of(108.2, 120.0, 131.8), List.of(p99.predictedLow95Ms(), p99.predictedMs(), p99.predictedHigh95Ms()),
+                "a p99 SLO: the p99's interval");
+        ClusterPicture.AppView p50 = apps.get("h");
+        assertEquals(38.0, p50.predictedMs());
+        assertNull(p50.predictedLow95Ms(), "no p50 interval: not another statistic's in its place");
+        assertNull(p50.predictedHigh95Ms());
+        assertEquals(0.12, p50.ratePerSecStdErr(), "the rate's error whatever the statistic");
+        ClusterPicture.AppView unknown = apps.get("u");
+        assertEquals(42.0, unknown.predictedMs());
+        assertNull(unknown.ratePerSecStdErr(), "a record without confidence");
+        assertNull(unknown.predictedLow95Ms());
+
+        com.fasterxml.jackson.databind.JsonNode json = dev.perch.telemetry.Json.MAPPER.valueToTree(mean);
+        assertEquals(0.12, json.get("ratePerSecStdErr").asDouble());
+        assertEquals(38.3, json.get("predictedLow95Ms").asDouble());
+        assertEquals(45.7, json.get("predictedHigh95Ms").asDouble());
     }
 
     /** The API's app entries carry the window by name, as a whole number of seconds, next to the bound and the statistic. */

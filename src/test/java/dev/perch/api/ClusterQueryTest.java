@@ -20,8 +20,8 @@ class ClusterQueryTest {
     }
 
     private static AppView app(String app, String model, String accelerator, Double ratePerSec, Boolean sloMet) {
-        return new AppView(app, model, accelerator, null, 100, "mean", 60, 5, ratePerSec, ratePerSec == null ? null : 50.0,
-                null, sloMet, accelerator == null ? "turned away" : null);
+        return new AppView(app, model, accelerator, null, 100, "mean", 60, 5, ratePerSec, null, ratePerSec == null ? null : 50.0,
+                null, null, null, sloMet, accelerator == null ? "turned away" : null);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.perch.controller.history.LiveHistory;
 import dev.perch.runtime.ControllerInbox;
 import dev.perch.runtime.EmbeddedKafkaResource;
 import dev.perch.telemetry.AlertRecord;
+import dev.perch.telemetry.Confidence;
 import dev.perch.telemetry.Json;
 import dev.perch.telemetry.PredictionRecord;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -42,7 +43,9 @@ class HistoryApiTest {
                                            double meanMs) {
         var entry = PredictionRecord.AppPrediction.builder().app(app).model("mobilenet_v2").ratePerSec(6.5)
                 .meanMs(meanMs).p95Ms(meanMs * 3).forecast(new PredictionRecord.Forecast(30, 8.0, meanMs + 5, null, null, null))
-                .observedMeanMs(meanMs - 1).sloMs(100.0).sloStatistic("mean").build();
+                .observedMeanMs(meanMs - 1).sloMs(100.0).sloStatistic("mean")
+                .confidence(new Confidence(null, null, null, null, null, null, new Confidence.Interval(0.5, meanMs - 1, meanMs + 1),
+                        null, null)).build();
         return new PredictionRecord(PredictionRecord.SCHEMA, accelerator, "edgetpu", accelerator.split("/")[0],
                 windowEndMs - 1000, windowEndMs, utilization, true, null, List.of(entry));
     }
@@ -57,8 +60,9 @@ class HistoryApiTest {
         JsonPath tenMinutes = given().get("/api/v1/apps/ghost-app/history").then().statusCode(200).extract().jsonPath();
         assertEquals("ghost-app", tenMinutes.getString("app"));
         assertEquals(List.of(now - 5 * 60_000, now), tenMinutes.getList("points.atMs", Long.class), "the default span is 10 minutes");
-        assertEquals(Map.of("atMs", now - 5 * 60_000, "predictedMs", 5.0f, "forecastMs", 10.0f, "observedMs", 4.0f,
-                "ratePerSec", 6.5f, "accelerator", "ghost-node/tpu9"), tenMinutes.getMap("points[0]"));
+        assertEquals(Map.of("atMs", now - 5 * 60_000, "predictedMs", 5.0f, "predictedLow95Ms", 4.0f, "predictedHigh95Ms", 6.0f,
+                "forecastMs", 10.0f, "observedMs", 4.0f, "ratePerSec", 6.5f, "accelerator", "ghost-node/tpu9"),
+                tenMinutes.getMap("points[0]"));
         assertNull(tenMinutes.get("sloMs"), "the cluster has no such app: no SLO to show");
 
         JsonPath twelve = given().get("/api/v1/apps/ghost-app/history?minutes=12").then().statusCode(200).extract().jsonPath();

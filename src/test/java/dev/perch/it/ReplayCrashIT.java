@@ -46,6 +46,9 @@ class ReplayCrashIT {
         JsonNode resumed = run(start(work, "resumed", recording, crashDir, List.of()), work.resolve("resumed.out"));
 
         assertEquals(10, uninterrupted.get("apps").size());
+        for (JsonNode app : uninterrupted.get("apps")) {
+            assertConfidenceHolds(app);
+        }
         for (int i = 0; i < uninterrupted.get("apps").size(); i++) {
             JsonNode a = uninterrupted.get("apps").get(i);
             JsonNode b = resumed.get("apps").get(i);
@@ -64,6 +67,31 @@ class ReplayCrashIT {
                         a.get("step") + " " + a.get("app") + " predicted " + figure);
             }
         }
+    }
+
+    /**
+     * Each app's result carries the confidence of its latest prediction record: the learned rate
+     * inside its own 95 % interval with a positive standard error resting on the requests seen, and
+     * likewise the predicted mean.
+     */
+    private static void assertConfidenceHolds(JsonNode app) {
+        String what = app.get("step") + " " + app.get("app");
+        JsonNode confidence = app.get("confidence");
+        assertTrue(confidence != null && confidence.isObject(), what + ": no confidence in " + app);
+        JsonNode rate = confidence.get("ratePerSec");
+        assertTrue(rate != null && rate.isObject(), what + ": no rate estimate in " + confidence);
+        double ratePerSec = app.get("ratePerSec").asDouble();
+        assertTrue(rate.get("standardError").asDouble() > 0, what + ": rate " + rate);
+        assertTrue(rate.get("low95").asDouble() <= ratePerSec && ratePerSec <= rate.get("high95").asDouble(),
+                what + ": rate " + ratePerSec + " outside " + rate);
+        assertTrue(rate.get("low95").asDouble() < rate.get("high95").asDouble(), what + ": rate " + rate);
+        assertTrue(rate.get("sampleRequests").asDouble() > 0, what + ": rate " + rate);
+        JsonNode mean = confidence.get("meanMs");
+        assertTrue(mean != null && mean.isObject(), what + ": no interval of the predicted mean in " + confidence);
+        double meanMs = app.get("predicted").get("meanMs").asDouble();
+        assertTrue(mean.get("standardErrorMs").asDouble() > 0, what + ": mean " + mean);
+        assertTrue(mean.get("low95").asDouble() <= meanMs && meanMs <= mean.get("high95").asDouble(),
+                what + ": predicted mean " + meanMs + " outside " + mean);
     }
 
     private static JsonNode replay(Path work, String name, Path recording, List<String> extra) throws Exception {

@@ -2,6 +2,7 @@ package dev.perch.controller.history;
 
 import dev.perch.model.profile.SloStatistic;
 import dev.perch.telemetry.AlertRecord;
+import dev.perch.telemetry.Confidence;
 import dev.perch.telemetry.DecisionRecord;
 import dev.perch.telemetry.PredictionRecord;
 import dev.perch.telemetry.SloEvidence;
@@ -14,14 +15,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The live view's recent past, in memory: every app's SLO statistic (predicted, forecast, observed)
- * and rate, every accelerator's utilisation, from {@code perch.predictions.v1}; and every app's alerts
+ * The live view's recent past, in memory: every app's SLO statistic (predicted with its 95 % interval,
+ * forecast, observed) and rate, every accelerator's utilisation, from {@code perch.predictions.v1}; and every app's alerts
  * and this replica's decisions touching it. A read model beside {@code LiveRates}: the inbox and the
  * outputs write it, the API reads it.
  * <p>
  * Bounded: per app and per accelerator at most one point a second and {@link #POINTS_PER_KEY} points
  * (an hour at one a second); at most {@code appPoints} app points and {@code acceleratorPoints}
- * accelerator points in all (about 36 and 24 bytes each: 1,000,000 app points take some 36 MB); per
+ * accelerator points in all (about 44 and 24 bytes each: 1,000,000 app points take some 44 MB); per
  * app at most {@link #EVENTS_PER_APP} events and {@code events} in all. Past a bound the oldest
  * points or events written go first. At 10,000 apps reporting every second this is on the inbox's
  * hot path, so a point is a slot in primitive arrays ({@link SeriesRing}), not an object.
@@ -38,6 +39,8 @@ public final class LiveHistory {
     private static final int FORECAST = 1;
     private static final int OBSERVED = 2;
     private static final int RATE = 3;
+    private static final int PREDICTED_LOW95 = 4;
+    private static final int PREDICTED_HIGH95 = 5;
     private static final int UTILIZATION = 0;
 
     private final SeriesRing apps;
@@ -53,7 +56,7 @@ public final class LiveHistory {
 
     /** With other per-key bounds, so that tests can reach them without an hour of points. */
     LiveHistory(int appPoints, int acceleratorPoints, int events, int pointsPerKey, int eventsPerApp) {
-        this.apps = new SeriesRing(appPoints, pointsPerKey, 4);
+        this.apps = new SeriesRing(appPoints, pointsPerKey, 6);
         this.accelerators = new SeriesRing(acceleratorPoints, pointsPerKey, 1);
         this.events = new EventLog(eventsPerApp, events);
     }
@@ -79,6 +82,9 @@ public final class LiveHistory {
             apps.set(slot, FORECAST, SloEvidence.forecast(app.forecast(), statistic));
             apps.set(slot, OBSERVED, SloEvidence.observed(app, statistic));
             apps.set(slot, RATE, app.ratePerSec());
+            Confidence.Interval interval = SloEvidence.predictedInterval(app, statistic);
+            apps.set(slot, PREDICTED_LOW95, interval == null ? null : interval.low95());
+            apps.set(slot, PREDICTED_HIGH95, interval == null ? null : interval.high95());
         }
     }
 
@@ -121,8 +127,9 @@ public final class LiveHistory {
         int[] slots = apps.slots(app, fromMs, toMs);
         List<AppPoint> points = new ArrayList<>(slots.length);
         for (int slot : slots) {
-            points.add(new AppPoint(apps.atMs(slot), apps.value(slot, PREDICTED), apps.value(slot, FORECAST),
-                    apps.value(slot, OBSERVED), apps.value(slot, RATE), acceleratorIds.get(apps.tag(slot))));
+            points.add(new AppPoint(apps.atMs(slot), apps.value(slot, PREDICTED), apps.value(slot, PREDICTED_LOW95),
+                    apps.value(slot, PREDICTED_HIGH95), apps.value(slot, FORECAST), apps.value(slot, OBSERVED),
+                    apps.value(slot, RATE), acceleratorIds.get(apps.tag(slot))));
         }
         return points;
     }

@@ -1,6 +1,7 @@
 package dev.perch.controller.history;
 
 import dev.perch.telemetry.AlertRecord;
+import dev.perch.telemetry.Confidence;
 import dev.perch.telemetry.DecisionRecord;
 import dev.perch.telemetry.PredictionRecord;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LiveHistoryTest {
     private static final long ALL_FROM = Long.MIN_VALUE;
     private static final long ALL_TO = Long.MAX_VALUE;
+    /** One interval per statistic, each unlike the others, so that a point shows which it took. */
+    private static final Confidence INTERVALS = new Confidence(null, null, null, null, null, null,
+            new Confidence.Interval(1.5, 37.1, 42.9), new Confidence.Interval(3.0, 84.1, 95.9),
+            new Confidence.Interval(4.3, 71.5, 88.5));
 
     private static PredictionRecord.AppPrediction app(String app, double meanMs) {
         return PredictionRecord.AppPrediction.builder().app(app).model("mobilenet_v2").ratePerSec(5.0).meanMs(meanMs)
@@ -34,23 +39,23 @@ class LiveHistoryTest {
     }
 
     @Test
-    void aPointHoldsTheAppsOwnStatisticPredictedForecastAndObservedItsRateAndAccelerator() {
+    void aPointHoldsTheAppsOwnStatisticPredictedWithItsIntervalForecastAndObservedItsRateAndAccelerator() {
         LiveHistory history = new LiveHistory(100, 100, 100);
         var meanApp = PredictionRecord.AppPrediction.builder().app("m").ratePerSec(7.5).meanMs(40.0).p50Ms(35.0)
                 .p95Ms(90.0).p99Ms(120.0).forecast(new PredictionRecord.Forecast(30, 9.0, 55.0, 50.0, 130.0, 170.0))
-                .observedMeanMs(42.0).observedP95Ms(95.0).sloMs(100.0).sloStatistic("mean").build();
+                .observedMeanMs(42.0).observedP95Ms(95.0).sloMs(100.0).sloStatistic("mean").confidence(INTERVALS).build();
         var p99App = PredictionRecord.AppPrediction.builder().app("n").ratePerSec(2.0).meanMs(20.0).p50Ms(18.0)
                 .p95Ms(60.0).p99Ms(80.0).observedMeanMs(21.0).observedP95Ms(61.0).observedWindowMs(77.0)
-                .sloMs(150.0).sloStatistic("p99").build();
+                .sloMs(150.0).sloStatistic("p99").confidence(INTERVALS).build();
         var noStatistic = PredictionRecord.AppPrediction.builder().app("o").ratePerSec(1.0).meanMs(10.0).p95Ms(25.0)
                 .observedP95Ms(26.0).build();
         history.record(window("pi-1/tpu0", 5000, 0.4, true, meanApp, p99App, noStatistic));
 
-        assertEquals(List.of(new AppPoint(5000, 40.0, 55.0, 42.0, 7.5, "pi-1/tpu0")), history.appPoints("m", ALL_FROM, ALL_TO));
-        assertEquals(List.of(new AppPoint(5000, 80.0, null, 77.0, 2.0, "pi-1/tpu0")), history.appPoints("n", ALL_FROM, ALL_TO),
-                "a p99 SLO: the p99 predicted and the window's observed p99; no forecast");
-        assertEquals(List.of(new AppPoint(5000, 25.0, null, 26.0, 1.0, "pi-1/tpu0")), history.appPoints("o", ALL_FROM, ALL_TO),
-                "no SLO stated: the default statistic, the p95");
+        assertEquals(List.of(new AppPoint(5000, 40.0, 37.1, 42.9, 55.0, 42.0, 7.5, "pi-1/tpu0")), history.appPoints("m", ALL_FROM, ALL_TO));
+        assertEquals(List.of(new AppPoint(5000, 80.0, 71.5, 88.5, null, 77.0, 2.0, "pi-1/tpu0")), history.appPoints("n", ALL_FROM, ALL_TO),
+                "a p99 SLO: the p99 predicted, with the p99's interval, and the window's observed p99; no forecast");
+        assertEquals(List.of(new AppPoint(5000, 25.0, null, null, null, 26.0, 1.0, "pi-1/tpu0")), history.appPoints("o", ALL_FROM, ALL_TO),
+                "no SLO stated: the default statistic, the p95; nothing known of its confidence");
     }
 
     @Test
