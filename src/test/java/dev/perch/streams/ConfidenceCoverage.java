@@ -99,14 +99,13 @@ public final class ConfidenceCoverage {
                 AcceleratorType type = AcceleratorType.parse(acceleratorType.get(spec.app()));
                 ModelProfile profile = truth.profile(spec.model(), type).orElseThrow();
                 Confidence c = learned == null ? null : learned.confidence();
-                if (Boolean.getBoolean("coverage.cases") && c == null) {
-                    System.err.println("CASE " + seed + " " + spec.app() + " " + spec.model() + " none: " + learned);
-                }
                 if (Boolean.getBoolean("coverage.cases") && c != null) {
-                    System.err.printf(Locale.ROOT, "CASE %d %s %s %s rate %.3f truth %.3f se %.3f n %s sec %s | S %.3f truth %.3f se %s | O %.3f truth %.3f se %s cv %.3f%n", seed, spec.app(), spec.model(), type.id(),
-                            learned.ratePerSec(), spec.ratePerSec(), c.ratePerSec().standardError(), c.ratePerSec().sampleRequests(), c.ratePerSec().sampleSec(),
-                            learned.serviceMs(), profile.serviceMs(), c.serviceMs() == null ? null : c.serviceMs().standardError(),
-                            learned.swapMs(), profile.swapMs(), c.swapMs() == null ? null : c.swapMs().standardError(), learned.serviceCv());
+                    // Every case, to see which miss: -Dcoverage.cases=true.
+                    System.err.printf(Locale.ROOT, "seed %d %s %s on %s: rate %.3f ± %.3f (truth %.3f), S %.3f ± %s (%.3f), O %.3f ± %s (%.3f)%n",
+                            seed, spec.app(), spec.model(), type.id(), learned.ratePerSec(), c.ratePerSec().standardError(),
+                            spec.ratePerSec(), learned.serviceMs(), c.serviceMs() == null ? "?" : c.serviceMs().standardError(),
+                            profile.serviceMs(), learned.swapMs(), c.swapMs() == null ? "?" : c.swapMs().standardError(),
+                            profile.swapMs());
                 }
                 tally.count("ratePerSec", c == null ? null : c.ratePerSec(), spec.ratePerSec());
                 tally.count("serviceMs (" + type.id() + ")", c == null ? null : c.serviceMs(), profile.serviceMs());
