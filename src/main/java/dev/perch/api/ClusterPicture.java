@@ -107,11 +107,11 @@ public record ClusterPicture(long atMs, boolean leading, List<NodeView> nodes, L
         return new AppView(app.app(), app.spec().model(), app.accelerator().orElse(null), app.migratingTo().orElse(null),
                 app.spec().sloMs(), statistic.id(), app.spec().sloWindowSec(), app.spec().ratePerSec(),
                 latest.map(PredictionRecord.AppPrediction::ratePerSec).orElse(null),
-                latest.map(PredictionRecord.AppPrediction::confidence).map(Confidence::ratePerSec)
-                        .map(Confidence.Estimate::standardError).orElse(null),
+                latest.map(PredictionRecord.AppPrediction::confidence).map(Confidence::rate)
+                        .map(Confidence.Rate::stdErrPerSec).orElse(null),
                 latest.map(p -> SloEvidence.predicted(p, statistic)).orElse(null),
-                interval.map(Confidence.Interval::low95).orElse(null),
-                interval.map(Confidence.Interval::high95).orElse(null),
+                interval.map(Confidence.Interval::low).orElse(null),
+                interval.map(Confidence.Interval::high).orElse(null),
                 latest.map(p -> SloEvidence.observed(p, statistic)).orElse(null),
                 latest.map(PredictionRecord.AppPrediction::sloMet).orElse(null),
                 app.accelerator().isPresent() ? null : unplaced.get(app.app()));

@@ -85,32 +85,36 @@ final class PredictionRecords {
         Learning.Rate rate = app.rate();
         Learning.Service service = app.service();
         Learning.Bias bias = app.bias();
-        Double serviceRequests = service.sampleRequests();
-        Double serviceSec = service.sampleSec();
-        Confidence confidence = new Confidence(
-                Confidence.Estimate.of(rate.ratePerSec(), rate.standardErrorPerSec(), 0, rate.sampleRequests(),
-                        rate.sampleSec(), null),
-                Confidence.Estimate.of(rate.slopePerSec2(), rate.slopeStdErrPerSec2(), Double.NEGATIVE_INFINITY,
-                        rate.sampleRequests(), rate.sampleSec(), null),
-                Confidence.Estimate.of(service.serviceMs(), service.serviceStdErrMs(), 0, serviceRequests, serviceSec, null),
-                Confidence.Estimate.of(service.swapMs(), service.swapStdErrMs(), 0, serviceRequests, serviceSec, null),
-                Confidence.Estimate.of(service.serviceCv(), service.serviceCvStdErr(), 0, serviceRequests, serviceSec, null),
-                Confidence.Estimate.of(bias.factor(), bias.standardError(), 0, null, null, bias.windows()),
+        Confidence.Rate rateError = Double.isFinite(rate.standardErrorPerSec())
+                ? new Confidence.Rate(Samples.round(rate.standardErrorPerSec()), known(rate.slopeStdErrPerSec2()),
+                Samples.round(rate.sampleRequests()), Samples.round(rate.sampleSec()))
+                : null;
+        Confidence.Service serviceError = Double.isFinite(service.serviceStdErrMs())
+                ? new Confidence.Service(known(service.serviceStdErrMs()), known(service.swapStdErrMs()),
+                known(service.serviceCvStdErr()), Samples.round(service.sampleRequests()), Samples.round(service.sampleSec()))
+                : null;
+        Confidence.Bias biasError = Double.isFinite(bias.standardError())
+                ? new Confidence.Bias(Samples.round(bias.standardError()), bias.windows()) : null;
+        Confidence.Latency latency = now == null || uncertainty == null ? null : new Confidence.Latency(
                 latency(app, now, uncertainty, SloStatistic.MEAN), latency(app, now, uncertainty, SloStatistic.P95),
                 latency(app, now, uncertainty, SloStatistic.P99));
-        return confidence.equals(Confidence.NONE) ? null : confidence;
-    }
-
-    private static Confidence.Interval latency(Predictions.Modelled app, AppLatency now, LatencyUncertainty uncertainty,
-                                               SloStatistic statistic) {
-        if (now == null || uncertainty == null) {
+        if (rateError == null && serviceError == null && biasError == null
+                && (latency == null || latency.meanStdErrMs() == null)) {
             return null;
         }
+        return new Confidence(rateError, serviceError, biasError, latency);
+    }
+
+    /** The standard error of the app's {@code statistic} now, after the bias correction; null when unknown. */
+    private static Double latency(Predictions.Modelled app, AppLatency now, LatencyUncertainty uncertainty,
+                                  SloStatistic statistic) {
         double valueMs = now.statistic(statistic);
-        double factor = app.bias().factor();
-        double error = LatencyUncertainty.corrected(valueMs, uncertainty.standardErrorMs(app, now, statistic), factor,
-                app.bias().standardError());
-        return Confidence.Interval.of(valueMs * factor, error, 0);
+        return known(LatencyUncertainty.corrected(valueMs, uncertainty.standardErrorMs(app, now, statistic),
+                app.bias().factor(), app.bias().standardError()));
+    }
+
+    private static Double known(double value) {
+        return Double.isFinite(value) ? Samples.round(value) : null;
     }
 
     /** No parameters, no latencies and no verdict on the SLO: nothing is known to predict them from. */

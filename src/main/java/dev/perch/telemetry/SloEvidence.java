@@ -25,11 +25,15 @@ public final class SloEvidence {
     /**
      * The 95 % interval of the statistic's predicted value, from the learned parameters' standard
      * errors ({@link Confidence}), or null: nothing known yet, the accelerator predicted unstable, or
-     * a p50, whose interval the record does not carry.
+     * a p50, whose error the record does not carry.
      */
     public static Confidence.Interval predictedInterval(PredictionRecord.AppPrediction app, SloStatistic statistic) {
-        Confidence confidence = app.confidence();
-        return confidence == null ? null : pick(statistic, confidence.meanMs(), null, confidence.p95Ms(), confidence.p99Ms());
+        Confidence.Latency latency = app.confidence() == null ? null : app.confidence().latency();
+        if (latency == null) {
+            return null;
+        }
+        return Confidence.interval95(predicted(app, statistic),
+                pick(statistic, latency.meanStdErrMs(), null, latency.p95StdErrMs(), latency.p99StdErrMs()));
     }
 
     /** The forecast value of the statistic, or null (unstable ahead, or no forecast). */

@@ -94,10 +94,8 @@ class ClusterPictureTest {
                   - {app: h, model: mobilenet_v1, ratePerSec: 3, sloMs: 150, sloStatistic: p50, runningOn: pi-1/tpu0}
                   - {app: u, model: mobilenet_v1, ratePerSec: 2, sloMs: 150, sloStatistic: mean, runningOn: pi-1/tpu0}
                 """, "confidence"), 1, 0, 2000);
-        Confidence sure = new Confidence(
-                new Confidence.Estimate(0.12, 5.26, 5.74, 1500.0, 300.0, null), null, null, null, null, null,
-                new Confidence.Interval(1.9, 38.3, 45.7), new Confidence.Interval(4.0, 82.2, 97.8),
-                new Confidence.Interval(6.0, 108.2, 131.8));
+        Confidence sure = new Confidence(new Confidence.Rate(0.12, null, 1500, 300), null, null,
+                new Confidence.Latency(1.9, 4.0, 6.0));
         var m = PredictionRecord.AppPrediction.builder().app("m").ratePerSec(5.5).meanMs(42.0).p50Ms(38.0).p95Ms(90.0)
                 .p99Ms(120.0).sloMs(100.0).sloStatistic("mean").sloMet(true).confidence(sure).build();
         var p = PredictionRecord.AppPrediction.builder().app("p").ratePerSec(4.1).meanMs(42.0).p50Ms(38.0).p95Ms(90.0)
@@ -115,10 +113,11 @@ class ClusterPictureTest {
 
         ClusterPicture.AppView mean = apps.get("m");
         assertEquals(0.12, mean.ratePerSecStdErr());
-        assertEquals(List.of(38.3, 42.0, 45.7), List.of(mean.predictedLow95Ms(), mean.predictedMs(), mean.predictedHigh95Ms()),
+        // ± 1.96 standard errors: 42 ± 3.724, 120 ± 11.760.
+        assertEquals(List.of(38.276, 42.0, 45.724), List.of(mean.predictedLow95Ms(), mean.predictedMs(), mean.predictedHigh95Ms()),
                 "a mean SLO: the mean's interval");
         ClusterPicture.AppView p99 = apps.get("p");
-        assertEquals(List.of(108.2, 120.0, 131.8), List.of(p99.predictedLow95Ms(), p99.predictedMs(), p99.predictedHigh95Ms()),
+        assertEquals(List.of(108.24, 120.0, 131.76), List.of(p99.predictedLow95Ms(), p99.predictedMs(), p99.predictedHigh95Ms()),
                 "a p99 SLO: the p99's interval");
         ClusterPicture.AppView p50 = apps.get("h");
         assertEquals(38.0, p50.predictedMs());
@@ -132,8 +131,8 @@ class ClusterPictureTest {
 
         com.fasterxml.jackson.databind.JsonNode json = dev.perch.telemetry.Json.MAPPER.valueToTree(mean);
         assertEquals(0.12, json.get("ratePerSecStdErr").asDouble());
-        assertEquals(38.3, json.get("predictedLow95Ms").asDouble());
-        assertEquals(45.7, json.get("predictedHigh95Ms").asDouble());
+        assertEquals(38.276, json.get("predictedLow95Ms").asDouble());
+        assertEquals(45.724, json.get("predictedHigh95Ms").asDouble());
     }
 
     /** The API's app entries carry the window by name, as a whole number of seconds, next to the bound and the statistic. */

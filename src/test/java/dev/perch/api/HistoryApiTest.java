@@ -44,8 +44,8 @@ class HistoryApiTest {
         var entry = PredictionRecord.AppPrediction.builder().app(app).model("mobilenet_v2").ratePerSec(6.5)
                 .meanMs(meanMs).p95Ms(meanMs * 3).forecast(new PredictionRecord.Forecast(30, 8.0, meanMs + 5, null, null, null))
                 .observedMeanMs(meanMs - 1).sloMs(100.0).sloStatistic("mean")
-                .confidence(new Confidence(null, null, null, null, null, null, new Confidence.Interval(0.5, meanMs - 1, meanMs + 1),
-                        null, null)).build();
+                // The mean ± 1.96 × 0.51 = ± 1.0 (to three decimals).
+                .confidence(new Confidence(null, null, null, new Confidence.Latency(0.51, null, null))).build();
         return new PredictionRecord(PredictionRecord.SCHEMA, accelerator, "edgetpu", accelerator.split("/")[0],
                 windowEndMs - 1000, windowEndMs, utilization, true, null, List.of(entry));
     }

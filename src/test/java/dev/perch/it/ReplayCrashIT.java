@@ -78,20 +78,17 @@ class ReplayCrashIT {
         String what = app.get("step") + " " + app.get("app");
         JsonNode confidence = app.get("confidence");
         assertTrue(confidence != null && confidence.isObject(), what + ": no confidence in " + app);
-        JsonNode rate = confidence.get("ratePerSec");
-        assertTrue(rate != null && rate.isObject(), what + ": no rate estimate in " + confidence);
+        JsonNode rate = confidence.get("rate");
+        assertTrue(rate != null && rate.isObject(), what + ": no rate's error in " + confidence);
         double ratePerSec = app.get("ratePerSec").asDouble();
-        assertTrue(rate.get("standardError").asDouble() > 0, what + ": rate " + rate);
-        assertTrue(rate.get("low95").asDouble() <= ratePerSec && ratePerSec <= rate.get("high95").asDouble(),
-                what + ": rate " + ratePerSec + " outside " + rate);
-        assertTrue(rate.get("low95").asDouble() < rate.get("high95").asDouble(), what + ": rate " + rate);
-        assertTrue(rate.get("sampleRequests").asDouble() > 0, what + ": rate " + rate);
-        JsonNode mean = confidence.get("meanMs");
-        assertTrue(mean != null && mean.isObject(), what + ": no interval of the predicted mean in " + confidence);
-        double meanMs = app.get("predicted").get("meanMs").asDouble();
-        assertTrue(mean.get("standardErrorMs").asDouble() > 0, what + ": mean " + mean);
-        assertTrue(mean.get("low95").asDouble() <= meanMs && meanMs <= mean.get("high95").asDouble(),
-                what + ": predicted mean " + meanMs + " outside " + mean);
+        double rateError = rate.get("stdErrPerSec").asDouble();
+        // A steady rate's error is Poisson's, √N/T, on the requests and seconds it names.
+        assertEquals(Math.sqrt(rate.get("sampleRequests").asDouble()) / rate.get("sampleSec").asDouble(), rateError, 0.0015,
+                what + ": rate " + rate);
+        assertEquals(ratePerSec, rate.get("sampleRequests").asDouble() / rate.get("sampleSec").asDouble(), 0.0015,
+                what + ": the rate is the count over the time it names, " + rate);
+        JsonNode latency = confidence.get("latency");
+        assertTrue(latency != null && latency.get("meanStdErrMs").asDouble() > 0, what + ": mean's error in " + confidence);
     }
 
     private static JsonNode replay(Path work, String name, Path recording, List<String> extra) throws Exception {

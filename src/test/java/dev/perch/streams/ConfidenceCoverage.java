@@ -30,10 +30,11 @@ public final class ConfidenceCoverage {
     static final class Tally {
         final Map<String, int[]> heldOfTotal = new LinkedHashMap<>();
 
-        void count(String parameter, Confidence.Estimate estimate, double truth) {
+        /** An interval that cannot be stated (null) counts as one that missed. */
+        void count(String parameter, Confidence.Interval interval, double truth) {
             int[] t = heldOfTotal.computeIfAbsent(parameter, k -> new int[2]);
             t[1]++;
-            if (estimate != null && estimate.low95() <= truth && truth <= estimate.high95()) {
+            if (interval != null && interval.holds(truth)) {
                 t[0]++;
             }
         }
@@ -99,18 +100,22 @@ public final class ConfidenceCoverage {
                 AcceleratorType type = AcceleratorType.parse(acceleratorType.get(spec.app()));
                 ModelProfile profile = truth.profile(spec.model(), type).orElseThrow();
                 Confidence c = learned == null ? null : learned.confidence();
-                if (Boolean.getBoolean("coverage.cases") && c != null) {
+                Confidence.Rate rate = c == null ? null : c.rate();
+                Confidence.Service service = c == null ? null : c.service();
+                if (Boolean.getBoolean("coverage.cases") && rate != null && service != null) {
                     // Every case, to see which miss: -Dcoverage.cases=true.
                     System.err.printf(Locale.ROOT, "seed %d %s %s on %s: rate %.3f ± %.3f (truth %.3f), S %.3f ± %s (%.3f), O %.3f ± %s (%.3f)%n",
-                            seed, spec.app(), spec.model(), type.id(), learned.ratePerSec(), c.ratePerSec().standardError(),
-                            spec.ratePerSec(), learned.serviceMs(), c.serviceMs() == null ? "?" : c.serviceMs().standardError(),
-                            profile.serviceMs(), learned.swapMs(), c.swapMs() == null ? "?" : c.swapMs().standardError(),
-                            profile.swapMs());
+                            seed, spec.app(), spec.model(), type.id(), learned.ratePerSec(), rate.stdErrPerSec(),
+                            spec.ratePerSec(), learned.serviceMs(), service.serviceStdErrMs(), profile.serviceMs(),
+                            learned.swapMs(), service.swapStdErrMs(), profile.swapMs());
                 }
-                tally.count("ratePerSec", c == null ? null : c.ratePerSec(), spec.ratePerSec());
-                tally.count("serviceMs (" + type.id() + ")", c == null ? null : c.serviceMs(), profile.serviceMs());
+                tally.count("ratePerSec", rate == null ? null : Confidence.interval95(learned.ratePerSec(), rate.stdErrPerSec()),
+                        spec.ratePerSec());
+                tally.count("serviceMs (" + type.id() + ")", service == null ? null
+                        : Confidence.interval95(learned.serviceMs(), service.serviceStdErrMs()), profile.serviceMs());
                 if (type == AcceleratorType.EDGETPU) {
-                    tally.count("swapMs (edgetpu)", c == null ? null : c.swapMs(), profile.swapMs());
+                    tally.count("swapMs (edgetpu)", service == null ? null
+                            : Confidence.interval95(learned.swapMs(), service.swapStdErrMs()), profile.swapMs());
                 }
             }
         }

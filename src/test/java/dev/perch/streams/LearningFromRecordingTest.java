@@ -73,7 +73,7 @@ class LearningFromRecordingTest {
                 p95Errors.add(Math.abs(learned.p95Ms() - p95) / p95);
                 table.append(String.format("%n%s %-13s rate %.3f/%.3f  S %.2f/%.2f  O %.2f/%.2f  cv %.3f  bias %.3f ± %.3f  mean %.1f/%.1f  p95 %.1f/%.1f",
                         step, model, learned.ratePerSec(), rate, learned.serviceMs(), service[0], learned.swapMs(), service[1],
-                        learned.serviceCv(), learned.biasFactor(), learned.confidence().biasFactor().standardError(), learned.meanMs(), mean, learned.p95Ms(), p95));
+                        learned.serviceCv(), learned.biasFactor(), learned.confidence().bias().stdErr(), learned.meanMs(), mean, learned.p95Ms(), p95));
             }
         }
         System.err.printf(java.util.Locale.ROOT, "learned/recorded:%s%naverage errors: rate %.2f %%, mean %.2f %%, p95 %.2f %%%n",

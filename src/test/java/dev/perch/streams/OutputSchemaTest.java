@@ -34,8 +34,8 @@ class OutputSchemaTest {
             boolean confidence = false;
             for (String value : fx.predictions.readValuesToList()) {
                 assertValid(Topics.PREDICTIONS, value);
-                confidence |= value.contains("\"confidence\":{\"ratePerSec\":{\"standardError\"")
-                        && value.contains("\"meanMs\":{\"standardErrorMs\"");
+                confidence |= value.contains("\"confidence\":{\"rate\":{\"stdErrPerSec\"")
+                        && value.contains("\"latency\":{\"meanStdErrMs\"");
             }
             assertTrue(confidence, "some record carries a rate's and a mean's confidence, validated above");
             assertFalse(fx.alerts.isEmpty());

@@ -85,15 +85,12 @@ class SloEvidenceTest {
 
     @Test
     void thePredictedIntervalIsTheStatisticsOwnAndNoneForTheP50() {
-        var meanInterval = new Confidence.Interval(2.0, 56.1, 63.9);
-        var p95Interval = new Confidence.Interval(5.0, 80.2, 99.8);
-        var p99Interval = new Confidence.Interval(8.0, 104.3, 135.7);
         var known = PredictionRecord.AppPrediction.builder().app("cam-1").ratePerSec(5).meanMs(60.0).p50Ms(50.0).p95Ms(90.0)
-                .p99Ms(120.0).confidence(new Confidence(null, null, null, null, null, null, meanInterval, p95Interval, p99Interval))
-                .build();
-        assertEquals(meanInterval, SloEvidence.predictedInterval(known, SloStatistic.MEAN));
-        assertEquals(p95Interval, SloEvidence.predictedInterval(known, SloStatistic.P95));
-        assertEquals(p99Interval, SloEvidence.predictedInterval(known, SloStatistic.P99));
+                .p99Ms(120.0).confidence(new Confidence(null, null, null, new Confidence.Latency(2.0, 5.0, 8.0))).build();
+        // ± 1.96 standard errors: 60 ± 3.92, 90 ± 9.80, 120 ± 15.68.
+        assertEquals(new Confidence.Interval(56.08, 63.92), SloEvidence.predictedInterval(known, SloStatistic.MEAN));
+        assertEquals(new Confidence.Interval(80.2, 99.8), SloEvidence.predictedInterval(known, SloStatistic.P95));
+        assertEquals(new Confidence.Interval(104.32, 135.68), SloEvidence.predictedInterval(known, SloStatistic.P99));
         assertNull(SloEvidence.predictedInterval(known, SloStatistic.P50), "the record carries no p50 interval");
         var unknown = PredictionRecord.AppPrediction.builder().app("cam-1").ratePerSec(5).meanMs(60.0).build();
         assertNull(SloEvidence.predictedInterval(unknown, SloStatistic.MEAN), "nothing known of the confidence");

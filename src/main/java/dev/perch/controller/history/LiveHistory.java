@@ -83,8 +83,8 @@ public final class LiveHistory {
             apps.set(slot, OBSERVED, SloEvidence.observed(app, statistic));
             apps.set(slot, RATE, app.ratePerSec());
             Confidence.Interval interval = SloEvidence.predictedInterval(app, statistic);
-            apps.set(slot, PREDICTED_LOW95, interval == null ? null : interval.low95());
-            apps.set(slot, PREDICTED_HIGH95, interval == null ? null : interval.high95());
+            apps.set(slot, PREDICTED_LOW95, interval == null ? null : interval.low());
+            apps.set(slot, PREDICTED_HIGH95, interval == null ? null : interval.high());
         }
     }
 

@@ -18,10 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LiveHistoryTest {
     private static final long ALL_FROM = Long.MIN_VALUE;
     private static final long ALL_TO = Long.MAX_VALUE;
-    /** One interval per statistic, each unlike the others, so that a point shows which it took. */
-    private static final Confidence INTERVALS = new Confidence(null, null, null, null, null, null,
-            new Confidence.Interval(1.5, 37.1, 42.9), new Confidence.Interval(3.0, 84.1, 95.9),
-            new Confidence.Interval(4.3, 71.5, 88.5));
+    /** One standard error per statistic, each unlike the others, so that a point shows which it took. */
+    private static final Confidence INTERVALS = new Confidence(null, null, null, new Confidence.Latency(1.5, 3.0, 4.3));
 
     private static PredictionRecord.AppPrediction app(String app, double meanMs) {
         return PredictionRecord.AppPrediction.builder().app(app).model("mobilenet_v2").ratePerSec(5.0).meanMs(meanMs)
@@ -51,8 +49,8 @@ class LiveHistoryTest {
                 .observedP95Ms(26.0).build();
         history.record(window("pi-1/tpu0", 5000, 0.4, true, meanApp, p99App, noStatistic));
 
-        assertEquals(List.of(new AppPoint(5000, 40.0, 37.1, 42.9, 55.0, 42.0, 7.5, "pi-1/tpu0")), history.appPoints("m", ALL_FROM, ALL_TO));
-        assertEquals(List.of(new AppPoint(5000, 80.0, 71.5, 88.5, null, 77.0, 2.0, "pi-1/tpu0")), history.appPoints("n", ALL_FROM, ALL_TO),
+        assertEquals(List.of(new AppPoint(5000, 40.0, 37.06, 42.94, 55.0, 42.0, 7.5, "pi-1/tpu0")), history.appPoints("m", ALL_FROM, ALL_TO));
+        assertEquals(List.of(new AppPoint(5000, 80.0, 71.572, 88.428, null, 77.0, 2.0, "pi-1/tpu0")), history.appPoints("n", ALL_FROM, ALL_TO),
                 "a p99 SLO: the p99 predicted, with the p99's interval, and the window's observed p99; no forecast");
         assertEquals(List.of(new AppPoint(5000, 25.0, null, null, null, 26.0, 1.0, "pi-1/tpu0")), history.appPoints("o", ALL_FROM, ALL_TO),
                 "no SLO stated: the default statistic, the p95; nothing known of its confidence");
