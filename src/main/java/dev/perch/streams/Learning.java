@@ -165,7 +165,8 @@ public record Learning(long changeWindowMs, double changeSigmas, double serviceM
         Learned.RateSums sums = state.rate();
         double spanSec = sums.spanMs() / 1000;
         double level = spanSec > 0 ? sums.count() / spanSec : 0;
-        double levelError = spanSec > 0 ? Math.sqrt(sums.count()) / spanSec : Double.NaN;
+        // Poisson: √N/T; with no request yet, as if one (N = 0 does not mean the rate is known to be 0).
+        double levelError = spanSec > 0 ? Math.sqrt(Math.max(sums.count(), 1)) / spanSec : Double.NaN;
         Trend trend = Trend.significant(windows);
         if (trend == null) {
             return new Rate(level, 0, levelError, Double.NaN, sums.count(), spanSec);
