@@ -29,9 +29,8 @@ import java.util.List;
  *   <li><b>Bias</b>: when observed mean latency stays off the prediction — the ratio of their sums
  *   since the rate last changed, request-weighted — the prediction is corrected by it, within
  *   ±{@code maxBias}. Counted since the change, as the rate is: the models' error depends on the
- *   load, and a ratio that kept forgetting was off by more than the error it corrected (on the
- *   shared recording's three-minute steps, a ratio over the last hundred windows moved a mean by
- *   16 % where the whole step's moved it by 7 %).</li>
+ *   load, and a ratio that kept forgetting swung with the window means by more than the error it
+ *   corrected (decision 0012).</li>
  * </ul>
  */
 public record Learning(long changeWindowMs, double changeSigmas, double serviceMemoryWindows, double priorWeight,
