@@ -209,7 +209,7 @@ window.PerchCharts = (() => {
     app.band.maxMs = Math.max(0, ...app.band.high.filter(v => v !== null));
     const chart = el('app-chart');
     Object.assign(chart.dataset, { app: h.app, sloMs: h.sloMs, sloStatistic: h.sloStatistic, points: points.length,
-      intervalPoints: points.filter(p => bounded(p.predictedLow95Ms) !== null && bounded(p.predictedHigh95Ms) !== null).length,
+      intervalPoints: app.band.low.filter((low, i) => low !== null && app.band.high[i] !== null).length,
       events: app.events.length, spanMin: view.spanMin });
     const now = points.length ? points[points.length - 1].accelerator : null;
     el('app-note').textContent = `${h.sloStatistic} ≤ ${h.sloMs} ms over ${h.sloWindowSec === undefined ? '?' : h.sloWindowSec} s`

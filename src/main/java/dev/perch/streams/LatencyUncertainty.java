@@ -32,44 +32,35 @@ import java.util.Map;
  * the app's own, its error small beside the accelerator's, and the spread's error moves the latency
  * less than the load's.
  *
+ * @param arrivals            who shares the accelerator, and how busy it is
+ * @param residualWork        Edge TPU: R, in ms
  * @param logWaitVariance     Edge TPU: Var(ln W); NaN when a parameter's error is unknown
  * @param utilizationVariance GPU/CPU: Var(ρ); NaN likewise
- * @param residualWork        Edge TPU: R, in ms
  */
-record LatencyUncertainty(AcceleratorType type, double utilization, double totalPerMs, Map<String, Double> perMsByModel,
-                          double residualWork, double logWaitVariance, double utilizationVariance) {
+record LatencyUncertainty(Arrivals arrivals, double residualWork, double logWaitVariance, double utilizationVariance) {
     /** The accelerator's variances, or null when it is predicted unstable. */
     static LatencyUncertainty of(AcceleratorType type, List<Predictions.Modelled> apps, AcceleratorPrediction now) {
         if (!(now instanceof AcceleratorPrediction.Stable) || !(now.utilization() < 1)) {
             return null;
         }
-        double total = 0;
-        Map<String, Double> byModel = new HashMap<>();
-        for (Predictions.Modelled app : apps) {
-            total += perMs(app);
-            byModel.merge(app.history().model(), perMs(app), Double::sum);
-        }
-        double rho = now.utilization();
-        LatencyUncertainty shares = new LatencyUncertainty(type, rho, total, byModel, 0, 0, 0);
+        Arrivals arrivals = Arrivals.of(type, now.utilization(), apps);
+        double rho = arrivals.utilization();
         double residual = 0;
         for (Predictions.Modelled app : apps) {
-            residual += perMs(app) * shares.secondMoment(app) / 2;
+            residual += perMs(app) * arrivals.secondMoment(app) / 2;
         }
         double logWait = 0;
         double utilizationVariance = 0;
         for (Predictions.Modelled app : apps) {
-            double f = shares.swapShare(app);
-            double occupancy = shares.occupancy(app);
+            double occupancy = arrivals.occupancy(app);
             double rateVariance = square(app.rate().standardErrorPerSec() / 1000);
-            double serviceVariance = square(app.service().serviceStdErrMs());
-            double swapVariance = f == 0 ? 0 : square(app.service().swapStdErrMs());
-            double byRate = residual > 0 ? shares.secondMoment(app) / (2 * residual) + occupancy / (1 - rho) : 0;
-            double byService = shares.serviceGradient(app, residual);
-            logWait += byRate * byRate * rateVariance + byService * byService * (serviceVariance + f * f * swapVariance);
-            utilizationVariance += occupancy * occupancy * rateVariance
-                    + square(perMs(app)) * (serviceVariance + f * f * swapVariance);
+            double ownVariance = arrivals.ownTimeVariance(app);
+            double byRate = residual > 0 ? arrivals.secondMoment(app) / (2 * residual) + occupancy / (1 - rho) : 0;
+            double byService = arrivals.serviceGradient(app, residual);
+            logWait += byRate * byRate * rateVariance + byService * byService * ownVariance;
+            utilizationVariance += occupancy * occupancy * rateVariance + square(perMs(app)) * ownVariance;
         }
-        return new LatencyUncertainty(type, rho, total, byModel, residual, logWait, utilizationVariance);
+        return new LatencyUncertainty(arrivals, residual, logWait, utilizationVariance);
     }
 
     /**
@@ -79,23 +70,21 @@ record LatencyUncertainty(AcceleratorType type, double utilization, double total
     double standardErrorMs(Predictions.Modelled app, AppLatency latency, SloStatistic statistic) {
         double valueMs = latency.statistic(statistic);
         double pathMs = latency.meanMs() - latency.acceleratorMeanMs();
-        double ownMs = occupancy(app);
-        double waitMs = Math.max(0, valueMs - pathMs - ownMs);
-        double f = swapShare(app);
+        double waitMs = Math.max(0, valueMs - pathMs - arrivals.occupancy(app));
         // The app's own time on the device, S + O·f, adds to its latency besides its part in the wait.
-        double serviceVariance = square(app.service().serviceStdErrMs())
-                + (f == 0 ? 0 : f * f * square(app.service().swapStdErrMs()));
-        if (type == AcceleratorType.EDGETPU && statistic == SloStatistic.MEAN) {
+        double ownVariance = arrivals.ownTimeVariance(app);
+        boolean edgeTpu = arrivals.type() == AcceleratorType.EDGETPU;
+        if (edgeTpu && statistic == SloStatistic.MEAN) {
             // Var(Q·ln W + S): the app's own service time is both in W and added once.
-            double byService = serviceGradient(app, residualWork);
-            return Math.sqrt(waitMs * waitMs * logWaitVariance + serviceVariance
-                    + 2 * waitMs * byService * serviceVariance);
+            double byService = arrivals.serviceGradient(app, residualWork);
+            return Math.sqrt(waitMs * waitMs * logWaitVariance + ownVariance + 2 * waitMs * byService * ownVariance);
         }
-        double byLoad = utilization > 0 ? waitMs / (utilization * (1 - utilization)) : 0;
-        double direct = type == AcceleratorType.EDGETPU ? 1 : Math.max(0, valueMs - pathMs) / app.service().serviceMs();
+        double rho = arrivals.utilization();
+        double byLoad = rho > 0 ? waitMs / (rho * (1 - rho)) : 0;
+        double direct = edgeTpu ? 1 : Math.max(0, valueMs - pathMs) / app.service().serviceMs();
         // Cov(ρ, S) = λ·Var(S): the app's own service time is in ρ too.
-        return Math.sqrt(byLoad * byLoad * utilizationVariance + direct * direct * serviceVariance
-                + 2 * byLoad * direct * perMs(app) * serviceVariance);
+        return Math.sqrt(byLoad * byLoad * utilizationVariance + direct * direct * ownVariance
+                + 2 * byLoad * direct * perMs(app) * ownVariance);
     }
 
     /**
@@ -110,31 +99,54 @@ record LatencyUncertainty(AcceleratorType type, double utilization, double total
         return Math.sqrt(scaled * scaled + square(valueMs * biasStdErr));
     }
 
-    /** ∂ln W/∂S of the app on an Edge TPU. */
-    private double serviceGradient(Predictions.Modelled app, double residual) {
-        if (residual <= 0) {
-            return 0;
-        }
-        double cv = app.service().serviceCv();
-        return perMs(app) * occupancy(app) * (1 + cv * cv) / residual + perMs(app) / (1 - utilization);
-    }
-
     /**
-     * The share of the app's requests that swap: those served after another model's, which in first
-     * come, first served order is that model's share of the arrivals.
+     * Who shares the accelerator: its type and utilisation ρ, the apps' arrival rate in all and per
+     * model (per ms) — what every app's own time on the device and its part in the wait follow from.
      */
-    private double swapShare(Predictions.Modelled app) {
-        return type == AcceleratorType.EDGETPU && totalPerMs > 0
-                ? 1 - perMsByModel.getOrDefault(app.history().model(), 0.0) / totalPerMs : 0;
-    }
+    record Arrivals(AcceleratorType type, double utilization, double totalPerMs, Map<String, Double> perMsByModel) {
+        static Arrivals of(AcceleratorType type, double utilization, List<Predictions.Modelled> apps) {
+            double total = 0;
+            Map<String, Double> byModel = new HashMap<>();
+            for (Predictions.Modelled app : apps) {
+                total += perMs(app);
+                byModel.merge(app.history().model(), perMs(app), Double::sum);
+            }
+            return new Arrivals(type, utilization, total, byModel);
+        }
 
-    private double occupancy(Predictions.Modelled app) {
-        return app.service().serviceMs() + app.service().swapMs() * swapShare(app);
-    }
+        /**
+         * The share of the app's requests that swap: those served after another model's, which in first
+         * come, first served order is that model's share of the arrivals.
+         */
+        double swapShare(Predictions.Modelled app) {
+            return type == AcceleratorType.EDGETPU && totalPerMs > 0
+                    ? 1 - perMsByModel.getOrDefault(app.history().model(), 0.0) / totalPerMs : 0;
+        }
 
-    private double secondMoment(Predictions.Modelled app) {
-        double cv = app.service().serviceCv();
-        return square(occupancy(app)) * (1 + cv * cv);
+        /** s̄ = S + O·f: the app's mean time on the device. */
+        double occupancy(Predictions.Modelled app) {
+            return app.service().serviceMs() + app.service().swapMs() * swapShare(app);
+        }
+
+        /** Var(S + O·f) from the service and swap times' errors (a swap that never happens adds none). */
+        double ownTimeVariance(Predictions.Modelled app) {
+            double f = swapShare(app);
+            return square(app.service().serviceStdErrMs()) + (f == 0 ? 0 : f * f * square(app.service().swapStdErrMs()));
+        }
+
+        double secondMoment(Predictions.Modelled app) {
+            double cv = app.service().serviceCv();
+            return square(occupancy(app)) * (1 + cv * cv);
+        }
+
+        /** ∂ln W/∂S of the app on an Edge TPU, R the residual work. */
+        double serviceGradient(Predictions.Modelled app, double residual) {
+            if (residual <= 0) {
+                return 0;
+            }
+            double cv = app.service().serviceCv();
+            return perMs(app) * occupancy(app) * (1 + cv * cv) / residual + perMs(app) / (1 - utilization);
+        }
     }
 
     private static double perMs(Predictions.Modelled app) {

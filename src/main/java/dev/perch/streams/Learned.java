@@ -44,10 +44,6 @@ public record Learned(RateSums rate, ServiceSums service, BiasSums bias) {
         return new Learned(rate, service, bias);
     }
 
-    public Learned withService(ServiceSums service) {
-        return new Learned(rate, service, bias);
-    }
-
     public Learned withBias(BiasSums bias) {
         return new Learned(rate, service, bias);
     }

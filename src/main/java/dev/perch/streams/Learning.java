@@ -43,7 +43,7 @@ public record Learning(long changeWindowMs, double changeSigmas, double serviceM
      */
     public static final Learning DEFAULT = new Learning(10_000, 4, 300, 5, 1, 0.2, 0.02, 0.2, 60);
     /** How long a rate carried over a move counts for, in pseudo-time at that rate. */
-    static final double SEED_SPAN_MS = 30_000;
+    private static final double SEED_SPAN_MS = 30_000;
 
     /**
      * Learned service parameters, where they came from ({@code catalog}, {@code learned} or {@code none}),
