@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One controller replica as users run it: {@code java -jar JAR run --namespace NS --state-dir DIR},
- * pointed at the harness's API server ({@code quarkus.kubernetes-client.api-server-url}) and broker
- * ({@code KAFKA_BOOTSTRAP_SERVERS}), on a free HTTP port, its output in {@code DIR/../IDENTITY.log}.
+ * One controller replica as users run it outside a cluster: {@code java -jar JAR run --namespace NS
+ * --state-dir DIR}, pointed at the harness's API server by a kubeconfig ({@code KUBECONFIG}, as
+ * docs/kubernetes.md tells users) and at its broker by {@code KAFKA_BOOTSTRAP_SERVERS}, on a free
+ * HTTP port, its output in {@code IDENTITY.log} of the working directory.
  */
 final class PerchRun implements AutoCloseable {
     private final String identity;
@@ -31,16 +32,24 @@ final class PerchRun implements AutoCloseable {
         Files.createDirectories(stateDir);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-Dquarkus.http.port=" + MockCluster.freePort(),
-                "-Dquarkus.kubernetes-client.api-server-url=" + apiServerUrl,
-                "-Dquarkus.kubernetes-client.trust-certs=true",
                 "-Dperch.kubernetes.identity=" + identity));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString(), "run", "--namespace", MockCluster.NS, "--state-dir", stateDir.toString()));
         Path log = workDir.resolve(identity + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-        builder.environment().remove("KUBECONFIG");
+        builder.environment().put("KUBECONFIG", kubeconfig(workDir, apiServerUrl).toString());
+        builder.environment().remove("KUBERNETES_MASTER");
         return new PerchRun(identity, builder.start(), log);
+    }
+
+    private static Path kubeconfig(Path workDir, String apiServerUrl) throws IOException {
+        Path file = workDir.resolve("kubeconfig");
+        Files.writeString(file, String.join("\n", "apiVersion: v1", "kind: Config", "clusters:", "- name: mock",
+                "  cluster:", "    server: " + apiServerUrl, "contexts:", "- name: mock", "  context:", "    cluster: mock",
+                "    user: fault-suite", "    namespace: " + MockCluster.NS, "current-context: mock", "users:",
+                "- name: fault-suite", "  user:", "    token: fault-suite", ""));
+        return file;
     }
 
     String identity() {
