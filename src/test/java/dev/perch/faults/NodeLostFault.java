@@ -133,13 +133,13 @@ final class NodeLostFault implements Fault {
                     recoverySec = Math.max(recoverySec, replacedSec);
                     zeroReady += watch.zeroReadyMoments();
                     String outcome = String.format(Locale.ROOT, "%s: r18 %s %.1f s after the loss; move of mobile to %s %s"
-                                    + " (%s); medium %s; %d decisions recorded", how,
+                                    + " (%s); medium %s; %d decisions recorded; %d zero-ready moments of r18, not counted", how,
                             replaced ? "placed again on " + r18On : "not placed again", replacedSec, LOST_GPU,
                             rolledBack ? String.format(Locale.ROOT, "rolled back %.1f s after the loss", rollbackSec) : "not rolled back",
                             migrating.map(Condition::getMessage).orElse("no RolledBack condition"),
                             (mediumPlaced ? "then placed on " + cluster.servedReady("medium").orElse("?") : "not placed")
                                     + ", mobile on " + mobileOn,
-                            decisions.size());
+                            decisions.size(), watch.excludedMoments().size());
                     System.err.println("faults: node-lost: " + outcome);
                     outcomes.add(outcome);
                 }

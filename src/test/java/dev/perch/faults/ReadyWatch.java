@@ -31,6 +31,8 @@ final class ReadyWatch implements AutoCloseable {
     private final Set<String> excluded = new HashSet<>();
     private final Map<String, Boolean> servedNow = new HashMap<>();
     private final List<String> moments = new ArrayList<>();
+    /** The moments of excluded apps: not counted, but shown, so a run says the watcher saw the lost node's apps go. */
+    private final List<String> excludedMoments = new ArrayList<>();
 
     ReadyWatch(KubernetesClient client, String namespace) {
         this.deployments = client.apps().deployments().inNamespace(namespace)
@@ -82,9 +84,9 @@ final class ReadyWatch implements AutoCloseable {
         boolean served = ready > 0;
         if (served) {
             everServed.add(app);
-        } else if (everServed.contains(app) && Boolean.TRUE.equals(servedNow.get(app)) && !excluded.contains(app)) {
-            moments.add(System.currentTimeMillis() + " " + app + ": no ready replica after " + (deleted ? "deleting " : "")
-                    + name);
+        } else if (everServed.contains(app) && Boolean.TRUE.equals(servedNow.get(app))) {
+            (excluded.contains(app) ? excludedMoments : moments).add(System.currentTimeMillis() + " " + app
+                    + ": no ready replica after " + (deleted ? "deleting " : "") + name);
         }
         servedNow.put(app, served);
     }
@@ -105,6 +107,10 @@ final class ReadyWatch implements AutoCloseable {
 
     synchronized long zeroReadyMoments() {
         return moments.size();
+    }
+
+    synchronized List<String> excludedMoments() {
+        return List.copyOf(excludedMoments);
     }
 
     synchronized List<String> moments() {
