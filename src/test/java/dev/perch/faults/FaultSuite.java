@@ -24,6 +24,7 @@ public final class FaultSuite {
 
     private static Map<String, Supplier<Fault>> faults() {
         Map<String, Supplier<Fault>> faults = new LinkedHashMap<>();
+        faults.put("broker-restart", BrokerRestart::new);
         return faults;
     }
 
