@@ -25,6 +25,7 @@ public final class FaultSuite {
     private static Map<String, Supplier<Fault>> faults() {
         Map<String, Supplier<Fault>> faults = new LinkedHashMap<>();
         faults.put("broker-restart", BrokerRestart::new);
+        faults.put("kafka-down", KafkaDown::new);
         return faults;
     }
 
