@@ -1,5 +1,7 @@
 package dev.perch.faults;
 
+import java.util.List;
+
 /**
  * One fault the suite injects into a running Perch (issue 23): it sets up what it needs in its own
  * working directory (brokers on free ports, processes, a mock API server), injects the fault, watches
@@ -14,4 +16,12 @@ interface Fault {
      * not start); what Perch got wrong is in the result, for {@link FaultResult#problems()} to say.
      */
     FaultResult run(FaultContext context) throws Exception;
+
+    /**
+     * What this fault found broken, one line each: what every fault promises ({@link FaultResult#problems()})
+     * and what a fault checks beyond the line's fields (a reason missing from health, a flood of log lines).
+     */
+    default List<String> problems(FaultResult result) {
+        return result.problems();
+    }
 }

@@ -45,15 +45,16 @@ public final class FaultSuite {
             Path work = Files.createTempDirectory("perch-fault-" + name + "-");
             System.err.println("faults: " + name + " in " + work);
             FaultResult result;
+            Fault fault = FAULTS.get(name).get();
             try {
-                result = FAULTS.get(name).get().run(new FaultContext(work, jar));
+                result = fault.run(new FaultContext(work, jar));
             } catch (Exception e) {
                 System.err.println("faults: " + name + " could not run: " + e);
                 e.printStackTrace();
                 broken = true;
                 continue;
             }
-            for (String problem : result.problems()) {
+            for (String problem : fault.problems(result)) {
                 System.err.println("faults: " + name + ": " + problem);
                 broken = true;
             }

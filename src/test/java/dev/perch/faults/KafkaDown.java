@@ -50,6 +50,11 @@ final class KafkaDown implements Fault {
     /** The demo's own Streams application id (application.properties). */
     private static final String STREAMS_ID = "perch-streams";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Perch's own readiness check of Kafka (runtime/KafkaHealth). */
+    private static final String KAFKA_CHECK = "perch-kafka";
+    /** Lines the process may write while Kafka is away: the change, said once (and a few of the clients' as it goes). */
+    private static final int MAX_OUTAGE_LINES = 5;
+    private final List<String> found = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     @Override
@@ -75,12 +80,21 @@ final class KafkaDown implements Fault {
             broker.close();
             long stoppedNs = System.nanoTime();
             Long downAfterNs = null;
-            List<String> reasons = new ArrayList<>();
+            Long reasonAfterNs = null;
+            String reason = null;
+            int liveDown = 0;
+            int slowAnswers = 0;
             while (System.nanoTime() - stoppedNs < TimeUnit.SECONDS.toNanos(DOWN_SEC)) {
+                long askedNs = System.nanoTime();
                 Ready ready = ready(health + "/ready");
+                slowAnswers += System.nanoTime() - askedNs > TimeUnit.SECONDS.toNanos(1) ? 1 : 0;
+                liveDown += ready(health + "/live").up() ? 0 : 1;
                 if (!ready.up() && downAfterNs == null) {
-                    downAfterNs = System.nanoTime() - stoppedNs;
-                    reasons.add(ready.reason());
+                    downAfterNs = askedNs - stoppedNs;
+                }
+                if (ready.kafkaReason() != null && reasonAfterNs == null) {
+                    reasonAfterNs = askedNs - stoppedNs;
+                    reason = ready.kafkaReason();
                 }
                 Thread.sleep(1000);
             }
@@ -124,13 +138,23 @@ final class KafkaDown implements Fault {
             TopologyTakeover.Count predictions = TopologyTakeover.countPredictions(bootstrap, admin);
             long deadLetters = CommittedRecords.count(bootstrap, admin, Topics.DLQ);
             String outcome = String.format(Locale.ROOT,
-                    "at start: %s; during the run: health DOWN %s (%s), UP %s after the broker's return, lag under %d s %s; "
+                    "at start: %s; during the run: ready DOWN %s, with the reason %s (\"%s\"), live DOWN %d times, "
+                            + "%d health answers slower than 1 s; ready UP %s after the broker's return, lag under %d s %s; "
                             + "%d lines written during the %d s outage, %d from the return to recovery; afterwards process %s, "
                             + "live %s, ready %s; ended with exit %d; the simulator published %s reports, the topic holds %d",
-                    atStart, downAfterNs == null ? "never" : String.format(Locale.ROOT, "%.0f s after the stop", downAfterNs / 1e9),
-                    String.join("; ", reasons), secondsOrNever(upAfterNs), LAG_SEC, secondsOrNever(caughtUpNs), outageLines, DOWN_SEC,
+                    atStart, secondsOrNever(downAfterNs), secondsOrNever(reasonAfterNs), reason, liveDown, slowAnswers,
+                    secondsOrNever(upAfterNs), LAG_SEC, secondsOrNever(caughtUpNs), outageLines, DOWN_SEC,
                     linesAfterReturn, alive ? "alive" : "dead", liveness.up() ? "UP" : "DOWN", readiness.up() ? "UP" : "DOWN",
                     exit, telemetryRecords, reportsIn);
+            check(atStart.startsWith("run exit 2 ") && atStart.contains("1 line(s)"), "at start, not exit 2 with one line: " + atStart);
+            check(reason != null && reason.matches("Kafka at .* has not answered for \\d+ s"),
+                    "readiness never said why while Kafka was away (" + reason + ")");
+            check(liveDown == 0, "liveness DOWN " + liveDown + " times while Kafka was away: Kubernetes would restart the pod");
+            check(slowAnswers == 0, slowAnswers + " health answers took more than 1 s while Kafka was away");
+            check(outageLines <= MAX_OUTAGE_LINES, outageLines + " lines written during the outage (at most " + MAX_OUTAGE_LINES + ")");
+            check(alive && liveness.up() && readiness.up(), "afterwards alive " + alive + ", live " + liveness.up() + ", ready " + readiness.up());
+            check(upAfterNs != null && caughtUpNs != null, "not ready again with the lag under " + LAG_SEC + " s within 180 s of the return");
+            check(exit == 0 && telemetryRecords != null, "the demo ended with exit " + exit + (telemetryRecords == null ? ", no summary" : ""));
             Double recoverySec = upAfterNs == null || caughtUpNs == null ? null
                     : Math.round(Math.max(upAfterNs, caughtUpNs) / 1e8) / 10.0;
             // Reports the simulator published but Kafka never acknowledged are lost: reportsIn is what it
@@ -143,8 +167,21 @@ final class KafkaDown implements Fault {
         }
     }
 
+    private void check(boolean holds, String problem) {
+        if (!holds) {
+            found.add(problem);
+        }
+    }
+
+    @Override
+    public List<String> problems(FaultResult result) {
+        List<String> problems = new ArrayList<>(result.problems());
+        problems.addAll(found);
+        return problems;
+    }
+
     private static String secondsOrNever(Long ns) {
-        return ns == null ? "never" : String.format(Locale.ROOT, "after %.0f s", ns / 1e9);
+        return ns == null ? "never" : String.format(Locale.ROOT, "after %.1f s", ns / 1e9);
     }
 
     /** {@code run} against an address where nothing listens: its exit code and the lines it wrote. */
@@ -160,7 +197,8 @@ final class KafkaDown implements Fault {
         }
     }
 
-    private record Ready(boolean up, String reason) {
+    /** A health answer: UP or not, the checks not UP, and the reason {@code perch-kafka} gives (null if none). */
+    private record Ready(boolean up, String reason, String kafkaReason) {
     }
 
     /** One look at a health endpoint: UP or not, and the reason of the checks that are not UP. */
@@ -170,14 +208,18 @@ final class KafkaDown implements Fault {
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = JSON.readTree(response.body());
             List<String> down = new ArrayList<>();
+            String kafkaReason = null;
             for (JsonNode check : body.path("checks")) {
                 if (!"UP".equals(check.path("status").asText())) {
                     down.add(check.path("name").asText() + ": " + check.path("data"));
+                    if (KAFKA_CHECK.equals(check.path("name").asText())) {
+                        kafkaReason = check.path("data").path("reason").asText(null);
+                    }
                 }
             }
-            return new Ready("UP".equals(body.path("status").asText()), String.join(", ", down));
+            return new Ready("UP".equals(body.path("status").asText()), String.join(", ", down), kafkaReason);
         } catch (Exception e) {
-            return new Ready(false, "no answer: " + e);
+            return new Ready(false, "no answer: " + e, null);
         }
     }
 
