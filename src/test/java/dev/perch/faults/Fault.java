@@ -20,7 +20,7 @@ interface Fault {
     /**
      * What this fault found broken in {@code result}, one line each: the issue's "done when"
      * ({@link FaultResult#problems()}) and whatever the fault checks beyond the line's figures (a
-     * move neither finished nor rolled back, an app of a lost node never placed again).
+     * move neither finished nor rolled back, a reason missing from health, a flood of log lines).
      */
     default List<String> problems(FaultResult result) {
         return result.problems();

@@ -24,7 +24,9 @@ public final class FaultSuite {
 
     private static Map<String, Supplier<Fault>> faults() {
         Map<String, Supplier<Fault>> faults = new LinkedHashMap<>();
+        faults.put("broker-restart", BrokerRestartFault::new);
         faults.put("leader-change", LeaderChangeFault::new);
+        faults.put("kafka-down", KafkaDownFault::new);
         faults.put("node-lost", NodeLostFault::new);
         return faults;
     }
