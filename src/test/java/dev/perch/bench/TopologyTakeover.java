@@ -139,7 +139,7 @@ public final class TopologyTakeover {
     }
 
     /** The topology's own count of admitted reports, summed over the tasks this instance runs. */
-    private static long reportsCounted(KafkaStreams streams) {
+    public static long reportsCounted(KafkaStreams streams) {
         return Math.round(streams.metrics().values().stream()
                 .filter(m -> m.metricName().name().equals("reports-counted")
                         && m.metricName().group().equals("perch-topology-metrics"))
@@ -160,11 +160,12 @@ public final class TopologyTakeover {
         }
     }
 
-    private record Count(long reports, long duplicates, long windows) {
+    /** What the committed prediction records cover: the reports they name, windows predicted twice, windows. */
+    public record Count(long reports, long duplicates, long windows) {
     }
 
     /** Every committed prediction record: the reports each covers, and windows predicted more than once. */
-    private static Count countPredictions(String bootstrap, Admin admin) throws Exception {
+    public static Count countPredictions(String bootstrap, Admin admin) throws Exception {
         Map<TopicPartition, Long> end = Offsets.end(admin, Topics.PREDICTIONS, IsolationLevel.READ_COMMITTED);
         Set<String> windows = new HashSet<>();
         long reports = 0;

@@ -14,4 +14,12 @@ interface Fault {
      * not start); what Perch got wrong is in the result, for {@link FaultResult#problems()} to say.
      */
     FaultResult run(FaultContext context) throws Exception;
+
+    /**
+     * What the last {@link #run} found broken beyond what {@link FaultResult#problems()} checks (a
+     * dead letter without its reason, a report counted in another window's time), one line each.
+     */
+    default java.util.List<String> findings() {
+        return java.util.List.of();
+    }
 }
