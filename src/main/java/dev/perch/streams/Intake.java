@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -43,6 +44,9 @@ import java.util.Objects;
  * than that. The processor reads its own copy of the entries, rebuilt from the store in {@link #init},
  * and writes the store as it admits.
  *
+ * <p>A report whose window starts more than {@link #MAX_AHEAD_MS} after the later of the wall clock
+ * and the newest window admitted on its partition goes to the dead-letter topic with the reason.
+ *
  * <p>{@code reportsCounted} — the reports admitted, once per stream and window — is kept in the store
  * with them (so a restarted or moved task goes on from the committed count) and exposed as the
  * metric {@value #COUNTED_METRIC} in group {@value #METRIC_GROUP}, one per task.
@@ -58,6 +62,13 @@ final class Intake implements Processor<String, byte[], String, Object> {
     private static final String LEGACY_HIGH_WATER = "h|";
     static final String METRIC_GROUP = "perch-topology-metrics";
     static final String COUNTED_METRIC = "reports-counted";
+    /**
+     * How far a window may start after the topology's time ({@link PartitionClock#aheadMs}): Kafka's
+     * own bound on a record's timestamp ({@code log.message.timestamp.after.max.ms}, an hour by
+     * default). A report further ahead comes from a clock that is wrong, and admitted it would hold
+     * its stream's marks there.
+     */
+    static final long MAX_AHEAD_MS = 3_600_000;
     /** Between app and accelerator in keys: a character no id contains. */
     private static final String SEPARATOR = "\u0000";
 
@@ -138,9 +149,18 @@ final class Intake implements Processor<String, byte[], String, Object> {
                     + "' (telemetry is keyed by accelerator)");
             return;
         }
+        long wallClockMs = context.currentSystemTimeMs();
+        long aheadMs = clock.aheadMs(report.windowStartMs(), wallClockMs);
+        if (aheadMs > MAX_AHEAD_MS) {
+            reject(record, String.format(Locale.ROOT, "windowStartMs %d is %.0f s ahead of the topology's time (the later "
+                            + "of its clock and the newest window admitted on the partition), at most %d s ahead is "
+                            + "admitted: is node '%s''s clock ahead?", report.windowStartMs(), aheadMs / 1000.0,
+                    MAX_AHEAD_MS / 1000, report.node()));
+            return;
+        }
         String stream = report.app() + SEPARATOR + report.accelerator();
         StreamMarks held = marks.get(stream);
-        long oldestMs = held != null ? held.highWaterMs() - retentionMs : clock.floorMs(retentionMs);
+        long oldestMs = held != null ? held.highWaterMs() - retentionMs : clock.floorMs(retentionMs, wallClockMs);
         if (report.windowStartMs() < oldestMs || (held != null && held.counted(report.windowStartMs()))) {
             return;
         }
@@ -162,7 +182,7 @@ final class Intake implements Processor<String, byte[], String, Object> {
                 source == null ? -1 : source.partition(),
                 source == null ? -1 : source.offset(),
                 context.currentSystemTimeMs(), record.value());
-        context.forward(record.withValue((Object) letter), PerchTopology.DLQ_SINK);
+        context.forward(record.withKey(DeadLetterRecord.key(record.key())).withValue((Object) letter), PerchTopology.DLQ_SINK);
     }
 
     /**
@@ -175,7 +195,7 @@ final class Intake implements Processor<String, byte[], String, Object> {
             legacy.forEach(seen::delete);
             legacy.clear();
         }
-        long floorMs = clock.floorMs(retentionMs);
+        long floorMs = clock.floorMs(retentionMs, context.currentSystemTimeMs());
         marks.entrySet().removeIf(entry -> {
             if (entry.getValue().highWaterMs() >= floorMs) {
                 return false;

@@ -15,6 +15,12 @@ import java.util.List;
  * number present must be finite and non-negative; unknown fields are ignored. An optional
  * {@code latencyHistogram} must be whole: at most {@value #MAX_BOUNDS} finite bounds, strictly
  * ascending, one more count than bounds, whole and non-negative, summing to {@code requests}.
+ *
+ * <p>Bounds no real producer reaches, so that a hostile or broken one cannot make the topology keep
+ * or fold absurd values: a payload of at most {@value #MAX_PAYLOAD_BYTES} bytes, ids of at most
+ * {@value #MAX_ID_CHARS} characters, a window of at most {@value #MAX_WINDOW_MS} ms, at most
+ * {@value #MAX_REQUESTS_PER_SEC} requests (and swaps) a second of window, latencies of at most
+ * {@value #MAX_LATENCY_MS} ms (a day), and every whole number within 64 bits.
  */
 public final class TelemetryParser {
     private static final List<String> REQUIRED_TEXT = List.of("node", "accelerator", "acceleratorType", "app", "model");
@@ -23,6 +29,20 @@ public final class TelemetryParser {
      * that a hostile report costs no more to fold than a fair one.
      */
     static final int MAX_BOUNDS = 512;
+    /**
+     * The largest payload read: a report with the largest histogram and the longest ids is under
+     * 20 KB, so this leaves room for fields Perch does not know, and a megabyte of hostile input is
+     * refused before it is parsed.
+     */
+    public static final int MAX_PAYLOAD_BYTES = 65_536;
+    /** Characters of {@code node}, {@code accelerator}, {@code app} and {@code model}: a Kubernetes name is at most 253, an accelerator adds its device to its node's. */
+    public static final int MAX_ID_CHARS = 512;
+    /** The longest window a report may cover: an hour (producers report every second to a minute). */
+    public static final long MAX_WINDOW_MS = 3_600_000;
+    /** Requests (and swaps) a second of window: no accelerator answers a million inferences a second. */
+    public static final long MAX_REQUESTS_PER_SEC = 1_000_000;
+    /** The longest latency, service or queueing time a report may state: a day. */
+    public static final double MAX_LATENCY_MS = 86_400_000;
 
     private TelemetryParser() {
     }
@@ -39,6 +59,10 @@ public final class TelemetryParser {
     public static Result parse(byte[] payload) {
         if (payload == null) {
             return new Result.Invalid("empty record (null value)");
+        }
+        if (payload.length > MAX_PAYLOAD_BYTES) {
+            return new Result.Invalid("payload of " + payload.length + " bytes, at most " + MAX_PAYLOAD_BYTES
+                    + " (a report is a few kilobytes)");
         }
         JsonNode root;
         try {
@@ -78,7 +102,13 @@ public final class TelemetryParser {
         if (end <= start) {
             throw new InvalidField("windowEndMs (" + end + ") must be after windowStartMs (" + start + ")");
         }
-        long requests = wholeNumber(root, "requests");
+        if (end - start > MAX_WINDOW_MS) {
+            throw new InvalidField("the window from windowStartMs to windowEndMs is " + (end - start) + " ms long, at most "
+                    + MAX_WINDOW_MS + " (an hour)");
+        }
+        // At most a million a second of window: an hour's window stays far inside 64 bits.
+        long mostRequests = (end - start) * MAX_REQUESTS_PER_SEC / 1000;
+        long requests = atMost(wholeNumber(root, "requests"), mostRequests, "requests");
         LatencySummary latency = latency(root.get("latencyMs"));
         if (requests > 0 && (latency == null || latency.mean() == null)) {
             throw new InvalidField("missing required field 'latencyMs.mean' (requests is " + requests + ")");
@@ -86,7 +116,19 @@ public final class TelemetryParser {
         return new TelemetryReport(TelemetryReport.SCHEMA, text(root, "node"), text(root, "accelerator"), type,
                 text(root, "app"), text(root, "model"), start, end, requests, latency,
                 mean(root.get("serviceMs"), "serviceMs"), mean(root.get("queueMs"), "queueMs"),
-                optionalWholeNumber(root, "swaps"), histogram(root.get("latencyHistogram"), requests));
+                swaps(optionalWholeNumber(root, "swaps"), mostRequests), histogram(root.get("latencyHistogram"), requests));
+    }
+
+    private static Long swaps(Long swaps, long most) {
+        return swaps == null ? null : atMost(swaps, most, "swaps");
+    }
+
+    private static long atMost(long count, long most, String field) {
+        if (count > most) {
+            throw new InvalidField("field '" + field + "' is " + count + ", at most " + MAX_REQUESTS_PER_SEC
+                    + " a second of the window (" + most + " in this one)");
+        }
+        return count;
     }
 
     private static LatencyHistogram histogram(JsonNode node, long requests) {
@@ -144,6 +186,10 @@ public final class TelemetryParser {
         if (!value.isTextual() || value.asText().isBlank()) {
             throw new InvalidField("field '" + field + "' must be a non-empty string");
         }
+        if (value.asText().length() > MAX_ID_CHARS) {
+            throw new InvalidField("field '" + field + "' has " + value.asText().length() + " characters, at most "
+                    + MAX_ID_CHARS);
+        }
         return value.asText();
     }
 
@@ -165,12 +211,25 @@ public final class TelemetryParser {
         if (number != Math.rint(number)) {
             throw new InvalidField("field '" + field + "' must be a whole number, got " + value.asText());
         }
+        // asLong() would wrap a larger integer (2^64 + 17 reads as 17) or clamp a larger double.
+        if (!value.canConvertToLong()) {
+            throw new InvalidField("field '" + field + "' is " + value.asText() + ", at most " + Long.MAX_VALUE);
+        }
         return value.asLong();
     }
 
+    /** A latency, service or queueing time in ms: finite, non-negative, at most {@link #MAX_LATENCY_MS}. */
     private static Double optionalNumber(JsonNode parent, String field, String path) {
         JsonNode value = parent.get(field);
-        return value == null || value.isNull() ? null : finiteNonNegative(value, path);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        double ms = finiteNonNegative(value, path);
+        if (ms > MAX_LATENCY_MS) {
+            throw new InvalidField("field '" + path + "' is " + value.asText() + " ms, at most " + (long) MAX_LATENCY_MS
+                    + " (a day)");
+        }
+        return ms;
     }
 
     private static double finiteNonNegative(JsonNode value, String field) {

@@ -161,7 +161,7 @@ public final class TopologyTakeover {
         }
     }
 
-    /** What the committed prediction records name: reports, windows predicted twice, windows. */
+    /** What the committed prediction records cover: the reports they name, windows predicted twice, windows. */
     public record Count(long reports, long duplicates, long windows) {
     }
 

@@ -18,11 +18,11 @@ interface Fault {
     FaultResult run(FaultContext context) throws Exception;
 
     /**
-     * What this fault found broken in {@code result}, one line each: the issue's "done when"
-     * ({@link FaultResult#problems()}) and whatever the fault checks beyond the line's figures (a
-     * move neither finished nor rolled back, a reason missing from health, a flood of log lines).
+     * What the last {@link #run} found broken beyond what {@link FaultResult#problems()} checks (a
+     * move neither finished nor rolled back, a reason missing from health, a dead letter without its
+     * reason), one line each.
      */
-    default List<String> problems(FaultResult result) {
-        return result.problems();
+    default List<String> findings() {
+        return List.of();
     }
 }

@@ -25,9 +25,11 @@ public final class FaultSuite {
     private static Map<String, Supplier<Fault>> faults() {
         Map<String, Supplier<Fault>> faults = new LinkedHashMap<>();
         faults.put("broker-restart", BrokerRestartFault::new);
+        faults.put("flood", FloodFault::new);
         faults.put("leader-change", LeaderChangeFault::new);
         faults.put("kafka-down", KafkaDownFault::new);
         faults.put("node-lost", NodeLostFault::new);
+        faults.put("clock-skew", ClockSkewFault::new);
         return faults;
     }
 
@@ -56,7 +58,9 @@ public final class FaultSuite {
                 broken = true;
                 continue;
             }
-            for (String problem : fault.problems(result)) {
+            List<String> problems = new ArrayList<>(result.problems());
+            problems.addAll(fault.findings());
+            for (String problem : problems) {
                 System.err.println("faults: " + name + ": " + problem);
                 broken = true;
             }

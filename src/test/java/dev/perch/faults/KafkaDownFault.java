@@ -174,10 +174,8 @@ final class KafkaDownFault implements Fault {
     }
 
     @Override
-    public List<String> problems(FaultResult result) {
-        List<String> problems = new ArrayList<>(result.problems());
-        problems.addAll(found);
-        return problems;
+    public List<String> findings() {
+        return found;
     }
 
     private static String secondsOrNever(Long ns) {

@@ -77,10 +77,8 @@ final class LeaderChangeFault implements Fault {
     }
 
     @Override
-    public List<String> problems(FaultResult result) {
-        List<String> all = new ArrayList<>(result.problems());
-        all.addAll(problems);
-        return all;
+    public List<String> findings() {
+        return problems;
     }
 
     private StepRun runStep(Step step, Path jar, Path dir) throws Exception {

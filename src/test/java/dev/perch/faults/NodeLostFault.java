@@ -53,10 +53,8 @@ final class NodeLostFault implements Fault {
     }
 
     @Override
-    public List<String> problems(FaultResult result) {
-        List<String> all = new ArrayList<>(result.problems());
-        all.addAll(problems);
-        return all;
+    public List<String> findings() {
+        return problems;
     }
 
     @Override

@@ -11,9 +11,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,7 +102,28 @@ class DeadLetterTest {
                         java.util.stream.IntStream.rangeClosed(1, 513).mapToObj(String::valueOf)
                                 .collect(java.util.stream.Collectors.joining(",", "[", "]")),
                         "[" + "0,".repeat(513) + "17]"),
-                        "field 'latencyHistogram.boundsMs' has 513 bounds, at most 512"));
+                        "field 'latencyHistogram.boundsMs' has 513 bounds, at most 512"),
+                // Bounds no real producer reaches (docs/contract.md): past them a report is hostile or broken.
+                Arguments.of("app id of 10,000 characters", GOOD.replace("\"cam-7\"", "\"" + "c".repeat(10_000) + "\""),
+                        "field 'app' has 10000 characters, at most 512"),
+                Arguments.of("model id of 513 characters", GOOD.replace("\"mobilenet_v2\"", "\"" + "m".repeat(513) + "\""),
+                        "field 'model' has 513 characters, at most 512"),
+                Arguments.of("window of ten years", GOOD.replace("\"windowStartMs\":1764201600000",
+                        "\"windowStartMs\":1448841601000"), "the window from windowStartMs to windowEndMs is 315360000000 ms long, at most 3600000"),
+                Arguments.of("a million requests a second and one", GOOD.replace("\"requests\":17", "\"requests\":1000001"),
+                        "field 'requests' is 1000001, at most 1000000 a second of the window (1000000 in this one)"),
+                Arguments.of("1e15 requests", GOOD.replace("\"requests\":17", "\"requests\":1000000000000000"),
+                        "field 'requests' is 1000000000000000, at most 1000000 a second"),
+                Arguments.of("requests past 64 bits (2^64 + 17 wraps to 17)", GOOD.replace("\"requests\":17",
+                        "\"requests\":18446744073709551633"), "field 'requests' is 18446744073709551633, at most 9223372036854775807"),
+                Arguments.of("swaps beyond the rate", GOOD.replace("\"swaps\":6", "\"swaps\":2000000"),
+                        "field 'swaps' is 2000000, at most 1000000 a second"),
+                Arguments.of("latency of 1e300 ms", GOOD.replace("\"max\":201.0", "\"max\":1e300"),
+                        "field 'latencyMs.max' is 1.0E300 ms, at most 86400000 (a day)"),
+                Arguments.of("service time over a day", GOOD.replace("\"mean\":5.2", "\"mean\":86400001"),
+                        "field 'serviceMs.mean' is 86400001 ms, at most 86400000"),
+                Arguments.of("window a century ahead", GOOD.replace("1764201600000", "4918003200000")
+                        .replace("1764201601000", "4918003201000"), "windowStartMs 4918003200000 is "));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -139,6 +164,46 @@ class DeadLetterTest {
         assertEquals("base64", letter.get("payloadEncoding").asText());
         assertEquals(Base64.getEncoder().encodeToString(payload), letter.get("payload").asText());
         assertTrue(letter.get("reason").asText().startsWith("malformed JSON"));
+    }
+
+    /**
+     * A payload near the broker's record size limit (1 MiB of request by Kafka's defaults) made a
+     * dead letter over it, and the topology stopped on it: the letter keeps the first 64 KiB, cut at a
+     * character, says so, and stays far under the limit whatever the payload escapes to in JSON.
+     */
+    @Test
+    void aPayloadNearTheRecordSizeLimitIsKeptTruncatedAndTheReasonSaysSo() {
+        byte[] quotes = "\"".repeat(1_040_000).getBytes(StandardCharsets.UTF_8);
+        byte[] binary = new byte[1_040_000];
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = (byte) (0x80 + i % 64);
+        }
+        // One byte, then two-byte characters: byte 65536 is the second half of one, so the cut falls before it.
+        String accents = "a" + "é".repeat(520_000);
+        fx.telemetry.pipeInput("pi-1/tpu0", quotes);
+        fx.telemetry.pipeInput("pi-1/tpu0", binary);
+        fx.telemetry.pipeInput("pi-1/tpu0", accents.getBytes(StandardCharsets.UTF_8));
+        fx.sendRaw("pi-1/tpu0", GOOD);
+
+        List<TestRecord<String, String>> letters = fx.dlq.readRecordsToList();
+        assertEquals(3, letters.size());
+        for (TestRecord<String, String> letter : letters) {
+            assertTrue(letter.value().getBytes(StandardCharsets.UTF_8).length < 500_000, "a dead letter of "
+                    + letter.value().length() + " characters");
+        }
+        JsonNode first = Json.read(letters.get(0).value(), JsonNode.class);
+        assertEquals("payload of 1040000 bytes, at most 65536 (a report is a few kilobytes) (payload truncated: its first "
+                + "65536 of 1040000 bytes kept)", first.get("reason").asText());
+        assertEquals("\"".repeat(65_536), first.get("payload").asText());
+        JsonNode second = Json.read(letters.get(1).value(), JsonNode.class);
+        assertEquals("base64", second.get("payloadEncoding").asText());
+        assertArrayEquals(Arrays.copyOf(binary, 65_536), Base64.getDecoder().decode(second.get("payload").asText()));
+        JsonNode third = Json.read(letters.get(2).value(), JsonNode.class);
+        assertEquals("utf8", third.get("payloadEncoding").asText());
+        assertEquals("a" + "é".repeat(32_767), third.get("payload").asText());
+        assertTrue(third.get("reason").asText().endsWith("(payload truncated: its first 65535 of 1040001 bytes kept)"),
+                third.get("reason").asText());
+        assertEquals(1, fx.predictions.readValuesToList().size(), "the good record after them is processed");
     }
 
     @Test

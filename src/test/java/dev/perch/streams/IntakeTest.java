@@ -1,5 +1,6 @@
 package dev.perch.streams;
 
+import dev.perch.telemetry.DeadLetterRecord;
 import dev.perch.telemetry.Json;
 import dev.perch.telemetry.TelemetryReport;
 import dev.perch.telemetry.Topics;
@@ -68,6 +69,91 @@ class IntakeTest {
                 T0 + 3000, T0 + 3001, T0 + 4000, T0 + 5000}), StreamMarks.fromBytes(store.get(Intake.STREAM + stream)));
     }
 
+    /**
+     * Two streams from a node whose clock jumped a year ahead: refused with the reason, and the
+     * partition's other streams, which they would have made look gone for good, are still counted.
+     */
+    @Test
+    void reportsFarAheadAreRefusedAndAgeNoOne() {
+        MockProcessorContext<String, Object> context = context(store());
+        context.setCurrentSystemTimeMs(T0 + 5_000);
+        Intake intake = new Intake(RETENTION_MS);
+        intake.init(context);
+        for (int s = 0; s < 3; s++) {
+            intake.process(record(report("a", "mobilenet_v2", TPU, s, 5, 20)));
+            intake.process(record(report("b", "mobilenet_v2", TPU, s, 5, 20)));
+        }
+        int yearSec = 365 * 86_400;
+        intake.process(record(report("x", "mobilenet_v2", TPU, yearSec, 5, 20)));
+        intake.process(record(report("y", "mobilenet_v2", TPU, yearSec, 5, 20)));
+        List<String> reasons = deadLetters(context);
+        assertEquals(2, reasons.size(), reasons::toString);
+        assertTrue(reasons.get(0).startsWith("windowStartMs " + (T0 + yearSec * 1000L) + " is 31535995 s ahead of the "
+                + "topology's time"), reasons.get(0));
+
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(T0 + 60_000);
+        intake.process(record(report("a", "mobilenet_v2", TPU, 3, 5, 20)));
+        assertEquals(List.of("a@0", "b@0", "a@1", "b@1", "a@2", "b@2", "a@3"), admittedApps(context));
+    }
+
+    /**
+     * Two streams 50 minutes ahead (inside the bound, so admitted) cannot make the partition's other
+     * streams look gone either: forgetting goes by the partition's window time or the wall clock,
+     * whichever is earlier.
+     */
+    @Test
+    void streamsAheadInsideTheBoundAreAdmittedAndAgeNoOne() {
+        MockProcessorContext<String, Object> context = context(store());
+        context.setCurrentSystemTimeMs(T0 + 5_000);
+        Intake intake = new Intake(RETENTION_MS);
+        intake.init(context);
+        intake.process(record(report("a", "mobilenet_v2", TPU, 0, 5, 20)));
+        intake.process(record(report("b", "mobilenet_v2", TPU, 0, 5, 20)));
+        intake.process(record(report("x", "mobilenet_v2", TPU, 3000, 5, 20)));
+        intake.process(record(report("y", "mobilenet_v2", TPU, 3000, 5, 20)));
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(T0 + 60_000);
+        intake.process(record(report("a", "mobilenet_v2", TPU, 1, 5, 20)));
+        intake.process(record(report("c", "mobilenet_v2", TPU, 1, 5, 20)));
+        assertEquals(List.of("a@0", "b@0", "x@3000", "y@3000", "a@1", "c@1"), admittedApps(context));
+        assertTrue(deadLetters(context).isEmpty());
+    }
+
+    /**
+     * A run ahead of the wall clock ({@code demo --speed max}: simulated time starts at the wall
+     * clock and runs faster) is never refused: each window is just after its partition's newest, and
+     * so is a stream new to the partition hours ahead of the wall clock.
+     */
+    @Test
+    void aRunAheadOfTheWallClockIsNeverRefused() {
+        MockProcessorContext<String, Object> context = context(store());
+        context.setCurrentSystemTimeMs(T0);
+        Intake intake = new Intake(RETENTION_MS);
+        intake.init(context);
+        // Three hours of simulated time with the wall clock standing still; a window every 30 s keeps the test short.
+        int windows = 3 * 3600 / 30;
+        for (int w = 0; w < windows; w++) {
+            intake.process(record(report("a", "mobilenet_v2", TPU, w * 30, 5, 20)));
+        }
+        intake.process(record(report("new", "mobilenet_v2", TPU, windows * 30, 5, 20)));
+        assertTrue(deadLetters(context).isEmpty(), () -> deadLetters(context).get(0));
+        assertEquals(windows + 1, admittedApps(context).size());
+    }
+
+    private static List<String> deadLetters(MockProcessorContext<String, Object> context) {
+        List<String> reasons = new ArrayList<>();
+        context.forwarded(PerchTopology.DLQ_SINK).forEach(f -> reasons.add(((DeadLetterRecord) f.record().value()).reason()));
+        return reasons;
+    }
+
+    private static List<String> admittedApps(MockProcessorContext<String, Object> context) {
+        List<String> out = new ArrayList<>();
+        context.forwarded(PerchTopology.ASSESSOR).forEach(f -> {
+            TelemetryReport report = ((Admitted) f.record().value()).report();
+            out.add(report.app() + "@" + (report.windowStartMs() - T0) / 1000);
+        });
+        return out;
+    }
+
     /** The apps and window starts the intake forwards, re-initialised on the same store every {@code restartEvery} reports. */
     private static List<String> admitted(List<TelemetryReport> input, int restartEvery) {
         MockProcessorContext<String, Object> context = context(store());
@@ -99,6 +185,7 @@ class IntakeTest {
 
     private static MockProcessorContext<String, Object> context(KeyValueStore<String, byte[]> store) {
         MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(T0);
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
         return context;

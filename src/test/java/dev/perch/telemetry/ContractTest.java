@@ -10,6 +10,7 @@ import com.networknt.schema.ValidationMessage;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +68,59 @@ public class ContractTest {
         assertFalse(problems(Topics.TELEMETRY, example.replace("\"requests\":17", "\"requests\":-1")).isEmpty());
         assertTrue(problems(Topics.TELEMETRY, example.replace("\"requests\":17", "\"requests\":0")
                 .replace("\"mean\":16.2,", "")).isEmpty(), "an idle window needs no latency");
+    }
+
+    /**
+     * The bounds of docs/contract.md, held alike by the schema and by the topology's parser: at the
+     * bound a report is valid, past it not.
+     */
+    @Test
+    void theSchemaAndTheParserHoldTheSameBounds() throws Exception {
+        String example = """
+                {"schema":"perch.telemetry.v1","node":"pi-1","accelerator":"pi-1/tpu0","acceleratorType":"edgetpu",
+                 "app":"cam-7","model":"mobilenet_v2","windowStartMs":1764201600000,"windowEndMs":1764201601000,
+                 "requests":17,"latencyMs":{"mean":16.2,"max":201.0},"serviceMs":{"mean":5.2},"swaps":6}""";
+        List<String> atTheBound = List.of(
+                example.replace("\"cam-7\"", "\"" + "c".repeat(512) + "\""),
+                example.replace("\"pi-1/tpu0\"", "\"" + "t".repeat(512) + "\""),
+                example.replace("\"requests\":17", "\"requests\":1000000"),
+                example.replace("\"max\":201.0", "\"max\":86400000"),
+                example.replace("\"mean\":5.2", "\"mean\":86400000"));
+        List<String> pastIt = List.of(
+                example.replace("\"cam-7\"", "\"" + "c".repeat(513) + "\""),
+                example.replace("\"pi-1/tpu0\"", "\"" + "t".repeat(10_000) + "\""),
+                example.replace("\"model\":\"mobilenet_v2\"", "\"model\":\"" + "m".repeat(513) + "\""),
+                example.replace("\"node\":\"pi-1\"", "\"node\":\"" + "n".repeat(513) + "\""),
+                example.replace("\"requests\":17", "\"requests\":1000000000000000"),
+                example.replace("\"swaps\":6", "\"swaps\":1000000000000000"),
+                example.replace("\"max\":201.0", "\"max\":86400000.5"),
+                example.replace("\"mean\":5.2", "\"mean\":1e300"));
+        for (String report : atTheBound) {
+            assertValid(Topics.TELEMETRY, report);
+            assertTrue(TelemetryParser.parse(report.getBytes(StandardCharsets.UTF_8)) instanceof TelemetryParser.Result.Valid,
+                    () -> TelemetryParser.parse(report.getBytes(StandardCharsets.UTF_8)).toString());
+        }
+        for (String report : pastIt) {
+            assertFalse(problems(Topics.TELEMETRY, report).isEmpty(), "the schema refuses " + report.substring(0, 120));
+            assertTrue(TelemetryParser.parse(report.getBytes(StandardCharsets.UTF_8)) instanceof TelemetryParser.Result.Invalid,
+                    "the parser refuses " + report.substring(0, 120));
+        }
+        // What the schema cannot say (a window's length, requests a second of it, the payload's size) the parser holds.
+        String tenYears = example.replace("\"windowStartMs\":1764201600000", "\"windowStartMs\":1448841601000");
+        assertTrue(TelemetryParser.parse(tenYears.getBytes(StandardCharsets.UTF_8)) instanceof TelemetryParser.Result.Invalid);
+        String padded = example.replace("\"swaps\":6", "\"swaps\":6,\"note\":\"" + "x".repeat(65_536) + "\"");
+        assertTrue(TelemetryParser.parse(padded.getBytes(StandardCharsets.UTF_8)) instanceof TelemetryParser.Result.Invalid);
+    }
+
+    /** A dead letter of a payload past the size the contract keeps: valid, with the cut said in its reason. */
+    @Test
+    void aTruncatedDeadLetterIsValid() throws Exception {
+        byte[] payload = "x".repeat(1_000_000).getBytes(StandardCharsets.UTF_8);
+        DeadLetterRecord letter = DeadLetterRecord.of("r".repeat(5_000), Topics.TELEMETRY, 0, 7, 1L, payload);
+        assertValid(Topics.DLQ, Json.MAPPER.writeValueAsString(letter));
+        assertEquals(65_536, letter.payload().length());
+        assertTrue(letter.reason().length() <= 1_000 && letter.reason().contains("r…")
+                && letter.reason().endsWith(" (payload truncated: its first 65536 of 1000000 bytes kept)"), letter.reason());
     }
 
     /** The histogram of docs/contract.md: valid, optional, and its shape held by the schema. */
