@@ -120,7 +120,7 @@ public final class TopologyTakeover {
                 Count count = countPredictions(bootstrap, admin);
                 System.out.printf(Locale.ROOT, "{\"reportsIn\":%d,\"reportsCounted\":%d,\"duplicateWindows\":%d,\"windows\":%d,"
                                 + "\"reportsNamed\":%d,\"killedAtSec\":%.1f,\"takeoverSec\":%.1f,\"survivorTasks\":%d}%n",
-                        reportsIn, reportsCounted(survivor), count.duplicates, count.windows, count.reports, killedAtSec,
+                        reportsIn, PerchTopology.reportsCounted(survivor), count.duplicates, count.windows, count.reports, killedAtSec,
                         takeoverSec, survivorTasks);
             } finally {
                 other.destroyForcibly();
@@ -136,14 +136,6 @@ public final class TopologyTakeover {
                 "app-" + accelerator + "-" + app, models[app % models.length], t0 + window * 1000L, t0 + (window + 1) * 1000L,
                 2, new LatencySummary(mean, mean, mean * 2, mean * 3, mean * 3), new MeanSummary(10.0),
                 new MeanSummary(mean - 10), 1L);
-    }
-
-    /** The topology's own count of admitted reports, summed over the tasks this instance runs. */
-    private static long reportsCounted(KafkaStreams streams) {
-        return Math.round(streams.metrics().values().stream()
-                .filter(m -> m.metricName().name().equals("reports-counted")
-                        && m.metricName().group().equals("perch-topology-metrics"))
-                .mapToDouble(m -> ((Number) m.metricValue()).doubleValue()).sum());
     }
 
     private static int tasks(KafkaStreams streams) {

@@ -14,4 +14,13 @@ interface Fault {
      * not start); what Perch got wrong is in the result, for {@link FaultResult#problems()} to say.
      */
     FaultResult run(FaultContext context) throws Exception;
+
+    /**
+     * What the fault's own checks found broken in its last run, beyond what the issue's done-when
+     * asks of every line ({@link FaultResult#problems()}), one line each: the suite says them and
+     * exits 1.
+     */
+    default java.util.List<String> problems() {
+        return java.util.List.of();
+    }
 }

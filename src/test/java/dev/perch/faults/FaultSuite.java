@@ -24,6 +24,7 @@ public final class FaultSuite {
 
     private static Map<String, Supplier<Fault>> faults() {
         Map<String, Supplier<Fault>> faults = new LinkedHashMap<>();
+        faults.put("kill-9", KillNine::new);
         return faults;
     }
 
@@ -43,15 +44,18 @@ public final class FaultSuite {
             Path work = Files.createTempDirectory("perch-fault-" + name + "-");
             System.err.println("faults: " + name + " in " + work);
             FaultResult result;
+            Fault fault = FAULTS.get(name).get();
             try {
-                result = FAULTS.get(name).get().run(new FaultContext(work, jar));
+                result = fault.run(new FaultContext(work, jar));
             } catch (Exception e) {
                 System.err.println("faults: " + name + " could not run: " + e);
                 e.printStackTrace();
                 broken = true;
                 continue;
             }
-            for (String problem : result.problems()) {
+            List<String> problems = new ArrayList<>(result.problems());
+            problems.addAll(fault.problems());
+            for (String problem : problems) {
                 System.err.println("faults: " + name + ": " + problem);
                 broken = true;
             }
