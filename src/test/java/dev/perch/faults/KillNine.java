@@ -123,11 +123,23 @@ final class KillNine implements Fault {
         }
         List<ConsumerRecord<String, byte[]>> telemetry;
         List<ConsumerRecord<String, byte[]>> predictions;
+        long alertsAfterRestart;
         try (EmbeddedKafka broker = EmbeddedKafka.start(0, data.resolve("kafka"))) {
             telemetry = CommittedRecords.read(broker.bootstrapServers(), Topics.TELEMETRY);
             predictions = CommittedRecords.read(broker.bootstrapServers(), Topics.PREDICTIONS);
+            long restartedMs = restartAtMs;
+            alertsAfterRestart = CommittedRecords.read(broker.bootstrapServers(), Topics.ALERTS).stream()
+                    .filter(r -> r.timestamp() >= restartedMs).count();
         }
-        return measure(telemetry, predictions, summary, killedAtMs, restartAtMs, watcher);
+        // The controller (what `run` would be) must hear what the restarted topology says.
+        long alertsHeard = summary.path("alerts").asLong();
+        if (alertsAfterRestart > 0 && alertsHeard == 0) {
+            problems.add("the topology raised " + alertsAfterRestart + " alerts after the restart and the controller heard none");
+        }
+        FaultResult result = measure(telemetry, predictions, summary, killedAtMs, restartAtMs, watcher);
+        return new FaultResult(result.fault(), result.reportsIn(), result.hostileIn(), result.reportsCounted(), result.duplicates(),
+                null, null, result.outcome() + String.format(Locale.ROOT, "; the topology raised %d alerts after the restart, the restarted controller heard %d",
+                alertsAfterRestart, alertsHeard), null, null, result.recoverySec());
     }
 
     private FaultResult measure(List<ConsumerRecord<String, byte[]>> telemetry, List<ConsumerRecord<String, byte[]>> predictions,
