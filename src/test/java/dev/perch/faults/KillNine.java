@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -100,6 +101,8 @@ final class KillNine implements Fault {
                 throw new IllegalStateException("the first demo answered before it was killed: " + first.stdout());
             }
             restartAtMs = System.currentTimeMillis();
+            System.err.println("faults: " + name() + ": killed (exit " + SIGKILL_EXIT + ") at " + Instant.ofEpochMilli(killedAtMs)
+                    + ", started again at " + Instant.ofEpochMilli(restartAtMs) + "; logs in " + work);
             DemoProcess second = DemoProcess.start(context.jar(), work, "second", jvm, args);
             try {
                 watcher = PredictionWatcher.start("127.0.0.1:9092");
