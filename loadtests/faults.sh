@@ -11,4 +11,5 @@ mkdir -p loadtests/results/faults
 mvn -B -q package -DskipTests >&2
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 mvn -B -q -Pbench exec:exec -Dbench.main=dev.perch.faults.FaultSuite -Dbench="${1:-all}" \
-  2> >(tee "loadtests/results/faults/$stamp.log" >&2) | tee "loadtests/results/faults/$stamp.json"
+  2> >(tee "loadtests/results/faults/$stamp.log" >&2) \
+  | sed -u 's/\x1b\[[0-9;]*m//g' | tee "loadtests/results/faults/$stamp.json"  # Maven's colour resets, even with -B

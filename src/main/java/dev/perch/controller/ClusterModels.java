@@ -19,6 +19,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Translates what the cluster reports into the planner's picture: each app's rate is the one learned
@@ -49,6 +52,7 @@ final class ClusterModels {
         Map<String, AppDemand> apps = new LinkedHashMap<>();
         Map<String, String> assignment = new HashMap<>();
         Map<String, Known> now = new HashMap<>();
+        Set<String> deviceIds = devices.stream().map(Device::id).collect(Collectors.toSet());
         for (RunningApp app : snapshot.apps()) {
             double rate = rates.rate(app.app()).orElse(app.spec().ratePerSec());
             Known before = known.get(app.app());
@@ -57,7 +61,7 @@ final class ClusterModels {
                     : new Known(app.spec(), rate, catalog, demand(app.spec(), rate, catalog));
             now.put(app.app(), demand);
             apps.put(app.app(), demand.demand());
-            app.migratingTo().or(app::accelerator).ifPresent(device -> assignment.put(app.app(), device));
+            countedOn(app, deviceIds).ifPresent(device -> assignment.put(app.app(), device));
         }
         known = now; // apps gone are forgotten
         return new ClusterModel(snapshot.networkMs(), hosts, devices, apps, assignment);
@@ -81,6 +85,7 @@ final class ClusterModels {
             return false;
         }
         List<RunningApp> apps = after.apps();
+        Set<String> deviceIds = after.accelerators().stream().map(Accelerator::id).collect(Collectors.toSet());
         for (int i = 0; i < apps.size(); i++) {
             RunningApp app = apps.get(i);
             RunningApp was = before.apps().get(i);
@@ -101,12 +106,23 @@ final class ClusterModels {
             if (app.accelerator().equals(was.accelerator()) && app.migratingTo().equals(was.migratingTo())) {
                 continue; // where the copy already has it
             }
-            String device = app.migratingTo().or(app::accelerator).orElse(null);
+            String device = countedOn(app, deviceIds).orElse(null);
             if (!java.util.Objects.equals(placement.deviceOf(app.app()).orElse(null), device)) {
                 placement.assign(app.app(), device);
             }
         }
         return true;
+    }
+
+    /**
+     * The accelerator an app counts on: a moving app's target, else where it is served, else (after
+     * the switch) the source its old copy still holds — the first of these the cluster still has. A
+     * move to a node just lost (deleted, not Ready) is still in the app's record until the cluster
+     * rolls it back; counted there, it made every pass fail on an accelerator the model does not have.
+     */
+    private static Optional<String> countedOn(RunningApp app, Set<String> deviceIds) {
+        return app.migratingTo().filter(deviceIds::contains).or(() -> app.accelerator().filter(deviceIds::contains))
+                .or(() -> app.migratingFrom().filter(deviceIds::contains));
     }
 
     private static AppDemand demand(AppSpec spec, double rate, ProfileCatalog catalog) {

@@ -54,7 +54,7 @@ public final class Inventory {
     static Optional<ClusterNode> node(Node node, double agentMemoryMb) {
         Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
         Optional<AcceleratorType> type = AcceleratorType.fromId(labels.getOrDefault(ACCELERATOR_TYPE, ""));
-        if (type.isEmpty()) {
+        if (type.isEmpty() || notReady(node)) {
             return Optional.empty();
         }
         int count = parseInt(labels.get(ACCELERATOR_COUNT), 1);
@@ -69,6 +69,18 @@ public final class Inventory {
             accelerators.add(new Accelerator(id, name, type.get()));
         }
         return Optional.of(new ClusterNode(name, spec.memoryMb(), frontendMs, accelerators));
+    }
+
+    /**
+     * Whether the node says it is not Ready ({@code Ready} is {@code False}, or {@code Unknown}: its
+     * kubelet stopped posting, for 40 s by default). Its pods are lost or about to be — Kubernetes
+     * would evict them only after 5 minutes, and a Deployment pinned to the node cannot run them
+     * elsewhere — so its apps are placed again elsewhere and no move goes there. A node that reports
+     * no {@code Ready} condition at all is taken at its word (the tests' mock API server has none).
+     */
+    static boolean notReady(Node node) {
+        return node.getStatus() != null && node.getStatus().getConditions() != null && node.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && !"True".equals(c.getStatus()));
     }
 
     private static double memoryMb(Node node) {

@@ -202,12 +202,28 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
     }
 
     /**
-     * Carries every migration one step further ({@link Migrations}); one line per step taken.
-     * Idempotent: any replica may call it on the cluster's state.
+     * Carries every migration one step further ({@link Migrations}), rolling back at once those whose
+     * target's node is lost (deleted or not Ready); one line per step taken. Idempotent: any replica
+     * may call it on the cluster's state.
      */
     @Override
     public List<String> progressMoves() {
-        return migrations.progress(apps.getStore().list());
+        Set<String> accelerators = acceleratorIds(clusterNodes());
+        return migrations.progress(apps.getStore().list(),
+                accelerator -> accelerators.contains(accelerator) ? Optional.empty() : Optional.of(whyGone(accelerator)));
+    }
+
+    /** Why an accelerator is not the cluster's (any more), in words for the app's owner. */
+    private String whyGone(String accelerator) {
+        String node = ObjectNames.nodeOf(accelerator);
+        Node live = nodes.getStore().getByKey(node);
+        if (live == null) {
+            return "node " + node + " was deleted";
+        }
+        if (Inventory.notReady(live)) {
+            return "node " + node + " is not Ready";
+        }
+        return "node " + node + " no longer has it";
     }
 
     /**

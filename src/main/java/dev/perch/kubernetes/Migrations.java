@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The make-before-break move of an app from one accelerator to another, as a state machine kept in
@@ -25,8 +27,10 @@ import java.util.Locale;
  *   phase {@value #SWITCHED};</li>
  *   <li>next progress: the source Deployment is deleted and the migration cleared.</li>
  * </ol>
- * A target not ready within the ready timeout is rolled back: deleted, the migration cleared, the
- * app left serving on its source, and the failure reported as a condition and an Event. At no step
+ * A target not ready within the ready timeout, or whose node is lost (deleted or not Ready), is
+ * rolled back: deleted, the migration cleared, the app left serving on its source, and the failure
+ * reported as a condition and an Event. The move is recorded before its target is created, so a
+ * leader that dies between the two leaves nothing that no replica knows of. At no step
  * is the app left without its serving Deployment. Each step reads the cluster afresh and may be
  * taken twice (a stale cache, a new leader) without harm.
  */
@@ -62,7 +66,9 @@ final class Migrations {
         if (current.getMigration() != null) {
             throw new ActuationException(move.app() + " is already moving to " + current.getMigration().getTo());
         }
-        applier.deployment(DesiredDeployment.of(app, move.to(), ObjectNames.nodeOf(move.to())), null);
+        // The move is recorded before its target is created: a leader killed between the two leaves a
+        // move another replica carries on (creating the target, advance), never a Deployment that no
+        // status names and no replica would ever remove.
         long now = clock.millis();
         status.update(move.app(), s -> {
             InferenceAppStatus.Migration migration = new InferenceAppStatus.Migration();
@@ -74,6 +80,13 @@ final class Migrations {
             status.condition(s, InferenceAppStatus.MIGRATING, "True", STARTING, "starting on " + move.to()
                     + "; traffic stays on " + move.from() + " until it is ready");
         });
+        try {
+            applier.deployment(DesiredDeployment.of(app, move.to(), ObjectNames.nodeOf(move.to())), null);
+        } catch (KubernetesClientException e) {
+            // Not started after all: the move is taken back, so the decision's "failed" is what the cluster shows.
+            status.update(move.app(), s -> s.setMigration(null));
+            throw e;
+        }
         status.event(app, "Migrating", "starting on " + move.to() + ", traffic on " + move.from() + " until it is ready");
         return new ApplyResult.Patched(move.app() + " starting on " + move.to() + "; traffic switches from " + move.from()
                 + " when it is ready");
@@ -81,10 +94,11 @@ final class Migrations {
 
     /**
      * Carries every migration among {@code apps} one step further and rolls back those whose target
-     * did not become ready in time; one line per step taken. A step that fails is reported and
-     * tried again on the next call.
+     * did not become ready in time or left the cluster; one line per step taken. {@code lost} says why
+     * an accelerator is no longer the cluster's (its node deleted or not Ready), empty while it is. A
+     * step that fails is reported and tried again on the next call.
      */
-    List<String> progress(Collection<InferenceApp> apps) {
+    List<String> progress(Collection<InferenceApp> apps, Function<String, Optional<String>> lost) {
         List<String> outcomes = new ArrayList<>();
         for (InferenceApp app : apps) {
             InferenceAppStatus current = app.getStatus();
@@ -92,7 +106,7 @@ final class Migrations {
                 continue;
             }
             try {
-                outcomes.add(advance(app, current.getMigration()));
+                outcomes.add(advance(app, current.getMigration(), lost));
             } catch (KubernetesClientException e) {
                 outcomes.add(app.getMetadata().getName() + ": step failed, retried next time: " + e.getMessage());
                 LOG.warnf("migration step of %s failed: %s", app.getMetadata().getName(), e.getMessage());
@@ -101,7 +115,7 @@ final class Migrations {
         return outcomes;
     }
 
-    private String advance(InferenceApp app, InferenceAppStatus.Migration migration) {
+    private String advance(InferenceApp app, InferenceAppStatus.Migration migration, Function<String, Optional<String>> lost) {
         String name = app.getMetadata().getName();
         if (SWITCHED.equals(migration.getPhase())) {
             deleteDeployment(name, migration.getFrom());
@@ -113,7 +127,20 @@ final class Migrations {
             status.event(app, "Migrated", "moved from " + migration.getFrom() + " to " + migration.getTo());
             return name + ": " + migration.getFrom() + " removed; moved to " + migration.getTo();
         }
-        if (ready(name, migration.getTo())) {
+        Optional<String> gone = lost.apply(migration.getTo());
+        if (gone.isPresent()) {
+            // Its node will not make it ready (or keep it running): waiting out the ready timeout
+            // would only keep the app's room taken there and the apps waiting for that room waiting.
+            return rollBack(app, migration, String.format(Locale.ROOT, "rolled back: %s left the cluster (%s); still served on %s",
+                    migration.getTo(), gone.get(), migration.getFrom()));
+        }
+        Deployment target = deployment(name, migration.getTo());
+        if (target == null) {
+            // Recorded, but the leader that recorded it stopped before creating the target.
+            applier.deployment(DesiredDeployment.of(app, migration.getTo(), ObjectNames.nodeOf(migration.getTo())), null);
+            return name + ": " + migration.getTo() + " started (the move was recorded, its target not yet created)";
+        }
+        if (ready(target)) {
             applier.service(DesiredService.of(app, migration.getTo()), null);
             String node = ObjectNames.nodeOf(migration.getTo());
             status.update(name, s -> {
@@ -127,17 +154,22 @@ final class Migrations {
         }
         long waited = clock.millis() - (migration.getStartedAtMs() == null ? 0 : migration.getStartedAtMs());
         if (waited > readyTimeout.toMillis()) {
-            deleteDeployment(name, migration.getTo());
-            String message = String.format(Locale.ROOT, "rolled back: %s was not ready within %d s; still served on %s",
-                    migration.getTo(), readyTimeout.toSeconds(), migration.getFrom());
-            status.update(name, s -> {
-                s.setMigration(null);
-                status.condition(s, InferenceAppStatus.MIGRATING, "False", "RolledBack", message);
-            });
-            status.event(app, "MigrationRolledBack", message);
-            return name + ": " + message;
+            return rollBack(app, migration, String.format(Locale.ROOT, "rolled back: %s was not ready within %d s; still served on %s",
+                    migration.getTo(), readyTimeout.toSeconds(), migration.getFrom()));
         }
         return name + ": waiting for " + migration.getTo() + " to be ready";
+    }
+
+    /** The target goes, the migration is cleared, the app stays served on its source; the owner is told why. */
+    private String rollBack(InferenceApp app, InferenceAppStatus.Migration migration, String message) {
+        String name = app.getMetadata().getName();
+        deleteDeployment(name, migration.getTo());
+        status.update(name, s -> {
+            s.setMigration(null);
+            status.condition(s, InferenceAppStatus.MIGRATING, "False", "RolledBack", message);
+        });
+        status.event(app, "MigrationRolledBack", message);
+        return name + ": " + message;
     }
 
     private void deleteDeployment(String app, String accelerator) {
@@ -145,10 +177,12 @@ final class Migrations {
     }
 
     /** Read from the server, not the cache: traffic must not switch to a copy that only looked ready. */
-    private boolean ready(String app, String accelerator) {
-        Deployment deployment = client.apps().deployments().inNamespace(namespace)
-                .withName(ObjectNames.deploymentName(app, accelerator)).get();
-        return deployment != null && deployment.getStatus() != null && deployment.getStatus().getReadyReplicas() != null
+    private Deployment deployment(String app, String accelerator) {
+        return client.apps().deployments().inNamespace(namespace).withName(ObjectNames.deploymentName(app, accelerator)).get();
+    }
+
+    private static boolean ready(Deployment deployment) {
+        return deployment.getStatus() != null && deployment.getStatus().getReadyReplicas() != null
                 && deployment.getStatus().getReadyReplicas() >= 1;
     }
 }

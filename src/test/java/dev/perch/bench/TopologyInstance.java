@@ -42,7 +42,7 @@ public final class TopologyInstance {
      * interval, session timeout…), for one instance of a shared application id: the instances under
      * test are configured as the ones users run.
      */
-    static Properties properties(String bootstrap, String applicationId, String stateDir) throws IOException {
+    public static Properties properties(String bootstrap, String applicationId, String stateDir) throws IOException {
         Properties application = applicationProperties();
         logLikeTheApplication(application);
         Properties props = new Properties();

@@ -128,7 +128,8 @@ public final class TopologyTakeover {
         }
     }
 
-    private static TelemetryReport report(int accelerator, int app, int window) {
+    /** Accelerator {@code accelerator}'s app {@code app}'s report of window {@code window} (one second each). */
+    public static TelemetryReport report(int accelerator, int app, int window) {
         long t0 = 1_767_225_600_000L;
         double mean = 20 + 5 * app;
         String[] models = {"mobilenet_v2", "inception_v4", "efficientnet-S", "ssd_mobilenet_v2"};
@@ -136,6 +137,11 @@ public final class TopologyTakeover {
                 "app-" + accelerator + "-" + app, models[app % models.length], t0 + window * 1000L, t0 + (window + 1) * 1000L,
                 2, new LatencySummary(mean, mean, mean * 2, mean * 3, mean * 3), new MeanSummary(10.0),
                 new MeanSummary(mean - 10), 1L);
+    }
+
+    /** The topology's own count of admitted reports, summed over the tasks this instance runs. */
+    public static long reportsCounted(KafkaStreams streams) {
+        return PerchTopology.reportsCounted(streams);
     }
 
     private static int tasks(KafkaStreams streams) {
@@ -152,11 +158,12 @@ public final class TopologyTakeover {
         }
     }
 
-    private record Count(long reports, long duplicates, long windows) {
+    /** What the committed prediction records name: reports, windows predicted twice, windows. */
+    public record Count(long reports, long duplicates, long windows) {
     }
 
     /** Every committed prediction record: the reports each covers, and windows predicted more than once. */
-    private static Count countPredictions(String bootstrap, Admin admin) throws Exception {
+    public static Count countPredictions(String bootstrap, Admin admin) throws Exception {
         Map<TopicPartition, Long> end = Offsets.end(admin, Topics.PREDICTIONS, IsolationLevel.READ_COMMITTED);
         Set<String> windows = new HashSet<>();
         long reports = 0;

@@ -1,5 +1,7 @@
 package dev.perch.faults;
 
+import java.util.List;
+
 /**
  * One fault the suite injects into a running Perch (issue 23): it sets up what it needs in its own
  * working directory (brokers on free ports, processes, a mock API server), injects the fault, watches
@@ -16,11 +18,11 @@ interface Fault {
     FaultResult run(FaultContext context) throws Exception;
 
     /**
-     * What the fault's own checks found broken in its last run, beyond what the issue's done-when
-     * asks of every line ({@link FaultResult#problems()}), one line each: the suite says them and
-     * exits 1.
+     * What this fault found broken in {@code result}, one line each: the issue's "done when"
+     * ({@link FaultResult#problems()}) and whatever the fault checks beyond the line's figures (a
+     * move neither finished nor rolled back, a reason missing from health, a flood of log lines).
      */
-    default java.util.List<String> problems() {
-        return java.util.List.of();
+    default List<String> problems(FaultResult result) {
+        return result.problems();
     }
 }

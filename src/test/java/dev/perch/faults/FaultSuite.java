@@ -24,7 +24,11 @@ public final class FaultSuite {
 
     private static Map<String, Supplier<Fault>> faults() {
         Map<String, Supplier<Fault>> faults = new LinkedHashMap<>();
-        faults.put("kill-9", KillNine::new);
+        faults.put("broker-restart", BrokerRestartFault::new);
+        faults.put("kill-9", KillNineFault::new);
+        faults.put("leader-change", LeaderChangeFault::new);
+        faults.put("kafka-down", KafkaDownFault::new);
+        faults.put("node-lost", NodeLostFault::new);
         return faults;
     }
 
@@ -53,9 +57,7 @@ public final class FaultSuite {
                 broken = true;
                 continue;
             }
-            List<String> problems = new ArrayList<>(result.problems());
-            problems.addAll(fault.problems());
-            for (String problem : problems) {
+            for (String problem : fault.problems(result)) {
                 System.err.println("faults: " + name + ": " + problem);
                 broken = true;
             }

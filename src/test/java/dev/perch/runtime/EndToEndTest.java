@@ -146,6 +146,13 @@ class EndToEndTest {
             Thread.sleep(200);
         }
         given().get("/q/health/live").then().statusCode(200);
+        // Perch's own check that Kafka answers (KafkaHealth) is among the readiness checks, UP here.
+        String kafkaCheck = "checks.find { it.name == 'perch-kafka' }";
+        while (!"UP".equals(given().get("/q/health/ready").path(kafkaCheck + ".status")) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+        given().get("/q/health/ready").then().body(kafkaCheck + ".status", org.hamcrest.Matchers.equalTo("UP"))
+                .body(kafkaCheck + ".data.kafka", org.hamcrest.Matchers.startsWith("127.0.0.1:"));
         given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
     }
 

@@ -11,9 +11,6 @@ import dev.perch.telemetry.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * windows then run ahead of the wall clock, where a restart's new windows can collide with the
  * killed run's.
  */
-final class KillNine implements Fault {
+final class KillNineFault implements Fault {
     private static final String SPEED = "4";
     /** Wall-clock seconds of telemetry before the kill, and of the second run. */
     private static final int FIRST_RUN_SEC = 20;
@@ -61,16 +58,19 @@ final class KillNine implements Fault {
         return "kill-9";
     }
 
+    /** The done-when, and what this fault checks beyond the line's figures. */
     @Override
-    public List<String> problems() {
-        return problems;
+    public List<String> problems(FaultResult result) {
+        List<String> all = new ArrayList<>(result.problems());
+        all.addAll(problems);
+        return all;
     }
 
     @Override
     public FaultResult run(FaultContext context) throws Exception {
         Path work = context.workDir();
         Path data = work.resolve("data");
-        List<String> jvm = List.of("-Dquarkus.http.port=" + freePort());
+        List<String> jvm = List.of("-Dquarkus.http.port=" + FreePort.pick());
         List<String> args = List.of("demo", "--data-dir", data.toString(), "--speed", SPEED);
         long killedAtMs;
         long restartAtMs;
@@ -249,12 +249,5 @@ final class KillNine implements Fault {
         }
         return String.format(Locale.ROOT, "resumed: %d of %d apps' learned service within 1 SE of before, rates %d of %d%s",
                 serviceWithin, streams, rateWithin, streams, notResumed.isEmpty() ? "" : " (not: " + String.join("; ", notResumed) + ")");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        }
     }
 }

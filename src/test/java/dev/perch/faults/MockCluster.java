@@ -1,0 +1,216 @@
+package dev.perch.faults;
+
+import dev.perch.kubernetes.AcceleratorKind;
+import dev.perch.kubernetes.InferenceApp;
+import dev.perch.kubernetes.InferenceAppSpec;
+import dev.perch.kubernetes.InferenceAppStatus;
+import dev.perch.kubernetes.Inventory;
+import dev.perch.kubernetes.SloKind;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The fabric8 mock API server in CRUD mode on a free port, with the kubelet it lacks played by the
+ * harness: a Deployment pinned to a node that is there and Ready gets one ready replica
+ * {@code readyAfterMs} after the kubelet first saw it (unless its node is held: a node whose new
+ * pods do not become ready); a Deployment on a node that is gone or not Ready has none (its pod
+ * lost with the node, its replacement pending on the nodeSelector).
+ */
+final class MockCluster implements AutoCloseable {
+    static final String NS = "perch";
+    private static final String HOSTNAME = "kubernetes.io/hostname";
+
+    private final KubernetesMockServer server;
+    private final int port;
+    final KubernetesClient client;
+    private final long readyAfterMs;
+    private final Set<String> heldNodes = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> firstSeenMs = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService kubelet = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "fault-kubelet");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    MockCluster(long readyAfterMs) throws Exception {
+        this.readyAfterMs = readyAfterMs;
+        this.port = freePort();
+        this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init(InetAddress.getLoopbackAddress(), port);
+        this.client = server.createClient();
+        kubelet.scheduleWithFixedDelay(this::kubeletTick, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** Where {@code perch run} finds this API server ({@code quarkus.kubernetes-client.api-server-url}). */
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    static int freePort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** A Ready 4 GiB node with one accelerator of {@code type}. */
+    void node(String name, String type) {
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
+                .addToLabels(Inventory.ACCELERATOR_TYPE, type).addToLabels(HOSTNAME, name).endMetadata()
+                .withNewStatus().addToCapacity("memory", new Quantity("4Gi")).withConditions(ready("True")).endStatus()
+                .build()).create();
+    }
+
+    /** The node's kubelet stops posting: the node controller marks it {@code Ready=Unknown}. */
+    void notReady(String name) {
+        client.nodes().withName(name).editStatus(node -> {
+            node.getStatus().setConditions(List.of(ready("Unknown")));
+            return node;
+        });
+    }
+
+    void deleteNode(String name) {
+        client.nodes().withName(name).delete();
+    }
+
+    /** New pods on {@code node} do not become ready until {@link #release}. */
+    void hold(String node) {
+        heldNodes.add(node);
+    }
+
+    void release(String node) {
+        heldNodes.remove(node);
+    }
+
+    private static NodeCondition ready(String status) {
+        return new NodeConditionBuilder().withType("Ready").withStatus(status).withReason("fault-suite")
+                .withLastTransitionTime(Instant.now().toString()).build();
+    }
+
+    static String nodeOf(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getNodeSelector().get(HOSTNAME);
+    }
+
+    static int readyReplicas(Deployment deployment) {
+        return deployment == null || deployment.getStatus() == null || deployment.getStatus().getReadyReplicas() == null
+                ? 0 : deployment.getStatus().getReadyReplicas();
+    }
+
+    private boolean nodeUp(Map<String, Node> nodes, String name) {
+        Node node = nodes.get(name);
+        return node != null && node.getStatus() != null && node.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private void kubeletTick() {
+        try {
+            Map<String, Node> nodes = new HashMap<>();
+            client.nodes().list().getItems().forEach(n -> nodes.put(n.getMetadata().getName(), n));
+            long now = System.currentTimeMillis();
+            for (Deployment d : client.apps().deployments().inNamespace(NS).list().getItems()) {
+                String name = d.getMetadata().getName();
+                long seen = firstSeenMs.computeIfAbsent(d.getMetadata().getUid() == null ? name : d.getMetadata().getUid(), k -> now);
+                String node = nodeOf(d);
+                boolean up = nodeUp(nodes, node);
+                int ready = readyReplicas(d);
+                if (up && ready == 0 && !heldNodes.contains(node) && now - seen >= readyAfterMs) {
+                    setReady(name, 1);
+                } else if (!up && ready > 0) {
+                    setReady(name, 0);
+                }
+            }
+        } catch (RuntimeException e) {
+            System.err.println("faults: kubelet: " + e.getMessage());
+        }
+    }
+
+    private void setReady(String deployment, int ready) {
+        client.apps().deployments().inNamespace(NS).withName(deployment).editStatus(x -> {
+            x.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(ready).withAvailableReplicas(ready).build());
+            return x;
+        });
+    }
+
+    /** An InferenceApp in {@link #NS}. */
+    void app(String name, String model, double ratePerSec, double sloMs, AcceleratorKind... types) {
+        InferenceApp app = new InferenceApp();
+        app.getMetadata().setName(name);
+        app.getMetadata().setNamespace(NS);
+        InferenceAppSpec spec = new InferenceAppSpec();
+        spec.setModel(model);
+        spec.setImage("registry.example.com/" + model + ":1");
+        spec.setExpectedRatePerSec(ratePerSec);
+        spec.setSloMs(sloMs);
+        spec.setSloStatistic(SloKind.MEAN);
+        spec.setAcceleratorTypes(List.of(types));
+        app.setSpec(spec);
+        client.resources(InferenceApp.class).inNamespace(NS).resource(app).create();
+    }
+
+    Optional<InferenceAppStatus> status(String app) {
+        InferenceApp live = client.resources(InferenceApp.class).inNamespace(NS).withName(app).get();
+        return Optional.ofNullable(live == null ? null : live.getStatus());
+    }
+
+    /** The accelerator the app is served on, not moving, with a ready Deployment there; empty otherwise. */
+    Optional<String> servedReady(String app) {
+        Optional<InferenceAppStatus> status = status(app);
+        if (status.isEmpty() || status.get().getAccelerator() == null || status.get().getMigration() != null) {
+            return Optional.empty();
+        }
+        String accelerator = status.get().getAccelerator();
+        Deployment deployment = deployment(app, accelerator);
+        return readyReplicas(deployment) >= 1 ? Optional.of(accelerator) : Optional.empty();
+    }
+
+    Deployment deployment(String app, String accelerator) {
+        return client.apps().deployments().inNamespace(NS).withName(app + "-" + accelerator.replace('/', '-')).get();
+    }
+
+    /** Waits until {@code condition} holds; false after {@code timeoutMs}. */
+    static boolean await(BooleanSupplier condition, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                // the API server busy or an object half-written: asked again
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        kubelet.shutdownNow();
+        client.close();
+        server.destroy();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.perch.runtime;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KafkaReachTest {
+    @Test
+    void aThirtySecondOutageProbedEverySecondIsOneLineDownAndOneUp() {
+        KafkaReach reach = new KafkaReach("10.0.0.7:9092", 3_000, 0);
+        List<KafkaReach.Change> changes = new ArrayList<>();
+        for (long t = 0; t <= 10_000; t += 1_000) {
+            reach.answered(t).ifPresent(changes::add);
+        }
+        for (long t = 11_000; t <= 40_000; t += 1_000) {
+            reach.noAnswer(t).ifPresent(changes::add);
+        }
+        for (long t = 41_000; t <= 50_000; t += 1_000) {
+            reach.answered(t).ifPresent(changes::add);
+        }
+        assertEquals(List.of(
+                new KafkaReach.Change(false, "Kafka at 10.0.0.7:9092 has not answered for 3 s"),
+                new KafkaReach.Change(true, "Kafka at 10.0.0.7:9092 answers again after 31 s without an answer")), changes);
+        assertTrue(reach.up());
+    }
+
+    @Test
+    void theReasonSaysHowLongKafkaHasBeenSilentSoFar() {
+        KafkaReach reach = new KafkaReach("kafka:9092", 3_000, 0);
+        reach.answered(1_000);
+        assertEquals(Optional.empty(), reach.noAnswer(2_000));
+        assertEquals(Optional.empty(), reach.downReason(2_000));
+        assertTrue(reach.noAnswer(4_000).isPresent());
+        assertFalse(reach.up());
+        assertEquals(Optional.of("Kafka at kafka:9092 has not answered for 29 s"), reach.downReason(30_000));
+    }
+
+    @Test
+    void kafkaThatNeverAnsweredIsDownOnceTheSilenceSinceTheStartIsLongEnough() {
+        KafkaReach reach = new KafkaReach("kafka:9092", 3_000, 5_000);
+        assertEquals(Optional.empty(), reach.noAnswer(7_000));
+        assertEquals(Optional.of(new KafkaReach.Change(false, "Kafka at kafka:9092 has not answered for 3 s")), reach.noAnswer(8_000));
+        assertEquals(Optional.empty(), reach.noAnswer(9_000));
+    }
+}
