@@ -14,8 +14,10 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +29,12 @@ import java.util.function.Supplier;
  */
 @ApplicationScoped
 public class ClusterProducers {
+    /** How long the demo waits for the end of the telemetry topic at start-up before it starts its simulated time now. */
+    private static final Duration EPOCH_READ_TIMEOUT = Duration.ofSeconds(30);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "127.0.0.1:9092")
+    String bootstrapServers;
+
     static boolean onKubernetes(PerchConfig config) {
         return "run".equals(config.mode());
     }
@@ -41,7 +49,10 @@ public class ClusterProducers {
     @Singleton
     @Typed(SimulatedCluster.class) // exposed as the ports by the producers below only
     SimulatedCluster simulatedCluster(Scenario scenario, PerchConfig config) {
-        long epochMs = System.currentTimeMillis() / 1000 * 1000;
+        // The demo again on kept data goes on after the windows it published before (SimulatedEpoch).
+        long epochMs = "demo".equals(config.mode())
+                ? SimulatedEpoch.forDemo(bootstrapServers, scenario, System.currentTimeMillis(), EPOCH_READ_TIMEOUT)
+                : System.currentTimeMillis() / 1000 * 1000;
         return new SimulatedCluster(scenario, config.seed(), epochMs, config.moveSec() * 1000);
     }
 

@@ -4,6 +4,7 @@ import dev.perch.controller.AlertTally;
 import dev.perch.controller.InboxProgress;
 import dev.perch.controller.Reconciler;
 import dev.perch.sim.SimulatedCluster;
+import dev.perch.streams.PerchTopology;
 import dev.perch.telemetry.Json;
 import dev.perch.telemetry.Samples;
 import dev.perch.telemetry.TelemetryReport;
@@ -111,10 +112,11 @@ public class DemoDriver {
                 agentWindows = agents.publishedWindows();
                 agents = null;
             }
+            Long reportsCounted = reportsCountedOnceCaughtUp(admin);
             Double maxLagSec = lag.maxLagSec();
             LOG.info(String.format(Locale.ROOT, "telemetry lag: at most %.3f s after a window's end, of which reports out up to %.3f s late",
                     maxLagSec == null ? 0 : maxLagSec, lag.maxOutLateSec()));
-            return summary(viaAgents ? agentWindows : cluster.telemetryRecords(), maxLagSec);
+            return summary(viaAgents ? agentWindows : cluster.telemetryRecords(), reportsCounted, maxLagSec);
         } finally {
             if (agents != null) {
                 agents.close();
@@ -225,7 +227,7 @@ public class DemoDriver {
         outputs.flush();
     }
 
-    private DemoSummary summary(long telemetryRecords, Double maxTelemetryLagSec) {
+    private DemoSummary summary(long telemetryRecords, Long reportsCounted, Double maxTelemetryLagSec) {
         long epochMs = cluster.epochMs();
         var snapshot = cluster.snapshot();
         Map<String, Integer> windows = new HashMap<>();
@@ -254,7 +256,7 @@ public class DemoDriver {
         long placed = snapshot.apps().stream().filter(a -> a.accelerator().isPresent()).count();
         double compliance = judged == 0 ? 1 : 1 - (double) violationSeconds / judged;
         return new DemoSummary(cluster.scenario().name(), config.policy(), config.seed(), config.telemetry().via(),
-                cluster.nowSec(), telemetryRecords,
+                cluster.nowSec(), telemetryRecords, reportsCounted,
                 tally.alerts(), reconciler.decisions(), placed, inViolation, judged, violationSeconds,
                 Samples.round(compliance), Samples.round(worst), flaps, Samples.round(maxTelemetryLagSec), apps);
     }
@@ -284,6 +286,30 @@ public class DemoDriver {
             }
             sleepMs(5);
         }
+    }
+
+    /**
+     * The topology's count of admitted reports once it has committed past every telemetry record, so
+     * that every report published is in it (also after a stop asked for: the count is what the summary
+     * is for); null when it has not caught up within {@link #DRAIN_TIMEOUT_MS}.
+     */
+    private Long reportsCountedOnceCaughtUp(Admin admin) {
+        long deadline = System.currentTimeMillis() + DRAIN_TIMEOUT_MS;
+        while (System.currentTimeMillis() <= deadline) {
+            try {
+                if (Offsets.committedPastEnd(admin, streamsApplicationId, Topics.TELEMETRY)) {
+                    return PerchTopology.reportsCounted(streams);
+                }
+            } catch (ExecutionException e) {
+                LOG.debugf("drain check failed, retrying: %s", e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            sleepMs(20);
+        }
+        LOG.warnf("the topology did not catch up with the telemetry within %d s: reportsCounted left out", DRAIN_TIMEOUT_MS / 1000);
+        return null;
     }
 
     /**

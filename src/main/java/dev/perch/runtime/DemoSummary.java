@@ -12,12 +12,17 @@ import java.util.List;
  * app, the same and the first impending alert and first violation (simulated seconds, null when none).
  * {@code telemetry} says how telemetry reached Kafka ({@code direct} from the simulator, or
  * {@code agent} through the node agents), and {@code telemetryRecords} counts what was published that way.
+ * {@code reportsCounted} is the topology's own count of the reports it admitted, once per app,
+ * accelerator and window, when it had caught up with the telemetry at the end (null when it did not
+ * within {@link DemoDriver}'s wait): it is kept with the topology's state, so on a kept
+ * {@code --data-dir} it counts the earlier runs' reports too.
  * {@code maxTelemetryLagSec} is the largest delay over the run, in wall-clock seconds, between a
  * window's end (when the demo's schedule has its reports out; in lock-step, when the simulator has
  * them) and the topology having committed past its reports ({@link TelemetryLag}); null when no
  * window was published.
  */
 public record DemoSummary(String scenario, String policy, long seed, String telemetry, double simulatedSec, long telemetryRecords,
+                          Long reportsCounted,
                           long alerts,
                           long decisions, long appsPlaced, long appsInViolationAtEnd, long judgedAppSeconds,
                           long violationSeconds, double windowCompliance, double worstAppWindowCompliance,

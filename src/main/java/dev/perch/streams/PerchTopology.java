@@ -6,6 +6,7 @@ import dev.perch.telemetry.JsonSerde;
 import dev.perch.telemetry.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.Stores;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,6 +44,18 @@ public final class PerchTopology {
 
     public static org.apache.kafka.streams.Topology build(TopologySettings settings) {
         return build(settings, Assessor.CHECKPOINT_ENTRIES);
+    }
+
+    /**
+     * The topology's own count of the reports it admitted, once per app, accelerator and window
+     * (the metric {@code reports-counted}), summed over the tasks this instance runs. Kept in the
+     * tasks' stores, so it goes on from the committed count after a restart on kept state.
+     */
+    public static long reportsCounted(KafkaStreams streams) {
+        return Math.round(streams.metrics().values().stream()
+                .filter(m -> m.metricName().name().equals(Intake.COUNTED_METRIC)
+                        && m.metricName().group().equals(Intake.METRIC_GROUP))
+                .mapToDouble(m -> ((Number) m.metricValue()).doubleValue()).sum());
     }
 
     /**

@@ -120,7 +120,7 @@ public final class TopologyTakeover {
                 Count count = countPredictions(bootstrap, admin);
                 System.out.printf(Locale.ROOT, "{\"reportsIn\":%d,\"reportsCounted\":%d,\"duplicateWindows\":%d,\"windows\":%d,"
                                 + "\"reportsNamed\":%d,\"killedAtSec\":%.1f,\"takeoverSec\":%.1f,\"survivorTasks\":%d}%n",
-                        reportsIn, reportsCounted(survivor), count.duplicates, count.windows, count.reports, killedAtSec,
+                        reportsIn, PerchTopology.reportsCounted(survivor), count.duplicates, count.windows, count.reports, killedAtSec,
                         takeoverSec, survivorTasks);
             } finally {
                 other.destroyForcibly();
@@ -141,10 +141,7 @@ public final class TopologyTakeover {
 
     /** The topology's own count of admitted reports, summed over the tasks this instance runs. */
     public static long reportsCounted(KafkaStreams streams) {
-        return Math.round(streams.metrics().values().stream()
-                .filter(m -> m.metricName().name().equals("reports-counted")
-                        && m.metricName().group().equals("perch-topology-metrics"))
-                .mapToDouble(m -> ((Number) m.metricValue()).doubleValue()).sum());
+        return PerchTopology.reportsCounted(streams);
     }
 
     private static int tasks(KafkaStreams streams) {

@@ -25,6 +25,7 @@ public final class FaultSuite {
     private static Map<String, Supplier<Fault>> faults() {
         Map<String, Supplier<Fault>> faults = new LinkedHashMap<>();
         faults.put("broker-restart", BrokerRestartFault::new);
+        faults.put("kill-9", KillNineFault::new);
         faults.put("flood", FloodFault::new);
         faults.put("leader-change", LeaderChangeFault::new);
         faults.put("kafka-down", KafkaDownFault::new);
