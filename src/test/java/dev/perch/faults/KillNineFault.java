@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code kill-9}: the packaged {@code demo --data-dir DIR} killed with SIGKILL mid-stream and started
@@ -75,51 +74,48 @@ final class KillNineFault implements Fault {
         OptionalLong[] firstSeen = new OptionalLong[1];
         PredictionWatcher watcher = null;
         try (DemoLock lock = DemoLock.acquire(name())) {
-            DemoProcess first = DemoProcess.start(context.jar(), work, "first", jvm, args);
-            try {
+            int killedExit;
+            try (WatchedProcess first = WatchedProcess.start(context.jar(), jvm, args, Map.of(), work.resolve("first.log"))) {
                 // The controller's first pass places the apps just before the first window goes out.
-                if (!first.awaitStderr("DECISION", START_TIMEOUT)) {
-                    throw new IllegalStateException("the first demo did not start streaming:\n" + first.stderrTail(20));
+                if (!first.awaitLine("DECISION", START_TIMEOUT)) {
+                    throw new IllegalStateException("the first demo did not start streaming:\n" + first.tail(20));
                 }
                 Thread.sleep(FIRST_RUN_SEC * 1000L);
-                if (!first.process.isAlive()) {
-                    throw new IllegalStateException("the first demo ended before the kill:\n" + first.stderrTail(20));
+                if (!first.alive()) {
+                    throw new IllegalStateException("the first demo ended before the kill:\n" + first.tail(20));
                 }
-                first.process.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, nothing flushed or closed
-                first.process.waitFor(30, TimeUnit.SECONDS);
+                killedExit = first.kill();
                 killedAtMs = System.currentTimeMillis();
-            } finally {
-                first.process.destroyForcibly();
+                if (!first.stdout().isBlank()) {
+                    throw new IllegalStateException("the first demo answered before it was killed: " + first.stdout());
+                }
             }
-            if (first.process.exitValue() != SIGKILL_EXIT) {
-                throw new IllegalStateException("the first demo was not killed by SIGKILL: exit " + first.process.exitValue());
-            }
-            if (!first.stdout().isBlank()) {
-                throw new IllegalStateException("the first demo answered before it was killed: " + first.stdout());
+            if (killedExit != SIGKILL_EXIT) {
+                throw new IllegalStateException("the first demo was not killed by SIGKILL: exit " + killedExit);
             }
             restartAtMs = System.currentTimeMillis();
             System.err.println("faults: " + name() + ": killed (exit " + SIGKILL_EXIT + ") at " + Instant.ofEpochMilli(killedAtMs)
                     + ", started again at " + Instant.ofEpochMilli(restartAtMs) + "; logs in " + work);
-            DemoProcess second = DemoProcess.start(context.jar(), work, "second", jvm, args);
-            try {
+            int secondExit;
+            String answer;
+            try (WatchedProcess second = WatchedProcess.start(context.jar(), jvm, args, Map.of(), work.resolve("second.log"))) {
                 watcher = PredictionWatcher.start("127.0.0.1:9092");
-                if (!second.awaitStderr("started in", START_TIMEOUT)) {
-                    throw new IllegalStateException("the demo did not start again on the same directory:\n" + second.stderrTail(20));
+                if (!second.awaitLine("started in", START_TIMEOUT)) {
+                    throw new IllegalStateException("the demo did not start again on the same directory:\n" + second.tail(20));
                 }
                 Thread.sleep(SECOND_RUN_SEC * 1000L);
-                second.process.destroy(); // TERM: the demo stops, prints its summary and shuts down in order
-                if (!second.process.waitFor(3, TimeUnit.MINUTES)) {
-                    throw new IllegalStateException("the second demo did not stop within 3 minutes of TERM");
+                // TERM: the demo stops, prints its summary and shuts down in order.
+                secondExit = second.stop(180, work.resolve("second-threads.txt"));
+                answer = second.stdout();
+                if (secondExit != 0 || answer.isBlank()) {
+                    throw new IllegalStateException("the second demo did not end cleanly: exit " + secondExit + "\n" + second.tail(20));
                 }
             } finally {
-                second.process.destroyForcibly();
-                watcher.close();
+                if (watcher != null) {
+                    watcher.close();
+                }
             }
-            if (second.process.exitValue() != 0 || second.stdout().isBlank()) {
-                throw new IllegalStateException("the second demo did not end cleanly: exit " + second.process.exitValue()
-                        + "\n" + second.stderrTail(20));
-            }
-            summary = Json.read(second.stdout().strip(), JsonNode.class);
+            summary = Json.read(answer.strip(), JsonNode.class);
         }
         List<ConsumerRecord<String, byte[]>> telemetry;
         List<ConsumerRecord<String, byte[]>> predictions;

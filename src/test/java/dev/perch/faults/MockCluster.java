@@ -58,7 +58,7 @@ final class MockCluster implements AutoCloseable {
 
     MockCluster(long readyAfterMs) throws Exception {
         this.readyAfterMs = readyAfterMs;
-        this.port = freePort();
+        this.port = FreePort.pick();
         this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), port);
@@ -69,12 +69,6 @@ final class MockCluster implements AutoCloseable {
     /** Where {@code perch run} finds this API server ({@code quarkus.kubernetes-client.api-server-url}). */
     String url() {
         return "http://127.0.0.1:" + port;
-    }
-
-    static int freePort() throws java.io.IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     /** A Ready 4 GiB node with one accelerator of {@code type}. */

@@ -31,7 +31,7 @@ final class PerchRun implements AutoCloseable {
         Path stateDir = workDir.resolve(identity + "-state");
         Files.createDirectories(stateDir);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dquarkus.http.port=" + MockCluster.freePort(),
+                "-Xmx512m", "-Dquarkus.http.port=" + FreePort.pick(),
                 "-Dperch.kubernetes.identity=" + identity));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString(), "run", "--namespace", MockCluster.NS, "--state-dir", stateDir.toString()));

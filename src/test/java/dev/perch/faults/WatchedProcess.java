@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,46 @@ final class WatchedProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Waits until a line (either stream) holds {@code text}; false when the process ended or the time ran out first. */
+    boolean awaitLine(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (lines().stream().anyMatch(line -> line.text().contains(text))) {
+                return true;
+            }
+            if (!process.isAlive()) {
+                joinReaders();
+                return lines().stream().anyMatch(line -> line.text().contains(text));
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    /** What the process wrote to stdout, line by line (a command's answer: the demo's summary). */
+    String stdout() {
+        return String.join("\n", lines().stream().filter(Line::stdout).map(Line::text).toList());
+    }
+
+    /** The last {@code count} lines, both streams, for a message saying why a run failed. */
+    String tail(int count) {
+        List<Line> all = lines();
+        return String.join("\n", all.subList(Math.max(0, all.size() - count), all.size()).stream().map(Line::text).toList());
+    }
+
+    /**
+     * SIGKILL (what {@link Process#destroyForcibly} sends on Linux): no shutdown hook runs, nothing is
+     * flushed or closed, a lease is not released. Waits for the process and its output; its exit code.
+     */
+    int kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            return -1;
+        }
+        joinReaders();
+        return process.exitValue();
+    }
+
     /**
      * Asks the process to stop (SIGTERM) and waits for it and its output; the exit code, or -1 if it
      * would not stop. A process still running after 5 s has its threads dumped to {@code threadDump}
@@ -102,10 +143,14 @@ final class WatchedProcess implements AutoCloseable {
         if (!process.waitFor(timeoutSec, TimeUnit.SECONDS)) {
             return -1;
         }
+        joinReaders();
+        return process.exitValue();
+    }
+
+    private void joinReaders() throws InterruptedException {
         for (Thread reader : readers) {
             reader.join(5_000);
         }
-        return process.exitValue();
     }
 
     @Override
