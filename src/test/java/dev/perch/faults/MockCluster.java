@@ -43,6 +43,8 @@ import java.util.function.BooleanSupplier;
 final class MockCluster implements AutoCloseable {
     static final String NS = "perch";
     private static final String HOSTNAME = "kubernetes.io/hostname";
+    /** Held, so that the level set on it is not lost with a collected logger: one INFO line per request otherwise. */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     private final KubernetesMockServer server;
     private final int port;
@@ -59,6 +61,7 @@ final class MockCluster implements AutoCloseable {
     MockCluster(long readyAfterMs) throws Exception {
         this.readyAfterMs = readyAfterMs;
         this.port = FreePort.pick();
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), port);

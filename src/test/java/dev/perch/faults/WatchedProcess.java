@@ -115,7 +115,7 @@ final class WatchedProcess implements AutoCloseable {
      * flushed or closed, a lease is not released. Waits for the process and its output; its exit code.
      */
     int kill() throws InterruptedException {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             return -1;
         }
@@ -129,7 +129,9 @@ final class WatchedProcess implements AutoCloseable {
      * first: what it waits for is what a stop that hangs needs to show.
      */
     int stop(long timeoutSec, Path threadDump) throws InterruptedException, IOException {
-        process.destroy();
+        // Through the handle: Process.destroy() also closes this side of the pipes, and what the
+        // process writes while it stops (a demo's summary) would be lost.
+        process.toHandle().destroy();
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                     Long.toString(process.pid()), "Thread.print").redirectErrorStream(true)
