@@ -86,9 +86,7 @@ final class LeaderChangeFault implements Fault {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir.resolve("kafka"));
              MockCluster cluster = new MockCluster(1500);
              ReadyWatch watch = new ReadyWatch(cluster.client, MockCluster.NS)) {
-            cluster.node("pi-1", "edgetpu");
-            cluster.app("large", "efficientnet-L", 8, 600, AcceleratorKind.EDGETPU);
-            cluster.app("mobile", "mobilenet_v2", 10, 200, AcceleratorKind.EDGETPU, AcceleratorKind.GPU);
+            cluster.oneEdgeTpuTwoApps();
             try (PerchRun a = PerchRun.start(jar, dir, "replica-a", cluster.url(), kafka.bootstrapServers(), SETTINGS)) {
                 need(MockCluster.await(() -> holder(cluster).equals(Optional.of("replica-a")), STEP_TIMEOUT_MS),
                         "replica-a never took the lease (see " + a.log() + ")");

@@ -152,6 +152,17 @@ final class MockCluster implements AutoCloseable {
         });
     }
 
+    /**
+     * Where both controller faults start: one Edge TPU node, {@code pi-1}, holding EfficientNet-L
+     * (8 req/s, 600 ms) and MobileNet-V2 (10 req/s, 200 ms, which may also go to a GPU), so that a
+     * third heavy app on the Edge TPU makes the controller move MobileNet-V2 to a Jetson that joins.
+     */
+    void oneEdgeTpuTwoApps() {
+        node("pi-1", "edgetpu");
+        app("large", "efficientnet-L", 8, 600, AcceleratorKind.EDGETPU);
+        app("mobile", "mobilenet_v2", 10, 200, AcceleratorKind.EDGETPU, AcceleratorKind.GPU);
+    }
+
     /** An InferenceApp in {@link #NS}. */
     void app(String name, String model, double ratePerSec, double sloMs, AcceleratorKind... types) {
         InferenceApp app = new InferenceApp();

@@ -69,9 +69,7 @@ final class NodeLostFault implements Fault {
             try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir.resolve("kafka"));
                  MockCluster cluster = new MockCluster(1500);
                  ReadyWatch watch = new ReadyWatch(cluster.client, MockCluster.NS)) {
-                cluster.node("pi-1", "edgetpu");
-                cluster.app("large", "efficientnet-L", 8, 600, AcceleratorKind.EDGETPU);
-                cluster.app("mobile", "mobilenet_v2", 10, 200, AcceleratorKind.EDGETPU, AcceleratorKind.GPU);
+                cluster.oneEdgeTpuTwoApps();
                 try (PerchRun perch = PerchRun.start(context.jar(), dir, "replica-a", cluster.url(), kafka.bootstrapServers(),
                         LeaderChangeFault.SETTINGS)) {
                     need(MockCluster.await(() -> cluster.servedReady("large").equals(Optional.of(TPU))
