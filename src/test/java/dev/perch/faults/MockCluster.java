@@ -2,10 +2,9 @@ package dev.perch.faults;
 
 import dev.perch.kubernetes.AcceleratorKind;
 import dev.perch.kubernetes.InferenceApp;
-import dev.perch.kubernetes.InferenceAppSpec;
 import dev.perch.kubernetes.InferenceAppStatus;
 import dev.perch.kubernetes.Inventory;
-import dev.perch.kubernetes.SloKind;
+import dev.perch.kubernetes.KubernetesFixtures;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;
@@ -163,19 +162,12 @@ final class MockCluster implements AutoCloseable {
         app("mobile", "mobilenet_v2", 10, 200, AcceleratorKind.EDGETPU, AcceleratorKind.GPU);
     }
 
-    /** An InferenceApp in {@link #NS}. */
+    /** An InferenceApp in {@link #NS} with a mean SLO: the tests' fixture, at its rate and on its accelerator types. */
     void app(String name, String model, double ratePerSec, double sloMs, AcceleratorKind... types) {
-        InferenceApp app = new InferenceApp();
-        app.getMetadata().setName(name);
+        InferenceApp app = KubernetesFixtures.app(name, model, sloMs);
         app.getMetadata().setNamespace(NS);
-        InferenceAppSpec spec = new InferenceAppSpec();
-        spec.setModel(model);
-        spec.setImage("registry.example.com/" + model + ":1");
-        spec.setExpectedRatePerSec(ratePerSec);
-        spec.setSloMs(sloMs);
-        spec.setSloStatistic(SloKind.MEAN);
-        spec.setAcceleratorTypes(List.of(types));
-        app.setSpec(spec);
+        app.getSpec().setExpectedRatePerSec(ratePerSec);
+        app.getSpec().setAcceleratorTypes(List.of(types));
         client.resources(InferenceApp.class).inNamespace(NS).resource(app).create();
     }
 
