@@ -27,6 +27,7 @@ final class PipelineCommands {
     static void demo(List<String> args) {
         DemoStart start = demoStart(args);
         start.properties().forEach(System::setProperty);
+        LaptopHttpHost.apply();
         PipelineBoot.boot("demo", start.dataDir());
     }
 
@@ -107,6 +108,7 @@ final class PipelineCommands {
         System.setProperty("perch.replay.recording", recording);
         System.setProperty("perch.replay.format", format);
         System.setProperty("perch.replay.speed", Double.toString(speed));
+        LaptopHttpHost.apply();
         PipelineBoot.boot("replay", options.get("data-dir").map(Path::of));
     }
 
