@@ -42,7 +42,7 @@ public record KafkaClientSecurity(Map<String, String> settings) {
         return fromEnvironment(System.getProperties(), System.getenv());
     }
 
-    static KafkaClientSecurity fromEnvironment(Properties systemProperties, Map<String, String> environment) {
+    public static KafkaClientSecurity fromEnvironment(Properties systemProperties, Map<String, String> environment) {
         Map<String, String> settings = new HashMap<>();
         environment.forEach((name, value) -> {
             if (name.toUpperCase(Locale.ROOT).startsWith("KAFKA_")) {
