@@ -78,8 +78,11 @@ public class DemoDriver {
 
     private volatile boolean stopRequested;
     private final CountDownLatch finished = new CountDownLatch(1);
+    /** Whether {@link #run()} began: in {@code replay} and {@code run} it never does, and shutdown has nothing to wait for. */
+    private volatile boolean started;
 
     public DemoSummary run() throws InterruptedException {
+        started = true;
         boolean viaAgents = AGENT.equals(config.telemetry().via());
         DemoAgents agents = null;
         KafkaClientSecurity security = KafkaClientSecurity.from(kafka);
@@ -211,6 +214,9 @@ public class DemoDriver {
     /** Lets a Ctrl-C end the run cleanly: the loop stops and the summary is printed before shutdown. */
     void onShutdown(@Observes ShutdownEvent event) {
         stopRequested = true;
+        if (!started) {
+            return;
+        }
         try {
             finished.await(15, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

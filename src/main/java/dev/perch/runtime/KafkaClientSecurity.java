@@ -64,8 +64,9 @@ public record KafkaClientSecurity(Map<String, String> settings) {
         return new KafkaClientSecurity(settings);
     }
 
+    /** An empty value is kept, as Quarkus keeps it: {@code ssl.endpoint.identification.algorithm=} turns host name checks off. */
     private static void put(Map<String, String> settings, String key, String value) {
-        if (value != null && !value.isBlank() && PREFIXES.stream().anyMatch(key::startsWith)) {
+        if (value != null && PREFIXES.stream().anyMatch(key::startsWith)) {
             settings.put(key, value.strip());
         }
     }
@@ -85,7 +86,8 @@ public record KafkaClientSecurity(Map<String, String> settings) {
     }
 
     public String protocol() {
-        return settings.getOrDefault("security.protocol", "PLAINTEXT").toUpperCase(Locale.ROOT);
+        String protocol = settings.getOrDefault("security.protocol", "");
+        return protocol.isBlank() ? "PLAINTEXT" : protocol.toUpperCase(Locale.ROOT);
     }
 
     public boolean secured() {
@@ -94,7 +96,8 @@ public record KafkaClientSecurity(Map<String, String> settings) {
 
     /** The SASL mechanism (Kafka's default GSSAPI when none is set). */
     public String mechanism() {
-        return settings.getOrDefault("sasl.mechanism", "GSSAPI");
+        String mechanism = settings.getOrDefault("sasl.mechanism", "");
+        return mechanism.isBlank() ? "GSSAPI" : mechanism;
     }
 
     /** The user the JAAS configuration names, or empty. */
@@ -125,7 +128,7 @@ public record KafkaClientSecurity(Map<String, String> settings) {
             return Optional.of("kafka.security.protocol (KAFKA_SECURITY_PROTOCOL) is '" + protocol()
                     + "', not one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL");
         }
-        if (protocol().startsWith("SASL") && !settings.containsKey("sasl.jaas.config") && !"GSSAPI".equals(mechanism())) {
+        if (protocol().startsWith("SASL") && settings.getOrDefault("sasl.jaas.config", "").isBlank() && !"GSSAPI".equals(mechanism())) {
             return Optional.of("kafka.security.protocol is " + protocol() + " but kafka.sasl.jaas.config"
                     + " (KAFKA_SASL_JAAS_CONFIG) is not set: Perch has no credentials to give");
         }

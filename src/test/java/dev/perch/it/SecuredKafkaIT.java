@@ -134,6 +134,7 @@ class SecuredKafkaIT {
                 + USER + "\" password=\"" + password + "\";");
         env.put("KAFKA_SSL_TRUSTSTORE_TYPE", "PEM");
         env.put("KAFKA_SSL_TRUSTSTORE_LOCATION", truststorePem.toString());
+        env.put("QUARKUS_HTTP_PORT", "0"); // not the demo's 8080
         return env;
     }
 

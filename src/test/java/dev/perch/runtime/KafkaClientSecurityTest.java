@@ -102,4 +102,12 @@ class KafkaClientSecurityTest {
         assertEquals(Optional.empty(), security.refusal(new TimeoutException("Timed out waiting for a node assignment")));
         assertEquals(Optional.empty(), security.refusal(new KafkaException("Failed to construct kafka producer")));
     }
+
+    @Test
+    void anEmptyValueIsKeptAsQuarkusKeepsIt() {
+        KafkaClientSecurity security = KafkaClientSecurity.fromEnvironment(new Properties(),
+                Map.of("KAFKA_SECURITY_PROTOCOL", "SSL", "KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM", ""));
+        assertEquals(Map.of("security.protocol", "SSL", "ssl.endpoint.identification.algorithm", ""), security.settings());
+        assertEquals(KafkaClientSecurity.from(Map.of("security.protocol", "SSL", "ssl.endpoint.identification.algorithm", "")), security);
+    }
 }
