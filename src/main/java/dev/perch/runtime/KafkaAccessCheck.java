@@ -42,15 +42,7 @@ public final class KafkaAccessCheck {
             return security.refusal(e.getCause());
         } catch (KafkaException e) {
             return Optional.of(security.refusal(e).orElseGet(() -> "cannot connect to Kafka at " + bootstrapServers
-                    + " (" + security.describe() + "): " + rootMessage(e)));
+                    + " (" + security.describe() + "): " + KafkaClientSecurity.causes(e)));
         }
-    }
-
-    private static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().lines().findFirst().orElse("");
     }
 }

@@ -156,6 +156,21 @@ public record KafkaClientSecurity(Map<String, String> settings) {
         return Optional.empty();
     }
 
+    /**
+     * What a client that could not be made says, on one line: each cause's own message, outermost
+     * first, without the wrappers' "Failed to create new ..." and the class names Kafka prefixes.
+     */
+    public static String causes(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = firstLine(t).replaceFirst("^([\\w$]+\\.)+[\\w$]+: ", "");
+            if (!message.startsWith("Failed to create new ") && text.indexOf(message) < 0) {
+                text.append(text.isEmpty() ? "" : ": ").append(message);
+            }
+        }
+        return text.isEmpty() ? firstLine(failure) : text.toString();
+    }
+
     private static Throwable innermost(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {

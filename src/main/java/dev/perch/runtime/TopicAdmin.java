@@ -96,20 +96,8 @@ public final class TopicAdmin {
         } catch (KafkaException e) {
             // The client could not be made from the settings: a truststore that cannot be read, a bad JAAS line.
             throw new KafkaUnreachable(security.refusal(e).orElseGet(() -> "cannot connect to Kafka at " + bootstrapServers
-                    + " (" + security.describe() + "): " + causes(e)), e);
+                    + " (" + security.describe() + "): " + KafkaClientSecurity.causes(e)), e);
         }
-    }
-
-    /** Each cause's message, outermost first, on one line. */
-    private static String causes(Throwable failure) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().lines().findFirst().orElse("");
-            if (text.indexOf(message) < 0) {
-                text.append(text.isEmpty() ? "" : ": ").append(message);
-            }
-        }
-        return text.toString();
     }
 
     private static KafkaUnreachable noAnswer(String bootstrapServers, Exception e) {

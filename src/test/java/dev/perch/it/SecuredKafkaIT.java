@@ -79,6 +79,9 @@ class SecuredKafkaIT {
         assertEquals(SERVICE_MS, app.get("serviceMs").asDouble(), 0.1 * SERVICE_MS, app.toString());
         assertTrue(app.get("predicted").get("meanMs").asDouble() >= SERVICE_MS * 0.9, app.toString());
         assertFalse(replay.stderr().contains(PASSWORD), "the password is never logged:\n" + replay.stderr());
+        // Every client connected — Streams, the controller's consumers and sender, the health check:
+        // one refused would have logged its failure.
+        assertTrue(replay.stderr().lines().noneMatch(line -> line.contains(" ERROR ") || line.contains(" WARN ")), replay.stderr());
     }
 
     @Test

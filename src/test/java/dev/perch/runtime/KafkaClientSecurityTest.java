@@ -110,4 +110,17 @@ class KafkaClientSecurityTest {
         assertEquals(Map.of("security.protocol", "SSL", "ssl.endpoint.identification.algorithm", ""), security.settings());
         assertEquals(KafkaClientSecurity.from(Map.of("security.protocol", "SSL", "ssl.endpoint.identification.algorithm", "")), security);
     }
+
+    @Test
+    void aClientThatCouldNotBeMadeSaysWhyInOneLine() {
+        // The chain Kafka 4.1's Admin.create throws for a PEM truststore that is not there.
+        var missing = new java.nio.file.NoSuchFileException("/etc/perch/kafka-ca/ca.crt");
+        var unread = new java.io.IOException("Unable to read file /etc/perch/kafka-ca/ca.crt", missing);
+        var invalid = new org.apache.kafka.common.errors.InvalidConfigurationException(
+                "Failed to load PEM SSL keystore /etc/perch/kafka-ca/ca.crt", unread);
+        var failure = new KafkaException("Failed to create new KafkaAdminClient",
+                new KafkaException("Failed to create new NetworkClient", new KafkaException(invalid)));
+        assertEquals("Failed to load PEM SSL keystore /etc/perch/kafka-ca/ca.crt: Unable to read file /etc/perch/kafka-ca/ca.crt",
+                KafkaClientSecurity.causes(failure));
+    }
 }
