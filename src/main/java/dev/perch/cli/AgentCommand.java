@@ -9,11 +9,14 @@ import dev.perch.agent.KafkaSink;
 import dev.perch.agent.PrintSink;
 import dev.perch.agent.WindowSink;
 import dev.perch.runtime.AgentLaunch;
+import dev.perch.runtime.KafkaAccessCheck;
+import dev.perch.runtime.KafkaClientSecurity;
 import dev.perch.runtime.Pipeline;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -96,6 +99,11 @@ final class AgentCommand {
         Logger kafka = Logger.getLogger("org.apache.kafka");
         kafka.setLevel(Level.SEVERE);
         QUIETED.add(kafka);
+        // It logs a refused authentication as an error on every try; the agent says it once, at
+        // start-up (KafkaAccessCheck) or when publishing fails (the sink).
+        Logger networkClient = Logger.getLogger("org.apache.kafka.clients.NetworkClient");
+        networkClient.setLevel(Level.OFF);
+        QUIETED.add(networkClient);
     }
 
     /**
@@ -127,12 +135,19 @@ final class AgentCommand {
                     : "agent publishes to Kafka: set KAFKA_BOOTSTRAP_SERVERS (or -Dkafka.bootstrap.servers),"
                     + " or add --print to print the windows instead");
         }
+        KafkaClientSecurity security = bootstrap == null ? KafkaClientSecurity.NONE : PipelineBoot.configuredSecurity(true);
+        if (bootstrap != null && security.secured()) {
+            // Refused credentials or an untrusted certificate do not pass with time, unlike a Kafka away.
+            KafkaAccessCheck.refusal(bootstrap, security, Duration.ofMillis(MAX_BLOCK_MS)).ifPresent(refusal -> {
+                throw new UsageException(refusal);
+            });
+        }
         AgentMetrics metrics = new AgentMetrics();
         WindowSink sink = print ? new PrintSink(out, metrics)
-                : new KafkaSink(Pipeline.telemetryProducer(bootstrap, "perch-agent-" + config.node(), LINGER_MS,
+                : new KafkaSink(Pipeline.telemetryProducer(bootstrap, security, "perch-agent-" + config.node(), LINGER_MS,
                 Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS)), metrics, KafkaSink.DEFAULT_BUFFER_WINDOWS);
         try {
-            return AgentLaunch.start(config, sink, metrics, clockMs, bootstrap, Map.of());
+            return AgentLaunch.start(config, sink, metrics, clockMs, bootstrap, security.over(Map.of()));
         } catch (AgentConfigException e) {
             sink.close();
             throw new UsageException(e.getMessage());

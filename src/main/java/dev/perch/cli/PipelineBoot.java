@@ -2,6 +2,7 @@ package dev.perch.cli;
 
 import dev.perch.runtime.BrokerHolder;
 import dev.perch.runtime.EmbeddedKafka;
+import dev.perch.runtime.KafkaClientSecurity;
 import dev.perch.runtime.TopicAdmin;
 import dev.perch.telemetry.Topics;
 import io.quarkus.runtime.Quarkus;
@@ -34,6 +35,7 @@ final class PipelineBoot {
         int telemetryPartitions = configuredTelemetryPartitions();
         System.setProperty("kafka-streams.state.dir", streamsStateDir(dataDir).toString());
         String bootstrap = configuredBootstrapServers();
+        KafkaClientSecurity security = configuredSecurity(bootstrap != null);
         quietKafkaLogging();
         if (bootstrap == null) {
             EmbeddedKafka broker;
@@ -50,11 +52,12 @@ final class PipelineBoot {
             System.setProperty("kafka.bootstrap.servers", bootstrap);
         }
         try {
-            TopicAdmin.ensureTopics(bootstrap, telemetryPartitions)
+            TopicAdmin.ensureTopics(bootstrap, telemetryPartitions, security)
                     .ifPresent(warning -> System.err.println("perch " + command + ": " + warning));
         } catch (TopicAdmin.KafkaUnreachable e) {
-            // A wrong address is bad input, said on one line (the admin client's retries, logged at
-            // INFO and WARN, would otherwise be thousands of lines before the cause).
+            // A wrong address, wrong credentials or an untrusted certificate are bad input, said on one
+            // line (the admin client's retries, logged at INFO and WARN, would otherwise be thousands of
+            // lines before the cause).
             System.err.println("perch " + command + ": " + e.getMessage());
             System.exit(PerchMain.BAD_INPUT);
             return;
@@ -78,6 +81,25 @@ final class PipelineBoot {
         }
         String env = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         return env == null || env.isBlank() ? null : env;
+    }
+
+    /**
+     * How Perch's Kafka clients connect ({@link KafkaClientSecurity}: {@code -Dkafka.*}, {@code KAFKA_*}),
+     * checked before any client is made.
+     *
+     * @throws UsageException when the settings cannot work, or ask for security from the embedded
+     *                        broker, which listens in PLAINTEXT on loopback only
+     */
+    static KafkaClientSecurity configuredSecurity(boolean kafkaConfigured) {
+        KafkaClientSecurity security = KafkaClientSecurity.fromEnvironment();
+        security.problem().ifPresent(problem -> {
+            throw new UsageException(problem);
+        });
+        if (!kafkaConfigured && security.secured()) {
+            throw new UsageException("kafka.security.protocol (KAFKA_SECURITY_PROTOCOL) is " + security.protocol()
+                    + " but no Kafka is configured: set KAFKA_BOOTSTRAP_SERVERS (the embedded broker is PLAINTEXT on 127.0.0.1)");
+        }
+        return security;
     }
 
     /**

@@ -13,11 +13,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +37,9 @@ public class ClusterProducers {
 
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "127.0.0.1:9092")
     String bootstrapServers;
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
 
     static boolean onKubernetes(PerchConfig config) {
         return "run".equals(config.mode());
@@ -51,7 +57,7 @@ public class ClusterProducers {
     SimulatedCluster simulatedCluster(Scenario scenario, PerchConfig config) {
         // The demo again on kept data goes on after the windows it published before (SimulatedEpoch).
         long epochMs = "demo".equals(config.mode())
-                ? SimulatedEpoch.forDemo(bootstrapServers, scenario, System.currentTimeMillis(), EPOCH_READ_TIMEOUT)
+                ? SimulatedEpoch.forDemo(bootstrapServers, KafkaClientSecurity.from(kafka), scenario, System.currentTimeMillis(), EPOCH_READ_TIMEOUT)
                 : System.currentTimeMillis() / 1000 * 1000;
         return new SimulatedCluster(scenario, config.seed(), epochMs, config.moveSec() * 1000);
     }

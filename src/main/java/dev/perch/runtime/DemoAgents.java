@@ -49,7 +49,7 @@ final class DemoAgents implements AutoCloseable {
      *
      * @param clockMs the simulated time in epoch ms, read in real time
      */
-    static DemoAgents start(SimulatedCluster cluster, String bootstrapServers, LongSupplier clockMs) {
+    static DemoAgents start(SimulatedCluster cluster, String bootstrapServers, KafkaClientSecurity security, LongSupplier clockMs) {
         List<NodeSpec> nodes = cluster.scenario().nodes();
         SimulatedTriton triton;
         try {
@@ -64,9 +64,10 @@ final class DemoAgents implements AutoCloseable {
                     new PushSettings(0, PushSettings.DEFAULT_BIND_ADDRESS, PushSettings.DEFAULT_MAX_BODY_BYTES, null,
                             PushSettings.DEFAULT_GRACE_MS, List.of()), true);
             AgentMetrics metrics = new AgentMetrics();
-            KafkaSink sink = new KafkaSink(Pipeline.telemetryProducer(bootstrapServers, "perch-agent-" + node.node(), LINGER_MS),
+            KafkaSink sink = new KafkaSink(Pipeline.telemetryProducer(bootstrapServers, security, "perch-agent-" + node.node(),
+                    LINGER_MS, Map.of()),
                     metrics, KafkaSink.DEFAULT_BUFFER_WINDOWS);
-            agents.put(node.node(), AgentLaunch.start(config, sink, metrics, clockMs, bootstrapServers, Map.of()));
+            agents.put(node.node(), AgentLaunch.start(config, sink, metrics, clockMs, bootstrapServers, security.over(Map.of())));
         }
         SimulatedPushers pushers = new SimulatedPushers(cluster, node -> Optional.ofNullable(agents.get(node))
                 .map(a -> URI.create("http://" + a.address().getHostString() + ":" + a.address().getPort() + PushHandler.PATH)),

@@ -13,9 +13,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
@@ -70,17 +70,24 @@ public class DemoDriver {
     RecordSender outputs;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
     @ConfigProperty(name = "quarkus.kafka-streams.application-id")
     String streamsApplicationId;
 
     private volatile boolean stopRequested;
     private final CountDownLatch finished = new CountDownLatch(1);
+    /** Whether {@link #run()} began: in {@code replay} and {@code run} it never does, and shutdown has nothing to wait for. */
+    private volatile boolean started;
 
     public DemoSummary run() throws InterruptedException {
+        started = true;
         boolean viaAgents = AGENT.equals(config.telemetry().via());
         DemoAgents agents = null;
-        try (KafkaProducer<String, byte[]> producer = Pipeline.telemetryProducer(bootstrapServers, "perch-sim-telemetry", 5);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        KafkaClientSecurity security = KafkaClientSecurity.from(kafka);
+        try (KafkaProducer<String, byte[]> producer = Pipeline.telemetryProducer(bootstrapServers, security, "perch-sim-telemetry", 5, Map.of());
+             Admin admin = Admin.create(security.clientSettings(bootstrapServers));
              TelemetryLag lag = new TelemetryLag(admin, streamsApplicationId)) {
             Speed speed = Speed.parse(config.speed());
             if (viaAgents) {
@@ -91,7 +98,7 @@ public class DemoDriver {
             if (viaAgents) {
                 // Simulated time 0 a moment from now, so that every agent's first window is the first simulated second.
                 long startsAtNs = wallStartNs + AGENTS_START_MS * 1_000_000;
-                agents = DemoAgents.start(cluster, bootstrapServers,
+                agents = DemoAgents.start(cluster, bootstrapServers, security,
                         () -> cluster.epochMs() + Math.floorDiv(System.nanoTime() - startsAtNs, 1_000_000));
                 wallStartNs = startsAtNs;
             }
@@ -207,6 +214,9 @@ public class DemoDriver {
     /** Lets a Ctrl-C end the run cleanly: the loop stops and the summary is printed before shutdown. */
     void onShutdown(@Observes ShutdownEvent event) {
         stopRequested = true;
+        if (!started) {
+            return;
+        }
         try {
             finished.await(15, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

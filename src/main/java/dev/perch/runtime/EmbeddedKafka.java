@@ -16,7 +16,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -48,6 +50,22 @@ public final class EmbeddedKafka implements AutoCloseable {
      *                is deleted on close
      */
     public static EmbeddedKafka start(int port, Path dataDir) {
+        return start(port, dataDir, null);
+    }
+
+    /**
+     * How a secured broker's client listener is set: SASL_SSL, SCRAM-SHA-512 with one user, and the
+     * broker's key and certificate in a PKCS12 keystore. Brokers reach each other (here: the broker
+     * itself, for transaction markers) over a PLAINTEXT listener on 127.0.0.1 of its own.
+     */
+    public record Secured(Path keystore, String keystorePassword, String user, String password) {
+    }
+
+    /**
+     * Starts a broker whose client port is SASL_SSL as {@code secured} says (PLAINTEXT when null), its
+     * user's SCRAM credentials formatted into its metadata with Kafka's own {@link StorageTool}.
+     */
+    public static EmbeddedKafka start(int port, Path dataDir, Secured secured) {
         try {
             boolean temporary = dataDir == null;
             Path dir = temporary ? Files.createTempDirectory("perch-kafka-") : dataDir;
@@ -56,8 +74,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             int clientPort = port == 0 ? freePort() : port;
             int controllerPort = freePort();
             Properties props = brokerProperties(logDir, clientPort, controllerPort);
+            if (secured != null) {
+                secure(props, secured, clientPort, freePort(), controllerPort);
+            }
             if (!Files.exists(logDir.resolve("meta.properties"))) {
-                format(dir, props);
+                format(dir, props, secured);
             }
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
@@ -100,14 +121,33 @@ public final class EmbeddedKafka implements AutoCloseable {
         return props;
     }
 
-    private static void format(Path dir, Properties props) throws IOException {
+    private static void secure(Properties props, Secured secured, int clientPort, int internalPort, int controllerPort) {
+        props.put("listeners", "SASL_SSL://127.0.0.1:" + clientPort + ",PLAINTEXT://127.0.0.1:" + internalPort
+                + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "SASL_SSL://127.0.0.1:" + clientPort + ",PLAINTEXT://127.0.0.1:" + internalPort);
+        props.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        props.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        props.put("ssl.keystore.type", "PKCS12");
+        props.put("ssl.keystore.location", secured.keystore().toString());
+        props.put("ssl.keystore.password", secured.keystorePassword());
+        props.put("ssl.key.password", secured.keystorePassword());
+    }
+
+    private static void format(Path dir, Properties props, Secured secured) throws IOException {
         Path config = dir.resolve("server.properties");
         try (Writer out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             props.store(out, "Perch embedded Kafka broker");
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int code = StorageTool.execute(new String[]{"format", "--cluster-id", Uuid.randomUuid().toString(),
-                "--config", config.toString(), "--ignore-formatted"}, new PrintStream(output, true, StandardCharsets.UTF_8));
+        List<String> args = new ArrayList<>(List.of("format", "--cluster-id", Uuid.randomUuid().toString(),
+                "--config", config.toString(), "--ignore-formatted"));
+        if (secured != null) {
+            args.addAll(List.of("--add-scram", "SCRAM-SHA-512=[name=" + secured.user() + ",password=" + secured.password() + "]"));
+        }
+        int code = StorageTool.execute(args.toArray(String[]::new), new PrintStream(output, true, StandardCharsets.UTF_8));
         if (code != 0) {
             throw new IllegalStateException("formatting Kafka storage failed: " + output.toString(StandardCharsets.UTF_8).strip());
         }

@@ -79,9 +79,12 @@ public class KafkaHealth implements HealthCheck {
             return t;
         });
 
-        private Probe(String address, Admin admin) {
+        private final KafkaClientSecurity security;
+
+        private Probe(String address, Admin admin, KafkaClientSecurity security) {
             this.address = address;
             this.admin = admin;
+            this.security = security;
             this.reach = new KafkaReach(address, DOWN_AFTER_MS, System.currentTimeMillis());
         }
 
@@ -99,13 +102,15 @@ public class KafkaHealth implements HealthCheck {
             // Reconnect no faster than the probes come: an unanswered address is not hammered.
             settings.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, PROBE_MS);
             settings.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, PROBE_MS);
-            Probe probe = new Probe(String.valueOf(settings.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)), Admin.create(settings));
+            Probe probe = new Probe(String.valueOf(settings.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)), Admin.create(settings),
+                    KafkaClientSecurity.from(kafka));
             probe.thread.scheduleWithFixedDelay(probe::once, 0, PROBE_MS, TimeUnit.MILLISECONDS);
             return probe;
         }
 
         private void once() {
             boolean answered;
+            String refusal = null;
             try {
                 admin.describeCluster(new DescribeClusterOptions().timeoutMs(PROBE_TIMEOUT_MS)).clusterId()
                         .get(PROBE_TIMEOUT_MS + 500L, TimeUnit.MILLISECONDS);
@@ -115,9 +120,10 @@ public class KafkaHealth implements HealthCheck {
                 return;
             } catch (Exception e) {
                 answered = false;
+                refusal = security.refusal(e).orElse(null);
             }
             long nowMs = System.currentTimeMillis();
-            (answered ? reach.answered(nowMs) : reach.noAnswer(nowMs)).ifPresent(change -> {
+            (answered ? reach.answered(nowMs) : reach.noAnswer(nowMs, refusal)).ifPresent(change -> {
                 if (change.up()) {
                     LOG.info(change.message());
                 } else {

@@ -18,6 +18,8 @@ final class KafkaReach {
     private final long downAfterMs;
     private long lastAnswerMs;
     private boolean down;
+    /** Why the last probe failed, when Kafka said why (it refused Perch's credentials or certificate); else null. */
+    private String refusal;
 
     /**
      * @param address     Kafka's bootstrap address, as the reason names it
@@ -34,6 +36,7 @@ final class KafkaReach {
     synchronized Optional<Change> answered(long nowMs) {
         long silentMs = nowMs - lastAnswerMs;
         lastAnswerMs = nowMs;
+        refusal = null;
         if (!down) {
             return Optional.empty();
         }
@@ -44,6 +47,12 @@ final class KafkaReach {
 
     /** A probe got no answer by {@code nowMs}: DOWN once the silence is long enough. */
     synchronized Optional<Change> noAnswer(long nowMs) {
+        return noAnswer(nowMs, null);
+    }
+
+    /** {@link #noAnswer(long)}, with why Kafka refused the probe when it said so ({@code null} when it did not). */
+    synchronized Optional<Change> noAnswer(long nowMs, String refusal) {
+        this.refusal = refusal;
         if (down || nowMs - lastAnswerMs < downAfterMs) {
             return Optional.empty();
         }
@@ -61,6 +70,7 @@ final class KafkaReach {
     }
 
     private String reason(long nowMs) {
-        return String.format(Locale.ROOT, "Kafka at %s has not answered for %d s", address, (nowMs - lastAnswerMs) / 1000);
+        return String.format(Locale.ROOT, "Kafka at %s has not answered for %d s", address, (nowMs - lastAnswerMs) / 1000)
+                + (refusal == null ? "" : ": " + refusal);
     }
 }

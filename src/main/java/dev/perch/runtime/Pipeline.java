@@ -6,7 +6,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -27,8 +26,14 @@ public final class Pipeline {
     /** The same producer with further settings on top (the node agent's shorter blocking time). */
     public static KafkaProducer<String, byte[]> telemetryProducer(String bootstrapServers, String clientId, int lingerMs,
                                                                   Map<String, Object> more) {
-        Map<String, Object> settings = new HashMap<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        return telemetryProducer(bootstrapServers, KafkaClientSecurity.NONE, clientId, lingerMs, more);
+    }
+
+    /** The same producer, connecting as {@code security} says. */
+    public static KafkaProducer<String, byte[]> telemetryProducer(String bootstrapServers, KafkaClientSecurity security,
+                                                                  String clientId, int lingerMs, Map<String, Object> more) {
+        Map<String, Object> settings = security.clientSettings(bootstrapServers);
+        settings.putAll(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, lingerMs,

@@ -10,11 +10,11 @@ import dev.perch.telemetry.RecordingWindows;
 import dev.perch.telemetry.Samples;
 import dev.perch.telemetry.Topics;
 import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -56,6 +56,9 @@ public class ReplayDriver {
     PerchConfig config;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
     @ConfigProperty(name = "quarkus.kafka-streams.application-id")
     String streamsApplicationId;
 
@@ -92,8 +95,9 @@ public class ReplayDriver {
         List<RecordedRequest> requests = RecordingReader.read(Path.of(recording), RecordingReader.format(format));
         List<RecordingWindows.StepReport> reports = RecordingWindows.reports(requests, EPOCH_MS);
         Pipeline.awaitRunning(streams);
-        try (KafkaProducer<String, byte[]> producer = Pipeline.telemetryProducer(bootstrapServers, "perch-replay", 20);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        KafkaClientSecurity security = KafkaClientSecurity.from(kafka);
+        try (KafkaProducer<String, byte[]> producer = Pipeline.telemetryProducer(bootstrapServers, security, "perch-replay", 20, Map.of());
+             Admin admin = Admin.create(security.clientSettings(bootstrapServers))) {
             Set<String> nodes = new LinkedHashSet<>();
             for (RecordingWindows.StepReport r : reports) {
                 if (nodes.add(r.report().node())) {
@@ -124,19 +128,19 @@ public class ReplayDriver {
             while (!stopRequested && !Offsets.committedPastEnd(admin, streamsApplicationId, Topics.TELEMETRY)) {
                 Thread.sleep(20);
             }
-            return result(recording, requests, reports.size(), latestPredictions(admin));
+            return result(recording, requests, reports.size(), latestPredictions(admin, security));
         }
     }
 
     /** The last prediction of every app on every accelerator, read from the beginning of the topic. */
-    private Map<String, PredictionRecord.AppPrediction> latestPredictions(Admin admin)
+    private Map<String, PredictionRecord.AppPrediction> latestPredictions(Admin admin, KafkaClientSecurity security)
             throws ExecutionException, InterruptedException {
         Map<TopicPartition, Long> end = Offsets.end(admin, Topics.PREDICTIONS, IsolationLevel.READ_COMMITTED);
         Map<String, PredictionRecord.AppPrediction> latest = new LinkedHashMap<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer())) {
+        Map<String, Object> settings = security.clientSettings(bootstrapServers);
+        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new StringDeserializer())) {
             consumer.assign(end.keySet());
             consumer.seekToBeginning(end.keySet());
             while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {

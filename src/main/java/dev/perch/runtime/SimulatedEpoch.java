@@ -45,7 +45,11 @@ final class SimulatedEpoch {
 
     /** Simulated time 0 for a demo of {@code scenario} whose telemetry goes to Kafka at {@code bootstrap}, at wall time {@code nowMs}. */
     static long forDemo(String bootstrap, Scenario scenario, long nowMs, Duration timeout) {
-        OptionalLong lastEndMs = latestWindowEndMs(bootstrap, scenario, timeout);
+        return forDemo(bootstrap, KafkaClientSecurity.NONE, scenario, nowMs, timeout);
+    }
+
+    static long forDemo(String bootstrap, KafkaClientSecurity security, Scenario scenario, long nowMs, Duration timeout) {
+        OptionalLong lastEndMs = latestWindowEndMs(bootstrap, security, scenario, timeout);
         long epochMs = startMs(nowMs, lastEndMs);
         if (lastEndMs.isPresent() && epochMs > Math.floorDiv(nowMs, 1000) * 1000) {
             LOG.infof("simulated time starts at %s, after the last window already on %s (the demo runs again on kept data)",
@@ -70,6 +74,11 @@ final class SimulatedEpoch {
      * Empty when there are none, or when Kafka does not answer within {@code timeout} (said in the log).
      */
     static OptionalLong latestWindowEndMs(String bootstrap, Scenario scenario, Duration timeout) {
+        return latestWindowEndMs(bootstrap, KafkaClientSecurity.NONE, scenario, timeout);
+    }
+
+    /** {@link #latestWindowEndMs(String, Scenario, Duration)}, connecting as {@code security} says. */
+    static OptionalLong latestWindowEndMs(String bootstrap, KafkaClientSecurity security, Scenario scenario, Duration timeout) {
         Set<String> apps = new HashSet<>();
         scenario.apps().stream().map(AppSpec::app).forEach(apps::add);
         Set<String> accelerators = new HashSet<>();
@@ -79,11 +88,11 @@ final class SimulatedEpoch {
         long tail = apps.size() + TAIL_SLACK;
         long deadline = System.nanoTime() + timeout.toNanos();
         long latest = Long.MIN_VALUE;
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "perch-demo-epoch"), new StringDeserializer(), new ByteArrayDeserializer())) {
+        Map<String, Object> settings = security.clientSettings(bootstrap);
+        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, "perch-demo-epoch");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo info : consumer.partitionsFor(Topics.TELEMETRY, timeout)) {
                 partitions.add(new TopicPartition(Topics.TELEMETRY, info.partition()));

@@ -4,6 +4,7 @@ import dev.perch.telemetry.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
 
 import java.util.List;
 import java.util.Map;
@@ -36,19 +37,29 @@ public final class TopicAdmin {
         ensureTopics(bootstrapServers, Topics.DEFAULT_TELEMETRY_PARTITIONS);
     }
 
+    /** {@link #ensureTopics(String, int, KafkaClientSecurity)} over a PLAINTEXT connection. */
+    public static Optional<String> ensureTopics(String bootstrapServers, int telemetryPartitions) {
+        return ensureTopics(bootstrapServers, telemetryPartitions, KafkaClientSecurity.NONE);
+    }
+
     /**
      * Creates the missing topics, the telemetry and prediction topics with {@code telemetryPartitions}
      * partitions. An existing topic keeps its partitions: adding partitions moves accelerators between
      * them (keys hash anew), which an operator does on purpose with Kafka's tools, never Perch at start-up.
      *
+     * It is the first client of {@code demo}, {@code replay} and {@code run} to reach Kafka, so it is the
+     * one that says when Kafka refuses Perch's credentials or Perch does not trust Kafka's certificate.
+     *
      * @return the warning to log when the existing telemetry topic has another partition count, else empty
-     * @throws KafkaUnreachable when Kafka does not answer within {@link #REACH_TIMEOUT_SEC} or refuses the topics
+     * @throws KafkaUnreachable when Kafka does not answer within {@link #REACH_TIMEOUT_SEC}, refuses the
+     *                          connection (credentials, certificate) or refuses the topics
      */
-    public static Optional<String> ensureTopics(String bootstrapServers, int telemetryPartitions) {
+    public static Optional<String> ensureTopics(String bootstrapServers, int telemetryPartitions, KafkaClientSecurity security) {
         List<Topics.TopicSpec> wanted = Topics.withTelemetryPartitions(telemetryPartitions);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, REACH_TIMEOUT_SEC * 1000,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, REACH_TIMEOUT_SEC * 1000))) {
+        Map<String, Object> settings = security.clientSettings(bootstrapServers);
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, REACH_TIMEOUT_SEC * 1000);
+        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, REACH_TIMEOUT_SEC * 1000);
+        try (Admin admin = Admin.create(settings)) {
             Set<String> existing = admin.listTopics().names().get(REACH_TIMEOUT_SEC, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name()))
                     .map(t -> new NewTopic(t.name(), Optional.of(t.partitions()), Optional.empty()).configs(t.configs()))
@@ -72,12 +83,20 @@ public final class TopicAdmin {
             throw noAnswer(bootstrapServers, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            Optional<String> refusal = security.refusal(cause);
+            if (refusal.isPresent()) {
+                throw new KafkaUnreachable(refusal.get(), e);
+            }
             if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
                 throw noAnswer(bootstrapServers, e);
             }
             String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage().lines().findFirst().orElse("");
             throw new KafkaUnreachable("cannot create Perch's topics on " + bootstrapServers + " (KAFKA_BOOTSTRAP_SERVERS): "
                     + reason, e);
+        } catch (KafkaException e) {
+            // The client could not be made from the settings: a truststore that cannot be read, a bad JAAS line.
+            throw new KafkaUnreachable(security.refusal(e).orElseGet(() -> "cannot connect to Kafka at " + bootstrapServers
+                    + " (" + security.describe() + "): " + KafkaClientSecurity.causes(e)), e);
         }
     }
 

@@ -48,4 +48,19 @@ class KafkaReachTest {
         assertEquals(Optional.of(new KafkaReach.Change(false, "Kafka at kafka:9092 has not answered for 3 s")), reach.noAnswer(8_000));
         assertEquals(Optional.empty(), reach.noAnswer(9_000));
     }
+
+    @Test
+    void whenKafkaRefusesPerchTheReasonSaysWhy() {
+        KafkaReach reach = new KafkaReach("kafka:9093", 3_000, 0);
+        String refused = "Kafka refused Perch's SASL credentials (SCRAM-SHA-512, user perch): Authentication failed";
+        assertEquals(Optional.of(new KafkaReach.Change(false, "Kafka at kafka:9093 has not answered for 3 s: " + refused)),
+                reach.noAnswer(3_000, refused));
+        assertEquals(Optional.of("Kafka at kafka:9093 has not answered for 4 s: " + refused), reach.downReason(4_000));
+        assertEquals(Optional.empty(), reach.noAnswer(5_000, null), "already down: no second line");
+        assertEquals(Optional.of("Kafka at kafka:9093 has not answered for 5 s"), reach.downReason(5_000), "the last probe's cause");
+        reach.noAnswer(6_000, refused);
+        reach.answered(7_000);
+        reach.noAnswer(11_000);
+        assertEquals(Optional.of("Kafka at kafka:9093 has not answered for 4 s"), reach.downReason(11_000));
+    }
 }
