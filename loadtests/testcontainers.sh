@@ -11,7 +11,8 @@
 #   loadtests/testcontainers.sh --image-only
 #
 # Needs root (apt-get, dockerd, mmdebstrap). The image is the property the IT reads:
-# -Dperch.it.kafka.image=perch/kafka-local:4.1.2 (docs/testing.md).
+# -Dperch.it.kafka.image=perch/kafka-local:4.1.2 (docs/testing.md). With an engine of your own, run
+# the IT as the last step below does (TESTCONTAINERS_HOST_OVERRIDE only where Perch runs in a container).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -71,7 +72,8 @@ if $rebuild || ! docker image inspect "$image" >/dev/null 2>&1; then
     say "building $image: Kafka $kafka_version's jars from Maven Central"
     rm -rf "$work/libs"
     mvn -B -q -f loadtests/kafka-image/pom.xml dependency:copy-dependencies -DincludeScope=runtime \
-        -Dkafka.version="$kafka_version" -DoutputDirectory="$PWD/$work/libs"
+        -Dkafka.version="$kafka_version" -DoutputDirectory="$PWD/$work/libs" >"$work/libs.log" 2>&1 \
+        || { say "copying Kafka's jars failed; its log:"; tail -20 "$work/libs.log" >&2; exit 1; }
     say "building $image: Debian $suite with openjdk-17-jre-headless (mmdebstrap), $(elapsed) so far"
     rm -f "$work/kafka-rootfs.tar"
     mmdebstrap --variant=essential --include=openjdk-17-jre-headless \
@@ -100,7 +102,9 @@ fi
 if $run_tests; then
     say "running ContainerKafkaIT against $image"
     status=0
-    TESTCONTAINERS_RYUK_DISABLED=true mvn -B -o verify -Dit.test=ContainerKafkaIT -Dtest=NoSuchTest \
+    # This machine may itself be a container: Testcontainers would then reach the broker at the
+    # bridge's gateway (172.17.0.1), where dockerd --ip=127.0.0.1 publishes nothing.
+    TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 mvn -B -o verify -Dit.test=ContainerKafkaIT -Dtest=NoSuchTest \
         -Dsurefire.failIfNoSpecifiedTests=false -Dperch.it.kafka.image="$image" >"$work/verify.log" 2>&1 || status=$?
     grep -E 'Tests run:|ERROR|FAIL|BUILD' "$work/verify.log" | grep -v '^\[INFO\] *$' >&2 || true
     # Without Ryuk nothing removes a container the tests left behind (a killed run).
