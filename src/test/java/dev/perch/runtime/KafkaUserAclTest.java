@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -186,5 +187,41 @@ class KafkaUserAclTest {
             fail("the sink sent nothing");
         }
         assertEquals(writes, KafkaUserAcls.contract().get("agent").writes(), "topics.yaml perchWriters: agent");
+    }
+
+    /** The kafka-acls.sh commands docs/kubernetes.md gives for a Kafka without Strimzi grant the derived ACLs, no more, no fewer. */
+    @Test
+    void theDocsKafkaAclsCommandsGrantTheSame() throws Exception {
+        String doc = Files.readString(Path.of("docs/kubernetes.md"));
+        String section = doc.substring(doc.indexOf("## Kafka user and ACLs"));
+        int next = section.indexOf("\n## ");
+        section = (next < 0 ? section : section.substring(0, next)).replace("\\\n", " ");
+        Set<KafkaUserAcls.Acl> commanded = new TreeSet<>(KafkaUserAcls.Acl.ORDER);
+        for (String command : section.lines().filter(l -> l.startsWith("kafka-acls.sh")).toList()) {
+            List<String> words = List.of(command.trim().split("\\s+"));
+            assertTrue(words.contains("--add"), command);
+            String user = null;
+            String pattern = "literal";
+            List<String> operations = new ArrayList<>();
+            List<String[]> resources = new ArrayList<>();
+            for (int i = 0; i < words.size() - 1; i++) {
+                String value = words.get(i + 1);
+                switch (words.get(i)) {
+                    case "--allow-principal" -> user = value.substring("User:".length());
+                    case "--operation" -> operations.add(value);
+                    case "--resource-pattern-type" -> pattern = value.equals("prefixed") ? "prefix" : value;
+                    case "--topic" -> resources.add(new String[]{"topic", value});
+                    case "--group" -> resources.add(new String[]{"group", value});
+                    case "--transactional-id" -> resources.add(new String[]{"transactionalId", value});
+                    default -> { }
+                }
+            }
+            for (String[] resource : resources) {
+                for (String operation : operations) {
+                    commanded.add(new KafkaUserAcls.Acl(user, resource[0], resource[1], pattern, operation));
+                }
+            }
+        }
+        assertEquals(derived().acls(), commanded, "docs/kubernetes.md's kafka-acls.sh commands");
     }
 }
