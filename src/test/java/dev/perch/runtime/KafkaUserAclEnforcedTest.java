@@ -1,5 +1,10 @@
 package dev.perch.runtime;
 
+import dev.perch.agent.Agent;
+import dev.perch.agent.AgentConfig;
+import dev.perch.agent.AgentMetrics;
+import dev.perch.agent.KafkaSink;
+import dev.perch.agent.PushSettings;
 import dev.perch.bench.TopologyInstance;
 import dev.perch.controller.RecentDecisions;
 import dev.perch.controller.history.LiveHistory;
@@ -26,7 +31,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
@@ -37,7 +41,6 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.streams.KafkaStreams;
@@ -49,6 +52,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,9 +78,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The derived ACLs are enough: a broker with Kafka's own authorizer, holding exactly the ACLs of
  * {@link KafkaUserAcls} and nothing else, runs Perch's clients as the two users — {@code run}'s topic
- * check, the topology under exactly-once, the controller's outputs producer and its consumer groups,
- * the agent's telemetry producer and its reading of placements — from telemetry in to a prediction
- * out; and it refuses what the agent has no ACL for. Users are told apart by listener
+ * check, the topology under exactly-once, the controller's outputs producer and its consumer groups
+ * (configured from application.properties), and the node agent as the DaemonSet runs it (following
+ * the placements, publishing windows) — from telemetry in to a prediction out; and it refuses what
+ * the agent has no ACL for. Users are told apart by listener
  * ({@link ListenerPrincipalBuilder}); the admin, on a listener of its own, is the super user who
  * makes the topics, as Strimzi would.
  */
@@ -126,7 +134,7 @@ class KafkaUserAclEnforcedTest {
             outputs.inventory(new InventoryRecord(InventoryRecord.SCHEMA, "pi-1", 4096, 1, 1,
                     List.of(new InventoryRecord.Entry(ACCELERATOR, "edgetpu")), nowMs));
             outputs.app(new AppRecord(AppRecord.SCHEMA, "cam-1", "mobilenet_v2", 5.0, 100, "mean", 10, "pi-1", ACCELERATOR,
-                    null, nowMs));
+                    null, nowMs, AppRecord.Telemetry.pushed()));
             outputs.decision(new DecisionRecord(DecisionRecord.SCHEMA, "d-1", nowMs, "cam-1", "none", null, null, "test",
                     "test", null, false, List.of(), List.of()));
             sender.flush();
@@ -140,30 +148,33 @@ class KafkaUserAclEnforcedTest {
                 open.add(consumer);
             });
 
-            // perch agent: the placements it follows, then telemetry.
-            try (KafkaConsumer<String, byte[]> follower = agentFollower(agentServers);
-                 KafkaProducer<String, byte[]> telemetry = Pipeline.telemetryProducer(agentServers, "perch-agent-pi-1", 5)) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                for (String topic : List.of(Topics.INVENTORY, Topics.APPS)) {
-                    follower.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-                }
-                follower.assign(partitions);
-                follower.seekToBeginning(partitions);
-                List<String> followed = new ArrayList<>();
-                await(() -> {
-                    follower.poll(Duration.ofMillis(200)).forEach(r -> followed.add(r.topic()));
-                    return followed.contains(Topics.APPS) && followed.contains(Topics.INVENTORY);
-                }, "the agent reading the placements");
-
-                long firstStartMs = System.currentTimeMillis() / 1000 * 1000 - 5_000;
-                for (int w = 0; w < 5; w++) {
-                    long startMs = firstStartMs + w * 1000L;
-                    TelemetryReport report = new TelemetryReport(TelemetryReport.SCHEMA, "pi-1", ACCELERATOR, "edgetpu", "cam-1",
-                            "mobilenet_v2", startMs, startMs + 1000, 5, new LatencySummary(20.0, 18.0, 30.0, 33.0, 36.0),
-                            new MeanSummary(5.0), new MeanSummary(15.0), 0L);
-                    telemetry.send(new ProducerRecord<>(Topics.TELEMETRY, ACCELERATOR, Json.writeBytes(report))).get();
-                }
-                ExecutionException refused = assertThrows(ExecutionException.class, () -> telemetry.send(
+            // perch agent, as the DaemonSet runs it: it follows the placements, and publishes the windows of the app placed on it.
+            AgentMetrics agentMetrics = new AgentMetrics();
+            KafkaSink sink = new KafkaSink(Pipeline.telemetryProducer(agentServers, "perch-agent-pi-1", 5), agentMetrics, 100);
+            Agent agentProcess = AgentLaunch.start(new AgentConfig("pi-1", 1, List.of(),
+                            new PushSettings(0, "127.0.0.1", 1 << 20, null, 500, List.of()), true), sink, agentMetrics,
+                    System::currentTimeMillis, agentServers, Map.of());
+            open.add(agentProcess);
+            // It takes pushes for an app once it carries it (an unknown app's are refused with a 400).
+            HttpClient http = HttpClient.newHttpClient();
+            URI push = URI.create("http://127.0.0.1:" + agentProcess.address().getPort() + "/v1/requests");
+            await(() -> {
+                long atMs = System.currentTimeMillis();
+                String pushed = "{\"app\":\"cam-1\",\"model\":\"mobilenet_v2\",\"arrivalMs\":" + (atMs - 20)
+                        + ",\"completionMs\":" + atMs + "}";
+                return http.send(HttpRequest.newBuilder(push).POST(HttpRequest.BodyPublishers.ofString(pushed)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() / 100 == 2;
+            }, "the agent following the placements: taking cam-1's pushes");
+            long firstStartMs = System.currentTimeMillis() / 1000 * 1000 - 30_000;
+            for (int w = 0; w < 5; w++) {
+                long startMs = firstStartMs + w * 1000L;
+                sink.accept(new TelemetryReport(TelemetryReport.SCHEMA, "pi-1", ACCELERATOR, "edgetpu", "cam-1", "mobilenet_v2",
+                        startMs, startMs + 1000, 5, new LatencySummary(20.0, 18.0, 30.0, 33.0, 36.0), new MeanSummary(5.0),
+                        new MeanSummary(15.0), 0L));
+            }
+            await(() -> agentMetrics.publishedWindows() >= 5, "the agent's windows published");
+            try (KafkaProducer<String, byte[]> asAgent = Pipeline.telemetryProducer(agentServers, "perch-agent-rogue", 0)) {
+                ExecutionException refused = assertThrows(ExecutionException.class, () -> asAgent.send(
                         new ProducerRecord<>(Topics.APPS, "cam-1", "{}".getBytes(StandardCharsets.UTF_8))).get(),
                         "the agent may not write placements");
                 assertInstanceOf(TopicAuthorizationException.class, refused.getCause());
@@ -205,14 +216,6 @@ class KafkaUserAclEnforcedTest {
         settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return new KafkaConsumer<>(settings, new StringDeserializer(), new StringDeserializer());
-    }
-
-    /** A consumer configured as the agent's AppsFollower configures its own: no group, committed records only. */
-    private static KafkaConsumer<String, byte[]> agentFollower(String servers) {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "perch-agent-follow-pi-1",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     static AclBinding binding(KafkaUserAcls.Acl acl) {
