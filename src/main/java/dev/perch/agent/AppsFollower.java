@@ -64,7 +64,8 @@ public final class AppsFollower implements AutoCloseable {
         settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         settings.put(ConsumerConfig.CLIENT_ID_CONFIG, "perch-agent-follow-" + agent.config().node());
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // The controller writes both topics in transactions: an aborted placement is no placement.
+        // The controller's producer is idempotent, not transactional, so today every record is committed;
+        // read_committed keeps an aborted placement from being followed should a writer ever use transactions.
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         settings.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) RETRY.toMillis() * 5);
         AppsFollower follower = new AppsFollower(agent,
