@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Set;
@@ -106,6 +107,15 @@ class MoveApprovalManifestsTest {
             }
         }
         assertEquals(DeployManifestsTest.granted("perch-approver"), used);
+    }
+
+    @Test
+    void theApprovalDocsKubernetesShowsIsTheSample() throws Exception {
+        String doc = Files.readString(Path.of("docs/kubernetes.md"));
+        int start = doc.indexOf("<<'YAML'\n");
+        assertTrue(start > 0, "docs/kubernetes.md shows a MoveApproval to apply");
+        String shown = doc.substring(start + "<<'YAML'\n".length(), doc.indexOf("\nYAML\n", start));
+        assertEquals(YAML.readTree(SAMPLE.toFile()), YAML.readTree(shown));
     }
 
     private static JsonSchema schema() throws Exception {
