@@ -57,7 +57,7 @@ public final class KubernetesApprovals implements Approvals, AutoCloseable {
     private final Clock clock;
     private SharedIndexInformer<MoveApproval> informer;
     private volatile String lastFailure;
-    /** The uids of approvals this process spent, until the informer's cache shows them used. */
+    /** The approvals this process spent ({@link #identity}), whatever the informer's cache shows yet. */
     private final Set<String> spent = ConcurrentHashMap.newKeySet();
 
     public KubernetesApprovals(KubernetesClient client, String namespace, Clock clock) {
@@ -90,7 +90,7 @@ public final class KubernetesApprovals implements Approvals, AutoCloseable {
             used.getStatus().setUsedAt(now);
             try {
                 client.resources(MoveApproval.class).inNamespace(namespace).resource(used).patchStatus();
-                spent.add(approval.getMetadata().getUid());
+                spent.add(identity(approval));
                 LOG.infof("MoveApproval %s released the move of %s from %s to %s", approval.getMetadata().getName(),
                         move.app(), move.from(), move.to());
             } catch (KubernetesClientException e) {
@@ -107,10 +107,15 @@ public final class KubernetesApprovals implements Approvals, AutoCloseable {
         return cached().stream()
                 .filter(a -> a.getSpec() != null && move.app().equals(a.getSpec().getApp())
                         && move.from().equals(a.getSpec().getFrom()) && move.to().equals(a.getSpec().getTo()))
-                .filter(a -> (a.getStatus() == null || a.getStatus().getUsedAt() == null) && !spent.contains(a.getMetadata().getUid()))
+                .filter(a -> (a.getStatus() == null || a.getStatus().getUsedAt() == null) && !spent.contains(identity(a)))
                 .sorted(Comparator.comparing((MoveApproval a) -> Objects.toString(a.getMetadata().getCreationTimestamp(), ""))
                         .thenComparing(a -> a.getMetadata().getName()))
                 .toList();
+    }
+
+    /** The approval's uid (a new approval of the same name is another approval). */
+    private static String identity(MoveApproval approval) {
+        return Objects.toString(approval.getMetadata().getUid(), approval.getMetadata().getName());
     }
 
     private synchronized List<MoveApproval> cached() {
