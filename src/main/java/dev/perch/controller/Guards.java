@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  *   <li>at most {@code movesPerWindow} moves started within any {@code window}, and at most
  *   {@code movesPerNode} of them touching one node (as source or target);</li>
  *   <li>at most {@code inFlight} migrations in progress in the cluster at once;</li>
- *   <li>{@code approval}: a move is proposed and held until {@link Approvals} says it is approved.</li>
+ *   <li>{@code approval}: a move is proposed and held until {@link Approvals} says it is approved;
+ *   the approval is spent as the move is let through, so it approves that move once.</li>
  * </ul>
  * Placing a new app is never capped (it moves nothing). The per-app cooldown is the {@link Cooldown};
  * dry-run is not a guard but an actuator ({@link DryRunActuator}), wired with no approval to ask for.
@@ -100,6 +101,11 @@ public final class Guards {
                 approvals.propose(move, reason);
                 proposed.put(move.app(), move);
                 return new Verdict.Held("held: awaiting approval of the move from " + move.from() + " to " + move.to());
+            }
+            // Spent before the move is made, not after: an approval never lets a move through twice.
+            if (limits.approval() && !approvals.spend(move)) {
+                return new Verdict.Held("held: the approval of the move from " + move.from() + " to " + move.to()
+                        + " could not be marked used");
             }
         }
         return new Verdict.Go();

@@ -61,6 +61,8 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
     private final Migrations migrations;
     private final OwnerReports reports;
     private final AppStatusWriter statusWriter;
+    private final Clock clock;
+    private KubernetesApprovals approvals;
 
     public KubernetesCluster(KubernetesClient client, String namespace, Supplier<ProfileCatalog> catalog, double networkMs,
                              Duration readyTimeout, Clock clock) {
@@ -91,6 +93,7 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         this.statusWriter = new AppStatusWriter(client, namespace, clock, statusWritesPerSec);
         this.client = client;
         this.namespace = namespace;
+        this.clock = clock;
         this.catalog = catalog;
         this.networkMs = networkMs;
         this.nodes = client.nodes().inform();
@@ -121,9 +124,15 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         return catalog.get();
     }
 
-    /** Approval mode's proposals and approvals, as annotations on the InferenceApps. */
-    public AnnotationApprovals approvals() {
-        return new AnnotationApprovals(client, namespace);
+    /**
+     * Approval mode's proposals (annotations on the InferenceApps) and approvals (MoveApprovals), one
+     * for this cluster; it reads no approval until asked ({@link KubernetesApprovals}).
+     */
+    public synchronized KubernetesApprovals approvals() {
+        if (approvals == null) {
+            approvals = new KubernetesApprovals(client, namespace, clock);
+        }
+        return approvals;
     }
 
     // ---- read port -------------------------------------------------------------------------------
@@ -310,6 +319,11 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
             }
         }
         statusWriter.close();
+        synchronized (this) {
+            if (approvals != null) {
+                approvals.close();
+            }
+        }
         nodes.close();
         apps.close();
         deployments.close();

@@ -1,6 +1,7 @@
 package dev.perch.controller;
 
 import dev.perch.cluster.Approvals;
+import dev.perch.cluster.ClusterSnapshot;
 import dev.perch.cluster.PlanStep;
 import dev.perch.cluster.RunningApp;
 import dev.perch.model.profile.Scenario;
@@ -11,13 +12,17 @@ import dev.perch.telemetry.AlertRecord;
 import dev.perch.telemetry.DecisionRecord;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -162,5 +167,44 @@ class GuardsTest {
         assertEquals(1, applied().size(), summary());
         assertEquals(first.getKey(), applied().get(0).app());
         assertEquals(first.getValue(), applied().get(0).to());
+    }
+
+    /**
+     * An approval lets its move through once: it is spent as the guards let the move go, and a move
+     * whose approval cannot be spent waits (the same move again needs a new approval).
+     */
+    @Test
+    void anApprovalIsSpentAsItsMoveIsLetThroughAndAMoveWhoseApprovalCannotBeSpentWaits() {
+        Set<PlanStep.Move> approved = new HashSet<>();
+        boolean[] spendable = {false};
+        Approvals approvals = new Approvals() {
+            @Override
+            public boolean approved(PlanStep.Move move) {
+                return approved.contains(move);
+            }
+
+            @Override
+            public void propose(PlanStep.Move move, String reason) {
+            }
+
+            @Override
+            public boolean spend(PlanStep.Move move) {
+                return spendable[0] && approved.remove(move);
+            }
+        };
+        Guards guards = new Guards(new Guards.Limits(100, 100, 100, Duration.ofSeconds(60), true), approvals,
+                Clock.fixed(Instant.ofEpochMilli(EPOCH), ZoneOffset.UTC));
+        PlanStep.Move move = new PlanStep.Move("cam-1", "pi-1/tpu0", "pi-2/tpu0");
+        Supplier<ClusterSnapshot> nothingMoving = () -> new ClusterSnapshot(10, List.of(), List.of());
+        approved.add(move);
+        Guards.Verdict unspent = guards.check(move, nothingMoving, "test");
+        assertEquals(new Guards.Verdict.Held("held: the approval of the move from pi-1/tpu0 to pi-2/tpu0 could not be marked used"),
+                unspent);
+        spendable[0] = true;
+        assertEquals(new Guards.Verdict.Go(), guards.check(move, nothingMoving, "test"));
+        assertFalse(approved.contains(move), "spent");
+        guards.started(move);
+        assertEquals(new Guards.Verdict.Held("held: awaiting approval of the move from pi-1/tpu0 to pi-2/tpu0"),
+                guards.check(move, nothingMoving, "test"), "the same move again waits for a new approval");
     }
 }

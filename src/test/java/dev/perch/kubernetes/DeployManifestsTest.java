@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every manifest in {@code deploy/} parses; the RBAC grants no wildcard, and grants exactly what
  * the controller's code uses — checked by recording every request the controller's own client makes
  * to the mock API server while it places, moves, rolls back, reports invalid apps, removes apps,
- * proposes a move for approval and holds the leader lease; the KafkaTopics match {@code topology/topics.yaml}.
+ * proposes a move for approval, reads and spends its MoveApproval and holds the leader lease; the KafkaTopics match {@code topology/topics.yaml}.
  */
 @EnableKubernetesMockClient(crud = true)
 class DeployManifestsTest {
@@ -123,10 +123,18 @@ class DeployManifestsTest {
         assertEquals(contract, manifests);
     }
 
-    /** group|resource|verb for every rule of the ClusterRole and Role; fails on a wildcard. */
+    /** group|resource|verb for every rule of the controller's ClusterRole and Role; fails on a wildcard. */
     static Set<String> granted() throws Exception {
+        return granted("perch-controller");
+    }
+
+    /** group|resource|verb for every rule of the ClusterRoles and Roles of that name; fails on a wildcard. */
+    static Set<String> granted(String role) throws Exception {
         Set<String> granted = new TreeSet<>();
         for (JsonNode doc : documents(Path.of("deploy/base/rbac.yaml"))) {
+            if (!doc.path("kind").asText().endsWith("Role") || !role.equals(doc.at("/metadata/name").asText())) {
+                continue;
+            }
             for (JsonNode rule : doc.path("rules")) {
                 for (JsonNode group : rule.get("apiGroups")) {
                     for (JsonNode resource : rule.get("resources")) {
@@ -227,7 +235,13 @@ class DeployManifestsTest {
                         .withName("cam-1-pi-2-tpu0").get().getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
             }, "the new image patched into cam-1's Deployment");
             cluster.apply(new PlanStep.Remove("cam-2"));
-            new AnnotationApprovals(controller, NS).propose(new PlanStep.Move("cam-1", "pi-2/tpu0", "pi-1/tpu0"), "test");
+            // Approval mode: a move proposed, its approval read and spent as the move is let through.
+            KubernetesApprovals approvals = cluster.approvals();
+            PlanStep.Move back = new PlanStep.Move("cam-1", "pi-2/tpu0", "pi-1/tpu0");
+            approvals.propose(back, "test");
+            KubernetesApprovalsTest.create(client, KubernetesApprovalsTest.approval("cam-1-back", "cam-1", "pi-2/tpu0", "pi-1/tpu0"));
+            await(() -> approvals.approved(back), "the approval read");
+            assertTrue(approvals.spend(back));
         } finally {
             controller.close();
         }

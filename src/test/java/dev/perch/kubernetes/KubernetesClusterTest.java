@@ -380,25 +380,6 @@ class KubernetesClusterTest {
     }
 
     @Test
-    void approvalModeProposesOnTheInferenceAppAndWaitsForTheOperatorsAnnotation() {
-        create(app("cam-1", "mobilenet_v2", 200.0));
-        AnnotationApprovals approvals = new AnnotationApprovals(client, NS);
-        PlanStep.Move move = new PlanStep.Move("cam-1", "pi-1/tpu0", "pi-2/tpu0");
-        assertFalse(approvals.approved(move));
-        approvals.propose(move, "impending alert: predicted mean 210 ms within 15 s");
-        Map<String, String> annotations = read("cam-1").getMetadata().getAnnotations();
-        assertEquals("pi-1/tpu0 -> pi-2/tpu0", annotations.get(AnnotationApprovals.PROPOSED));
-        assertTrue(annotations.get(AnnotationApprovals.PROPOSED_REASON).startsWith("impending alert"));
-        assertFalse(approvals.approved(move), "proposed is not approved");
-        client.resources(InferenceApp.class).inNamespace(NS).withName("cam-1").edit(a -> {
-            a.getMetadata().getAnnotations().put(AnnotationApprovals.APPROVED, "pi-1/tpu0 -> pi-2/tpu0");
-            return a;
-        });
-        assertTrue(approvals.approved(move));
-        assertFalse(approvals.approved(new PlanStep.Move("cam-1", "pi-1/tpu0", "nano-1/gpu0")), "only the approved move");
-    }
-
-    @Test
     void sloReportsSetAndClearSloAtRiskOnTheStatusOnlyWhenItChanges() {
         create(app("cam-1", "mobilenet_v2", 200.0));
         await(() -> cluster.snapshot().apps().size() == 1, "app seen");

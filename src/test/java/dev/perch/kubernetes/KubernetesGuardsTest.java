@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static dev.perch.kubernetes.KubernetesFixtures.NS;
 import static dev.perch.kubernetes.KubernetesFixtures.app;
@@ -53,7 +54,7 @@ class KubernetesGuardsTest {
     /** Where each app of {@link #APPS} runs once started. */
     private Map<String, String> placedOn;
 
-    /** Four apps on pi-1, three idle Edge TPUs, the controller under the given guards (approvals: the annotations). */
+    /** Four apps on pi-1, three idle Edge TPUs, the controller under the given guards (approvals: MoveApprovals). */
     /** Whether the controller {@link #start}s in dry-run. */
     private boolean dryRun;
 
@@ -146,14 +147,15 @@ class KubernetesGuardsTest {
     }
 
     @Test
-    void approvalModeHoldsTheMoveUntilTheAnnotationApprovesIt() {
+    void approvalModeHoldsTheMoveUntilAMoveApprovalOfExactlyThatMoveReleasesIt() {
         start(new Guards.Limits(10, 10, 10, Duration.ofMinutes(1), true));
         Set<String> before = deployments();
         alert("cam-1");
         assertEquals(before, deployments(), "held: nothing started");
         String proposed = client.resources(InferenceApp.class).inNamespace(NS).withName("cam-1").get().getMetadata()
-                .getAnnotations().get(AnnotationApprovals.PROPOSED);
+                .getAnnotations().get(KubernetesApprovals.PROPOSED);
         assertTrue(proposed.startsWith("pi-1/tpu0 -> "), proposed);
+        String target = proposed.substring(proposed.indexOf("-> ") + 3);
         assertTrue(decisions.get(0).reason().contains("awaiting approval"), decisions.get(0).reason());
 
         // The topology alerts once; the loop's passes answer it again while its app is still at risk.
@@ -161,16 +163,34 @@ class KubernetesGuardsTest {
         reconciler.pass();
         assertEquals(1, decisions.size(), "not approved yet, and within the backoff");
 
+        // Neither the retired annotation nor an approval of another move (an older proposal) releases it.
         client.resources(InferenceApp.class).inNamespace(NS).withName("cam-1").edit(a -> {
-            a.getMetadata().getAnnotations().put(AnnotationApprovals.APPROVED, proposed);
+            a.getMetadata().getAnnotations().put("perch.dev/approved-move", proposed);
             return a;
         });
-        nowMs.addAndGet(1000);
+        String elsewhere = Stream.of("pi-2/tpu0", "pi-3/tpu0", "pi-4/tpu0").filter(a -> !a.equals(target)).findFirst().orElseThrow();
+        KubernetesApprovalsTest.create(client, KubernetesApprovalsTest.approval("stale", "cam-1", "pi-1/tpu0", elsewhere));
+        await(() -> cluster.approvals().approved(new PlanStep.Move("cam-1", "pi-1/tpu0", elsewhere)), "the stale approval read");
+        nowMs.addAndGet(Duration.ofMinutes(1).toMillis()); // past the backoff: decided again
+        rates.update(stillAtRisk("cam-1", "pi-1/tpu0"));
         reconciler.pass();
         assertEquals(2, decisions.size(), decisions.toString());
-        assertEquals("patched", decisions.get(1).result(), decisions.get(1).reason());
-        String target = proposed.substring(proposed.indexOf("-> ") + 3);
+        assertEquals(target, decisions.get(1).to(), "the same proposal");
+        assertTrue(decisions.get(1).reason().contains("awaiting approval"), decisions.get(1).reason());
+        assertEquals(before, deployments(), "still held");
+
+        KubernetesApprovalsTest.create(client, KubernetesApprovalsTest.approval("cam-1-approved", "cam-1", "pi-1/tpu0", target));
+        await(() -> {
+            nowMs.addAndGet(1000);
+            reconciler.pass();
+            return decisions.size() > 2;
+        }, "the approved move");
+        assertEquals("patched", decisions.get(2).result(), decisions.get(2).reason());
         assertTrue(deployments().contains(ObjectNames.deploymentName("cam-1", target)), "the approved move started");
+        MoveApproval used = client.resources(MoveApproval.class).inNamespace(NS).withName("cam-1-approved").get();
+        assertEquals(Instant.ofEpochMilli(nowMs.get()).toString(), used.getStatus().getUsedAt(), "marked used as it released the move");
+        MoveApproval stale = client.resources(MoveApproval.class).inNamespace(NS).withName("stale").get();
+        assertTrue(stale.getStatus() == null || stale.getStatus().getUsedAt() == null, "the stale one untouched");
     }
 
     /**
@@ -276,16 +296,13 @@ class KubernetesGuardsTest {
         assertEquals("move", decisions.get(0).action());
         assertTrue(decisions.get(0).reason().contains("awaiting approval"), decisions.get(0).reason());
         String proposed = client.resources(InferenceApp.class).inNamespace(NS).withName("mobile").get().getMetadata()
-                .getAnnotations().get(AnnotationApprovals.PROPOSED);
+                .getAnnotations().get(KubernetesApprovals.PROPOSED);
         assertEquals("pi-1/tpu0 -> nano-1/gpu0", proposed);
         nowMs.addAndGet(1000);
         reconciler.pass();
         assertEquals(1, decisions.size(), "not approved yet, and within the backoff");
 
-        client.resources(InferenceApp.class).inNamespace(NS).withName("mobile").edit(a -> {
-            a.getMetadata().getAnnotations().put(AnnotationApprovals.APPROVED, proposed);
-            return a;
-        });
+        KubernetesApprovalsTest.create(client, KubernetesApprovalsTest.approval("mobile-to-gpu", "mobile", "pi-1/tpu0", "nano-1/gpu0"));
         await(() -> {
             nowMs.addAndGet(1000);
             reconciler.pass();
