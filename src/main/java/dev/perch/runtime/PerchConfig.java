@@ -226,7 +226,7 @@ public interface PerchConfig {
         @WithDefault("false")
         boolean dryRun();
 
-        /** Hold each move until approved (on Kubernetes: the {@code perch.dev/approved-move} annotation). */
+        /** Hold each move until approved (on Kubernetes: a {@code MoveApproval} naming it). */
         @WithDefault("false")
         boolean approval();
     }
