@@ -1,8 +1,6 @@
 package dev.perch.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.perch.runtime.EmbeddedKafka;
-import dev.perch.telemetry.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -24,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The packaged application against a broker that only speaks SASL_SSL with SCRAM-SHA-512 (the
  * embedded broker, its user's credentials formatted in, a certificate signed by an authority made
  * here), configured as a user configures it: KAFKA_* environment variables, a PEM truststore. The
- * right credentials carry telemetry through the topology to predictions; a wrong password or a
+ * right credentials carry a demo's telemetry through the topology to predictions and through the
+ * controller to a placement ({@link DemoAgainstKafka}); a wrong password or a
  * truststore that does not hold the broker's authority stop {@code run} and {@code agent} at
  * start-up with exit 2 and one line that names the cause.
  */
@@ -33,10 +31,6 @@ class SecuredKafkaIT {
     private static final String USER = "perch";
     private static final String PASSWORD = "scram-pass-7f3a";
     private static final String WRONG_PASSWORD = "not-the-password";
-    /** The recording's requests: one every 50 ms, each served alone in 10 ms, for 30 s. */
-    private static final int REQUESTS = 600;
-    private static final double GAP_MS = 50;
-    private static final double SERVICE_MS = 10;
 
     private static Path work;
     private static TestCertificates certificates;
@@ -58,30 +52,21 @@ class SecuredKafkaIT {
     }
 
     @Test
-    void theRightCredentialsCarryTelemetryThroughTheTopologyToPredictions() throws Exception {
-        Path recording = work.resolve("recording.csv");
-        StringBuilder csv = new StringBuilder("app,model,accelerator,acceleratorType,arrivalMs,completionMs\n");
-        for (int i = 0; i < REQUESTS; i++) {
-            double arrival = i * GAP_MS;
-            csv.append(String.format(Locale.ROOT, "cam-1,mobilenet_v2,pi-1/tpu0,edgetpu,%.1f,%.1f%n", arrival, arrival + SERVICE_MS));
-        }
-        Files.writeString(recording, csv);
+    void theRightCredentialsCarryTelemetryThroughTheTopologyAndTheControllerToADecision() throws Exception {
+        Map<String, Object> reader = new HashMap<>();
+        reader.put("bootstrap.servers", broker.bootstrapServers());
+        reader.put("security.protocol", "SASL_SSL");
+        reader.put("sasl.mechanism", "SCRAM-SHA-512");
+        reader.put("sasl.jaas.config", jaas(PASSWORD));
+        reader.put("ssl.truststore.type", "PEM");
+        reader.put("ssl.truststore.location", certificates.caPem().toString());
 
-        Result replay = perch("replay", secured(PASSWORD, certificates.caPem()),
-                "replay", "--recording", recording.toString(), "--format", "perch", "--data-dir", work.resolve("replay").toString());
+        String stderr = DemoAgainstKafka.runAndCheck(secured(PASSWORD, certificates.caPem()), reader);
 
-        assertEquals(0, replay.exit(), replay.stderr());
-        JsonNode app = Json.MAPPER.readTree(replay.stdout()).get("apps").get(0);
-        assertEquals("cam-1", app.get("app").asText());
-        // What the topology learned, and only could have learned by reading the telemetry over the
-        // secured connection and writing its predictions back: the recording's rate and service time.
-        assertEquals(1000 / GAP_MS, app.get("ratePerSec").asDouble(), 0.1 * 1000 / GAP_MS, app.toString());
-        assertEquals(SERVICE_MS, app.get("serviceMs").asDouble(), 0.1 * SERVICE_MS, app.toString());
-        assertTrue(app.get("predicted").get("meanMs").asDouble() >= SERVICE_MS * 0.9, app.toString());
-        assertFalse(replay.stderr().contains(PASSWORD), "the password is never logged:\n" + replay.stderr());
-        // Every client connected — Streams, the controller's consumers and sender, the health check:
-        // one refused would have logged its failure.
-        assertTrue(replay.stderr().lines().noneMatch(line -> line.contains(" ERROR ") || line.contains(" WARN ")), replay.stderr());
+        assertFalse(stderr.contains(PASSWORD), "the password is never logged:\n" + stderr);
+        // Every client connected — Streams, the controller's consumers and sender, the health check,
+        // the demo's drivers: one refused would have logged its failure.
+        assertTrue(stderr.lines().noneMatch(line -> line.contains(" ERROR ") || line.contains(" WARN ")), stderr);
     }
 
     @Test
@@ -133,12 +118,15 @@ class SecuredKafkaIT {
         env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         env.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
         env.put("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512");
-        env.put("KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                + USER + "\" password=\"" + password + "\";");
+        env.put("KAFKA_SASL_JAAS_CONFIG", jaas(password));
         env.put("KAFKA_SSL_TRUSTSTORE_TYPE", "PEM");
         env.put("KAFKA_SSL_TRUSTSTORE_LOCATION", truststorePem.toString());
         env.put("QUARKUS_HTTP_PORT", "0"); // not the demo's 8080
         return env;
+    }
+
+    private static String jaas(String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + USER + "\" password=\"" + password + "\";";
     }
 
     private record Result(int exit, String stdout, String stderr) {
