@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code evaluate}: offers a scenario's apps one at a time, in order, to each baseline — and runs
@@ -75,8 +76,13 @@ public final class EvaluateCommand {
         return evaluate(scenario, strategies, seed, policy, Progress.NONE);
     }
 
+    /**
+     * @throws IllegalArgumentException (one line) when an app's model is {@code profiled: false}: every
+     *                                  strategy plans from profiles, and {@code evaluate} has no telemetry to learn one from
+     */
     public static Report evaluate(Scenario scenario, List<String> strategies, long seed, PlacementPolicy policy,
                                   Progress progress) {
+        refuseUnprofiled(scenario);
         List<StrategyResult> results = new ArrayList<>();
         for (String name : strategies) {
             Placed placed;
@@ -91,6 +97,20 @@ public final class EvaluateCommand {
         }
         progress.done();
         return new Report(scenario.name(), seed, results);
+    }
+
+    /**
+     * Refuses a scenario with an app of a model Perch has no profile of: the strategies, Perch's
+     * controller among them, plan from profiles, and a profile is learned from telemetry, which the
+     * demo has and {@code evaluate} has not (its simulator only judges the plans).
+     */
+    static void refuseUnprofiled(Scenario scenario) {
+        Set<String> models = scenario.unprofiledModelsInUse();
+        if (!models.isEmpty()) {
+            throw new IllegalArgumentException("evaluate plans from profiles only; " + (models.size() == 1 ? "model " : "models ")
+                    + String.join(", ", models) + (models.size() == 1 ? " has" : " have") + " none (profiled: false) in scenario "
+                    + scenario.name() + ": run it in demo");
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.perch.cli;
 import dev.perch.model.profile.AppSpec;
 import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.model.profile.Scenario;
+import dev.perch.model.profile.ScenarioModels;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.placement.PlacementPolicy;
 import dev.perch.telemetry.Json;
@@ -50,16 +51,18 @@ final class PureCommands {
                 .orElseThrow(() -> new UsageException("--recording FILE is required"));
         RecordingReader.Format format;
         List<RecordedRequest> requests;
-        ProfileCatalog catalog;
+        ScenarioModels models;
         try {
             format = RecordingReader.format(options.get("format").orElse("perch"));
-            catalog = options.get("catalog").map(c -> ScenarioReader.loadCatalog(Path.of(c)))
-                    .orElseGet(ScenarioReader::defaultCatalog);
+            // A scenario file serves as a catalog too; its profiled: false models are no profile, and said so.
+            models = options.get("catalog").map(c -> ScenarioReader.loadModels(Path.of(c)))
+                    .orElseGet(() -> new ScenarioModels(ScenarioReader.defaultCatalog(), ProfileCatalog.empty()));
             requests = RecordingReader.read(recording, format);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        System.out.println(Json.write(ValidateCommand.validate(requests, catalog)));
+        System.out.println(Json.write(ValidateCommand.validate(requests, models.profiled(),
+                models.unprofiled().models().keySet())));
     }
 
     /** The scenario with every app's SLO window set by {@code --slo-window-sec}, when given (for a table of windows). */
@@ -71,8 +74,7 @@ final class PureCommands {
         AppSpec.windowProblem(windowSec).ifPresent(problem -> {
             throw new UsageException("--slo-window-sec: " + problem);
         });
-        return new Scenario(scenario.name(), scenario.networkMs(), scenario.nodes(), scenario.catalog(),
-                scenario.apps().stream().map(a -> a.withSloWindowSec((int) windowSec)).toList(), scenario.lengthSec());
+        return scenario.withApps(scenario.apps().stream().map(a -> a.withSloWindowSec((int) windowSec)).toList());
     }
 
     /** Offers a scenario's apps to each strategy and lets the simulator judge. */
@@ -87,6 +89,11 @@ final class PureCommands {
                 throw new UsageException("--strategies: unknown strategy '" + name + "' (known: "
                         + String.join(", ", EvaluateCommand.strategyNames()) + ")");
             }
+        }
+        try {
+            EvaluateCommand.refuseUnprofiled(scenario); // before --print-scenario writes anything
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
         PrintScenario.ifAsked(options, scenario);
         EvaluateCommand.Report report;

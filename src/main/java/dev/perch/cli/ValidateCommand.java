@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code validate}: how far the models are from a recording. Each app's arrival rate comes from the
@@ -42,6 +43,14 @@ public final class ValidateCommand {
     }
 
     public static Report validate(List<RecordedRequest> requests, ProfileCatalog catalog) {
+        return validate(requests, catalog, Set.of());
+    }
+
+    /**
+     * As {@link #validate(List, ProfileCatalog)}; a model in {@code unprofiled} (marked
+     * {@code profiled: false} in the file the catalog came from) is named so where its profile is missing.
+     */
+    public static Report validate(List<RecordedRequest> requests, ProfileCatalog catalog, Set<String> unprofiled) {
         Map<String, Map<String, Map<String, List<RecordedRequest>>>> byStep = new LinkedHashMap<>();
         for (RecordedRequest r : requests) {
             byStep.computeIfAbsent(r.step(), s -> new LinkedHashMap<>())
@@ -50,7 +59,7 @@ public final class ValidateCommand {
         }
         List<Point> points = new ArrayList<>();
         byStep.forEach((step, accelerators) -> accelerators.forEach((accelerator, apps) ->
-                points.addAll(points(step, accelerator, apps, catalog))));
+                points.addAll(points(step, accelerator, apps, catalog, unprofiled))));
         return new Report(points,
                 new Mape(mape(points, p -> p.predicted() == null ? null : p.predicted().meanMs(), p -> p.observed().meanMs()),
                         mape(points, p -> p.predicted() == null ? null : p.predicted().p95Ms(), p -> p.observed().p95Ms())),
@@ -58,7 +67,7 @@ public final class ValidateCommand {
     }
 
     private static List<Point> points(String step, String accelerator, Map<String, List<RecordedRequest>> apps,
-                                      ProfileCatalog catalog) {
+                                      ProfileCatalog catalog, Set<String> unprofiled) {
         List<String> names = new ArrayList<>(apps.keySet());
         List<AppLoad> loads = new ArrayList<>();
         List<String> missing = new ArrayList<>();
@@ -69,7 +78,8 @@ public final class ValidateCommand {
             rates[i] = ratePerSec(recorded);
             Optional<ModelProfile> profile = catalog.profile(recorded.get(0).model(), type);
             if (profile.isEmpty()) {
-                missing.add(recorded.get(0).model());
+                String model = recorded.get(0).model();
+                missing.add(unprofiled.contains(model) ? model + " (unprofiled: profiled: false)" : model);
             } else {
                 loads.add(new AppLoad(names.get(i), recorded.get(0).model(), rates[i], profile.get().serviceMs(),
                         profile.get().swapMs(), 0));

@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * API server ({@code kubernetes.KubernetesClusterProducer}), on the wall clock, with the profile
  * catalog of the {@code perch-catalog} ConfigMap (else the shipped one). Otherwise: the simulated edge
  * cluster of the configured scenario, whose clock is the controller's clock, so cooldowns run in
- * simulated time.
+ * simulated time, and Perch's catalog is the scenario's {@link Scenario#catalog()} — never the figures
+ * the simulator runs its {@code profiled: false} models by.
  */
 @ApplicationScoped
 public class ClusterProducers {
@@ -91,7 +92,8 @@ public class ClusterProducers {
     ProfileCatalog catalog(PerchConfig config, Instance<Scenario> scenario, Instance<KubernetesCluster> kubernetes) {
         // The topology takes the catalog as it is at start-up, for its priors only (restart to apply a
         // changed ConfigMap there; telemetry teaches it the rest). The controller follows it live:
-        // liveCatalog.
+        // liveCatalog. In the demo, the scenario's catalog is Perch's: its profiled: false models,
+        // which only the simulator runs, are not in it.
         return onKubernetes(config) ? kubernetes.get().catalog() : scenario.get().catalog();
     }
 

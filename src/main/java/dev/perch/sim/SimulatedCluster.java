@@ -34,8 +34,8 @@ import java.util.SplittableRandom;
  * simulated time, applies placement changes (a move takes {@code moveMs} before traffic switches),
  * and is the judge of SLO violations over each app's own window ({@link SloJudge}).
  *
- * <p>It knows nothing of Perch's models: it is the independent check of their predictions.
- * Thread-safe: the driver advances it while the controller applies steps.
+ * <p>It knows nothing of Perch's models: it is the independent check of their predictions, and runs
+ * the models Perch has no profile of ({@code profiled: false}) by their figures. Thread-safe: the driver advances it while the controller applies steps.
  */
 public final class SimulatedCluster implements ClusterView, ClusterActuator {
     /** Telemetry window and judging period. */
@@ -304,7 +304,7 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
         if (accelerator == null) {
             throw new ActuationException("unknown accelerator " + acceleratorId);
         }
-        if (scenario.catalog().profile(app.spec.model(), accelerator.type).isEmpty()) {
+        if (scenario.simulatorProfile(app.spec.model(), accelerator.type).isEmpty()) {
             throw new ActuationException(app.spec.model() + " cannot run on " + accelerator.type + " (" + acceleratorId + ")");
         }
     }
@@ -352,7 +352,7 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
             return;
         }
         SimAccelerator accelerator = accelerators.get(app.accelerator);
-        ModelProfile profile = scenario.catalog().profile(app.spec.model(), accelerator.type).orElseThrow();
+        ModelProfile profile = scenario.simulatorProfile(app.spec.model(), accelerator.type).orElseThrow();
         double plainMs = profile.serviceMs() * spread.draw(profile.serviceMs(), false, app.random);
         double swappedTotal = profile.serviceMs() + profile.swapMs();
         double swappedMs = swappedTotal * spread.draw(profile.serviceMs(), true, app.random);

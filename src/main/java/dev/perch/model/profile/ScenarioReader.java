@@ -101,23 +101,54 @@ public final class ScenarioReader {
     }
 
     public static ProfileCatalog loadCatalog(Path file) {
+        return parseCatalog(read(file), file.toString());
+    }
+
+    /**
+     * A catalog: what Perch knows. A model marked {@code profiled: false} is refused — that mark
+     * belongs to a scenario, whose simulator runs the model Perch does not know.
+     */
+    public static ProfileCatalog parseCatalog(String yaml, String source) {
+        ScenarioModels models = parseModels(yaml, source);
+        if (!models.unprofiled().models().isEmpty()) {
+            String model = models.unprofiled().models().keySet().iterator().next();
+            throw fields(source).error("models." + model + ".profiled", "a catalog holds what Perch knows, so no model"
+                    + " in it is 'profiled: false' (that belongs to a scenario's models, for its simulator)");
+        }
+        return models.profiled();
+    }
+
+    /**
+     * The {@code models} of a catalog or scenario file, the {@code profiled: false} ones apart: for a
+     * command that reports on profiles and says which model has none because it is unprofiled.
+     */
+    public static ScenarioModels loadModels(Path file) {
+        return parseModels(read(file), file.toString());
+    }
+
+    static ScenarioModels parseModels(String yaml, String source) {
+        YamlFields fields = fields(source);
+        JsonNode root = tree(yaml, source);
+        if (!root.isObject()) {
+            throw fields.error("(top level)", "must be a mapping with models");
+        }
+        return models(fields, fields.required(root, "", "models"), "models");
+    }
+
+    private static String read(Path file) {
         try {
-            return parseCatalog(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ScenarioException(file + ": cannot read: " + e.getMessage(), e);
         }
-    }
-
-    public static ProfileCatalog parseCatalog(String yaml, String source) {
-        YamlFields fields = fields(source);
-        JsonNode root = tree(yaml, source);
-        return catalog(fields, fields.required(root, "", "models"), "models");
     }
 
     private static final Set<String> SCENARIO_FIELDS = Set.of("name", "networkMs", "lengthSec", "nodes", "models", "apps");
     private static final Set<String> NODE_FIELDS = Set.of("node", "memoryMb", "acceleratorTypes", "frontendServiceMs");
     private static final Set<String> APP_FIELDS = Set.of("app", "model", "ratePerSec", "sloMs", "sloStatistic",
             "sloWindowSec", "load", "runningOn");
+    /** The key of a model's entry that is no accelerator type: whether Perch's catalog holds the model. */
+    static final String PROFILED = "profiled";
     private static final Set<String> PROFILE_FIELDS = Set.of("serviceMs", "swapMs", "memoryMb", "source");
 
     public static Scenario parse(String yaml, String source) {
@@ -162,9 +193,11 @@ public final class ScenarioReader {
             throw fields.error("nodes", "must list at least one node");
         }
 
-        ProfileCatalog catalog = root.hasNonNull("models")
-                ? catalog(fields, root.get("models"), "models")
-                : defaultCatalog();
+        ScenarioModels models = root.hasNonNull("models")
+                ? models(fields, root.get("models"), "models")
+                : new ScenarioModels(defaultCatalog(), ProfileCatalog.empty());
+        ProfileCatalog catalog = models.profiled();
+        ProfileCatalog simulated = models.all();
 
         Map<String, AcceleratorType> acceleratorTypes = new java.util.LinkedHashMap<>();
         for (NodeSpec node : nodes) {
@@ -184,11 +217,12 @@ public final class ScenarioReader {
                 throw fields.error(path + ".app", "duplicate app '" + app + "'");
             }
             String model = fields.text(item, path, "model");
-            if (!catalog.knows(model)) {
+            if (!simulated.knows(model)) {
                 throw fields.error(path + ".model", "unknown model '" + model + "' (not in the scenario's models)");
             }
-            if (catalog.typesFor(model).isEmpty()) {
-                throw fields.error(path + ".model", "model '" + model + "' has no profile for any accelerator type");
+            if (simulated.typesFor(model).isEmpty()) {
+                throw fields.error(path + ".model", "model '" + model + "' has no " + (catalog.knows(model) ? "profile"
+                        : "figures (the simulator runs a profiled: false model by them)") + " for any accelerator type");
             }
             double rate = fields.number(item, path, "ratePerSec", 0, true);
             double sloMs = fields.number(item, path, "sloMs", 0, false);
@@ -210,14 +244,19 @@ public final class ScenarioReader {
                     throw fields.error(path + ".runningOn", "unknown accelerator '" + runningOn + "' (known: "
                             + String.join(", ", acceleratorTypes.keySet()) + ")");
                 }
-                if (catalog.profile(model, type).isEmpty()) {
+                if (simulated.profile(model, type).isEmpty()) {
                     throw fields.error(path + ".runningOn", "model '" + model + "' has no profile for " + type.id()
                             + ", the type of " + runningOn);
+                }
+                if (!catalog.knows(model)) {
+                    // runningOn is where Perch found the app at the start; it places no app it has no profile of.
+                    throw fields.error(path + ".runningOn", "model '" + model + "' is profiled: false, so Perch could not"
+                            + " have placed app '" + app + "': leave runningOn out (it waits for a profile)");
                 }
             }
             apps.add(new AppSpec(app, model, rate, sloMs, statistic, window, load, runningOn, null));
         }
-        return new Scenario(name, networkMs, nodes, catalog, apps, lengthSec);
+        return new Scenario(name, networkMs, nodes, catalog, apps, lengthSec, models.unprofiled());
     }
 
     /**
@@ -276,17 +315,23 @@ public final class ScenarioReader {
         return new LoadTimeline(changes);
     }
 
-    private static ProfileCatalog catalog(YamlFields fields, JsonNode models, String path) {
-        Map<String, Map<AcceleratorType, ModelProfile>> byModel = new LinkedHashMap<>();
+    private static ScenarioModels models(YamlFields fields, JsonNode models, String path) {
+        Map<String, Map<AcceleratorType, ModelProfile>> profiled = new LinkedHashMap<>();
+        Map<String, Map<AcceleratorType, ModelProfile>> unprofiled = new LinkedHashMap<>();
         Iterator<Map.Entry<String, JsonNode>> entries = fields.mapping(models, path);
         while (entries.hasNext()) {
             Map.Entry<String, JsonNode> entry = entries.next();
             String modelPath = path + "." + entry.getKey();
             Map<AcceleratorType, ModelProfile> byType = new EnumMap<>(AcceleratorType.class);
+            boolean isProfiled = true;
             Iterator<Map.Entry<String, JsonNode>> types = fields.mapping(entry.getValue(), modelPath);
             while (types.hasNext()) {
                 Map.Entry<String, JsonNode> typeEntry = types.next();
                 String typePath = modelPath + "." + typeEntry.getKey();
+                if (typeEntry.getKey().equals(PROFILED)) {
+                    isProfiled = profiled(fields, typeEntry.getValue(), typePath);
+                    continue;
+                }
                 AcceleratorType type;
                 try {
                     type = AcceleratorType.parse(typeEntry.getKey());
@@ -301,9 +346,17 @@ public final class ScenarioReader {
                 String source = profile.hasNonNull("source") ? profile.get("source").asText() : "";
                 byType.put(type, new ModelProfile(serviceMs, swapMs, memoryMb, source));
             }
-            byModel.put(entry.getKey(), byType);
+            (isProfiled ? profiled : unprofiled).put(entry.getKey(), byType);
         }
-        return new ProfileCatalog(byModel);
+        return new ScenarioModels(new ProfileCatalog(profiled), new ProfileCatalog(unprofiled));
+    }
+
+    /** A model entry's {@code profiled}: a YAML boolean, nothing else ({@code maybe}, {@code "false"}, 0 are refused). */
+    private static boolean profiled(YamlFields fields, JsonNode value, String path) {
+        if (!value.isBoolean()) {
+            throw fields.error(path, "must be true or false, got '" + value.asText() + "'");
+        }
+        return value.booleanValue();
     }
 
     /** The scenario's errors name the source, then the field's path. */

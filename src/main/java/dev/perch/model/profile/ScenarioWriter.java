@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 
 /**
  * Writes a scenario in the one scenario format that {@link ScenarioReader} reads — name, networkMs,
- * lengthSec, nodes, the whole catalog as {@code models}, apps with their SLO windows and load timelines — so that
+ * lengthSec, nodes, the whole catalog as {@code models} (a model Perch's catalog lacks marked {@code profiled: false}), apps with their SLO windows and load timelines — so that
  * reading the text back gives an equal scenario: every field is written, numbers exactly (the
  * shortest decimal that reads back as the same double, never with an exponent), strings quoted
  * where YAML would read them as something else.
@@ -57,18 +57,8 @@ public final class ScenarioWriter {
             item.set("frontendServiceMs", number(node.frontendServiceMs()));
         }
         ObjectNode models = root.putObject("models");
-        for (Map.Entry<String, Map<AcceleratorType, ModelProfile>> model : scenario.catalog().models().entrySet()) {
-            ObjectNode byType = models.putObject(model.getKey());
-            model.getValue().forEach((type, profile) -> {
-                ObjectNode item = byType.putObject(type.id());
-                item.set("serviceMs", number(profile.serviceMs()));
-                item.set("swapMs", number(profile.swapMs()));
-                item.set("memoryMb", number(profile.memoryMb()));
-                if (!profile.source().isEmpty()) {
-                    item.put("source", profile.source());
-                }
-            });
-        }
+        writeModels(models, scenario.catalog(), true);
+        writeModels(models, scenario.unprofiledModels(), false);
         ArrayNode apps = root.putArray("apps");
         for (AppSpec app : scenario.apps()) {
             if (app.pinned()) {
@@ -96,6 +86,25 @@ public final class ScenarioWriter {
             return YAML.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write scenario '" + scenario.name() + "' as YAML", e);
+        }
+    }
+
+    /** The models of {@code catalog}; each marked {@code profiled: false} unless {@code profiled}. */
+    private static void writeModels(ObjectNode models, ProfileCatalog catalog, boolean profiled) {
+        for (Map.Entry<String, Map<AcceleratorType, ModelProfile>> model : catalog.models().entrySet()) {
+            ObjectNode byType = models.putObject(model.getKey());
+            if (!profiled) {
+                byType.put(ScenarioReader.PROFILED, false);
+            }
+            model.getValue().forEach((type, profile) -> {
+                ObjectNode item = byType.putObject(type.id());
+                item.set("serviceMs", number(profile.serviceMs()));
+                item.set("swapMs", number(profile.swapMs()));
+                item.set("memoryMb", number(profile.memoryMb()));
+                if (!profile.source().isEmpty()) {
+                    item.put("source", profile.source());
+                }
+            });
         }
     }
 
