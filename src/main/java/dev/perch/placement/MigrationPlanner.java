@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Plans migrations from the current placement and new demands — an app's rate rose, a device was
@@ -100,11 +102,33 @@ public final class MigrationPlanner {
         }
     }
 
+    /**
+     * Why no accelerator of the cluster could ever take {@code app}: its model has a profile for none
+     * of their types, so nothing predicts its latency anywhere — said as such, rather than as an SLO
+     * no device keeps, and without moving placed apps for it.
+     */
+    private static Optional<String> unprofiledReason(Placement placement, String app) {
+        AppDemand demand = placement.app(app);
+        SortedSet<String> types = new TreeSet<>();
+        for (Device device : placement.devices()) {
+            if (demand.profileOn(device.type()).isPresent()) {
+                return Optional.empty();
+            }
+            types.add(device.type().id());
+        }
+        return Optional.of("no profile of " + demand.model() + " in Perch's catalog for any accelerator type of the cluster ("
+                + String.join(", ", types) + "): nothing predicts its latency, so it waits for one");
+    }
+
     /** The admission, each step of {@code steps} applied to {@code placement} as it is planned. */
     private Admission admitting(Placement placement, String app, Set<String> immovable, Map<String, String> closed,
                                 List<PlannedStep> steps) {
         if (placement.deviceOf(app).isPresent()) {
             throw new IllegalArgumentException("app " + app + " is already placed");
+        }
+        Optional<String> unprofiled = unprofiledReason(placement, app);
+        if (unprofiled.isPresent()) {
+            return new Admission.NoRoom(unprofiled.get());
         }
         Optional<String> to = selector.placeTarget(placement, app, closed.keySet());
         Optional<RoomSearch.Room> room = to.isPresent() ? Optional.empty()

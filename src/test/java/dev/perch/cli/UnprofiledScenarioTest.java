@@ -72,7 +72,8 @@ class UnprofiledScenarioTest {
         assertFalse(aboutB.isEmpty(), "the controller said what it did with b");
         for (DecisionRecord decision : aboutB) {
             assertEquals("none", decision.action());
-            assertTrue(decision.reason().contains("no profile of fresh for edgetpu"), decision.reason());
+            assertTrue(decision.reason().startsWith("no profile of fresh in Perch's catalog for any accelerator type of the cluster (edgetpu)"),
+                    decision.reason());
         }
         SimulatedCluster.AppVerdict b = cluster.verdicts().stream().filter(v -> v.app().equals("b")).findFirst().orElseThrow();
         assertEquals(0, b.judgedSeconds(), "an app never placed is never judged");

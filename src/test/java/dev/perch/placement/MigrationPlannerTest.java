@@ -247,6 +247,37 @@ class MigrationPlannerTest {
                 """.formatted(hotRatePerSec), "crowded"));
     }
 
+    /**
+     * ResNet-50 has no Edge TPU profile in the catalog: on a cluster of Edge TPUs nothing predicts
+     * its latency anywhere, which the refusal says, and no placed app is moved for it; with a GPU in
+     * the cluster it is placed there.
+     */
+    @Test
+    void anAppWhoseModelHasNoProfileForAnyTypeOfTheClusterIsToldSoAndMovesNothing() {
+        String apps = """
+                apps:
+                  - {app: small, model: mobilenet_v1, ratePerSec: 5, sloMs: 200, sloStatistic: mean, runningOn: pi-1/tpu0}
+                  - {app: unprofiled, model: resnet_50, ratePerSec: 1, sloMs: 2000, sloStatistic: mean}
+                """;
+        String edgeTpus = """
+                nodes:
+                  - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                  - {node: pi-2, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 20}
+                """;
+        MigrationPlanner planner = new MigrationPlanner(POLICY, 3);
+        var refused = planner.admit(EvaluateCommandAccess.initial(ScenarioReader.parse(edgeTpus + apps, "edge-tpus")),
+                "unprofiled", Set.of(), Map.of());
+        var noRoom = assertInstanceOf(MigrationPlanner.Admission.NoRoom.class, refused);
+        assertEquals("no profile of resnet_50 in Perch's catalog for any accelerator type of the cluster (edgetpu):"
+                + " nothing predicts its latency, so it waits for one", noRoom.reason());
+
+        String withGpu = edgeTpus + "  - {node: nano-1, memoryMb: 4096, acceleratorTypes: [gpu], frontendServiceMs: 24}\n";
+        var admitted = assertInstanceOf(MigrationPlanner.Admission.Admitted.class,
+                planner.admit(EvaluateCommandAccess.initial(ScenarioReader.parse(withGpu + apps, "with-gpu")), "unprofiled", Set.of(), Map.of()));
+        assertEquals(0, admitted.plan().moves());
+        assertEquals("nano-1/gpu0", admitted.plan().steps().get(0).to());
+    }
+
     @Test
     void relievingOneDeviceMovesTheAppThatMakesRoomAndNeverAPinnedOne() {
         ClusterModel now = crowded(12);
