@@ -3,9 +3,11 @@ package dev.perch.sim;
 import dev.perch.cluster.PlanStep;
 import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
+import dev.perch.telemetry.ContractTest;
 import dev.perch.telemetry.Json;
 import dev.perch.telemetry.TelemetryParser;
 import dev.perch.telemetry.TelemetryReport;
+import dev.perch.telemetry.Topics;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -60,9 +62,9 @@ class SimulatedMemoryTest {
         }
     }
 
-    /** What the simulator writes is what the topology admits, with the memory read back as written. */
+    /** What the simulator writes is what the schema and the topology admit, with the memory read back as written. */
     @Test
-    void theReportsAreValidTelemetryWithTheMemoryInThem() {
+    void theReportsAreValidTelemetryWithTheMemoryInThem() throws Exception {
         SimulatedCluster cluster = new SimulatedCluster(SCENARIO, 3, EPOCH, 0);
         cluster.apply(new PlanStep.Place("a", "n1/gpu0"));
         List<TelemetryReport> reports = cluster.advanceWindow();
@@ -70,6 +72,7 @@ class SimulatedMemoryTest {
         for (TelemetryReport report : reports) {
             String json = Json.write(report);
             assertTrue(json.contains("\"memoryMb\":512.0"), json);
+            ContractTest.assertValid(Topics.TELEMETRY, json);
             TelemetryParser.Result.Valid valid = assertInstanceOf(TelemetryParser.Result.Valid.class,
                     TelemetryParser.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             assertEquals(512.0, valid.report().memoryMb());
