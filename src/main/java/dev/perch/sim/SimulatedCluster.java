@@ -174,8 +174,8 @@ public final class SimulatedCluster implements ClusterView, ClusterActuator {
             }
             for (Map.Entry<String, WindowStats> entry : app.windows.entrySet()) {
                 SimAccelerator accelerator = accelerators.get(entry.getKey());
-                reports.add(entry.getValue().report(accelerator.node, accelerator.id, accelerator.type.id(), app.spec.app(),
-                        app.spec.model(), epochMs + windowStartMs, epochMs + endMs));
+                reports.add(entry.getValue().report(accelerator, app.spec, scenario, epochMs + windowStartMs,
+                        epochMs + endMs));
             }
             app.windows.clear();
             app.judge.judge(endMs, app.pending.stream().map(r -> r.arrivalMs).toList());

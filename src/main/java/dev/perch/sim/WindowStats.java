@@ -1,5 +1,8 @@
 package dev.perch.sim;
 
+import dev.perch.model.profile.AppSpec;
+import dev.perch.model.profile.ModelProfile;
+import dev.perch.model.profile.Scenario;
 import dev.perch.telemetry.TelemetryReport;
 import dev.perch.telemetry.WindowSummary;
 
@@ -25,8 +28,14 @@ final class WindowStats {
         return Math.max(0, completionMs - request.enqueuedMs - request.serviceMs);
     }
 
-    TelemetryReport report(String node, String accelerator, String acceleratorType, String app, String model,
-                           long windowStartMs, long windowEndMs) {
-        return summary.report(node, accelerator, acceleratorType, app, model, windowStartMs, windowEndMs, swaps);
+    /**
+     * The window as telemetry v1, with the app's resident memory the model's figure on the window's
+     * accelerator type ({@link Scenario#simulatorProfile}: what the simulated server holds, profiled or not).
+     */
+    TelemetryReport report(SimAccelerator accelerator, AppSpec app, Scenario scenario, long windowStartMs,
+                           long windowEndMs) {
+        Double memoryMb = scenario.simulatorProfile(app.model(), accelerator.type).map(ModelProfile::memoryMb).orElse(null);
+        return summary.report(accelerator.node, accelerator.id, accelerator.type.id(), app.app(), app.model(), windowStartMs,
+                windowEndMs, swaps).withMemoryMb(memoryMb);
     }
 }

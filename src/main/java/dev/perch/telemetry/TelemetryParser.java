@@ -20,7 +20,8 @@ import java.util.List;
  * or fold absurd values: a payload of at most {@value #MAX_PAYLOAD_BYTES} bytes, ids of at most
  * {@value #MAX_ID_CHARS} characters, a window of at most {@value #MAX_WINDOW_MS} ms, at most
  * {@value #MAX_REQUESTS_PER_SEC} requests (and swaps) a second of window, latencies of at most
- * {@value #MAX_LATENCY_MS} ms (a day), and every whole number within 64 bits.
+ * {@value #MAX_LATENCY_MS} ms (a day), an optional {@code memoryMb} of at most {@value #MAX_MEMORY_MB}
+ * MiB, and every whole number within 64 bits.
  */
 public final class TelemetryParser {
     private static final List<String> REQUIRED_TEXT = List.of("node", "accelerator", "acceleratorType", "app", "model");
@@ -43,6 +44,8 @@ public final class TelemetryParser {
     public static final long MAX_REQUESTS_PER_SEC = 1_000_000;
     /** The longest latency, service or queueing time a report may state: a day. */
     public static final double MAX_LATENCY_MS = 86_400_000;
+    /** The most resident memory an app may state, in MiB: a tebibyte, beyond any edge node's. */
+    public static final double MAX_MEMORY_MB = 1_048_576;
 
     private TelemetryParser() {
     }
@@ -116,7 +119,21 @@ public final class TelemetryParser {
         return new TelemetryReport(TelemetryReport.SCHEMA, text(root, "node"), text(root, "accelerator"), type,
                 text(root, "app"), text(root, "model"), start, end, requests, latency,
                 mean(root.get("serviceMs"), "serviceMs"), mean(root.get("queueMs"), "queueMs"),
-                swaps(optionalWholeNumber(root, "swaps"), mostRequests), histogram(root.get("latencyHistogram"), requests));
+                swaps(optionalWholeNumber(root, "swaps"), mostRequests), histogram(root.get("latencyHistogram"), requests),
+                memoryMb(root.get("memoryMb")));
+    }
+
+    /** Absent (or {@code null}) is not known, which is not 0; present, it is finite, not negative and within the bound. */
+    private static Double memoryMb(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        double memoryMb = finiteNonNegative(value, "memoryMb");
+        if (memoryMb > MAX_MEMORY_MB) {
+            throw new InvalidField("field 'memoryMb' is " + value.asText() + " MiB, at most " + (long) MAX_MEMORY_MB
+                    + " (a tebibyte)");
+        }
+        return memoryMb;
     }
 
     private static Long swaps(Long swaps, long most) {

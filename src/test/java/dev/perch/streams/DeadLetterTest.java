@@ -122,6 +122,14 @@ class DeadLetterTest {
                         "field 'latencyMs.max' is 1.0E300 ms, at most 86400000 (a day)"),
                 Arguments.of("service time over a day", GOOD.replace("\"mean\":5.2", "\"mean\":86400001"),
                         "field 'serviceMs.mean' is 86400001 ms, at most 86400000"),
+                Arguments.of("negative memory", GOOD.replace("\"swaps\":6,", "\"swaps\":6,\"memoryMb\":-5,"),
+                        "field 'memoryMb' must not be negative, got -5"),
+                Arguments.of("memory as text", GOOD.replace("\"swaps\":6,", "\"swaps\":6,\"memoryMb\":\"412MiB\","),
+                        "field 'memoryMb' must be a number"),
+                Arguments.of("memory NaN", GOOD.replace("\"swaps\":6,", "\"swaps\":6,\"memoryMb\":NaN,"),
+                        "field 'memoryMb' must be a finite number, got NaN"),
+                Arguments.of("memory past a tebibyte", GOOD.replace("\"swaps\":6,", "\"swaps\":6,\"memoryMb\":1e9,"),
+                        "field 'memoryMb' is 1.0E9 MiB, at most 1048576 (a tebibyte)"),
                 Arguments.of("window a century ahead", GOOD.replace("1764201600000", "4918003200000")
                         .replace("1764201601000", "4918003201000"), "windowStartMs 4918003200000 is "));
     }
@@ -152,6 +160,16 @@ class DeadLetterTest {
         fx.sendRaw("pi-1/tpu0", histogram("[5,10]", "[0,0,0]").replace("\"requests\":17", "\"requests\":0")
                 .replace("1764201601000", "1764201602000").replace("\"windowStartMs\":1764201600000",
                         "\"windowStartMs\":1764201601000"));
+        assertTrue(fx.dlq.isEmpty(), () -> fx.dlq.readValuesToList().toString());
+        assertEquals(2, fx.predictions.readValuesToList().size());
+    }
+
+    /** An app's memory is optional: a report with it and one without are both admitted. */
+    @Test
+    void aReportWithTheAppsMemoryIsAdmitted() {
+        fx.sendRaw("pi-1/tpu0", GOOD.replace("\"swaps\":6,", "\"swaps\":6,\"memoryMb\":412.5,"));
+        fx.sendRaw("pi-1/tpu0", GOOD.replace("1764201601000", "1764201602000").replace("\"windowStartMs\":1764201600000",
+                "\"windowStartMs\":1764201601000"));
         assertTrue(fx.dlq.isEmpty(), () -> fx.dlq.readValuesToList().toString());
         assertEquals(2, fx.predictions.readValuesToList().size());
     }

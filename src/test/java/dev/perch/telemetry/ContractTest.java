@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,7 +86,8 @@ public class ContractTest {
                 example.replace("\"pi-1/tpu0\"", "\"" + "t".repeat(512) + "\""),
                 example.replace("\"requests\":17", "\"requests\":1000000"),
                 example.replace("\"max\":201.0", "\"max\":86400000"),
-                example.replace("\"mean\":5.2", "\"mean\":86400000"));
+                example.replace("\"mean\":5.2", "\"mean\":86400000"),
+                example.replace("\"swaps\":6", "\"swaps\":6,\"memoryMb\":1048576"));
         List<String> pastIt = List.of(
                 example.replace("\"cam-7\"", "\"" + "c".repeat(513) + "\""),
                 example.replace("\"pi-1/tpu0\"", "\"" + "t".repeat(10_000) + "\""),
@@ -94,7 +96,9 @@ public class ContractTest {
                 example.replace("\"requests\":17", "\"requests\":1000000000000000"),
                 example.replace("\"swaps\":6", "\"swaps\":1000000000000000"),
                 example.replace("\"max\":201.0", "\"max\":86400000.5"),
-                example.replace("\"mean\":5.2", "\"mean\":1e300"));
+                example.replace("\"mean\":5.2", "\"mean\":1e300"),
+                example.replace("\"swaps\":6", "\"swaps\":6,\"memoryMb\":1048576.5"),
+                example.replace("\"swaps\":6", "\"swaps\":6,\"memoryMb\":1e300"));
         for (String report : atTheBound) {
             assertValid(Topics.TELEMETRY, report);
             assertTrue(TelemetryParser.parse(report.getBytes(StandardCharsets.UTF_8)) instanceof TelemetryParser.Result.Valid,
@@ -136,5 +140,49 @@ public class ContractTest {
                 instanceof TelemetryParser.Result.Valid, "and the topology admits it");
         assertFalse(problems(Topics.TELEMETRY, example.replace("[0,6,8,2,1,0,0]", "[0,6,-8,2,1,0,0]")).isEmpty());
         assertFalse(problems(Topics.TELEMETRY, example.replace(",\"counts\":[0,6,8,2,1,0,0]", "")).isEmpty());
+    }
+
+    /**
+     * The app's memory of docs/contract.md: optional, a number of MiB from 0 to a tebibyte, held alike
+     * by the schema and the parser; absent is read as not known, which a stated 0 is not.
+     */
+    @Test
+    void aReportMayCarryTheAppsMemory() throws Exception {
+        String without = """
+                {"schema":"perch.telemetry.v1","node":"pi-1","accelerator":"pi-1/tpu0","acceleratorType":"edgetpu",
+                 "app":"cam-7","model":"mobilenet_v2","windowStartMs":1764201600000,"windowEndMs":1764201601000,
+                 "requests":17,"latencyMs":{"mean":16.2},"swaps":6}""";
+        String with = without.replace("\"swaps\":6", "\"swaps\":6,\"memoryMb\":412.5");
+        assertValid(Topics.TELEMETRY, without);
+        assertValid(Topics.TELEMETRY, with);
+        assertValid(Topics.TELEMETRY, without.replace("\"swaps\":6", "\"swaps\":6,\"memoryMb\":0"));
+        assertEquals(412.5, valid(with).memoryMb());
+        assertEquals(null, valid(without).memoryMb(), "absent: not known");
+        assertEquals(null, valid(without.replace("\"swaps\":6", "\"swaps\":6,\"memoryMb\":null")).memoryMb());
+        assertEquals(0.0, valid(without.replace("\"swaps\":6", "\"swaps\":6,\"memoryMb\":0")).memoryMb(),
+                "a stated 0 is kept as 0");
+        assertFalse(Json.write(valid(without)).contains("memoryMb"), "written back, absent stays absent");
+        assertTrue(Json.write(valid(with)).contains("\"memoryMb\":412.5"), Json.write(valid(with)));
+        Map<String, String> refused = Map.of(
+                "-1", "field 'memoryMb' must not be negative, got -1",
+                "\"412\"", "field 'memoryMb' must be a number, got \"412\"",
+                "NaN", "field 'memoryMb' must be a finite number, got NaN",
+                "Infinity", "field 'memoryMb' must be a finite number, got Infinity",
+                "2000000", "field 'memoryMb' is 2000000 MiB, at most 1048576 (a tebibyte)",
+                "{\"rss\":412}", "field 'memoryMb' must be a number, got {\"rss\":412}");
+        for (Map.Entry<String, String> bad : refused.entrySet()) {
+            String report = without.replace("\"swaps\":6", "\"swaps\":6,\"memoryMb\":" + bad.getKey());
+            TelemetryParser.Result result = TelemetryParser.parse(report.getBytes(StandardCharsets.UTF_8));
+            assertEquals(new TelemetryParser.Result.Invalid(bad.getValue()), result, bad.getKey());
+            if (!bad.getKey().equals("NaN") && !bad.getKey().equals("Infinity")) { // not JSON: no schema can see them
+                assertFalse(problems(Topics.TELEMETRY, report).isEmpty(), "the schema refuses memoryMb " + bad.getKey());
+            }
+        }
+    }
+
+    private static TelemetryReport valid(String json) {
+        TelemetryParser.Result result = TelemetryParser.parse(json.getBytes(StandardCharsets.UTF_8));
+        assertTrue(result instanceof TelemetryParser.Result.Valid, result::toString);
+        return ((TelemetryParser.Result.Valid) result).report();
     }
 }
