@@ -34,7 +34,9 @@ final class WindowStats {
      */
     TelemetryReport report(SimAccelerator accelerator, AppSpec app, Scenario scenario, long windowStartMs,
                            long windowEndMs) {
-        Double memoryMb = scenario.simulatorProfile(app.model(), accelerator.type).map(ModelProfile::memoryMb).orElse(null);
+        // A profile without a memory figure reads as 0 (the scenario reader's default): unknown, not none, so left out.
+        Double memoryMb = scenario.simulatorProfile(app.model(), accelerator.type).map(ModelProfile::memoryMb)
+                .filter(mb -> mb > 0).orElse(null);
         return summary.report(accelerator.node, accelerator.id, accelerator.type.id(), app.app(), app.model(), windowStartMs,
                 windowEndMs, swaps).withMemoryMb(memoryMb);
     }

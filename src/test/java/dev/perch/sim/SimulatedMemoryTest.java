@@ -33,12 +33,14 @@ class SimulatedMemoryTest {
             models:
               small: {edgetpu: {serviceMs: 5, swapMs: 12, memoryMb: 96.5}, gpu: {serviceMs: 20, memoryMb: 512}}
               fresh: {profiled: false, edgetpu: {serviceMs: 8, swapMs: 10, memoryMb: 140}}
+              bare: {gpu: {serviceMs: 10}}
             apps:
               - {app: a, model: small, ratePerSec: 20, sloMs: 1000, sloStatistic: mean}
               - {app: b, model: fresh, ratePerSec: 20, sloMs: 1000, sloStatistic: mean}
+              - {app: c, model: bare, ratePerSec: 5, sloMs: 1000, sloStatistic: mean}
             """, "memory.yaml");
 
-    /** The figures of the scenario above, by app and accelerator type. */
+    /** The figures of the scenario above, by app and accelerator type; none for c, whose model states none. */
     private static final Map<String, Double> MEMORY_MB = Map.of("a/edgetpu", 96.5, "a/gpu", 512.0, "b/edgetpu", 140.0);
 
     @Test
@@ -46,6 +48,7 @@ class SimulatedMemoryTest {
         SimulatedCluster cluster = new SimulatedCluster(SCENARIO, 11, EPOCH, 300);
         cluster.apply(new PlanStep.Place("a", "n1/tpu0"));
         cluster.apply(new PlanStep.Place("b", "n1/tpu0"));
+        cluster.apply(new PlanStep.Place("c", "n1/gpu0"));
         List<TelemetryReport> reports = new ArrayList<>();
         for (int s = 0; s < 5; s++) {
             reports.addAll(cluster.advanceWindow());
@@ -56,6 +59,7 @@ class SimulatedMemoryTest {
         }
         assertTrue(reports.stream().anyMatch(r -> r.app().equals("a") && r.acceleratorType().equals("gpu")),
                 "a reported from the GPU after its move");
+        assertTrue(reports.stream().anyMatch(r -> r.app().equals("c")), "c reported, with no memory: its model states none");
         for (TelemetryReport report : reports) {
             String key = report.app() + "/" + report.acceleratorType();
             assertEquals(MEMORY_MB.get(key), report.memoryMb(), key);
