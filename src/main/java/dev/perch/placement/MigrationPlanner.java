@@ -109,6 +109,9 @@ public final class MigrationPlanner {
      */
     private static Optional<String> unprofiledReason(Placement placement, String app) {
         AppDemand demand = placement.app(app);
+        if (placement.devices().isEmpty()) {
+            return Optional.empty(); // no accelerator at all: the selector's reason says so
+        }
         SortedSet<String> types = new TreeSet<>();
         for (Device device : placement.devices()) {
             if (demand.profileOn(device.type()).isPresent()) {

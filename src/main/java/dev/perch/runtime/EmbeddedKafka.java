@@ -59,6 +59,10 @@ public final class EmbeddedKafka implements AutoCloseable {
      * itself, for transaction markers) over a PLAINTEXT listener on 127.0.0.1 of its own.
      */
     public record Secured(Path keystore, String keystorePassword, String user, String password) {
+        @Override
+        public String toString() {
+            return "Secured[keystore=" + keystore + ", user=" + user + "]"; // never the passwords
+        }
     }
 
     /**

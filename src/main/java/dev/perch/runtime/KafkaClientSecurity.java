@@ -163,12 +163,22 @@ public record KafkaClientSecurity(Map<String, String> settings) {
     public static String causes(Throwable failure) {
         StringBuilder text = new StringBuilder();
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String message = firstLine(t).replaceFirst("^([\\w$]+\\.)+[\\w$]+: ", "");
+            String message = safe(firstLine(t).replaceFirst("^([\\w$]+\\.)+[\\w$]+: ", ""));
             if (!message.startsWith("Failed to create new ") && text.indexOf(message) < 0) {
                 text.append(text.isEmpty() ? "" : ": ").append(message);
             }
         }
-        return text.isEmpty() ? firstLine(failure) : text.toString();
+        return text.isEmpty() ? safe(firstLine(failure)) : text.toString();
+    }
+
+    /**
+     * A message about the JAAS configuration, said without its words: Kafka's parser quotes the word
+     * it stumbled on ("Value not specified for key '…' in JAAS config"), and in a mistyped line that
+     * word can be the password.
+     */
+    static String safe(String message) {
+        return message.contains("JAAS config") ? "kafka.sasl.jaas.config cannot be parsed (its text is not shown: it holds the password)"
+                : message;
     }
 
     private static Throwable innermost(Throwable t) {

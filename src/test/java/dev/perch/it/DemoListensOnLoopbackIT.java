@@ -1,5 +1,6 @@
 package dev.perch.it;
 
+import dev.perch.runtime.EmbeddedKafka;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -39,10 +40,19 @@ class DemoListensOnLoopbackIT {
         assumeFalse(others.isEmpty(), "this test needs an address other than loopback to show the demo is not reached on it");
         int port = freePort();
         Path work = Files.createTempDirectory("perch-demo-listen-");
-        Process demo = new ProcessBuilder("java", "-Dquarkus.http.port=" + port, "-jar", JAR.toString(), "demo", "--duration", "10m")
-                .redirectOutput(work.resolve("demo.out").toFile())
-                .redirectError(work.resolve("demo.err").toFile())
-                .start();
+        // A broker of its own on a free port, so that the test never meets a demo already running on 9092.
+        try (EmbeddedKafka broker = EmbeddedKafka.start(0, null)) {
+            ProcessBuilder builder = new ProcessBuilder("java", "-Dquarkus.http.port=" + port, "-jar", JAR.toString(), "demo", "--duration", "10m")
+                    .redirectOutput(work.resolve("demo.out").toFile())
+                    .redirectError(work.resolve("demo.err").toFile());
+            // What is checked is the default: none of the machine's Kafka or HTTP host settings.
+            builder.environment().keySet().removeIf(key -> key.startsWith("KAFKA_") || key.equals("QUARKUS_HTTP_HOST"));
+            builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+            answersOnLoopbackOnly(builder.start(), port, others, work);
+        }
+    }
+
+    private static void answersOnLoopbackOnly(Process demo, int port, List<InetAddress> others, Path work) throws Exception {
         try {
             awaitAnswer(demo, URI.create("http://127.0.0.1:" + port + "/q/health/live"), work);
             for (InetAddress address : others) {

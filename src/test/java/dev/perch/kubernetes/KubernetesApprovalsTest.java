@@ -78,9 +78,9 @@ class KubernetesApprovalsTest {
 
     @Test
     void aMoveApprovalApprovesExactlyTheMoveItNames() {
-        create(client, approval("cam-1-to-nano", "cam-1", "pi-1/tpu0", "nano-1/gpu0"));
         create(client, approval("cam-2-same-move", "cam-2", "pi-1/tpu0", "pi-2/tpu0"));
         create(client, approval("cam-1-from-pi-3", "cam-1", "pi-3/tpu0", "pi-2/tpu0"));
+        create(client, approval("cam-1-to-nano", "cam-1", "pi-1/tpu0", "nano-1/gpu0")); // last: once it is read, all are
         await(() -> approvals.approved(new PlanStep.Move("cam-1", "pi-1/tpu0", "nano-1/gpu0")), "the approvals read");
         assertTrue(approvals.approved(new PlanStep.Move("cam-2", "pi-1/tpu0", "pi-2/tpu0")));
         assertFalse(approvals.approved(MOVE), "another target, another app, another source: none approves this move");

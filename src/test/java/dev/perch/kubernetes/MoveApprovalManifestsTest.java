@@ -113,7 +113,7 @@ class MoveApprovalManifestsTest {
     void theApprovalDocsKubernetesShowsIsTheSample() throws Exception {
         String doc = Files.readString(Path.of("docs/kubernetes.md"));
         int start = doc.indexOf("<<'YAML'\n");
-        assertTrue(start > 0, "docs/kubernetes.md shows a MoveApproval to apply");
+        assertTrue(start > 0, "docs/kubernetes.md shows a MoveApproval to create");
         String shown = doc.substring(start + "<<'YAML'\n".length(), doc.indexOf("\nYAML\n", start));
         assertEquals(YAML.readTree(SAMPLE.toFile()), YAML.readTree(shown));
     }

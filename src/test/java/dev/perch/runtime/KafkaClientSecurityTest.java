@@ -123,4 +123,29 @@ class KafkaClientSecurityTest {
         assertEquals("Failed to load PEM SSL keystore /etc/perch/kafka-ca/ca.crt: Unable to read file /etc/perch/kafka-ca/ca.crt",
                 KafkaClientSecurity.causes(failure));
     }
+
+    /**
+     * A mistyped JAAS line (the password's key left out) makes Kafka's own parser quote the
+     * password as the key it stumbled on; the one line Perch says of it does not repeat it.
+     */
+    @Test
+    void aJaasLineThatDoesNotParseIsSaidWithoutItsWords() {
+        KafkaClientSecurity security = new KafkaClientSecurity(Map.of("security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "SCRAM-SHA-512",
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"perch\" \"s3cret-77\";"));
+        KafkaException failure = org.junit.jupiter.api.Assertions.assertThrows(KafkaException.class,
+                () -> org.apache.kafka.clients.admin.Admin.create(security.clientSettings("127.0.0.1:1")).close());
+        assertTrue(stackText(failure).contains("s3cret-77"), "Kafka's own message quotes it, which is why Perch hides it");
+        String said = KafkaClientSecurity.causes(failure);
+        assertFalse(said.contains("s3cret-77"), said);
+        assertTrue(said.contains("kafka.sasl.jaas.config cannot be parsed"), said);
+    }
+
+    private static String stackText(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            text.append(t.getMessage()).append('\n');
+        }
+        return text.toString();
+    }
 }
