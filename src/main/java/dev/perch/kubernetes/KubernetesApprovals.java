@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -22,15 +23,18 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Approval mode on Kubernetes. Perch writes the move it proposes on the InferenceApp ({@value #PROPOSED},
- * with {@value #PROPOSED_REASON}), where anyone who may read apps sees it, and makes it only once a
- * {@link MoveApproval} in the namespace names that app and exactly that move:
+ * with {@value #PROPOSED_REASON} and the proposal's moment {@value #PROPOSAL}), where anyone who may
+ * read apps sees it, and makes it only once a {@link MoveApproval} in the namespace names that app,
+ * exactly that move and that proposal:
  * <pre>
  * apiVersion: perch.dev/v1alpha1
  * kind: MoveApproval
  * metadata: {name: cam-1-to-pi-2}
- * spec: {app: cam-1, from: pi-1/tpu0, to: pi-2/tpu0}
+ * spec: {app: cam-1, from: pi-1/tpu0, to: pi-2/tpu0, proposal: "2026-12-06T07:00:00Z"}
  * </pre>
- * An approval of another move (an older proposal, say) releases nothing. Approving is its own
+ * An approval of another move, or of an earlier proposal of the same move (one left unused when the
+ * proposal lapsed, say), releases nothing. The proposal's annotations are taken off the app as the
+ * move is let through, so the next proposal of the same move is a new one. Approving is its own
  * resource so that RBAC grants it apart from editing apps (ClusterRole {@code perch-approver}); the
  * annotation {@code perch.dev/approved-move} of earlier versions is not read: anyone who may edit an
  * app could set it.
@@ -51,6 +55,8 @@ public final class KubernetesApprovals implements Approvals, AutoCloseable {
     private static final Duration FIRST_LIST_WAIT = Duration.ofSeconds(2);
     public static final String PROPOSED = "perch.dev/proposed-move";
     public static final String PROPOSED_REASON = "perch.dev/proposed-move-reason";
+    /** The moment Perch proposed the move, which an approval names ({@link MoveApprovalSpec#getProposal()}). */
+    public static final String PROPOSAL = "perch.dev/proposal";
 
     private final KubernetesClient client;
     private final String namespace;
@@ -99,18 +105,60 @@ public final class KubernetesApprovals implements Approvals, AutoCloseable {
                 allSpent = false;
             }
         }
+        if (allSpent) {
+            withdraw(move);
+        }
         return allSpent;
     }
 
-    /** The approvals of exactly this move not used yet, oldest first. */
+    /** Takes the proposal of {@code move} off its app: let through, it is proposed no more. */
+    private void withdraw(PlanStep.Move move) {
+        try {
+            client.resources(InferenceApp.class).inNamespace(namespace).withName(move.app()).edit(current -> {
+                Map<String, String> annotations = current.getMetadata().getAnnotations();
+                if (annotations != null && spelled(move).equals(annotations.get(PROPOSED))) {
+                    annotations.remove(PROPOSED);
+                    annotations.remove(PROPOSED_REASON);
+                    annotations.remove(PROPOSAL);
+                }
+                return current;
+            });
+        } catch (KubernetesClientException e) {
+            // Its approvals are spent, so the stale proposal releases nothing; the next one replaces it.
+            LOG.warnf("the proposal of %s's move could not be taken off the app (%s)", move.app(), e.getMessage());
+        }
+    }
+
+    /** The approvals of exactly this move and its current proposal not used yet, oldest first. */
     private List<MoveApproval> unused(PlanStep.Move move) {
-        return cached().stream()
+        List<MoveApproval> known = cached();
+        Optional<String> proposal = proposal(move);
+        if (proposal.isEmpty()) {
+            return List.of();
+        }
+        return known.stream()
                 .filter(a -> a.getSpec() != null && move.app().equals(a.getSpec().getApp())
-                        && move.from().equals(a.getSpec().getFrom()) && move.to().equals(a.getSpec().getTo()))
+                        && move.from().equals(a.getSpec().getFrom()) && move.to().equals(a.getSpec().getTo())
+                        && proposal.get().equals(a.getSpec().getProposal()))
                 .filter(a -> (a.getStatus() == null || a.getStatus().getUsedAt() == null) && !spent.contains(identity(a)))
                 .sorted(Comparator.comparing((MoveApproval a) -> Objects.toString(a.getMetadata().getCreationTimestamp(), ""))
                         .thenComparing(a -> a.getMetadata().getName()))
                 .toList();
+    }
+
+    /** The moment {@code move} was proposed, as its app shows it; empty when the app shows no proposal of it. */
+    private Optional<String> proposal(PlanStep.Move move) {
+        InferenceApp app = client.resources(InferenceApp.class).inNamespace(namespace).withName(move.app()).get();
+        Map<String, String> annotations = app == null ? null : app.getMetadata().getAnnotations();
+        if (annotations == null || !spelled(move).equals(annotations.get(PROPOSED))) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(annotations.get(PROPOSAL));
+    }
+
+    /** Whether the approval of this name has been read (tests wait on it). */
+    boolean read(String name) {
+        return cached().stream().anyMatch(a -> name.equals(a.getMetadata().getName()));
     }
 
     /** The approval's uid (a new approval of the same name is another approval). */
@@ -153,12 +201,14 @@ public final class KubernetesApprovals implements Approvals, AutoCloseable {
             return;
         }
         Map<String, String> annotations = app.getMetadata().getAnnotations();
-        if (annotations != null && spelled(move).equals(annotations.get(PROPOSED))) {
+        if (annotations != null && spelled(move).equals(annotations.get(PROPOSED)) && annotations.get(PROPOSAL) != null) {
             return;
         }
+        String proposal = clock.instant().toString();
         client.resources(InferenceApp.class).inNamespace(namespace).withName(move.app()).edit(current -> {
             current.getMetadata().getAnnotations().put(PROPOSED, spelled(move));
             current.getMetadata().getAnnotations().put(PROPOSED_REASON, reason);
+            current.getMetadata().getAnnotations().put(PROPOSAL, proposal);
             return current;
         });
     }

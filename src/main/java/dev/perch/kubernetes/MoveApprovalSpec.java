@@ -7,7 +7,9 @@ import io.fabric8.generator.annotation.Required;
 
 /**
  * The move an operator approves, spelled as Perch proposes it (the InferenceApp's annotation
- * {@value KubernetesApprovals#PROPOSED}, {@code <from> -> <to>}).
+ * {@value KubernetesApprovals#PROPOSED}, {@code <from> -> <to>}), and which proposal of it
+ * ({@value KubernetesApprovals#PROPOSAL}): an approval of an earlier proposal of the same move
+ * releases nothing.
  */
 public class MoveApprovalSpec {
     /** An accelerator id, {@code <node>/<tpu|gpu|cpu><index>}. */
@@ -29,6 +31,11 @@ public class MoveApprovalSpec {
     @PrinterColumn(name = "TO")
     @JsonPropertyDescription("The accelerator the app moves to, as proposed, e.g. pi-2/tpu0.")
     private String to;
+
+    @Required
+    @JsonPropertyDescription("The proposal approved, copied from the InferenceApp's annotation perch.dev/proposal (the moment"
+            + " Perch proposed the move): an approval of an earlier proposal of the same move releases nothing.")
+    private String proposal;
 
     @JsonPropertyDescription("Why it is approved, for the record; Perch does not read it.")
     private String comment;
@@ -55,6 +62,14 @@ public class MoveApprovalSpec {
 
     public void setTo(String to) {
         this.to = to;
+    }
+
+    public String getProposal() {
+        return proposal;
+    }
+
+    public void setProposal(String proposal) {
+        this.proposal = proposal;
     }
 
     public String getComment() {

@@ -239,7 +239,8 @@ class DeployManifestsTest {
             KubernetesApprovals approvals = cluster.approvals();
             PlanStep.Move back = new PlanStep.Move("cam-1", "pi-2/tpu0", "pi-1/tpu0");
             approvals.propose(back, "test");
-            KubernetesApprovalsTest.create(client, KubernetesApprovalsTest.approval("cam-1-back", "cam-1", "pi-2/tpu0", "pi-1/tpu0"));
+            KubernetesApprovalsTest.create(client, KubernetesApprovalsTest.approval("cam-1-back", "cam-1", "pi-2/tpu0", "pi-1/tpu0",
+                    KubernetesApprovalsTest.proposal(client, "cam-1")));
             await(() -> approvals.approved(back), "the approval read");
             assertTrue(approvals.spend(back));
         } finally {

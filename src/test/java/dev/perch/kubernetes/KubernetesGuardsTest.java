@@ -163,14 +163,16 @@ class KubernetesGuardsTest {
         reconciler.pass();
         assertEquals(1, decisions.size(), "not approved yet, and within the backoff");
 
-        // Neither the retired annotation nor an approval of another move (an older proposal) releases it.
+        // Neither the retired annotation, nor an approval of another move, nor one of an earlier proposal of this move releases it.
         client.resources(InferenceApp.class).inNamespace(NS).withName("cam-1").edit(a -> {
             a.getMetadata().getAnnotations().put("perch.dev/approved-move", proposed);
             return a;
         });
         String elsewhere = Stream.of("pi-2/tpu0", "pi-3/tpu0", "pi-4/tpu0").filter(a -> !a.equals(target)).findFirst().orElseThrow();
-        KubernetesApprovalsTest.create(client, KubernetesApprovalsTest.approval("stale", "cam-1", "pi-1/tpu0", elsewhere));
-        await(() -> cluster.approvals().approved(new PlanStep.Move("cam-1", "pi-1/tpu0", elsewhere)), "the stale approval read");
+        String proposal = KubernetesApprovalsTest.proposal(client, "cam-1");
+        KubernetesApprovalsTest.create(client, KubernetesApprovalsTest.approval("stale", "cam-1", "pi-1/tpu0", elsewhere, proposal));
+        KubernetesApprovalsTest.create(client, KubernetesApprovalsTest.approval("earlier", "cam-1", "pi-1/tpu0", target, "2026-12-05T22:00:00Z"));
+        await(() -> cluster.approvals().read("stale") && cluster.approvals().read("earlier"), "the stale approvals read");
         nowMs.addAndGet(Duration.ofMinutes(1).toMillis()); // past the backoff: decided again
         rates.update(stillAtRisk("cam-1", "pi-1/tpu0"));
         reconciler.pass();
@@ -179,7 +181,8 @@ class KubernetesGuardsTest {
         assertTrue(decisions.get(1).reason().contains("awaiting approval"), decisions.get(1).reason());
         assertEquals(before, deployments(), "still held");
 
-        KubernetesApprovalsTest.create(client, KubernetesApprovalsTest.approval("cam-1-approved", "cam-1", "pi-1/tpu0", target));
+        assertEquals(proposal, KubernetesApprovalsTest.proposal(client, "cam-1"), "proposed again: the same proposal");
+        KubernetesApprovalsTest.create(client, KubernetesApprovalsTest.approval("cam-1-approved", "cam-1", "pi-1/tpu0", target, proposal));
         await(() -> {
             nowMs.addAndGet(1000);
             reconciler.pass();
@@ -189,8 +192,10 @@ class KubernetesGuardsTest {
         assertTrue(deployments().contains(ObjectNames.deploymentName("cam-1", target)), "the approved move started");
         MoveApproval used = client.resources(MoveApproval.class).inNamespace(NS).withName("cam-1-approved").get();
         assertEquals(Instant.ofEpochMilli(nowMs.get()).toString(), used.getStatus().getUsedAt(), "marked used as it released the move");
-        MoveApproval stale = client.resources(MoveApproval.class).inNamespace(NS).withName("stale").get();
-        assertTrue(stale.getStatus() == null || stale.getStatus().getUsedAt() == null, "the stale one untouched");
+        for (String name : List.of("stale", "earlier")) {
+            MoveApproval stale = client.resources(MoveApproval.class).inNamespace(NS).withName(name).get();
+            assertTrue(stale.getStatus() == null || stale.getStatus().getUsedAt() == null, "the stale one untouched: " + name);
+        }
     }
 
     /**
@@ -302,7 +307,8 @@ class KubernetesGuardsTest {
         reconciler.pass();
         assertEquals(1, decisions.size(), "not approved yet, and within the backoff");
 
-        KubernetesApprovalsTest.create(client, KubernetesApprovalsTest.approval("mobile-to-gpu", "mobile", "pi-1/tpu0", "nano-1/gpu0"));
+        KubernetesApprovalsTest.create(client, KubernetesApprovalsTest.approval("mobile-to-gpu", "mobile", "pi-1/tpu0", "nano-1/gpu0",
+                KubernetesApprovalsTest.proposal(client, "mobile")));
         await(() -> {
             nowMs.addAndGet(1000);
             reconciler.pass();

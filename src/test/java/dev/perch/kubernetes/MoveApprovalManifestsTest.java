@@ -126,16 +126,17 @@ class MoveApprovalManifestsTest {
     }
 
     @Test
-    void theCrdTakesTheDocumentedApprovalAndRejectsOneThatNamesNoMove() throws Exception {
+    void theCrdTakesTheDocumentedApprovalAndRejectsOneThatNamesNoMoveOrProposal() throws Exception {
         JsonNode sample = YAML.readTree(SAMPLE.toFile());
         assertEquals("perch.dev/v1alpha1", sample.get("apiVersion").asText());
         assertTrue(schema().validate(sample).isEmpty(), schema().validate(sample).toString());
         for (String bad : new String[]{
-                "spec: {app: cam-1, from: pi-1/tpu0}",
-                "spec: {app: cam-1, to: pi-2/tpu0}",
-                "spec: {from: pi-1/tpu0, to: pi-2/tpu0}",
-                "spec: {app: cam-1, from: 'pi-1/tpu0 -> pi-2/tpu0', to: pi-2/tpu0}",
-                "spec: {app: cam-1, from: pi-1, to: pi-2/tpu0}"}) {
+                "spec: {app: cam-1, from: pi-1/tpu0, proposal: p}",
+                "spec: {app: cam-1, to: pi-2/tpu0, proposal: p}",
+                "spec: {from: pi-1/tpu0, to: pi-2/tpu0, proposal: p}",
+                "spec: {app: cam-1, from: pi-1/tpu0, to: pi-2/tpu0}",
+                "spec: {app: cam-1, from: 'pi-1/tpu0 -> pi-2/tpu0', to: pi-2/tpu0, proposal: p}",
+                "spec: {app: cam-1, from: pi-1, to: pi-2/tpu0, proposal: p}"}) {
             JsonNode approval = YAML.readTree("apiVersion: perch.dev/v1alpha1\nkind: MoveApproval\nmetadata: {name: a}\n" + bad);
             assertFalse(schema().validate(approval).isEmpty(), bad + " was taken");
         }
