@@ -92,7 +92,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static Properties brokerProperties(Path logDir, int clientPort, int controllerPort) {
+    /** A one-node combined KRaft broker's settings, PLAINTEXT on 127.0.0.1 (tests build other listeners on them). */
+    static Properties brokerProperties(Path logDir, int clientPort, int controllerPort) {
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");

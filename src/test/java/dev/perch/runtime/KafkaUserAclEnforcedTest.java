@@ -237,31 +237,16 @@ class KafkaUserAclEnforcedTest {
     private KafkaRaftServer startBroker(int admin, int perch, int agent, int controller) throws Exception {
         Path logs = dir.resolve("kafka-logs");
         Files.createDirectories(logs);
-        Properties props = new Properties();
-        props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.voters", "1@127.0.0.1:" + controller);
+        // The embedded broker's one-node settings, with three client listeners told apart by ListenerPrincipalBuilder.
+        Properties props = EmbeddedKafka.brokerProperties(logs, perch, controller);
         props.put("listeners", "ADMIN://127.0.0.1:" + admin + ",PERCH://127.0.0.1:" + perch + ",AGENT://127.0.0.1:" + agent
                 + ",CONTROLLER://127.0.0.1:" + controller);
         props.put("advertised.listeners", "ADMIN://127.0.0.1:" + admin + ",PERCH://127.0.0.1:" + perch + ",AGENT://127.0.0.1:" + agent);
-        props.put("controller.listener.names", "CONTROLLER");
         props.put("listener.security.protocol.map", "ADMIN:PLAINTEXT,PERCH:PLAINTEXT,AGENT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("inter.broker.listener.name", "ADMIN");
         props.put("principal.builder.class", ListenerPrincipalBuilder.class.getName());
         props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
         props.put("super.users", "User:ANONYMOUS");
-        props.put("log.dirs", logs.toString());
-        props.put("offsets.topic.replication.factor", "1");
-        props.put("offsets.topic.num.partitions", "3");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
-        props.put("transaction.state.log.num.partitions", "3");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
-        props.put("default.replication.factor", "1");
-        props.put("min.insync.replicas", "1");
-        props.put("auto.create.topics.enable", "false");
-        props.put("group.initial.rebalance.delay.ms", "0");
         Path config = dir.resolve("server.properties");
         try (Writer out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             props.store(out, "KafkaUserAclEnforcedTest");
