@@ -41,8 +41,7 @@ public final class KafkaAccessCheck {
         } catch (ExecutionException e) {
             return security.refusal(e.getCause());
         } catch (KafkaException e) {
-            return Optional.of(security.refusal(e).orElseGet(() -> "cannot connect to Kafka at " + bootstrapServers
-                    + " (" + security.describe() + "): " + KafkaClientSecurity.causes(e)));
+            return Optional.of(security.unmadeClient(bootstrapServers, e));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.perch.runtime;
 
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
@@ -154,6 +155,16 @@ public record KafkaClientSecurity(Map<String, String> settings) {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why a client for {@code bootstrapServers} could not be made from these settings (a truststore that
+     * cannot be read, a JAAS line that does not parse), on one line: the refusal when it is one, else
+     * its causes.
+     */
+    public String unmadeClient(String bootstrapServers, KafkaException failure) {
+        return refusal(failure).orElseGet(() -> "cannot connect to Kafka at " + bootstrapServers + " (" + describe() + "): "
+                + causes(failure));
     }
 
     /**

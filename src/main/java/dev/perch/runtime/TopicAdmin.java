@@ -94,9 +94,7 @@ public final class TopicAdmin {
             throw new KafkaUnreachable("cannot create Perch's topics on " + bootstrapServers + " (KAFKA_BOOTSTRAP_SERVERS): "
                     + reason, e);
         } catch (KafkaException e) {
-            // The client could not be made from the settings: a truststore that cannot be read, a bad JAAS line.
-            throw new KafkaUnreachable(security.refusal(e).orElseGet(() -> "cannot connect to Kafka at " + bootstrapServers
-                    + " (" + security.describe() + "): " + KafkaClientSecurity.causes(e)), e);
+            throw new KafkaUnreachable(security.unmadeClient(bootstrapServers, e), e);
         }
     }
 
