@@ -35,6 +35,21 @@ public interface AppReports {
     default void waitingForRoom(String app, String why) {
     }
 
+    /**
+     * The app's model has no profile for any accelerator type it may use, and no accelerator is
+     * free for its probation yet ({@code why} says what it waits for); it is placed once one is.
+     */
+    default void waitingForProbation(String app, String why) {
+    }
+
+    /**
+     * The app runs alone on an accelerator while Perch learns its model's profile from its telemetry;
+     * {@code why} names the model and the accelerator. Called again with {@code null} once the
+     * probation has ended.
+     */
+    default void onProbation(String app, String why) {
+    }
+
     /** Perch has telemetry for the app again (or for the first time). */
     default void reporting(String app, String message) {
     }

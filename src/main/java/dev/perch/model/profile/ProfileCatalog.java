@@ -37,4 +37,33 @@ public record ProfileCatalog(Map<String, Map<AcceleratorType, ModelProfile>> mod
     public boolean knows(String model) {
         return models.containsKey(model);
     }
+
+    /** This catalog with {@code profile} for {@code model} on {@code type}, replacing any there. */
+    public ProfileCatalog with(String model, AcceleratorType type, ModelProfile profile) {
+        Map<String, Map<AcceleratorType, ModelProfile>> copy = new LinkedHashMap<>(models);
+        Map<AcceleratorType, ModelProfile> byType = new EnumMap<>(AcceleratorType.class);
+        byType.putAll(models.getOrDefault(model, Map.of()));
+        byType.put(type, profile);
+        copy.put(model, byType);
+        return new ProfileCatalog(copy);
+    }
+
+    /**
+     * This hand-written catalog with {@code learned}'s profiles added where it has none: an entry
+     * written by hand always wins over one Perch learned for the same model and accelerator type,
+     * so an operator corrects a learned profile by writing one.
+     */
+    public ProfileCatalog withLearned(ProfileCatalog learned) {
+        if (learned.models().isEmpty()) {
+            return this;
+        }
+        Map<String, Map<AcceleratorType, ModelProfile>> merged = new LinkedHashMap<>(models);
+        learned.models().forEach((model, byType) -> {
+            Map<AcceleratorType, ModelProfile> types = new EnumMap<>(AcceleratorType.class);
+            types.putAll(byType);
+            types.putAll(models.getOrDefault(model, Map.of()));
+            merged.put(model, types);
+        });
+        return new ProfileCatalog(merged);
+    }
 }

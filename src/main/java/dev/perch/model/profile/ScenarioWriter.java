@@ -89,6 +89,17 @@ public final class ScenarioWriter {
         }
     }
 
+    /** A catalog file ({@code models: …}, as {@link ScenarioReader#parseCatalog} reads it) of {@code catalog}. */
+    public static String writeCatalog(ProfileCatalog catalog) {
+        ObjectNode root = NODES.objectNode();
+        writeModels(root.putObject("models"), catalog, true);
+        try {
+            return YAML.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a catalog as YAML", e);
+        }
+    }
+
     /** The models of {@code catalog}; each marked {@code profiled: false} unless {@code profiled}. */
     private static void writeModels(ObjectNode models, ProfileCatalog catalog, boolean profiled) {
         for (Map.Entry<String, Map<AcceleratorType, ModelProfile>> model : catalog.models().entrySet()) {
