@@ -83,7 +83,7 @@ final class ProbationSteps {
                 working.immovable(), working.closed());
         String trigger = "new app of " + model + ", a model with no profile for " + ids(allowed);
         if (start instanceof ProbationPlanner.Start.Alone alone) {
-            if (executor.apply(alone.place(), trigger)) {
+            if (executor.apply(alone.place(), trigger, alone.place().reason())) {
                 return new Start.Placed();
             }
             return waiting(app, "its probation on " + alone.place().step() + " was held or failed; tried again later",
@@ -129,6 +129,7 @@ final class ProbationSteps {
                 }
                 continue;
             }
+            probations.ended(learned.trial());
             String summary = summary(learned);
             executor.decline(profile.app(), summary, null, "probation", Optional.of(profile.accelerator()));
             reports.get().onProbation(profile.app(), null);

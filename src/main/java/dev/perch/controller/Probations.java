@@ -194,6 +194,12 @@ final class Probations {
         return begun;
     }
 
+    /** Ends {@code trial}: its profile is kept, so its app and accelerator follow the usual rules from now on. */
+    synchronized void ended(Trial trial) {
+        trials.remove(trial.app(), trial);
+        figures.remove(trial.app());
+    }
+
     /** The figures of a prediction window for the apps on probation on its accelerator (any thread). */
     void observe(PredictionRecord prediction) {
         for (PredictionRecord.AppPrediction app : prediction.apps()) {

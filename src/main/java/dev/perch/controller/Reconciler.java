@@ -291,6 +291,11 @@ public final class Reconciler {
         return startedMs - alert.windowEndMs() > AlertAnswers.STALE_ALERT_MS;
     }
 
+    /** The accelerators apps learn their models' profiles on alone, each with why it takes no other app ({@link Probations}). */
+    public Map<String, String> probationAccelerators() {
+        return read(probations::closed);
+    }
+
     public long decisions() {
         return read(executor::decisions);
     }
