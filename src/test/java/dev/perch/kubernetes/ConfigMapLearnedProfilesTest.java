@@ -7,7 +7,10 @@ import dev.perch.model.profile.ModelProfile;
 import dev.perch.model.profile.ProfileCatalog;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +33,7 @@ class ConfigMapLearnedProfilesTest {
     private static final String SOURCE = "learned online from cam-9 on pi-1/tpu0, 1234 requests, 2026-11-27T10:15:30Z";
     private static final String HAND_WRITTEN = "models:\n  new_net: {edgetpu: {serviceMs: 20, swapMs: 9, memoryMb: 60, source: bench}}\n";
     KubernetesClient client;
+    KubernetesMockServer server;
 
     private static LearnedProfile learned(String model, AcceleratorType type, double serviceMs) {
         return new LearnedProfile(model, type, serviceMs, 6.0, 55, "cam-9", "pi-1/tpu0", 1234,
@@ -165,6 +169,27 @@ class ConfigMapLearnedProfilesTest {
             await(() -> catalog.get().knows("other_net"), "the learned profile");
             assertNotSame(first, catalog.get(), "a new catalog once learned.yaml changed");
             assertTrue(catalog.get().knows("new_net"), "with the last good catalog.yaml");
+        }
+    }
+
+    /** The API server refuses a write made on a resourceVersion that changed since it was read: read again, a few times. */
+    @Test
+    void aConflictIsTriedAgainAFewTimesThenRefusedInOneLine() {
+        edit("catalog.yaml", HAND_WRITTEN);
+        String path = "/api/v1/namespaces/" + NS + "/configmaps/" + ConfigMapCatalog.NAME;
+        Status conflict = new StatusBuilder().withCode(409).withReason("Conflict").withMessage("the object has been modified").build();
+        try (ConfigMapCatalog catalog = new ConfigMapCatalog(client, NS)) {
+            ConfigMapLearnedProfiles store = new ConfigMapLearnedProfiles(client, NS, catalog);
+            server.expect().put().withPath(path).andReturn(409, conflict).times(2);
+            store.keep(learned("other_net", AcceleratorType.GPU, 4));
+            assertTrue(configMap().getData().get("learned.yaml").contains("other_net"), "written at the third try");
+
+            server.expect().put().withPath(path).andReturn(409, conflict).times(ConfigMapLearnedProfiles.ATTEMPTS);
+            ActuationException refused = assertThrows(ActuationException.class,
+                    () -> store.keep(learned("third_net", AcceleratorType.GPU, 4)));
+            assertEquals("learned profile of third_net on gpu not kept in ConfigMap perch-catalog: it kept changing while written, 5 times",
+                    refused.getMessage());
+            assertTrue(!configMap().getData().get("learned.yaml").contains("third_net"));
         }
     }
 }
