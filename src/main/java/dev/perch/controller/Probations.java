@@ -105,10 +105,15 @@ final class Probations {
 
     /**
      * The types {@code spec} may run on in a cluster of {@code types} when its model is profiled for
-     * none of them — empty when it is profiled for one (then it is placed by the usual rules).
+     * none of them — empty when it is profiled for one (then it is placed by the usual rules). An
+     * owner who names no types lets a model nobody profiled be tried on any type of the cluster, and
+     * a profiled one run where it is profiled.
      */
     Set<AcceleratorType> unprofiledTypes(AppSpec spec, Set<AcceleratorType> types) {
         ProfileCatalog catalog = base.get();
+        if (spec.acceleratorTypes().isEmpty() && catalog.knows(spec.model())) {
+            return Set.of(); // a profiled model its owner names no types for runs where it is profiled, by the usual rules
+        }
         Set<AcceleratorType> allowed = EnumSet.noneOf(AcceleratorType.class);
         for (AcceleratorType type : types) {
             if (spec.mayRunOn(type)) {
