@@ -66,7 +66,7 @@ final class PredictionRecords {
         return common(app.history(), app.rate().ratePerSec(), spec)
                 .slopePerSec2(Samples.round(app.rate().slopePerSec2()))
                 .serviceMs(Samples.round(app.service().serviceMs()))
-                .swapMs(Samples.round(app.service().swapMs()))
+                .swapMs(known(app.service().swapMs()))
                 .serviceCv(Samples.round(app.service().serviceCv()))
                 .parameterSource(app.service().source())
                 .biasFactor(Samples.round(bias))
