@@ -204,8 +204,13 @@ final class AlertAnswers implements AtRiskStep {
                     + " by its owner: Perch does not move it", null, trigger, snapshot);
             return Optional.of(snapshot);
         }
+        if (reading.probations().holds(alert.app())) {
+            executor.decline(alert.app(), "on probation: Perch learns its model's profile while it runs alone, and"
+                    + " moves it only once that is learned", null, trigger, snapshot);
+            return Optional.of(snapshot);
+        }
         Placement model = current.placement();
-        Map<String, String> failed = reading.startedMoves().closedTargets(reading.nowMs()); // observed above
+        Map<String, String> failed = reading.held(reading.startedMoves().closedTargets(reading.nowMs())); // observed above
         Map<String, String> closed = reading.closedIn(failed, snapshot);
         TargetSelector.Choice choice = selector.relocate(model, alert.app(), closed);
         if (choice instanceof TargetSelector.Choice.Chosen chosen) {

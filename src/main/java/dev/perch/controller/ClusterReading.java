@@ -27,8 +27,12 @@ import java.util.function.Supplier;
  */
 final class ClusterReading {
     private final ClusterView view;
-    /** The profile catalog as it is now: on Kubernetes it follows the ConfigMap, so each decision takes it afresh. */
+    /**
+     * The profile catalog as it is now, with the provisional profiles of models on probation: on
+     * Kubernetes it follows the ConfigMap, so each decision takes it afresh.
+     */
     private final Supplier<ProfileCatalog> catalog;
+    private final Probations probations;
     private final LiveRates rates;
     private final Clock clock;
     private final StartedMoves startedMoves;
@@ -42,10 +46,11 @@ final class ClusterReading {
     private Map<String, String> leftClosed = Map.of();
     private ClusterSnapshot beingLeftOf;
 
-    ClusterReading(ClusterView view, Supplier<ProfileCatalog> catalog, LiveRates rates, Clock clock,
+    ClusterReading(ClusterView view, Probations probations, LiveRates rates, Clock clock,
                    StartedMoves startedMoves, Cooldown cooldown) {
         this.view = view;
-        this.catalog = catalog;
+        this.probations = probations;
+        this.catalog = probations::catalog;
         this.rates = rates;
         this.clock = clock;
         this.startedMoves = startedMoves;
@@ -63,6 +68,11 @@ final class ClusterReading {
 
     ProfileCatalog catalog() {
         return catalog.get();
+    }
+
+    /** The apps on probation, and the catalog without their provisional profiles. */
+    Probations probations() {
+        return probations;
     }
 
     LiveRates rates() {
@@ -154,10 +164,24 @@ final class ClusterReading {
         return closed;
     }
 
-    /** The accelerators a move failed to reach within {@link StartedMoves#HOLD}, each with why. */
+    /**
+     * The accelerators a move failed to reach within {@link StartedMoves#HOLD}, and those an app
+     * learns its model's profile on alone ({@link Probations}), each with why.
+     */
     Map<String, String> failedTargets(ClusterSnapshot snapshot) {
         startedMoves.observe(snapshot, clock.millis());
-        return startedMoves.closedTargets(clock.millis());
+        return held(startedMoves.closedTargets(clock.millis()));
+    }
+
+    /** {@code failedTargets} and the probation accelerators, each with why it takes no app now. */
+    Map<String, String> held(Map<String, String> failedTargets) {
+        Map<String, String> onProbation = probations.closed();
+        if (onProbation.isEmpty()) {
+            return failedTargets;
+        }
+        Map<String, String> held = new HashMap<>(failedTargets);
+        held.putAll(onProbation);
+        return held;
     }
 
     /**
@@ -186,24 +210,25 @@ final class ClusterReading {
         return "node " + node + " is being left by a move under way";
     }
 
-    /** Apps a plan must not move: pinned by their owners, already moving, or moved within the cooldown. */
+    /** Apps a plan must not move: pinned by their owners, on probation, already moving, or moved within the cooldown. */
     Set<String> immovable(ClusterSnapshot snapshot) {
         Set<String> apps = new HashSet<>();
         for (RunningApp app : snapshot.apps()) {
-            if (immovable(app, cooldown)) {
+            if (immovable(app)) {
                 apps.add(app.app());
             }
         }
         return apps;
     }
 
-    static boolean immovable(RunningApp app, Cooldown cooldown) {
-        return app.spec().pinned() || app.moving() || !cooldown.allows(app.app());
+    boolean immovable(RunningApp app) {
+        return app.spec().pinned() || app.moving() || !cooldown.allows(app.app()) || probations.holds(app.app());
     }
 
     /** The cluster as {@code snapshot} shows it, for a pass to decide on and change in place ({@link WorkingCluster}). */
     WorkingCluster working(ClusterSnapshot snapshot) {
         ProfileCatalog now = catalog.get();
-        return new WorkingCluster(snapshot, now, models.of(snapshot, now, rates), failedTargets(snapshot), cooldown);
+        return new WorkingCluster(snapshot, now, models.of(snapshot, now, rates), failedTargets(snapshot), cooldown,
+                this::immovable);
     }
 }

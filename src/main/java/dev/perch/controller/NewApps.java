@@ -46,6 +46,8 @@ final class NewApps {
     private final TargetSelector selector;
     private final Guards guards;
     private final Supplier<AppReports> reports;
+    /** Apps of models nobody profiled start on probation. */
+    private final ProbationSteps probation;
     /** Apps that found no accelerator, or whose placement did not take effect. */
     private final Backoff retries = new Backoff(FIRST_RETRY_MS, MAX_RETRY_MS);
     /** Why each app this controller last left unplaced runs nowhere, until it is placed or gone (for the live view). */
@@ -56,8 +58,9 @@ final class NewApps {
     private final Map<String, List<RoomMove>> roomMoves = new HashMap<>();
 
     NewApps(ClusterReading reading, PlanExecutor executor, MigrationPlanner admission, TargetSelector selector,
-            Guards guards, Supplier<AppReports> reports) {
+            Guards guards, Supplier<AppReports> reports, ProbationSteps probation) {
         this.reading = reading;
+        this.probation = probation;
         this.executor = executor;
         this.admission = admission;
         this.selector = selector;
@@ -149,7 +152,16 @@ final class NewApps {
         if (app.spec().pinned()) {
             placePinned(app, working);
         } else {
-            admit(app.app(), working);
+            ProbationSteps.Start probationStart = probation.start(app, working);
+            if (probationStart instanceof ProbationSteps.Start.NotNeeded) {
+                admit(app.app(), working); // its model is profiled: the usual admission
+            } else if (probationStart instanceof ProbationSteps.Start.Waiting waiting) {
+                whyUnplaced.put(app.app(), "waiting for probation: " + waiting.reason());
+                if (!waiting.started().isEmpty()) {
+                    long nowMs = reading.nowMs();
+                    roomMoves.put(app.app(), waiting.started().stream().map(m -> new RoomMove(m, nowMs)).toList());
+                }
+            }
         }
         // Not placed — no target, a dry run, a refused step, or not yet visible: back off, so
         // that the same decision is not recorded on every pass.

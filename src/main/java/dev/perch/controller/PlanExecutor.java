@@ -129,6 +129,11 @@ final class PlanExecutor {
 
     /** Guards, applies and records one step; false when the guards held it or it failed. */
     boolean apply(PlannedStep planned, String trigger) {
+        return apply(planned, trigger, null);
+    }
+
+    /** As {@link #apply(PlannedStep, String)}, the decision's reason led by {@code why} (null: none). */
+    boolean apply(PlannedStep planned, String trigger, String why) {
         PlanStep step = planned.step();
         String from = planned.from().orElse(null);
         String action = planned.isMove() ? "move" : "place";
@@ -142,6 +147,7 @@ final class PlanExecutor {
                 + Decimals.fixed(100 * planned.targetAfter().minSlack(), 0) + "%, utilization "
                 + Decimals.fixed(planned.targetAfter().utilization(), 2) + ")"
                 : String.format(Locale.ROOT, "%s to %s; the models predict: %s", verb, planned.to(), planned.targetAfter().reason());
+        reason = why == null ? reason : why + "; " + reason;
         Guards.Verdict verdict = guards.check(step, this::snapshotForGuards, trigger); // the caps count moves in flight
         if (verdict instanceof Guards.Verdict.Held held) {
             record(new DecisionRecord(DecisionRecord.SCHEMA, decisionId(planned.app()), clock.millis(), planned.app(), action,

@@ -10,6 +10,7 @@ import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.model.profile.SloStatistic;
 import dev.perch.placement.DeviceEvaluator;
 import dev.perch.placement.MigrationPlanner;
+import dev.perch.placement.ProbationPlanner;
 import dev.perch.placement.TargetSelector;
 import dev.perch.telemetry.AlertRecord;
 import dev.perch.telemetry.PredictionRecord;
@@ -61,6 +62,8 @@ public final class Reconciler {
     private final PlanExecutor executor;
     private final InventoryPublisher inventory;
     private final NewApps newApps;
+    private final Probations probations;
+    private final ProbationSteps probationSteps;
     private final AtRiskStep atRisk;
     private final Consolidator consolidator;
     private final TelemetrySilence silence;
@@ -79,13 +82,14 @@ public final class Reconciler {
     /** False while another controller replica leads: then nothing is decided here. */
     private volatile boolean active = true;
 
-    private Reconciler(Builder b) {
+    Reconciler(ReconcilerBuilder b) {
         this.clock = b.clock;
         this.startedMs = clock.millis();
         ControllerSettings settings = b.settings;
         Cooldown cooldown = new Cooldown(clock, settings.cooldown());
         StartedMoves startedMoves = new StartedMoves();
-        this.reading = new ClusterReading(b.view, b.catalog, b.rates, clock, startedMoves, cooldown);
+        this.probations = new Probations(b.catalog, b.probation);
+        this.reading = new ClusterReading(b.view, probations, b.rates, clock, startedMoves, cooldown);
         // Dry-run is wired, not tested for: an actuator that records, and no approval to ask for.
         ClusterActuator actuator = settings.dryRun() ? new DryRunActuator(b.actuator) : b.actuator;
         Guards.Limits limits = settings.dryRun() ? new Guards.Limits(settings.guards().movesPerWindow(),
@@ -96,7 +100,10 @@ public final class Reconciler {
                 () -> appReports, clock);
         this.inventory = new InventoryPublisher(b.outputs, executor, clock);
         TargetSelector selector = new TargetSelector(new DeviceEvaluator(settings.placement()));
-        this.newApps = new NewApps(reading, executor, admission(settings), selector, guards, () -> appReports);
+        this.probationSteps = new ProbationSteps(reading, executor,
+                new ProbationPlanner(settings.placement(), RELIEF_MOVE_BUDGET), b.learnedProfiles, () -> appReports);
+        this.newApps = new NewApps(reading, executor, admission(settings), selector, guards, () -> appReports,
+                probationSteps);
         this.atRisk = switch (settings.policy()) {
             case PERCH -> new AlertAnswers(reading, executor, selector,
                     new MigrationPlanner(settings.placement(), RELIEF_MOVE_BUDGET), guards);
@@ -117,8 +124,8 @@ public final class Reconciler {
     }
 
     /** A controller on these ports; everything else has a default ({@link ControllerSettings#DEFAULT}). */
-    public static Builder builder(ClusterView view, ClusterActuator actuator, Clock clock) {
-        return new Builder(view, actuator, clock);
+    public static ReconcilerBuilder builder(ClusterView view, ClusterActuator actuator, Clock clock) {
+        return new ReconcilerBuilder(view, actuator, clock);
     }
 
     /**
@@ -133,6 +140,7 @@ public final class Reconciler {
             ClusterSnapshot snapshot = reading.snapshot();
             inventory.publish(snapshot);
             tellReporting(snapshot);
+            probationSteps.pass(snapshot);
         });
         if (leading) {
             placeUnplaced();
@@ -237,6 +245,7 @@ public final class Reconciler {
      */
     public void observe(PredictionRecord prediction) {
         silence.observe(prediction); // every replica, so that a new leader knows what was heard
+        probations.observe(prediction);
         if (!active) {
             return;
         }
@@ -280,6 +289,11 @@ public final class Reconciler {
      */
     public boolean raisedBeforeStart(AlertRecord alert) {
         return startedMs - alert.windowEndMs() > AlertAnswers.STALE_ALERT_MS;
+    }
+
+    /** The accelerators apps learn their models' profiles on alone, each with why it takes no other app ({@link Probations}). */
+    public Map<String, String> probationAccelerators() {
+        return read(probations::closed);
     }
 
     public long decisions() {
@@ -326,70 +340,6 @@ public final class Reconciler {
             return what.get();
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** Builds a {@link Reconciler}: its ports, and settings that default to {@link ControllerSettings#DEFAULT}. */
-    public static final class Builder {
-        private final ClusterView view;
-        private final ClusterActuator actuator;
-        private final Clock clock;
-        private Supplier<ProfileCatalog> catalog;
-        private LiveRates rates = new LiveRates();
-        private ControllerOutputs outputs = ControllerOutputs.NONE;
-        private Approvals approvals = Approvals.NONE;
-        private ControllerSettings settings = ControllerSettings.DEFAULT;
-        private Duration telemetrySilence = DEFAULT_TELEMETRY_SILENCE;
-
-        private Builder(ClusterView view, ClusterActuator actuator, Clock clock) {
-            this.view = Objects.requireNonNull(view);
-            this.actuator = Objects.requireNonNull(actuator);
-            this.clock = Objects.requireNonNull(clock);
-        }
-
-        public Builder catalog(ProfileCatalog catalog) {
-            Objects.requireNonNull(catalog);
-            this.catalog = () -> catalog;
-            return this;
-        }
-
-        /** A catalog that may change while the controller runs (the ConfigMap's, on Kubernetes). */
-        public Builder catalog(Supplier<ProfileCatalog> catalog) {
-            this.catalog = Objects.requireNonNull(catalog);
-            return this;
-        }
-
-        public Builder rates(LiveRates rates) {
-            this.rates = Objects.requireNonNull(rates);
-            return this;
-        }
-
-        public Builder outputs(ControllerOutputs outputs) {
-            this.outputs = Objects.requireNonNull(outputs);
-            return this;
-        }
-
-        public Builder approvals(Approvals approvals) {
-            this.approvals = Objects.requireNonNull(approvals);
-            return this;
-        }
-
-        public Builder settings(ControllerSettings settings) {
-            this.settings = Objects.requireNonNull(settings);
-            return this;
-        }
-
-        /** How long without telemetry for a placed app before its owner is told ({@code perch.telemetry.silence-sec}). */
-        public Builder telemetrySilence(Duration silence) {
-            this.telemetrySilence = Objects.requireNonNull(silence);
-            return this;
-        }
-
-        public Reconciler build() {
-            if (catalog == null) {
-                throw new IllegalStateException("a controller needs a profile catalog");
-            }
-            return new Reconciler(this);
         }
     }
 }

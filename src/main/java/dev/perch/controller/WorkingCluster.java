@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The cluster as one pass over unplaced apps decides on it: read once when the pass begins, then
@@ -50,7 +51,7 @@ final class WorkingCluster {
     private final long noneMovableUntilMs;
 
     WorkingCluster(ClusterSnapshot first, ProfileCatalog catalog, ClusterModel model, Map<String, String> failedTargets,
-                   Cooldown cooldown) {
+                   Cooldown cooldown, Predicate<RunningApp> immovable) {
         this.first = first;
         this.catalog = catalog;
         first.apps().forEach(app -> apps.put(app.app(), app));
@@ -60,7 +61,7 @@ final class WorkingCluster {
         }
         this.placement = Placement.of(model);
         this.closed = new HashMap<>(ClusterReading.closed(failedTargets, first)); // asked of every device: hashed
-        this.immovable = new Immovable(apps, cooldown);
+        this.immovable = new Immovable(apps, immovable);
         this.shape = ClusterShape.of(first, catalog);
         this.cooldown = cooldown;
         this.noneMovableUntilMs = noneMovableUntilMs(first, cooldown);
@@ -171,17 +172,17 @@ final class WorkingCluster {
     /** Membership asked of the apps as they are now: the planner only asks whether an app is one. */
     private static final class Immovable extends AbstractSet<String> {
         private final Map<String, RunningApp> apps;
-        private final Cooldown cooldown;
+        private final Predicate<RunningApp> immovable;
 
-        Immovable(Map<String, RunningApp> apps, Cooldown cooldown) {
+        Immovable(Map<String, RunningApp> apps, Predicate<RunningApp> immovable) {
             this.apps = apps;
-            this.cooldown = cooldown;
+            this.immovable = immovable;
         }
 
         @Override
         public boolean contains(Object o) {
             RunningApp app = o instanceof String id ? apps.get(id) : null;
-            return app != null && ClusterReading.immovable(app, cooldown);
+            return app != null && immovable.test(app);
         }
 
         @Override

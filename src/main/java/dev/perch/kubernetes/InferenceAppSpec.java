@@ -18,14 +18,18 @@ import java.util.List;
 public class InferenceAppSpec {
     @Required
     @Pattern("^[A-Za-z0-9_.-]+$")
-    @JsonPropertyDescription("The DNN model the app serves, as named in Perch's profile catalog (e.g. inception_v3).")
+    @JsonPropertyDescription("The DNN model the app serves, as named in Perch's profile catalog (e.g. inception_v3)."
+            + " A model the catalog has no profile for (a new model, or a new version under a new name) is admitted on"
+            + " probation: it runs alone on an idle accelerator while Perch learns its profile from its telemetry, then"
+            + " is packed with other apps like any other.")
     private String model;
 
     @Required
     @JsonPropertyDescription("The container image of the app's backend (the process that runs the model).")
     private String image;
 
-    @JsonPropertyDescription("Accelerator types the app may run on; empty means every type its model is profiled for.")
+    @JsonPropertyDescription("Accelerator types the app may run on: name the types your model is built for. Empty means"
+            + " every type its model is profiled for, or, for a model on probation, any type of the cluster.")
     private List<AcceleratorKind> acceleratorTypes = new ArrayList<>();
 
     @Min(0)

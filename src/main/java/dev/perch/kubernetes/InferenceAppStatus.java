@@ -18,6 +18,7 @@ public class InferenceAppStatus {
     public static final String MIGRATING = "Migrating";
     public static final String UNSCHEDULABLE = "Unschedulable";
     public static final String REPORTING = "Reporting";
+    public static final String PROBATION = "Probation";
 
     @PrinterColumn(name = "NODE")
     @JsonPropertyDescription("The node the app's traffic is served on.")

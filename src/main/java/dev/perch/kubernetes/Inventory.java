@@ -6,16 +6,18 @@ import dev.perch.model.profile.AcceleratorType;
 import dev.perch.model.profile.AppSpec;
 import dev.perch.model.profile.LoadTimeline;
 import dev.perch.model.profile.NodeSpec;
-import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.model.profile.SloStatistic;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Quantity;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * How Perch reads a Kubernetes cluster, documented for the people who label their nodes:
@@ -30,8 +32,9 @@ import java.util.Optional;
  *   runs on the labelled nodes, and its memory is no more the apps' than the kubelet's is.</li>
  * </ul>
  * Accelerator ids are {@code <node>/<tpu|gpu|cpu><index>}, as everywhere in Perch. An
- * {@link InferenceApp} becomes an app when its spec is complete and its model is in the catalog;
- * otherwise {@link #invalidReason} says why, for its status.
+ * {@link InferenceApp} becomes an app when its spec is complete, whether or not its model is in the
+ * catalog (an unprofiled model's app is placed on probation); otherwise {@link #invalidReason} says
+ * why, for its status.
  */
 public final class Inventory {
     public static final String ACCELERATOR_TYPE = "perch.dev/accelerator-type";
@@ -92,8 +95,12 @@ public final class Inventory {
         return Quantity.getAmountInBytes(memory).doubleValue() / (1024 * 1024);
     }
 
-    /** Why an InferenceApp cannot be planned for, in one line; empty when it can. */
-    static Optional<String> invalidReason(InferenceApp app, ProfileCatalog catalog) {
+    /**
+     * Why an InferenceApp cannot be planned for, in one line; empty when it can. A model missing from
+     * the catalog, or profiled for none of the app's accelerator types, is no reason: the app goes on
+     * probation, alone on an accelerator, while Perch learns the model's profile.
+     */
+    static Optional<String> invalidReason(InferenceApp app) {
         InferenceAppSpec spec = app.getSpec();
         if (spec == null) {
             return Optional.of("spec is missing");
@@ -115,28 +122,7 @@ public final class Inventory {
         if (spec.getAcceleratorTypes().stream().anyMatch(t -> t == null)) {
             return Optional.of("spec.acceleratorTypes has an unknown type (known: edgetpu, gpu, cpu)");
         }
-        Optional<String> telemetry = TelemetrySpecs.invalidReason(spec.getTelemetry());
-        if (telemetry.isPresent()) {
-            return telemetry;
-        }
-        if (!catalog.knows(spec.getModel())) {
-            return Optional.of("model '" + spec.getModel() + "' is not in Perch's profile catalog");
-        }
-        if (allowedTypes(spec, catalog).isEmpty()) {
-            return Optional.of("model '" + spec.getModel() + "' has no profile for any allowed accelerator type");
-        }
-        return Optional.empty();
-    }
-
-    /** The accelerator types the app may run on: those allowed by its spec and profiled for its model. */
-    static List<AcceleratorType> allowedTypes(InferenceAppSpec spec, ProfileCatalog catalog) {
-        List<AcceleratorType> allowed = new ArrayList<>();
-        for (AcceleratorType type : catalog.typesFor(spec.getModel())) {
-            if (spec.getAcceleratorTypes().isEmpty() || spec.getAcceleratorTypes().stream().anyMatch(k -> k.type() == type)) {
-                allowed.add(type);
-            }
-        }
-        return allowed;
+        return TelemetrySpecs.invalidReason(spec.getTelemetry());
     }
 
     static AppSpec appSpec(InferenceApp app) {
@@ -144,7 +130,14 @@ public final class Inventory {
         SloStatistic statistic = spec.getSloStatistic() == null ? SloStatistic.DEFAULT : spec.getSloStatistic().statistic();
         return new AppSpec(app.getMetadata().getName(), spec.getModel(), spec.getExpectedRatePerSec(), spec.getSloMs(),
                 statistic, spec.getSloWindowSec() == null ? AppSpec.DEFAULT_SLO_WINDOW_SEC : spec.getSloWindowSec(),
-                LoadTimeline.constant(), null, spec.getPinnedTo());
+                LoadTimeline.constant(), null, spec.getPinnedTo(), acceleratorTypes(spec));
+    }
+
+    /** The types the owner built the app for (empty: any); an unknown one is refused before ({@link #invalidReason}). */
+    private static Set<AcceleratorType> acceleratorTypes(InferenceAppSpec spec) {
+        Set<AcceleratorType> types = EnumSet.noneOf(AcceleratorType.class);
+        spec.getAcceleratorTypes().stream().filter(Objects::nonNull).forEach(kind -> types.add(kind.type()));
+        return types;
     }
 
     private static int parseInt(String value, int fallback) {

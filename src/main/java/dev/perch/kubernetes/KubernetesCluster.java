@@ -63,6 +63,7 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
     private final AppStatusWriter statusWriter;
     private final Clock clock;
     private KubernetesApprovals approvals;
+    private ConfigMapLearnedProfiles learnedProfiles;
 
     public KubernetesCluster(KubernetesClient client, String namespace, Supplier<ProfileCatalog> catalog, double networkMs,
                              Duration readyTimeout, Clock clock) {
@@ -135,6 +136,23 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
         return approvals;
     }
 
+    /**
+     * Where the profiles learned on probation are kept: {@code learned.yaml} of the ConfigMap this
+     * cluster's catalog follows ({@link ConfigMapLearnedProfiles}).
+     *
+     * @throws IllegalStateException when this cluster's catalog is not a {@link ConfigMapCatalog}
+     */
+    public synchronized ConfigMapLearnedProfiles learnedProfiles() {
+        if (learnedProfiles == null) {
+            if (!(catalog instanceof ConfigMapCatalog configMap)) {
+                throw new IllegalStateException("learned profiles are kept in the ConfigMap " + ConfigMapCatalog.NAME
+                        + ", and this cluster's catalog is not read from it");
+            }
+            learnedProfiles = new ConfigMapLearnedProfiles(client, namespace, configMap);
+        }
+        return learnedProfiles;
+    }
+
     // ---- read port -------------------------------------------------------------------------------
 
     /**
@@ -145,14 +163,13 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
     public ClusterSnapshot snapshot() {
         List<ClusterNode> clusterNodes = clusterNodes();
         Set<String> accelerators = acceleratorIds(clusterNodes);
-        ProfileCatalog profiles = catalog.get();
         List<RunningApp> running = new ArrayList<>();
         List<Pod> appPods = pods.getStore().list();
         List<InferenceApp> all = new ArrayList<>(apps.getStore().list());
         all.sort(Comparator.comparing((InferenceApp a) -> a.getMetadata().getCreationTimestamp() == null ? ""
                 : a.getMetadata().getCreationTimestamp()).thenComparing(a -> a.getMetadata().getName()));
         for (InferenceApp app : all) {
-            Optional<String> invalid = Inventory.invalidReason(app, profiles);
+            Optional<String> invalid = Inventory.invalidReason(app);
             if (invalid.isPresent()) {
                 reports.markInvalid(app, invalid.get());
                 continue;
@@ -241,9 +258,8 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
      */
     @Override
     public List<String> keepAsDeclared() {
-        ProfileCatalog profiles = catalog.get();
         List<InferenceApp> valid = apps.getStore().list().stream()
-                .filter(app -> Inventory.invalidReason(app, profiles).isEmpty()).toList();
+                .filter(app -> Inventory.invalidReason(app).isEmpty()).toList();
         return placements.keepAsDeclared(valid, acceleratorIds(clusterNodes()),
                 name -> deployments.getStore().getByKey(namespace + "/" + name),
                 name -> services.getStore().getByKey(namespace + "/" + name));
@@ -297,6 +313,16 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
     @Override
     public void waitingForRoom(String app, String why) {
         reports.waitingForRoom(app, why);
+    }
+
+    @Override
+    public void waitingForProbation(String app, String why) {
+        reports.waitingForProbation(app, why);
+    }
+
+    @Override
+    public void onProbation(String app, String why) {
+        reports.onProbation(app, why);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.perch.kubernetes;
 
 import dev.perch.cluster.AppReports;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.jboss.logging.Logger;
 
@@ -10,7 +11,8 @@ import java.util.function.Function;
 /**
  * The controller's reports to an app's owner, written on the InferenceApp: decisions as Events,
  * {@code SloAtRisk} with the predicted and observed latency, {@code Unschedulable} with why an
- * app runs nowhere, and {@code Reporting} with whether Perch has telemetry for it. Reports come once per telemetry window or pass, so each is written only when it
+ * app runs nowhere, {@code Reporting} with whether Perch has telemetry for it, and {@code Probation}
+ * while Perch learns the profile of its model. Reports come once per telemetry window or pass, so each is written only when it
  * would change what the owner reads, and a report that cannot be written is logged, never thrown:
  * reporting must not stop the loop. They are written at the pace {@link AppStatusWriter} is set to,
  * coalesced while they wait; "would change" is judged on the informer's cache, so one made again
@@ -130,6 +132,50 @@ final class OwnerReports implements AppReports {
     @Override
     public void waitingForRoom(String app, String why) {
         markUnplaced(app, "WaitingForRoom", why);
+    }
+
+    /**
+     * An app of an unprofiled model waiting for an accelerator to learn its profile on gets
+     * {@code Unschedulable=True} (reason {@code WaitingForProbation}) with what it waits for.
+     */
+    @Override
+    public void waitingForProbation(String app, String why) {
+        markUnplaced(app, "WaitingForProbation", why);
+    }
+
+    /**
+     * {@code Probation=True} (reason {@code LearningProfile}) with {@code why} while the app runs alone
+     * for Perch to learn its model's profile, and an Event as it starts; with {@code null}, the
+     * condition turns False (reason {@code ProfileLearned}) and an Event says so. An app never on
+     * probation gets no condition. Written only when it would change what the owner reads.
+     */
+    @Override
+    public void onProbation(String app, String why) {
+        Optional<InferenceApp> found = cached.apply(app);
+        if (found.isEmpty()) {
+            return;
+        }
+        InferenceAppStatus current = found.get().getStatus();
+        Optional<Condition> condition = current == null ? Optional.empty()
+                : Conditions.find(current.getConditions(), InferenceAppStatus.PROBATION);
+        boolean learning = why != null;
+        String value = learning ? "True" : "False";
+        String reason = learning ? "LearningProfile" : "ProfileLearned";
+        String message = learning ? why : "probation over: the model's profile is in Perch's catalog";
+        boolean unchanged = condition.filter(c -> value.equals(c.getStatus()) && (!learning || message.equals(c.getMessage())))
+                .isPresent();
+        if (unchanged || (!learning && condition.isEmpty())) {
+            return;
+        }
+        boolean turned = condition.filter(c -> value.equals(c.getStatus())).isEmpty();
+        try {
+            status.report(app, InferenceAppStatus.PROBATION, s -> status.condition(s, InferenceAppStatus.PROBATION, value, reason, message));
+            if (turned) {
+                status.event(found.get(), learning ? "Probation" : "ProbationEnded", message);
+            }
+        } catch (KubernetesClientException e) {
+            LOG.warnf("Probation of %s not written: %s", app, e.getMessage());
+        }
     }
 
     private void markUnplaced(String app, String reason, String why) {

@@ -326,23 +326,14 @@ public final class MigrationPlanner {
             Set<String> excluded = new HashSet<>(freed);
             excluded.addAll(closed);
             excluded.add(device.id());
-            Map<String, String> targets = new HashMap<>();
-            for (String app : apps) {
-                placement.assign(app, null);
-                Optional<String> to = selector.placeTarget(placement, app, excludedIdle(placement, excluded));
-                if (to.isEmpty()) {
-                    break;
-                }
-                placement.assign(app, to.get());
-                targets.put(app, to.get());
-            }
-            apps.forEach(app -> placement.assign(app, device.id())); // back, then replayed as actions
-            if (targets.size() < apps.size()) {
+            Optional<Map<String, String>> targets = DeviceEmptying.targets(selector, placement, device,
+                    excludedIdle(placement, excluded));
+            if (targets.isEmpty()) {
                 continue;
             }
-            for (String app : apps) {
-                actions.add(move(placement, app, targets.get(app), "consolidation: frees " + device.id()));
-                receiving.add(targets.get(app));
+            for (String app : apps) { // replayed as actions
+                actions.add(move(placement, app, targets.get().get(app), "consolidation: frees " + device.id()));
+                receiving.add(targets.get().get(app));
             }
             freed.add(device.id());
         }
@@ -361,11 +352,6 @@ public final class MigrationPlanner {
     }
 
     private PlannedStep move(Placement placement, String app, String to, String reason) {
-        String from = placement.deviceOf(app).orElseThrow();
-        DeviceVerdict sourceBefore = evaluator.evaluate(placement, from);
-        DeviceVerdict targetBefore = evaluator.evaluate(placement, to);
-        placement.assign(app, to);
-        return new PlannedStep(new PlanStep.Move(app, from, to), reason, sourceBefore, evaluator.evaluate(placement, from),
-                targetBefore, evaluator.evaluate(placement, to));
+        return DeviceEmptying.move(evaluator, placement, app, to, reason);
     }
 }

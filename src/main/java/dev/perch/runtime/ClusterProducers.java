@@ -3,6 +3,7 @@ package dev.perch.runtime;
 import dev.perch.cluster.Approvals;
 import dev.perch.cluster.ClusterActuator;
 import dev.perch.cluster.ClusterView;
+import dev.perch.cluster.LearnedProfiles;
 import dev.perch.kubernetes.KubernetesCluster;
 import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.model.profile.Scenario;
@@ -99,17 +100,43 @@ public class ClusterProducers {
 
     /**
      * The profile catalog as it is now, for the controller: on Kubernetes the {@code perch-catalog}
-     * ConfigMap's, followed by an informer, as the inventory's validation of InferenceApps follows
-     * it — an app of a model just added to the ConfigMap is valid and placeable at once.
+     * ConfigMap's (hand-written {@code catalog.yaml} with the learned {@code learned.yaml}), followed
+     * by an informer, as the inventory's validation of InferenceApps follows it — an app of a model
+     * just added to the ConfigMap is placeable at once. In the demo, the scenario's catalog with the
+     * profiles learned so far: the {@link #learnedProfiles} store itself, so a profile kept is in the
+     * controller's catalog at its next pass.
      */
     @Produces
     @Singleton
-    Supplier<ProfileCatalog> liveCatalog(PerchConfig config, Instance<Scenario> scenario, Instance<KubernetesCluster> kubernetes) {
+    Supplier<ProfileCatalog> liveCatalog(PerchConfig config, Instance<KubernetesCluster> kubernetes,
+                                         Instance<LearnedProfiles.InMemory> learnedInMemory) {
         if (onKubernetes(config)) {
             KubernetesCluster cluster = kubernetes.get();
             return cluster::catalog;
         }
-        ProfileCatalog fixed = scenario.get().catalog();
-        return () -> fixed;
+        return learnedInMemory.get();
+    }
+
+    /**
+     * Where the profiles learned on probation are kept: on Kubernetes, {@code learned.yaml} of the
+     * {@code perch-catalog} ConfigMap; in the demo, in memory over the scenario's catalog (gone when
+     * the process ends, as the simulated cluster is).
+     */
+    @Produces
+    @Singleton
+    LearnedProfiles learnedProfiles(PerchConfig config, Instance<KubernetesCluster> kubernetes,
+                                    Instance<LearnedProfiles.InMemory> learnedInMemory) {
+        return onKubernetes(config) ? kubernetes.get().learnedProfiles() : learnedInMemory.get();
+    }
+
+    /**
+     * The demo's learned profiles, over the scenario's catalog: one object that is both the store the
+     * controller keeps a profile in and its live catalog, and that the demo's summary reads ({@code kept()}).
+     */
+    @Produces
+    @Singleton
+    @Typed(LearnedProfiles.InMemory.class) // exposed as LearnedProfiles and the live catalog by the producers above only
+    LearnedProfiles.InMemory learnedInMemory(Scenario scenario) {
+        return new LearnedProfiles.InMemory(scenario.catalog());
     }
 }

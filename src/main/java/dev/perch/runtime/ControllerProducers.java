@@ -2,11 +2,13 @@ package dev.perch.runtime;
 
 import dev.perch.cluster.ClusterActuator;
 import dev.perch.cluster.ClusterView;
+import dev.perch.cluster.LearnedProfiles;
 import dev.perch.controller.AlertTally;
 import dev.perch.controller.ControllerOutputs;
 import dev.perch.controller.InboxProgress;
 import dev.perch.controller.LiveRates;
 import dev.perch.controller.Policy;
+import dev.perch.controller.ProbationSettings;
 import dev.perch.controller.Reconciler;
 import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.placement.PlacementPolicy;
@@ -64,9 +66,13 @@ public class ControllerProducers {
     @Produces
     @Singleton
     Reconciler reconciler(ClusterView view, ClusterActuator actuator, Supplier<ProfileCatalog> catalog, LiveRates rates,
-                          ControllerOutputs outputs, Clock clock, PerchConfig config, Approvals approvals) {
-        return Reconciler.builder(view, actuator, clock).catalog(catalog).rates(rates).outputs(outputs)
-                .approvals(approvals).settings(settings(config))
+                          ControllerOutputs outputs, Clock clock, PerchConfig config, Approvals approvals,
+                          LearnedProfiles learnedProfiles) {
+        PerchConfig.Probation probation = config.probation();
+        return Reconciler.builder(view, actuator, clock).learnedProfiles(learnedProfiles, catalog).rates(rates)
+                .outputs(outputs).approvals(approvals).settings(settings(config))
+                .probation(new ProbationSettings(probation.precision(), probation.minRequests(),
+                        Duration.ofSeconds(probation.longestSec())))
                 .telemetrySilence(Duration.ofSeconds(config.telemetry().silenceSec())).build();
     }
 

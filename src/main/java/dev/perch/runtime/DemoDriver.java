@@ -1,5 +1,6 @@
 package dev.perch.runtime;
 
+import dev.perch.cluster.LearnedProfiles;
 import dev.perch.controller.AlertTally;
 import dev.perch.controller.InboxProgress;
 import dev.perch.controller.Reconciler;
@@ -13,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
@@ -68,6 +70,9 @@ public class DemoDriver {
     MeterRegistry metrics;
     @Inject
     RecordSender outputs;
+    /** The demo's are {@link LearnedProfiles.InMemory}, which the summary reads the learned profiles from. */
+    @Inject
+    Instance<LearnedProfiles> learnedProfiles;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
     @Inject
@@ -242,6 +247,9 @@ public class DemoDriver {
         var snapshot = cluster.snapshot();
         Map<String, Integer> windows = new HashMap<>();
         cluster.scenario().apps().forEach(a -> windows.put(a.app(), a.sloWindowSec()));
+        Map<String, DemoSummary.LearnedProfileSummary> learned = DemoSummary.learnedByApp(
+                learnedProfiles.isResolvable() && learnedProfiles.get() instanceof LearnedProfiles.InMemory memory
+                        ? memory.kept() : List.of());
         List<DemoSummary.AppSummary> apps = new ArrayList<>();
         long inViolation = 0;
         long judged = 0;
@@ -256,7 +264,7 @@ public class DemoDriver {
             apps.add(new DemoSummary.AppSummary(verdict.app(),
                     snapshot.app(verdict.app()).flatMap(a -> a.accelerator()).orElse(null), windowSec,
                     firstImpending, verdict.firstViolationSec(), verdict.judgedSeconds(), verdict.violationSeconds(),
-                    Samples.round(verdict.windowCompliance()), appFlaps));
+                    Samples.round(verdict.windowCompliance()), appFlaps, learned.get(verdict.app())));
             inViolation += verdict.inViolation() ? 1 : 0;
             judged += verdict.judgedSeconds();
             violationSeconds += verdict.violationSeconds();

@@ -1,6 +1,11 @@
 package dev.perch.runtime;
 
+import dev.perch.model.profile.LearnedProfile;
+import dev.perch.telemetry.Samples;
+
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@code demo} prints on stdout when it ends: counts of records, the apps on an accelerator at
@@ -9,7 +14,9 @@ import java.util.List;
  * accelerator behind it), those over the SLO ({@code violationSeconds}), the share within it
  * ({@code windowCompliance}, overall and for the app that did worst), apps in violation at the end,
  * and alerts raised again sooner than one window after they were resolved ({@code alertFlaps}). Per
- * app, the same and the first impending alert and first violation (simulated seconds, null when none).
+ * app, the same and the first impending alert and first violation (simulated seconds, null when none),
+ * and {@code learnedProfile}, the profile Perch learned from the app on probation (null for an app it
+ * learned none from).
  * {@code telemetry} says how telemetry reached Kafka ({@code direct} from the simulator, or
  * {@code agent} through the node agents), and {@code telemetryRecords} counts what was published that way.
  * {@code reportsCounted} is the topology's own count of the reports it admitted, once per app,
@@ -29,6 +36,31 @@ public record DemoSummary(String scenario, String policy, long seed, String tele
                           long alertFlaps, Double maxTelemetryLagSec, List<AppSummary> apps) {
     public record AppSummary(String app, String accelerator, int sloWindowSec, Double firstImpendingAlertSec,
                              Double firstViolationSec, long judgedSeconds, long violationSeconds,
-                             double windowCompliance, long alertFlaps) {
+                             double windowCompliance, long alertFlaps, LearnedProfileSummary learnedProfile) {
+    }
+
+    /**
+     * A profile Perch learned online from an app's telemetry on probation, as its catalog keeps it:
+     * the accelerator type it was learned on, the figures (ms, MiB; rounded to 0.001) and the
+     * provenance ({@code source}: "learned online from APP on ACCELERATOR, N requests, DATE").
+     */
+    public record LearnedProfileSummary(String acceleratorType, double serviceMs, double swapMs, double memoryMb,
+                                        String source) {
+        static LearnedProfileSummary of(LearnedProfile learned) {
+            return new LearnedProfileSummary(learned.type().id(), Samples.round(learned.serviceMs()),
+                    Samples.round(learned.swapMs()), Samples.round(learned.memoryMb()), learned.source());
+        }
+    }
+
+    /**
+     * The profile learned from each app, from the profiles kept in the order kept: an app that taught
+     * Perch more than one (another accelerator type, or the same again) shows the last.
+     */
+    static Map<String, LearnedProfileSummary> learnedByApp(List<LearnedProfile> kept) {
+        Map<String, LearnedProfileSummary> byApp = new LinkedHashMap<>();
+        for (LearnedProfile learned : kept) {
+            byApp.put(learned.app(), LearnedProfileSummary.of(learned));
+        }
+        return byApp;
     }
 }

@@ -146,6 +146,23 @@ public interface PerchConfig {
     /** Freeing accelerators once load has dropped ({@code dev.perch.controller.Consolidation}); off by default. */
     Consolidation consolidation();
 
+    /** Learning the profile of a model nobody profiled ({@code dev.perch.controller.ProbationSettings}). */
+    Probation probation();
+
+    interface Probation {
+        /** The half-width of the service mean's 95 % interval, as a share of it, at which a profile counts as learned. */
+        @WithDefault("0.05")
+        double precision();
+
+        /** The fewest requests a learned profile rests on. */
+        @WithDefault("200")
+        long minRequests();
+
+        /** The longest a probation lasts; then the profile is taken at the upper end of its interval. */
+        @WithDefault("300")
+        long longestSec();
+    }
+
     interface Consolidation {
         @WithDefault("false")
         boolean enabled();

@@ -24,7 +24,8 @@ class ClusterReadingTest {
 
     private ClusterReading reading(ClusterView view) {
         SimClock clock = new SimClock(sim::nowEpochMs);
-        return new ClusterReading(view, () -> sim.scenario().catalog(), rates, clock, new StartedMoves(),
+        return new ClusterReading(view, new Probations(() -> sim.scenario().catalog(), ProbationSettings.DEFAULT), rates,
+                clock, new StartedMoves(),
                 new Cooldown(clock, Duration.ofSeconds(30)));
     }
 

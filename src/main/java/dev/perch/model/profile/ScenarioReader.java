@@ -37,7 +37,7 @@ public final class ScenarioReader {
 
     /** The names of the scenarios shipped with Perch (the generated ones are drawn with a seed). */
     public static List<String> builtInNames() {
-        List<String> names = new ArrayList<>(List.of("default", "boost", "tiny-mixed", "quieting", "room"));
+        List<String> names = new ArrayList<>(List.of("default", "boost", "tiny-mixed", "quieting", "room", "unprofiled"));
         names.addAll(ScenarioGenerator.names());
         return names;
     }
@@ -145,8 +145,6 @@ public final class ScenarioReader {
 
     private static final Set<String> SCENARIO_FIELDS = Set.of("name", "networkMs", "lengthSec", "nodes", "models", "apps");
     private static final Set<String> NODE_FIELDS = Set.of("node", "memoryMb", "acceleratorTypes", "frontendServiceMs");
-    private static final Set<String> APP_FIELDS = Set.of("app", "model", "ratePerSec", "sloMs", "sloStatistic",
-            "sloWindowSec", "load", "runningOn");
     /** The key of a model's entry that is no accelerator type: whether Perch's catalog holds the model. */
     static final String PROFILED = "profiled";
     private static final Set<String> PROFILE_FIELDS = Set.of("serviceMs", "swapMs", "memoryMb", "source");
@@ -199,120 +197,14 @@ public final class ScenarioReader {
         ProfileCatalog catalog = models.profiled();
         ProfileCatalog simulated = models.all();
 
-        Map<String, AcceleratorType> acceleratorTypes = new java.util.LinkedHashMap<>();
+        Map<String, AcceleratorType> acceleratorTypes = new LinkedHashMap<>();
         for (NodeSpec node : nodes) {
             for (int a = 0; a < node.acceleratorIds().size(); a++) {
                 acceleratorTypes.put(node.acceleratorIds().get(a), node.acceleratorTypes().get(a));
             }
         }
-        List<AppSpec> apps = new ArrayList<>();
-        Set<String> appIds = new HashSet<>();
-        List<JsonNode> appItems = fields.list(root, "", "apps", true);
-        for (int i = 0; i < appItems.size(); i++) {
-            String path = "apps[" + i + "]";
-            JsonNode item = appItems.get(i);
-            fields.onlyKnown(item, path, APP_FIELDS);
-            String app = fields.text(item, path, "app");
-            if (!appIds.add(app)) {
-                throw fields.error(path + ".app", "duplicate app '" + app + "'");
-            }
-            String model = fields.text(item, path, "model");
-            if (!simulated.knows(model)) {
-                throw fields.error(path + ".model", "unknown model '" + model + "' (not in the scenario's models)");
-            }
-            if (simulated.typesFor(model).isEmpty()) {
-                throw fields.error(path + ".model", "model '" + model + "' has no " + (catalog.knows(model) ? "profile"
-                        : "figures (the simulator runs a profiled: false model by them)") + " for any accelerator type");
-            }
-            double rate = fields.number(item, path, "ratePerSec", 0, true);
-            double sloMs = fields.number(item, path, "sloMs", 0, false);
-            SloStatistic statistic = SloStatistic.DEFAULT;
-            if (item.hasNonNull("sloStatistic")) {
-                try {
-                    statistic = SloStatistic.parse(item.get("sloStatistic").asText());
-                } catch (IllegalArgumentException e) {
-                    throw fields.error(path + ".sloStatistic", e.getMessage());
-                }
-            }
-            int window = sloWindowSec(fields, item, path, app);
-            LoadTimeline load = loadTimeline(fields, item, path);
-            String runningOn = null;
-            if (item.hasNonNull("runningOn")) {
-                runningOn = item.get("runningOn").asText();
-                AcceleratorType type = acceleratorTypes.get(runningOn);
-                if (type == null) {
-                    throw fields.error(path + ".runningOn", "unknown accelerator '" + runningOn + "' (known: "
-                            + String.join(", ", acceleratorTypes.keySet()) + ")");
-                }
-                if (simulated.profile(model, type).isEmpty()) {
-                    throw fields.error(path + ".runningOn", "model '" + model + "' has no profile for " + type.id()
-                            + ", the type of " + runningOn);
-                }
-                if (!catalog.knows(model)) {
-                    // runningOn is where Perch found the app at the start; it places no app it has no profile of.
-                    throw fields.error(path + ".runningOn", "model '" + model + "' is profiled: false, so Perch could not"
-                            + " have placed app '" + app + "': leave runningOn out (it waits for a profile)");
-                }
-            }
-            apps.add(new AppSpec(app, model, rate, sloMs, statistic, window, load, runningOn, null));
-        }
+        List<AppSpec> apps = ScenarioApps.read(fields, root, acceleratorTypes, catalog, simulated);
         return new Scenario(name, networkMs, nodes, catalog, apps, lengthSec, models.unprofiled());
-    }
-
-    /**
-     * The window the app's SLO is judged over; the app is named as well as its index, for a window
-     * is a choice its owner makes per app and looks for by name.
-     */
-    private static int sloWindowSec(YamlFields fields, JsonNode item, String path, String app) {
-        String field = path + ".sloWindowSec";
-        JsonNode value = item.get("sloWindowSec");
-        if (value == null || value.isNull()) {
-            return AppSpec.DEFAULT_SLO_WINDOW_SEC;
-        }
-        String range = "must be a whole number of seconds from " + AppSpec.MIN_SLO_WINDOW_SEC + " to "
-                + AppSpec.MAX_SLO_WINDOW_SEC + " (app '" + app + "'), got ";
-        if (!value.isNumber()) {
-            throw fields.error(field, range + "'" + value.asText() + "'");
-        }
-        double seconds = value.asDouble();
-        if (!Double.isFinite(seconds) || seconds != Math.rint(seconds)
-                || seconds < AppSpec.MIN_SLO_WINDOW_SEC || seconds > AppSpec.MAX_SLO_WINDOW_SEC) {
-            throw fields.error(field, range + value.asText());
-        }
-        return (int) seconds;
-    }
-
-    private static LoadTimeline loadTimeline(YamlFields fields, JsonNode app, String appPath) {
-        List<LoadTimeline.LoadChange> changes = new ArrayList<>();
-        List<JsonNode> items = fields.list(app, appPath, "load", false);
-        for (int i = 0; i < items.size(); i++) {
-            String path = appPath + ".load[" + i + "]";
-            JsonNode item = items.get(i);
-            if (item.has("step")) {
-                JsonNode step = item.get("step");
-                changes.add(new LoadTimeline.LoadChange.Step(
-                        fields.number(step, path + ".step", "atSec", 0, true),
-                        fields.number(step, path + ".step", "ratePerSec", 0, true)));
-            } else if (item.has("ramp")) {
-                JsonNode ramp = item.get("ramp");
-                double from = fields.number(ramp, path + ".ramp", "fromSec", 0, true);
-                double to = fields.number(ramp, path + ".ramp", "toSec", from, false);
-                changes.add(new LoadTimeline.LoadChange.Ramp(from, to,
-                        fields.number(ramp, path + ".ramp", "toRatePerSec", 0, true)));
-            } else if (item.has("diurnal")) {
-                JsonNode wave = item.get("diurnal");
-                double amplitude = fields.number(wave, path + ".diurnal", "amplitude", 0, true);
-                if (amplitude > 1) {
-                    throw fields.error(path + ".diurnal.amplitude", "must be <= 1, got " + amplitude);
-                }
-                changes.add(new LoadTimeline.LoadChange.Diurnal(
-                        fields.number(wave, path + ".diurnal", "periodSec", 0, false), amplitude));
-            } else {
-                throw fields.error(path, "must be one of {step: {atSec, ratePerSec}}, "
-                        + "{ramp: {fromSec, toSec, toRatePerSec}} or {diurnal: {periodSec, amplitude}}");
-            }
-        }
-        return new LoadTimeline(changes);
     }
 
     private static ScenarioModels models(YamlFields fields, JsonNode models, String path) {

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * Writes a scenario in the one scenario format that {@link ScenarioReader} reads — name, networkMs,
- * lengthSec, nodes, the whole catalog as {@code models} (a model Perch's catalog lacks marked {@code profiled: false}), apps with their SLO windows and load timelines — so that
+ * lengthSec, nodes, the whole catalog as {@code models} (a model Perch's catalog lacks marked {@code profiled: false}),
+ * apps with their SLO windows, load timelines and the accelerator types they are built for — so that
  * reading the text back gives an equal scenario: every field is written, numbers exactly (the
  * shortest decimal that reads back as the same double, never with an exponent), strings quoted
  * where YAML would read them as something else.
@@ -80,6 +81,10 @@ public final class ScenarioWriter {
             }
             if (app.runningOn() != null) {
                 item.put("runningOn", app.runningOn());
+            }
+            if (!app.acceleratorTypes().isEmpty()) {
+                ArrayNode types = item.putArray("acceleratorTypes");
+                app.acceleratorTypes().forEach(type -> types.add(type.id()));
             }
         }
         try {

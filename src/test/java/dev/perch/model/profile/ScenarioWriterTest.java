@@ -88,7 +88,7 @@ class ScenarioWriterTest {
 
     @Test
     void everyShippedScenarioFileReadsBackTheSame() {
-        for (String name : List.of("default", "boost", "tiny-mixed", "quieting", "room")) {
+        for (String name : List.of("default", "boost", "tiny-mixed", "quieting", "room", "unprofiled")) {
             Scenario shipped = ScenarioReader.load(name);
             assertSame(shipped, ScenarioReader.parse(ScenarioWriter.write(shipped), "written.yaml"));
         }

@@ -1,0 +1,154 @@
+package dev.perch.controller;
+
+import dev.perch.cluster.ActuationException;
+import dev.perch.cluster.AppReports;
+import dev.perch.cluster.ClusterSnapshot;
+import dev.perch.cluster.LearnedProfiles;
+import dev.perch.cluster.PlanStep;
+import dev.perch.cluster.RunningApp;
+import dev.perch.model.profile.AcceleratorType;
+import dev.perch.model.profile.LearnedProfile;
+import dev.perch.placement.ProbationPlanner;
+import dev.perch.telemetry.Confidence;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * What the controller does about models nobody profiled: starts an app's probation when it is
+ * placed ({@link #start}: alone on an idle accelerator, or one made idle, or it waits), and ends
+ * probations whose profile is learned ({@link #pass}: the profile kept through
+ * {@link LearnedProfiles}, the decision recorded, the owner told). The state is {@link Probations}'.
+ *
+ * <p>Not thread-safe: the {@link Reconciler} calls it under its lock.
+ */
+final class ProbationSteps {
+    private static final Logger LOG = LoggerFactory.getLogger(ProbationSteps.class);
+
+    private final ClusterReading reading;
+    private final PlanExecutor executor;
+    private final ProbationPlanner planner;
+    private final LearnedProfiles store;
+    private final Supplier<AppReports> reports;
+    /** The last refusal of the store, logged once. */
+    private String lastRefusal;
+
+    ProbationSteps(ClusterReading reading, PlanExecutor executor, ProbationPlanner planner, LearnedProfiles store,
+                   Supplier<AppReports> reports) {
+        this.reading = reading;
+        this.executor = executor;
+        this.planner = planner;
+        this.store = store;
+        this.reports = reports;
+    }
+
+    /** How a new app's probation went: it needs none, it is placed, or it waits ({@code started}: moves making its room). */
+    sealed interface Start {
+        record NotNeeded() implements Start {
+        }
+
+        record Placed() implements Start {
+        }
+
+        record Waiting(String reason, List<PlanStep.Move> started) implements Start {
+        }
+    }
+
+    /**
+     * The start of {@code app}'s probation, when its model has no profile for any type of the
+     * cluster it may run on; {@link Start.NotNeeded} when it has one (the usual admission places it).
+     */
+    Start start(RunningApp app, WorkingCluster working) {
+        Set<AcceleratorType> types = EnumSet.noneOf(AcceleratorType.class);
+        working.first().accelerators().forEach(a -> types.add(a.type()));
+        Probations probations = reading.probations();
+        Set<AcceleratorType> allowed = probations.unprofiledTypes(app.spec(), types);
+        if (allowed.isEmpty()) {
+            return new Start.NotNeeded();
+        }
+        String model = app.spec().model();
+        Optional<Probations.Trial> running = probations.trialOf(model);
+        if (running.isPresent()) {
+            return waiting(app, "the profile of " + model + " is being learned from " + running.get().app() + " on "
+                    + running.get().accelerator() + "; it is placed by the usual rules once that is learned", List.of());
+        }
+        ProbationPlanner.Start start = planner.start(working.placement(), app.app(), allowed, probations.priors(allowed),
+                working.immovable(), working.closed());
+        String trigger = "new app of " + model + ", a model with no profile for " + ids(allowed);
+        if (start instanceof ProbationPlanner.Start.Alone alone) {
+            if (executor.apply(alone.place(), trigger, alone.place().reason())) {
+                return new Start.Placed();
+            }
+            return waiting(app, "its probation on " + alone.place().step() + " was held or failed; tried again later",
+                    List.of());
+        }
+        if (start instanceof ProbationPlanner.Start.Emptying emptying) {
+            PlanExecutor.Execution done = executor.execute(emptying.moves(), step -> trigger + ": " + step.reason());
+            return waiting(app, done.started().isEmpty() ? "making " + emptying.accelerator() + " idle for its probation was"
+                    + " held; tried again later" : "waiting for " + emptying.accelerator() + " to be emptied for its probation",
+                    done.started());
+        }
+        String why = ((ProbationPlanner.Start.NoneFree) start).reason();
+        executor.decline(app.app(), "probation of " + model + " cannot start: " + why, null, trigger, Optional.empty());
+        return waiting(app, why + "; placed on probation once an accelerator frees up", List.of());
+    }
+
+    private Start waiting(RunningApp app, String why, List<PlanStep.Move> started) {
+        reports.get().waitingForProbation(app.app(), why);
+        return new Start.Waiting(why, started);
+    }
+
+    /**
+     * Follows the probations the cluster shows (telling the owners of those that began), and ends
+     * those whose profile is learned: kept, recorded as a decision, the owner told. A profile the
+     * store refuses is tried again at the next pass.
+     */
+    void pass(ClusterSnapshot snapshot) {
+        Probations probations = reading.probations();
+        long nowMs = reading.nowMs();
+        for (Probations.Trial trial : probations.follow(snapshot, nowMs)) {
+            reports.get().onProbation(trial.app(), "probation: learning the profile of " + trial.model() + " on "
+                    + trial.accelerator() + " (" + trial.type().id() + "), alone there until its telemetry shows it");
+        }
+        for (Probations.Learned learned : probations.due(nowMs)) {
+            LearnedProfile profile = learned.profile();
+            try {
+                store.keep(profile);
+                lastRefusal = null;
+            } catch (ActuationException e) {
+                if (!e.getMessage().equals(lastRefusal)) {
+                    LOG.warn("learned profile of {} not kept yet: {}", profile.model(), e.getMessage());
+                    lastRefusal = e.getMessage();
+                }
+                continue;
+            }
+            probations.ended(learned.trial());
+            String summary = summary(learned);
+            executor.decline(profile.app(), summary, null, "probation", Optional.of(profile.accelerator()));
+            reports.get().onProbation(profile.app(), null);
+        }
+    }
+
+    private static String summary(Probations.Learned learned) {
+        LearnedProfile p = learned.profile();
+        String service = learned.precise()
+                ? String.format(Locale.ROOT, "service %.2f ms ± %.2f (95 %%)", p.serviceMs(), Confidence.Z95 * learned.serviceStdErrMs())
+                : String.format(Locale.ROOT, "service %.2f ms (the upper end of its interval: probation ran out of time)",
+                p.serviceMs());
+        return String.format(Locale.ROOT, "probation ended: learned the profile of %s on %s from %d requests: %s, swap %.2f ms%s,"
+                        + " memory %.0f MB; it is placed and moved by the usual rules from now on", p.model(), p.type().id(),
+                p.requests(), service, p.swapMs(), p.type() == AcceleratorType.EDGETPU ? " (a prior until it shares)" : "",
+                p.memoryMb());
+    }
+
+    private static String ids(Set<AcceleratorType> types) {
+        return String.join(" or ", types.stream().map(AcceleratorType::id).toList());
+    }
+}
