@@ -34,9 +34,14 @@ import java.util.function.Supplier;
 /** Builds the plain (CDI-free) topology and controller objects from configuration. */
 @ApplicationScoped
 public class ControllerProducers {
+    /**
+     * The topology's priors follow the catalog the controller uses ({@code liveCatalog}): a profile
+     * learned on probation, or added to the ConfigMap, is the prior of the model's apps from the next
+     * window on, with no restart.
+     */
     @Produces
     @Singleton
-    Topology topology(ProfileCatalog catalog) {
+    Topology topology(Supplier<ProfileCatalog> catalog) {
         return PerchTopology.build(TopologySettings.defaults(catalog));
     }
 

@@ -30,16 +30,23 @@ public record AcceleratorState(String accelerator, String acceleratorType, Strin
     }
     /**
      * One app on this accelerator: its recent windows, oldest first (what it learns from), what it
-     * has learned, its alert tracker, and its latency over its SLO window.
+     * has learned, its alert tracker, its latency over its SLO window, and its resident memory as its
+     * latest report that carried one said ({@code memoryMb}, MiB; null while none has).
      */
     public record AppHistory(String app, String model, List<Window> windows, Learned learned,
-                             AlertHysteresis.Tracker alert, SloWindow sloWindow) {
+                             AlertHysteresis.Tracker alert, SloWindow sloWindow, Double memoryMb) {
+        /** An app whose memory no report has given. */
+        public AppHistory(String app, String model, List<Window> windows, Learned learned,
+                          AlertHysteresis.Tracker alert, SloWindow sloWindow) {
+            this(app, model, windows, learned, alert, sloWindow, null);
+        }
+
         AppHistory withLearned(Learned learned) {
-            return new AppHistory(app, model, windows, learned, alert, sloWindow);
+            return new AppHistory(app, model, windows, learned, alert, sloWindow, memoryMb);
         }
 
         AppHistory withAlert(AlertHysteresis.Tracker alert) {
-            return new AppHistory(app, model, windows, learned, alert, sloWindow);
+            return new AppHistory(app, model, windows, learned, alert, sloWindow, memoryMb);
         }
     }
 

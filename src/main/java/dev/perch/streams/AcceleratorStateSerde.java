@@ -24,12 +24,14 @@ import java.util.Map;
  * window, so they are written small: starts, counts and bucket numbers as variable-length integers
  * (most fit a byte), a percentile's request count only when it is not the slot's, and the sums of
  * per-second percentiles, approximations anyway, as floats. Version 3 (before the uncertainty of what was
- * learned) is read as {@code learnedBeforeConfidence} says. Version 1 (before SLO windows) is still read, so a restart after an upgrade
+ * learned) is read as {@code learnedBeforeConfidence} says; version 4 (before each app's memory) with none known. Version 1 (before SLO windows) is still read, so a restart after an upgrade
  * restores its state: each app's window starts empty, and an open alert needs a whole clear window
  * from then to be resolved.
  */
 final class AcceleratorStateSerde implements Serde<AcceleratorState> {
-    private static final byte VERSION = 4;
+    private static final byte VERSION = 5;
+    /** Before each app's resident memory was kept: none known. */
+    private static final byte VERSION_BEFORE_MEMORY = 4;
     /** Before what was learned carried its uncertainty: the rate forgotten rather than counted since a change. */
     private static final byte VERSION_BEFORE_CONFIDENCE = 3;
     /** Before windows were predicted whole: no latest predicted window. */
@@ -88,6 +90,7 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
                 out.writeLong(t.unclearEndMs());
                 out.writeLong(t.resolvedEndMs());
                 sloWindow(out, app.sloWindow());
+                nullable(out, app.memoryMb());
             }
         } catch (IOException e) {
             throw new SerializationException("cannot write accelerator state", e);
@@ -257,8 +260,7 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
     static AcceleratorState read(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new Reader(bytes))) {
             byte version = in.readByte();
-            if (version != VERSION && version != VERSION_BEFORE_CONFIDENCE && version != VERSION_BEFORE_CLOSED_WINDOWS
-                    && version != VERSION_BEFORE_SLO_WINDOWS) {
+            if (version < VERSION_BEFORE_SLO_WINDOWS || version > VERSION) {
                 throw new SerializationException("unknown accelerator state format version " + version);
             }
             String accelerator = in.readUTF();
@@ -285,7 +287,7 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
                     windows.add(new AcceleratorState.Window(start, end, requests, mean, p50, p95, p99, service,
                             swaps < 0 ? null : swaps));
                 }
-                Learned learned = version == VERSION ? learned(in) : learnedBeforeConfidence(in, windows);
+                Learned learned = version >= VERSION_BEFORE_MEMORY ? learned(in) : learnedBeforeConfidence(in, windows);
                 AlertHysteresis.State state = AlertHysteresis.State.values()[in.readByte()];
                 AlertHysteresis.Tracker tracker;
                 AcceleratorState.SloWindow sloWindow;
@@ -304,7 +306,8 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
                             AlertHysteresis.NEVER);
                     sloWindow = SloWindows.start(SloWindows.windowSec(null), lastEndMs);
                 }
-                apps.put(app, new AcceleratorState.AppHistory(app, model, windows, learned, tracker, sloWindow));
+                Double memoryMb = version == VERSION ? nullable(in) : null;
+                apps.put(app, new AcceleratorState.AppHistory(app, model, windows, learned, tracker, sloWindow, memoryMb));
             }
             return new AcceleratorState(accelerator, type, node, apps, closedStartMs);
         } catch (IOException e) {

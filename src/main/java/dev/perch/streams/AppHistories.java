@@ -16,7 +16,8 @@ import java.util.function.Function;
  * by {@link Learning}; an app new to the accelerator starts from the rate it learned before its
  * move, when the apps table carries one, and with an empty SLO window. Apps
  * that left are forgotten: those the apps table places on another accelerator, and those silent for
- * {@code trendMs} (a node that stopped reporting them).
+ * {@code trendMs} (a node that stopped reporting them). Each app keeps the resident memory its latest
+ * report with one gave (a report without it says the producer cannot see it, not that it changed).
  */
 record AppHistories(Learning learning, long trendMs) {
     /**
@@ -44,8 +45,13 @@ record AppHistories(Learning learning, long trendMs) {
         AlertHysteresis.Tracker tracker = previous == null ? AlertHysteresis.Tracker.INITIAL : previous.alert();
         AcceleratorState.SloWindow sloWindow = SloWindows.observe(previous == null ? null : previous.sloWindow(), report,
                 spec == null ? null : Slo.of(spec), SloWindows.windowSec(spec));
+        // The latest report that gave the memory says it; a late one does not overwrite a newer figure.
+        Double memoryMb = previous == null ? null : previous.memoryMb();
+        if (report.memoryMb() != null && (inOrder || memoryMb == null)) {
+            memoryMb = report.memoryMb();
+        }
         apps.put(report.app(), new AcceleratorState.AppHistory(report.app(), report.model(), windows, learned, tracker,
-                sloWindow));
+                sloWindow, memoryMb));
 
         apps.values().removeIf(history -> !history.app().equals(report.app())
                 && leftAccelerator(history, report, specs.apply(history.app())));

@@ -125,7 +125,7 @@ record LatencyUncertainty(Arrivals arrivals, double residualWork, double logWait
 
         /** s̄ = S + O·f: the app's mean time on the device. */
         double occupancy(Predictions.Modelled app) {
-            return app.service().serviceMs() + app.service().swapMs() * swapShare(app);
+            return app.service().serviceMs() + app.service().modelSwapMs() * swapShare(app);
         }
 
         /** Var(S + O·f) from the service and swap times' errors (a swap that never happens adds none). */

@@ -48,12 +48,22 @@ public record Learning(long changeWindowMs, double changeSigmas, double serviceM
     /**
      * Learned service parameters, where they came from ({@code catalog}, {@code learned} or {@code none}),
      * their standard errors (NaN when unknown: before two windows, or a swap nothing has shown) and the
-     * weighted sample they rest on.
+     * weighted sample they rest on. {@code swapMs} is NaN when nothing tells it: on an Edge TPU, a
+     * model with no prior whose telemetry has not shown what a swap costs (an app alone never swaps).
      */
     public record Service(double serviceMs, double swapMs, double serviceCv, String source, double serviceStdErrMs,
                           double swapStdErrMs, double serviceCvStdErr, double sampleRequests, double sampleSec) {
         public Service(double serviceMs, double swapMs, double serviceCv, String source) {
             this(serviceMs, swapMs, serviceCv, source, Double.NaN, Double.NaN, Double.NaN, 0, 0);
+        }
+
+        /**
+         * The swap time the models take: 0 while it is unknown. It stays unknown while every window
+         * swapped the same share of its requests — none, for an app alone — and the service time
+         * fitted to such windows already holds what their swaps cost.
+         */
+        public double modelSwapMs() {
+            return Double.isNaN(swapMs) ? 0 : swapMs;
         }
     }
 
@@ -202,7 +212,8 @@ public record Learning(long changeWindowMs, double changeSigmas, double serviceM
             swap = clamp(swap, 0, 5 * (s0 + o0));
         } else {
             service = Math.max(service, 0.01);
-            swap = Math.max(swap, 0);
+            // With no prior, a swap time the windows did not fit is unknown, not the 0 the fit was given.
+            swap = swaps && !fit.swapFitted() ? Double.NaN : Math.max(swap, 0);
         }
         double cv = Double.isFinite(fit.sigmaMs()) ? Math.min(fit.sigmaMs() / service, 2) : 0;
         // σ̂ from k windows' residuals has a relative standard error of about 1/√(2(k − 1)).

@@ -22,10 +22,11 @@ import static dev.perch.streams.AcceleratorStateSerde.nullable;
  * A report as an accelerator's log keeps it ({@link Assessor}): binary, about half its JSON,
  * for the log is written on every report and its changelog was the largest thing the topology sent.
  * An entry starts with {@value #VERSION}; one that starts with {@code '{'} is the report's JSON, as
- * the log held it before, and is read as such.
+ * the log held it before, and is read as such. Version 1, before the app's memory, is read without it.
  */
 final class LoggedReports {
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
+    private static final byte VERSION_BEFORE_MEMORY = 1;
 
     private LoggedReports() {
     }
@@ -59,6 +60,7 @@ final class LoggedReports {
                 out.writeLong(report.swaps());
             }
             histogram(out, report.latencyHistogram());
+            nullable(out, report.memoryMb());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -75,7 +77,7 @@ final class LoggedReports {
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry))) {
             byte version = in.readByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_BEFORE_MEMORY) {
                 throw new SerializationException("a logged report of unknown version " + version);
             }
             String schema = in.readUTF();
@@ -92,8 +94,9 @@ final class LoggedReports {
             MeanSummary service = mean(in);
             MeanSummary queue = mean(in);
             Long swaps = in.readBoolean() ? in.readLong() : null;
+            LatencyHistogram histogram = histogram(in);
             return new TelemetryReport(schema, node, accelerator, type, app, model, startMs, endMs, requests, latency,
-                    service, queue, swaps, histogram(in));
+                    service, queue, swaps, histogram, version == VERSION ? nullable(in) : null);
         } catch (IOException e) {
             throw new SerializationException("a logged report cut short", e);
         }

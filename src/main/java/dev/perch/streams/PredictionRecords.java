@@ -16,10 +16,10 @@ import java.util.function.Function;
 /**
  * Writes one accelerator's {@link Predictions} as the record the topology publishes: per app the
  * parameters used, the latencies corrected by the app's bias, the forecast, the observed latency over
- * the app's SLO window with its judged and violation seconds, whether the SLO is met, and how sure
- * the topology is of the parameters and latencies ({@link LatencyUncertainty}) — so that every number
- * can be explained. Figures carry three decimals ({@link Samples#round}). Whether the
- * SLO is met is judged on the unrounded figures: the prediction now within it, and the statistic
+ * the app's SLO window with its judged and violation seconds, whether the SLO is met, how sure the
+ * topology is of the parameters and latencies ({@link LatencyUncertainty}), and the app's latest
+ * reported memory — so that every number can be explained. Figures carry three decimals ({@link
+ * Samples#round}). Whether the SLO is met is judged on the unrounded figures: the prediction now within it, and the statistic
  * over the SLO window too when there is one.
  */
 final class PredictionRecords {
@@ -66,7 +66,7 @@ final class PredictionRecords {
         return common(app.history(), app.rate().ratePerSec(), spec)
                 .slopePerSec2(Samples.round(app.rate().slopePerSec2()))
                 .serviceMs(Samples.round(app.service().serviceMs()))
-                .swapMs(Samples.round(app.service().swapMs()))
+                .swapMs(known(app.service().swapMs()))
                 .serviceCv(Samples.round(app.service().serviceCv()))
                 .parameterSource(app.service().source())
                 .biasFactor(Samples.round(bias))
@@ -124,7 +124,8 @@ final class PredictionRecords {
 
     /**
      * What every app's entry carries: who it is, its rate, its observed latency over its SLO window
-     * (the default window for an app without an SLO), and its SLO with its judged seconds.
+     * (the default window for an app without an SLO), its SLO with its judged seconds, and its memory
+     * as its latest report with one gave.
      */
     private PredictionRecord.AppPrediction.Builder common(AcceleratorState.AppHistory history, double ratePerSec,
                                                           AppRecord spec) {
@@ -143,7 +144,8 @@ final class PredictionRecords {
                 .sloWindowSec(slo == null ? null : slo.windowSec())
                 .observedWindowMs(slo == null ? null : Samples.round(observed.statistic(slo.statistic())))
                 .judgedSeconds(slo == null || window == null ? null : window.judgedSeconds())
-                .violationSeconds(slo == null || window == null ? null : window.violationSeconds());
+                .violationSeconds(slo == null || window == null ? null : window.violationSeconds())
+                .memoryMb(history.memoryMb());
     }
 
     private static Double scaled(AppLatency latency, Function<AppLatency, Double> figure, double factor) {

@@ -61,7 +61,7 @@ record Predictions(AcceleratorType type, EndToEnd path, double horizonSec, List<
         List<AppLoad> loads = new ArrayList<>(modelled.size());
         for (Modelled m : modelled) {
             loads.add(new AppLoad(m.history().app(), m.history().model(), m.rate().forecast(atSec),
-                    m.service().serviceMs(), m.service().swapMs(), m.service().serviceCv()));
+                    m.service().serviceMs(), m.service().modelSwapMs(), m.service().serviceCv()));
         }
         return loads;
     }

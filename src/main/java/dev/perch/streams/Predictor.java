@@ -12,6 +12,7 @@ import dev.perch.telemetry.Samples;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Decides what the latency models predict for every app on one accelerator, now and at the forecast
@@ -19,17 +20,25 @@ import java.util.List;
  * service and swap time, bias) with the catalog's priors, and the path outside the accelerator
  * (network, front end). An app whose model neither the catalog nor its own telemetry describes is
  * left out of the models — it cannot be given a service time — and reported with its rate only.
+ * The catalog is read once per prediction, as it is then: a profile learned or added since is the
+ * prior of every app of its model from that prediction on.
  */
-record Predictor(ProfileCatalog catalog, Learning learning, double horizonSec) {
+record Predictor(Supplier<ProfileCatalog> catalog, Learning learning, double horizonSec) {
     /** Bisection steps for the time to a violation: the horizon over 2⁸, a tenth of a second at 20 s. */
     private static final int BISECTIONS = 8;
+
+    /** A predictor whose catalog never changes. */
+    Predictor(ProfileCatalog catalog, Learning learning, double horizonSec) {
+        this(() -> catalog, learning, horizonSec);
+    }
 
     /** {@code apps} in the order the accelerator first saw them; the models list them in that order too. */
     Predictions predict(AcceleratorType type, Collection<AcceleratorState.AppHistory> apps, EndToEnd path) {
         List<Predictions.Modelled> modelled = new ArrayList<>();
         List<Predictions.Unmodelled> unmodelled = new ArrayList<>();
+        ProfileCatalog priors = catalog.get();
         for (AcceleratorState.AppHistory history : apps) {
-            ModelProfile prior = catalog.profile(history.model(), type).orElse(null);
+            ModelProfile prior = priors.profile(history.model(), type).orElse(null);
             Learning.Service service = learning.service(history.learned(), prior, type);
             Learning.Rate rate = learning.rate(history.learned(), history.windows());
             if ("none".equals(service.source())) {

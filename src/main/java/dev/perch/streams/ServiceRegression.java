@@ -11,10 +11,11 @@ package dev.perch.streams;
  * by γᵃ·n where their precision is n, so the covariance is the sandwich (XᵀCX)⁻¹·σ²XᵀC²X/n·(XᵀCX)⁻¹,
  * not σ²(XᵀCX)⁻¹ — the latter would overstate it by about (1+γ)/(1−γ) over 1/(1−γ), √2 in the
  * standard error. σ² is the weighted residual square per window, corrected for the parameters fitted
- * on the effective number of windows (Σγᵃ)²/Σγ²ᵃ.
+ * on the effective number of windows (Σγᵃ)²/Σγ²ᵃ. {@code swapFitted} says whether the swap time was
+ * fitted (windows, or the prior, at more than one swap share); when not, it is {@code o0}.
  */
 record ServiceRegression(double serviceMs, double swapMs, double sigmaMs, double serviceVariance, double swapVariance,
-                         double effectiveWindows) {
+                         double effectiveWindows, boolean swapFitted) {
     /** The estimate, or null when there is neither data nor a prior. {@code o0} is 0 where nothing swaps. */
     static ServiceRegression fit(Learned.ServiceSums s, boolean swaps, double w0, double w1, double s0, double o0) {
         double sw = s.sw() + w0 + w1;
@@ -64,6 +65,6 @@ record ServiceRegression(double serviceMs, double swapMs, double sigmaMs, double
             }
         }
         return new ServiceRegression(service, swap, Double.isFinite(sigma2) ? Math.sqrt(sigma2) : Double.NaN,
-                serviceVariance, swapVariance, effectiveWindows);
+                serviceVariance, swapVariance, effectiveWindows, twoParameters);
     }
 }

@@ -31,8 +31,10 @@ public record PredictionRecord(String schema, String accelerator, String acceler
      * came from), its predicted latency, and its observed latency over its SLO window of
      * {@code sloWindowSec} ({@code observedMeanMs}, {@code observedP95Ms}, and {@code
      * observedWindowMs}, its SLO's statistic) with the seconds judged against its SLO on this
-     * accelerator and those over it, and how sure the topology is of its parameters and latencies
-     * ({@link Confidence}). What a window says about the app's SLO is {@link SloEvidence}'s to decide.
+     * accelerator and those over it, how sure the topology is of its parameters and latencies
+     * ({@link Confidence}), and its resident memory as its latest report with one gave ({@code
+     * memoryMb}, MiB; null while none has). What a window says about the app's SLO is {@link
+     * SloEvidence}'s to decide.
      */
     public record AppPrediction(String app, String model, double ratePerSec, Double slopePerSec2, Double serviceMs,
                                 Double swapMs, Double serviceCv, String parameterSource, Double biasFactor,
@@ -40,7 +42,21 @@ public record PredictionRecord(String schema, String accelerator, String acceler
                                 Double observedMeanMs, Double observedP95Ms, Double observedRecentMeanMs,
                                 Double sloMs, String sloStatistic, Boolean sloMet, Integer sloWindowSec,
                                 Double observedWindowMs, Long judgedSeconds, Long violationSeconds,
-                                Confidence confidence) {
+                                Confidence confidence, Double memoryMb) {
+        /** An entry without the app's memory, as records were written before it existed. */
+        public AppPrediction(String app, String model, double ratePerSec, Double slopePerSec2, Double serviceMs,
+                             Double swapMs, Double serviceCv, String parameterSource, Double biasFactor,
+                             Double meanMs, Double p50Ms, Double p95Ms, Double p99Ms, Forecast forecast,
+                             Double observedMeanMs, Double observedP95Ms, Double observedRecentMeanMs,
+                             Double sloMs, String sloStatistic, Boolean sloMet, Integer sloWindowSec,
+                             Double observedWindowMs, Long judgedSeconds, Long violationSeconds,
+                             Confidence confidence) {
+            this(app, model, ratePerSec, slopePerSec2, serviceMs, swapMs, serviceCv, parameterSource, biasFactor, meanMs,
+                    p50Ms, p95Ms, p99Ms, forecast, observedMeanMs, observedP95Ms, observedRecentMeanMs, sloMs,
+                    sloStatistic, sloMet, sloWindowSec, observedWindowMs, judgedSeconds, violationSeconds, confidence,
+                    null);
+        }
+
         /** An entry without the confidence of what was learned, as records were written before it existed. */
         public AppPrediction(String app, String model, double ratePerSec, Double slopePerSec2, Double serviceMs,
                              Double swapMs, Double serviceCv, String parameterSource, Double biasFactor,
@@ -50,7 +66,8 @@ public record PredictionRecord(String schema, String accelerator, String acceler
                              Double observedWindowMs, Long judgedSeconds, Long violationSeconds) {
             this(app, model, ratePerSec, slopePerSec2, serviceMs, swapMs, serviceCv, parameterSource, biasFactor, meanMs,
                     p50Ms, p95Ms, p99Ms, forecast, observedMeanMs, observedP95Ms, observedRecentMeanMs, sloMs,
-                    sloStatistic, sloMet, sloWindowSec, observedWindowMs, judgedSeconds, violationSeconds, null);
+                    sloStatistic, sloMet, sloWindowSec, observedWindowMs, judgedSeconds, violationSeconds,
+                    (Confidence) null);
         }
 
         /** An entry without the SLO window's figures, as records were written before they existed. */
@@ -100,6 +117,7 @@ public record PredictionRecord(String schema, String accelerator, String acceler
             private Long judgedSeconds;
             private Long violationSeconds;
             private Confidence confidence;
+            private Double memoryMb;
 
             private Builder() {
             }
@@ -229,11 +247,16 @@ public record PredictionRecord(String schema, String accelerator, String acceler
                 return this;
             }
 
+            public Builder memoryMb(Double memoryMb) {
+                this.memoryMb = memoryMb;
+                return this;
+            }
+
             public AppPrediction build() {
                 return new AppPrediction(app, model, ratePerSec, slopePerSec2, serviceMs, swapMs, serviceCv,
                         parameterSource, biasFactor, meanMs, p50Ms, p95Ms, p99Ms, forecast, observedMeanMs,
                         observedP95Ms, observedRecentMeanMs, sloMs, sloStatistic, sloMet, sloWindowSec,
-                        observedWindowMs, judgedSeconds, violationSeconds, confidence);
+                        observedWindowMs, judgedSeconds, violationSeconds, confidence, memoryMb);
             }
         }
     }

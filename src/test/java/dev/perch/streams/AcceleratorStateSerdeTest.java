@@ -32,7 +32,8 @@ class AcceleratorStateSerdeTest {
         apps.put("a", new AcceleratorState.AppHistory("a", "inception_v4", List.of(WINDOW,
                 new AcceleratorState.Window(2000, 3000, 0, null, null, null, null, null, null)), LEARNED,
                 new AlertHysteresis.Tracker(AlertHysteresis.State.IMPENDING, 1, 2, 3, 1_764_201_604_000L, 1_764_201_500_000L),
-                new AcceleratorState.SloWindow(3600, 60, 1_764_201_000_000L, 1_764_201_661_000L, List.of(slot, empty), 17, 4)));
+                new AcceleratorState.SloWindow(3600, 60, 1_764_201_000_000L, 1_764_201_661_000L, List.of(slot, empty), 17, 4),
+                412.5));
         apps.put("b", new AcceleratorState.AppHistory("b", "mobilenet_v2", List.of(), Learned.EMPTY,
                 AlertHysteresis.Tracker.INITIAL, SloWindows.start(60, 0)));
         AcceleratorState state = new AcceleratorState("pi-1/tpu0", "edgetpu", "pi-1", apps);
@@ -79,6 +80,59 @@ class AcceleratorStateSerdeTest {
         // Still a violation; resolved only after a whole clear window from the last window read.
         assertEquals(new AlertHysteresis.Tracker(AlertHysteresis.State.VIOLATION, 0, 4, 0, 2000, AlertHysteresis.NEVER), a.alert());
         assertEquals(SloWindows.start(60, 2000), a.sloWindow());
+    }
+
+    /** State written before each app's memory was kept (format 4) is read whole, with no memory known. */
+    @Test
+    void theFormatBeforeMemoryIsStillRead() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(4);
+            out.writeUTF("pi-1/tpu0");
+            out.writeUTF("edgetpu");
+            out.writeUTF("pi-1");
+            out.writeLong(1000);
+            out.writeInt(1);
+            out.writeUTF("a");
+            out.writeUTF("inception_v4");
+            out.writeInt(1);
+            out.writeLong(1000);
+            out.writeLong(2000);
+            out.writeLong(3);
+            for (double v : new double[]{150.5, 140.0, 250.25, 300.0, 125.13}) {
+                out.writeBoolean(true);
+                out.writeDouble(v);
+            }
+            out.writeLong(2);
+            out.writeDouble(12.5);
+            out.writeDouble(30000);
+            out.writeLong(1_764_201_000_000L);
+            for (double v : new double[]{7.25, 3.5, 7100, 1, 2, 3, 4, 5, 6, 0.5, 1.5, 2.5, 7.5, 8.5}) {
+                out.writeDouble(v);
+            }
+            out.writeInt(42);
+            for (double v : new double[]{9.5, 10.5, 11.5}) {
+                out.writeDouble(v);
+            }
+            out.writeByte(AlertHysteresis.State.IMPENDING.ordinal());
+            out.writeInt(1);
+            out.writeInt(2);
+            out.writeInt(3);
+            out.writeLong(1_764_201_604_000L);
+            out.writeLong(1_764_201_500_000L);
+            out.writeInt(60); // the SLO window: 60 s in slots of 1 s, since 0, ending at 2000, none judged, no slot
+            out.writeInt(1);
+            for (long v : new long[]{0, 2000, 0, 0}) {
+                out.writeLong(v);
+            }
+            out.writeInt(0);
+        }
+        AcceleratorState state = new AcceleratorStateSerde().deserializer().deserialize("t", bytes.toByteArray());
+        assertEquals(1000, state.closedStartMs());
+        AcceleratorState.AppHistory a = state.apps().get("a");
+        assertEquals(new AcceleratorState.AppHistory("a", "inception_v4", List.of(WINDOW), LEARNED,
+                new AlertHysteresis.Tracker(AlertHysteresis.State.IMPENDING, 1, 2, 3, 1_764_201_604_000L, 1_764_201_500_000L),
+                new AcceleratorState.SloWindow(60, 1, 0, 2000, List.of(), 0, 0), null), a);
     }
 
     @Test

@@ -138,6 +138,40 @@ class LearningTest {
         assertEquals("none", learning.service(Learned.EMPTY, null, AcceleratorType.GPU).source());
     }
 
+    /**
+     * An Edge TPU app with no prior, alone: no window swaps, so its service time and that time's error
+     * are learned and its swap time is unknown (NaN, which the models take as 0); once windows swap in
+     * different shares, the swap time is learned too.
+     */
+    @Test
+    void aLoneAppWithNoPriorLearnsItsServiceTimeAndLeavesItsSwapUnknown() {
+        List<AcceleratorState.Window> all = new ArrayList<>();
+        for (int s = 0; s < 20; s++) {
+            all.add(window(s, 10, 30.0 + (s % 2 == 0 ? 1 : -1), 0L));
+        }
+        Learned alone = learn(Learned.EMPTY, all, new ArrayList<>());
+        Learning.Service service = learning.service(alone, null, AcceleratorType.EDGETPU);
+        assertEquals("learned", service.source());
+        assertEquals(30, service.serviceMs(), 0.01, "the windows alternate 31 and 29, the older weighing less");
+        assertTrue(Double.isFinite(service.serviceStdErrMs()) && service.serviceStdErrMs() > 0, "its error: "
+                + service.serviceStdErrMs());
+        assertTrue(Double.isNaN(service.swapMs()), "nothing showed a swap: " + service.swapMs());
+        assertTrue(Double.isNaN(service.swapStdErrMs()));
+        assertEquals(0, service.modelSwapMs());
+        // On a GPU nothing swaps: its swap time is 0, known.
+        assertEquals(0, learning.service(alone, null, AcceleratorType.GPU).swapMs());
+
+        // Another model joins: windows swap 0 to 5 of their 10 requests, each costing 12 ms more.
+        List<AcceleratorState.Window> shared = new ArrayList<>();
+        for (int s = 20; s < 50; s++) {
+            long swaps = s % 6;
+            shared.add(window(s, 10, 30 + 12 * swaps / 10.0, swaps));
+        }
+        Learning.Service after = learning.service(learn(alone, shared, new ArrayList<>(all)), null, AcceleratorType.EDGETPU);
+        assertEquals(12, after.swapMs(), 0.5);
+        assertTrue(Double.isFinite(after.swapStdErrMs()));
+    }
+
     @Test
     void theBiasIsTheRatioOfObservedToPredictedOnceLearnedOutsideADeadZone() {
         Learned over = Learned.EMPTY;

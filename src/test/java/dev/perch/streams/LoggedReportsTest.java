@@ -28,7 +28,7 @@ class LoggedReportsTest {
 
     @Test
     void everyReportReadsBackEqualAndSmallerThanItsJson() {
-        for (TelemetryReport report : List.of(FULL, SPARSE, SOME_NULLS)) {
+        for (TelemetryReport report : List.of(FULL, FULL.withMemoryMb(412.5), SPARSE, SOME_NULLS)) {
             byte[] logged = LoggedReports.write(report);
             assertEquals(report, LoggedReports.read(logged));
             assertTrue(logged.length < Json.writeBytes(report).length * 0.6,
@@ -39,6 +39,26 @@ class LoggedReportsTest {
     @Test
     void anEntryWrittenAsJsonBeforeIsStillRead() {
         assertEquals(FULL, LoggedReports.read(Json.writeBytes(FULL)));
+    }
+
+    /** An entry of version 1, before the app's memory: read as the report it was, with no memory. */
+    @Test
+    void anEntryWrittenBeforeTheMemoryIsStillRead() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeByte(1);
+            for (String field : List.of(TelemetryReport.SCHEMA, "pi-1", "pi-1/tpu0", "edgetpu", "cam-7", "mobilenet_v2")) {
+                out.writeUTF(field);
+            }
+            out.writeLong(1_764_201_600_000L);
+            out.writeLong(1_764_201_601_000L);
+            out.writeLong(0);
+            for (int absent = 0; absent < 4; absent++) {
+                out.writeBoolean(false); // no latency, service, queue or swaps
+            }
+            out.writeInt(-1); // no histogram
+        }
+        assertEquals(SPARSE, LoggedReports.read(bytes.toByteArray()));
     }
 
     @Test
