@@ -45,12 +45,15 @@ final class Probations {
 
     /** What the last prediction window on its probation accelerator said of an app's model. */
     record Figures(String accelerator, double serviceMs, Double serviceStdErrMs, Double swapMs, double requests,
-                   Double memoryMb) {
+                   double sampleSec, Double memoryMb) {
     }
 
     /** A profile learned, with the trial it ends. */
     record Learned(Trial trial, LearnedProfile profile, boolean precise, double serviceStdErrMs) {
     }
+
+    /** The fewest seconds of telemetry windows a learned profile rests on, however many requests. */
+    static final double MIN_SAMPLE_SEC = 10;
 
     private final Supplier<ProfileCatalog> base;
     private final ProbationSettings settings;
@@ -213,7 +216,7 @@ final class Probations {
                 continue;
             }
             figures.put(app.app(), new Figures(prediction.accelerator(), app.serviceMs(), service.serviceStdErrMs(),
-                    app.swapMs(), service.sampleRequests(), null));
+                    app.swapMs(), service.sampleRequests(), service.sampleSec(), app.memoryMb()));
         }
     }
 
@@ -226,8 +229,10 @@ final class Probations {
                 continue;
             }
             double stdErrMs = seen.serviceStdErrMs() == null ? Double.NaN : seen.serviceStdErrMs();
+            // A standard error from a few windows rests on a few degrees of freedom: at a high rate the
+            // requests add up within seconds, so some seconds of windows are asked for too.
             boolean precise = Double.isFinite(stdErrMs) && seen.requests() >= settings.minRequests()
-                    && Confidence.Z95 * stdErrMs <= settings.precision() * seen.serviceMs();
+                    && seen.sampleSec() >= MIN_SAMPLE_SEC && Confidence.Z95 * stdErrMs <= settings.precision() * seen.serviceMs();
             boolean overdue = nowMs - trial.startedMs() >= settings.longest().toMillis();
             if (!precise && !overdue) {
                 continue;

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What each command does with a scenario whose model is {@code profiled: false}: the demo's
- * controller, given Perch's catalog, leaves its app unplaced and says why; {@code evaluate} refuses
+ * controller, given Perch's catalog, puts its app on probation; {@code evaluate} refuses
  * the scenario in one line; {@code validate} and {@code --print-scenario} say the model is unprofiled.
  */
 class UnprofiledScenarioTest {
@@ -54,9 +54,14 @@ class UnprofiledScenarioTest {
         return file;
     }
 
-    /** As the demo wires it (ClusterProducers): the simulator runs the scenario, the controller gets {@link Scenario#catalog()}. */
+    /**
+     * As the demo wires it (ClusterProducers): the simulator runs the scenario by its figures, the
+     * controller gets {@link Scenario#catalog()} and puts the app of the model it lacks on probation,
+     * alone on the idle Edge TPU. No topology here: the probation does not end (ProbationTest, the
+     * demo tests).
+     */
     @Test
-    void theDemosControllerLeavesTheAppUnplacedAndNamesTheModelItHasNoProfileOf() {
+    void theDemosControllerPutsTheAppOnProbationAndTheSimulatorRunsItByItsOwnFigures() {
         Scenario scenario = ScenarioReader.parse(SCENARIO, "u.yaml");
         SimulatedCluster cluster = new SimulatedCluster(scenario, 1, 0, 2000);
         List<DecisionRecord> decisions = new ArrayList<>();
@@ -66,20 +71,16 @@ class UnprofiledScenarioTest {
             controller.pass();
             cluster.advanceWindow();
         }
-        assertTrue(cluster.snapshot().app("a").flatMap(RunningApp::accelerator).isPresent(), "the profiled app is placed");
-        assertEquals(Optional.empty(), cluster.snapshot().app("b").flatMap(RunningApp::accelerator), "b waits for a profile");
+        assertEquals(Optional.of("pi-1/tpu0"), cluster.snapshot().app("a").flatMap(RunningApp::accelerator));
+        assertEquals(Optional.of("pi-2/tpu0"), cluster.snapshot().app("b").flatMap(RunningApp::accelerator),
+                "b alone on the idle Edge TPU");
         List<DecisionRecord> aboutB = decisions.stream().filter(d -> d.app().equals("b")).toList();
-        assertFalse(aboutB.isEmpty(), "the controller said what it did with b");
-        for (DecisionRecord decision : aboutB) {
-            assertEquals("none", decision.action());
-            assertTrue(decision.reason().startsWith("no profile of fresh in Perch's catalog for any accelerator type of the cluster (edgetpu)"),
-                    decision.reason());
-        }
+        assertEquals(1, aboutB.size(), aboutB.toString());
+        assertEquals("place", aboutB.get(0).action());
+        assertTrue(aboutB.get(0).reason().startsWith("probation: learning the profile of fresh"), aboutB.get(0).reason());
         SimulatedCluster.AppVerdict b = cluster.verdicts().stream().filter(v -> v.app().equals("b")).findFirst().orElseThrow();
-        assertEquals(0, b.judgedSeconds(), "an app never placed is never judged");
-        assertEquals(0, b.violationSeconds());
-        SimulatedCluster.AppVerdict a = cluster.verdicts().stream().filter(v -> v.app().equals("a")).findFirst().orElseThrow();
-        assertTrue(a.judgedSeconds() > 0, "the placed app is");
+        assertTrue(b.judgedSeconds() > 0, "the simulator runs and judges b by its own figures");
+        assertEquals(0, b.violationSeconds(), "20 ms a request at 5 req/s alone keeps a 300 ms mean");
     }
 
     @Test

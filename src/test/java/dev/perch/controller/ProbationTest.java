@@ -96,10 +96,15 @@ class ProbationTest {
 
     /** What the topology would say of b after a window on its accelerator. */
     private void predicted(double serviceMs, double serviceStdErrMs, double requests) {
+        predicted(serviceMs, serviceStdErrMs, requests, requests / 2, null);
+    }
+
+    /** As above, over {@code sampleSec} of windows, with the memory the app reported (null: none). */
+    private void predicted(double serviceMs, double serviceStdErrMs, double requests, double sampleSec, Double memoryMb) {
         String on = placedOn("b").orElseThrow();
         PredictionRecord.AppPrediction b = PredictionRecord.AppPrediction.builder().app("b").model("fresh").ratePerSec(2)
-                .serviceMs(serviceMs).parameterSource("learned")
-                .confidence(new Confidence(null, new Confidence.Service(serviceStdErrMs, null, null, requests, requests / 2),
+                .serviceMs(serviceMs).parameterSource("learned").memoryMb(memoryMb)
+                .confidence(new Confidence(null, new Confidence.Service(serviceStdErrMs, null, null, requests, sampleSec),
                         null, null)).build();
         reconciler.observe(new PredictionRecord(PredictionRecord.SCHEMA, on, "edgetpu", on.substring(0, on.indexOf('/')),
                 cluster.nowEpochMs() - 1000, cluster.nowEpochMs(), 0.1, true, null, List.of(b)));
@@ -157,5 +162,21 @@ class ProbationTest {
         cluster.advanceWindow();
         reconciler.pass();
         assertEquals(List.of(), learned.kept());
+    }
+
+    @Test
+    void manyRequestsInAFewSecondsAreNotEnough() {
+        predicted(42.0, 0.1, 1000, 4, null); // a busy app's first windows: a standard error on few degrees of freedom
+        cluster.advanceWindow();
+        reconciler.pass();
+        assertEquals(List.of(), learned.kept());
+    }
+
+    @Test
+    void theMemoryTheAppReportedIsTheProfilesMemory() {
+        predicted(42.0, 0.5, 300, 150, 118.5);
+        cluster.advanceWindow();
+        reconciler.pass();
+        assertEquals(118.5, learned.kept().get(0).memoryMb());
     }
 }
