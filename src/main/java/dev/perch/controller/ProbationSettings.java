@@ -10,9 +10,11 @@ import java.time.Duration;
  * @param minRequests        the fewest requests a learned profile rests on, however tight its interval
  * @param longest            how long a probation lasts at most: then the profile is taken at the
  *                           upper end of its interval (conservative), however wide
+ * @param shareWhenNoneIdle  whether, when no accelerator is idle or can be emptied, a probation may
+ *                           start beside other apps, planned at a conservative prior (off: it waits)
  */
-public record ProbationSettings(double precision, long minRequests, Duration longest) {
-    public static final ProbationSettings DEFAULT = new ProbationSettings(0.05, 200, Duration.ofMinutes(5));
+public record ProbationSettings(double precision, long minRequests, Duration longest, boolean shareWhenNoneIdle) {
+    public static final ProbationSettings DEFAULT = new ProbationSettings(0.05, 200, Duration.ofMinutes(5), false);
 
     public ProbationSettings {
         if (!(precision > 0 && precision < 1)) {

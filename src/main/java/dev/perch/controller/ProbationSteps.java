@@ -8,6 +8,7 @@ import dev.perch.cluster.PlanStep;
 import dev.perch.cluster.RunningApp;
 import dev.perch.model.profile.AcceleratorType;
 import dev.perch.model.profile.LearnedProfile;
+import dev.perch.placement.PlannedStep;
 import dev.perch.placement.ProbationPlanner;
 import dev.perch.telemetry.Confidence;
 
@@ -80,13 +81,15 @@ final class ProbationSteps {
                     + running.get().accelerator() + "; it is placed by the usual rules once that is learned", List.of());
         }
         ProbationPlanner.Start start = planner.start(working.placement(), app.app(), allowed, probations.priors(allowed),
-                working.immovable(), working.closed());
+                working.immovable(), working.closed(), probations.settings().shareWhenNoneIdle());
         String trigger = "new app of " + model + ", a model with no profile for " + ids(allowed);
-        if (start instanceof ProbationPlanner.Start.Alone alone) {
-            if (executor.apply(alone.place(), trigger, alone.place().reason())) {
+        Optional<PlannedStep> place = start instanceof ProbationPlanner.Start.Alone alone ? Optional.of(alone.place())
+                : start instanceof ProbationPlanner.Start.Shared shared ? Optional.of(shared.place()) : Optional.empty();
+        if (place.isPresent()) {
+            if (executor.apply(place.get(), trigger, place.get().reason())) {
                 return new Start.Placed();
             }
-            return waiting(app, "its probation on " + alone.place().step() + " was held or failed; tried again later",
+            return waiting(app, "its probation on " + place.get().to() + " was held or failed; tried again later",
                     List.of());
         }
         if (start instanceof ProbationPlanner.Start.Emptying emptying) {

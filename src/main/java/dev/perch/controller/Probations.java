@@ -69,6 +69,10 @@ final class Probations {
         this.settings = settings;
     }
 
+    ProbationSettings settings() {
+        return settings;
+    }
+
     /** The catalog written by hand, with the profiles learned so far. */
     ProfileCatalog base() {
         return base.get();

@@ -29,6 +29,9 @@ import java.util.TreeSet;
  *   <li>Else one made idle: the least loaded accelerator of an allowed type whose apps all keep
  *   their SLOs elsewhere — each where it fits with what is there by then, none where it would take
  *   the place of another, within the move budget, never one of {@code immovable}.</li>
+ *   <li>Else, when the operator allows it ({@code shareWhenNoneIdle}), beside other apps: where the
+ *   usual placement would put it if its profile were {@code prior} — a conservative one, so that the
+ *   apps it joins keep their SLOs unless it costs more than {@code prior} says.</li>
  *   <li>Else none: the app waits, and why is said.</li>
  * </ol>
  */
@@ -53,6 +56,10 @@ public final class ProbationPlanner {
         record Emptying(String accelerator, MigrationPlan moves) implements Start {
         }
 
+        /** Placed beside other apps with {@code prior} as its profile: {@code place} is the step. */
+        record Shared(PlannedStep place) implements Start {
+        }
+
         /** No accelerator is idle or can be emptied now; {@code reason} says why, in one line. */
         record NoneFree(String reason) implements Start {
         }
@@ -64,7 +71,7 @@ public final class ProbationPlanner {
      * telemetry says more (by type). No app goes to or is moved to an accelerator of {@code closed}.
      */
     public Start start(Placement placement, String app, Set<AcceleratorType> allowed, Map<AcceleratorType, ModelProfile> prior,
-                       Set<String> immovable, Map<String, String> closed) {
+                       Set<String> immovable, Map<String, String> closed, boolean shareWhenNoneIdle) {
         if (placement.deviceOf(app).isPresent()) {
             throw new IllegalArgumentException("app " + app + " is already placed");
         }
@@ -80,10 +87,27 @@ public final class ProbationPlanner {
                 return new Start.Alone(place(placement, app, device, prior.get(device.type())));
             }
         }
-        return emptying(placement, app, candidates, immovable, closed)
-                .map(plan -> (Start) plan)
-                .orElseGet(() -> new Start.NoneFree("no accelerator of " + typesOf(allowed) + " is idle, and none can be"
-                        + " emptied: the apps of each keep their SLOs nowhere else within " + moveBudget + " moves"));
+        Optional<Start.Emptying> emptying = emptying(placement, app, candidates, immovable, closed);
+        if (emptying.isPresent()) {
+            return emptying.get();
+        }
+        String none = "no accelerator of " + typesOf(allowed) + " is idle, and none can be emptied: the apps of each"
+                + " keep their SLOs nowhere else within " + moveBudget + " moves";
+        if (!shareWhenNoneIdle) {
+            return new Start.NoneFree(none);
+        }
+        Map<AcceleratorType, ModelProfile> priors = new HashMap<>(prior);
+        priors.keySet().retainAll(allowed);
+        Placement withPrior = withProfiles(placement, app, priors, null);
+        Optional<String> to = selector.placeTarget(withPrior, app, closed.keySet());
+        if (to.isEmpty()) {
+            return new Start.NoneFree(none + "; nor does one keep every SLO with it beside its apps, at the conservative prior");
+        }
+        DeviceVerdict before = evaluator.evaluate(placement, to.get());
+        withPrior.assign(app, to.get());
+        return new Start.Shared(new PlannedStep(new PlanStep.Place(app, to.get()), "probation beside other apps"
+                + " (perch.probation.share-when-none-idle): learning the profile of " + placement.app(app).model() + " on "
+                + to.get() + ", planned at the conservative prior", null, null, before, evaluator.evaluate(withPrior, to.get())));
     }
 
     private Optional<Start.Emptying> emptying(Placement placement, String app, List<Device> candidates,
@@ -124,17 +148,25 @@ public final class ProbationPlanner {
     /** The place step, its verdict after taken with {@code prior} as the app's profile there. */
     private PlannedStep place(Placement placement, String app, Device device, ModelProfile prior) {
         DeviceVerdict before = evaluator.evaluate(placement, device.id());
+        Placement alone = withProfiles(placement, app, Map.of(device.type(), prior), device.id());
+        return new PlannedStep(new PlanStep.Place(app, device.id()), "probation: learning the profile of "
+                + placement.app(app).model() + ", alone on " + device.id() + " until its telemetry shows it", null, null,
+                before, evaluator.evaluate(alone, device.id()));
+    }
+
+    /** A copy of {@code placement} where {@code app} has {@code profiles} and runs on {@code device} (null: nowhere). */
+    private static Placement withProfiles(Placement placement, String app, Map<AcceleratorType, ModelProfile> profiles,
+                                          String device) {
         ClusterModel now = placement.snapshot();
         AppDemand demand = now.apps().get(app);
         Map<String, AppDemand> apps = new LinkedHashMap<>(now.apps());
         apps.put(app, new AppDemand(app, demand.model(), demand.ratePerSec(), demand.sloMs(), demand.sloStatistic(),
-                demand.sloWindowSec(), Map.of(device.type(), prior)));
+                demand.sloWindowSec(), profiles));
         Map<String, String> assignment = new HashMap<>(now.assignment());
-        assignment.put(app, device.id());
-        Placement alone = Placement.of(new ClusterModel(now.networkMs(), now.hosts(), now.devices(), apps, assignment));
-        return new PlannedStep(new PlanStep.Place(app, device.id()), "probation: learning the profile of " + demand.model()
-                + ", alone on " + device.id() + " until its telemetry shows it", null, null, before,
-                evaluator.evaluate(alone, device.id()));
+        if (device != null) {
+            assignment.put(app, device);
+        }
+        return Placement.of(new ClusterModel(now.networkMs(), now.hosts(), now.devices(), apps, assignment));
     }
 
     private static boolean memoryFits(Placement placement, Device device, ModelProfile prior, MemoryFeasibility memory) {

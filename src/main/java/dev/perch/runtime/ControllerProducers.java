@@ -72,7 +72,7 @@ public class ControllerProducers {
         return Reconciler.builder(view, actuator, clock).learnedProfiles(learnedProfiles, catalog).rates(rates)
                 .outputs(outputs).approvals(approvals).settings(settings(config))
                 .probation(new ProbationSettings(probation.precision(), probation.minRequests(),
-                        Duration.ofSeconds(probation.longestSec())))
+                        Duration.ofSeconds(probation.longestSec()), probation.shareWhenNoneIdle()))
                 .telemetrySilence(Duration.ofSeconds(config.telemetry().silenceSec())).build();
     }
 

@@ -161,6 +161,10 @@ public interface PerchConfig {
         /** The longest a probation lasts; then the profile is taken at the upper end of its interval. */
         @WithDefault("300")
         long longestSec();
+
+        /** Whether a probation may start beside other apps, at a conservative prior, when no accelerator can be made idle. */
+        @WithDefault("false")
+        boolean shareWhenNoneIdle();
     }
 
     interface Consolidation {

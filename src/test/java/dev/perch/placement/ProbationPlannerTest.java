@@ -48,7 +48,7 @@ class ProbationPlannerTest {
     @Test
     void anIdleAcceleratorOfAnAllowedTypeTakesTheAppAlone() {
         Placement placement = cluster(Map.of("a", "pi-1/tpu0"), Map.of());
-        ProbationPlanner.Start start = PLANNER.start(placement, "new", EDGE_TPU, PRIOR, Set.of(), Map.of());
+        ProbationPlanner.Start start = PLANNER.start(placement, "new", EDGE_TPU, PRIOR, Set.of(), Map.of(), false);
         PlannedStep place = assertInstanceOf(ProbationPlanner.Start.Alone.class, start).place();
         assertEquals(new PlanStep.Place("new", "pi-2/tpu0"), place.step(), "the idle Edge TPU, not the busy one nor the GPU");
         assertEquals(List.of("new"), place.targetAfter().apps().stream().map(DeviceVerdict.AppVerdict::app).toList());
@@ -59,7 +59,7 @@ class ProbationPlannerTest {
     void aClosedIdleAcceleratorIsNotTaken() {
         Placement placement = cluster(Map.of("a", "pi-1/tpu0"), Map.of());
         ProbationPlanner.Start start = PLANNER.start(placement, "new", EDGE_TPU, PRIOR, Set.of(),
-                Map.of("pi-2/tpu0", "a move to it failed"));
+                Map.of("pi-2/tpu0", "a move to it failed"), false);
         ProbationPlanner.Start.Emptying emptying = assertInstanceOf(ProbationPlanner.Start.Emptying.class, start);
         assertEquals("pi-1/tpu0", emptying.accelerator());
         assertTrue(emptying.moves().steps().stream().noneMatch(s -> "pi-2/tpu0".equals(s.to())),
@@ -70,7 +70,7 @@ class ProbationPlannerTest {
     void withNoIdleAcceleratorTheLeastLoadedOneIsEmptiedWhereItsAppsKeepTheirSlos() {
         Placement placement = cluster(Map.of("a", "pi-1/tpu0", "b", "pi-2/tpu0", "c", "pi-2/tpu0"),
                 Map.of("a", 2.0, "b", 10.0, "c", 10.0));
-        ProbationPlanner.Start start = PLANNER.start(placement, "new", EDGE_TPU, PRIOR, Set.of(), Map.of());
+        ProbationPlanner.Start start = PLANNER.start(placement, "new", EDGE_TPU, PRIOR, Set.of(), Map.of(), false);
         ProbationPlanner.Start.Emptying emptying = assertInstanceOf(ProbationPlanner.Start.Emptying.class, start);
         assertEquals("pi-1/tpu0", emptying.accelerator(), "the least loaded Edge TPU");
         List<PlannedStep> moves = emptying.moves().steps();
@@ -84,7 +84,7 @@ class ProbationPlannerTest {
     @Test
     void anAcceleratorOfAnImmovableAppIsNotEmptied() {
         Placement placement = cluster(Map.of("a", "pi-1/tpu0", "b", "pi-2/tpu0"), Map.of("a", 2.0, "b", 10.0));
-        ProbationPlanner.Start start = PLANNER.start(placement, "new", EDGE_TPU, PRIOR, Set.of("a"), Map.of());
+        ProbationPlanner.Start start = PLANNER.start(placement, "new", EDGE_TPU, PRIOR, Set.of("a"), Map.of(), false);
         assertEquals("pi-2/tpu0", assertInstanceOf(ProbationPlanner.Start.Emptying.class, start).accelerator());
     }
 
@@ -93,7 +93,7 @@ class ProbationPlannerTest {
         // MobileNet v2 at 90 req/s: 0.44 of an Edge TPU (4.91 ms a request), so two exceed the 0.8 limit
         // together, and 1.17 of the GPU (13.02 ms): neither app fits anywhere but where it is.
         Placement placement = cluster(Map.of("a", "pi-1/tpu0", "b", "pi-2/tpu0"), Map.of("a", 90.0, "b", 90.0));
-        ProbationPlanner.Start start = PLANNER.start(placement, "new", EDGE_TPU, PRIOR, Set.of(), Map.of());
+        ProbationPlanner.Start start = PLANNER.start(placement, "new", EDGE_TPU, PRIOR, Set.of(), Map.of(), false);
         String reason = assertInstanceOf(ProbationPlanner.Start.NoneFree.class, start).reason();
         assertTrue(reason.contains("no accelerator of type edgetpu is idle"), reason);
     }
@@ -101,8 +101,30 @@ class ProbationPlannerTest {
     @Test
     void onlyTheTypesItsOwnerBuiltItForAreTried() {
         Placement placement = cluster(Map.of("a", "pi-1/tpu0", "b", "pi-2/tpu0"), Map.of("a", 90.0, "b", 90.0));
-        ProbationPlanner.Start start = PLANNER.start(placement, "new", Set.of(AcceleratorType.GPU), PRIOR, Set.of(), Map.of());
+        ProbationPlanner.Start start = PLANNER.start(placement, "new", Set.of(AcceleratorType.GPU), PRIOR, Set.of(), Map.of(), false);
         assertEquals(new PlanStep.Place("new", "nano-1/gpu0"),
                 assertInstanceOf(ProbationPlanner.Start.Alone.class, start).place().step());
+    }
+
+    @Test
+    void sharingWhenNoneIsIdleIsPlannedAtThePriorAndKeepsEverySlo() {
+        Placement placement = cluster(Map.of("a", "pi-1/tpu0", "b", "pi-2/tpu0"), Map.of("a", 90.0, "b", 82.0)); // 0.44 and 0.40 of an Edge TPU: neither fits beside the other
+        Map<AcceleratorType, ModelProfile> light = Map.of(AcceleratorType.EDGETPU, new ModelProfile(20, 23, 100, "prior"));
+        assertInstanceOf(ProbationPlanner.Start.NoneFree.class, PLANNER.start(placement, "new", EDGE_TPU, light, Set.of(),
+                Map.of(), false), "off by default: it waits");
+        ProbationPlanner.Start start = PLANNER.start(placement, "new", EDGE_TPU, light, Set.of(), Map.of(), true);
+        PlannedStep place = assertInstanceOf(ProbationPlanner.Start.Shared.class, start).place();
+        assertTrue(place.targetAfter().feasible(), "every SLO holds there at the prior: " + place.targetAfter());
+        assertEquals(2, place.targetAfter().apps().size(), "beside the app already there");
+        assertTrue(place.reason().startsWith("probation beside other apps"), place.reason());
+    }
+
+    @Test
+    void aPriorTooCostlyToShareWithLeavesTheAppWaiting() {
+        Placement placement = cluster(Map.of("a", "pi-1/tpu0", "b", "pi-2/tpu0"), Map.of("a", 90.0, "b", 90.0));
+        // The prior's 125 ms a request at 5 req/s is 0.63 of an Edge TPU: beside 0.44 it breaks the 0.8 limit.
+        String reason = assertInstanceOf(ProbationPlanner.Start.NoneFree.class,
+                PLANNER.start(placement, "new", EDGE_TPU, PRIOR, Set.of(), Map.of(), true)).reason();
+        assertTrue(reason.endsWith("nor does one keep every SLO with it beside its apps, at the conservative prior"), reason);
     }
 }
