@@ -213,6 +213,31 @@ final class PlanExecutor {
         return Optional.ofNullable(nodes.get(accelerator));
     }
 
+    /**
+     * Stops {@code app} where it runs (action {@code remove}): a model learned on probation that
+     * keeps the app's SLO on no accelerator, not even alone. The app is then placed by the usual rules,
+     * which say why none takes it. Recorded, and a dry run only records it.
+     */
+    boolean stop(String app, String from, String reason, String trigger, DeviceVerdict now) {
+        String result;
+        String detail;
+        try {
+            ApplyResult applied = actuator.apply(new PlanStep.Remove(app));
+            result = actuator.dryRun() ? null : applied.kind();
+            detail = applied.detail();
+        } catch (ActuationException e) {
+            result = "failed";
+            detail = "actuation failed: " + e.getMessage();
+        }
+        cooldown.acted(app);
+        record(new DecisionRecord(DecisionRecord.SCHEMA, decisionId(app), clock.millis(), app, "remove", from, null,
+                reason + "; " + detail, trigger, result, actuator.dryRun(), outcomes(now), List.of()));
+        if (!"failed".equals(result) && !actuator.dryRun()) {
+            follower.accept(new PlanStep.Remove(app));
+        }
+        return !"failed".equals(result);
+    }
+
     /** Records a decision that changes nothing — no target, turned away, an owner's pin that cannot be kept. */
     void decline(String app, String reason, DeviceVerdict sourceNow, String trigger, ClusterSnapshot snapshot) {
         decline(app, reason, sourceNow, trigger, snapshot.app(app).flatMap(RunningApp::accelerator));

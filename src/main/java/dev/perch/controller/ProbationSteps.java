@@ -8,6 +8,7 @@ import dev.perch.cluster.PlanStep;
 import dev.perch.cluster.RunningApp;
 import dev.perch.model.profile.AcceleratorType;
 import dev.perch.model.profile.LearnedProfile;
+import dev.perch.placement.DeviceVerdict;
 import dev.perch.placement.PlannedStep;
 import dev.perch.placement.ProbationPlanner;
 import dev.perch.telemetry.Confidence;
@@ -133,9 +134,19 @@ final class ProbationSteps {
                 continue;
             }
             probations.ended(learned.trial());
-            String summary = summary(learned);
-            executor.decline(profile.app(), summary, null, "probation", Optional.of(profile.accelerator()));
             reports.get().onProbation(profile.app(), null);
+            DeviceVerdict alone = planner.alone(reading.current().placement(), profile.app(), profile.accelerator(),
+                    profile.profile());
+            if (alone.feasible()) {
+                executor.decline(profile.app(), summary(learned), null, "probation", Optional.of(profile.accelerator()));
+            } else {
+                // Kept running, it would hold an accelerator and break its SLO for good; stopped, it is
+                // placed by the usual rules, which say that no accelerator takes it and why.
+                executor.stop(profile.app(), profile.accelerator(), summary(learned).replace("; it is placed and moved by"
+                        + " the usual rules from now on", "") + "; " + profile.model() + " cannot keep the SLO of "
+                        + profile.app() + " even alone on " + profile.accelerator() + " (" + alone.reason() + "), so it"
+                        + " is stopped there", "probation", alone);
+            }
         }
     }
 

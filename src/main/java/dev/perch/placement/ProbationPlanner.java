@@ -145,6 +145,22 @@ public final class ProbationPlanner {
         return Optional.empty();
     }
 
+    /**
+     * {@code app} alone on {@code device} with the profile learned on its probation: whether its
+     * model keeps its SLO there even with nothing beside it. Apps elsewhere on the node count only
+     * for memory.
+     */
+    public DeviceVerdict alone(Placement placement, String app, String device, ModelProfile learned) {
+        Device on = placement.device(device);
+        Placement copy = withProfiles(placement, app, Map.of(on.type(), learned), device);
+        for (AppDemand other : copy.appsOn(device)) {
+            if (!other.app().equals(app)) {
+                copy.assign(other.app(), null);
+            }
+        }
+        return evaluator.evaluate(copy, device);
+    }
+
     /** The place step, its verdict after taken with {@code prior} as the app's profile there. */
     private PlannedStep place(Placement placement, String app, Device device, ModelProfile prior) {
         DeviceVerdict before = evaluator.evaluate(placement, device.id());

@@ -68,12 +68,16 @@ public class ControllerProducers {
     Reconciler reconciler(ClusterView view, ClusterActuator actuator, Supplier<ProfileCatalog> catalog, LiveRates rates,
                           ControllerOutputs outputs, Clock clock, PerchConfig config, Approvals approvals,
                           LearnedProfiles learnedProfiles) {
-        PerchConfig.Probation probation = config.probation();
         return Reconciler.builder(view, actuator, clock).learnedProfiles(learnedProfiles, catalog).rates(rates)
-                .outputs(outputs).approvals(approvals).settings(settings(config))
-                .probation(new ProbationSettings(probation.precision(), probation.minRequests(),
-                        Duration.ofSeconds(probation.longestSec()), probation.shareWhenNoneIdle()))
+                .outputs(outputs).approvals(approvals).settings(settings(config)).probation(probation(config))
                 .telemetrySilence(Duration.ofSeconds(config.telemetry().silenceSec())).build();
+    }
+
+    /** When probation ends, from configuration; with nothing configured, {@link ProbationSettings#DEFAULT}. */
+    static ProbationSettings probation(PerchConfig config) {
+        PerchConfig.Probation probation = config.probation();
+        return new ProbationSettings(probation.precision(), probation.minRequests(),
+                Duration.ofSeconds(probation.longestSec()), probation.shareWhenNoneIdle());
     }
 
     /** The controller's settings from configuration; with nothing configured, {@link ControllerSettings#DEFAULT}. */

@@ -107,6 +107,9 @@ public final class SloMetrics {
             }
         }
         registry.counter(DECISIONS, "action", "none", "result", "none");
+        for (String result : List.of("deleted", "unchanged", "failed", "none")) {
+            registry.counter(DECISIONS, "action", "remove", "result", result); // a model learned on probation too slow for its SLO
+        }
         for (String kind : List.of(AlertRecord.IMPENDING, AlertRecord.VIOLATION, AlertRecord.RESOLVED)) {
             registry.counter(ALERTS, "kind", kind);
         }

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * One controller decision ({@code perch.decisions.v1}, keyed by app): what it did ({@code place},
- * {@code move} or {@code none}), from where to where, why, what the actuator answered, and the
+ * {@code move}, {@code none}, or {@code remove}: an app stopped because the profile learned on its
+ * probation keeps its SLO nowhere, not even alone), from where to where, why, what the actuator answered, and the
  * predictions before and after for every app the decision touches.
  */
 public record DecisionRecord(String schema, String decisionId, long atMs, String app, String action, String from,

@@ -179,4 +179,22 @@ class ProbationTest {
         reconciler.pass();
         assertEquals(118.5, learned.kept().get(0).memoryMb());
     }
+
+    @Test
+    void aModelThatBreaksItsSloEvenAloneIsStoppedAndThenTurnedAwayByTheUsualRules() {
+        predicted(400.0, 4.0, 300); // 400 ms a request against a 300 ms mean SLO: no accelerator can keep it
+        cluster.advanceWindow();
+        reconciler.pass();
+        DecisionRecord stopped = decisions.stream().filter(d -> d.action().equals("remove")).findFirst().orElseThrow();
+        assertEquals("b", stopped.app());
+        assertTrue(stopped.reason().contains("fresh cannot keep the SLO of b even alone on pi-2/tpu0"), stopped.reason());
+        assertEquals(Optional.empty(), placedOn("b"));
+        assertEquals(400.0, learned.kept().get(0).serviceMs(), "the profile is kept all the same: it is what the model costs");
+        reconciler.pass();
+        assertEquals(Optional.empty(), placedOn("b"), "placed nowhere by the usual rules");
+        assertEquals(Optional.empty(), placedOn("c"));
+        DecisionRecord why = decisions.get(decisions.size() - 1);
+        assertEquals("none", why.action());
+        assertTrue(why.reason().contains("no device keeps every SLO"), why.reason());
+    }
 }

@@ -1,6 +1,7 @@
 package dev.perch.runtime;
 
 import dev.perch.controller.ControllerSettings;
+import dev.perch.controller.ProbationSettings;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -28,6 +29,10 @@ class ControllerSettingsTest {
     @Test
     void theConfiguredControllerWithNothingSetIsTheOneEvaluateMeasures() throws IOException {
         assertEquals(ControllerSettings.DEFAULT, ControllerProducers.settings(config(Map.of())));
+        assertEquals(ProbationSettings.DEFAULT, ControllerProducers.probation(config(Map.of())));
+        assertEquals(new ProbationSettings(0.1, 50, java.time.Duration.ofSeconds(90), true), ControllerProducers.probation(
+                config(Map.of("perch.probation.precision", "0.1", "perch.probation.min-requests", "50",
+                        "perch.probation.longest-sec", "90", "perch.probation.share-when-none-idle", "true"))));
         assertEquals(dev.perch.cli.EvaluateCommandAccess.moveSec(), config(Map.of()).moveSec(),
                 "evaluate's simulated moves take as long as the demo's");
     }
