@@ -133,7 +133,7 @@ final class ProbationSteps {
                 }
                 continue;
             }
-            probations.ended(learned.trial());
+            probations.ended(learned.trial(), profile);
             reports.get().onProbation(profile.app(), null);
             DeviceVerdict alone = planner.alone(reading.current().placement(), profile.app(), profile.accelerator(),
                     profile.profile());

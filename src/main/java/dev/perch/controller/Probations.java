@@ -63,6 +63,12 @@ final class Probations {
     private ProfileCatalog provisional;
     private ProfileCatalog provisionalBase;
     private Map<String, ModelProfile> provisionalFrom = Map.of();
+    /** Profiles kept by this controller that its store's catalog does not show yet ({@link #base}). */
+    private final List<LearnedProfile> kept = new ArrayList<>();
+    private int keptVersion;
+    private ProfileCatalog baseSeen;
+    private ProfileCatalog baseWithKept;
+    private int baseWithKeptVersion = -1;
 
     Probations(Supplier<ProfileCatalog> base, ProbationSettings settings) {
         this.base = base;
@@ -73,9 +79,26 @@ final class Probations {
         return settings;
     }
 
-    /** The catalog written by hand, with the profiles learned so far. */
-    ProfileCatalog base() {
-        return base.get();
+    /**
+     * The catalog written by hand, with the profiles learned so far — those this controller kept
+     * included until its store's catalog shows them (on Kubernetes, once the ConfigMap's informer has
+     * read the write): without them, the next pass would see the app on a type its model has no
+     * profile for, and start its probation again. The same object while neither part changes.
+     */
+    synchronized ProfileCatalog base() {
+        ProfileCatalog now = base.get();
+        if (kept.removeIf(p -> now.profile(p.model(), p.type()).isPresent())) {
+            keptVersion++;
+        }
+        if (kept.isEmpty()) {
+            return now;
+        }
+        if (now != baseSeen || keptVersion != baseWithKeptVersion) {
+            baseWithKept = now.withLearned(LearnedProfile.catalog(kept));
+            baseSeen = now;
+            baseWithKeptVersion = keptVersion;
+        }
+        return baseWithKept;
     }
 
     /**
@@ -86,7 +109,7 @@ final class Probations {
      * (a new catalog is a new cluster shape, and apps that wait for room are tried again in one).
      */
     synchronized ProfileCatalog catalog() {
-        ProfileCatalog now = base.get();
+        ProfileCatalog now = base();
         if (trials.isEmpty()) {
             return now;
         }
@@ -117,7 +140,7 @@ final class Probations {
      * a profiled one run where it is profiled.
      */
     Set<AcceleratorType> unprofiledTypes(AppSpec spec, Set<AcceleratorType> types) {
-        ProfileCatalog catalog = base.get();
+        ProfileCatalog catalog = base();
         if (spec.acceleratorTypes().isEmpty() && catalog.knows(spec.model())) {
             return Set.of(); // a profiled model its owner names no types for runs where it is profiled, by the usual rules
         }
@@ -139,7 +162,7 @@ final class Probations {
      * the type (a type nothing is profiled for: a second a request, no swap, a gigabyte).
      */
     Map<AcceleratorType, ModelProfile> priors(Set<AcceleratorType> types) {
-        ProfileCatalog catalog = base.get();
+        ProfileCatalog catalog = base();
         Map<AcceleratorType, ModelProfile> priors = new EnumMap<>(AcceleratorType.class);
         for (AcceleratorType type : types) {
             double serviceMs = 0;
@@ -182,7 +205,7 @@ final class Probations {
      * trial of an app gone, moved or profiled since simply ends).
      */
     synchronized List<Trial> follow(ClusterSnapshot snapshot, long nowMs) {
-        ProfileCatalog catalog = base.get();
+        ProfileCatalog catalog = base();
         Map<String, Accelerator> accelerators = new HashMap<>();
         snapshot.accelerators().forEach(a -> accelerators.put(a.id(), a));
         Map<String, Trial> now = new LinkedHashMap<>();
@@ -206,10 +229,13 @@ final class Probations {
         return begun;
     }
 
-    /** Ends {@code trial}: its profile is kept, so its app and accelerator follow the usual rules from now on. */
-    synchronized void ended(Trial trial) {
+    /** Ends {@code trial}: {@code profile} is kept, so its app and accelerator follow the usual rules from now on. */
+    synchronized void ended(Trial trial, LearnedProfile profile) {
         trials.remove(trial.app(), trial);
         figures.remove(trial.app());
+        kept.removeIf(p -> p.model().equals(profile.model()) && p.type() == profile.type());
+        kept.add(profile);
+        keptVersion++;
     }
 
     /** The figures of a prediction window for the apps on probation on its accelerator (any thread). */

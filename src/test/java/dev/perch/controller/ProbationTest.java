@@ -5,6 +5,7 @@ import dev.perch.cluster.LearnedProfiles;
 import dev.perch.cluster.RunningApp;
 import dev.perch.model.profile.AcceleratorType;
 import dev.perch.model.profile.LearnedProfile;
+import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.sim.SimClock;
@@ -196,5 +197,40 @@ class ProbationTest {
         DecisionRecord why = decisions.get(decisions.size() - 1);
         assertEquals("none", why.action());
         assertTrue(why.reason().contains("no device keeps every SLO"), why.reason());
+    }
+
+    @Test
+    void aStoreSlowToShowTheKeptProfileDoesNotStartTheProbationAgain() {
+        // On Kubernetes the catalog shows a kept profile once the ConfigMap's informer has read it;
+        // here it never does, and the controller must still count the profile it kept.
+        Scenario scenario = ScenarioReader.parse(SCENARIO, "probation.yaml");
+        cluster = new SimulatedCluster(scenario, 1, EPOCH, 2000);
+        List<LearnedProfile> written = new ArrayList<>();
+        LearnedProfiles lagging = new LearnedProfiles() {
+            @Override
+            public void keep(LearnedProfile profile) {
+                written.add(profile);
+            }
+
+            @Override
+            public ProfileCatalog learned() {
+                return ProfileCatalog.empty();
+            }
+        };
+        decisions.clear();
+        reconciler = Reconciler.builder(cluster, cluster, new SimClock(cluster::nowEpochMs))
+                .learnedProfiles(lagging, scenario::catalog).outputs(RecordingOutputs.decisionsInto(decisions)).build();
+        reconciler.pass();
+        reconciler.pass();
+        predicted(42.0, 0.5, 300);
+        for (int s = 0; s < 5; s++) {
+            cluster.advanceWindow();
+            reconciler.pass();
+            predicted(42.0, 0.5, 300);
+        }
+        assertEquals(1, written.size(), written.toString());
+        assertEquals(1, decisions.stream().filter(d -> d.reason().startsWith("probation ended")).count(), decisions.toString());
+        assertEquals(Map.of(), reconciler.probationAccelerators());
+        assertTrue(placedOn("c").isPresent(), "c placed with the profile kept");
     }
 }
