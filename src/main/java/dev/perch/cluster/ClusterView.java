@@ -1,6 +1,7 @@
 package dev.perch.cluster;
 
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /** The brain's read port: what the cluster looks like now. */
 public interface ClusterView {
@@ -21,5 +22,14 @@ public interface ClusterView {
      */
     default long version() {
         return -1;
+    }
+
+    /**
+     * The resident memory of {@code app}'s backend as the cluster measures it (on Kubernetes, the
+     * metrics API), in MiB; empty where the cluster does not measure it. Read when a probation
+     * ends and the app's telemetry carried no {@code memoryMb}.
+     */
+    default OptionalDouble residentMemoryMb(String app) {
+        return OptionalDouble.empty();
     }
 }

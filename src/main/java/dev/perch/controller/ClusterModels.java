@@ -128,7 +128,9 @@ final class ClusterModels {
     private static AppDemand demand(AppSpec spec, double rate, ProfileCatalog catalog) {
         Map<AcceleratorType, ModelProfile> profiles = new EnumMap<>(AcceleratorType.class);
         for (AcceleratorType type : catalog.typesFor(spec.model())) {
-            profiles.put(type, catalog.profile(spec.model(), type).orElseThrow());
+            if (spec.mayRunOn(type)) { // the types its owner built it for, however many its model is profiled for
+                profiles.put(type, catalog.profile(spec.model(), type).orElseThrow());
+            }
         }
         return new AppDemand(spec.app(), spec.model(), rate, spec.sloMs(), spec.sloStatistic(), spec.sloWindowSec(), profiles);
     }

@@ -70,6 +70,11 @@ final class ClusterReading {
         return catalog.get();
     }
 
+    /** The app's backend memory as the cluster measures it, where it does ({@link ClusterView#residentMemoryMb}). */
+    java.util.OptionalDouble residentMemoryMb(String app) {
+        return view.residentMemoryMb(app);
+    }
+
     /** The apps on probation, and the catalog without their provisional profiles. */
     Probations probations() {
         return probations;

@@ -48,8 +48,15 @@ final class Probations {
                    double sampleSec, Double memoryMb) {
     }
 
-    /** A profile learned, with the trial it ends. */
-    record Learned(Trial trial, LearnedProfile profile, boolean precise, double serviceStdErrMs) {
+    /** An accelerator being emptied for {@code app}'s probation, kept from other apps until {@code untilMs}. */
+    private record Reservation(String app, long untilMs) {
+    }
+
+    /** How long an accelerator being emptied for a probation is kept from other apps at most (two moves' worth and more). */
+    static final long RESERVED_MS = 120_000;
+
+    /** A profile learned, with the trial it ends; {@code memoryReported}: its memory is the app's own, not the prior's. */
+    record Learned(Trial trial, LearnedProfile profile, boolean precise, double serviceStdErrMs, boolean memoryReported) {
     }
 
     /** The fewest seconds of telemetry windows a learned profile rests on, however many requests. */
@@ -63,6 +70,10 @@ final class Probations {
     private ProfileCatalog provisional;
     private ProfileCatalog provisionalBase;
     private Map<String, ModelProfile> provisionalFrom = Map.of();
+    /** The apps on probation, read without the lock by {@link #observe}, on the inbox's thread. */
+    private volatile Set<String> trialApps = Set.of();
+    /** Accelerators being emptied for a probation, by the app waiting for it. */
+    private final Map<String, Reservation> reserved = new HashMap<>();
     /** Profiles kept by this controller that its store's catalog does not show yet ({@link #base}). */
     private final List<LearnedProfile> kept = new ArrayList<>();
     private int keptVersion;
@@ -117,8 +128,7 @@ final class Probations {
         for (Trial trial : trials.values()) {
             ModelProfile was = provisionalFrom.get(trial.app());
             ModelProfile is = provisionalProfile(trial);
-            boolean same = was != null && Math.abs(is.serviceMs() - was.serviceMs()) <= settings.precision() * was.serviceMs()
-                    && is.memoryMb() == was.memoryMb();
+            boolean same = was != null && near(is.serviceMs(), was.serviceMs()) && near(is.memoryMb(), was.memoryMb());
             from.put(trial.app(), same ? was : is);
         }
         if (provisional == null || now != provisionalBase || !from.equals(provisionalFrom)) {
@@ -131,6 +141,11 @@ final class Probations {
             provisionalFrom = Map.copyOf(from);
         }
         return provisional;
+    }
+
+    /** Within the precision wanted of each other: a provisional figure nearer than that is not taken again. */
+    private boolean near(double now, double was) {
+        return Math.abs(now - was) <= settings.precision() * was;
     }
 
     /**
@@ -156,29 +171,11 @@ final class Probations {
         return allowed;
     }
 
-    /**
-     * A conservative stand-in for an unknown model's profile on each type, until its telemetry says
-     * more: the slowest service, the dearest swap and the largest memory of any model profiled for
-     * the type (a type nothing is profiled for: a second a request, no swap, a gigabyte).
-     */
+    /** The conservative prior on each of {@code types} ({@link ProfileCatalog#conservativePrior}). */
     Map<AcceleratorType, ModelProfile> priors(Set<AcceleratorType> types) {
         ProfileCatalog catalog = base();
         Map<AcceleratorType, ModelProfile> priors = new EnumMap<>(AcceleratorType.class);
-        for (AcceleratorType type : types) {
-            double serviceMs = 0;
-            double swapMs = 0;
-            double memoryMb = 0;
-            for (Map<AcceleratorType, ModelProfile> byType : catalog.models().values()) {
-                ModelProfile profile = byType.get(type);
-                if (profile != null) {
-                    serviceMs = Math.max(serviceMs, profile.serviceMs());
-                    swapMs = Math.max(swapMs, profile.swapMs());
-                    memoryMb = Math.max(memoryMb, profile.memoryMb());
-                }
-            }
-            priors.put(type, serviceMs > 0 ? new ModelProfile(serviceMs, swapMs, memoryMb, "probation prior")
-                    : new ModelProfile(1000, 0, 1024, "probation prior"));
-        }
+        types.forEach(type -> priors.put(type, catalog.conservativePrior(type)));
         return priors;
     }
 
@@ -192,46 +189,106 @@ final class Probations {
         return trials.containsKey(app);
     }
 
-    /** The probation accelerators, each with why it takes no other app. */
+    /**
+     * The probation accelerators, each with why it takes no other app, and those being emptied for a
+     * probation (until the app waiting for it is placed, or {@link #RESERVED_MS} has passed).
+     */
     synchronized Map<String, String> closed() {
         Map<String, String> closed = new HashMap<>();
-        trials.values().forEach(t -> closed.put(t.accelerator(), "probation of " + t.app() + ": learning the profile of "
-                + t.model() + " alone there"));
+        reserved.forEach((accelerator, reservation) -> closed.put(accelerator, "being emptied for the probation of "
+                + reservation.app()));
+        trials.values().forEach(t -> closed.put(t.accelerator(), why(t)));
         return closed;
     }
 
+    static String why(Trial trial) {
+        return "probation of " + trial.app() + ": learning the profile of " + trial.model() + " alone there";
+    }
+
+    /** The accelerator reserved for {@code app}'s probation, if one is being emptied for it. */
+    synchronized Optional<String> reservedFor(String app) {
+        return reserved.entrySet().stream().filter(e -> e.getValue().app().equals(app)).map(Map.Entry::getKey).findFirst();
+    }
+
+    /** Keeps {@code accelerator}, being emptied for {@code app}'s probation, from other apps meanwhile. */
+    synchronized void reserve(String accelerator, String app, long nowMs) {
+        reserved.values().removeIf(r -> r.app().equals(app));
+        reserved.put(accelerator, new Reservation(app, nowMs + RESERVED_MS));
+    }
+
     /**
-     * The trials as {@code snapshot} shows them, at {@code nowMs}; returns those that began (a
-     * trial of an app gone, moved or profiled since simply ends).
+     * Begins {@code trial} as its app is placed, so that the rest of the pass — the next apps, the
+     * answers to alerts, consolidation — already keeps off its accelerator and leaves it alone.
      */
-    synchronized List<Trial> follow(ClusterSnapshot snapshot, long nowMs) {
+    synchronized void begin(Trial trial) {
+        trials.put(trial.app(), trial);
+        reserved.values().removeIf(r -> r.app().equals(trial.app()));
+        trialApps = Set.copyOf(trials.keySet());
+    }
+
+    /** Forgets every probation: a replica that no longer leads decides nothing, and the next leader derives them again. */
+    synchronized void forget() {
+        trials.clear();
+        reserved.clear();
+        figures.clear();
+        trialApps = Set.of();
+    }
+
+    /** What {@link #follow} found: the trials that began and those that ended without a profile kept. */
+    record Changes(List<Trial> begun, List<Trial> ended) {
+    }
+
+    /**
+     * The trials as {@code snapshot} shows them, at {@code nowMs}: each placed app whose model has no
+     * profile for its accelerator's type, one app a model (the one already on probation, else the
+     * first in the cluster's order: after an operator deletes a learned entry, the model's apps all
+     * run unprofiled, and one of them learns it again where it runs). A trial whose app is gone,
+     * moved or profiled since simply ends.
+     */
+    synchronized Changes follow(ClusterSnapshot snapshot, long nowMs) {
         ProfileCatalog catalog = base();
         Map<String, Accelerator> accelerators = new HashMap<>();
         snapshot.accelerators().forEach(a -> accelerators.put(a.id(), a));
-        Map<String, Trial> now = new LinkedHashMap<>();
-        List<Trial> begun = new ArrayList<>();
+        Map<String, RunningApp> unprofiled = new LinkedHashMap<>();
+        Map<String, Accelerator> on = new HashMap<>();
         for (RunningApp app : snapshot.apps()) {
-            Accelerator on = app.accelerator().filter(id -> !app.moving()).map(accelerators::get).orElse(null);
-            if (on == null || catalog.profile(app.spec().model(), on.type()).isPresent()) {
-                continue;
+            Accelerator at = app.accelerator().filter(id -> !app.moving()).map(accelerators::get).orElse(null);
+            if (at != null && catalog.profile(app.spec().model(), at.type()).isEmpty()) {
+                unprofiled.put(app.app(), app);
+                on.put(app.app(), at);
             }
-            Trial was = trials.get(app.app());
-            Trial trial = was != null && was.accelerator().equals(on.id()) ? was
-                    : new Trial(app.app(), app.spec().model(), on.id(), on.type(), nowMs);
-            if (trial != was) {
+        }
+        Map<String, Trial> now = new LinkedHashMap<>();
+        Set<String> models = new java.util.HashSet<>();
+        for (Trial was : trials.values()) { // a running trial keeps its model's place
+            Accelerator at = on.get(was.app());
+            if (at != null && at.id().equals(was.accelerator())) {
+                now.put(was.app(), was);
+                models.add(was.model());
+            }
+        }
+        List<Trial> begun = new ArrayList<>();
+        for (RunningApp app : unprofiled.values()) {
+            if (!now.containsKey(app.app()) && models.add(app.spec().model())) {
+                Accelerator at = on.get(app.app());
+                Trial trial = new Trial(app.app(), app.spec().model(), at.id(), at.type(), nowMs);
+                now.put(app.app(), trial);
                 begun.add(trial);
             }
-            now.put(app.app(), trial);
         }
+        List<Trial> ended = trials.values().stream().filter(t -> !t.equals(now.get(t.app()))).toList();
         trials.clear();
         trials.putAll(now);
+        trialApps = Set.copyOf(now.keySet());
         figures.keySet().retainAll(now.keySet());
-        return begun;
+        reserved.values().removeIf(r -> r.untilMs() <= nowMs || now.containsKey(r.app()));
+        return new Changes(begun, ended);
     }
 
     /** Ends {@code trial}: {@code profile} is kept, so its app and accelerator follow the usual rules from now on. */
     synchronized void ended(Trial trial, LearnedProfile profile) {
         trials.remove(trial.app(), trial);
+        trialApps = Set.copyOf(trials.keySet());
         figures.remove(trial.app());
         kept.removeIf(p -> p.model().equals(profile.model()) && p.type() == profile.type());
         kept.add(profile);
@@ -240,7 +297,14 @@ final class Probations {
 
     /** The figures of a prediction window for the apps on probation on its accelerator (any thread). */
     void observe(PredictionRecord prediction) {
+        Set<String> onProbation = trialApps;
+        if (onProbation.isEmpty()) {
+            return;
+        }
         for (PredictionRecord.AppPrediction app : prediction.apps()) {
+            if (!onProbation.contains(app.app())) {
+                continue;
+            }
             Confidence.Service service = app.confidence() == null ? null : app.confidence().service();
             if (app.serviceMs() == null || !(app.serviceMs() > 0) || service == null) {
                 continue;
@@ -248,6 +312,18 @@ final class Probations {
             figures.put(app.app(), new Figures(prediction.accelerator(), app.serviceMs(), service.serviceStdErrMs(),
                     app.swapMs(), service.sampleRequests(), service.sampleSec(), app.memoryMb()));
         }
+    }
+
+    /** The apps on probation now. */
+    synchronized Set<Trial> trials() {
+        return Set.copyOf(trials.values());
+    }
+
+    /** The probations out of time at {@code nowMs} with no window heard from their accelerator: nothing to learn from. */
+    synchronized List<Trial> overdueUnheard(long nowMs) {
+        return trials.values().stream().filter(t -> nowMs - t.startedMs() >= settings.longest().toMillis())
+                .filter(t -> !Optional.ofNullable(figures.get(t.app())).map(f -> f.accelerator().equals(t.accelerator()))
+                        .orElse(false)).toList();
     }
 
     /** The probations that end at {@code nowMs}, each with its learned profile (not kept yet: the caller keeps it). */
@@ -277,7 +353,7 @@ final class Probations {
             double memoryMb = seen.memoryMb() != null && seen.memoryMb() > 0 ? seen.memoryMb() : prior.memoryMb();
             LearnedProfile profile = new LearnedProfile(trial.model(), trial.type(), serviceMs, swapMs, memoryMb,
                     trial.app(), trial.accelerator(), Math.round(seen.requests()), Instant.ofEpochMilli(nowMs));
-            due.add(new Learned(trial, profile, precise, stdErrMs));
+            due.add(new Learned(trial, profile, precise, stdErrMs, seen.memoryMb() != null && seen.memoryMb() > 0));
         }
         return due;
     }

@@ -101,7 +101,8 @@ public final class Reconciler {
         this.inventory = new InventoryPublisher(b.outputs, executor, clock);
         TargetSelector selector = new TargetSelector(new DeviceEvaluator(settings.placement()));
         this.probationSteps = new ProbationSteps(reading, executor,
-                new ProbationPlanner(settings.placement(), RELIEF_MOVE_BUDGET), b.learnedProfiles, () -> appReports);
+                new ProbationPlanner(settings.placement(), RELIEF_MOVE_BUDGET), b.learnedProfiles, () -> appReports,
+                settings.dryRun());
         this.newApps = new NewApps(reading, executor, admission(settings), selector, guards, () -> appReports,
                 probationSteps);
         this.atRisk = switch (settings.policy()) {
@@ -269,6 +270,9 @@ public final class Reconciler {
         try {
             boolean takingOver = active && !this.active;
             this.active = active;
+            if (!active) {
+                probations.forget(); // derived again from the cluster by whichever replica leads
+            }
             if (takingOver) {
                 inventory.forget();
                 silence.forget();

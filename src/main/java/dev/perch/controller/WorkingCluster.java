@@ -111,6 +111,11 @@ final class WorkingCluster {
         return closed;
     }
 
+    /** Closes {@code accelerator} to the rest of the pass: a probation began there, or it is being emptied for one. */
+    void close(String accelerator, String why) {
+        closed.put(accelerator, why);
+    }
+
     /** The apps no plan may move: pinned, moving, or in their cooldown (asked as decided). */
     Set<String> immovable() {
         return immovable;

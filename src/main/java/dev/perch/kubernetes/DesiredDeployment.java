@@ -25,6 +25,8 @@ import static dev.perch.kubernetes.ObjectNames.MANAGED_BY;
  * Deployments made by earlier versions must keep updating.
  */
 final class DesiredDeployment {
+    /** The container that runs the model (the one whose memory a profile counts). */
+    static final String BACKEND = "backend";
     /** Paths (JSON pointers) of the built object that a patch never carries. */
     static final Set<String> LEAVE_ALONE = Set.of("/spec/selector");
     /**
@@ -71,7 +73,7 @@ final class DesiredDeployment {
                 .withNewSelector().withMatchLabels(labels).endSelector()
                 .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
                 .withNewSpec().addToNodeSelector(ObjectNames.HOSTNAME, node)
-                .addNewContainer().withName("backend").withImage(app.getSpec().getImage()).withEnv(env)
+                .addNewContainer().withName(BACKEND).withImage(app.getSpec().getImage()).withEnv(env)
                 .endContainer().endSpec().endTemplate().endSpec().build();
     }
 }

@@ -64,6 +64,7 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
     private final Clock clock;
     private KubernetesApprovals approvals;
     private ConfigMapLearnedProfiles learnedProfiles;
+    private final PodMemory podMemory;
 
     public KubernetesCluster(KubernetesClient client, String namespace, Supplier<ProfileCatalog> catalog, double networkMs,
                              Duration readyTimeout, Clock clock) {
@@ -103,6 +104,7 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
                 .withLabel(ObjectNames.MANAGED_BY, ObjectNames.PERCH).inform();
         this.services = client.services().inNamespace(namespace).withLabel(ObjectNames.MANAGED_BY, ObjectNames.PERCH).inform();
         this.pods = client.pods().inNamespace(namespace).withLabel(ObjectNames.MANAGED_BY, ObjectNames.PERCH).inform();
+        this.podMemory = new PodMemory(client, namespace);
         Applier applier = new Applier(client, namespace);
         this.placements = new Placements(client, namespace, applier, statusWriter);
         this.migrations = new Migrations(client, namespace, applier, statusWriter, readyTimeout, clock);
@@ -121,6 +123,12 @@ public final class KubernetesCluster implements ClusterView, ClusterActuator, Ap
     }
 
     /** The profile catalog now (from the ConfigMap when there is one). */
+    /** The app's backend memory from the metrics API, where a metrics server runs ({@link PodMemory}). */
+    @Override
+    public java.util.OptionalDouble residentMemoryMb(String app) {
+        return podMemory.residentMb(app);
+    }
+
     public ProfileCatalog catalog() {
         return catalog.get();
     }

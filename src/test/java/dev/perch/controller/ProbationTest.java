@@ -233,4 +233,85 @@ class ProbationTest {
         assertEquals(Map.of(), reconciler.probationAccelerators());
         assertTrue(placedOn("c").isPresent(), "c placed with the profile kept");
     }
+
+    @Test
+    void theProbationBeginsAsItsAppIsPlacedSoTheRestOfThePassKeepsOff() {
+        String three = """
+                name: three
+                networkMs: 10
+                nodes:
+                  - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 5}
+                  - {node: pi-2, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 5}
+                  - {node: pi-3, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 5}
+                models:
+                  known: {edgetpu: {serviceMs: 5, swapMs: 10, memoryMb: 100}}
+                  fresh: {profiled: false, edgetpu: {serviceMs: 42.5, swapMs: 11, memoryMb: 120}}
+                apps:
+                  - {app: a, model: known, ratePerSec: 5, sloMs: 300, sloStatistic: mean}
+                  - {app: b, model: fresh, ratePerSec: 2, sloMs: 300, sloStatistic: mean}
+                  - {app: d, model: known, ratePerSec: 5, sloMs: 300, sloStatistic: mean}
+                  - {app: c, model: fresh, ratePerSec: 2, sloMs: 300, sloStatistic: mean}
+                """;
+        Scenario scenario = ScenarioReader.parse(three, "three.yaml");
+        cluster = new SimulatedCluster(scenario, 1, EPOCH, 2000);
+        decisions.clear();
+        reconciler = Reconciler.builder(cluster, cluster, new SimClock(cluster::nowEpochMs)).catalog(scenario.catalog())
+                .outputs(RecordingOutputs.decisionsInto(decisions)).build();
+        reconciler.pass(); // one pass: a, b, d and c decided one after another
+        String probation = placedOn("b").orElseThrow();
+        assertEquals(Optional.empty(), placedOn("c"), "one probation of a model at a time, from the first placement on");
+        assertTrue(!placedOn("d").orElseThrow().equals(probation), "d kept off b's probation accelerator in the same pass");
+        assertEquals(Map.of(probation, "probation of b: learning the profile of fresh alone there"),
+                reconciler.probationAccelerators());
+    }
+
+    @Test
+    void aProfileWrittenByHandMeanwhileEndsTheProbationAndTheOwnerIsTold() {
+        Scenario scenario = ScenarioReader.parse(SCENARIO, "probation.yaml");
+        ProfileCatalog[] catalog = {scenario.catalog()};
+        cluster = new SimulatedCluster(scenario, 1, EPOCH, 2000);
+        reconciler = Reconciler.builder(cluster, cluster, new SimClock(cluster::nowEpochMs)).catalog(() -> catalog[0])
+                .build();
+        reconciler.reportTo(new AppReports() {
+            @Override
+            public void onProbation(String app, String why) {
+                onProbation.put(app, why);
+            }
+        });
+        reconciler.pass();
+        reconciler.pass();
+        assertTrue(onProbation.get("b") != null, onProbation.toString());
+        catalog[0] = scenario.catalog().with("fresh", AcceleratorType.EDGETPU,
+                new dev.perch.model.profile.ModelProfile(40, 12, 110, "the team's bench"));
+        reconciler.pass();
+        assertEquals(null, onProbation.get("b"), "Probation=False once the model has a profile");
+        assertEquals(Map.of(), reconciler.probationAccelerators());
+    }
+
+    @Test
+    void aDryRunKeepsNoProfileInTheStore() {
+        Scenario scenario = ScenarioReader.parse(SCENARIO, "probation.yaml");
+        cluster = new SimulatedCluster(scenario, 1, EPOCH, 2000);
+        Reconciler live = Reconciler.builder(cluster, cluster, new SimClock(cluster::nowEpochMs)).catalog(scenario.catalog())
+                .build();
+        live.pass(); // b placed on probation for real, then the controller restarted in dry-run
+        learned = new LearnedProfiles.InMemory(scenario.catalog());
+        decisions.clear();
+        reconciler = Reconciler.builder(cluster, cluster, new SimClock(cluster::nowEpochMs)).learnedProfiles(learned, learned)
+                .settings(ControllerSettings.DEFAULT.withDryRun(true)).outputs(RecordingOutputs.decisionsInto(decisions)).build();
+        reconciler.pass();
+        predicted(42.0, 0.5, 300);
+        cluster.advanceWindow();
+        reconciler.pass();
+        assertEquals(List.of(), learned.kept(), "nothing written");
+        assertTrue(decisions.stream().anyMatch(d -> d.reason().startsWith("probation ended")
+                && d.reason().contains("dry run: the profile is kept in memory only")), decisions.toString());
+    }
+
+    @Test
+    void aReplicaThatStopsLeadingForgetsItsProbations() {
+        assertEquals(1, reconciler.probationAccelerators().size());
+        reconciler.setActive(false);
+        assertEquals(Map.of(), reconciler.probationAccelerators());
+    }
 }

@@ -27,6 +27,11 @@ public record LearnedProfile(String model, AcceleratorType type, double serviceM
         return "learned online from " + app + " on " + accelerator + ", " + requests + " requests, " + learnedAt;
     }
 
+    /** The same profile with the memory measured elsewhere (the cluster's metrics). */
+    public LearnedProfile withMemoryMb(double memoryMb) {
+        return new LearnedProfile(model, type, serviceMs, swapMs, memoryMb, app, accelerator, requests, learnedAt);
+    }
+
     /** The profile as the catalog holds it. */
     public ModelProfile profile() {
         return profile(serviceMs, swapMs, memoryMb, source());

@@ -38,6 +38,28 @@ public record ProfileCatalog(Map<String, Map<AcceleratorType, ModelProfile>> mod
         return models.containsKey(model);
     }
 
+    /**
+     * A conservative stand-in for the profile of a model nobody profiled on {@code type}, until its
+     * telemetry says more: the slowest service, the dearest swap and the largest memory of any model
+     * this catalog profiles for the type — an unknown model taken as costly as the costliest measured
+     * (a type nothing is profiled for: a second a request, no swap, a gigabyte).
+     */
+    public ModelProfile conservativePrior(AcceleratorType type) {
+        double serviceMs = 0;
+        double swapMs = 0;
+        double memoryMb = 0;
+        for (Map<AcceleratorType, ModelProfile> byType : models.values()) {
+            ModelProfile profile = byType.get(type);
+            if (profile != null) {
+                serviceMs = Math.max(serviceMs, profile.serviceMs());
+                swapMs = Math.max(swapMs, profile.swapMs());
+                memoryMb = Math.max(memoryMb, profile.memoryMb());
+            }
+        }
+        return serviceMs > 0 ? new ModelProfile(serviceMs, swapMs, memoryMb, "conservative prior")
+                : new ModelProfile(1000, 0, 1024, "conservative prior");
+    }
+
     /** This catalog with {@code profile} for {@code model} on {@code type}, replacing any there. */
     public ProfileCatalog with(String model, AcceleratorType type, ModelProfile profile) {
         Map<String, Map<AcceleratorType, ModelProfile>> copy = new LinkedHashMap<>(models);
