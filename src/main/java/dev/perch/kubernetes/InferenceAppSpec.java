@@ -21,7 +21,8 @@ public class InferenceAppSpec {
     @JsonPropertyDescription("The DNN model the app serves, as named in Perch's profile catalog (e.g. inception_v3)."
             + " A model the catalog has no profile for (a new model, or a new version under a new name) is admitted on"
             + " probation: it runs alone on an idle accelerator while Perch learns its profile from its telemetry, then"
-            + " is packed with other apps like any other.")
+            + " is packed with other apps like any other. Probation costs a whole accelerator for about 200 requests"
+            + " (at most 5 minutes), and up to 3 moves of other apps when none is idle.")
     private String model;
 
     @Required

@@ -73,6 +73,9 @@ abstract class UnprofiledDemo {
                     && d.reason().startsWith("probation ended")).findFirst().orElseThrow();
             assertTrue(ended.atMs() - placed.atMs() <= 60_000, "learned within 60 simulated seconds of the probation's start: "
                     + placed + " → " + ended);
+            List<DecisionRecord> beside = all.stream().filter(d -> !d.app().equals(profile.app())
+                    && profile.accelerator().equals(d.to()) && d.atMs() >= placed.atMs() && d.atMs() <= ended.atMs()).toList();
+            assertEquals(List.of(), beside, "no app placed or moved beside " + profile.app() + " while it learned");
             DemoSummary.AppSummary app = summary.apps().stream().filter(a -> a.app().equals(profile.app())).findFirst()
                     .orElseThrow();
             assertEquals(profile.source(), app.learnedProfile().source());
