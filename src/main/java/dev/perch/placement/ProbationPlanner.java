@@ -166,7 +166,8 @@ public final class ProbationPlanner {
         DeviceVerdict before = evaluator.evaluate(placement, device.id());
         Placement alone = withProfiles(placement, app, Map.of(device.type(), prior), device.id());
         return new PlannedStep(new PlanStep.Place(app, device.id()), "probation: learning the profile of "
-                + placement.app(app).model() + ", alone on " + device.id() + " until its telemetry shows it", null, null,
+                + placement.app(app).model() + ", alone on " + device.id() + " until its telemetry shows it (predicted here at the"
+                + " conservative prior)", null, null,
                 before, evaluator.evaluate(alone, device.id()));
     }
 
