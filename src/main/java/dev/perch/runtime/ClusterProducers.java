@@ -88,18 +88,8 @@ public class ClusterProducers {
         return onKubernetes(config) ? Clock.systemUTC() : new SimClock(simulated.get()::nowEpochMs);
     }
 
-    @Produces
-    @Singleton
-    ProfileCatalog catalog(PerchConfig config, Instance<Scenario> scenario, Instance<KubernetesCluster> kubernetes) {
-        // The topology takes the catalog as it is at start-up, for its priors only (restart to apply a
-        // changed ConfigMap there; telemetry teaches it the rest). The controller follows it live:
-        // liveCatalog. In the demo, the scenario's catalog is Perch's: its profiled: false models,
-        // which only the simulator runs, are not in it.
-        return onKubernetes(config) ? kubernetes.get().catalog() : scenario.get().catalog();
-    }
-
     /**
-     * The profile catalog as it is now, for the controller: on Kubernetes the {@code perch-catalog}
+     * The profile catalog as it is now, for the controller and the topology's priors alike: on Kubernetes the {@code perch-catalog}
      * ConfigMap's (hand-written {@code catalog.yaml} with the learned {@code learned.yaml}), followed
      * by an informer, as the inventory's validation of InferenceApps follows it — an app of a model
      * just added to the ConfigMap is placeable at once. In the demo, the scenario's catalog with the

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 abstract class UnprofiledDemo {
     private static final long SEED = 7;
-    static final double LENGTH_SEC = 150;
+    static final double LENGTH_SEC = 90;
 
     @Inject
     DemoDriver demo;
