@@ -28,6 +28,7 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
     public static final long DEFAULT_MEMORY_MB = 128;
     /** Index and filter blocks go first into the cache's high-priority part, so data blocks cannot push them out. */
     private static final double HIGH_PRIORITY_RATIO = 0.1;
+    private static final long MIN_SHARD_MB = 4;
 
     /** The cache and the memtables' manager every store shares, per bound (tests use small ones). */
     record Shared(long bytes, Cache cache, WriteBufferManager writeBuffers) {
@@ -43,9 +44,20 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
     static Shared shared(Map<String, Object> configs) {
         long bytes = memoryMb(configs) * 1024 * 1024;
         return SHARED.computeIfAbsent(bytes, b -> {
-            Cache cache = new LRUCache(b, -1, false, HIGH_PRIORITY_RATIO);
+            Cache cache = new LRUCache(b, shardBits(b), false, HIGH_PRIORITY_RATIO);
             return new Shared(b, cache, new WriteBufferManager(b / 2, cache));
         });
+    }
+
+    /**
+     * The cache's shards: as many as leave each at least {@value #MIN_SHARD_MB} MiB, at most 64. The
+     * memtables' reservations are pinned entries of a quarter MiB, each in the shard its key hashes
+     * to, and a shard holds its own capacity; RocksDB's default of shards down to half a MiB let a few
+     * shards that drew more reservations than their share run the whole cache over its bound.
+     */
+    static int shardBits(long bytes) {
+        long shards = Math.max(1, Math.min(64, bytes / (MIN_SHARD_MB * 1024 * 1024)));
+        return 63 - Long.numberOfLeadingZeros(shards);
     }
 
     static long memoryMb(Map<String, Object> configs) {
