@@ -14,6 +14,7 @@ import dev.perch.telemetry.TelemetryReport;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -31,6 +32,15 @@ public final class ConfidenceCoverage {
         final Map<String, int[]> heldOfTotal = new LinkedHashMap<>();
 
         /** An interval that cannot be stated (null) counts as one that missed. */
+        /** Adds {@code other}'s counts, parameter by parameter. */
+        void add(Tally other) {
+            other.heldOfTotal.forEach((parameter, t) -> {
+                int[] mine = heldOfTotal.computeIfAbsent(parameter, k -> new int[2]);
+                mine[0] += t[0];
+                mine[1] += t[1];
+            });
+        }
+
         void count(String parameter, Confidence.Interval interval, double truth) {
             int[] t = heldOfTotal.computeIfAbsent(parameter, k -> new int[2]);
             t[1]++;
@@ -77,46 +87,60 @@ public final class ConfidenceCoverage {
     static void run(long firstSeed, int seeds, int seconds, Tally tally) throws Exception {
         ProfileCatalog truth = ScenarioReader.defaultCatalog();
         ProfileCatalog prior = skewed(truth);
-        for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
-            Scenario scenario = ScenarioReader.parse(scenario(seed, seconds, truth), "coverage seed " + seed);
-            SimulatedCluster cluster = new SimulatedCluster(scenario, seed, TopologyFixture.T0, 0);
-            Map<String, PredictionRecord.AppPrediction> last = new LinkedHashMap<>();
-            Map<String, String> acceleratorType = new LinkedHashMap<>();
-            try (TopologyFixture fx = new TopologyFixture(TopologySettings.defaults(prior))) {
-                for (int s = 0; s < seconds; s++) {
-                    for (TelemetryReport report : cluster.advanceWindow()) {
-                        fx.send(report);
-                        acceleratorType.put(report.app(), report.acceleratorType());
-                    }
-                }
-                for (String value : fx.predictions.readValuesToList()) {
-                    for (PredictionRecord.AppPrediction app : Json.read(value, PredictionRecord.class).apps()) {
-                        last.put(app.app(), app);
-                    }
+        // The seeds are independent (each its own simulator and topology, in its own state directory):
+        // run side by side, and their tallies added in seed order.
+        List<Tally> bySeed = java.util.stream.LongStream.range(firstSeed, firstSeed + seeds).parallel().mapToObj(seed -> {
+            Tally one = new Tally();
+            try {
+                runSeed(seed, seconds, truth, prior, one);
+            } catch (Exception e) {
+                throw new IllegalStateException("coverage seed " + seed, e);
+            }
+            return one;
+        }).toList();
+        bySeed.forEach(tally::add);
+    }
+
+    private static void runSeed(long seed, int seconds, ProfileCatalog truth, ProfileCatalog prior, Tally tally)
+            throws Exception {
+        Scenario scenario = ScenarioReader.parse(scenario(seed, seconds, truth), "coverage seed " + seed);
+        SimulatedCluster cluster = new SimulatedCluster(scenario, seed, TopologyFixture.T0, 0);
+        Map<String, PredictionRecord.AppPrediction> last = new LinkedHashMap<>();
+        Map<String, String> acceleratorType = new LinkedHashMap<>();
+        try (TopologyFixture fx = new TopologyFixture(TopologySettings.defaults(prior))) {
+            for (int s = 0; s < seconds; s++) {
+                for (TelemetryReport report : cluster.advanceWindow()) {
+                    fx.send(report);
+                    acceleratorType.put(report.app(), report.acceleratorType());
                 }
             }
-            for (var spec : scenario.apps()) {
-                PredictionRecord.AppPrediction learned = last.get(spec.app());
-                AcceleratorType type = AcceleratorType.parse(acceleratorType.get(spec.app()));
-                ModelProfile profile = truth.profile(spec.model(), type).orElseThrow();
-                Confidence c = learned == null ? null : learned.confidence();
-                Confidence.Rate rate = c == null ? null : c.rate();
-                Confidence.Service service = c == null ? null : c.service();
-                if (Boolean.getBoolean("coverage.cases") && rate != null && service != null) {
-                    // Every case, to see which miss: -Dcoverage.cases=true.
-                    System.err.printf(Locale.ROOT, "seed %d %s %s on %s: rate %.3f ± %.3f (truth %.3f), S %.3f ± %s (%.3f), O %.3f ± %s (%.3f)%n",
-                            seed, spec.app(), spec.model(), type.id(), learned.ratePerSec(), rate.stdErrPerSec(),
-                            spec.ratePerSec(), learned.serviceMs(), service.serviceStdErrMs(), profile.serviceMs(),
-                            learned.swapMs(), service.swapStdErrMs(), profile.swapMs());
+            for (String value : fx.predictions.readValuesToList()) {
+                for (PredictionRecord.AppPrediction app : Json.read(value, PredictionRecord.class).apps()) {
+                    last.put(app.app(), app);
                 }
-                tally.count("ratePerSec", rate == null ? null : Confidence.interval95(learned.ratePerSec(), rate.stdErrPerSec()),
-                        spec.ratePerSec());
-                tally.count("serviceMs (" + type.id() + ")", service == null ? null
-                        : Confidence.interval95(learned.serviceMs(), service.serviceStdErrMs()), profile.serviceMs());
-                if (type == AcceleratorType.EDGETPU) {
-                    tally.count("swapMs (edgetpu)", service == null ? null
-                            : Confidence.interval95(learned.swapMs(), service.swapStdErrMs()), profile.swapMs());
-                }
+            }
+        }
+        for (var spec : scenario.apps()) {
+            PredictionRecord.AppPrediction learned = last.get(spec.app());
+            AcceleratorType type = AcceleratorType.parse(acceleratorType.get(spec.app()));
+            ModelProfile profile = truth.profile(spec.model(), type).orElseThrow();
+            Confidence c = learned == null ? null : learned.confidence();
+            Confidence.Rate rate = c == null ? null : c.rate();
+            Confidence.Service service = c == null ? null : c.service();
+            if (Boolean.getBoolean("coverage.cases") && rate != null && service != null) {
+                // Every case, to see which miss: -Dcoverage.cases=true.
+                System.err.printf(Locale.ROOT, "seed %d %s %s on %s: rate %.3f ± %.3f (truth %.3f), S %.3f ± %s (%.3f), O %.3f ± %s (%.3f)%n",
+                        seed, spec.app(), spec.model(), type.id(), learned.ratePerSec(), rate.stdErrPerSec(),
+                        spec.ratePerSec(), learned.serviceMs(), service.serviceStdErrMs(), profile.serviceMs(),
+                        learned.swapMs(), service.swapStdErrMs(), profile.swapMs());
+            }
+            tally.count("ratePerSec", rate == null ? null : Confidence.interval95(learned.ratePerSec(), rate.stdErrPerSec()),
+                    spec.ratePerSec());
+            tally.count("serviceMs (" + type.id() + ")", service == null ? null
+                    : Confidence.interval95(learned.serviceMs(), service.serviceStdErrMs()), profile.serviceMs());
+            if (type == AcceleratorType.EDGETPU) {
+                tally.count("swapMs (edgetpu)", service == null ? null
+                        : Confidence.interval95(learned.swapMs(), service.swapStdErrMs()), profile.swapMs());
             }
         }
     }
