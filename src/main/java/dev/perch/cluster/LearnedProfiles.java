@@ -26,19 +26,26 @@ public interface LearnedProfiles {
     ProfileCatalog learned();
 
     /**
-     * Profiles kept in this process's memory, for the demo: {@link #get()} is {@code handWritten}
-     * with them, the very same object until one more is kept (the controller's models are reused
-     * while their catalog is the same object).
+     * Profiles kept in this process's memory, for the demo (and a controller given no store):
+     * {@link #get()} is the hand-written catalog with them, the very same object until one more is
+     * kept or the hand-written one changes (the controller's models are reused while their catalog is
+     * the same object).
      */
     final class InMemory implements LearnedProfiles, Supplier<ProfileCatalog> {
-        private final ProfileCatalog handWritten;
+        private final Supplier<ProfileCatalog> handWritten;
         private final List<LearnedProfile> kept = new ArrayList<>();
         private volatile ProfileCatalog learned = ProfileCatalog.empty();
-        private volatile ProfileCatalog merged;
+        private ProfileCatalog mergedFrom;
+        private ProfileCatalog mergedLearned;
+        private ProfileCatalog merged;
 
         public InMemory(ProfileCatalog handWritten) {
+            this(() -> handWritten);
+        }
+
+        /** Over a hand-written catalog that may change while it runs. */
+        public InMemory(Supplier<ProfileCatalog> handWritten) {
             this.handWritten = handWritten;
-            this.merged = handWritten;
         }
 
         @Override
@@ -46,7 +53,6 @@ public interface LearnedProfiles {
             kept.removeIf(p -> p.model().equals(profile.model()) && p.type() == profile.type());
             kept.add(profile);
             learned = LearnedProfile.catalog(kept);
-            merged = handWritten.withLearned(learned);
         }
 
         @Override
@@ -60,7 +66,13 @@ public interface LearnedProfiles {
         }
 
         @Override
-        public ProfileCatalog get() {
+        public synchronized ProfileCatalog get() {
+            ProfileCatalog base = handWritten.get();
+            if (base != mergedFrom || learned != mergedLearned) {
+                merged = base.withLearned(learned);
+                mergedFrom = base;
+                mergedLearned = learned;
+            }
             return merged;
         }
     }

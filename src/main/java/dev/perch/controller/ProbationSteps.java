@@ -171,19 +171,20 @@ final class ProbationSteps {
                 continue;
             }
             probations.ended(learned.trial(), profile);
-            String summary = summary(learned, profile) + (dryRun ? " (dry run: the profile is kept in memory only)" : "");
+            String summary = summary(learned, profile);
+            String dryRunNote = dryRun ? " (dry run: the profile is kept in memory only)" : "";
             reports.get().onProbation(profile.app(), null);
             DeviceVerdict alone = planner.alone(reading.current().placement(), profile.app(), profile.accelerator(),
                     profile.profile());
             if (alone.feasible()) {
-                executor.decline(profile.app(), summary, null, "probation", Optional.of(profile.accelerator()));
+                executor.decline(profile.app(), summary + "; it is placed and moved by the usual rules from now on"
+                        + dryRunNote, null, "probation", Optional.of(profile.accelerator()));
             } else {
                 // Kept running, it would hold an accelerator and break its SLO for good; stopped, it is
                 // placed by the usual rules, which say that no accelerator takes it and why.
-                executor.stop(profile.app(), profile.accelerator(), summary.replace("; it is placed and moved by"
-                        + " the usual rules from now on", "") + "; " + profile.model() + " cannot keep the SLO of "
-                        + profile.app() + " even alone on " + profile.accelerator() + " (" + alone.reason() + "), so it"
-                        + " is stopped there", "probation", alone);
+                executor.stop(profile.app(), profile.accelerator(), summary + dryRunNote + "; " + profile.model()
+                        + " cannot keep the SLO of " + profile.app() + " even alone on " + profile.accelerator() + " ("
+                        + alone.reason() + "), so it is stopped there", "probation", alone);
             }
         }
     }
@@ -203,13 +204,14 @@ final class ProbationSteps {
         }
     }
 
+    /** What was learned, in one line: "probation ended: learned the profile of MODEL on TYPE from N requests: …". */
     private static String summary(Probations.Learned learned, LearnedProfile p) {
         String service = learned.precise()
                 ? String.format(Locale.ROOT, "service %.2f ms ± %.2f (95 %%)", p.serviceMs(), Confidence.Z95 * learned.serviceStdErrMs())
                 : String.format(Locale.ROOT, "service %.2f ms (the upper end of its interval: probation ran out of time)",
                 p.serviceMs());
         return String.format(Locale.ROOT, "probation ended: learned the profile of %s on %s from %d requests: %s, swap %.2f ms%s,"
-                        + " memory %.0f MB; it is placed and moved by the usual rules from now on", p.model(), p.type().id(),
+                        + " memory %.0f MB", p.model(), p.type().id(),
                 p.requests(), service, p.swapMs(), p.type() == AcceleratorType.EDGETPU ? " (a prior until it shares)" : "",
                 p.memoryMb());
     }

@@ -46,6 +46,15 @@ final class Probations {
     /** What the last prediction window on its probation accelerator said of an app's model. */
     record Figures(String accelerator, double serviceMs, Double serviceStdErrMs, Double swapMs, double requests,
                    double sampleSec, Double memoryMb) {
+        /** Whether the app's telemetry said how much memory it holds. */
+        boolean memoryReported() {
+            return memoryMb != null && memoryMb > 0;
+        }
+
+        /** The memory the app reported, else {@code prior}'s. */
+        double memoryMbOr(ModelProfile prior) {
+            return memoryReported() ? memoryMb : prior.memoryMb();
+        }
     }
 
     /** An accelerator being emptied for {@code app}'s probation, kept from other apps until {@code untilMs}. */
@@ -350,10 +359,10 @@ final class Probations {
             ModelProfile prior = priors(Set.of(trial.type())).get(trial.type());
             double swapMs = trial.type() != AcceleratorType.EDGETPU ? 0
                     : seen.swapMs() != null && seen.swapMs() > 0 ? seen.swapMs() : prior.swapMs();
-            double memoryMb = seen.memoryMb() != null && seen.memoryMb() > 0 ? seen.memoryMb() : prior.memoryMb();
+            double memoryMb = seen.memoryMbOr(prior);
             LearnedProfile profile = new LearnedProfile(trial.model(), trial.type(), serviceMs, swapMs, memoryMb,
                     trial.app(), trial.accelerator(), Math.round(seen.requests()), Instant.ofEpochMilli(nowMs));
-            due.add(new Learned(trial, profile, precise, stdErrMs, seen.memoryMb() != null && seen.memoryMb() > 0));
+            due.add(new Learned(trial, profile, precise, stdErrMs, seen.memoryReported()));
         }
         return due;
     }
@@ -364,8 +373,8 @@ final class Probations {
         if (seen == null || !seen.accelerator().equals(trial.accelerator())) {
             return prior;
         }
-        double memoryMb = seen.memoryMb() != null && seen.memoryMb() > 0 ? seen.memoryMb() : prior.memoryMb();
-        return new ModelProfile(seen.serviceMs(), trial.type() == AcceleratorType.EDGETPU ? prior.swapMs() : 0, memoryMb,
+        return new ModelProfile(seen.serviceMs(), trial.type() == AcceleratorType.EDGETPU ? prior.swapMs() : 0,
+                seen.memoryMbOr(prior),
                 "probation of " + trial.app() + " on " + trial.accelerator() + " (provisional)");
     }
 }

@@ -91,27 +91,10 @@ public final class ReconcilerBuilder {
         if (catalog == null) {
             throw new IllegalStateException("a controller needs a profile catalog");
         }
-        if (learnedProfiles == null) {
-            LearnedProfiles.InMemory inMemory = new LearnedProfiles.InMemory(ProfileCatalog.empty());
-            Supplier<ProfileCatalog> handWritten = catalog;
+        if (learnedProfiles == null) { // kept in this controller's memory, over the catalog it was given
+            LearnedProfiles.InMemory inMemory = new LearnedProfiles.InMemory(catalog);
             learnedProfiles = inMemory;
-            catalog = new Supplier<>() {
-                private ProfileCatalog base;
-                private ProfileCatalog learned;
-                private ProfileCatalog merged;
-
-                @Override
-                public synchronized ProfileCatalog get() { // the same object while neither part changes
-                    ProfileCatalog b = handWritten.get();
-                    ProfileCatalog l = inMemory.learned();
-                    if (b != base || l != learned) {
-                        base = b;
-                        learned = l;
-                        merged = b.withLearned(l);
-                    }
-                    return merged;
-                }
-            };
+            catalog = inMemory;
         }
         return new Reconciler(this);
     }
