@@ -12,6 +12,7 @@ import dev.perch.controller.ProbationSettings;
 import dev.perch.controller.Reconciler;
 import dev.perch.model.profile.ProfileCatalog;
 import dev.perch.placement.PlacementPolicy;
+import dev.perch.streams.IdleClose;
 import dev.perch.streams.PerchTopology;
 import dev.perch.streams.TopologySettings;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,8 +42,15 @@ public class ControllerProducers {
      */
     @Produces
     @Singleton
-    Topology topology(Supplier<ProfileCatalog> catalog) {
-        return PerchTopology.build(TopologySettings.defaults(catalog));
+    Topology topology(Supplier<ProfileCatalog> catalog, IdleClose idleClose) {
+        return PerchTopology.build(TopologySettings.defaults(catalog).withIdleClose(idleClose));
+    }
+
+    /** A replay's input is a recording, whole and bounded: its windows wait for their reports until it is in. */
+    @Produces
+    @Singleton
+    IdleClose idleClose(PerchConfig config) {
+        return "replay".equals(config.mode()) ? new IdleClose.AtEndOfInput() : IdleClose.LIVE;
     }
 
     @Produces

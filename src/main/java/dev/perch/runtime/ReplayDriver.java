@@ -1,5 +1,6 @@
 package dev.perch.runtime;
 
+import dev.perch.streams.IdleClose;
 import dev.perch.telemetry.Confidence;
 import dev.perch.telemetry.InventoryRecord;
 import dev.perch.telemetry.Json;
@@ -25,11 +26,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,8 +43,10 @@ import java.util.concurrent.ExecutionException;
 /**
  * Runs {@code replay}: turns a per-request recording into telemetry v1 ({@link RecordingWindows}),
  * publishes it through Kafka into the real topology, waits until the topology has committed past the
- * last report, and answers what Perch learned per app — rate, service and swap time, the predictions
- * from them, and how sure it is of each — beside what the recording itself shows.
+ * last report and predicted every accelerator's last window, and answers what Perch learned per app —
+ * rate, service and swap time, the predictions from them, and how sure it is of each — beside what the
+ * recording itself shows. The topology closes no window on a pause of its own ({@link IdleClose}), so
+ * what a replay answers does not depend on how fast the machine ran it.
  *
  * <p>Window times are fixed offsets from {@link #EPOCH_MS}, so replaying the same recording again —
  * after a crash, on a kept data directory — sends the same reports, which the topology counts once.
@@ -49,6 +54,9 @@ import java.util.concurrent.ExecutionException;
 @ApplicationScoped
 public class ReplayDriver {
     static final long EPOCH_MS = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
+    /** How long the last windows' predictions are waited for once the recording is in: many ticks and commits. */
+    private static final Duration LAST_WINDOWS_WAIT = Duration.ofSeconds(30);
+    private static final Logger LOG = Logger.getLogger(ReplayDriver.class);
 
     @Inject
     KafkaStreams streams;
@@ -61,6 +69,8 @@ public class ReplayDriver {
     Map<String, Object> kafka;
     @ConfigProperty(name = "quarkus.kafka-streams.application-id")
     String streamsApplicationId;
+    @Inject
+    IdleClose idleClose;
 
     private volatile boolean stopRequested;
 
@@ -128,31 +138,63 @@ public class ReplayDriver {
             while (!stopRequested && !Offsets.committedPastEnd(admin, streamsApplicationId, Topics.TELEMETRY)) {
                 Thread.sleep(20);
             }
-            return result(recording, requests, reports.size(), latestPredictions(admin, security));
+            idleClose.inputEnded();
+            return result(recording, requests, reports.size(), latestPredictions(admin, security, lastWindowEnds(reports)));
         }
     }
 
-    /** The last prediction of every app on every accelerator, read from the beginning of the topic. */
-    private Map<String, PredictionRecord.AppPrediction> latestPredictions(Admin admin, KafkaClientSecurity security)
+    /** Each accelerator's last window's end: the window its prediction must be read for. */
+    private static Map<String, Long> lastWindowEnds(List<RecordingWindows.StepReport> reports) {
+        Map<String, Long> last = new LinkedHashMap<>();
+        for (RecordingWindows.StepReport r : reports) {
+            last.merge(r.report().accelerator(), r.report().windowEndMs(), Math::max);
+        }
+        return last;
+    }
+
+    /**
+     * The last prediction of every app on every accelerator, read from the beginning of the topic until
+     * every accelerator's last window is predicted: a window its reports left open is predicted only
+     * once the recording is in ({@link IdleClose.AtEndOfInput}), a tick or two after the last commit.
+     */
+    private Map<String, PredictionRecord.AppPrediction> latestPredictions(Admin admin, KafkaClientSecurity security,
+                                                                          Map<String, Long> lastWindowEnds)
             throws ExecutionException, InterruptedException {
-        Map<TopicPartition, Long> end = Offsets.end(admin, Topics.PREDICTIONS, IsolationLevel.READ_COMMITTED);
         Map<String, PredictionRecord.AppPrediction> latest = new LinkedHashMap<>();
+        Map<String, Long> predictedEnds = new HashMap<>();
         Map<String, Object> settings = security.clientSettings(bootstrapServers);
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        long deadlineNs = System.nanoTime() + LAST_WINDOWS_WAIT.toNanos();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new StringDeserializer())) {
+            Map<TopicPartition, Long> end = Offsets.end(admin, Topics.PREDICTIONS, IsolationLevel.READ_COMMITTED);
             consumer.assign(end.keySet());
             consumer.seekToBeginning(end.keySet());
-            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    PredictionRecord prediction = Json.read(record.value(), PredictionRecord.class);
-                    for (PredictionRecord.AppPrediction app : prediction.apps()) {
-                        latest.put(prediction.accelerator() + "\u0000" + app.app(), app);
+            while (true) {
+                while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                        PredictionRecord prediction = Json.read(record.value(), PredictionRecord.class);
+                        predictedEnds.merge(prediction.accelerator(), prediction.windowEndMs(), Math::max);
+                        for (PredictionRecord.AppPrediction app : prediction.apps()) {
+                            latest.put(prediction.accelerator() + "\u0000" + app.app(), app);
+                        }
                     }
                 }
+                List<String> waiting = lastWindowEnds.entrySet().stream()
+                        .filter(e -> predictedEnds.getOrDefault(e.getKey(), Long.MIN_VALUE) < e.getValue())
+                        .map(Map.Entry::getKey).toList();
+                if (waiting.isEmpty() || stopRequested) {
+                    return latest;
+                }
+                if (System.nanoTime() > deadlineNs) {
+                    LOG.warnf("replay: no prediction of the last window of %s after %s; answering with the windows before it",
+                            waiting, LAST_WINDOWS_WAIT);
+                    return latest;
+                }
+                Thread.sleep(50);
+                end = Offsets.end(admin, Topics.PREDICTIONS, IsolationLevel.READ_COMMITTED);
             }
         }
-        return latest;
     }
 
     private Result result(String recording, List<RecordedRequest> requests, long reports, Map<String, PredictionRecord.AppPrediction> latest) {
@@ -175,6 +217,5 @@ public class ReplayDriver {
         });
         return new Result(recording, reports, apps);
     }
-
 
 }

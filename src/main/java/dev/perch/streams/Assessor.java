@@ -52,10 +52,9 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Assessor implements Processor<String, Object, String, Object> {
     static final String STATE_STORE = "accelerator-state-store";
     static final String PENDING_STORE = "accelerator-pending-store";
-    /** A window whose last report came this long ago (wall clock) is predicted with the reports it has. */
-    static final Duration IDLE = Duration.ofMillis(500);
+    /** How often windows whose reports stopped coming are looked for ({@link IdleClose}). */
     private static final Duration TICK = Duration.ofMillis(250);
-    /** How much longer than {@link #IDLE} a window restored open waits for the rest of its reports. */
+    /** How much longer than a live silence a window restored open waits for the rest of its reports. */
     static final Duration RESTORED_GRACE = Duration.ofSeconds(10);
     /** Between accelerator and sequence number in pending keys: a character no id contains. */
     private static final String SEPARATOR = "\u0000";
@@ -67,6 +66,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
     private static final int SEQUENCE_DIGITS = 19;
 
     private final Assessment assessment;
+    private final IdleClose idleClose;
     private final long forgetAfterMs;
     private final int checkpointEntries;
     private final Map<String, Live> live = new HashMap<>();
@@ -102,6 +102,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
     Assessor(TopologySettings settings, int checkpointEntries, AtomicLong appsChanges) {
         this.appsChanges = appsChanges;
         this.assessment = new Assessment(settings);
+        this.idleClose = settings.idleClose();
         this.forgetAfterMs = settings.dedupRetentionMs();
         this.checkpointEntries = checkpointEntries;
     }
@@ -301,7 +302,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
             read(acceleratorId, context.currentStreamTimeMs());
         }
         for (Live accelerator : live.values()) {
-            if (accelerator.open != null && nowMs - accelerator.lastReportWallMs >= IDLE.toMillis()) {
+            if (accelerator.open != null && idleClose.due(nowMs - accelerator.lastReportWallMs)) {
                 close(accelerator, true);
             }
         }

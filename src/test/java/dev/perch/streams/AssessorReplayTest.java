@@ -37,7 +37,7 @@ class AssessorReplayTest {
         SETTINGS = new TopologySettings(base.catalog(), base.trendMs(), base.horizonSec(), base.dedupRetentionMs(),
                 base.frontendCv(), base.hysteresis(), new Learning(l.changeWindowMs(), l.changeSigmas(),
                 l.serviceMemoryWindows(), l.priorWeight(), l.swapPriorWeight(), l.priorRelativeError(), l.biasDeadZone(),
-                l.maxBias(), 2));
+                l.maxBias(), 2), base.idleClose());
     }
 
     @Test

@@ -246,7 +246,7 @@ class DeadLetterTest {
         // a front end fail; the reports go to the DLQ with the cause, other accelerators are unaffected.
         var base = TopologySettings.defaults(dev.perch.model.profile.ScenarioReader.defaultCatalog());
         var broken = new TopologySettings(base.catalog(), base.trendMs(), base.horizonSec(),
-                base.dedupRetentionMs(), Double.NaN, base.hysteresis(), base.learning());
+                base.dedupRetentionMs(), Double.NaN, base.hysteresis(), base.learning(), base.idleClose());
         try (TopologyFixture bad = new TopologyFixture(broken)) {
             bad.node("pi-1", 10, 20, "pi-1/tpu0", "edgetpu");
             bad.sendRaw("pi-1/tpu0", GOOD);

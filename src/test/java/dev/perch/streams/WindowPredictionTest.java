@@ -1,5 +1,6 @@
 package dev.perch.streams;
 
+import dev.perch.model.profile.ScenarioReader;
 import dev.perch.telemetry.Json;
 import dev.perch.telemetry.PredictionRecord;
 import org.apache.kafka.common.Metric;
@@ -23,7 +24,11 @@ class WindowPredictionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        fx = new TopologyFixture();
+        start(new TopologyFixture());
+    }
+
+    private void start(TopologyFixture fixture) {
+        fx = fixture;
         fx.node("pi-1", 10, 20, TPU, "edgetpu");
         for (String app : List.of("a", "b", "c")) {
             fx.app(app, "mobilenet_v2", 100, "p95", "pi-1", TPU);
@@ -84,8 +89,30 @@ class WindowPredictionTest {
         window(2, "a", "b");
         fx.driver.advanceWallClockTime(Duration.ofMillis(100));
         assertTrue(fx.predictions.isEmpty(), "not yet idle");
-        fx.driver.advanceWallClockTime(Assessor.IDLE);
+        fx.driver.advanceWallClockTime(((IdleClose.AfterSilence) IdleClose.LIVE).silence());
         assertEquals(List.of(List.of("a", "b")), predictions().stream().map(PredictionRecord::reportedApps).toList());
+    }
+
+    @Test
+    void onARecordingAWindowWaitsForItsReportsHoweverLongUntilTheRecordingIsIn() throws Exception {
+        fx.close();
+        IdleClose.AtEndOfInput replay = new IdleClose.AtEndOfInput();
+        start(new TopologyFixture(TopologySettings.defaults(ScenarioReader.defaultCatalog()).withIdleClose(replay)));
+        window(0, "a");
+        window(1, "a", "b", "c");
+        predictions();
+        window(2, "a", "b");
+        fx.driver.advanceWallClockTime(Duration.ofMinutes(10));
+        assertTrue(fx.predictions.isEmpty(), "a pause of the pipeline's own is not a node gone silent");
+        window(2, "c");
+        assertEquals(List.of(List.of("a", "b", "c")), predictions().stream().map(PredictionRecord::reportedApps).toList(),
+                "predicted whole, as if there had been no pause");
+
+        window(3, "a", "b");
+        replay.inputEnded();
+        fx.driver.advanceWallClockTime(Duration.ofMillis(250));
+        assertEquals(List.of(List.of("a", "b")), predictions().stream().map(PredictionRecord::reportedApps).toList(),
+                "once the recording is in, the window its reports left open is predicted with what it has");
     }
 
     @Test

@@ -148,7 +148,7 @@ class WindowedSloTest {
     private static List<AlertRecord> noisySeries(AlertHysteresis hysteresis) throws Exception {
         var base = TopologySettings.defaults(ScenarioReader.defaultCatalog());
         var settings = new TopologySettings(base.catalog(), base.trendMs(), base.horizonSec(), base.dedupRetentionMs(),
-                base.frontendCv(), hysteresis, base.learning());
+                base.frontendCv(), hysteresis, base.learning(), base.idleClose());
         Random random = new Random(7);
         DoubleSupplier noise = () -> 15 * random.nextGaussian();
         List<AlertRecord> alerts = new ArrayList<>();
