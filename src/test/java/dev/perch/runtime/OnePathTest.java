@@ -9,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * application wires it, through the real broker and Streams, alerts and all — places every app
  * where {@code evaluate}'s {@code perch} places it, app by app, over the same simulated span, and
  * hosts at least as many apps at the end. FILE is {@code mixed:N} as written by
- * {@code --print-scenario}, its length cut to one simulated minute (test resources, one-path/).
+ * {@code --print-scenario}, its length cut to one simulated minute (test resources, one-path/). Seed 1
+ * runs in the default test run, seeds 2 and 3 with the sweeps ({@code mvn -Psweeps verify}).
  */
 abstract class OnePathTest {
     /** The scenario file of {@code mixed:seed}. */
@@ -93,6 +95,7 @@ class OnePathSeed1Test extends OnePathTest {
 @QuarkusTest
 @TestProfile(OnePathSeed2Test.Seed.class)
 @QuarkusTestResource(EmbeddedKafkaResource.class)
+@Tag("sweep")
 class OnePathSeed2Test extends OnePathTest {
     public static class Seed extends Mixed {
         @Override
@@ -110,6 +113,7 @@ class OnePathSeed2Test extends OnePathTest {
 @QuarkusTest
 @TestProfile(OnePathSeed3Test.Seed.class)
 @QuarkusTestResource(EmbeddedKafkaResource.class)
+@Tag("sweep")
 class OnePathSeed3Test extends OnePathTest {
     public static class Seed extends Mixed {
         @Override
