@@ -14,17 +14,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * An accelerator being emptied for a probation is kept for it from one pass to the next: an app created
- * as its apps have moved off (make-before-break, 2 simulated seconds here) is not placed there, though
- * it is considered first and the accelerator is empty; the app waiting for its probation is. Against the
- * simulated cluster, without Kafka. (Without the reservation, d takes the accelerator: seen.)
+ * Probation where no accelerator is idle, against the simulated cluster, without Kafka:
+ * <ul>
+ *   <li>an accelerator being emptied for a probation is kept for it from one pass to the next: an app
+ *   created as its apps have moved off (make-before-break, 2 simulated seconds here) is not placed
+ *   there, though it is considered first and the accelerator is empty; the app waiting for its
+ *   probation is (without the reservation, d takes the accelerator: seen);</li>
+ *   <li>where none can be emptied, the app waits, or with {@code share-when-none-idle} starts its
+ *   probation beside others, planned at the conservative prior.</li>
+ * </ul>
  */
-class ProbationReservationTest {
+class ProbationOnABusyClusterTest {
     private static final long EPOCH = 1_764_201_600_000L;
     /**
      * Both Edge TPUs busy at 0.3 each; the one of a is emptied for b's probation by moving a beside k
@@ -86,6 +92,54 @@ class ProbationReservationTest {
         assertEquals(Map.of("pi-1/tpu0", "probation of b: learning the profile of fresh alone there"),
                 reconciler.probationAccelerators());
         assertEquals(Optional.empty(), placedOn("d"), "no room for d while b is on probation: " + lastAbout("d").reason());
+    }
+
+    /** Each Edge TPU at 0.5: neither app fits beside the other, so neither accelerator can be emptied. */
+    private static final String FULL = """
+            name: full
+            networkMs: 10
+            nodes:
+              - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 5}
+              - {node: pi-2, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 5}
+            models:
+              known: {edgetpu: {serviceMs: 50, swapMs: 10, memoryMb: 100}}
+              fresh: {profiled: false, edgetpu: {serviceMs: 42.5, swapMs: 11, memoryMb: 120}}
+            apps:
+              - {app: a, model: known, ratePerSec: 10, sloMs: 2000, sloStatistic: mean, runningOn: pi-1/tpu0}
+              - {app: k, model: known, ratePerSec: 10, sloMs: 2000, sloStatistic: mean, runningOn: pi-2/tpu0}
+              - {app: b, model: fresh, ratePerSec: 1, sloMs: 2000, sloStatistic: mean}
+            """;
+
+    private Reconciler onFull(ProbationSettings probation) {
+        Scenario scenario = ScenarioReader.parse(FULL, "full.yaml");
+        cluster = new SimulatedCluster(scenario, 1, EPOCH, 2000);
+        return Reconciler.builder(cluster, cluster, new SimClock(cluster::nowEpochMs)).catalog(scenario.catalog())
+                .probation(probation).outputs(RecordingOutputs.decisionsInto(decisions)).build();
+    }
+
+    @Test
+    void whereNoAcceleratorCanBeEmptiedTheProbationWaitsByDefault() {
+        Reconciler reconciler = onFull(ProbationSettings.DEFAULT);
+        reconciler.pass();
+        assertEquals(Optional.empty(), placedOn("b"));
+        assertTrue(lastAbout("b").reason().contains("no accelerator of type edgetpu is idle, and none can be emptied"),
+                lastAbout("b").reason());
+        assertEquals(Map.of(), reconciler.probationAccelerators());
+    }
+
+    @Test
+    void whereNoAcceleratorCanBeEmptiedASharedProbationStartsAtTheConservativePriorWhenAllowed() {
+        ProbationSettings d = ProbationSettings.DEFAULT;
+        Reconciler reconciler = onFull(new ProbationSettings(d.precision(), d.minRequests(), d.longest(), true));
+        reconciler.pass();
+        String on = placedOn("b").orElseThrow(() -> new AssertionError(lastAbout("b").reason()));
+        assertTrue(Set.of("pi-1/tpu0", "pi-2/tpu0").contains(on), on);
+        assertTrue(decisions.stream().noneMatch(x -> x.action().equals("move")), "nothing moved for it");
+        DecisionRecord placed = lastAbout("b");
+        assertEquals("place", placed.action());
+        assertTrue(placed.reason().contains("conservative prior"), placed.reason());
+        reconciler.pass();
+        assertEquals(Set.of(on), reconciler.probationAccelerators().keySet(), "on probation where it shares");
     }
 
     private DecisionRecord lastAbout(String app) {
