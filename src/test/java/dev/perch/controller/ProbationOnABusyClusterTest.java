@@ -32,13 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ProbationOnABusyClusterTest {
     private static final long EPOCH = 1_764_201_600_000L;
-    /**
-     * Both Edge TPUs busy at 0.3 each; the one of a is emptied for b's probation by moving a beside k
-     * (0.6). d, at 0.3 more, fits only on the accelerator being emptied: beside a and k it would be at
-     * 0.9, over the 0.8 cap.
-     */
-    private static final String BUSY = """
-            name: busy
+    /** Two Edge TPUs, a profiled model and one nobody profiled; the apps follow. */
+    private static final String TWO_EDGE_TPUS = """
+            name: two-edge-tpus
             networkMs: 10
             nodes:
               - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 5}
@@ -47,6 +43,13 @@ class ProbationOnABusyClusterTest {
               known: {edgetpu: {serviceMs: 50, swapMs: 10, memoryMb: 100}}
               fresh: {profiled: false, edgetpu: {serviceMs: 42.5, swapMs: 11, memoryMb: 120}}
             apps:
+            """;
+    /**
+     * Both Edge TPUs busy at 0.3 each; the one of a is emptied for b's probation by moving a beside k
+     * (0.6). d, at 0.3 more, fits only on the accelerator being emptied: beside a and k it would be at
+     * 0.9, over the 0.8 cap.
+     */
+    private static final String BUSY = TWO_EDGE_TPUS + """
               - {app: a, model: known, ratePerSec: 6, sloMs: 1000, sloStatistic: mean, runningOn: pi-1/tpu0}
               - {app: k, model: known, ratePerSec: 6, sloMs: 1000, sloStatistic: mean, runningOn: pi-2/tpu0}
               - {app: d, model: known, ratePerSec: 6, sloMs: 1000, sloStatistic: mean}
@@ -95,16 +98,7 @@ class ProbationOnABusyClusterTest {
     }
 
     /** Each Edge TPU at 0.5: neither app fits beside the other, so neither accelerator can be emptied. */
-    private static final String FULL = """
-            name: full
-            networkMs: 10
-            nodes:
-              - {node: pi-1, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 5}
-              - {node: pi-2, memoryMb: 4096, acceleratorTypes: [edgetpu], frontendServiceMs: 5}
-            models:
-              known: {edgetpu: {serviceMs: 50, swapMs: 10, memoryMb: 100}}
-              fresh: {profiled: false, edgetpu: {serviceMs: 42.5, swapMs: 11, memoryMb: 120}}
-            apps:
+    private static final String FULL = TWO_EDGE_TPUS + """
               - {app: a, model: known, ratePerSec: 10, sloMs: 2000, sloStatistic: mean, runningOn: pi-1/tpu0}
               - {app: k, model: known, ratePerSec: 10, sloMs: 2000, sloStatistic: mean, runningOn: pi-2/tpu0}
               - {app: b, model: fresh, ratePerSec: 1, sloMs: 2000, sloStatistic: mean}
