@@ -49,7 +49,7 @@ public class ControllerProducers {
     /** A replay's input is a recording, whole and bounded: its windows wait for their reports until it is in. */
     @Produces
     @Singleton
-    IdleClose idleClose(PerchConfig config) {
+    static IdleClose idleClose(PerchConfig config) {
         return "replay".equals(config.mode()) ? new IdleClose.AtEndOfInput() : IdleClose.LIVE;
     }
 

@@ -54,7 +54,7 @@ import java.util.concurrent.ExecutionException;
 @ApplicationScoped
 public class ReplayDriver {
     static final long EPOCH_MS = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
-    /** How long the last windows' predictions are waited for once the recording is in: many ticks and commits. */
+    /** How long the predictions are waited for, without one coming, once the recording is in: many ticks and commits. */
     private static final Duration LAST_WINDOWS_WAIT = Duration.ofSeconds(30);
     private static final Logger LOG = Logger.getLogger(ReplayDriver.class);
 
@@ -86,7 +86,16 @@ public class ReplayDriver {
                             Double swapMs, Double serviceCv, Figures predicted, Figures observed, Confidence confidence) {
     }
 
-    public record Result(String recording, long reports, List<AppResult> apps) {
+    /**
+     * {@code lastWindowsMissing}: the accelerators whose last window was not predicted once the recording
+     * was in, with no prediction coming for {@link #LAST_WINDOWS_WAIT} (its reports dead-lettered, or a
+     * topology stalled); their apps' figures are those of an earlier window. Empty when the answer is whole.
+     */
+    public record Result(String recording, long reports, List<AppResult> apps, List<String> lastWindowsMissing) {
+    }
+
+    /** The latest prediction of each app (by accelerator and app), and the accelerators whose last window has none. */
+    private record Predictions(Map<String, PredictionRecord.AppPrediction> latest, List<String> lastWindowMissing) {
     }
 
     public void requestStop() {
@@ -139,7 +148,7 @@ public class ReplayDriver {
                 Thread.sleep(20);
             }
             idleClose.inputEnded();
-            return result(recording, requests, reports.size(), latestPredictions(admin, security, lastWindowEnds(reports)));
+            return result(recording, requests, reports.size(), predictions(admin, security, lastWindowEnds(reports)));
         }
     }
 
@@ -157,8 +166,7 @@ public class ReplayDriver {
      * every accelerator's last window is predicted: a window its reports left open is predicted only
      * once the recording is in ({@link IdleClose.AtEndOfInput}), a tick or two after the last commit.
      */
-    private Map<String, PredictionRecord.AppPrediction> latestPredictions(Admin admin, KafkaClientSecurity security,
-                                                                          Map<String, Long> lastWindowEnds)
+    private Predictions predictions(Admin admin, KafkaClientSecurity security, Map<String, Long> lastWindowEnds)
             throws ExecutionException, InterruptedException {
         Map<String, PredictionRecord.AppPrediction> latest = new LinkedHashMap<>();
         Map<String, Long> predictedEnds = new HashMap<>();
@@ -171,8 +179,13 @@ public class ReplayDriver {
             consumer.assign(end.keySet());
             consumer.seekToBeginning(end.keySet());
             while (true) {
-                while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                while (!stopRequested && System.nanoTime() < deadlineNs
+                        && end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                    var records = consumer.poll(Duration.ofMillis(200));
+                    if (!records.isEmpty()) {
+                        deadlineNs = System.nanoTime() + LAST_WINDOWS_WAIT.toNanos(); // a long topic is read whole
+                    }
+                    for (ConsumerRecord<String, String> record : records) {
                         PredictionRecord prediction = Json.read(record.value(), PredictionRecord.class);
                         predictedEnds.merge(prediction.accelerator(), prediction.windowEndMs(), Math::max);
                         for (PredictionRecord.AppPrediction app : prediction.apps()) {
@@ -184,12 +197,12 @@ public class ReplayDriver {
                         .filter(e -> predictedEnds.getOrDefault(e.getKey(), Long.MIN_VALUE) < e.getValue())
                         .map(Map.Entry::getKey).toList();
                 if (waiting.isEmpty() || stopRequested) {
-                    return latest;
+                    return new Predictions(latest, waiting);
                 }
                 if (System.nanoTime() > deadlineNs) {
-                    LOG.warnf("replay: no prediction of the last window of %s after %s; answering with the windows before it",
+                    LOG.warnf("replay: no prediction of the last window of %s within %s; answering with the windows before it",
                             waiting, LAST_WINDOWS_WAIT);
-                    return latest;
+                    return new Predictions(latest, waiting);
                 }
                 Thread.sleep(50);
                 end = Offsets.end(admin, Topics.PREDICTIONS, IsolationLevel.READ_COMMITTED);
@@ -197,7 +210,8 @@ public class ReplayDriver {
         }
     }
 
-    private Result result(String recording, List<RecordedRequest> requests, long reports, Map<String, PredictionRecord.AppPrediction> latest) {
+    private Result result(String recording, List<RecordedRequest> requests, long reports, Predictions predictions) {
+        Map<String, PredictionRecord.AppPrediction> latest = predictions.latest();
         Map<String, List<RecordedRequest>> byApp = new LinkedHashMap<>();
         for (RecordedRequest r : requests) {
             byApp.computeIfAbsent(r.accelerator() + "\u0000" + r.app(), k -> new ArrayList<>()).add(r);
@@ -215,7 +229,7 @@ public class ReplayDriver {
                     learned == null ? null : new Figures(learned.meanMs(), learned.p95Ms(), learned.p99Ms()), observed,
                     learned == null ? null : learned.confidence()));
         });
-        return new Result(recording, reports, apps);
+        return new Result(recording, reports, apps, predictions.lastWindowMissing());
     }
 
 }

@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * window is in, predicts it and decides its apps' bias and alerts ({@link Assessment#close}),
  * forwards the prediction (keyed by accelerator) and the alerts (keyed by app), and stores the
  * accelerator's state. A wall-clock timer closes a window whose reports stopped coming (an app that
- * left without a move the apps table knows of).
+ * left without a move the apps table knows of) when {@link IdleClose} says so: after a silence on a
+ * live cluster, once the input is in on a replay.
  *
  * <p>Why two stores: an accelerator's state is tens of kilobytes, and writing it on every report
  * (or every window) made the changelog, not the models, the cost of a report (profiled). So the

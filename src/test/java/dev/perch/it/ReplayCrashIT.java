@@ -47,6 +47,8 @@ class ReplayCrashIT {
         JsonNode resumed = run(start(work, "resumed", recording, crashDir, List.of()), work.resolve("resumed.out"));
 
         assertEquals(10, uninterrupted.get("apps").size());
+        assertEquals(0, uninterrupted.get("lastWindowsMissing").size(), "every accelerator's last window predicted");
+        assertEquals(0, resumed.get("lastWindowsMissing").size(), "every accelerator's last window predicted");
         for (JsonNode app : uninterrupted.get("apps")) {
             assertConfidenceHolds(app);
         }

@@ -2,6 +2,7 @@ package dev.perch.runtime;
 
 import dev.perch.controller.ControllerSettings;
 import dev.perch.controller.ProbationSettings;
+import dev.perch.streams.IdleClose;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code evaluate} measures the controller with {@link ControllerSettings#DEFAULT}; {@code run} and
@@ -35,6 +37,14 @@ class ControllerSettingsTest {
                         "perch.probation.longest-sec", "90", "perch.probation.share-when-none-idle", "true"))));
         assertEquals(dev.perch.cli.EvaluateCommandAccess.moveSec(), config(Map.of()).moveSec(),
                 "evaluate's simulated moves take as long as the demo's");
+    }
+
+    @Test
+    void onlyAReplayWaitsForTheWholeInputBeforeClosingAWindowItsReportsLeftOpen() throws IOException {
+        assertTrue(ControllerProducers.idleClose(config(Map.of("perch.mode", "replay"))) instanceof IdleClose.AtEndOfInput);
+        for (String mode : java.util.List.of("demo", "service", "run")) {
+            assertEquals(IdleClose.LIVE, ControllerProducers.idleClose(config(Map.of("perch.mode", mode))), mode);
+        }
     }
 
     @Test
