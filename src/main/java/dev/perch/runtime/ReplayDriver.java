@@ -95,7 +95,7 @@ public class ReplayDriver {
     }
 
     /** The latest prediction of each app (by accelerator and app), and the accelerators whose last window has none. */
-    private record Predictions(Map<String, PredictionRecord.AppPrediction> latest, List<String> lastWindowMissing) {
+    private record Predictions(Map<String, PredictionRecord.AppPrediction> latest, List<String> lastWindowsMissing) {
     }
 
     public void requestStop() {
@@ -229,7 +229,7 @@ public class ReplayDriver {
                     learned == null ? null : new Figures(learned.meanMs(), learned.p95Ms(), learned.p99Ms()), observed,
                     learned == null ? null : learned.confidence()));
         });
-        return new Result(recording, reports, apps, predictions.lastWindowMissing());
+        return new Result(recording, reports, apps, predictions.lastWindowsMissing());
     }
 
 }

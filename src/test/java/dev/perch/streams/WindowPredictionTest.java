@@ -67,10 +67,7 @@ class WindowPredictionTest {
 
     @Test
     void aLaterWindowClosesTheOpenOneAndAnAppThatStoppedIsNotWaitedForAgain() {
-        window(0, "a");
-        window(1, "a", "b", "c");
-        predictions();
-        window(2, "a", "b");
+        windowTwoWaitingForC();
         assertTrue(fx.predictions.isEmpty());
         window(3, "a");
         List<PredictionRecord> out = predictions();
@@ -81,12 +78,17 @@ class WindowPredictionTest {
                 "c skipped window 2: window 3 is complete without it");
     }
 
-    @Test
-    void aWindowWhoseReportsStoppedIsPredictedByTheWallClockTimer() {
+    /** Window 1 reported by a, b and c and predicted; window 2 by a and b only, so it waits for c. */
+    private void windowTwoWaitingForC() {
         window(0, "a");
         window(1, "a", "b", "c");
         predictions();
         window(2, "a", "b");
+    }
+
+    @Test
+    void aWindowWhoseReportsStoppedIsPredictedByTheWallClockTimer() {
+        windowTwoWaitingForC();
         fx.driver.advanceWallClockTime(Duration.ofMillis(100));
         assertTrue(fx.predictions.isEmpty(), "not yet idle");
         fx.driver.advanceWallClockTime(((IdleClose.AfterSilence) IdleClose.LIVE).silence());
@@ -98,10 +100,7 @@ class WindowPredictionTest {
         fx.close();
         IdleClose.AtEndOfInput replay = new IdleClose.AtEndOfInput();
         start(new TopologyFixture(TopologySettings.defaults(ScenarioReader.defaultCatalog()).withIdleClose(replay)));
-        window(0, "a");
-        window(1, "a", "b", "c");
-        predictions();
-        window(2, "a", "b");
+        windowTwoWaitingForC();
         fx.driver.advanceWallClockTime(Duration.ofMinutes(10));
         assertTrue(fx.predictions.isEmpty(), "a pause of the pipeline's own is not a node gone silent");
         window(2, "c");
