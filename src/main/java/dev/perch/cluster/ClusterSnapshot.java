@@ -1,27 +1,80 @@
 package dev.perch.cluster;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** A consistent read of the cluster: nodes with their accelerators, apps with their placements. */
-public record ClusterSnapshot(double networkMs, List<ClusterNode> nodes, List<RunningApp> apps) {
-    public ClusterSnapshot {
-        nodes = List.copyOf(nodes);
-        apps = List.copyOf(apps);
+/**
+ * A consistent read of the cluster: nodes with their accelerators, apps with their placements.
+ *
+ * <p>Immutable, and a value (equal when its parts are). Looking an app, accelerator or node up by id
+ * goes through an index built on the first lookup: the controller looks up apps of a snapshot of
+ * 10,000 one by one (each open alert's, each decided app's), and a scan of the list for each made
+ * that quadratic (profiled at {@code mixed-1000}).
+ */
+public final class ClusterSnapshot {
+    private final double networkMs;
+    private final List<ClusterNode> nodes;
+    private final List<RunningApp> apps;
+    /** Built on first use; a race builds it twice, equal, and publishes an immutable map either way. */
+    private Map<String, RunningApp> appsById;
+    private Map<String, Accelerator> acceleratorsById;
+    private Map<String, ClusterNode> nodesById;
+
+    public ClusterSnapshot(double networkMs, List<ClusterNode> nodes, List<RunningApp> apps) {
+        this.networkMs = networkMs;
+        this.nodes = List.copyOf(nodes);
+        this.apps = List.copyOf(apps);
+    }
+
+    public double networkMs() {
+        return networkMs;
+    }
+
+    public List<ClusterNode> nodes() {
+        return nodes;
+    }
+
+    public List<RunningApp> apps() {
+        return apps;
     }
 
     public Optional<RunningApp> app(String app) {
-        return apps.stream().filter(a -> a.app().equals(app)).findFirst();
+        Map<String, RunningApp> index = appsById;
+        if (index == null) {
+            Map<String, RunningApp> built = new HashMap<>();
+            for (RunningApp running : apps) {
+                built.putIfAbsent(running.app(), running); // the first, as a scan of the list finds
+            }
+            appsById = index = Map.copyOf(built);
+        }
+        return Optional.ofNullable(index.get(app));
     }
 
     public Optional<Accelerator> accelerator(String id) {
-        return nodes.stream().flatMap(n -> n.accelerators().stream()).filter(a -> a.id().equals(id)).findFirst();
+        Map<String, Accelerator> index = acceleratorsById;
+        if (index == null) {
+            Map<String, Accelerator> built = new HashMap<>();
+            for (ClusterNode node : nodes) {
+                node.accelerators().forEach(a -> built.putIfAbsent(a.id(), a));
+            }
+            acceleratorsById = index = Map.copyOf(built);
+        }
+        return Optional.ofNullable(index.get(id));
     }
 
     public Optional<ClusterNode> node(String node) {
-        return nodes.stream().filter(n -> n.node().equals(node)).findFirst();
+        Map<String, ClusterNode> index = nodesById;
+        if (index == null) {
+            Map<String, ClusterNode> built = new HashMap<>();
+            nodes.forEach(n -> built.putIfAbsent(n.node(), n));
+            nodesById = index = Map.copyOf(built);
+        }
+        return Optional.ofNullable(index.get(node));
     }
 
     public List<Accelerator> accelerators() {
@@ -38,5 +91,21 @@ public record ClusterSnapshot(double networkMs, List<ClusterNode> nodes, List<Ru
             app.migratingFrom().flatMap(this::accelerator).ifPresent(a -> nodes.add(a.node()));
         }
         return nodes;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ClusterSnapshot that && Double.compare(networkMs, that.networkMs) == 0
+                && nodes.equals(that.nodes) && apps.equals(that.apps);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(networkMs, nodes, apps);
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterSnapshot[networkMs=" + networkMs + ", nodes=" + nodes + ", apps=" + apps + "]";
     }
 }

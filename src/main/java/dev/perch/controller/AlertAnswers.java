@@ -124,12 +124,15 @@ final class AlertAnswers implements AtRiskStep {
                 .map(on -> !on.equals(alert.accelerator())).orElse(false));
         ClusterShape shape = reading.shapeOf(snapshot);
         for (AlertRecord alert : List.copyOf(openAlerts.values())) {
-            boolean waiting = snapshot.app(alert.app()).map(app -> app.moving()).orElse(true)
+            // The latest prediction first: it is a lookup, and most open alerts are not at risk at a
+            // given pass, while a backoff's check compares the cluster with the one it was taken in.
+            boolean atRisk = reading.rates().latestOn(alert.accelerator())
+                    .filter(w -> reading.startedMoves().newsAfterRelief(w.accelerator(), w.windowStartMs()))
+                    .map(w -> SloEvidence.atRisk(w, alert.app())).orElse(false);
+            boolean waiting = !atRisk || snapshot.app(alert.app()).map(app -> app.moving()).orElse(true)
                     || !reading.cooldown().allows(alert.app())
                     || !(retries.due(alert.app(), shape, reading.nowMs()) || guards.approvalArrived(alert.app()));
-            if (waiting || !reading.rates().latestOn(alert.accelerator())
-                    .filter(w -> reading.startedMoves().newsAfterRelief(w.accelerator(), w.windowStartMs()))
-                    .map(w -> SloEvidence.atRisk(w, alert.app())).orElse(false)) {
+            if (waiting) {
                 continue;
             }
             Optional<ClusterSnapshot> decidedIn = answer(alert, occasion + alert.kind()

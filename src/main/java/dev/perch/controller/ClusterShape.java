@@ -101,9 +101,30 @@ final class ClusterShape {
         private final ProfileCatalog catalog;
         private Read read;
 
+        /**
+         * Whether this read has a catalog other than an earlier read's, or an accelerator it lacked,
+         * worked out once per pair: every app that waits in a backoff asks it of the read its backoff
+         * was taken in, and the reads have a thousand accelerators.
+         */
+        private final Map<Source, Boolean> offersMoreThan = new WeakHashMap<>();
+
         Source(ClusterSnapshot snapshot, ProfileCatalog catalog) {
             this.snapshot = snapshot;
             this.catalog = catalog;
+        }
+
+        boolean offersMoreThan(Source earlier) {
+            return offersMoreThan.computeIfAbsent(earlier, e -> {
+                if (!get().catalog().equals(e.get().catalog())) {
+                    return true;
+                }
+                for (String accelerator : get().accelerators()) {
+                    if (!e.get().accelerators().contains(accelerator)) {
+                        return true;
+                    }
+                }
+                return false;
+            });
         }
 
         Read get() {
@@ -159,15 +180,8 @@ final class ClusterShape {
             if (growth == earlier.growth && earlier.length <= length) {
                 return false; // grown from it: holdings were only added
             }
-        } else {
-            if (!source.get().catalog().equals(earlier.source.get().catalog())) {
-                return true;
-            }
-            for (String accelerator : source.get().accelerators()) {
-                if (!earlier.source.get().accelerators().contains(accelerator)) {
-                    return true;
-                }
-            }
+        } else if (source.offersMoreThan(earlier.source)) {
+            return true;
         }
         return lostAny(earlier);
     }

@@ -73,8 +73,9 @@ public class ControllerInbox {
         return message.ack();
     }
 
+    /** Read as bytes: at 10,000 apps this is most of the inbox's work, and Jackson reads UTF-8 faster than a String made of it. */
     @Incoming("predictions")
-    public CompletionStage<Void> onPrediction(Message<String> message) {
+    public CompletionStage<Void> onPrediction(Message<byte[]> message) {
         try {
             PredictionRecord prediction = Json.read(message.getPayload(), PredictionRecord.class);
             rates.update(prediction);
@@ -88,7 +89,7 @@ public class ControllerInbox {
         return message.ack();
     }
 
-    private void markHandled(Message<String> message) {
+    private void markHandled(Message<?> message) {
         message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .ifPresent(m -> progress.handled(m.getTopic(), m.getPartition(), m.getOffset()));
     }

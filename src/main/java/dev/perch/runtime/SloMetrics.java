@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,8 +74,8 @@ public final class SloMetrics {
      * registers nothing that is registered already.
      */
     private final Map<Series, Held> series = new ConcurrentHashMap<>();
-    private final Map<String, Series> placementOf = new ConcurrentHashMap<>();
-    private final Map<String, Series> sloOf = new ConcurrentHashMap<>();
+    private final Map<String, Labelled> placementOf = new ConcurrentHashMap<>();
+    private final Map<String, Labelled> sloOf = new ConcurrentHashMap<>();
     /** Per app, the value holders of its {@link Fixed} gauges, as registered in {@link #series}. */
     private final Map<String, AtomicReference<Double>[]> fixedOf = new ConcurrentHashMap<>();
 
@@ -91,6 +92,14 @@ public final class SloMetrics {
     }
 
     private record Held(Meter.Id id, AtomicReference<Double> value) {
+    }
+
+    /**
+     * An app's gauge whose labels may change (its SLO's, its placement's): the labels it was made
+     * with, its series and its value. While the labels stay, a window's value is set here, without
+     * building and looking up the series in the map of every series (profiled at 10,000 apps).
+     */
+    private record Labelled(List<String> tags, Series series, AtomicReference<Double> value) {
     }
 
     /**
@@ -153,9 +162,9 @@ public final class SloMetrics {
             }
             setFixed(fixed, Fixed.RATE, id, app.ratePerSec());
             if (app.sloMs() != null && app.sloStatistic() != null) {
-                replacing(sloOf, id, set(SLO, app.sloMs(), "the app's SLO, on its statistic over its window", "app", id,
+                setLabelled(sloOf, id, SLO, app.sloMs(), "the app's SLO, on its statistic over its window", "app", id,
                         "statistic", app.sloStatistic(), "window_sec",
-                        app.sloWindowSec() == null ? "" : String.valueOf(app.sloWindowSec())));
+                        app.sloWindowSec() == null ? "" : String.valueOf(app.sloWindowSec()));
             }
             if (app.sloMet() != null) {
                 setFixed(fixed, Fixed.SLO_MET, id, app.sloMet() ? 1.0 : 0.0);
@@ -166,19 +175,28 @@ public final class SloMetrics {
                 setFixed(fixed, Fixed.WINDOW_COMPLIANCE, id,
                         app.judgedSeconds() == 0 ? null : 1 - (double) app.violationSeconds() / app.judgedSeconds());
             }
-            replacing(placementOf, id, set(PLACEMENT, 1.0, "where the app runs (labels accelerator, node)", "app", id,
-                    "accelerator", prediction.accelerator(), "node", String.valueOf(prediction.node())));
+            setLabelled(placementOf, id, PLACEMENT, 1.0, "where the app runs (labels accelerator, node)", "app", id,
+                    "accelerator", prediction.accelerator(), "node", String.valueOf(prediction.node()));
         }
     }
 
     private static final String OBSERVED_WHAT = "observed latency over the app's SLO window";
 
     /** Keeps one series per app in {@code byApp}: one with other labels (a move, a new window) drops the old. */
-    private void replacing(Map<String, Series> byApp, String app, Series now) {
-        Series before = byApp.put(app, now);
-        if (before != null && !before.equals(now)) {
-            forget(before);
+    private void setLabelled(Map<String, Labelled> byApp, String app, String name, Double value, String description,
+                             String... tags) {
+        Labelled now = byApp.get(app);
+        List<String> labels = Arrays.asList(tags);
+        if (now == null || !now.tags().equals(labels)) {
+            Series key = new Series(name, List.of(tags));
+            Labelled made = new Labelled(labels, key, held(key, description).value());
+            byApp.put(app, made);
+            if (now != null && !now.series().equals(key)) {
+                forget(now.series());
+            }
+            now = made;
         }
+        now.value().set(value == null ? Double.NaN : value);
     }
 
     /**
@@ -190,8 +208,8 @@ public final class SloMetrics {
             String app = gauge.app();
             if (app != null && !apps.contains(app)) {
                 forget(gauge);
-                placementOf.remove(app, gauge);
-                sloOf.remove(app, gauge);
+                placementOf.remove(app);
+                sloOf.remove(app);
                 fixedOf.remove(app);
             }
         }

@@ -24,11 +24,14 @@ final class TelemetryLag implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TelemetryLag.class);
     /** The topology commits every 100 ms; polling as often resolves a window's lag to about that. */
     static final long POLL_MS = 100;
+    private static final long LOG_EVERY_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final Admin admin;
     private final String groupId;
     private final LagLedger ledger = new LagLedger();
     private volatile long maxOutLateNs;
+    /** When the lag was last logged (DEBUG): a run's course, not only its largest, shows where it grew. */
+    private long loggedNs = System.nanoTime();
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "perch-telemetry-lag");
         thread.setDaemon(true);
@@ -83,6 +86,10 @@ final class TelemetryLag implements AutoCloseable {
                 }
             });
             ledger.committed(committed, nowNs);
+            if (LOG.isDebugEnabled() && nowNs - loggedNs >= LOG_EVERY_NS) {
+                loggedNs = nowNs;
+                LOG.debugf("telemetry lag: at most %.1f s so far", ledger.maxLagSec(nowNs));
+            }
         } catch (ExecutionException e) {
             LOG.debugf("telemetry lag: could not read the topology's offsets, retrying: %s", e.getMessage());
         } catch (InterruptedException e) {

@@ -24,7 +24,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The topology's {@code accelerator-assessor}: per admitted report, learns from it ({@link
@@ -76,7 +75,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, AcceleratorState> states;
     private KeyValueStore<String, byte[]> pending;
-    private final AtomicLong appsChanges;
+    private final TableChanges appsChanges;
     private CachedTable<AppRecord> appsTable;
     private ReadOnlyKeyValueStore<String, InventoryRecord> inventory;
     private long newestEndMs = Long.MIN_VALUE;
@@ -98,9 +97,9 @@ final class Assessor implements Processor<String, Object, String, Object> {
 
     /**
      * @param checkpointEntries log entries between checkpoints, at most (1: the state is written at every window)
-     * @param appsChanges       the apps table's writes, counted by its {@link GlobalTableUpdater}
+     * @param appsChanges       the apps table's writes, as its {@link GlobalTableUpdater} tells them
      */
-    Assessor(TopologySettings settings, int checkpointEntries, AtomicLong appsChanges) {
+    Assessor(TopologySettings settings, int checkpointEntries, TableChanges appsChanges) {
         this.appsChanges = appsChanges;
         this.assessment = new Assessment(settings);
         this.idleClose = settings.idleClose();

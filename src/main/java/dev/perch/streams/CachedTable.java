@@ -4,34 +4,46 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stream thread's view of a global table it reads several times per report (the apps table: each
- * app's SLO and placement, for every app of the accelerator): entries read once are kept until the
- * table changes — {@code changes} counts the global thread's writes ({@link GlobalTableUpdater}) — so
- * that a steady table costs a map lookup, not a store read. Not thread-safe: one per processor.
+ * app's SLO and placement, for every app of the accelerator): an entry read once is kept until its
+ * key is written again, or anything is deleted ({@link TableChanges}, kept by the global thread's
+ * {@link GlobalTableUpdater}), so that a steady entry costs two map lookups, not a store read. It holds at most the table's
+ * keys and those deleted since its last delete. Not
+ * thread-safe: one per processor.
  */
 final class CachedTable<V> {
-    private final ReadOnlyKeyValueStore<String, V> store;
-    private final AtomicLong changes;
-    private final Map<String, Optional<V>> read = new HashMap<>();
-    private long readAtChange = -1;
+    /** An entry (null: none in the table) and the table's write count before it was read. */
+    private record Read<V>(V value, long at) {
+    }
 
-    CachedTable(ReadOnlyKeyValueStore<String, V> store, AtomicLong changes) {
+    private final ReadOnlyKeyValueStore<String, V> store;
+    private final TableChanges changes;
+    private final Map<String, Read<V>> read = new HashMap<>();
+    /** The delete the entries were last all forgotten at: a delete makes each stale anyway. */
+    private long clearedAtDelete;
+
+    CachedTable(ReadOnlyKeyValueStore<String, V> store, TableChanges changes) {
         this.store = store;
         this.changes = changes;
     }
 
     /** The table's entry for {@code key}, or null. */
     V get(String key) {
-        // The count is read before the store: a write after it shows as a change on the next call.
-        long now = changes.get();
-        if (now != readAtChange) {
-            read.clear();
-            readAtChange = now;
+        long deleteAt = changes.lastDeleteAt();
+        if (deleteAt != clearedAtDelete) {
+            read.clear(); // and so keys gone from the table do not stay here
+            clearedAtDelete = deleteAt;
         }
-        return read.computeIfAbsent(key, k -> Optional.ofNullable(store.get(k))).orElse(null);
+        Read<V> kept = read.get(key);
+        if (kept != null && !changes.changedSince(key, kept.at())) {
+            return kept.value();
+        }
+        // The count is read before the store: a write after it shows as a change on the next call.
+        long at = changes.count();
+        V value = store.get(key);
+        read.put(key, new Read<>(value, at));
+        return value;
     }
 }

@@ -8,7 +8,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps a global store equal to a compacted topic of Perch's own records: a value replaces, a
@@ -20,11 +19,11 @@ final class GlobalTableUpdater<T> implements Processor<String, byte[], Void, Voi
 
     private final String storeName;
     private final Class<T> type;
-    private final AtomicLong changes;
+    private final TableChanges changes;
     private KeyValueStore<String, T> store;
 
-    /** @param changes counted up after every write, for the stream threads' {@link CachedTable}s */
-    GlobalTableUpdater(String storeName, Class<T> type, AtomicLong changes) {
+    /** @param changes told of every write, for the stream threads' {@link CachedTable}s */
+    GlobalTableUpdater(String storeName, Class<T> type, TableChanges changes) {
         this.storeName = storeName;
         this.type = type;
         this.changes = changes;
@@ -43,12 +42,12 @@ final class GlobalTableUpdater<T> implements Processor<String, byte[], Void, Voi
         }
         if (record.value() == null) {
             store.delete(record.key());
-            changes.incrementAndGet();
+            changes.deleted(record.key());
             return;
         }
         try {
             store.put(record.key(), Json.read(record.value(), type));
-            changes.incrementAndGet();
+            changes.written(record.key());
         } catch (RuntimeException e) {
             LOG.warn("{}: skipping unreadable record for key {}: {}", storeName, record.key(), e.getMessage());
         }

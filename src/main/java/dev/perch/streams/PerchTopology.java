@@ -9,7 +9,6 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.Stores;
 
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds Perch's Kafka Streams topology — plain code that tests call directly; CDI only produces it.
@@ -64,7 +63,7 @@ public final class PerchTopology {
      */
     static org.apache.kafka.streams.Topology build(TopologySettings settings, int checkpointEntries) {
         org.apache.kafka.streams.Topology topology = new org.apache.kafka.streams.Topology();
-        AtomicLong appsChanges = new AtomicLong();
+        TableChanges appsChanges = new TableChanges();
 
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(APPS_STORE), Serdes.String(),
@@ -75,7 +74,7 @@ public final class PerchTopology {
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(INVENTORY_STORE), Serdes.String(),
                         new DecodedTable<>(InventoryRecord.class, DECODED_NODES)).withLoggingDisabled(),
                 "inventory-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.INVENTORY,
-                "inventory-store-updater", () -> new GlobalTableUpdater<>(INVENTORY_STORE, InventoryRecord.class, new AtomicLong()));
+                "inventory-store-updater", () -> new GlobalTableUpdater<>(INVENTORY_STORE, InventoryRecord.class, new TableChanges()));
 
         topology.addSource(TELEMETRY_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.TELEMETRY);

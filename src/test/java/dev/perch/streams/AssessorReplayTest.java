@@ -91,7 +91,7 @@ class AssessorReplayTest {
         Assessor assessor = null;
         for (int i = 0; i < input.size(); i++) {
             if (i % restartEvery == 0) {
-                assessor = new Assessor(SETTINGS, checkpointEntries, new java.util.concurrent.atomic.AtomicLong());
+                assessor = new Assessor(SETTINGS, checkpointEntries, new TableChanges());
                 assessor.init(context);
             }
             context.setRecordMetadata(Topics.TELEMETRY, 0, i);
@@ -102,7 +102,7 @@ class AssessorReplayTest {
         List<String> out = new ArrayList<>();
         context.forwarded().forEach(f -> out.add(Json.write(f.record().value())));
         if (restartEvery < input.size()) {
-            assessor = new Assessor(SETTINGS, checkpointEntries, new java.util.concurrent.atomic.AtomicLong());
+            assessor = new Assessor(SETTINGS, checkpointEntries, new TableChanges());
             assessor.init(context);
         }
         out.add(java.util.Base64.getEncoder().encodeToString(AcceleratorStateSerde.write(assessor.held("pi-1/tpu0"))));
