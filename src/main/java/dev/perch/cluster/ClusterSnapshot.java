@@ -14,7 +14,7 @@ import java.util.TreeSet;
  * <p>Immutable, and a value (equal when its parts are). Looking an app, accelerator or node up by id
  * goes through an index built on the first lookup: the controller looks up apps of a snapshot of
  * 10,000 one by one (each open alert's, each decided app's), and a scan of the list for each made
- * that quadratic (profiled at {@code mixed-1000}).
+ * that quadratic (profiled at {@code mixed-1000}); the list of every accelerator is made once, too.
  */
 public final class ClusterSnapshot {
     private final double networkMs;
@@ -24,6 +24,7 @@ public final class ClusterSnapshot {
     private Map<String, RunningApp> appsById;
     private Map<String, Accelerator> acceleratorsById;
     private Map<String, ClusterNode> nodesById;
+    private List<Accelerator> accelerators;
 
     public ClusterSnapshot(double networkMs, List<ClusterNode> nodes, List<RunningApp> apps) {
         this.networkMs = networkMs;
@@ -77,8 +78,13 @@ public final class ClusterSnapshot {
         return Optional.ofNullable(index.get(node));
     }
 
+    /** Every node's accelerators, in the nodes' order; the list is made once (the planner asks for it per app). */
     public List<Accelerator> accelerators() {
-        return nodes.stream().flatMap(n -> n.accelerators().stream()).toList();
+        List<Accelerator> all = accelerators;
+        if (all == null) {
+            accelerators = all = nodes.stream().flatMap(n -> n.accelerators().stream()).toList();
+        }
+        return all;
     }
 
     /**
