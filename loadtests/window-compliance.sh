@@ -20,9 +20,12 @@ for scenario in "${scenarios[@]}"; do
   python3 - "$file" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-worst = min(d["apps"], key=lambda a: a["windowCompliance"])
+# An app never judged (placed nowhere, or never for a whole window) has no windowCompliance.
+judged = [a for a in d["apps"] if a.get("windowCompliance") is not None]
+worst = min(judged, key=lambda a: a["windowCompliance"]) if judged else {"app": "-", "windowCompliance": float("nan")}
+overall = d.get("windowCompliance", float("nan"))
 print(f'{d["scenario"]:10} {d["simulatedSec"]:5.0f} s  placed {d["appsPlaced"]:3}  judged {d["judgedAppSeconds"]:6}  '
-      f'violationSeconds {d["violationSeconds"]:4}  compliance {d["windowCompliance"]:.4f}  '
+      f'violationSeconds {d["violationSeconds"]:4}  compliance {overall:.4f}  '
       f'worst {worst["app"]} {worst["windowCompliance"]:.4f}  alertFlaps {d["alertFlaps"]}  alerts {d["alerts"]}')
 PY
 done

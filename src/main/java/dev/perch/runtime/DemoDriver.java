@@ -255,7 +255,6 @@ public class DemoDriver {
         long judged = 0;
         long violationSeconds = 0;
         long flaps = 0;
-        double worst = 1;
         for (SimulatedCluster.AppVerdict verdict : cluster.verdicts()) {
             Double firstImpending = tally.firstImpendingWindowEndMs(verdict.app())
                     .map(ms -> (ms - epochMs) / 1000.0).orElse(null);
@@ -264,19 +263,19 @@ public class DemoDriver {
             apps.add(new DemoSummary.AppSummary(verdict.app(),
                     snapshot.app(verdict.app()).flatMap(a -> a.accelerator()).orElse(null), windowSec,
                     firstImpending, verdict.firstViolationSec(), verdict.judgedSeconds(), verdict.violationSeconds(),
-                    Samples.round(verdict.windowCompliance()), appFlaps, learned.get(verdict.app())));
+                    verdict.judgedSeconds() == 0 ? null : Samples.round(verdict.windowCompliance()), appFlaps,
+                    learned.get(verdict.app())));
             inViolation += verdict.inViolation() ? 1 : 0;
             judged += verdict.judgedSeconds();
             violationSeconds += verdict.violationSeconds();
             flaps += appFlaps;
-            worst = Math.min(worst, verdict.windowCompliance());
         }
         long placed = snapshot.apps().stream().filter(a -> a.accelerator().isPresent()).count();
-        double compliance = judged == 0 ? 1 : 1 - (double) violationSeconds / judged;
+        Double compliance = judged == 0 ? null : 1 - (double) violationSeconds / judged;
         return new DemoSummary(cluster.scenario().name(), config.policy(), config.seed(), config.telemetry().via(),
                 cluster.nowSec(), telemetryRecords, reportsCounted,
                 tally.alerts(), reconciler.decisions(), placed, inViolation, judged, violationSeconds,
-                Samples.round(compliance), Samples.round(worst), flaps, Samples.round(maxTelemetryLagSec), apps);
+                Samples.round(compliance), DemoSummary.worstCompliance(apps), flaps, Samples.round(maxTelemetryLagSec), apps);
     }
 
 

@@ -12,7 +12,8 @@ import java.util.Map;
  * the end ({@code appsPlaced}, as the simulated cluster has them), and the simulator's verdict over
  * each app's own SLO window: the app-seconds judged (each with a full window on the app's current
  * accelerator behind it), those over the SLO ({@code violationSeconds}), the share within it
- * ({@code windowCompliance}, overall and for the app that did worst), apps in violation at the end,
+ * ({@code windowCompliance}, overall and for the app that did worst; null where nothing was judged),
+ * apps in violation at the end,
  * and alerts raised again sooner than one window after they were resolved ({@code alertFlaps}). Per
  * app, the same and the first impending alert and first violation (simulated seconds, null when none),
  * and {@code learnedProfile}, the profile Perch learned from the app on probation (null for an app it
@@ -32,11 +33,21 @@ public record DemoSummary(String scenario, String policy, long seed, String tele
                           Long reportsCounted,
                           long alerts,
                           long decisions, long appsPlaced, long appsInViolationAtEnd, long judgedAppSeconds,
-                          long violationSeconds, double windowCompliance, double worstAppWindowCompliance,
+                          long violationSeconds, Double windowCompliance, Double worstAppWindowCompliance,
                           long alertFlaps, Double maxTelemetryLagSec, List<AppSummary> apps) {
     public record AppSummary(String app, String accelerator, int sloWindowSec, Double firstImpendingAlertSec,
                              Double firstViolationSec, long judgedSeconds, long violationSeconds,
-                             double windowCompliance, long alertFlaps, LearnedProfileSummary learnedProfile) {
+                             Double windowCompliance, long alertFlaps, LearnedProfileSummary learnedProfile) {
+    }
+
+    /**
+     * The lowest compliance of the apps that were judged; null when none was. An app never judged
+     * (placed nowhere, or never for a whole window on one accelerator) has no compliance: counting
+     * it as 1 would let an app that was never served look like one that kept its SLO.
+     */
+    static Double worstCompliance(List<AppSummary> apps) {
+        return apps.stream().map(AppSummary::windowCompliance).filter(java.util.Objects::nonNull)
+                .min(Double::compare).orElse(null);
     }
 
     /**

@@ -41,10 +41,10 @@ class DemoSummaryLearnedProfileTest {
     void theJsonHasTheFiveFieldsWhereOneWasLearnedAndNoFieldElsewhere() throws Exception {
         DemoSummary.LearnedProfileSummary learned = DemoSummary.LearnedProfileSummary.of(
                 new LearnedProfile("door-detector-v1", AcceleratorType.EDGETPU, 33.5, 30, 100, "door", "pi-2/tpu0", 290, AT));
-        DemoSummary summary = new DemoSummary("unprofiled", "perch", 1, "direct", 300, 900, 900L, 0, 3, 2, 0, 400, 0, 1, 1, 0,
+        DemoSummary summary = new DemoSummary("unprofiled", "perch", 1, "direct", 300, 900, 900L, 0, 3, 2, 0, 400, 0, 1.0, 1.0, 0,
                 0.1, List.of(
-                new DemoSummary.AppSummary("door", "pi-2/tpu0", 60, null, null, 240, 0, 1, 0, learned),
-                new DemoSummary.AppSummary("cam-1", "pi-1/tpu0", 60, null, null, 240, 0, 1, 0, null)));
+                new DemoSummary.AppSummary("door", "pi-2/tpu0", 60, null, null, 240, 0, 1.0, 0, learned),
+                new DemoSummary.AppSummary("cam-1", "pi-1/tpu0", 60, null, null, 240, 0, 1.0, 0, null)));
         JsonNode apps = new ObjectMapper().readTree(Json.write(summary)).get("apps");
         JsonNode door = apps.get(0).get("learnedProfile");
         assertEquals(new ObjectMapper().readTree("""
