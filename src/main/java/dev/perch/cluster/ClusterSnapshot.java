@@ -1,5 +1,6 @@
 package dev.perch.cluster;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,10 @@ public final class ClusterSnapshot {
     private final double networkMs;
     private final List<ClusterNode> nodes;
     private final List<RunningApp> apps;
-    /** Built on first use; a race builds it twice, equal, and publishes an immutable map either way. */
+    /**
+     * Built on first use; a race builds them twice, equal. Each is published wrapped, unmodifiable,
+     * through the wrapper's final field, so a thread that sees one sees it whole.
+     */
     private Map<String, RunningApp> appsById;
     private Map<String, Accelerator> acceleratorsById;
     private Map<String, ClusterNode> nodesById;
@@ -45,35 +49,44 @@ public final class ClusterSnapshot {
     }
 
     public Optional<RunningApp> app(String app) {
+        if (app == null) {
+            return Optional.empty(); // as a scan finds no app without an id
+        }
         Map<String, RunningApp> index = appsById;
         if (index == null) {
             Map<String, RunningApp> built = new HashMap<>();
             for (RunningApp running : apps) {
                 built.putIfAbsent(running.app(), running); // the first, as a scan of the list finds
             }
-            appsById = index = Map.copyOf(built);
+            appsById = index = Collections.unmodifiableMap(built);
         }
         return Optional.ofNullable(index.get(app));
     }
 
     public Optional<Accelerator> accelerator(String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
         Map<String, Accelerator> index = acceleratorsById;
         if (index == null) {
             Map<String, Accelerator> built = new HashMap<>();
             for (ClusterNode node : nodes) {
                 node.accelerators().forEach(a -> built.putIfAbsent(a.id(), a));
             }
-            acceleratorsById = index = Map.copyOf(built);
+            acceleratorsById = index = Collections.unmodifiableMap(built);
         }
         return Optional.ofNullable(index.get(id));
     }
 
     public Optional<ClusterNode> node(String node) {
+        if (node == null) {
+            return Optional.empty();
+        }
         Map<String, ClusterNode> index = nodesById;
         if (index == null) {
             Map<String, ClusterNode> built = new HashMap<>();
             nodes.forEach(n -> built.putIfAbsent(n.node(), n));
-            nodesById = index = Map.copyOf(built);
+            nodesById = index = Collections.unmodifiableMap(built);
         }
         return Optional.ofNullable(index.get(node));
     }

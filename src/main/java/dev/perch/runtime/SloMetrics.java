@@ -188,22 +188,33 @@ public final class SloMetrics {
         Labelled now = byApp.get(app);
         List<String> labels = Arrays.asList(tags);
         if (now == null || !now.tags().equals(labels)) {
-            Series key = new Series(name, List.of(tags));
-            Labelled made = new Labelled(labels, key, held(key, description).value());
-            byApp.put(app, made);
-            if (now != null && !now.series().equals(key)) {
-                forget(now.series());
-            }
-            now = made;
+            now = labelled(byApp, app, name, description, labels);
         }
         now.value().set(value == null ? Double.NaN : value);
+    }
+
+    /**
+     * Registers the app's series with these labels and drops the one it had. Under the lock
+     * {@link #retainOnly} takes: otherwise a series it forgot could be kept here for the app, and
+     * every later window would set a value no registry holds. (A window that sets one just as the
+     * app is forgotten sets it once: the next finds no entry and registers afresh.)
+     */
+    private synchronized Labelled labelled(Map<String, Labelled> byApp, String app, String name, String description,
+                                           List<String> labels) {
+        Series key = new Series(name, List.copyOf(labels));
+        Labelled made = new Labelled(labels, key, held(key, description).value());
+        Labelled before = byApp.put(app, made);
+        if (before != null && !before.series().equals(key)) {
+            forget(before.series());
+        }
+        return made;
     }
 
     /**
      * Drops the series of apps that are gone (an InferenceApp deleted), so that neither a dashboard
      * nor an alert rule keeps showing their last values.
      */
-    public void retainOnly(java.util.Set<String> apps) {
+    public synchronized void retainOnly(java.util.Set<String> apps) {
         for (Series gauge : List.copyOf(series.keySet())) {
             String app = gauge.app();
             if (app != null && !apps.contains(app)) {

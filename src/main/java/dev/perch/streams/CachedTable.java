@@ -9,12 +9,17 @@ import java.util.Map;
  * A stream thread's view of a global table it reads several times per report (the apps table: each
  * app's SLO and placement, for every app of the accelerator): an entry read once is kept until its
  * key is written again, or anything is deleted ({@link TableChanges}, kept by the global thread's
- * {@link GlobalTableUpdater}), so that a steady entry costs two map lookups, not a store read. It holds at most the table's
- * keys and those deleted since its last delete. Not
- * thread-safe: one per processor.
+ * {@link GlobalTableUpdater}), so that a steady entry costs two map lookups, not a store read. It
+ * keeps only keys the table had when read, and forgets them all at a delete, so it holds at most the
+ * table's keys and those deleted since. Not thread-safe: one per processor.
+ *
+ * <p>It trusts the updater to tell every change: were the global store ever rebuilt beneath it
+ * (Kafka Streams restores a global store from its topic without the updater, on a reset of the
+ * global consumer), its entries would stay as read until their keys are written again or a delete.
+ * The processor makes its cache afresh at every {@code init}.
  */
 final class CachedTable<V> {
-    /** An entry (null: none in the table) and the table's write count before it was read. */
+    /** An entry and the table's write count before it was read. */
     private record Read<V>(V value, long at) {
     }
 
@@ -43,7 +48,11 @@ final class CachedTable<V> {
         // The count is read before the store: a write after it shows as a change on the next call.
         long at = changes.count();
         V value = store.get(key);
-        read.put(key, new Read<>(value, at));
+        if (value != null) {
+            read.put(key, new Read<>(value, at)); // an absent key is not kept: ids not in the table would pile up
+        } else {
+            read.remove(key);
+        }
         return value;
     }
 }

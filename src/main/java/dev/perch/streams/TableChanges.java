@@ -15,7 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * its accelerator's apps from the store again (profiled).
  *
  * <p>One writer (the global stream thread), any readers. The writer records a key's count before it
- * publishes the count, so a reader that sees a count also sees every key written up to it.
+ * publishes the count, so a reader that sees a count also sees every key written up to it; and it
+ * publishes a delete's count before it forgets the key, while a reader looks at the key before the
+ * delete count, so a write that a delete made the map forget is never missed by both looks.
  */
 final class TableChanges {
     private final Map<String, Long> lastWritten = new ConcurrentHashMap<>();
@@ -34,11 +36,10 @@ final class TableChanges {
 
     /** Whether the table's entry for {@code key} may differ from what it was when the count was {@code at}. */
     boolean changedSince(String key, long at) {
-        if (lastDeleteAt > at) {
-            return true;
-        }
+        // The key's entry before the delete count: a delete publishes its count before it forgets the
+        // key, so a write forgotten by a delete is seen here or the delete is.
         Long written = lastWritten.get(key);
-        return written != null && written > at;
+        return (written != null && written > at) || lastDeleteAt > at;
     }
 
     /** The updater wrote {@code key} (after its store write). */
@@ -51,8 +52,8 @@ final class TableChanges {
     /** The updater deleted {@code key} (after its store delete). */
     void deleted(String key) {
         long next = count + 1;
-        lastWritten.remove(key);
         lastDeleteAt = next;
+        lastWritten.remove(key);
         count = next;
     }
 }

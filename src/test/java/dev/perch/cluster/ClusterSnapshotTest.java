@@ -53,6 +53,8 @@ class ClusterSnapshotTest {
             }
         }
         assertTrue(snapshot.node("pi-200").isEmpty());
+        assertTrue(snapshot.app(null).isEmpty() && snapshot.accelerator(null).isEmpty() && snapshot.node(null).isEmpty(),
+                "no id finds nothing, as a scan does");
         assertTrue(snapshot.accelerator("pi-1/gpu").isEmpty());
     }
 
