@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * A consistent read of the cluster: nodes with their accelerators, apps with their placements.
@@ -49,46 +50,41 @@ public final class ClusterSnapshot {
     }
 
     public Optional<RunningApp> app(String app) {
-        if (app == null) {
-            return Optional.empty(); // as a scan finds no app without an id
-        }
         Map<String, RunningApp> index = appsById;
         if (index == null) {
-            Map<String, RunningApp> built = new HashMap<>();
-            for (RunningApp running : apps) {
-                built.putIfAbsent(running.app(), running); // the first, as a scan of the list finds
-            }
-            appsById = index = Collections.unmodifiableMap(built);
+            appsById = index = firstById(apps, RunningApp::app);
         }
-        return Optional.ofNullable(index.get(app));
+        return lookUp(index, app);
     }
 
     public Optional<Accelerator> accelerator(String id) {
-        if (id == null) {
-            return Optional.empty();
-        }
         Map<String, Accelerator> index = acceleratorsById;
         if (index == null) {
-            Map<String, Accelerator> built = new HashMap<>();
-            for (ClusterNode node : nodes) {
-                node.accelerators().forEach(a -> built.putIfAbsent(a.id(), a));
-            }
-            acceleratorsById = index = Collections.unmodifiableMap(built);
+            acceleratorsById = index = firstById(accelerators(), Accelerator::id);
         }
-        return Optional.ofNullable(index.get(id));
+        return lookUp(index, id);
     }
 
     public Optional<ClusterNode> node(String node) {
-        if (node == null) {
-            return Optional.empty();
-        }
         Map<String, ClusterNode> index = nodesById;
         if (index == null) {
-            Map<String, ClusterNode> built = new HashMap<>();
-            nodes.forEach(n -> built.putIfAbsent(n.node(), n));
-            nodesById = index = Collections.unmodifiableMap(built);
+            nodesById = index = firstById(nodes, ClusterNode::node);
         }
-        return Optional.ofNullable(index.get(node));
+        return lookUp(index, node);
+    }
+
+    /** Each id's first item, as a scan of the list finds it; unmodifiable, so that it is published whole. */
+    private static <T> Map<String, T> firstById(List<T> items, Function<T, String> id) {
+        Map<String, T> built = new HashMap<>();
+        for (T item : items) {
+            built.putIfAbsent(id.apply(item), item);
+        }
+        return Collections.unmodifiableMap(built);
+    }
+
+    /** The item of {@code id}; none for no id, as a scan finds none. */
+    private static <T> Optional<T> lookUp(Map<String, T> index, String id) {
+        return id == null ? Optional.empty() : Optional.ofNullable(index.get(id));
     }
 
     /** Every node's accelerators, in the nodes' order; the list is made once (the planner asks for it per app). */
