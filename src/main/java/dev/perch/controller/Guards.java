@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -81,10 +82,9 @@ public final class Guards {
      */
     public synchronized Verdict check(PlanStep step, Supplier<ClusterSnapshot> snapshot, String reason) {
         if (step instanceof PlanStep.Move move) {
-            forgetOld();
-            if (recent.size() >= limits.movesPerWindow()) {
-                return new Verdict.Held(String.format(Locale.ROOT, "held: %d moves started in the last %d s, the cap", recent.size(),
-                        limits.window().toSeconds()));
+            Optional<String> capped = everyMoveHeld();
+            if (capped.isPresent()) {
+                return new Verdict.Held(capped.get());
             }
             for (String node : new String[]{node(move.from()), node(move.to())}) {
                 long touching = recent.stream().filter(s -> s.fromNode().equals(node) || s.toNode().equals(node)).count();
@@ -109,6 +109,19 @@ public final class Guards {
             }
         }
         return new Verdict.Go();
+    }
+
+    /**
+     * Why any move would be held now, whichever app and nodes it touched (the cap on moves started
+     * within the window), or empty when one may start: the controller then plans no room for a new app.
+     */
+    public synchronized Optional<String> everyMoveHeld() {
+        forgetOld();
+        if (recent.size() >= limits.movesPerWindow()) {
+            return Optional.of(String.format(Locale.ROOT, "held: %d moves started in the last %d s, the cap", recent.size(),
+                    limits.window().toSeconds()));
+        }
+        return Optional.empty();
     }
 
     /** Counts a move that was applied (or recorded by a dry run, as it would have been) against the caps. */

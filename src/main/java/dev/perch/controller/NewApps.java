@@ -187,7 +187,12 @@ final class NewApps {
             whyUnplaced.put(app, "no accelerator takes it: " + reason);
             return;
         }
-        MigrationPlanner.Admission decided = admission.admit(working.placement(), app, working.immovable(), working.closed());
+        // Room is planned only when a move may start: with the move cap reached, every plan that
+        // moved an app would be held, and at 10,000 apps a room search for each of thousands of
+        // waiting apps was seconds of a pass and as many identical held moves in the decisions.
+        String whyNoMoves = guards.everyMoveHeld().orElse(null);
+        MigrationPlanner.Admission decided = admission.admit(working.placement(), app, working.immovable(), working.closed(),
+                whyNoMoves);
         if (decided instanceof MigrationPlanner.Admission.TurnedAway turnedAway) {
             executor.decline(app, turnedAway.reason(), null, newAppTrigger(app, working), servedOn);
             reports.get().turnedAway(app, turnedAway.reason());
@@ -195,7 +200,9 @@ final class NewApps {
             return;
         }
         if (decided instanceof MigrationPlanner.Admission.NoRoom none) {
-            working.refused(app);
+            if (whyNoMoves == null) {
+                working.refused(app); // room was looked for too: an app like it needs none looked for again this pass
+            }
             executor.decline(app, none.reason(), null, newAppTrigger(app, working), servedOn);
             reports.get().unplaced(app, none.reason());
             whyUnplaced.put(app, "no accelerator takes it: " + none.reason());

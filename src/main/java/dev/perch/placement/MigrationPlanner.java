@@ -91,9 +91,19 @@ public final class MigrationPlanner {
      * and changes it only by the steps it applies.
      */
     public Admission admit(Placement placement, String app, Set<String> immovable, Map<String, String> closed) {
+        return admit(placement, app, immovable, closed, null);
+    }
+
+    /**
+     * As {@link #admit(Placement, String, Set, Map)}, but with room not looked for when
+     * {@code whyNoMoves} says why no move may start now (null: it may): the room search is most of
+     * the cost of admitting an app that fits nowhere, and a plan that moves an app would be held.
+     */
+    public Admission admit(Placement placement, String app, Set<String> immovable, Map<String, String> closed,
+                           String whyNoMoves) {
         List<PlannedStep> steps = new ArrayList<>();
         try {
-            return admitting(placement, app, immovable, closed, steps);
+            return admitting(placement, app, immovable, closed, whyNoMoves, steps);
         } finally {
             for (int i = steps.size() - 1; i >= 0; i--) {
                 PlannedStep step = steps.get(i);
@@ -125,7 +135,7 @@ public final class MigrationPlanner {
 
     /** The admission, each step of {@code steps} applied to {@code placement} as it is planned. */
     private Admission admitting(Placement placement, String app, Set<String> immovable, Map<String, String> closed,
-                                List<PlannedStep> steps) {
+                                String whyNoMoves, List<PlannedStep> steps) {
         if (placement.deviceOf(app).isPresent()) {
             throw new IllegalArgumentException("app " + app + " is already placed");
         }
@@ -134,6 +144,11 @@ public final class MigrationPlanner {
             return new Admission.NoRoom(unprofiled.get());
         }
         Optional<String> to = selector.placeTarget(placement, app, closed.keySet());
+        if (to.isEmpty() && whyNoMoves != null) {
+            return new Admission.NoRoom(selector.noTargetReason(placement, app, null, closed) + "; " + app
+                    + ": no device keeps every SLO with it as things stand, and no room is looked for while no move may start ("
+                    + whyNoMoves + ")");
+        }
         Optional<RoomSearch.Room> room = to.isPresent() ? Optional.empty()
                 : rooms.find(placement, app, immovable, closed.keySet());
         if (to.isEmpty() && room.isEmpty()) {
