@@ -4,9 +4,7 @@ import dev.perch.model.profile.Scenario;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.sim.SimClock;
 import dev.perch.sim.SimulatedCluster;
-import dev.perch.telemetry.AppRecord;
 import dev.perch.telemetry.DecisionRecord;
-import dev.perch.telemetry.InventoryRecord;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -51,7 +49,7 @@ class RoomUnderTheMoveCapTest {
         ControllerSettings oneMoveAMinute = ControllerSettings.DEFAULT.withGuards(
                 new Guards.Limits(1, 1, 2, Duration.ofMinutes(1), false));
         Reconciler controller = Reconciler.builder(sim, sim, new SimClock(sim::nowEpochMs))
-                .catalog(sim.scenario().catalog()).rates(new LiveRates()).outputs(outputs()).settings(oneMoveAMinute).build();
+                .catalog(sim.scenario().catalog()).rates(new LiveRates()).outputs(RecordingOutputs.decisionsInto(decisions)).settings(oneMoveAMinute).build();
         for (int s = 0; s < 240; s++) {
             controller.placeUnplaced();
             sim.advanceWindow();
@@ -70,22 +68,5 @@ class RoomUnderTheMoveCapTest {
         assertEquals(List.of("medium-1", "medium-2"), decisions.stream().filter(d -> d.action().equals("place")
                 && d.result().equals("created")).map(DecisionRecord::app).toList(), "both placed");
         assertTrue(sim.verdicts().stream().noneMatch(SimulatedCluster.AppVerdict::inViolation), "every SLO holds");
-    }
-
-    private ControllerOutputs outputs() {
-        return new ControllerOutputs() {
-            @Override
-            public void decision(DecisionRecord decision) {
-                decisions.add(decision);
-            }
-
-            @Override
-            public void app(AppRecord app) {
-            }
-
-            @Override
-            public void inventory(InventoryRecord node) {
-            }
-        };
     }
 }
