@@ -96,8 +96,8 @@ public final class MigrationPlanner {
 
     /**
      * As {@link #admit(Placement, String, Set, Map)}, but with room not looked for when
-     * {@code whyNoMoves} says why no move may start now (null: it may): the room search is most of
-     * the cost of admitting an app that fits nowhere, and a plan that moves an app would be held.
+     * {@code whyNoMoves} says why no move may start now (null: it may): a plan that moved an app
+     * would be held, so the search (moves of placed apps across the cluster) would buy nothing.
      */
     public Admission admit(Placement placement, String app, Set<String> immovable, Map<String, String> closed,
                            String whyNoMoves) {
