@@ -17,23 +17,28 @@ mkdir -p "$out"
 demo=$!
 pid=""
 for _ in $(seq 1 30); do
-  pid=$(pgrep -f "^java .*$jar demo" || true)
+  pid=$(pgrep -P "$demo" -x java || true) # the JVM that /usr/bin/time started, not another demo's
   [ -n "$pid" ] && break
   sleep 1
 done
+[ -n "$pid" ] || { echo "demo-threads: no JVM under /usr/bin/time (pid $demo)" >&2; exit 1; }
 start=$(date +%s)
 for t in 30 60 90 120 150 180 210; do
   while [ $(( $(date +%s) - start )) -lt "$t" ]; do sleep 1; done
   jstack "$pid" > "$out/jstack-$t.txt" 2>/dev/null || break
 done
-wait "$demo"
-jq -c 'del(.apps)' "$out/out.json" > "$out/summary.json"
+rc=0
+wait "$demo" || rc=$?
+[ "$rc" -eq 0 ] || echo "demo-threads: the demo exited $rc (see $out/err.log)" >&2
+jq -c 'del(.apps)' "$out/out.json" > "$out/summary.json" || true
 cat "$out/summary.json"
 python3 - "$out" <<'PY'
 import collections, glob, os, re, sys
 out = sys.argv[1]
+# First match wins: Kafka clients' "kafka-producer-network-thread" is no broker thread.
 roles = [("StreamThread", "stream thread"), ("C2 Compiler", "C2"), ("C1 Compiler", "C1"), ("G1 ", "G1 concurrent"),
-         ("GC Thread", "GC workers"), ("request-handler", "broker handlers"), ("network-thread", "broker network"),
+         ("GC Thread", "GC workers"), ("kafka-producer-network-thread", "producers"), ("request-handler", "broker handlers"),
+         ("data-plane-kafka-network-thread", "broker network"),
          ("perch-demo-controller", "controller"), ("vert.x-eventloop", "inbox (event loop)")]
 def load(f):
     d = {}
@@ -53,3 +58,4 @@ for (fa, a), (fb, b) in zip(snaps, snaps[1:]):
     span = f"{os.path.basename(fa)[7:-4]}–{os.path.basename(fb)[7:-4]} s"
     print(span + ": " + ", ".join(f"{r} {ms / 1000:.1f} s" for r, ms in per.most_common()))
 PY
+exit "$rc"

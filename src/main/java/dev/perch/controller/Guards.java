@@ -112,8 +112,9 @@ public final class Guards {
     }
 
     /**
-     * Why any move would be held now, whichever app and nodes it touched (the cap on moves started
-     * within the window), or empty when one may start: the controller then plans no room for a new app.
+     * Why any move would be held now, whichever app and nodes it touched — the cap on moves started
+     * within the window — or empty when a move may start. While it holds, the controller plans no
+     * room for a new app.
      */
     public synchronized Optional<String> everyMoveHeld() {
         forgetOld();

@@ -202,6 +202,8 @@ final class NewApps {
         if (decided instanceof MigrationPlanner.Admission.NoRoom none) {
             if (whyNoMoves == null) {
                 working.refused(app); // room was looked for too: an app like it needs none looked for again this pass
+            } else {
+                roomHeldOn.remove(app); // as a room move held by the cap replaced it: no earlier approval retries it early
             }
             executor.decline(app, none.reason(), null, newAppTrigger(app, working), servedOn);
             reports.get().unplaced(app, none.reason());
