@@ -203,7 +203,7 @@ final class NewApps {
             if (whyNoMoves == null) {
                 working.refused(app); // room was looked for too: an app like it needs none looked for again this pass
             } else {
-                roomHeldOn.remove(app); // as a room move held by the cap replaced it: no earlier approval retries it early
+                roomHeldOn.remove(app); // it waits for the cap now, not for the approval of an earlier room move
             }
             executor.decline(app, none.reason(), null, newAppTrigger(app, working), servedOn);
             reports.get().unplaced(app, none.reason());
