@@ -31,7 +31,7 @@ rc=0
 wait "$demo" || rc=$?
 [ "$rc" -eq 0 ] || echo "demo-threads: the demo exited $rc (see $out/err.log)" >&2
 jq -c 'del(.apps)' "$out/out.json" > "$out/summary.json" || true
-cat "$out/summary.json"
+cat "$out/summary.json" 2>/dev/null || true
 python3 - "$out" <<'PY'
 import collections, glob, os, re, sys
 out = sys.argv[1]
