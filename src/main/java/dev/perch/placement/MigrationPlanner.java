@@ -145,15 +145,13 @@ public final class MigrationPlanner {
         }
         Optional<String> to = selector.placeTarget(placement, app, closed.keySet());
         if (to.isEmpty() && whyNoMoves != null) {
-            return new Admission.NoRoom(selector.noTargetReason(placement, app, null, closed) + "; " + app
-                    + ": no device keeps every SLO with it as things stand, and no room is looked for while no move may start ("
-                    + whyNoMoves + ")");
+            return noRoom(placement, app, closed, "no device keeps every SLO with it as things stand, and no room is looked"
+                    + " for while no move may start (" + whyNoMoves + ")");
         }
         Optional<RoomSearch.Room> room = to.isPresent() ? Optional.empty()
                 : rooms.find(placement, app, immovable, closed.keySet());
         if (to.isEmpty() && room.isEmpty()) {
-            return new Admission.NoRoom(selector.noTargetReason(placement, app, null, closed) + "; " + app
-                    + ": no device keeps every SLO with it, " + RoomSearch.noRoomReason());
+            return noRoom(placement, app, closed, "no device keeps every SLO with it, " + RoomSearch.noRoomReason());
         }
         Optional<String> refusal = reserve.refusal(placement, app, closed.keySet());
         if (refusal.isPresent()) {
@@ -162,8 +160,8 @@ public final class MigrationPlanner {
         String why = "new app";
         if (room.isPresent()) {
             if (room.get().moves().size() > moveBudget) {
-                return new Admission.NoRoom(selector.noTargetReason(placement, app, null, closed) + "; " + app
-                        + ": room for it takes " + room.get().moves().size() + " moves, over the move budget of " + moveBudget);
+                return noRoom(placement, app, closed, "room for it takes " + room.get().moves().size()
+                        + " moves, over the move budget of " + moveBudget);
             }
             to = Optional.of(room.get().device());
             why = "new app, after " + room.get().moves().size() + " move(s) made room on " + to.get();
@@ -177,6 +175,11 @@ public final class MigrationPlanner {
         steps.add(new PlannedStep(new PlanStep.Place(app, to.get()), why, null, null, before,
                 evaluator.evaluate(placement, to.get())));
         return new Admission.Admitted(new MigrationPlan(List.copyOf(steps), List.of()));
+    }
+
+    /** No room for {@code app}: each accelerator's reason as things stand, then why no room was made for it. */
+    private Admission noRoom(Placement placement, String app, Map<String, String> closed, String whyNoRoomMade) {
+        return new Admission.NoRoom(selector.noTargetReason(placement, app, null, closed) + "; " + app + ": " + whyNoRoomMade);
     }
 
     /**

@@ -8,7 +8,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-
 /**
  * Keeps a global store equal to a compacted topic of Perch's own records: a value replaces, a
  * tombstone deletes, and a record that does not parse is logged and skipped rather than stopping the

@@ -9,7 +9,6 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.Stores;
 
-
 /**
  * Builds Perch's Kafka Streams topology — plain code that tests call directly; CDI only produces it.
  *
