@@ -14,9 +14,10 @@ import java.util.Optional;
 
 /**
  * The Ibis paper's model-driven greedy policies, as baselines. A device is feasible when memory fits,
- * the utilisation the paper's model predicts — which does not see the swaps the front ends cause on
- * an Edge TPU — stays under the paper's cap of {@value #PAPER_MAX_UTILIZATION}, and the paper's mean
- * model keeps every app on it within its SLO (mean latency only, whatever statistic the SLO names).
+ * the utilisation the paper's model predicts at the declared rates — without Perch's rate headroom
+ * or the swaps the front ends cause on an Edge TPU — stays under the paper's cap of
+ * {@value #PAPER_MAX_UTILIZATION}, and the paper's mean model keeps every app on it within its SLO
+ * (mean latency only, whatever statistic the SLO names).
  * The cap is the paper's, not Perch's {@link PlacementPolicy#maxUtilization}: a baseline is measured
  * as its authors set it (docs/decisions/0004-utilisation-cap.md). Among the device types the app can
  * run on, the one whose utilisation the app raises least comes first; within it, a feasible device
