@@ -29,8 +29,8 @@ class MixedScenarioIT {
      * Seeds where the controller hosts fewer apps than another strategy's appsBeforeFirstViolation,
      * with the most it may be behind: on seed 10 {@code ibis-dfs} hosts 31 apps by loading Edge TPUs
      * to 0.8 of the paper's model at the declared rates, past Perch's cap of 0.8 at rates 3 % over
-     * (docs/decisions/0004-utilisation-cap.md: a cap of 0.85 closes the gap in {@code evaluate} but
-     * puts an app under its promise in the live pipeline).
+     * (docs/decisions/0004-utilisation-cap.md: a cap of 0.85, or 0.8 held at the declared rates, closes
+     * the gap in {@code evaluate} but puts apps under their promise in the live pipeline).
      */
     private static final Map<Long, Integer> KNOWN_SHORTFALL = Map.of(10L, 2);
 
