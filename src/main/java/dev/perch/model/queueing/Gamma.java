@@ -46,6 +46,9 @@ final class Gamma {
             if (q == 0.99) {
                 return 2.3263478740408408;
             }
+            if (q == 0.9999) {
+                return 3.7190164854556804;
+            }
             // Any other level: bisection on the CDF below (Perch itself only asks for the three above).
             double lo = -8;
             double hi = 8;

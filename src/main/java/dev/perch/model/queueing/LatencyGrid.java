@@ -63,6 +63,68 @@ final class LatencyGrid {
         mass[mass.length - 1] += busyProbability * smoothed * keep / (1 - keep);
     }
 
+    /**
+     * Adds {@code weight} × the gamma fitted to a mean and a variance — the same Wilson–Hilferty fit
+     * as {@link Gamma#quantile}: the standard normal, held as fixed masses on {@link #NORMAL_POINTS}
+     * points, taken through the fit's quantile function. No cube root or exponential per point: the
+     * planner asks it of every app on a GPU whose SLO is a percentile, for every device it tries.
+     */
+    void addGamma(double meanMs, double varianceMs2, double weight) {
+        if (varianceMs2 <= 1e-12 * meanMs * meanMs) {
+            addPoint(meanMs, weight);
+            return;
+        }
+        double shape = meanMs * meanMs / varianceMs2;
+        double centre = 1 - 1 / (9 * shape);
+        double slope = 1 / (3 * Math.sqrt(shape));
+        for (int j = 0; j < NORMAL_POINTS; j++) {
+            double cube = centre + slope * NORMAL_Z[j];
+            addPoint(cube > 0 ? meanMs * cube * cube * cube : 0, weight * NORMAL_MASS[j]);
+        }
+    }
+
+    private static final int NORMAL_POINTS = 241;
+    /** Points ±6 apart by 0.05, each holding the standard normal's mass within half a step of it. */
+    private static final double[] NORMAL_Z = new double[NORMAL_POINTS];
+    private static final double[] NORMAL_MASS = new double[NORMAL_POINTS];
+
+    static {
+        double step = 12.0 / (NORMAL_POINTS - 1);
+        double below = 0;
+        for (int j = 0; j < NORMAL_POINTS; j++) {
+            NORMAL_Z[j] = -6 + j * step;
+            double upTo = j == NORMAL_POINTS - 1 ? 1 : Gamma.Normal.cdf(NORMAL_Z[j] + step / 2);
+            NORMAL_MASS[j] = upTo - below;
+            below = upTo;
+        }
+    }
+
+    /** Adds mass {@code weight} at {@code atMs}, split between the two grid points around it (beyond the grid: on the last). */
+    private void addPoint(double atMs, double weight) {
+        double cells = atMs / dt;
+        int whole = (int) cells;
+        if (whole >= mass.length - 1) {
+            mass[mass.length - 1] += weight;
+            return;
+        }
+        double frac = cells - whole;
+        mass[whole] += weight * (1 - frac);
+        mass[whole + 1] += weight * frac;
+    }
+
+    /**
+     * Adds a service of mean {@code meanMs} and coefficient of variation {@code cv} after this
+     * distribution: the three points (weights 1/6, 2/3, 1/6) used throughout the models.
+     */
+    void addService(double meanMs, double cv) {
+        double[] copy = mass.clone();
+        java.util.Arrays.fill(mass, 0);
+        double offset = Math.sqrt(3) * cv * meanMs;
+        addShifted(copy, 1.0 / 6, Math.max(0, meanMs - offset));
+        addShifted(copy, 4.0 / 6, meanMs);
+        addShifted(copy, 1.0 / 6, meanMs + offset);
+    }
+
     /** Moves the whole distribution right by {@code shiftMs}. */
     void shift(double shiftMs) {
         double[] copy = mass.clone();

@@ -148,18 +148,49 @@ public final class LatencyModels {
             AppLoad app = apps.get(i);
             FrontEnd frontEnd = frontEnds[i];
             double device = onDevice[i];
-            double variable = device + frontEnd.meanMs();
-            double variance = ProcessorSharingModel.varianceMs2(apps, rho, app) + frontEnd.varianceMs2();
+            double deviceVariance = ProcessorSharingModel.varianceMs2(apps, rho, app);
             double network = path.networkMs();
-            LatencySpread spread = spreads[i].withDensities(Gamma.density(variable, variance, 0.50),
-                    Gamma.density(variable, variance, 0.95), Gamma.density(variable, variance, 0.99));
-            latencies.add(new AppLatency(app.app(), network + variable,
-                    network + Gamma.quantile(variable, variance, 0.50),
-                    network + Gamma.quantile(variable, variance, 0.95),
-                    network + Gamma.quantile(variable, variance, 0.99),
-                    device, frontEnd.meanMs(), network, spread));
+            LatencySpread spread;
+            double p50;
+            double p95;
+            double p99;
+            if (frontEnd.serviceMs() > 0) {
+                LatencyGrid.Quantiles sojourn = processorSharingSojourn(device, deviceVariance, frontEnd, path.frontendCv())
+                        .quantiles();
+                spread = spreads[i].withDensities(sojourn.density(0.50, 0.02), sojourn.density(0.95, 0.01),
+                        sojourn.density(0.99, 0.004));
+                p50 = sojourn.quantile(0.50);
+                p95 = sojourn.quantile(0.95);
+                p99 = sojourn.quantile(0.99);
+            } else {
+                spread = spreads[i].withDensities(Gamma.density(device, deviceVariance, 0.50),
+                        Gamma.density(device, deviceVariance, 0.95), Gamma.density(device, deviceVariance, 0.99));
+                p50 = Gamma.quantile(device, deviceVariance, 0.50);
+                p95 = Gamma.quantile(device, deviceVariance, 0.95);
+                p99 = Gamma.quantile(device, deviceVariance, 0.99);
+            }
+            latencies.add(new AppLatency(app.app(), network + device + frontEnd.meanMs(), network + p50, network + p95,
+                    network + p99, device, frontEnd.meanMs(), network, spread));
         }
         return latencies;
+    }
+
+    /**
+     * Front end then accelerator, as two queues in series: the time on the device (the gamma fitted
+     * to its processor-sharing mean and variance) convolved with the front end's wait (none with
+     * probability 1−ρ, else exponential) and its service (three points, as everywhere). One gamma
+     * fitted to the sum's mean and variance would take the front end's nearly constant service for
+     * spread and give the sum the tail of a far larger shape: the device's tail, which decides the
+     * p99 and what lies past it, would come out too light.
+     */
+    private static LatencyGrid processorSharingSojourn(double deviceMs, double deviceVarianceMs2, FrontEnd frontEnd,
+                                                       double frontendCv) {
+        double range = Gamma.quantile(deviceMs, deviceVarianceMs2, 0.9999) + frontEnd.rangeMs() + 1e-9;
+        LatencyGrid grid = new LatencyGrid(range / (EdgeTpuModel.POINTS - 1), EdgeTpuModel.POINTS);
+        grid.addGamma(deviceMs, deviceVarianceMs2, 1);
+        grid.addExponentialWait(frontEnd.busyProbability(), frontEnd.busyWaitMeanMs());
+        grid.addService(frontEnd.serviceMs(), frontendCv);
+        return grid;
     }
 
     /** Pollaczek–Khinchine: mean response of an M/G/1 FCFS queue; caller ensures λS < 1. */
@@ -169,25 +200,16 @@ public final class LatencyModels {
 
     /**
      * An app's own front end as an M/G/1 FCFS queue: wait zero with probability 1−ρ, else
-     * approximately exponential with the Pollaczek–Khinchine mean; variance from Takács' second
-     * moment.
+     * approximately exponential with the Pollaczek–Khinchine mean.
      */
-    record FrontEnd(double serviceMs, double busyProbability, double meanWaitMs, double varianceMs2) {
+    record FrontEnd(double serviceMs, double busyProbability, double meanWaitMs) {
         static FrontEnd of(double ratePerMs, double serviceMs, double cv) {
             if (serviceMs <= 0) {
-                return new FrontEnd(0, 0, 0, 0);
+                return new FrontEnd(0, 0, 0);
             }
             double rho = ratePerMs * serviceMs;
             double second = serviceMs * serviceMs * (1 + cv * cv);
-            // Third moment of the three-point service distribution used throughout (mean, CV kept).
-            double offset = Math.sqrt(3) * cv * serviceMs;
-            double low = Math.max(0, serviceMs - offset);
-            double high = serviceMs + offset;
-            double third = (low * low * low + 4 * serviceMs * serviceMs * serviceMs + high * high * high) / 6;
-            double meanWait = ratePerMs * second / (2 * (1 - rho));
-            double secondWait = 2 * meanWait * meanWait + ratePerMs * third / (3 * (1 - rho));
-            double variance = secondWait - meanWait * meanWait + Math.pow(cv * serviceMs, 2);
-            return new FrontEnd(serviceMs, rho, meanWait, Math.max(variance, 0));
+            return new FrontEnd(serviceMs, rho, ratePerMs * second / (2 * (1 - rho)));
         }
 
         double meanMs() {
