@@ -30,35 +30,17 @@ class ProcessorSharingTailTest {
     @Test
     void behindFrontEndsTheShareOverEachPredictedPercentileIsItsLevel() {
         ProfileCatalog catalog = ScenarioReader.defaultCatalog();
-        List<String> models = catalog.models().keySet().stream()
-                .filter(m -> catalog.profile(m, AcceleratorType.GPU).isPresent()).sorted().toList();
         SplittableRandom random = new SplittableRandom(4242);
         EndToEnd path = new EndToEnd(0, FRONTEND_MS, ServiceSpread.recorded().cv(FRONTEND_MS, false));
         List<String> lines = new ArrayList<>();
         double over95 = 0;
         double over99 = 0;
         for (int mix = 0; mix < MIXES; mix++) {
-            int apps = 1 + random.nextInt(4);
-            double targetRho = 0.1 + 0.7 * random.nextDouble();
-            List<String> chosen = new ArrayList<>();
-            double[] weights = new double[apps];
-            double weightSum = 0;
-            for (int a = 0; a < apps; a++) {
-                chosen.add(models.get(random.nextInt(models.size())));
-                weights[a] = 0.2 + random.nextDouble();
-                weightSum += weights[a];
-            }
-            double[] rates = new double[apps];
-            for (int a = 0; a < apps; a++) {
-                double serviceMs = catalog.profile(chosen.get(a), AcceleratorType.GPU).orElseThrow().serviceMs();
-                // No front end past 0.8 either.
-                rates[a] = Math.min(targetRho * weights[a] / weightSum / serviceMs * 1000, 0.8 * 1000 / FRONTEND_MS);
-            }
-            SimulatedMix simulated = new SimulatedMix(AcceleratorType.GPU, chosen, rates, FRONTEND_MS);
+            SimulatedMix simulated = SimulatedMix.random(random, AcceleratorType.GPU, catalog, 4, FRONTEND_MS);
             var prediction = (AcceleratorPrediction.Stable) LatencyModels.predict(AcceleratorType.GPU, simulated.loads(catalog),
                     path);
             var observed = simulated.simulate(2000L + mix, SIMULATED_SEC);
-            for (int a = 0; a < apps; a++) {
+            for (int a = 0; a < simulated.models().size(); a++) {
                 double[] latencies = observed.get("a" + a);
                 AppLatency predicted = prediction.apps().get(a);
                 double share95 = shareOver(latencies, predicted.p95Ms());
@@ -66,8 +48,8 @@ class ProcessorSharingTailTest {
                 over95 += share95;
                 over99 += share99;
                 lines.add(String.format(Locale.ROOT, "ρ %.2f %s: over p95 %.1f ms %.2f %%, over p99 %.1f ms %.2f %% (simulated p99 %.1f ms)",
-                        prediction.utilization(), chosen.get(a), predicted.p95Ms(), 100 * share95, predicted.p99Ms(), 100 * share99,
-                        SimulatedMix.percentile(latencies, 0.99)));
+                        prediction.utilization(), simulated.models().get(a), predicted.p95Ms(), 100 * share95, predicted.p99Ms(),
+                        100 * share99, SimulatedMix.percentile(latencies, 0.99)));
             }
         }
         over95 /= lines.size();

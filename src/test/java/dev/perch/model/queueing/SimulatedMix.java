@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * A mix of apps on one accelerator, as the models see it ({@link #loads}) and as the discrete-event
@@ -21,6 +22,45 @@ import java.util.Map;
  */
 record SimulatedMix(AcceleratorType type, List<String> models, double[] ratesPerSec, double frontendServiceMs) {
     private static final double WARM_UP_MS = 50_000;
+
+    /**
+     * A seeded random mix of 1 to {@code maxApps} apps of the catalog's models for {@code type}, at
+     * random weights, with rates that put the swap-free utilisation at a random target in 0.1–0.8
+     * and no front end of {@code frontendServiceMs} past 0.8.
+     */
+    static SimulatedMix random(SplittableRandom random, AcceleratorType type, ProfileCatalog catalog, int maxApps,
+                               double frontendServiceMs) {
+        List<String> models = catalog.models().keySet().stream().filter(m -> catalog.profile(m, type).isPresent()).sorted()
+                .toList();
+        int apps = 1 + random.nextInt(maxApps);
+        double targetRho = 0.1 + 0.7 * random.nextDouble();
+        List<String> chosen = new ArrayList<>();
+        double[] weights = new double[apps];
+        double weightSum = 0;
+        for (int a = 0; a < apps; a++) {
+            chosen.add(models.get(random.nextInt(models.size())));
+            weights[a] = 0.2 + random.nextDouble();
+            weightSum += weights[a];
+        }
+        double[] rates = new double[apps];
+        for (int a = 0; a < apps; a++) {
+            double serviceMs = catalog.profile(chosen.get(a), type).orElseThrow().serviceMs();
+            rates[a] = targetRho * weights[a] / weightSum / serviceMs * 1000;
+            if (frontendServiceMs > 0) {
+                rates[a] = Math.min(rates[a], 0.8 * 1000 / frontendServiceMs);
+            }
+        }
+        return new SimulatedMix(type, chosen, rates, frontendServiceMs);
+    }
+
+    /** The same apps at {@code factor} times their rates. */
+    SimulatedMix scaled(double factor) {
+        double[] rates = ratesPerSec.clone();
+        for (int a = 0; a < rates.length; a++) {
+            rates[a] *= factor;
+        }
+        return new SimulatedMix(type, models, rates, frontendServiceMs);
+    }
 
     /** The apps' loads, with the service-time variability the simulator draws from (the recorded spread). */
     List<AppLoad> loads(ProfileCatalog catalog) {

@@ -27,42 +27,22 @@ class SimulatorCrossCheckTest {
     @EnumSource(value = AcceleratorType.class, names = {"EDGETPU", "GPU"})
     void modelsAgreeWithTheSimulator(AcceleratorType type) {
         ProfileCatalog catalog = ScenarioReader.defaultCatalog();
-        List<String> models = catalog.models().keySet().stream()
-                .filter(m -> catalog.profile(m, type).isPresent()).sorted().toList();
         SplittableRandom random = new SplittableRandom(2026 + type.ordinal());
         List<Double> meanErrors = new ArrayList<>();
         List<Double> p95Errors = new ArrayList<>();
         StringBuilder worst = new StringBuilder();
         for (int mix = 0; mix < MIXES; mix++) {
-            int apps = 1 + random.nextInt(6);
-            double targetRho = 0.1 + 0.7 * random.nextDouble();
-            List<String> chosen = new ArrayList<>();
-            double[] weights = new double[apps];
-            double weightSum = 0;
-            for (int a = 0; a < apps; a++) {
-                chosen.add(models.get(random.nextInt(models.size())));
-                weights[a] = 0.2 + random.nextDouble();
-                weightSum += weights[a];
-            }
-            // Rates that put ρ (swaps ignored) at the target; with swaps it is higher, so scale down until
+            // The target is the swap-free utilisation; with swaps it is higher, so scale down until
             // the model's own utilisation is at most 0.8.
-            double[] rates = new double[apps];
-            for (int a = 0; a < apps; a++) {
-                double serviceMs = catalog.profile(chosen.get(a), type).orElseThrow().serviceMs();
-                rates[a] = targetRho * weights[a] / weightSum / serviceMs * 1000;
-            }
-            List<AppLoad> loads = new SimulatedMix(type, chosen, rates, 0).loads(catalog);
-            double rho = LatencyModels.predict(type, loads, EndToEnd.NONE).utilization();
+            SimulatedMix simulated = SimulatedMix.random(random, type, catalog, 6, 0);
+            double rho = LatencyModels.predict(type, simulated.loads(catalog), EndToEnd.NONE).utilization();
             if (rho > 0.8) {
-                for (int a = 0; a < apps; a++) {
-                    rates[a] *= 0.8 / rho;
-                }
-                loads = new SimulatedMix(type, chosen, rates, 0).loads(catalog);
+                simulated = simulated.scaled(0.8 / rho);
             }
-            var prediction = (AcceleratorPrediction.Stable) LatencyModels.predict(type, loads, EndToEnd.NONE);
+            var prediction = (AcceleratorPrediction.Stable) LatencyModels.predict(type, simulated.loads(catalog), EndToEnd.NONE);
 
-            Map<String, double[]> observed = new SimulatedMix(type, chosen, rates, 0).simulate(1000L + mix, SIMULATED_SEC);
-            for (int a = 0; a < apps; a++) {
+            Map<String, double[]> observed = simulated.simulate(1000L + mix, SIMULATED_SEC);
+            for (int a = 0; a < simulated.models().size(); a++) {
                 double[] sorted = observed.get("a" + a);
                 double mean = Arrays.stream(sorted).average().orElseThrow();
                 double p95 = SimulatedMix.percentile(sorted, 0.95);
@@ -73,7 +53,7 @@ class SimulatorCrossCheckTest {
                 p95Errors.add(p95Error);
                 if (p95Error > 0.10 || meanError > 0.06) {
                     worst.append(String.format("%nmix %d ρ=%.2f %s@%.2f/s: mean %.1f vs %.1f, p95 %.1f vs %.1f", mix,
-                            prediction.utilization(), chosen.get(a), rates[a], predicted.meanMs(), mean, predicted.p95Ms(), p95));
+                            prediction.utilization(), simulated.models().get(a), simulated.ratesPerSec()[a], predicted.meanMs(), mean, predicted.p95Ms(), p95));
                 }
             }
         }
