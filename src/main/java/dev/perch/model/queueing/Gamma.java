@@ -31,7 +31,10 @@ final class Gamma {
         return slope > 0 ? Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI) / slope : Double.POSITIVE_INFINITY;
     }
 
-    /** Standard normal quantiles for the three percentiles Perch reports, and a general fallback. */
+    /**
+     * Standard normal quantiles for the three percentiles Perch reports and the 0.9999 that sizes a
+     * grid, and a general fallback.
+     */
     static final class Normal {
         private Normal() {
         }
@@ -49,7 +52,7 @@ final class Gamma {
             if (q == 0.9999) {
                 return 3.7190164854556804;
             }
-            // Any other level: bisection on the CDF below (Perch itself only asks for the three above).
+            // Any other level: bisection on the CDF below (Perch itself only asks for the four above).
             double lo = -8;
             double hi = 8;
             for (int i = 0; i < 60; i++) {

@@ -2,7 +2,7 @@ package dev.perch.model.queueing;
 
 /**
  * Probability masses on the points {@code 0, dt, 2·dt, …, (K−1)·dt} — a response-time distribution
- * as the tail models compute it. Every operation preserves the mean exactly (masses between grid
+ * as the tail models compute it. Shifts and waits preserve the mean exactly (masses between grid
  * points are split linearly); mass that would fall beyond the last point stays on the last point.
  */
 final class LatencyGrid {
@@ -66,8 +66,9 @@ final class LatencyGrid {
     /**
      * Adds {@code weight} × the gamma fitted to a mean and a variance — the same Wilson–Hilferty fit
      * as {@link Gamma#quantile}: the standard normal, held as fixed masses on {@link #NORMAL_POINTS}
-     * points, taken through the fit's quantile function. No cube root or exponential per point: the
-     * planner asks it of every app on a GPU whose SLO is a percentile, for every device it tries.
+     * points, taken through the fit's quantile function (what it puts below 0 on 0, as the quantile
+     * does). No cube root or exponential per point: the planner asks it of every app of every GPU it
+     * tries where one app's SLO is a percentile.
      */
     void addGamma(double meanMs, double varianceMs2, double weight) {
         if (varianceMs2 <= 1e-12 * meanMs * meanMs) {

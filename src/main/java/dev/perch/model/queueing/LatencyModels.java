@@ -178,15 +178,15 @@ public final class LatencyModels {
     /**
      * Front end then accelerator, as two queues in series: the time on the device (the gamma fitted
      * to its processor-sharing mean and variance) convolved with the front end's wait (none with
-     * probability 1−ρ, else exponential) and its service (three points, as everywhere). One gamma
+     * probability 1−ρ, else exponential) and its service (the three points of its CV). One gamma
      * fitted to the sum's mean and variance would take the front end's nearly constant service for
      * spread and give the sum the tail of a far larger shape: the device's tail, which decides the
      * p99 and what lies past it, would come out too light.
      */
     private static LatencyGrid processorSharingSojourn(double deviceMs, double deviceVarianceMs2, FrontEnd frontEnd,
                                                        double frontendCv) {
-        double range = Gamma.quantile(deviceMs, deviceVarianceMs2, 0.9999) + frontEnd.rangeMs() + 1e-9;
-        LatencyGrid grid = new LatencyGrid(range / (EdgeTpuModel.POINTS - 1), EdgeTpuModel.POINTS);
+        double rangeMs = Gamma.quantile(deviceMs, deviceVarianceMs2, 0.9999) + frontEnd.rangeMs() + 1e-9;
+        LatencyGrid grid = new LatencyGrid(rangeMs / (EdgeTpuModel.POINTS - 1), EdgeTpuModel.POINTS);
         grid.addGamma(deviceMs, deviceVarianceMs2, 1);
         grid.addExponentialWait(frontEnd.busyProbability(), frontEnd.busyWaitMeanMs());
         grid.addService(frontEnd.serviceMs(), frontendCv);

@@ -19,8 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * behind 24 ms front ends (the simulator's recorded service spread on both), the share of each app's
  * simulated requests over its predicted p95 and p99 must be 5 % and 1 % on average, within a
  * quarter of each. One gamma fitted to the sum of the front end and the device (the model before
- * the two were convolved) fails it: 1.47 % of requests over its p99 on average (4.07 % and 1.09 %
- * now, 54 apps).
+ * the two were convolved) fails it: its p99 is too low, 1.47 % of requests over it on average.
  */
 class ProcessorSharingTailTest {
     private static final int MIXES = 20;
