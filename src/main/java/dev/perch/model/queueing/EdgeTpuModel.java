@@ -280,8 +280,8 @@ public final class EdgeTpuModel {
                 fromOthers[p] = total[p] - toward[m][p];
             }
             LatencyGrid grid = new LatencyGrid(dt, POINTS);
-            addService(grid, toward[m], factorOf[m] > 0 ? sameClass / factorOf[m] : 0, plain[i], cv[i]);
-            addService(grid, fromOthers, otherClass, swapped[i], cv[i]);
+            grid.addWithService(toward[m], factorOf[m] > 0 ? sameClass / factorOf[m] : 0, plain[i], cv[i]);
+            grid.addWithService(fromOthers, otherClass, swapped[i], cv[i]);
             sojourns[i] = grid;
         }
         return sojourns;
@@ -295,17 +295,6 @@ public final class EdgeTpuModel {
             }
         }
         return total;
-    }
-
-    private static void addService(LatencyGrid grid, double[] wait, double weight, double x, double cv) {
-        if (cv == 0) {
-            grid.addShifted(wait, weight, x);
-            return;
-        }
-        double[] points = spread(x, cv);
-        grid.addShifted(wait, weight / 6, points[0]);
-        grid.addShifted(wait, weight * 4 / 6, points[1]);
-        grid.addShifted(wait, weight / 6, points[2]);
     }
 
     /**

@@ -114,16 +114,26 @@ final class LatencyGrid {
     }
 
     /**
-     * Adds a service of mean {@code meanMs} and coefficient of variation {@code cv} after this
-     * distribution: the three points (weights 1/6, 2/3, 1/6) used throughout the models.
+     * Adds {@code weight × source} followed by a service of mean {@code meanMs} and coefficient of
+     * variation {@code cv}: the three points (weights 1/6, 2/3, 1/6, the lowest clamped at 0) used
+     * throughout the models; a plain shift when the service does not vary.
      */
+    void addWithService(double[] source, double weight, double meanMs, double cv) {
+        if (cv == 0) {
+            addShifted(source, weight, meanMs);
+            return;
+        }
+        double offset = Math.sqrt(3) * cv * meanMs;
+        addShifted(source, weight / 6, Math.max(0, meanMs - offset));
+        addShifted(source, weight * 4 / 6, meanMs);
+        addShifted(source, weight / 6, meanMs + offset);
+    }
+
+    /** Adds a service of mean {@code meanMs} and coefficient of variation {@code cv} after this distribution. */
     void addService(double meanMs, double cv) {
         double[] copy = mass.clone();
         java.util.Arrays.fill(mass, 0);
-        double offset = Math.sqrt(3) * cv * meanMs;
-        addShifted(copy, 1.0 / 6, Math.max(0, meanMs - offset));
-        addShifted(copy, 4.0 / 6, meanMs);
-        addShifted(copy, 1.0 / 6, meanMs + offset);
+        addWithService(copy, 1, meanMs, cv);
     }
 
     /** Moves the whole distribution right by {@code shiftMs}. */
