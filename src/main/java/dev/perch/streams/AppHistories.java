@@ -4,7 +4,6 @@ import dev.perch.telemetry.AppRecord;
 import dev.perch.telemetry.TelemetryReport;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Function;
@@ -26,19 +25,11 @@ record AppHistories(Learning learning, long trendMs) {
      */
     LinkedHashMap<String, AcceleratorState.AppHistory> fold(AcceleratorState state, TelemetryReport report,
                                                             Function<String, AppRecord> specs) {
-        LinkedHashMap<String, AcceleratorState.AppHistory> apps = state == null ? new LinkedHashMap<>()
-                : new LinkedHashMap<>(state.apps());
-        AcceleratorState.AppHistory previous = apps.get(report.app());
+        AcceleratorState.AppHistory previous = state == null ? null : state.apps().get(report.app());
         AcceleratorState.Window window = window(report);
-        List<AcceleratorState.Window> windows = previous == null ? new ArrayList<>() : new ArrayList<>(previous.windows());
-        boolean inOrder = windows.isEmpty() || windows.get(windows.size() - 1).windowStartMs() <= window.windowStartMs();
-        windows.add(window);
-        if (!inOrder) {
-            // A report out of order (a node catching up): keep the windows in time order.
-            windows.sort(Comparator.comparingLong(AcceleratorState.Window::windowStartMs));
-        }
-        long horizonMs = windows.get(windows.size() - 1).windowEndMs() - trendMs;
-        windows.removeIf(w -> w.windowEndMs() <= horizonMs);
+        List<AcceleratorState.Window> before = previous == null ? List.of() : previous.windows();
+        boolean inOrder = before.isEmpty() || before.get(before.size() - 1).windowStartMs() <= window.windowStartMs();
+        List<AcceleratorState.Window> windows = recent(before, window, inOrder);
         AppRecord spec = specs.apply(report.app());
         Learned learned = previous == null ? seed(spec) : previous.learned();
         learned = learning.observe(learned, window, windows);
@@ -50,12 +41,52 @@ record AppHistories(Learning learning, long trendMs) {
         if (report.memoryMb() != null && (inOrder || memoryMb == null)) {
             memoryMb = report.memoryMb();
         }
-        apps.put(report.app(), new AcceleratorState.AppHistory(report.app(), report.model(), windows, learned, tracker,
-                sloWindow, memoryMb));
+        AcceleratorState.AppHistory reported = new AcceleratorState.AppHistory(report.app(), report.model(), windows,
+                learned, tracker, sloWindow, memoryMb);
 
-        apps.values().removeIf(history -> !history.app().equals(report.app())
-                && leftAccelerator(history, report, specs.apply(history.app())));
+        // One pass: the apps in the order first seen, the reporting one updated in its place (or last,
+        // if new), those that left not copied.
+        LinkedHashMap<String, AcceleratorState.AppHistory> apps = new LinkedHashMap<>();
+        if (state != null) {
+            for (AcceleratorState.AppHistory history : state.apps().values()) {
+                if (history.app().equals(report.app())) {
+                    apps.put(report.app(), reported);
+                } else if (!leftAccelerator(history, report, specs.apply(history.app()))) {
+                    apps.put(history.app(), history);
+                }
+            }
+        }
+        apps.putIfAbsent(report.app(), reported);
         return apps;
+    }
+
+    /**
+     * The app's windows with {@code window} added in time order (after those of the same start), less
+     * those that ended {@code trendMs} or more before the end of the latest-starting one: one copy.
+     */
+    private List<AcceleratorState.Window> recent(List<AcceleratorState.Window> before, AcceleratorState.Window window,
+                                                 boolean inOrder) {
+        long latestEndMs = inOrder ? window.windowEndMs() : before.get(before.size() - 1).windowEndMs();
+        long horizonMs = latestEndMs - trendMs;
+        List<AcceleratorState.Window> windows = new ArrayList<>(before.size() + 1);
+        boolean added = false;
+        for (AcceleratorState.Window w : before) {
+            if (!added && w.windowStartMs() > window.windowStartMs()) {
+                addIfRecent(windows, window, horizonMs);
+                added = true;
+            }
+            addIfRecent(windows, w, horizonMs);
+        }
+        if (!added) {
+            addIfRecent(windows, window, horizonMs);
+        }
+        return windows;
+    }
+
+    private static void addIfRecent(List<AcceleratorState.Window> windows, AcceleratorState.Window w, long horizonMs) {
+        if (w.windowEndMs() > horizonMs) {
+            windows.add(w);
+        }
     }
 
     /** An app new to this accelerator starts from the rate it learned before its move, if the controller passed one. */

@@ -98,12 +98,14 @@ final class SloWindows {
                 : before.windowSec() != windowSec ? resized(before, windowSec) : before;
         long endMs = Math.max(window.endMs(), report.windowEndMs());
         long fromMs = endMs - window.windowSec() * 1000L;
-        List<Slot> slots = new ArrayList<>(window.slots().size() + 1);
-        for (Slot slot : window.slots()) {
-            if (slot.startSec() * 1000 >= fromMs) {
-                slots.add(slot);
-            }
+        // Slots are in order of start: those still in the window are the last ones.
+        List<Slot> held = window.slots();
+        int first = 0;
+        while (first < held.size() && held.get(first).startSec() * 1000 < fromMs) {
+            first++;
         }
+        List<Slot> slots = new ArrayList<>(held.size() - first + 1);
+        slots.addAll(held.subList(first, held.size()));
         long slotStart = Math.floorDiv(Math.floorDiv(report.windowStartMs(), 1000), window.slotSec()) * window.slotSec();
         boolean hasLatency = report.requests() > 0 && report.latencyMs() != null && report.latencyMs().mean() != null;
         if (hasLatency && slotStart * 1000 >= fromMs) {
@@ -146,14 +148,14 @@ final class SloWindows {
         long p99Requests = 0;
         long withHistogram = 0;
         for (Slot slot : slots) {
-            meanSum += slot.mean().sumMs();
-            requests += slot.mean().requests();
-            p50Sum += slot.p50().sumMs();
-            p50Requests += slot.p50().requests();
-            p95Sum += slot.p95().sumMs();
-            p95Requests += slot.p95().requests();
-            p99Sum += slot.p99().sumMs();
-            p99Requests += slot.p99().requests();
+            meanSum += slot.meanSumMs();
+            requests += slot.requests();
+            p50Sum += slot.p50SumMs();
+            p50Requests += slot.p50Requests();
+            p95Sum += slot.p95SumMs();
+            p95Requests += slot.p95Requests();
+            p99Sum += slot.p99SumMs();
+            p99Requests += slot.p99Requests();
             withHistogram += slot.histogramRequests();
         }
         if (requests == 0) {

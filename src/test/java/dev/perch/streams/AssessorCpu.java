@@ -1,0 +1,154 @@
+package dev.perch.streams;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.perch.model.profile.ScenarioReader;
+import dev.perch.telemetry.AppRecord;
+import dev.perch.telemetry.Json;
+import dev.perch.telemetry.LatencySummary;
+import dev.perch.telemetry.MeanSummary;
+import dev.perch.telemetry.PredictionRecord;
+import dev.perch.telemetry.TelemetryParser;
+import dev.perch.telemetry.TelemetryReport;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The assessor's own work per report, without Kafka: parse, fold, the window trigger, the window's
+ * prediction and alerts, their JSON and the log entry — what {@code TopologyThroughput}'s stream
+ * thread does besides Kafka's part, on the same 100 Edge TPUs × 8 apps. Rounds of 200,000 reports;
+ * each prints the thread's CPU per report. With {@code write}: one prediction record of those written
+ * with Jackson's own double writer and with Perch's mapper, alternately, CPU per record. A quick A/B
+ * for a change to the per-report path (seconds, where the broker bench takes minutes); its figures
+ * move ±15 % between runs here, so compare several runs of each side, alternately.
+ *
+ * <pre>mvn -B -q -Pbench test-compile exec:exec -Dbench.main=dev.perch.streams.AssessorCpu -Dbench=10   # or -Dbench=write</pre>
+ */
+public final class AssessorCpu {
+    private static final String[] MODELS = {"mobilenet_v2", "inception_v4", "efficientnet-S", "ssd_mobilenet_v2"};
+    private static final long T0 = 1_767_225_600_000L;
+    private static final int ACCELERATORS = 100;
+    private static final int APPS = 8;
+    private static final int PER_ROUND = 200_000;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final Map<String, AppRecord> table = new HashMap<>();
+    private final Assessment assessment = new Assessment(TopologySettings.defaults(ScenarioReader.defaultCatalog()));
+    private final Map<String, AcceleratorState> states = new HashMap<>();
+    private final Map<String, OpenWindow> open = new HashMap<>();
+    private final SplittableRandom random = new SplittableRandom(1);
+    private PredictionRecord lastPrediction;
+
+    public static void main(String[] args) throws Exception {
+        AssessorCpu bench = new AssessorCpu();
+        if (args.length > 0 && args[0].equals("write")) {
+            bench.round(0);
+            bench.write();
+            return;
+        }
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        for (int round = 0; round < rounds; round++) {
+            Round done = bench.round(round);
+            System.out.printf(Locale.ROOT, "round %d: %.1f µs of CPU a report (%d bytes written)%n", round,
+                    done.cpuNanos() / 1e3 / PER_ROUND, done.bytesWritten());
+        }
+    }
+
+    private record Round(long bytesWritten, long cpuNanos) {
+    }
+
+    private AssessorCpu() {
+        for (int accelerator = 0; accelerator < ACCELERATORS; accelerator++) {
+            for (int app = 0; app < APPS; app++) {
+                String name = "app-" + accelerator + "-" + app;
+                table.put(name, new AppRecord(AppRecord.SCHEMA, name, MODELS[app % MODELS.length], 2, 400, "mean",
+                        AppRecord.DEFAULT_SLO_WINDOW_SEC, "node-" + accelerator, "node-" + accelerator + "/tpu0", null, T0));
+            }
+        }
+    }
+
+    /** One round of reports, as TopologyThroughput publishes them. */
+    private Round round(int round) {
+        byte[][] payloads = new byte[PER_ROUND][];
+        for (int j = 0; j < PER_ROUND; j++) {
+            int i = round * PER_ROUND + j;
+            int accelerator = i % ACCELERATORS;
+            int app = (i / ACCELERATORS) % APPS;
+            long window = i / (ACCELERATORS * APPS);
+            String id = "node-" + accelerator + "/tpu0";
+            double mean = 20 + 30 * random.nextDouble();
+            payloads[j] = Json.writeBytes(new TelemetryReport(TelemetryReport.SCHEMA, "node-" + accelerator, id, "edgetpu",
+                    "app-" + accelerator + "-" + app, MODELS[app % MODELS.length], T0 + window * 1000, T0 + (window + 1) * 1000,
+                    1 + random.nextInt(3), new LatencySummary(mean, mean, mean * 2, mean * 3, mean * 3),
+                    new MeanSummary(10.0), new MeanSummary(mean - 10), 1L));
+        }
+        long bytes = 0;
+        long start = THREADS.getCurrentThreadCpuTime();
+        for (byte[] payload : payloads) {
+            bytes += report(payload);
+        }
+        return new Round(bytes, THREADS.getCurrentThreadCpuTime() - start);
+    }
+
+    /** One report as the intake and the assessor take it (but for de-duplication and the stores); the bytes written. */
+    private long report(byte[] payload) {
+        TelemetryReport report = ((TelemetryParser.Result.Valid) TelemetryParser.parse(payload)).report();
+        String id = report.accelerator();
+        AcceleratorState state = states.get(id);
+        OpenWindow window = open.get(id);
+        long bytes = 0;
+        if (WindowTrigger.closesOpen(window, report)) {
+            Assessment.Outcome outcome = assessment.close(state, window, table::get, null);
+            bytes += written(outcome);
+            state = outcome.state();
+            window = null;
+        }
+        state = assessment.fold(state, report, table::get);
+        window = WindowTrigger.after(state, window, report);
+        bytes += LoggedReports.write(report).length;
+        if (WindowTrigger.complete(state, window, table::get)) {
+            Assessment.Outcome outcome = assessment.close(state, window, table::get, null);
+            bytes += written(outcome);
+            state = outcome.state();
+            window = null;
+        }
+        states.put(id, state);
+        open.put(id, window);
+        return bytes;
+    }
+
+    private long written(Assessment.Outcome outcome) {
+        lastPrediction = outcome.prediction();
+        long bytes = Json.writeBytes(outcome.prediction()).length;
+        for (var alert : outcome.alerts()) {
+            bytes += Json.writeBytes(alert).length;
+        }
+        return bytes;
+    }
+
+    /** The last prediction record written 50,000 times by each mapper, alternately, eight times. */
+    private void write() throws Exception {
+        ObjectMapper jackson = JsonMapper.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+                .serializationInclusion(JsonInclude.Include.NON_NULL).build();
+        System.out.printf(Locale.ROOT, "a prediction record of %d apps, %d bytes%n", lastPrediction.apps().size(),
+                Json.writeBytes(lastPrediction).length);
+        for (int round = 0; round < 8; round++) {
+            for (ObjectMapper mapper : new ObjectMapper[]{jackson, Json.MAPPER}) {
+                long start = THREADS.getCurrentThreadCpuTime();
+                for (int i = 0; i < 50_000; i++) {
+                    mapper.writeValueAsBytes(lastPrediction);
+                }
+                System.out.printf(Locale.ROOT, "%s: %.1f µs of CPU a record%n",
+                        mapper == jackson ? "Jackson's double writer" : "Perch's mapper",
+                        (THREADS.getCurrentThreadCpuTime() - start) / 1e3 / 50_000);
+            }
+        }
+    }
+}
