@@ -17,13 +17,22 @@ import java.util.Arrays;
  *
  * @param highWaterMs the latest window start admitted
  * @param covered     interval bounds in pairs, sorted: from₀, to₀, from₁, to₁…
+ * @param reports     the stream's reports admitted since its marks were made (the intake's count is
+ *                    kept here, in the entry each report writes anyway, not in an entry of its own)
  */
-record StreamMarks(long highWaterMs, long[] covered) {
+record StreamMarks(long highWaterMs, long[] covered, long reports) {
     /** Format of {@link #toBytes()}: a version byte first, so that the layout can change. */
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    /** The format before {@link #reports}: its marks read with none. */
+    private static final byte VERSION_WITHOUT_REPORTS = 1;
 
     static StreamMarks first(long startMs, long endMs) {
-        return new StreamMarks(startMs, new long[]{startMs, endMs});
+        return new StreamMarks(startMs, new long[]{startMs, endMs}, 1);
+    }
+
+    /** These marks with no report of their own (marks rebuilt from a layout whose count was kept apart). */
+    StreamMarks uncounted() {
+        return new StreamMarks(highWaterMs, covered, 0);
     }
 
     /** Whether a window starting at {@code startMs} starts inside time already counted. */
@@ -37,8 +46,8 @@ record StreamMarks(long highWaterMs, long[] covered) {
     }
 
     /**
-     * The marks after admitting the window {@code [startMs, endMs)} (not {@link #counted}), keeping only
-     * intervals that reach past {@code retentionMs} below the new high-water mark.
+     * The marks after admitting the window {@code [startMs, endMs)} (not {@link #counted}), one report
+     * more, keeping only intervals that reach past {@code retentionMs} below the new high-water mark.
      */
     StreamMarks admit(long startMs, long endMs, long retentionMs) {
         long highWater = Math.max(highWaterMs, startMs);
@@ -67,7 +76,7 @@ record StreamMarks(long highWaterMs, long[] covered) {
         if (!placed) {
             n = keep(merged, n, from, to, oldestMs);
         }
-        return new StreamMarks(highWater, Arrays.copyOf(merged, n));
+        return new StreamMarks(highWater, Arrays.copyOf(merged, n), reports + 1);
     }
 
     private static int keep(long[] into, int n, long from, long to, long oldestMs) {
@@ -80,8 +89,8 @@ record StreamMarks(long highWaterMs, long[] covered) {
     }
 
     byte[] toBytes() {
-        ByteBuffer buffer = ByteBuffer.allocate(1 + Long.BYTES * (1 + covered.length));
-        buffer.put(VERSION).putLong(highWaterMs);
+        ByteBuffer buffer = ByteBuffer.allocate(1 + Long.BYTES * (2 + covered.length));
+        buffer.put(VERSION).putLong(highWaterMs).putLong(reports);
         for (long bound : covered) {
             buffer.putLong(bound);
         }
@@ -90,32 +99,36 @@ record StreamMarks(long highWaterMs, long[] covered) {
 
     static StreamMarks fromBytes(byte[] bytes) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        byte version = buffer.get();
-        if (version != VERSION || (bytes.length - 1) % (2 * Long.BYTES) != Long.BYTES) {
+        byte version = bytes.length == 0 ? -1 : buffer.get();
+        int fixedLongs = version == VERSION ? 2 : 1;
+        if ((version != VERSION && version != VERSION_WITHOUT_REPORTS) || bytes.length < 1 + fixedLongs * Long.BYTES
+                || (bytes.length - 1 - fixedLongs * Long.BYTES) % (2 * Long.BYTES) != 0) {
             throw new IllegalStateException("stream marks of an unknown format (version " + version + ", "
                     + bytes.length + " bytes)");
         }
         long highWater = buffer.getLong();
+        long reports = version == VERSION ? buffer.getLong() : 0;
         long[] covered = new long[buffer.remaining() / Long.BYTES];
         for (int i = 0; i < covered.length; i++) {
             covered[i] = buffer.getLong();
         }
-        return new StreamMarks(highWater, covered);
+        return new StreamMarks(highWater, covered, reports);
     }
 
     @Override
     public boolean equals(Object other) {
         return other instanceof StreamMarks marks && marks.highWaterMs == highWaterMs
-                && Arrays.equals(marks.covered, covered);
+                && Arrays.equals(marks.covered, covered) && marks.reports == reports;
     }
 
     @Override
     public int hashCode() {
-        return Long.hashCode(highWaterMs) * 31 + Arrays.hashCode(covered);
+        return (Long.hashCode(highWaterMs) * 31 + Arrays.hashCode(covered)) * 31 + Long.hashCode(reports);
     }
 
     @Override
     public String toString() {
-        return "StreamMarks[highWaterMs=" + highWaterMs + ", covered=" + Arrays.toString(covered) + "]";
+        return "StreamMarks[highWaterMs=" + highWaterMs + ", covered=" + Arrays.toString(covered) + ", reports="
+                + reports + "]";
     }
 }

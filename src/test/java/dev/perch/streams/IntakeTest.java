@@ -18,6 +18,7 @@ import java.util.List;
 import static dev.perch.streams.TopologyFixture.T0;
 import static dev.perch.streams.TopologyFixture.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The intake re-initialised on its store (a restart, a moved task) admits exactly what one that never stopped admits. */
@@ -44,6 +45,54 @@ class IntakeTest {
         assertEquals(uninterrupted, restarted);
     }
 
+    /**
+     * The count of reports admitted goes on across restarts and streams forgotten (their reports move
+     * from their marks to the count's own entry), and from a store of the layout before, whose count
+     * entry held every report.
+     */
+    @Test
+    void theCountSurvivesRestartsForgettingAndTheLayoutBefore() {
+        KeyValueStore<String, byte[]> store = store();
+        MockProcessorContext<String, Object> context = context(store);
+        store.put("n|reports-counted", longBytes(1000)); // the layout before: the whole count, marks without theirs
+        Intake intake = new Intake(RETENTION_MS);
+        intake.init(context);
+        assertEquals(1000, counted(context));
+        for (int s = 0; s < 5; s++) {
+            intake.process(record(report("a", "mobilenet_v2", TPU, s, 5, 20)));
+            intake.process(record(report("b", "mobilenet_v2", TPU, s, 5, 20)));
+            intake.process(record(report("b", "mobilenet_v2", TPU, s, 5, 20))); // a re-send: not counted
+        }
+        assertEquals(1010, counted(context));
+        intake.close();
+        intake = new Intake(RETENTION_MS);
+        intake.init(context);
+        assertEquals(1010, counted(context), "restarted on the same store");
+
+        // "a" goes silent; "b" and "c" report until a's marks are past the retention and forgotten.
+        int gone = (int) (RETENTION_MS / 1000) + 10;
+        for (int s = 5; s < gone; s++) {
+            intake.process(record(report("b", "mobilenet_v2", TPU, s, 5, 20)));
+            intake.process(record(report("c", "mobilenet_v2", TPU, s, 5, 20)));
+        }
+        context.setCurrentSystemTimeMs(T0 + gone * 1000L);
+        // The latest intake's own timer (the mock context keeps those of the instances before too).
+        context.scheduledPunctuators().get(context.scheduledPunctuators().size() - 1).getPunctuator().punctuate(T0 + gone * 1000L);
+        assertNull(store.get(Intake.STREAM + "a\u0000" + TPU), "a's marks forgotten");
+        long expected = 1010 + 2L * (gone - 5);
+        assertEquals(expected, counted(context));
+        intake.close();
+        intake = new Intake(RETENTION_MS);
+        intake.init(context);
+        assertEquals(expected, counted(context), "restarted after a stream was forgotten");
+    }
+
+    private static long counted(MockProcessorContext<String, Object> context) {
+        return Math.round(context.metrics().metrics().values().stream()
+                .filter(m -> m.metricName().name().equals(Intake.COUNTED_METRIC))
+                .mapToDouble(m -> ((Number) m.metricValue()).doubleValue()).max().orElseThrow());
+    }
+
     @Test
     void marksWrittenInTheLayoutBeforeAreReadAndRewritten() {
         KeyValueStore<String, byte[]> store = store();
@@ -65,8 +114,9 @@ class IntakeTest {
         List<String> keys = new ArrayList<>();
         store.all().forEachRemaining(entry -> keys.add(entry.key));
         assertEquals(List.of("n|reports-counted", Intake.STREAM + stream), keys);
+        // One report admitted since the change: the windows before are in the count of the layout before.
         assertEquals(new StreamMarks(T0 + 4000, new long[]{T0, T0 + 1, T0 + 1000, T0 + 1001, T0 + 2000, T0 + 2001,
-                T0 + 3000, T0 + 3001, T0 + 4000, T0 + 5000}), StreamMarks.fromBytes(store.get(Intake.STREAM + stream)));
+                T0 + 3000, T0 + 3001, T0 + 4000, T0 + 5000}, 1), StreamMarks.fromBytes(store.get(Intake.STREAM + stream)));
     }
 
     /**

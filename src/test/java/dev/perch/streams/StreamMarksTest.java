@@ -62,10 +62,20 @@ class StreamMarksTest {
     @Test
     void theStoredFormReadsBackAndAnUnknownOneIsRefused() {
         StreamMarks marks = StreamMarks.first(0, 1000).admit(3000, 4000, RETENTION_MS);
+        assertEquals(2, marks.reports());
         assertEquals(marks, StreamMarks.fromBytes(marks.toBytes()));
-        assertEquals(1 + 8 * 5, marks.toBytes().length, "version, high-water mark, two intervals");
+        assertEquals(1 + 8 * 6, marks.toBytes().length, "version, high-water mark, reports, two intervals");
         byte[] unknown = marks.toBytes();
         unknown[0] = 9;
         assertThrows(IllegalStateException.class, () -> StreamMarks.fromBytes(unknown));
+        assertThrows(IllegalStateException.class, () -> StreamMarks.fromBytes(new byte[0]));
+        assertThrows(IllegalStateException.class, () -> StreamMarks.fromBytes(java.util.Arrays.copyOf(marks.toBytes(), 20)));
+    }
+
+    /** Marks stored before they held their reports (version 1: the high-water mark, then the intervals) read with none. */
+    @Test
+    void marksOfTheFormatBeforeReadWithNoReports() {
+        byte[] before = java.nio.ByteBuffer.allocate(1 + 8 * 3).put((byte) 1).putLong(3000).putLong(0).putLong(4000).array();
+        assertEquals(new StreamMarks(3000, new long[]{0, 4000}, 0), StreamMarks.fromBytes(before));
     }
 }
