@@ -138,9 +138,10 @@ final class Intake implements Processor<String, byte[], String, Object> {
             String stream = key.substring(LEGACY_WINDOW.length(), key.lastIndexOf(SEPARATOR));
             long start = ByteBuffer.wrap(value).getLong();
             StreamMarks held = marks.get(stream);
-            // Its reports are in the count of the layout before, not the marks'.
-            marks.put(stream, (held == null ? StreamMarks.first(start, start + 1) : held.admit(start, start + 1, retentionMs))
-                    .uncounted());
+            // This window's report is in the count of the layout before, not the marks'; marks read
+            // first (keys come sorted: "s|" before "w|") keep the reports they hold.
+            marks.put(stream, held == null ? StreamMarks.first(start, start + 1).withReports(0)
+                    : held.admit(start, start + 1, retentionMs).withReports(held.reports()));
         }
     }
 

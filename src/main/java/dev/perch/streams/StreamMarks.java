@@ -30,9 +30,9 @@ record StreamMarks(long highWaterMs, long[] covered, long reports) {
         return new StreamMarks(startMs, new long[]{startMs, endMs}, 1);
     }
 
-    /** These marks with no report of their own (marks rebuilt from a layout whose count was kept apart). */
-    StreamMarks uncounted() {
-        return new StreamMarks(highWaterMs, covered, 0);
+    /** These marks holding {@code count} reports (marks rebuilt from a layout whose count was kept apart). */
+    StreamMarks withReports(long count) {
+        return new StreamMarks(highWaterMs, covered, count);
     }
 
     /** Whether a window starting at {@code startMs} starts inside time already counted. */

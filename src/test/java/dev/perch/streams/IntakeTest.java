@@ -87,6 +87,28 @@ class IntakeTest {
         assertEquals(expected, counted(context), "restarted after a stream was forgotten");
     }
 
+    /**
+     * A store upgraded but not yet rewritten: a stream's new marks (with their reports) beside its
+     * windows in the layout before, whose reports the old count holds; read back, neither is lost.
+     */
+    @Test
+    void marksOfBothLayoutsTogetherKeepEveryReportCounted() {
+        KeyValueStore<String, byte[]> store = store();
+        MockProcessorContext<String, Object> context = context(store);
+        String stream = "a\u0000" + TPU;
+        store.put("n|reports-counted", longBytes(3)); // the layout before: windows 0–2, counted
+        for (int s = 0; s <= 2; s++) {
+            store.put("w|" + stream + "\u0000" + (T0 + s * 1000L), longBytes(T0 + s * 1000L));
+        }
+        store.put(Intake.STREAM + stream, StreamMarks.first(T0 + 3000, T0 + 4000).toBytes()); // window 3, after the upgrade
+        Intake intake = new Intake(RETENTION_MS);
+        intake.init(context);
+        assertEquals(4, counted(context));
+        intake.process(record(report("a", "mobilenet_v2", TPU, 3, 5, 20)));
+        intake.process(record(report("a", "mobilenet_v2", TPU, 1, 5, 20)));
+        assertTrue(context.forwarded().isEmpty(), "windows counted in either layout are re-sends");
+    }
+
     private static long counted(MockProcessorContext<String, Object> context) {
         return Math.round(context.metrics().metrics().values().stream()
                 .filter(m -> m.metricName().name().equals(Intake.COUNTED_METRIC))

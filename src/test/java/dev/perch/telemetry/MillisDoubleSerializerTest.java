@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Perch's writer of figures gives the text Jackson's own double writer gives, for every double. */
@@ -34,8 +36,14 @@ class MillisDoubleSerializerTest {
         char[] buffer = new char[16];
         for (double value : values) {
             assertEquals(PLAIN.writeValueAsString(value), Json.write(value), () -> "double " + value);
-            assertEquals(PLAIN.writeValueAsString(new Holder(value, value)), Json.write(new Holder(value, value)));
+            Holder holder = new Holder(value, value);
+            assertEquals(PLAIN.writeValueAsString(holder), Json.write(holder));
+            assertArrayEquals(PLAIN.writeValueAsBytes(holder), Json.writeBytes(holder), () -> "double " + value + " as UTF-8");
             fast += MillisDoubleSerializer.thousandths(value, buffer) >= 0 ? 1 : 0;
+        }
+        for (Class<?> type : new Class<?>[]{Double.class, double.class}) {
+            assertInstanceOf(MillisDoubleSerializer.class, Json.MAPPER.getSerializerProviderInstance().findValueSerializer(type),
+                    type + " is written by Perch's serializer");
         }
         // Most values were figures of three decimals under 10⁷, which take the integer path.
         assertTrue(fast > values.size() / 3, "integer path taken for " + fast + " of " + values.size());
