@@ -166,8 +166,8 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
         for (AcceleratorState.Slot slot : w.slots()) {
             varLong(out, slot.startSec() - previousStart);
             previousStart = slot.startSec();
-            out.writeDouble(slot.mean().sumMs());
-            long requests = slot.mean().requests();
+            out.writeDouble(slot.meanSumMs());
+            long requests = slot.requests();
             varLong(out, requests);
             List<AcceleratorState.Weighted> percentiles = List.of(slot.p50(), slot.p95(), slot.p99());
             int flags = 0;

@@ -60,12 +60,10 @@ import java.util.SplittableRandom;
 public final class TopologyThroughput {
     public static void main(String[] args) throws Exception {
         int reports = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        int accelerators = 100;
-        int appsPerAccelerator = 8;
         try (EmbeddedKafka broker = EmbeddedKafka.start(0, null)) {
             String bootstrap = broker.bootstrapServers();
             TopicAdmin.ensureTopics(bootstrap);
-            publish(bootstrap, reports, accelerators, appsPerAccelerator);
+            publish(bootstrap, reports);
 
             // The JIT's warm-up is not the topology's cost: in a fresh JVM the first application also
             // pays for compiling the broker's and the clients' code (half a core for a minute here),
@@ -75,7 +73,7 @@ public final class TopologyThroughput {
             double perch = reports / timed(bootstrap, "perch-throughput",
                     PerchTopology.build(TopologySettings.defaults(ScenarioReader.defaultCatalog())));
             System.out.printf(Locale.ROOT, "topology: %d reports, %.0f reports/s (exactly-once, 1 stream thread, %d accelerators × %d apps, incl. start-up)%n",
-                    reports, perch, accelerators, appsPerAccelerator);
+                    reports, perch, ACCELERATORS, APPS_PER_ACCELERATOR);
             double minimal = reports / timed(bootstrap, "minimal-throughput", minimalTopology());
             System.out.printf(Locale.ROOT, "minimal stateful Streams app: %.0f reports/s (same settings)%n", minimal);
 
@@ -231,34 +229,47 @@ public final class TopologyThroughput {
         return Double.NaN;
     }
 
-    private static void publish(String bootstrap, int reports, int accelerators, int appsPerAccelerator) {
+    private static void publish(String bootstrap, int reports) {
         SplittableRandom random = new SplittableRandom(1);
-        String[] models = {"mobilenet_v2", "inception_v4", "efficientnet-S", "ssd_mobilenet_v2"};
-        long t0 = 1_767_225_600_000L;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024), new StringSerializer(), new ByteArraySerializer())) {
             // The apps table as the controller publishes it: every app with its SLO and accelerator.
-            for (int accelerator = 0; accelerator < accelerators; accelerator++) {
-                for (int app = 0; app < appsPerAccelerator; app++) {
-                    String name = "app-" + accelerator + "-" + app;
-                    AppRecord record = new AppRecord(AppRecord.SCHEMA, name, models[app % models.length], 2, 400, "mean",
-                            AppRecord.DEFAULT_SLO_WINDOW_SEC, "node-" + accelerator, "node-" + accelerator + "/tpu0", null, t0);
-                    producer.send(new ProducerRecord<>(Topics.APPS, name, Json.writeBytes(record)));
+            for (int accelerator = 0; accelerator < ACCELERATORS; accelerator++) {
+                for (int app = 0; app < APPS_PER_ACCELERATOR; app++) {
+                    AppRecord record = app(accelerator, app);
+                    producer.send(new ProducerRecord<>(Topics.APPS, record.app(), Json.writeBytes(record)));
                 }
             }
             for (int i = 0; i < reports; i++) {
-                int accelerator = i % accelerators;
-                int app = (i / accelerators) % appsPerAccelerator;
-                long window = i / (accelerators * appsPerAccelerator);
-                String id = "node-" + accelerator + "/tpu0";
-                double mean = 20 + 30 * random.nextDouble();
-                TelemetryReport report = new TelemetryReport(TelemetryReport.SCHEMA, "node-" + accelerator, id, "edgetpu",
-                        "app-" + accelerator + "-" + app, models[app % models.length], t0 + window * 1000, t0 + (window + 1) * 1000,
-                        1 + random.nextInt(3), new LatencySummary(mean, mean, mean * 2, mean * 3, mean * 3),
-                        new MeanSummary(10.0), new MeanSummary(mean - 10), 1L);
-                producer.send(new ProducerRecord<>(Topics.TELEMETRY, id, Json.writeBytes(report)));
+                TelemetryReport report = report(i, random);
+                producer.send(new ProducerRecord<>(Topics.TELEMETRY, report.accelerator(), Json.writeBytes(report)));
             }
         }
+    }
+
+    /** The bench's accelerators, each with {@link #APPS_PER_ACCELERATOR} apps. */
+    public static final int ACCELERATORS = 100;
+    public static final int APPS_PER_ACCELERATOR = 8;
+    private static final String[] MODELS = {"mobilenet_v2", "inception_v4", "efficientnet-S", "ssd_mobilenet_v2"};
+    private static final long T0 = 1_767_225_600_000L;
+
+    /** The apps table's entry of an app: a mean SLO and its accelerator. */
+    public static AppRecord app(int accelerator, int app) {
+        return new AppRecord(AppRecord.SCHEMA, "app-" + accelerator + "-" + app, MODELS[app % MODELS.length], 2, 400, "mean",
+                AppRecord.DEFAULT_SLO_WINDOW_SEC, "node-" + accelerator, "node-" + accelerator + "/tpu0", null, T0);
+    }
+
+    /** The {@code i}-th report: accelerators in turn, then apps, a one-second window per round of them. */
+    public static TelemetryReport report(int i, SplittableRandom random) {
+        int accelerator = i % ACCELERATORS;
+        int app = (i / ACCELERATORS) % APPS_PER_ACCELERATOR;
+        long window = i / (ACCELERATORS * APPS_PER_ACCELERATOR);
+        String id = "node-" + accelerator + "/tpu0";
+        double mean = 20 + 30 * random.nextDouble();
+        return new TelemetryReport(TelemetryReport.SCHEMA, "node-" + accelerator, id, "edgetpu",
+                "app-" + accelerator + "-" + app, MODELS[app % MODELS.length], T0 + window * 1000, T0 + (window + 1) * 1000,
+                1 + random.nextInt(3), new LatencySummary(mean, mean, mean * 2, mean * 3, mean * 3),
+                new MeanSummary(10.0), new MeanSummary(mean - 10), 1L);
     }
 }

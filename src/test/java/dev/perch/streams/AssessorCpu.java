@@ -4,11 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.perch.bench.TopologyThroughput;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.telemetry.AppRecord;
 import dev.perch.telemetry.Json;
-import dev.perch.telemetry.LatencySummary;
-import dev.perch.telemetry.MeanSummary;
 import dev.perch.telemetry.PredictionRecord;
 import dev.perch.telemetry.TelemetryParser;
 import dev.perch.telemetry.TelemetryReport;
@@ -32,10 +31,6 @@ import java.util.SplittableRandom;
  * <pre>mvn -B -q -Pbench test-compile exec:exec -Dbench.main=dev.perch.streams.AssessorCpu -Dbench=10   # or -Dbench=write</pre>
  */
 public final class AssessorCpu {
-    private static final String[] MODELS = {"mobilenet_v2", "inception_v4", "efficientnet-S", "ssd_mobilenet_v2"};
-    private static final long T0 = 1_767_225_600_000L;
-    private static final int ACCELERATORS = 100;
-    private static final int APPS = 8;
     private static final int PER_ROUND = 200_000;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -65,11 +60,10 @@ public final class AssessorCpu {
     }
 
     private AssessorCpu() {
-        for (int accelerator = 0; accelerator < ACCELERATORS; accelerator++) {
-            for (int app = 0; app < APPS; app++) {
-                String name = "app-" + accelerator + "-" + app;
-                table.put(name, new AppRecord(AppRecord.SCHEMA, name, MODELS[app % MODELS.length], 2, 400, "mean",
-                        AppRecord.DEFAULT_SLO_WINDOW_SEC, "node-" + accelerator, "node-" + accelerator + "/tpu0", null, T0));
+        for (int accelerator = 0; accelerator < TopologyThroughput.ACCELERATORS; accelerator++) {
+            for (int app = 0; app < TopologyThroughput.APPS_PER_ACCELERATOR; app++) {
+                AppRecord record = TopologyThroughput.app(accelerator, app);
+                table.put(record.app(), record);
             }
         }
     }
@@ -78,16 +72,7 @@ public final class AssessorCpu {
     private Round round(int round) {
         byte[][] payloads = new byte[PER_ROUND][];
         for (int j = 0; j < PER_ROUND; j++) {
-            int i = round * PER_ROUND + j;
-            int accelerator = i % ACCELERATORS;
-            int app = (i / ACCELERATORS) % APPS;
-            long window = i / (ACCELERATORS * APPS);
-            String id = "node-" + accelerator + "/tpu0";
-            double mean = 20 + 30 * random.nextDouble();
-            payloads[j] = Json.writeBytes(new TelemetryReport(TelemetryReport.SCHEMA, "node-" + accelerator, id, "edgetpu",
-                    "app-" + accelerator + "-" + app, MODELS[app % MODELS.length], T0 + window * 1000, T0 + (window + 1) * 1000,
-                    1 + random.nextInt(3), new LatencySummary(mean, mean, mean * 2, mean * 3, mean * 3),
-                    new MeanSummary(10.0), new MeanSummary(mean - 10), 1L));
+            payloads[j] = Json.writeBytes(TopologyThroughput.report(round * PER_ROUND + j, random));
         }
         long bytes = 0;
         long start = THREADS.getCurrentThreadCpuTime();

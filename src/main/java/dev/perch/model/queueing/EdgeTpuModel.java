@@ -146,14 +146,8 @@ public final class EdgeTpuModel {
         if (cv == 0) {
             return Math.exp(-lambda * x);
         }
-        double[] points = spread(x, cv);
+        double[] points = LatencyGrid.threePoints(x, cv);
         return (Math.exp(-lambda * points[0]) + 4 * Math.exp(-lambda * points[1]) + Math.exp(-lambda * points[2])) / 6;
-    }
-
-    /** Three points with weights 1/6, 2/3, 1/6 and the given mean and CV (clamped at 0). */
-    private static double[] spread(double x, double cv) {
-        double offset = Math.sqrt(3) * cv * x;
-        return new double[]{Math.max(0, x - offset), x, x + offset};
     }
 
     private static LatencyGrid[] grids(double[] q, ArrivalOrder order, double[] plain, double[] swapped, double[] cv,

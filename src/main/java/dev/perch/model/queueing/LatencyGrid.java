@@ -123,10 +123,19 @@ final class LatencyGrid {
             addShifted(source, weight, meanMs);
             return;
         }
+        double[] points = threePoints(meanMs, cv);
+        addShifted(source, weight / 6, points[0]);
+        addShifted(source, weight * 4 / 6, points[1]);
+        addShifted(source, weight / 6, points[2]);
+    }
+
+    /**
+     * The service time of mean {@code meanMs} and coefficient of variation {@code cv} as the models
+     * hold it: three points with weights 1/6, 2/3, 1/6, the lowest clamped at 0.
+     */
+    static double[] threePoints(double meanMs, double cv) {
         double offset = Math.sqrt(3) * cv * meanMs;
-        addShifted(source, weight / 6, Math.max(0, meanMs - offset));
-        addShifted(source, weight * 4 / 6, meanMs);
-        addShifted(source, weight / 6, meanMs + offset);
+        return new double[]{Math.max(0, meanMs - offset), meanMs, meanMs + offset};
     }
 
     /** Adds a service of mean {@code meanMs} and coefficient of variation {@code cv} after this distribution. */

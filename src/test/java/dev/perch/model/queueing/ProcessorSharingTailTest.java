@@ -42,8 +42,8 @@ class ProcessorSharingTailTest {
             for (int a = 0; a < simulated.models().size(); a++) {
                 double[] latencies = observed.get("a" + a);
                 AppLatency predicted = prediction.apps().get(a);
-                double share95 = shareOver(latencies, predicted.p95Ms());
-                double share99 = shareOver(latencies, predicted.p99Ms());
+                double share95 = WindowedSeries.shareOver(latencies, predicted.p95Ms());
+                double share99 = WindowedSeries.shareOver(latencies, predicted.p99Ms());
                 over95 += share95;
                 over99 += share99;
                 lines.add(String.format(Locale.ROOT, "ρ %.2f %s: over p95 %.1f ms %.2f %%, over p99 %.1f ms %.2f %% (simulated p99 %.1f ms)",
@@ -58,15 +58,5 @@ class ProcessorSharingTailTest {
         System.err.println(summary);
         assertTrue(over95 >= 0.0375 && over95 <= 0.0625, summary);
         assertTrue(over99 >= 0.0075 && over99 <= 0.0125, summary);
-    }
-
-    private static double shareOver(double[] latencies, double thresholdMs) {
-        int over = 0;
-        for (double latency : latencies) {
-            if (latency > thresholdMs) {
-                over++;
-            }
-        }
-        return (double) over / latencies.length;
     }
 }
