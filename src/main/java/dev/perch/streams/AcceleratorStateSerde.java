@@ -29,7 +29,7 @@ import java.util.Map;
  * from then to be resolved.
  */
 final class AcceleratorStateSerde implements Serde<AcceleratorState> {
-    private static final byte VERSION = 5;
+    static final byte VERSION = 5;
     /** Before each app's resident memory was kept: none known. */
     private static final byte VERSION_BEFORE_MEMORY = 4;
     /** Before what was learned carried its uncertainty: the rate forgotten rather than counted since a change. */

@@ -22,7 +22,7 @@ import java.util.Arrays;
  */
 record StreamMarks(long highWaterMs, long[] covered, long reports) {
     /** Format of {@link #toBytes()}: a version byte first, so that the layout can change. */
-    private static final byte VERSION = 2;
+    static final byte VERSION = 2;
     /** The format before {@link #reports}: its marks read with none. */
     private static final byte VERSION_WITHOUT_REPORTS = 1;
 
