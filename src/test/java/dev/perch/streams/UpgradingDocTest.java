@@ -1,10 +1,13 @@
 package dev.perch.streams;
 
+import dev.perch.telemetry.Topics;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,10 +31,25 @@ class UpgradingDocTest {
     }
 
     @Test
-    void theResetNamesTheTopologysInputTopic() throws IOException {
+    void theResetNamesTheApplicationAndItsInputTopic() throws IOException {
         String doc = Files.readString(DOC);
-        assertTrue(doc.contains("--input-topics " + dev.perch.telemetry.Topics.TELEMETRY + " "),
-                "the reset command must name the telemetry topic, " + dev.perch.telemetry.Topics.TELEMETRY);
+        String applicationId = applicationProperty("quarkus.kafka-streams.application-id");
+        assertTrue(doc.contains("--application-id " + applicationId + " "),
+                "the reset command must name the application id, " + applicationId);
+        assertTrue(doc.contains("`" + applicationId + "-<store>-changelog`"),
+                "the changelogs are named after the application id, " + applicationId);
+        assertTrue(doc.contains("--input-topics " + Topics.TELEMETRY + " "),
+                "the reset command must name the telemetry topic, " + Topics.TELEMETRY);
+    }
+
+    private static String applicationProperty(String key) throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
+            properties.load(in);
+        }
+        String value = properties.getProperty(key);
+        assertTrue(value != null, "application.properties has no " + key);
+        return value;
     }
 
     /** The version the doc's row for {@code store} gives, by {@code pattern}. */
