@@ -15,6 +15,11 @@ public record AcceleratorState(String accelerator, String acceleratorType, Strin
     /** No window predicted yet. */
     public static final long NONE_CLOSED = Long.MIN_VALUE;
 
+    /** Its apps held in first-seen order, as {@link OrderedApps}: every report replaces one of them. */
+    public AcceleratorState {
+        apps = OrderedApps.copyOf(apps);
+    }
+
     public AcceleratorState(String accelerator, String acceleratorType, String node, Map<String, AppHistory> apps) {
         this(accelerator, acceleratorType, node, apps, NONE_CLOSED);
     }
@@ -64,7 +69,7 @@ public record AcceleratorState(String accelerator, String acceleratorType, Strin
     public record SloWindow(int windowSec, int slotSec, long sinceMs, long endMs, List<Slot> slots, long judgedSeconds,
                             long violationSeconds, SloWindows.Figures figures) {
         public SloWindow {
-            slots = List.copyOf(slots);
+            slots = SharedList.copyOf(slots);
         }
 
         /**

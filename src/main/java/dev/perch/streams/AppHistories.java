@@ -4,7 +4,6 @@ import dev.perch.telemetry.AppRecord;
 import dev.perch.telemetry.TelemetryReport;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Function;
 
@@ -23,8 +22,7 @@ record AppHistories(Learning learning, long trendMs) {
      * The accelerator's apps after {@code report}, in the order it first saw them; {@code specs} looks
      * an app up in the apps table (null when it has no entry).
      */
-    LinkedHashMap<String, AcceleratorState.AppHistory> fold(AcceleratorState state, TelemetryReport report,
-                                                            Function<String, AppRecord> specs) {
+    OrderedApps fold(AcceleratorState state, TelemetryReport report, Function<String, AppRecord> specs) {
         AcceleratorState.AppHistory previous = state == null ? null : state.apps().get(report.app());
         AcceleratorState.Window window = window(report);
         List<AcceleratorState.Window> before = previous == null ? List.of() : previous.windows();
@@ -44,30 +42,34 @@ record AppHistories(Learning learning, long trendMs) {
         AcceleratorState.AppHistory reported = new AcceleratorState.AppHistory(report.app(), report.model(), windows,
                 learned, tracker, sloWindow, memoryMb);
 
-        // One pass: the apps in the order first seen, the reporting one updated in its place (or last,
-        // if new), those that left not copied.
-        LinkedHashMap<String, AcceleratorState.AppHistory> apps = new LinkedHashMap<>();
-        if (state != null) {
-            for (AcceleratorState.AppHistory history : state.apps().values()) {
-                if (history.app().equals(report.app())) {
-                    apps.put(report.app(), reported);
-                } else if (!leftAccelerator(history, report, specs.apply(history.app()))) {
-                    apps.put(history.app(), history);
-                }
-            }
-        }
-        apps.putIfAbsent(report.app(), reported);
-        return apps;
+        // The apps in the order first seen, the reporting one updated in its place (or last, if new),
+        // those that left dropped.
+        OrderedApps held = state == null ? OrderedApps.EMPTY : OrderedApps.copyOf(state.apps());
+        return held.without(history -> !history.app().equals(report.app())
+                        && leftAccelerator(history, report, specs.apply(history.app())))
+                .with(reported);
     }
 
     /**
      * The app's windows with {@code window} added in time order (after those of the same start), less
-     * those that ended {@code trendMs} or more before the end of the latest-starting one: one copy.
+     * those that ended {@code trendMs} or more before the end of the latest-starting one. A window
+     * after the others (the usual case) is appended, and the old ones dropped from the start, in the
+     * list's shared storage ({@link SharedList}); otherwise one copy.
      */
     private List<AcceleratorState.Window> recent(List<AcceleratorState.Window> before, AcceleratorState.Window window,
                                                  boolean inOrder) {
         long latestEndMs = inOrder ? window.windowEndMs() : before.get(before.size() - 1).windowEndMs();
         long horizonMs = latestEndMs - trendMs;
+        if (inOrder) {
+            int old = 0;
+            while (old < before.size() && before.get(old).windowEndMs() <= horizonMs) {
+                old++;
+            }
+            if (recentFrom(before, old, horizonMs)) {
+                SharedList<AcceleratorState.Window> kept = SharedList.<AcceleratorState.Window>copyOf(before).dropFirst(old);
+                return window.windowEndMs() > horizonMs ? kept.plus(window) : kept;
+            }
+        }
         List<AcceleratorState.Window> windows = new ArrayList<>(before.size() + 1);
         boolean added = false;
         for (AcceleratorState.Window w : before) {
@@ -80,7 +82,17 @@ record AppHistories(Learning learning, long trendMs) {
         if (!added) {
             addIfRecent(windows, window, horizonMs);
         }
-        return windows;
+        return SharedList.copyOf(windows);
+    }
+
+    /** Whether every window from {@code index} on ended after the horizon (windows of unequal length may not have). */
+    private static boolean recentFrom(List<AcceleratorState.Window> windows, int index, long horizonMs) {
+        for (int i = index; i < windows.size(); i++) {
+            if (windows.get(i).windowEndMs() <= horizonMs) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void addIfRecent(List<AcceleratorState.Window> windows, AcceleratorState.Window w, long horizonMs) {

@@ -11,7 +11,6 @@ import dev.perch.telemetry.Samples;
 import dev.perch.telemetry.TelemetryReport;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Function;
 
@@ -66,7 +65,7 @@ final class Assessment {
      * @param specs the apps table: an app's SLO and placement (null when it has no entry)
      */
     AcceleratorState fold(AcceleratorState state, TelemetryReport report, Function<String, AppRecord> specs) {
-        LinkedHashMap<String, AcceleratorState.AppHistory> apps = histories.fold(state, report, specs);
+        OrderedApps apps = histories.fold(state, report, specs);
         return new AcceleratorState(report.accelerator(), report.acceleratorType(), report.node(), apps,
                 state == null ? AcceleratorState.NONE_CLOSED : state.closedStartMs());
     }
@@ -78,7 +77,7 @@ final class Assessment {
      * @param node the inventory's entry for the accelerator's node (null when none: no network or front end)
      */
     Outcome close(AcceleratorState state, OpenWindow window, Function<String, AppRecord> specs, InventoryRecord node) {
-        LinkedHashMap<String, AcceleratorState.AppHistory> apps = new LinkedHashMap<>(state.apps());
+        OrderedApps apps = OrderedApps.copyOf(state.apps());
         AcceleratorType type = AcceleratorType.parse(state.acceleratorType());
         EndToEnd path = node == null ? EndToEnd.NONE
                 : new EndToEnd(node.networkMs(), node.frontendServiceMs(), frontendCv);
@@ -91,19 +90,23 @@ final class Assessment {
             if (reported == null) {
                 continue;
             }
-            AlertRecord alert = decide(apps, mine, reported, predictions, prediction, specs.apply(app));
-            if (alert != null) {
-                raised.add(alert);
+            Decided decided = decide(mine, reported, predictions, prediction, specs.apply(app));
+            apps = apps.with(decided.history());
+            if (decided.alert() != null) {
+                raised.add(decided.alert());
             }
         }
         return new Outcome(new AcceleratorState(state.accelerator(), state.acceleratorType(), state.node(), apps,
                 window.startMs()), prediction, raised);
     }
 
+    /** An app's history after a window it reported, and the alert the window raised for it (or null). */
+    private record Decided(AcceleratorState.AppHistory history, AlertRecord alert) {
+    }
+
     /** The bias the app learns from its report of the window, and its alert decided on the window's prediction. */
-    private AlertRecord decide(LinkedHashMap<String, AcceleratorState.AppHistory> apps, AcceleratorState.AppHistory mine,
-                               AcceleratorState.Window reported, Predictions predictions, PredictionRecord prediction,
-                               AppRecord spec) {
+    private Decided decide(AcceleratorState.AppHistory mine, AcceleratorState.Window reported, Predictions predictions,
+                           PredictionRecord prediction, AppRecord spec) {
         String app = mine.app();
         int index = predictions.indexOf(app);
         if (index >= 0 && predictions.now() instanceof AcceleratorPrediction.Stable && reported.requests() > 0) {
@@ -121,8 +124,7 @@ final class Assessment {
             mine = mine.withAlert(decided.tracker());
             alert = decided.alert();
         }
-        apps.put(app, mine);
-        return alert;
+        return new Decided(mine, alert);
     }
 
     /** The app's report of the window starting at {@code startMs} (its windows are in time order). */

@@ -104,12 +104,11 @@ final class SloWindows {
         while (first < held.size() && held.get(first).startSec() * 1000 < fromMs) {
             first++;
         }
-        List<Slot> slots = new ArrayList<>(held.size() - first + 1);
-        slots.addAll(held.subList(first, held.size()));
+        List<Slot> slots = SharedList.<Slot>copyOf(held).dropFirst(first);
         long slotStart = Math.floorDiv(Math.floorDiv(report.windowStartMs(), 1000), window.slotSec()) * window.slotSec();
         boolean hasLatency = report.requests() > 0 && report.latencyMs() != null && report.latencyMs().mean() != null;
         if (hasLatency && slotStart * 1000 >= fromMs) {
-            add(slots, slot(slotStart, report));
+            slots = added(slots, slot(slotStart, report));
         }
         SloWindow after = new SloWindow(window.windowSec(), window.slotSec(), window.sinceMs(), endMs, slots,
                 window.judgedSeconds(), window.violationSeconds());
@@ -195,6 +194,19 @@ final class SloWindows {
         return new Slot(startSec, Weighted.NONE.plus(latency.mean(), n), Weighted.NONE.plus(p50, n),
                 Weighted.NONE.plus(p95, n), Weighted.NONE.plus(p99, n), counts == null ? 0 : n,
                 counts == null ? SparseBuckets.NONE : SparseBuckets.of(counts));
+    }
+
+    /**
+     * The slots with one more: appended in their shared storage when it starts after the others (a
+     * one-second slot, the usual case), else added to a copy.
+     */
+    private static List<Slot> added(List<Slot> slots, Slot slot) {
+        if (slots.isEmpty() || slots.get(slots.size() - 1).startSec() < slot.startSec()) {
+            return SharedList.<Slot>copyOf(slots).plus(slot);
+        }
+        List<Slot> copy = new ArrayList<>(slots);
+        add(copy, slot);
+        return copy;
     }
 
     /** Adds a slot to the list (ascending by start), merged with the one of the same start if there is one. */

@@ -37,11 +37,22 @@ final class MillisDoubleSerializer extends StdScalarSerializer<Double> {
     }
 
     /**
-     * {@code value} written into {@code into} when it has three decimals at most and is nonzero and
-     * under 10⁷ in magnitude; its length, or −1 (the caller writes it the usual way).
+     * {@code value} written into {@code into} when it has three decimals at most and is under 10⁷ in
+     * magnitude; its length, or −1 (the caller writes it the usual way).
      */
     static int thousandths(double value, char[] into) {
-        if (value == 0 || !(Math.abs(value) < PLAIN_LIMIT)) {
+        if (value == 0) {
+            // A rate's slope and a GPU's swap time are mostly zero: "0.0", or "-0.0" as Jackson writes it.
+            int at = 0;
+            if (Double.doubleToRawLongBits(value) != 0) {
+                into[at++] = '-';
+            }
+            into[at++] = '0';
+            into[at++] = '.';
+            into[at++] = '0';
+            return at;
+        }
+        if (!(Math.abs(value) < PLAIN_LIMIT)) {
             return -1;
         }
         long scaled = Math.round(value * 1000);

@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
  * The assessor's own work per report, without Kafka: parse, fold, the window trigger, the window's
  * prediction and alerts, their JSON and the log entry — what {@code TopologyThroughput}'s stream
  * thread does besides Kafka's part, on the same 100 Edge TPUs × 8 apps. Rounds of 200,000 reports;
- * each prints the thread's CPU per report. With {@code write}: one prediction record of those written
+ * each prints the thread's CPU and allocation per report. With {@code write}: one prediction record of those written
  * with Jackson's own double writer and with Perch's mapper, alternately, CPU per record. A quick A/B
  * for a change to the per-report path (seconds, where the broker bench takes minutes); its figures
  * move ±15 % between runs here, so compare several runs of each side, alternately.
@@ -51,12 +51,13 @@ public final class AssessorCpu {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         for (int round = 0; round < rounds; round++) {
             Round done = bench.round(round);
-            System.out.printf(Locale.ROOT, "round %d: %.1f µs of CPU a report (%d bytes written)%n", round,
-                    done.cpuNanos() / 1e3 / PER_ROUND, done.bytesWritten());
+            System.out.printf(Locale.ROOT, "round %d: %.1f µs of CPU a report, %d bytes allocated a report (%d bytes written)%n",
+                    round, done.cpuNanos() / 1e3 / PER_ROUND, done.allocatedBytes() / PER_ROUND, done.bytesWritten());
         }
     }
 
-    private record Round(long bytesWritten, long cpuNanos) {
+    /** What a round wrote, and its thread's CPU and allocation (the one that moves less between runs). */
+    private record Round(long bytesWritten, long cpuNanos, long allocatedBytes) {
     }
 
     private AssessorCpu() {
@@ -75,11 +76,17 @@ public final class AssessorCpu {
             payloads[j] = Json.writeBytes(TopologyThroughput.report(round * PER_ROUND + j, random));
         }
         long bytes = 0;
+        long allocatedBefore = allocated();
         long start = THREADS.getCurrentThreadCpuTime();
         for (byte[] payload : payloads) {
             bytes += report(payload);
         }
-        return new Round(bytes, THREADS.getCurrentThreadCpuTime() - start);
+        long cpu = THREADS.getCurrentThreadCpuTime() - start;
+        return new Round(bytes, cpu, allocated() - allocatedBefore);
+    }
+
+    private static long allocated() {
+        return ((com.sun.management.ThreadMXBean) THREADS).getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 
     /** One report as the intake and the assessor take it (but for de-duplication and the stores); the bytes written. */
