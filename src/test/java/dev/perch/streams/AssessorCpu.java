@@ -31,7 +31,7 @@ import java.util.SplittableRandom;
  * <pre>mvn -B -q -Pbench test-compile exec:exec -Dbench.main=dev.perch.streams.AssessorCpu -Dbench=10   # or -Dbench=write</pre>
  */
 public final class AssessorCpu {
-    private static final int PER_ROUND = 200_000;
+    static final int PER_ROUND = 200_000;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final Map<String, AppRecord> table = new HashMap<>();
