@@ -14,7 +14,9 @@ import dev.perch.telemetry.TelemetryReport;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -40,6 +42,9 @@ public final class AssessorCpu {
     private final Map<String, OpenWindow> open = new HashMap<>();
     private final SplittableRandom random = new SplittableRandom(1);
     private PredictionRecord lastPrediction;
+    /** Reports kept to weigh a log entry by. */
+    private static final int LAST_REPORTS = 1_000;
+    private final List<TelemetryReport> lastReports = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
         AssessorCpu bench = new AssessorCpu();
@@ -54,6 +59,17 @@ public final class AssessorCpu {
             System.out.printf(Locale.ROOT, "round %d: %.1f µs of CPU a report, %d bytes allocated a report (%d bytes written)%n",
                     round, done.cpuNanos() / 1e3 / PER_ROUND, done.allocatedBytes() / PER_ROUND, done.bytesWritten());
         }
+        bench.sizes();
+    }
+
+    /** What a checkpoint writes against what the log holds in between (Assessor.CHECKPOINT_ENTRIES). */
+    private void sizes() {
+        var serializer = new AcceleratorStateSerde().serializer();
+        double stateBytes = states.values().stream().mapToInt(s -> serializer.serialize(Assessor.STATE_STORE, s).length)
+                .average().orElse(0);
+        double entryBytes = lastReports.stream().mapToInt(r -> LoggedReports.write(r).length).average().orElse(0);
+        System.out.printf(Locale.ROOT, "an accelerator's state: %.0f bytes (%d apps); a logged report: %.0f bytes%n",
+                stateBytes, TopologyThroughput.APPS_PER_ACCELERATOR, entryBytes);
     }
 
     /** What a round wrote, and its thread's CPU and allocation (the one that moves less between runs). */
@@ -92,6 +108,9 @@ public final class AssessorCpu {
     /** One report as the intake and the assessor take it (but for de-duplication and the stores); the bytes written. */
     private long report(byte[] payload) {
         TelemetryReport report = ((TelemetryParser.Result.Valid) TelemetryParser.parse(payload)).report();
+        if (lastReports.size() < LAST_REPORTS) {
+            lastReports.add(report);
+        }
         String id = report.accelerator();
         AcceleratorState state = states.get(id);
         OpenWindow window = open.get(id);
