@@ -59,10 +59,10 @@ final class Assessor implements Processor<String, Object, String, Object> {
     /** Between accelerator and sequence number in pending keys: a character no id contains. */
     private static final String SEPARATOR = "\u0000";
     /**
-     * Log entries between checkpoints of an accelerator's state, at most, by default: checkpoints
-     * come after 128 to 256 ({@link #checkpointAfter}), so the log has grown to about the size of the
-     * state of an accelerator of 8 apps when the state is written again. Half as many sent twice the
-     * state's bytes through the changelog (decision 0016).
+     * Log entries between checkpoints of an accelerator's state, at most, by default (the state is
+     * written after half to all of them, {@link #checkpointAfter}): so many that the log has grown to
+     * about the state's own size when the state is written again, which keeps the changelog's bytes
+     * within twice what either alone would cost (decision 0016).
      */
     static final int CHECKPOINT_ENTRIES = 256;
     /** The log's mark of a window predicted (a logged report is longer, and starts with 1 or '{'). */

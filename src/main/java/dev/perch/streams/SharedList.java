@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that is not the furthest (an older version, appended to again), or when the buffer is full, it
  * copies the range into a new buffer with a quarter more room (eight elements at least). So a list
  * that slides by one element per step costs one write per step and a copy every quarter of its
- * length; its buffer keeps the elements slid past until that copy, at most a quarter more than it
- * holds (or eight), which bounds what a sixty-slot SLO window of histograms costs in memory. The claim is an atomic compare-and-set: two threads appending to the same list each get
- * a list of their own.
+ * length. The elements a list has slid or dropped past stay in its buffer until a copy; so that a
+ * sixty-slot SLO window of histograms does not hold many more than it uses, {@code dropFirst}
+ * copies too when more than a quarter (or eight) would stay. The claim is an atomic
+ * compare-and-set: two threads appending to the same list each get a list of their own.
  */
 final class SharedList<T> extends AbstractList<T> implements RandomAccess {
     /** Room left past a copy's elements: at least this, and a quarter of them. */
@@ -49,11 +50,14 @@ final class SharedList<T> extends AbstractList<T> implements RandomAccess {
         return (SharedList<T>) EMPTY;
     }
 
-    /** {@code items} as a shared list: itself when it is one, else a copy (null elements refused, as {@link List#copyOf}). */
+    /** {@code items} as a shared list: itself when it is one, else a copy (nulls refused, as {@link List#copyOf}). */
     @SuppressWarnings("unchecked")
     static <T> SharedList<T> copyOf(Collection<? extends T> items) {
         if (items instanceof SharedList<?> shared) {
             return (SharedList<T>) shared;
+        }
+        if (items.isEmpty()) {
+            return empty();
         }
         Object[] array = items.toArray();
         for (Object item : array) {
@@ -71,7 +75,7 @@ final class SharedList<T> extends AbstractList<T> implements RandomAccess {
             return new SharedList<>(buffer, start, end + 1);
         }
         int size = size();
-        Object[] copy = new Object[size + 1 + Math.max(MIN_SPARE, size / 4)];
+        Object[] copy = new Object[size + 1 + spare(size)];
         System.arraycopy(items, start, copy, 0, size);
         copy[size] = item;
         return new SharedList<>(new Buffer(copy, size + 1), 0, size + 1);
@@ -82,12 +86,35 @@ final class SharedList<T> extends AbstractList<T> implements RandomAccess {
         if (count < 0 || count > size()) {
             throw new IndexOutOfBoundsException("drop " + count + " of " + size());
         }
-        return count == 0 ? this : new SharedList<>(buffer, start + count, end);
+        if (count == 0) {
+            return this;
+        }
+        int size = size() - count;
+        if (size == 0) {
+            return empty();
+        }
+        int from = start + count;
+        if (from <= spare(size) + 1) {
+            return new SharedList<>(buffer, from, end);
+        }
+        // A list that shrank: its buffer would keep more dropped elements than it has room to spare.
+        Object[] copy = new Object[size + spare(size)];
+        System.arraycopy(buffer.items(), from, copy, 0, size);
+        return new SharedList<>(new Buffer(copy, size), 0, size);
+    }
+
+    private static int spare(int size) {
+        return Math.max(MIN_SPARE, size / 4);
     }
 
     /** Elements the buffer under this list has room for: what it holds, live or slid past. */
     int capacity() {
         return buffer.items().length;
+    }
+
+    /** Elements this list's buffer keeps before it: those it slid or dropped past. */
+    int keptBefore() {
+        return start;
     }
 
     @Override

@@ -51,6 +51,41 @@ class AppHistoriesTest {
     }
 
     @Test
+    void windowsInAnyOrderAndOfAnyLengthAreKeptAsInsertingAndTrimmingACopyWould() {
+        // The reference: every report's window inserted in time order (after those of its start) into
+        // a plain list, then every window that ended 30 s or more before the end of the latest-starting
+        // one removed — the rule, done the slow way, on reports mostly in order, some late, some long.
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        List<AcceleratorState.Window> reference = new java.util.ArrayList<>();
+        AcceleratorState state = null;
+        long nextStartMs = T0;
+        for (int i = 0; i < 2_000; i++) {
+            int kind = random.nextInt(20);
+            long startMs = kind == 0 ? nextStartMs - 1_000L * random.nextInt(1, 40) : nextStartMs;
+            long lengthMs = kind == 1 ? 1_000L * random.nextInt(2, 6) : 1_000;
+            TelemetryReport one = report("a", "mobilenet_v2", "pi-1/tpu0", 0, 1 + random.nextInt(20), 20);
+            TelemetryReport r = new TelemetryReport(one.schema(), one.node(), one.accelerator(), one.acceleratorType(),
+                    one.app(), one.model(), startMs, startMs + lengthMs, one.requests(), one.latencyMs(),
+                    one.serviceMs(), one.queueMs(), one.swaps());
+            if (kind != 0) {
+                nextStartMs += 1_000;
+            }
+            AcceleratorState.Window w = AppHistories.window(r);
+            boolean inOrder = reference.isEmpty() || reference.get(reference.size() - 1).windowStartMs() <= startMs;
+            long horizonMs = (inOrder ? w.windowEndMs() : reference.get(reference.size() - 1).windowEndMs()) - 30_000;
+            int at = reference.size();
+            while (at > 0 && reference.get(at - 1).windowStartMs() > startMs) {
+                at--;
+            }
+            reference.add(at, w);
+            reference.removeIf(x -> x.windowEndMs() <= horizonMs);
+
+            state = fold(state, r);
+            assertEquals(reference, state.apps().get("a").windows(), "after report " + i);
+        }
+    }
+
+    @Test
     void anAppNewHereStartsFromTheRateItLearnedBeforeItsMove() {
         spec("a", "pi-1/tpu0", 12.0);
         AcceleratorState state = fold(null, report("a", "mobilenet_v2", "pi-1/tpu0", 0, 8, 20));

@@ -14,7 +14,7 @@ import java.util.Locale;
 /**
  * {@link AssessorCpu} on two builds of Perch's classes in one JVM, their rounds alternated (A B, B A,
  * A B…), for an A/B of a change to the per-report path. Run one after the other, the same code moves
- * ±20 % between runs on a shared two-core machine, more than most changes; rounds seconds apart see
+ * by 15–20 % between runs on a shared two-core machine, more than most changes; rounds seconds apart see
  * the same machine, so the median of their paired ratios shows a few per cent. Each build is loaded
  * by a class loader of its own over the shared dependencies, with the same {@code AssessorCpu} (so
  * both builds must have the methods it calls). The first three rounds of each are warm-up.

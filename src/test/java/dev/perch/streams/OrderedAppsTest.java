@@ -56,6 +56,9 @@ class OrderedAppsTest {
         assertSame(apps, OrderedApps.copyOf(apps));
         assertSame(apps, apps.without(h -> false), "nothing left: the same map");
         assertThrows(UnsupportedOperationException.class, () -> apps.put("c", history("c", 3)));
+        assertThrows(UnsupportedOperationException.class, () -> apps.remove("a"));
+        assertThrows(UnsupportedOperationException.class, () -> apps.keySet().remove("a"));
+        assertThrows(UnsupportedOperationException.class, apps::clear);
         assertThrows(UnsupportedOperationException.class, () -> apps.values().clear());
         assertThrows(UnsupportedOperationException.class, () -> apps.entrySet().iterator().next().setValue(null));
     }

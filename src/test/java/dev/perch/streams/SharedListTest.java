@@ -64,6 +64,22 @@ class SharedListTest {
     }
 
     @Test
+    void aListThatShrinksLetsGoOfWhatItDropped() {
+        SharedList<Integer> list = SharedList.empty();
+        for (int i = 0; i < 61; i++) {
+            list = list.plus(i);
+        }
+        for (int size = 60; size > 0; size--) {
+            list = list.dropFirst(1);
+            assertEquals(java.util.stream.IntStream.range(61 - size, 61).boxed().toList(), list);
+            SharedList<Integer> now = list;
+            assertTrue(now.keptBefore() <= Math.max(8, now.size() / 4) + 1,
+                    () -> now.keptBefore() + " dropped elements kept by a list of " + now.size());
+        }
+        assertEquals(0, list.dropFirst(1).capacity(), "an emptied list keeps nothing");
+    }
+
+    @Test
     void twoThreadsAppendingToOneListEachGetTheirOwn() throws Exception {
         SharedList<Integer> base = SharedList.copyOf(List.of(1, 2, 3)).dropFirst(1).plus(4);
         ExecutorService pool = Executors.newFixedThreadPool(2);
