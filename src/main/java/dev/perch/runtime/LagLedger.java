@@ -27,6 +27,7 @@ final class LagLedger {
 
     private final Deque<Mark> pending = new ArrayDeque<>();
     private long maxLagNs;
+    private long lastLagNs;
     private long windows;
 
     /** A window ended at {@code windowEndNs}; once its reports were out, the topic ended at {@code ends}. */
@@ -42,7 +43,8 @@ final class LagLedger {
      */
     synchronized void committed(Map<TopicPartition, Long> committed, long nowNs) {
         while (!pending.isEmpty() && pending.peekFirst().coveredBy(committed)) {
-            maxLagNs = Math.max(maxLagNs, nowNs - pending.removeFirst().windowEndNs());
+            lastLagNs = nowNs - pending.removeFirst().windowEndNs();
+            maxLagNs = Math.max(maxLagNs, lastLagNs);
         }
     }
 
@@ -63,5 +65,18 @@ final class LagLedger {
             max = Math.max(max, nowNs - pending.peekFirst().windowEndNs());
         }
         return Math.max(0, max) / 1e9;
+    }
+
+    /**
+     * The lag at {@code nowNs}, in seconds: the age of the oldest window not yet consumed, or, when
+     * every window is, the lag of the last one. Beside {@link #maxLagSec} it shows whether a lag that
+     * grew (a busy start) is being worked off. Null when no window was noted.
+     */
+    synchronized Double lagNowSec(long nowNs) {
+        if (windows == 0) {
+            return null;
+        }
+        long now = pending.isEmpty() ? lastLagNs : nowNs - pending.peekFirst().windowEndNs();
+        return Math.max(0, now) / 1e9;
     }
 }

@@ -88,7 +88,8 @@ final class TelemetryLag implements AutoCloseable {
             ledger.committed(committed, nowNs);
             if (LOG.isDebugEnabled() && nowNs - loggedNs >= LOG_EVERY_NS) {
                 loggedNs = nowNs;
-                LOG.debugf("telemetry lag: at most %.1f s so far", ledger.maxLagSec(nowNs));
+                LOG.debugf("telemetry lag: %.1f s now, at most %.1f s so far", ledger.lagNowSec(nowNs),
+                        ledger.maxLagSec(nowNs));
             }
         } catch (ExecutionException e) {
             LOG.debugf("telemetry lag: could not read the topology's offsets, retrying: %s", e.getMessage());
