@@ -57,12 +57,12 @@ class LagLedgerTest {
         ledger.windowOut(2 * S, Map.of(P0, 20L));
         assertEquals(5.0, ledger.lagNowSec(6 * S), 1e-9, "window 1 still waits, 5 s after its end");
         ledger.committed(Map.of(P0, 10L), 7 * S);
-        assertEquals(6.0, ledger.lagNowSec(8 * S), 1e-9, "window 2 waits, 6 s after its end");
-        ledger.committed(Map.of(P0, 20L), 8 * S + S / 2);
-        assertEquals(6.5, ledger.lagNowSec(30 * S), 1e-9, "all consumed: the last window's lag");
+        assertEquals(7.0, ledger.lagNowSec(9 * S), 1e-9, "window 2 waits, 7 s after its end (window 1's lag was 6 s)");
+        ledger.committed(Map.of(P0, 20L), 9 * S + S / 2);
+        assertEquals(7.5, ledger.lagNowSec(30 * S), 1e-9, "all consumed: the last window's lag");
         ledger.windowOut(31 * S, Map.of(P0, 30L));
         ledger.committed(Map.of(P0, 30L), 31 * S + S / 4);
         assertEquals(0.25, ledger.lagNowSec(40 * S), 1e-9, "worked off: the lag now is the latest window's");
-        assertEquals(6.5, ledger.maxLagSec(40 * S), 1e-9, "while the largest is kept");
+        assertEquals(7.5, ledger.maxLagSec(40 * S), 1e-9, "while the largest is kept");
     }
 }

@@ -2,7 +2,9 @@ package dev.perch.streams;
 
 import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -22,11 +24,12 @@ import java.util.Locale;
  * by a class loader of its own over the shared dependencies, with the same {@code AssessorCpu} (so
  * both builds must have the methods it calls). The first three rounds of each are warm-up.
  *
- * <p>In one JVM the second build loaded runs 10–20 % slower than the first, even when both are the
- * same classes copied to two directories (2026-12-07; the shared dependencies' compiled code is
- * profiled on the first build's types first). So the comparison runs twice, each in a JVM of its
- * own, once in each order: with r₁ the median ratio B/A with A loaded first and r₂ the median ratio
- * A/B with B loaded first, √(r₁/r₂) is B/A without the order's bias, and √(r₁·r₂) is that bias.
+ * <p>In one JVM the build loaded second runs slower than the first, even when both are the same
+ * classes copied to two directories (loadtests/README.md, "Topology throughput"). So the
+ * comparison runs twice, each in a JVM of its own with this one's JVM options, once in each order:
+ * with r₁ the median ratio B/A with A loaded first and r₂ the median ratio A/B with B loaded first,
+ * √(r₁/r₂) is B/A without the order's factor (if that factor is the same in both), and √(r₁·r₂) is
+ * that factor. Identical builds give about 1 ± 0.05: a smaller difference is none.
  *
  * <pre>
  * git worktree add /tmp/before REV &amp;&amp; (cd /tmp/before &amp;&amp; mvn -B -q compile)
@@ -63,10 +66,12 @@ public final class AssessorCpuPair {
 
     /** One order in a JVM of its own, its rounds echoed: the median ratio of the second build's CPU to the first's. */
     private static double inChildJvm(String first, String second, int rounds, String label) throws Exception {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(javaBin, "-D" + ONE_ORDER + "=true", "-cp", System.getProperty("java.class.path"),
-                AssessorCpuPair.class.getName(), first, second, Integer.toString(rounds))
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments()); // -Xmx, -XX:… as given to this JVM
+        command.addAll(List.of("-D" + ONE_ORDER + "=true", "-cp", System.getProperty("java.class.path"),
+                AssessorCpuPair.class.getName(), first, second, Integer.toString(rounds)));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         double ratio = Double.NaN;
         try (var lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -76,6 +81,9 @@ public final class AssessorCpuPair {
                     System.out.println(label + ": " + line);
                 }
             }
+        } catch (IOException | RuntimeException e) {
+            child.destroyForcibly(); // not left running when its output cannot be read
+            throw e;
         }
         if (child.waitFor() != 0 || Double.isNaN(ratio)) {
             throw new IllegalStateException(label + ": the child JVM failed (exit " + child.exitValue() + ")");
