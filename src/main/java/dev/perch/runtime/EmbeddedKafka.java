@@ -75,11 +75,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             Path dir = temporary ? Files.createTempDirectory("perch-kafka-") : dataDir;
             Path logDir = dir.resolve("kafka-logs");
             Files.createDirectories(logDir);
-            int clientPort = port == 0 ? freePort() : port;
-            int controllerPort = freePort();
+            int[] free = freePorts(3);
+            int clientPort = port == 0 ? free[0] : port;
+            int controllerPort = free[1];
             Properties props = brokerProperties(logDir, clientPort, controllerPort);
             if (secured != null) {
-                secure(props, secured, clientPort, freePort(), controllerPort);
+                secure(props, secured, clientPort, free[2], controllerPort);
             }
             if (!Files.exists(logDir.resolve("meta.properties"))) {
                 format(dir, props, secured);
@@ -158,11 +159,27 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
+    /**
+     * {@code count} distinct free ports on 127.0.0.1, all bound at once before any is released: one
+     * socket at a time, the system may hand the same port out twice, and the broker then refuses two
+     * listeners on one port.
+     */
+    static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>(count);
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket();
+                sockets.add(socket);
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress("127.0.0.1", 0));
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
         }
     }
 

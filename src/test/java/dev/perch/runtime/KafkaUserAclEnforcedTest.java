@@ -51,12 +51,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.Writer;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,10 +91,11 @@ class KafkaUserAclEnforcedTest {
 
     @Test
     void perchRunsAsItsTwoUsersWithExactlyTheDerivedAcls() throws Exception {
-        int admin = freePort();
-        int perch = freePort();
-        int agent = freePort();
-        int controller = freePort();
+        int[] ports = EmbeddedKafka.freePorts(4);
+        int admin = ports[0];
+        int perch = ports[1];
+        int agent = ports[2];
+        int controller = ports[3];
         KafkaRaftServer broker = startBroker(admin, perch, agent, controller);
         List<AutoCloseable> open = new ArrayList<>();
         try {
@@ -258,13 +257,6 @@ class KafkaUserAclEnforcedTest {
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         server.startup();
         return server;
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        }
     }
 
     /** A condition that may ask Kafka. */
