@@ -71,7 +71,8 @@ final class TelemetryLag implements AutoCloseable {
         return maxOutLateNs / 1e9;
     }
 
-    private void poll() {
+    /** Synchronized: the poller and the summary's {@link #maxLagSec} both call it, and it keeps {@code loggedNs}. */
+    private synchronized void poll() {
         if (!ledger.waiting()) {
             return;
         }

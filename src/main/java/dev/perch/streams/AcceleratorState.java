@@ -28,6 +28,12 @@ public record AcceleratorState(String accelerator, String acceleratorType, Strin
         return new AcceleratorState(accelerator, acceleratorType, node, apps, startMs);
     }
 
+    /** The end of the latest window the app reported here, or {@link Long#MIN_VALUE} when it has no window. */
+    static long latestEndMs(AppHistory history) {
+        return history.windows().isEmpty() ? Long.MIN_VALUE
+                : history.windows().get(history.windows().size() - 1).windowEndMs();
+    }
+
     /** The latest window start the app reported here, or {@link #NONE_CLOSED} when it has no window. */
     static long latestStartMs(AppHistory history) {
         return history.windows().isEmpty() ? NONE_CLOSED

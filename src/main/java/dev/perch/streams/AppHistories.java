@@ -12,10 +12,12 @@ import java.util.function.Function;
  * reporting app's window joins its windows, which keep the last {@code trendMs} (what the rate trend
  * looks at), and its SLO window ({@link SloWindows}), and what it has learned is brought up to date
  * by {@link Learning}; an app new to the accelerator starts from the rate it learned before its
- * move, when the apps table carries one, and with an empty SLO window. Apps
- * that left are forgotten: those the apps table places on another accelerator, and those silent for
- * {@code trendMs} (a node that stopped reporting them). Each app keeps the resident memory its latest
- * report with one gave (a report without it says the producer cannot see it, not that it changed).
+ * move, when the apps table carries one, and with an empty SLO window. Apps silent for
+ * {@code trendMs} (a node that stopped reporting them) are forgotten; those the apps table places on
+ * another accelerator are forgotten once a window, by {@link #withoutMovedAway}, not on every report:
+ * that asked the apps table about every app of the accelerator per report. Each app keeps the
+ * resident memory its latest report with one gave (a report without it says the producer cannot see
+ * it, not that it changed).
  */
 record AppHistories(Learning learning, long trendMs) {
     /**
@@ -43,11 +45,28 @@ record AppHistories(Learning learning, long trendMs) {
                 learned, tracker, sloWindow, memoryMb);
 
         // The apps in the order first seen, the reporting one updated in its place (or last, if new),
-        // those that left dropped.
+        // those silent for the trend span dropped.
         OrderedApps held = state == null ? OrderedApps.EMPTY : OrderedApps.copyOf(state.apps());
+        long silentBeforeMs = report.windowEndMs() - trendMs;
         return held.without(history -> !history.app().equals(report.app())
-                        && leftAccelerator(history, report, specs.apply(history.app())))
+                        && AcceleratorState.latestEndMs(history) <= silentBeforeMs)
                 .with(reported);
+    }
+
+    /**
+     * The apps less those the apps table places on another accelerator than {@code accelerator} and
+     * that did not report the window {@code reported} lists: a report is news from here (a move
+     * makes the app before it breaks the old one, and the old one serves requests until then).
+     */
+    static OrderedApps withoutMovedAway(OrderedApps apps, String accelerator, List<String> reported,
+                                        Function<String, AppRecord> specs) {
+        return apps.without(history -> {
+            if (reported.contains(history.app())) {
+                return false;
+            }
+            AppRecord spec = specs.apply(history.app());
+            return spec != null && spec.accelerator() != null && !spec.accelerator().equals(accelerator);
+        });
     }
 
     /**
@@ -104,15 +123,6 @@ record AppHistories(Learning learning, long trendMs) {
     /** An app new to this accelerator starts from the rate it learned before its move, if the controller passed one. */
     private Learned seed(AppRecord spec) {
         return spec != null && spec.learnedRatePerSec() != null ? learning.seeded(spec.learnedRatePerSec()) : Learned.EMPTY;
-    }
-
-    private boolean leftAccelerator(AcceleratorState.AppHistory history, TelemetryReport now, AppRecord spec) {
-        long lastEnd = history.windows().isEmpty() ? Long.MIN_VALUE
-                : history.windows().get(history.windows().size() - 1).windowEndMs();
-        if (lastEnd <= now.windowEndMs() - trendMs) {
-            return true;
-        }
-        return spec != null && spec.accelerator() != null && !spec.accelerator().equals(now.accelerator());
     }
 
     /** One report's figures, as the state keeps them. */

@@ -16,10 +16,11 @@ import java.util.function.Function;
 
 /**
  * Assesses an accelerator in two steps. Per admitted report, {@link #fold}: the report joins its
- * app's windows, its SLO window (where the second is judged) and what it has learned, and apps that
- * left are dropped ({@link AppHistories}). Once per telemetry window ({@link WindowTrigger} says when),
- * {@link #close}:
+ * app's windows, its SLO window (where the second is judged) and what it has learned, and apps silent
+ * too long are dropped ({@link AppHistories}). Once per telemetry window ({@link WindowTrigger} says
+ * when), {@link #close}:
  * <ol>
+ *   <li>apps the apps table places elsewhere are dropped, unless they reported the window;</li>
  *   <li>every app's latency is predicted, now and at the horizon ({@link Predictor}), and written as
  *   the window's prediction record ({@link PredictionRecords});</li>
  *   <li>each app that reported the window learns its bias from it: its observed mean against the mean
@@ -77,7 +78,8 @@ final class Assessment {
      * @param node the inventory's entry for the accelerator's node (null when none: no network or front end)
      */
     Outcome close(AcceleratorState state, OpenWindow window, Function<String, AppRecord> specs, InventoryRecord node) {
-        OrderedApps apps = OrderedApps.copyOf(state.apps());
+        OrderedApps apps = AppHistories.withoutMovedAway(OrderedApps.copyOf(state.apps()), state.accelerator(),
+                window.reported(), specs);
         AcceleratorType type = AcceleratorType.parse(state.acceleratorType());
         EndToEnd path = node == null ? EndToEnd.NONE
                 : new EndToEnd(node.networkMs(), node.frontendServiceMs(), frontendCv);

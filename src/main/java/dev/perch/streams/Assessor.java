@@ -344,9 +344,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
     private static long latestEndMs(AcceleratorState state) {
         long latest = Long.MIN_VALUE;
         for (AcceleratorState.AppHistory app : state.apps().values()) {
-            if (!app.windows().isEmpty()) {
-                latest = Math.max(latest, app.windows().get(app.windows().size() - 1).windowEndMs());
-            }
+            latest = Math.max(latest, AcceleratorState.latestEndMs(app));
         }
         return latest;
     }

@@ -105,15 +105,23 @@ class AppHistoriesTest {
         for (String app : List.of("a", "b", "c", "d")) { // c has no entry in the apps table
             state = fold(state, report(app, "mobilenet_v2", "pi-1/tpu0", 0, 10, 20));
         }
-        spec("b", "pi-2/tpu0", null); // placed elsewhere
+        spec("b", "pi-2/tpu0", null); // placed elsewhere: a report keeps it (the window's close drops it)
         state = fold(state, report("c", "mobilenet_v2", "pi-1/tpu0", 1, 10, 20));
-        assertEquals(List.of("a", "c", "d"), List.copyOf(state.apps().keySet()));
-        // d and a fall silent; 30 s later only c is left.
+        assertEquals(List.of("a", "b", "c", "d"), List.copyOf(state.apps().keySet()));
+        OrderedApps closing = AppHistories.withoutMovedAway(OrderedApps.copyOf(state.apps()), "pi-1/tpu0", List.of("c"),
+                specs::get);
+        assertEquals(List.of("a", "c", "d"), List.copyOf(closing.keySet()));
+        // d and b fall silent; 30 s later only a and c are left, then only c.
         state = fold(state, report("a", "mobilenet_v2", "pi-1/tpu0", 2, 10, 20));
+        state = fold(state, report("c", "mobilenet_v2", "pi-1/tpu0", 31, 10, 20));
+        assertEquals(List.of("a", "c"), List.copyOf(state.apps().keySet()));
         state = fold(state, report("c", "mobilenet_v2", "pi-1/tpu0", 32, 10, 20));
         assertEquals(List.of("c"), List.copyOf(state.apps().keySet()));
-        // The reporting app itself stays, whatever the apps table says: its report is news from here.
+        // An app that reported the window stays, whatever the apps table says: its report is news from here.
         spec("c", "pi-2/tpu0", null);
-        assertTrue(fold(state, report("c", "mobilenet_v2", "pi-1/tpu0", 33, 10, 20)).apps().containsKey("c"));
+        assertTrue(AppHistories.withoutMovedAway(OrderedApps.copyOf(state.apps()), "pi-1/tpu0", List.of("c"), specs::get)
+                .keySet().contains("c"));
+        assertTrue(AppHistories.withoutMovedAway(OrderedApps.copyOf(state.apps()), "pi-1/tpu0", List.of(), specs::get)
+                .isEmpty());
     }
 }
