@@ -1,5 +1,6 @@
 package dev.perch.bench;
 
+import dev.perch.ApplicationProperties;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.streams.PerchTopology;
 import dev.perch.streams.TopologySettings;
@@ -8,7 +9,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.jboss.logmanager.LogContext;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Properties;
 import java.util.logging.Level;
 import java.util.regex.Matcher;
@@ -43,7 +43,7 @@ public final class TopologyInstance {
      * test are configured as the ones users run.
      */
     public static Properties properties(String bootstrap, String applicationId, String stateDir) throws IOException {
-        Properties application = applicationProperties();
+        Properties application = ApplicationProperties.load();
         logLikeTheApplication(application);
         Properties props = new Properties();
         for (String key : application.stringPropertyNames()) {
@@ -58,13 +58,6 @@ public final class TopologyInstance {
         return props;
     }
 
-    private static Properties applicationProperties() throws IOException {
-        Properties application = new Properties();
-        try (InputStream in = TopologyInstance.class.getResourceAsStream("/application.properties")) {
-            application.load(in);
-        }
-        return application;
-    }
 
     /**
      * The log levels of Perch's own application.properties ({@code quarkus.log.category."…".level}):

@@ -1,5 +1,6 @@
 package dev.perch.runtime;
 
+import dev.perch.ApplicationProperties;
 import dev.perch.telemetry.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -12,7 +13,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,10 +78,7 @@ class ControllerConsumersRestartTest {
      * their names as on a controller whose identity is {@code local}).
      */
     private static Map<String, Object> settings(String channel) throws Exception {
-        Properties properties = new Properties();
-        try (InputStream in = ControllerConsumersRestartTest.class.getClassLoader().getResourceAsStream("application.properties")) {
-            properties.load(in);
-        }
+        Properties properties = ApplicationProperties.load();
         String prefix = "mp.messaging.incoming." + channel + ".";
         Map<String, Object> settings = new HashMap<>();
         for (String key : List.of(ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,

@@ -3,14 +3,13 @@ package dev.perch.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.perch.ApplicationProperties;
 import dev.perch.cli.PerchMain;
 import dev.perch.telemetry.Topics;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.TopologyDescription;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,7 +34,6 @@ import java.util.regex.Pattern;
  */
 final class KafkaUserAcls {
     static final Path TOPICS_YAML = Path.of("topology/topics.yaml");
-    static final Path PROPERTIES = Path.of("src/main/resources/application.properties");
     static final String RUN_USER = "perch";
     static final String AGENT_USER = "perch-agent";
     /** The KafkaUser each process of topics.yaml connects as: {@code perch run} holds the topology and the controller. */
@@ -91,11 +89,8 @@ final class KafkaUserAcls {
      * application.properties as {@code perch run} reads it: the prod profile over the defaults, and
      * the consumer settings {@code run} sets ({@link PerchMain#RUN_CONSUMERS}) over both.
      */
-    static Map<String, String> runProperties() throws IOException {
-        Properties file = new Properties();
-        try (Reader in = Files.newBufferedReader(PROPERTIES)) {
-            file.load(in);
-        }
+    static Map<String, String> runProperties() {
+        Properties file = ApplicationProperties.load();
         Map<String, String> effective = new TreeMap<>();
         file.stringPropertyNames().stream().filter(k -> !k.startsWith("%")).forEach(k -> effective.put(k, file.getProperty(k)));
         file.stringPropertyNames().stream().filter(k -> k.startsWith("%prod."))

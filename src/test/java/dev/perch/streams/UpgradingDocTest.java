@@ -1,13 +1,12 @@
 package dev.perch.streams;
 
+import dev.perch.ApplicationProperties;
 import dev.perch.telemetry.Topics;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,12 +41,8 @@ class UpgradingDocTest {
                 "the reset command must name the telemetry topic, " + Topics.TELEMETRY);
     }
 
-    private static String applicationProperty(String key) throws IOException {
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
-            properties.load(in);
-        }
-        String value = properties.getProperty(key);
+    private static String applicationProperty(String key) {
+        String value = ApplicationProperties.load().getProperty(key);
         assertTrue(value != null, "application.properties has no " + key);
         return value;
     }
