@@ -75,7 +75,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             Path dir = temporary ? Files.createTempDirectory("perch-kafka-") : dataDir;
             Path logDir = dir.resolve("kafka-logs");
             Files.createDirectories(logDir);
-            int[] free = freePorts(3);
+            int[] free = freePorts(3, port);
             int clientPort = port == 0 ? free[0] : port;
             int controllerPort = free[1];
             Properties props = brokerProperties(logDir, clientPort, controllerPort);
@@ -160,25 +160,32 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * {@code count} distinct free ports on 127.0.0.1, all bound at once before any is released: one
-     * socket at a time, the system may hand the same port out twice, and the broker then refuses two
-     * listeners on one port.
+     * {@code count} distinct free ports on 127.0.0.1, none of them {@code taken} (a port the caller
+     * chose, free now but not held), all bound at once before any is released: one socket at a time,
+     * the system may hand the same port out twice, and the broker then refuses two listeners on one port.
      */
-    static int[] freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>(count);
+    static int[] freePorts(int count, int taken) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
         try {
             int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
+            int found = 0;
+            while (found < count) {
                 ServerSocket socket = new ServerSocket();
                 sockets.add(socket);
                 socket.setReuseAddress(true);
                 socket.bind(new InetSocketAddress("127.0.0.1", 0));
-                ports[i] = socket.getLocalPort();
+                if (socket.getLocalPort() != taken) {
+                    ports[found++] = socket.getLocalPort();
+                }
             }
             return ports;
         } finally {
             for (ServerSocket socket : sockets) {
-                socket.close();
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // A socket that would not close is the system's to reclaim; the ports are found.
+                }
             }
         }
     }

@@ -13,11 +13,10 @@ import java.util.function.Function;
  * looks at), and its SLO window ({@link SloWindows}), and what it has learned is brought up to date
  * by {@link Learning}; an app new to the accelerator starts from the rate it learned before its
  * move, when the apps table carries one, and with an empty SLO window. Apps silent for
- * {@code trendMs} (a node that stopped reporting them) are forgotten; those the apps table places on
- * another accelerator are forgotten once a window, by {@link #withoutMovedAway}, not on every report:
- * that asked the apps table about every app of the accelerator per report. Each app keeps the
- * resident memory its latest report with one gave (a report without it says the producer cannot see
- * it, not that it changed).
+ * {@code trendMs} (a node that stopped reporting them) are forgotten here; those the apps table places
+ * on another accelerator, when the window is predicted ({@link #withoutMovedAway}): the table is asked
+ * once a window, not about every app on every report. Each app keeps the resident memory its latest
+ * report with one gave (a report without it says the producer cannot see it, not that it changed).
  */
 record AppHistories(Learning learning, long trendMs) {
     /**
@@ -54,16 +53,12 @@ record AppHistories(Learning learning, long trendMs) {
     }
 
     /**
-     * The apps less those the apps table places on another accelerator than {@code accelerator} and
-     * that did not report the window {@code reported} lists: a report is news from here (a move
-     * makes the app before it breaks the old one, and the old one serves requests until then).
+     * The apps less those the apps table places on another accelerator than {@code accelerator}: the
+     * table is where an app runs, for the predictions, the alerts and every per-app figure downstream
+     * (a moving app's old copy, still serving while the new one starts, is not predicted here).
      */
-    static OrderedApps withoutMovedAway(OrderedApps apps, String accelerator, List<String> reported,
-                                        Function<String, AppRecord> specs) {
+    static OrderedApps withoutMovedAway(OrderedApps apps, String accelerator, Function<String, AppRecord> specs) {
         return apps.without(history -> {
-            if (reported.contains(history.app())) {
-                return false;
-            }
             AppRecord spec = specs.apply(history.app());
             return spec != null && spec.accelerator() != null && !spec.accelerator().equals(accelerator);
         });

@@ -20,7 +20,7 @@ import java.util.function.Function;
  * too long are dropped ({@link AppHistories}). Once per telemetry window ({@link WindowTrigger} says
  * when), {@link #close}:
  * <ol>
- *   <li>apps the apps table places elsewhere are dropped, unless they reported the window;</li>
+ *   <li>apps the apps table places on another accelerator are dropped;</li>
  *   <li>every app's latency is predicted, now and at the horizon ({@link Predictor}), and written as
  *   the window's prediction record ({@link PredictionRecords});</li>
  *   <li>each app that reported the window learns its bias from it: its observed mean against the mean
@@ -78,8 +78,7 @@ final class Assessment {
      * @param node the inventory's entry for the accelerator's node (null when none: no network or front end)
      */
     Outcome close(AcceleratorState state, OpenWindow window, Function<String, AppRecord> specs, InventoryRecord node) {
-        OrderedApps apps = AppHistories.withoutMovedAway(OrderedApps.copyOf(state.apps()), state.accelerator(),
-                window.reported(), specs);
+        OrderedApps apps = AppHistories.withoutMovedAway(OrderedApps.copyOf(state.apps()), state.accelerator(), specs);
         AcceleratorType type = AcceleratorType.parse(state.acceleratorType());
         EndToEnd path = node == null ? EndToEnd.NONE
                 : new EndToEnd(node.networkMs(), node.frontendServiceMs(), frontendCv);

@@ -14,7 +14,7 @@ import java.util.function.Function;
  *   <li>The open window is <b>complete</b> — predicted at once, on the report that completes it —
  *   when every app the accelerator <i>expects</i> has reported it: the apps that reported the window
  *   predicted before it, or this one, less those the apps table places on another accelerator (a
- *   move: they will not report here again). An app that skipped the previous window is not waited
+ *   move: the window's prediction leaves them out). An app that skipped the previous window is not waited
  *   for; one that stops reporting is waited for once, until a later window or the processor's
  *   wall-clock timer closes that window.</li>
  *   <li>A report of a window at or before the one predicted last (a node catching up, or an app new
@@ -50,16 +50,21 @@ final class WindowTrigger {
             return false;
         }
         for (AcceleratorState.AppHistory history : state.apps().values()) {
-            if (!open.reported().contains(history.app()) && expected(state, history, specs.apply(history.app()))) {
+            if (!open.reported().contains(history.app()) && expected(state, history, specs)) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean expected(AcceleratorState state, AcceleratorState.AppHistory history, AppRecord spec) {
-        boolean movedAway = spec != null && spec.accelerator() != null && !spec.accelerator().equals(state.accelerator());
-        return !movedAway && state.closedStartMs() != AcceleratorState.NONE_CLOSED
-                && AcceleratorState.latestStartMs(history) >= state.closedStartMs();
+    /** The apps table is asked last: this runs on every report, for each app not yet heard from. */
+    private static boolean expected(AcceleratorState state, AcceleratorState.AppHistory history,
+                                    Function<String, AppRecord> specs) {
+        if (state.closedStartMs() == AcceleratorState.NONE_CLOSED
+                || AcceleratorState.latestStartMs(history) < state.closedStartMs()) {
+            return false;
+        }
+        AppRecord spec = specs.apply(history.app());
+        return spec == null || spec.accelerator() == null || spec.accelerator().equals(state.accelerator());
     }
 }

@@ -8,7 +8,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.jboss.logmanager.LogContext;
 
-import java.io.IOException;
 import java.util.Properties;
 import java.util.logging.Level;
 import java.util.regex.Matcher;
@@ -42,7 +41,7 @@ public final class TopologyInstance {
      * interval, session timeout…), for one instance of a shared application id: the instances under
      * test are configured as the ones users run.
      */
-    public static Properties properties(String bootstrap, String applicationId, String stateDir) throws IOException {
+    public static Properties properties(String bootstrap, String applicationId, String stateDir) {
         Properties application = ApplicationProperties.load();
         logLikeTheApplication(application);
         Properties props = new Properties();
@@ -57,7 +56,6 @@ public final class TopologyInstance {
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         return props;
     }
-
 
     /**
      * The log levels of Perch's own application.properties ({@code quarkus.log.category."…".level}):

@@ -91,7 +91,7 @@ class KafkaUserAclEnforcedTest {
 
     @Test
     void perchRunsAsItsTwoUsersWithExactlyTheDerivedAcls() throws Exception {
-        int[] ports = EmbeddedKafka.freePorts(4);
+        int[] ports = EmbeddedKafka.freePorts(4, 0);
         int admin = ports[0];
         int perch = ports[1];
         int agent = ports[2];

@@ -166,6 +166,18 @@ class PerchTopologyTest {
         fx.send(report("a", "mobilenet_v2", "pi-1/tpu0", 1, 10, 20));
         PredictionRecord prediction = Json.read(fx.predictions.readValue(), PredictionRecord.class);
         assertEquals(List.of("a"), prediction.apps().stream().map(PredictionRecord.AppPrediction::app).toList());
+        // Its old copy, still serving there while the new one starts, reports and is not predicted there.
+        fx.send(report("b", "mobilenet_v2", "pi-1/tpu0", 2, 10, 20));
+        fx.send(report("a", "mobilenet_v2", "pi-1/tpu0", 2, 10, 20));
+        fx.send(report("a", "mobilenet_v2", "pi-1/tpu0", 3, 10, 20));
+        List<PredictionRecord> later = fx.predictions.readValuesToList().stream()
+                .map(v -> Json.read(v, PredictionRecord.class)).toList();
+        assertEquals(2, later.size(), "windows 2 and 3");
+        for (PredictionRecord record : later) {
+            assertEquals(List.of("a"), record.apps().stream().map(PredictionRecord.AppPrediction::app).toList(),
+                    "window " + record.windowStartMs());
+        }
+        assertEquals(List.of("b", "a"), later.get(0).reportedApps());
     }
 
     @Test
