@@ -66,9 +66,10 @@ final class KafkaDownFault implements Fault {
     public FaultResult run(FaultContext context) throws Exception {
         String atStart = unreachableAtStart(context);
         int kafkaPort = FreePort.pick();
-        int httpPort = FreePort.pick();
         Path brokerDir = context.workDir().resolve("kafka");
         EmbeddedKafka broker = EmbeddedKafka.start(kafkaPort, brokerDir);
+        // Picked once the broker holds its ports, so that it is none of them.
+        int httpPort = FreePort.pick();
         String bootstrap = broker.bootstrapServers();
         String health = "http://127.0.0.1:" + httpPort + "/q/health";
         try (WatchedProcess demo = WatchedProcess.start(context.jar(), List.of("-Dquarkus.http.port=" + httpPort),
