@@ -58,10 +58,15 @@ record AppHistories(Learning learning, long trendMs) {
      * (a moving app's old copy, still serving while the new one starts, is not predicted here).
      */
     static OrderedApps withoutMovedAway(OrderedApps apps, String accelerator, Function<String, AppRecord> specs) {
-        return apps.without(history -> {
-            AppRecord spec = specs.apply(history.app());
-            return spec != null && spec.accelerator() != null && !spec.accelerator().equals(accelerator);
-        });
+        return apps.without(history -> placedElsewhere(specs.apply(history.app()), accelerator));
+    }
+
+    /**
+     * Whether the apps table's entry ({@code spec}, null when none) places the app on another
+     * accelerator than {@code accelerator}: one rule for the window trigger and the window's close.
+     */
+    static boolean placedElsewhere(AppRecord spec, String accelerator) {
+        return spec != null && spec.accelerator() != null && !spec.accelerator().equals(accelerator);
     }
 
     /**

@@ -64,7 +64,6 @@ final class WindowTrigger {
                 || AcceleratorState.latestStartMs(history) < state.closedStartMs()) {
             return false;
         }
-        AppRecord spec = specs.apply(history.app());
-        return spec == null || spec.accelerator() == null || spec.accelerator().equals(state.accelerator());
+        return !AppHistories.placedElsewhere(specs.apply(history.app()), state.accelerator());
     }
 }

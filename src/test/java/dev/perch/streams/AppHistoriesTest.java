@@ -109,7 +109,8 @@ class AppHistoriesTest {
         state = fold(state, report("c", "mobilenet_v2", "pi-1/tpu0", 1, 10, 20));
         assertEquals(List.of("a", "b", "c", "d"), List.copyOf(state.apps().keySet()));
         OrderedApps closing = AppHistories.withoutMovedAway(OrderedApps.copyOf(state.apps()), "pi-1/tpu0", specs::get);
-        assertEquals(List.of("a", "c", "d"), List.copyOf(closing.keySet()), "b dropped when the window is predicted; d, without an entry, kept");
+        assertEquals(List.of("a", "c", "d"), List.copyOf(closing.keySet()),
+                "b dropped when the window is predicted; d, without an entry, kept");
         // d and b fall silent; 30 s later only a and c are left, then only c.
         state = fold(state, report("a", "mobilenet_v2", "pi-1/tpu0", 2, 10, 20));
         state = fold(state, report("c", "mobilenet_v2", "pi-1/tpu0", 31, 10, 20));
