@@ -1,5 +1,6 @@
 package dev.perch.faults;
 
+import dev.perch.FreePort;
 import dev.perch.bench.TopologyInstance;
 import dev.perch.bench.TopologyTakeover;
 import dev.perch.model.profile.ScenarioReader;

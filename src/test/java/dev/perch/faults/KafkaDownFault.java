@@ -1,5 +1,6 @@
 package dev.perch.faults;
 
+import dev.perch.FreePort;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perch.bench.TopologyInstance;

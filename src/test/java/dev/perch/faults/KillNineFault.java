@@ -1,5 +1,6 @@
 package dev.perch.faults;
 
+import dev.perch.FreePort;
 import dev.perch.runtime.EmbeddedKafka;
 import dev.perch.telemetry.Confidence;
 import dev.perch.telemetry.Json;

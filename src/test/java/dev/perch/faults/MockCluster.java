@@ -1,5 +1,6 @@
 package dev.perch.faults;
 
+import dev.perch.FreePort;
 import dev.perch.kubernetes.AcceleratorKind;
 import dev.perch.kubernetes.InferenceApp;
 import dev.perch.kubernetes.InferenceAppStatus;

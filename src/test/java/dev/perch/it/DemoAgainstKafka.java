@@ -1,5 +1,6 @@
 package dev.perch.it;
 
+import dev.perch.FreePort;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -10,7 +11,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,10 +90,7 @@ final class DemoAgainstKafka {
 
     /** The demo's one line of JSON. */
     private static JsonNode demo(Map<String, String> kafkaEnvironment, Path work) throws Exception {
-        int httpPort;
-        try (ServerSocket free = new ServerSocket(0)) {
-            httpPort = free.getLocalPort();
-        }
+        int httpPort = FreePort.pick();
         ProcessBuilder builder = new ProcessBuilder(List.of("java", "-Xmx512m", "-Dquarkus.http.port=" + httpPort,
                 "-jar", JAR.toString(), "demo", "--scenario", SCENARIO, "--speed", "max"))
                 .redirectOutput(work.resolve("out").toFile())

@@ -1,5 +1,6 @@
 package dev.perch.it;
 
+import dev.perch.FreePort;
 import dev.perch.runtime.EmbeddedKafka;
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +10,6 @@ import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -38,7 +38,7 @@ class DemoListensOnLoopbackIT {
                 .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress())
                 .toList();
         assumeFalse(others.isEmpty(), "this test needs an address other than loopback to show the demo is not reached on it");
-        int port = freePort();
+        int port = FreePort.pick();
         Path work = Files.createTempDirectory("perch-demo-listen-");
         // A broker of its own on a free port, so that the test never meets a demo already running on 9092.
         try (EmbeddedKafka broker = EmbeddedKafka.start(0, null)) {
@@ -92,12 +92,6 @@ class DemoListensOnLoopbackIT {
             return network.isUp();
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

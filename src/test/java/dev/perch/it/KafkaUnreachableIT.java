@@ -1,8 +1,8 @@
 package dev.perch.it;
 
+import dev.perch.FreePort;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +21,7 @@ class KafkaUnreachableIT {
 
     @Test
     void runWithNoKafkaAtTheAddressSaysSoOnOneLineAndExits2() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort(); // closed again: nothing listens there
-        }
+        int port = FreePort.pick(); // nothing listens there
         Path work = Files.createTempDirectory("perch-no-kafka-it-");
         ProcessBuilder builder = new ProcessBuilder(List.of("java", "-jar", JAR.toString(), "run", "--namespace", "perch"))
                 .redirectOutput(work.resolve("out").toFile())

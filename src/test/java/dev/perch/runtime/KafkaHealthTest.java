@@ -1,12 +1,10 @@
 package dev.perch.runtime;
 
+import dev.perch.FreePort;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -18,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KafkaHealthTest {
     @Test
     void downWithTheReasonWhileTheBrokerIsGoneAndUpWhenItIsBack(@TempDir Path dir) throws Exception {
-        int port = freePort();
+        int port = FreePort.pick();
         EmbeddedKafka broker = EmbeddedKafka.start(port, dir);
         KafkaHealth health = new KafkaHealth();
         try {
@@ -43,14 +41,6 @@ class KafkaHealthTest {
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "not within " + seconds + " s");
             Thread.sleep(100);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.perch.runtime;
 
+import dev.perch.FreePort;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -47,10 +48,7 @@ class RecordSenderTest {
 
     @Test
     void withNoBrokerASendFailsWithinItsBoundAndSaysSo() throws java.io.IOException {
-        int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-            port = free.getLocalPort(); // closed again: nothing listens there
-        }
+        int port = FreePort.pick(); // nothing listens there
         try (RecordSender real = RecordSender.create(Map.of("bootstrap.servers", "127.0.0.1:" + port,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 300))) {
             real.send("perch.decisions.v1", "a", "1");
