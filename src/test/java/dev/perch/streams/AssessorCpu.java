@@ -7,40 +7,54 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.perch.bench.TopologyThroughput;
 import dev.perch.model.profile.ScenarioReader;
 import dev.perch.telemetry.AppRecord;
+import dev.perch.telemetry.InventoryRecord;
 import dev.perch.telemetry.Json;
+import dev.perch.telemetry.JsonSerde;
 import dev.perch.telemetry.PredictionRecord;
-import dev.perch.telemetry.TelemetryParser;
 import dev.perch.telemetry.TelemetryReport;
+import dev.perch.telemetry.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * The assessor's own work per report, without Kafka: parse, fold, the window trigger, the window's
- * prediction and alerts, their JSON and the log entry — what {@code TopologyThroughput}'s stream
- * thread does besides Kafka's part, on the same 100 Edge TPUs × 8 apps. Rounds of 200,000 reports;
- * each prints the thread's CPU and allocation per report. With {@code write}: one prediction record of those written
- * with Jackson's own double writer and with Perch's mapper, alternately, CPU per record. A quick A/B
- * for a change to the per-report path (seconds, where the broker bench takes minutes); its figures
- * move ±15 % between runs here, so compare several runs of each side, alternately.
+ * The topology's own work per report, without Kafka: its two processors as the topology runs them —
+ * {@link Intake} (parse, validate, de-duplicate, count) and {@link Assessor} (fold, the window trigger,
+ * the window's prediction and alerts, the log and its checkpoints) — on stores in memory, with what
+ * they forward turned into JSON as the sinks do: what {@code TopologyThroughput}'s stream thread does
+ * besides Kafka's part (the changelogs, the record cache, the commits), on the same 100 Edge TPUs × 8
+ * apps. Rounds of 200,000 reports; each prints the thread's CPU and allocation per report. With
+ * {@code write}: one prediction record of those written with Jackson's own double writer and with
+ * Perch's mapper, alternately, CPU per record. A quick A/B for a change to the per-report path
+ * (seconds, where the broker bench takes minutes); its figures move ±15 % between runs here, so
+ * compare builds with {@link AssessorCpuPair}.
  *
  * <pre>mvn -B -q -Pbench test-compile exec:exec -Dbench.main=dev.perch.streams.AssessorCpu -Dbench=10   # or -Dbench=write</pre>
  */
 public final class AssessorCpu {
     static final int PER_ROUND = 200_000;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final Serializer<Object> SINK = JsonSerde.of(Object.class).serializer();
 
-    private final Map<String, AppRecord> table = new HashMap<>();
-    private final Assessment assessment = new Assessment(TopologySettings.defaults(ScenarioReader.defaultCatalog()));
-    private final Map<String, AcceleratorState> states = new HashMap<>();
-    private final Map<String, OpenWindow> open = new HashMap<>();
+    private static final TopologySettings SETTINGS = TopologySettings.defaults(ScenarioReader.defaultCatalog());
+
+    private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+    private final Intake intake = new Intake(SETTINGS.dedupRetentionMs());
+    private final Assessor assessor = new Assessor(SETTINGS, Assessor.CHECKPOINT_ENTRIES, new TableChanges());
     private final SplittableRandom random = new SplittableRandom(1);
+    private long offset;
     private PredictionRecord lastPrediction;
     /** Reports kept to weigh a log entry by. */
     private static final int LAST_REPORTS = 1_000;
@@ -65,11 +79,15 @@ public final class AssessorCpu {
     /** What a checkpoint writes against what the log holds in between (Assessor.CHECKPOINT_ENTRIES). */
     private void sizes() {
         var serializer = new AcceleratorStateSerde().serializer();
-        double stateBytes = states.values().stream().mapToInt(s -> serializer.serialize(Assessor.STATE_STORE, s).length)
-                .average().orElse(0);
+        KeyValueStore<String, AcceleratorState> states = context.getStateStore(Assessor.STATE_STORE);
+        List<Integer> stateBytes = new ArrayList<>();
+        try (var all = states.all()) {
+            all.forEachRemaining(entry -> stateBytes.add(serializer.serialize(Assessor.STATE_STORE, entry.value).length));
+        }
         double entryBytes = lastReports.stream().mapToInt(r -> LoggedReports.write(r).length).average().orElse(0);
         System.out.printf(Locale.ROOT, "an accelerator's state: %.0f bytes (%d apps); a logged report: %.0f bytes%n",
-                stateBytes, TopologyThroughput.APPS_PER_ACCELERATOR, entryBytes);
+                stateBytes.stream().mapToInt(Integer::intValue).average().orElse(0),
+                TopologyThroughput.APPS_PER_ACCELERATOR, entryBytes);
     }
 
     /** What a round wrote, and its thread's CPU and allocation (the one that moves less between runs). */
@@ -77,25 +95,53 @@ public final class AssessorCpu {
     }
 
     private AssessorCpu() {
+        store(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Intake.DEDUP_STORE), Serdes.String(),
+                Serdes.ByteArray()));
+        store(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Assessor.STATE_STORE), Serdes.String(),
+                new AcceleratorStateSerde()));
+        store(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Assessor.PENDING_STORE), Serdes.String(),
+                Serdes.ByteArray()));
+        KeyValueStore<String, AppRecord> apps = store(Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(PerchTopology.APPS_STORE), Serdes.String(),
+                new DecodedTable<>(AppRecord.class, 4 * TopologyThroughput.ACCELERATORS * TopologyThroughput.APPS_PER_ACCELERATOR)));
+        store(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PerchTopology.INVENTORY_STORE), Serdes.String(),
+                new DecodedTable<>(InventoryRecord.class, 4 * TopologyThroughput.ACCELERATORS)));
         for (int accelerator = 0; accelerator < TopologyThroughput.ACCELERATORS; accelerator++) {
             for (int app = 0; app < TopologyThroughput.APPS_PER_ACCELERATOR; app++) {
                 AppRecord record = TopologyThroughput.app(accelerator, app);
-                table.put(record.app(), record);
+                apps.put(record.app(), record);
             }
         }
+        intake.init(context);
+        assessor.init(context);
+    }
+
+    private <V> KeyValueStore<String, V> store(StoreBuilder<KeyValueStore<String, V>> builder) {
+        KeyValueStore<String, V> store = builder.withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        return store;
     }
 
     /** One round of reports, as TopologyThroughput publishes them. */
     private Round round(int round) {
         byte[][] payloads = new byte[PER_ROUND][];
+        String[] keys = new String[PER_ROUND];
+        long[] endsMs = new long[PER_ROUND];
         for (int j = 0; j < PER_ROUND; j++) {
-            payloads[j] = Json.writeBytes(TopologyThroughput.report(round * PER_ROUND + j, random));
+            TelemetryReport report = TopologyThroughput.report(round * PER_ROUND + j, random);
+            if (lastReports.size() < LAST_REPORTS) {
+                lastReports.add(report);
+            }
+            payloads[j] = Json.writeBytes(report);
+            keys[j] = report.accelerator();
+            endsMs[j] = report.windowEndMs();
         }
         long bytes = 0;
         long allocatedBefore = allocated();
         long start = THREADS.getCurrentThreadCpuTime();
-        for (byte[] payload : payloads) {
-            bytes += report(payload);
+        for (int j = 0; j < PER_ROUND; j++) {
+            bytes += report(keys[j], payloads[j], endsMs[j]);
         }
         long cpu = THREADS.getCurrentThreadCpuTime() - start;
         return new Round(bytes, cpu, allocated() - allocatedBefore);
@@ -105,42 +151,32 @@ public final class AssessorCpu {
         return ((com.sun.management.ThreadMXBean) THREADS).getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 
-    /** One report as the intake and the assessor take it (but for de-duplication and the stores); the bytes written. */
-    private long report(byte[] payload) {
-        TelemetryReport report = ((TelemetryParser.Result.Valid) TelemetryParser.parse(payload)).report();
-        if (lastReports.size() < LAST_REPORTS) {
-            lastReports.add(report);
+    /**
+     * One report through the intake and, once admitted, the assessor, on a stream whose time is the
+     * report's window end; what the assessor forwards is serialised as the sinks do. The bytes it wrote.
+     */
+    private long report(String key, byte[] payload, long windowEndMs) {
+        context.setRecordMetadata(Topics.TELEMETRY, 0, offset++);
+        context.setCurrentSystemTimeMs(windowEndMs);
+        context.setCurrentStreamTimeMs(windowEndMs);
+        intake.process(new Record<>(key, payload, windowEndMs));
+        List<MockProcessorContext.CapturedForward<? extends String, ?>> admitted = List.copyOf(context.forwarded());
+        context.resetForwards();
+        for (var forward : admitted) {
+            if (!forward.childName().equals(Optional.of(PerchTopology.ASSESSOR))) {
+                throw new IllegalStateException("the bench's report was not admitted: " + forward.record().value());
+            }
+            assessor.process(new Record<>(forward.record().key(), forward.record().value(), forward.record().timestamp()));
         }
-        String id = report.accelerator();
-        AcceleratorState state = states.get(id);
-        OpenWindow window = open.get(id);
         long bytes = 0;
-        if (WindowTrigger.closesOpen(window, report)) {
-            Assessment.Outcome outcome = assessment.close(state, window, table::get, null);
-            bytes += written(outcome);
-            state = outcome.state();
-            window = null;
+        for (var forward : context.forwarded()) {
+            Object value = forward.record().value();
+            if (value instanceof PredictionRecord prediction) {
+                lastPrediction = prediction;
+            }
+            bytes += SINK.serialize(Topics.PREDICTIONS, value).length;
         }
-        state = assessment.fold(state, report, table::get);
-        window = WindowTrigger.after(state, window, report);
-        bytes += LoggedReports.write(report).length;
-        if (WindowTrigger.complete(state, window, table::get)) {
-            Assessment.Outcome outcome = assessment.close(state, window, table::get, null);
-            bytes += written(outcome);
-            state = outcome.state();
-            window = null;
-        }
-        states.put(id, state);
-        open.put(id, window);
-        return bytes;
-    }
-
-    private long written(Assessment.Outcome outcome) {
-        lastPrediction = outcome.prediction();
-        long bytes = Json.writeBytes(outcome.prediction()).length;
-        for (var alert : outcome.alerts()) {
-            bytes += Json.writeBytes(alert).length;
-        }
+        context.resetForwards();
         return bytes;
     }
 
