@@ -37,10 +37,14 @@ heap=${PERCH_SOAK_HEAP:-1g}
 # whose arrays double as it fills: at the defaults (1,000,000 app points, some 44 MB) mixed-100 fills
 # it after about 22 minutes, a live heap rising for a bound's sake. The soak sets bounds that fill
 # within its warm-up at mixed-100's ~770 apps and ~100 accelerators, so that what rises after is not it.
+# Its event log likewise: mixed-100's controller writes ~4,000 decisions and alerts in its first five
+# minutes and ~300 a minute after, so the default 20,000 fills only after about an hour.
 history_points=${PERCH_SOAK_HISTORY_POINTS:-200000}
 accelerator_points=${PERCH_SOAK_ACCELERATOR_HISTORY_POINTS:-20000}
+history_events=${PERCH_SOAK_HISTORY_EVENTS:-2000}
 java -Xms$heap -Xmx$heap -XX:+AlwaysPreTouch -Dperch.live-view.history-points="$history_points" \
   -Dperch.live-view.accelerator-history-points="$accelerator_points" \
+  -Dperch.live-view.history-events="$history_events" \
   -jar "$jar" demo --scenario "$out/scenario.yaml" --speed 1 --duration "$((minutes + 1))m" \
   > "$out/demo.json" 2> "$out/demo.log" &
 demo=$!
@@ -52,7 +56,10 @@ for minute in $(seq 1 "$minutes"); do
   rss_kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$demo/status")
   curl -sf http://127.0.0.1:8080/q/metrics > "$out/metrics-$minute.txt" || true
   # After the scrape, so that the collection's pause is a minute old at the next one.
-  live_bytes=$(jcmd "$demo" GC.class_histogram 2> /dev/null | awk '$1 == "Total" {print $3}')
+  # The histogram's head is kept: what the live heap holds, class by class, when it moves.
+  jcmd "$demo" GC.class_histogram > "$out/histogram.tmp" 2> /dev/null || true
+  { head -43 "$out/histogram.tmp"; grep '^Total' "$out/histogram.tmp"; } > "$out/histogram-$minute.txt" || true
+  live_bytes=$(awk '$1 == "Total" {print $3}' "$out/histogram.tmp")
   python3 - "$minute" "$rss_kb" "$out/metrics-$minute.txt" "${live_bytes:-0}" >> "$out/samples.jsonl" <<'PY'
 import json, re, sys
 minute, rss_kb, path, live = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
