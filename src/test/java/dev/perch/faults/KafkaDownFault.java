@@ -1,8 +1,8 @@
 package dev.perch.faults;
 
-import dev.perch.FreePort;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perch.FreePort;
 import dev.perch.bench.TopologyInstance;
 import dev.perch.bench.TopologyTakeover;
 import dev.perch.model.profile.ScenarioReader;

@@ -1,6 +1,7 @@
 package dev.perch.faults;
 
 import dev.perch.FreePort;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

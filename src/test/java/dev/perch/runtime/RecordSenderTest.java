@@ -47,7 +47,7 @@ class RecordSenderTest {
     }
 
     @Test
-    void withNoBrokerASendFailsWithinItsBoundAndSaysSo() throws java.io.IOException {
+    void withNoBrokerASendFailsWithinItsBoundAndSaysSo() {
         int port = FreePort.pick(); // nothing listens there
         try (RecordSender real = RecordSender.create(Map.of("bootstrap.servers", "127.0.0.1:" + port,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 300))) {
