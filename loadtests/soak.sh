@@ -37,8 +37,9 @@ heap=${PERCH_SOAK_HEAP:-1g}
 # whose arrays double as it fills: at the defaults (1,000,000 app points, some 44 MB) mixed-100 fills
 # it after about 22 minutes, a live heap rising for a bound's sake. The soak sets bounds that fill
 # within its warm-up at mixed-100's ~770 apps and ~100 accelerators, so that what rises after is not it.
-# Its event log likewise: mixed-100's controller writes ~4,000 decisions and alerts in its first five
-# minutes and ~300 a minute after, so the default 20,000 fills only after about an hour.
+# Its event log likewise: mixed-100's controller makes ~3,900 decisions in its first five minutes and
+# ~300 a minute after (2026-12-07), each an event of its app and of the apps it touches, so the
+# default 20,000 events fill long after the warm-up.
 history_points=${PERCH_SOAK_HISTORY_POINTS:-200000}
 accelerator_points=${PERCH_SOAK_ACCELERATOR_HISTORY_POINTS:-20000}
 history_events=${PERCH_SOAK_HISTORY_EVENTS:-2000}
@@ -58,6 +59,7 @@ for minute in $(seq 1 "$minutes"); do
   # After the scrape, so that the collection's pause is a minute old at the next one.
   # The histogram's head is kept: what the live heap holds, class by class, when it moves.
   jcmd "$demo" GC.class_histogram > "$out/histogram.tmp" 2> /dev/null || true
+  # Its three header lines, its 40 largest classes and its total.
   { head -43 "$out/histogram.tmp"; grep '^Total' "$out/histogram.tmp"; } > "$out/histogram-$minute.txt" || true
   live_bytes=$(awk '$1 == "Total" {print $3}' "$out/histogram.tmp")
   python3 - "$minute" "$rss_kb" "$out/metrics-$minute.txt" "${live_bytes:-0}" >> "$out/samples.jsonl" <<'PY'
