@@ -15,6 +15,9 @@
 #   mvn -B -q package -DskipTests && loadtests/soak.sh [MINUTES] [SCENARIO] [WARMUP]
 # One line per minute, then one JSON line with the verdict; raw files go to loadtests/results/soak/.
 set -euo pipefail
+# One function, read whole before it runs: bash reads a script as it goes, so an edit to this file
+# during a half-hour run would otherwise change what the rest of the run does.
+main() {
 cd "$(dirname "$0")/.."
 minutes=${1:-30}
 scenario=${2:-mixed-100}
@@ -108,3 +111,5 @@ print(json.dumps({"scenario": scenario, "minutes": len(samples), "warmupMinute":
                   "worstDeviationFromWarmup": {k: round(v, 3) for k, v in worst.items()},
                   "maxLagRecords": max_lag, "recordsPerSec": round(per_sec), "flat": flat}))
 PY
+}
+main "$@"; exit
