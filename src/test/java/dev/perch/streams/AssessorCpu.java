@@ -35,9 +35,10 @@ import java.util.SplittableRandom;
  * the window's prediction and alerts, the log and its checkpoints) — on stores in memory, with what
  * they forward turned into JSON as the sinks do: what {@code TopologyThroughput}'s stream thread does
  * besides Kafka's part (the changelogs, the record cache, the commits) and the punctuations (which
- * the mock context never fires), on the same 100 Edge TPUs × 8 apps, as one task. Rounds of 200,000 reports; each prints the thread's CPU and allocation per report. With
- * {@code write}: one prediction record of those written with Jackson's own double writer and with
- * Perch's mapper, alternately, CPU per record. A quick A/B for a change to the per-report path
+ * the mock context never fires), on the same 100 Edge TPUs × 8 apps, as one task. Rounds of 200,000
+ * reports; each prints the thread's CPU and allocation per report. With {@code write}: one
+ * prediction record of those written with Jackson's own double writer and with Perch's mapper,
+ * alternately, CPU per record. A quick A/B for a change to the per-report path
  * (seconds, where the broker bench takes minutes); its figures move ±15 % between runs here, so
  * compare builds with {@link AssessorCpuPair}.
  *
