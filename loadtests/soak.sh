@@ -40,9 +40,9 @@ heap=${PERCH_SOAK_HEAP:-1g}
 # whose arrays double as it fills: at the defaults (1,000,000 app points, some 44 MB) mixed-100 fills
 # it after about 22 minutes, a live heap rising for a bound's sake. The soak sets bounds that fill
 # within its warm-up at mixed-100's ~770 apps and ~100 accelerators, so that what rises after is not it.
-# Its event log likewise: mixed-100's controller makes ~3,900 decisions in its first five minutes and
-# ~300 a minute after (2026-12-07), each an event of its app and of the apps it touches, so the
-# default 20,000 events fill long after the warm-up.
+# Its event log likewise: mixed-100's controller makes a few thousand decisions in its first minutes
+# and a few hundred a minute after, each an event of its app and of the apps it touches, so the
+# default 20,000 events fill long after the warm-up, and 2,000 within it.
 history_points=${PERCH_SOAK_HISTORY_POINTS:-200000}
 accelerator_points=${PERCH_SOAK_ACCELERATOR_HISTORY_POINTS:-20000}
 history_events=${PERCH_SOAK_HISTORY_EVENTS:-2000}
