@@ -164,7 +164,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * chose, free now but not held), all bound at once before any is released: one socket at a time,
      * the system may hand the same port out twice, and the broker then refuses two listeners on one port.
      */
-    static int[] freePorts(int count, int taken) throws IOException {
+    public static int[] freePorts(int count, int taken) throws IOException {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             int[] ports = new int[count];
