@@ -73,18 +73,27 @@ public record AcceleratorState(String accelerator, String acceleratorType, Strin
      * and how many of its seconds here were judged against its SLO, and how many of those were over.
      */
     public record SloWindow(int windowSec, int slotSec, long sinceMs, long endMs, List<Slot> slots, long judgedSeconds,
-                            long violationSeconds, SloWindows.Figures figures) {
+                            long violationSeconds, SparseBuckets buckets, SloWindows.Figures figures) {
         public SloWindow {
             slots = SharedList.copyOf(slots);
         }
 
-        /**
-         * The window with its figures summed from its slots, once: every report judges them, and every
-         * window's prediction record and alert read them again.
-         */
+        /** The window with its slots' bucket counts and its figures summed from its slots, afresh. */
         public SloWindow(int windowSec, int slotSec, long sinceMs, long endMs, List<Slot> slots, long judgedSeconds,
                          long violationSeconds) {
-            this(windowSec, slotSec, sinceMs, endMs, slots, judgedSeconds, violationSeconds, SloWindows.summed(slots));
+            this(windowSec, slotSec, sinceMs, endMs, slots, judgedSeconds, violationSeconds, SloWindows.bucketsOf(slots));
+        }
+
+        /**
+         * The window whose slots' bucket counts are {@code buckets} — kept from the window before,
+         * less the slots that left and plus the one that came, not added up again: every report
+         * judges the figures, and summing some sixty slots' buckets for it was the largest part of
+         * the work of a report with a histogram (profiled). The figures are worked out once.
+         */
+        SloWindow(int windowSec, int slotSec, long sinceMs, long endMs, List<Slot> slots, long judgedSeconds,
+                  long violationSeconds, SparseBuckets buckets) {
+            this(windowSec, slotSec, sinceMs, endMs, slots, judgedSeconds, violationSeconds, buckets,
+                    SloWindows.summed(slots, buckets));
         }
     }
 

@@ -10,7 +10,6 @@ import dev.perch.telemetry.LatencySummary;
 import dev.perch.telemetry.TelemetryReport;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -43,13 +42,6 @@ final class SloWindows {
     static final int MAX_SLOTS = 60;
     static final int MIN_WINDOW_SEC = 1;
     static final int MAX_WINDOW_SEC = 3600;
-
-    /**
-     * The window's bucket counts while its percentiles are read off them, one array per thread: this
-     * runs for every report, and a fresh array each time was a large share of the stream thread's
-     * garbage at {@code mixed-1000} (profiled).
-     */
-    private static final ThreadLocal<long[]> SUMMED_BUCKETS = ThreadLocal.withInitial(() -> new long[LatencyBuckets.BUCKETS]);
 
     private SloWindows() {
     }
@@ -100,18 +92,22 @@ final class SloWindows {
         long fromMs = endMs - window.windowSec() * 1000L;
         // Slots are in order of start: those still in the window are the last ones.
         List<Slot> held = window.slots();
+        SparseBuckets buckets = window.buckets();
         int first = 0;
         while (first < held.size() && held.get(first).startSec() * 1000 < fromMs) {
+            buckets = buckets.minus(held.get(first).buckets());
             first++;
         }
         List<Slot> slots = SharedList.<Slot>copyOf(held).dropFirst(first);
         long slotStart = Math.floorDiv(Math.floorDiv(report.windowStartMs(), 1000), window.slotSec()) * window.slotSec();
         boolean hasLatency = report.requests() > 0 && report.latencyMs() != null && report.latencyMs().mean() != null;
         if (hasLatency && slotStart * 1000 >= fromMs) {
-            slots = added(slots, slot(slotStart, report));
+            Slot slot = slot(slotStart, report);
+            slots = added(slots, slot);
+            buckets = buckets.plus(slot.buckets());
         }
         SloWindow after = new SloWindow(window.windowSec(), window.slotSec(), window.sinceMs(), endMs, slots,
-                window.judgedSeconds(), window.violationSeconds());
+                window.judgedSeconds(), window.violationSeconds(), buckets);
         if (slo == null || !full(after)) {
             return after;
         }
@@ -123,7 +119,7 @@ final class SloWindows {
         long seconds = Math.min(Math.max(1, Math.round(report.windowMs() / 1000.0)), after.windowSec());
         return new SloWindow(after.windowSec(), after.slotSec(), after.sinceMs(), endMs, after.slots(),
                 after.judgedSeconds() + seconds, after.violationSeconds() + (observed > slo.sloMs() ? seconds : 0),
-                after.figures());
+                after.buckets(), after.figures());
     }
 
     /** The figures of the requests in the window. */
@@ -131,8 +127,20 @@ final class SloWindows {
         return window == null ? Figures.NONE : window.figures();
     }
 
-    /** The figures of the requests in these slots (a window's, worked out when it is made). */
-    static Figures summed(List<Slot> slots) {
+    /** The bucket counts of these slots, added up. */
+    static SparseBuckets bucketsOf(List<Slot> slots) {
+        SparseBuckets sum = SparseBuckets.NONE;
+        for (Slot slot : slots) {
+            sum = sum.plus(slot.buckets());
+        }
+        return sum;
+    }
+
+    /**
+     * The figures of the requests in these slots, whose bucket counts add up to {@code buckets} (a
+     * window's, worked out when it is made).
+     */
+    static Figures summed(List<Slot> slots, SparseBuckets buckets) {
         if (slots.isEmpty()) {
             return Figures.NONE;
         }
@@ -165,13 +173,8 @@ final class SloWindows {
             return new Figures(requests, mean, average(p50Sum, p50Requests), average(p95Sum, p95Requests),
                     average(p99Sum, p99Requests), false);
         }
-        long[] counts = SUMMED_BUCKETS.get();
-        Arrays.fill(counts, 0);
-        for (Slot slot : slots) {
-            slot.buckets().addTo(counts);
-        }
-        return new Figures(requests, mean, LatencyBuckets.quantile(counts, requests, 0.50),
-                LatencyBuckets.quantile(counts, requests, 0.95), LatencyBuckets.quantile(counts, requests, 0.99), true);
+        return new Figures(requests, mean, buckets.quantile(requests, 0.50), buckets.quantile(requests, 0.95),
+                buckets.quantile(requests, 0.99), true);
     }
 
     private static Double average(double sumMs, long requests) {
@@ -223,10 +226,8 @@ final class SloWindows {
     }
 
     private static Slot merged(Slot a, Slot b) {
-        long[] counts = new long[LatencyBuckets.BUCKETS];
-        b.buckets().addTo(counts);
         return new Slot(a.startSec(), a.mean().plus(b.mean()), a.p50().plus(b.p50()), a.p95().plus(b.p95()),
-                a.p99().plus(b.p99()), a.histogramRequests() + b.histogramRequests(), a.buckets().plus(counts));
+                a.p99().plus(b.p99()), a.histogramRequests() + b.histogramRequests(), a.buckets().plus(b.buckets()));
     }
 
     /**

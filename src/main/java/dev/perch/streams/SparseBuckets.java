@@ -55,18 +55,56 @@ final class SparseBuckets {
         return counts[k];
     }
 
-    /** Adds these counts into a full array. */
-    void addTo(long[] dense) {
-        for (int k = 0; k < buckets.length; k++) {
-            dense[buckets[k]] += counts[k];
-        }
+    /** These counts and another's, added. */
+    SparseBuckets plus(SparseBuckets other) {
+        return combined(other, 1);
     }
 
-    /** These counts and a full array's, added. */
-    SparseBuckets plus(long[] dense) {
-        long[] sum = dense.clone();
-        addTo(sum);
-        return of(sum);
+    /**
+     * These counts less another's, which they include: a window's sum less the slot that left it.
+     * Counts are whole requests, so a sum kept this way is exact, and equal to one added up afresh.
+     */
+    SparseBuckets minus(SparseBuckets other) {
+        return combined(other, -1);
+    }
+
+    private SparseBuckets combined(SparseBuckets other, int sign) {
+        if (other.buckets.length == 0) {
+            return this;
+        }
+        int[] bucketsOut = new int[buckets.length + other.buckets.length];
+        long[] countsOut = new long[bucketsOut.length];
+        int n = 0;
+        int i = 0;
+        int j = 0;
+        while (i < buckets.length || j < other.buckets.length) {
+            int bucket;
+            long count;
+            if (j == other.buckets.length || (i < buckets.length && buckets[i] < other.buckets[j])) {
+                bucket = buckets[i];
+                count = counts[i++];
+            } else if (i == buckets.length || other.buckets[j] < buckets[i]) {
+                bucket = other.buckets[j];
+                count = sign * other.counts[j++];
+            } else {
+                bucket = buckets[i];
+                count = counts[i++] + sign * other.counts[j++];
+            }
+            if (count < 0) {
+                throw new IllegalArgumentException("bucket " + bucket + " would hold " + count + " requests: " + this
+                        + " does not include " + other);
+            }
+            if (count != 0) {
+                bucketsOut[n] = bucket;
+                countsOut[n++] = count;
+            }
+        }
+        return new SparseBuckets(Arrays.copyOf(bucketsOut, n), Arrays.copyOf(countsOut, n));
+    }
+
+    /** The nearest-rank {@code q} percentile of these {@code total} requests ({@link LatencyBuckets#quantile}). */
+    Double quantile(long total, double q) {
+        return LatencyBuckets.quantile(buckets, counts, buckets.length, total, q);
     }
 
     @Override

@@ -8,6 +8,8 @@ import dev.perch.streams.PerchTopology;
 import dev.perch.streams.TopologySettings;
 import dev.perch.telemetry.AppRecord;
 import dev.perch.telemetry.Json;
+import dev.perch.telemetry.LatencyBuckets;
+import dev.perch.telemetry.LatencyHistogram;
 import dev.perch.telemetry.LatencySummary;
 import dev.perch.telemetry.MeanSummary;
 import dev.perch.telemetry.TelemetryReport;
@@ -253,6 +255,12 @@ public final class TopologyThroughput {
     public static final int APPS_PER_ACCELERATOR = 8;
     private static final String[] MODELS = {"mobilenet_v2", "inception_v4", "efficientnet-S", "ssd_mobilenet_v2"};
     private static final long T0 = 1_767_225_600_000L;
+    /**
+     * {@code -Dbench.histograms=true}: every report carries a latency histogram, as the simulator's
+     * and the node agent's do, so that the SLO window's percentiles are read off them; the recorded
+     * figures are without.
+     */
+    private static final boolean HISTOGRAMS = Boolean.getBoolean("bench.histograms");
 
     /** The apps table's entry of an app: a mean SLO and its accelerator. */
     public static AppRecord app(int accelerator, int app) {
@@ -267,9 +275,19 @@ public final class TopologyThroughput {
         long window = i / (ACCELERATORS * APPS_PER_ACCELERATOR);
         String id = "node-" + accelerator + "/tpu0";
         double mean = 20 + 30 * random.nextDouble();
+        int requests = 1 + random.nextInt(3);
         return new TelemetryReport(TelemetryReport.SCHEMA, "node-" + accelerator, id, "edgetpu",
                 "app-" + accelerator + "-" + app, MODELS[app % MODELS.length], T0 + window * 1000, T0 + (window + 1) * 1000,
-                1 + random.nextInt(3), new LatencySummary(mean, mean, mean * 2, mean * 3, mean * 3),
-                new MeanSummary(10.0), new MeanSummary(mean - 10), 1L);
+                requests, new LatencySummary(mean, mean, mean * 2, mean * 3, mean * 3),
+                new MeanSummary(10.0), new MeanSummary(mean - 10), 1L, HISTOGRAMS ? histogram(requests, mean, random) : null);
+    }
+
+    /** Latencies about the mean, in Perch's layout: what the simulator and the node agent send. */
+    private static LatencyHistogram histogram(int requests, double meanMs, SplittableRandom random) {
+        double[] latencies = new double[requests];
+        for (int k = 0; k < requests; k++) {
+            latencies[k] = meanMs * (0.5 + random.nextDouble());
+        }
+        return LatencyBuckets.histogram(latencies);
     }
 }

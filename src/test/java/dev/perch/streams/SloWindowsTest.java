@@ -2,15 +2,23 @@ package dev.perch.streams;
 
 import dev.perch.model.profile.SloStatistic;
 import dev.perch.telemetry.AppRecord;
+import dev.perch.telemetry.LatencyBuckets;
 import dev.perch.telemetry.Samples;
 import dev.perch.telemetry.TelemetryReport;
 import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 
 import static dev.perch.streams.TopologyFixture.T0;
 import static dev.perch.streams.TopologyFixture.report;
 import static dev.perch.streams.TopologyFixture.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** An app's SLO window, slot by slot, against figures worked by hand. */
@@ -111,5 +119,82 @@ class SloWindowsTest {
         double first = 2 * SloWindows.figures(window).meanMs() - 299;
         assertTrue(first >= 180 && first <= 182 && first % 2 == 0, "from " + first);
         assertTrue(window.slots().size() <= 61);
+    }
+
+    /**
+     * A window keeps its slots' bucket counts as it slides (less the slots that leave, plus the one
+     * that comes) instead of adding them up on every report. Over reports in order, late, several
+     * for one second, without a histogram, and a window that changes length: after each, the counts
+     * are those of the slots it holds added up afresh, its percentiles those read off that sum, and
+     * within the layout's 5 % of the nearest rank of the very requests of those seconds.
+     */
+    @Test
+    void aSlidingWindowsBucketCountsAreItsSlotsAddedUpAndItsPercentilesTheirRequests() {
+        SplittableRandom random = new SplittableRandom(19);
+        Map<Long, List<Double>> latenciesBySecond = new HashMap<>();
+        Map<Long, Boolean> histogramBySecond = new HashMap<>();
+        AcceleratorState.SloWindow window = null;
+        int windowSec = 30;
+        int second = 0;
+        int fromHistograms = 0;
+        for (int step = 0; step < 3000; step++) {
+            if (step == 1000 || step == 2000) {
+                windowSec = step == 1000 ? 60 : 20; // re-slotted, every slot still one second
+            }
+            int at = random.nextInt(10) == 0 ? second - random.nextInt(90) : second++; // a tenth late, some older than the window
+            if (at < 0) {
+                continue;
+            }
+            double[] latencies = new double[1 + random.nextInt(40)];
+            for (int i = 0; i < latencies.length; i++) {
+                latencies[i] = random.nextInt(20) == 0 ? 200 + 300 * random.nextDouble() : 10 + 40 * random.nextDouble();
+            }
+            boolean histogram = random.nextInt(50) != 0;
+            window = SloWindows.observe(window, samples("a", "m", "pi-1/tpu0", at, latencies, histogram), null, windowSec);
+            long slotStartSec = (T0 + at * 1000L) / 1000;
+            if (window.slots().stream().anyMatch(slot -> slot.startSec() == slotStartSec)) {
+                for (double latency : latencies) {
+                    latenciesBySecond.computeIfAbsent(slotStartSec, k -> new ArrayList<>()).add(latency);
+                }
+                histogramBySecond.merge(slotStartSec, histogram, Boolean::logicalAnd);
+            }
+
+            assertEquals(SloWindows.bucketsOf(window.slots()), window.buckets(), "step " + step);
+            long[] dense = new long[LatencyBuckets.BUCKETS];
+            List<Double> requests = new ArrayList<>();
+            boolean everyOneWithAHistogram = true;
+            for (AcceleratorState.Slot slot : window.slots()) {
+                for (int k = 0; k < slot.buckets().size(); k++) {
+                    dense[slot.buckets().bucket(k)] += slot.buckets().count(k);
+                }
+                requests.addAll(latenciesBySecond.get(slot.startSec()));
+                everyOneWithAHistogram &= histogramBySecond.get(slot.startSec());
+            }
+            SloWindows.Figures figures = SloWindows.figures(window);
+            assertEquals(requests.size(), figures.requests());
+            assertEquals(everyOneWithAHistogram, figures.fromHistograms(), "step " + step);
+            if (!everyOneWithAHistogram) {
+                continue;
+            }
+            fromHistograms++;
+            double[] sorted = requests.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            for (double q : new double[]{0.50, 0.95, 0.99}) {
+                Double percentile = q == 0.50 ? figures.p50Ms() : q == 0.95 ? figures.p95Ms() : figures.p99Ms();
+                assertEquals(LatencyBuckets.quantile(dense, requests.size(), q), percentile, "step " + step + ", p" + q);
+                double truth = Samples.nearestRank(sorted, q);
+                assertTrue(Math.abs(percentile - truth) <= 0.05 * truth, "step " + step + ": p" + q + " " + percentile + " vs " + truth);
+            }
+        }
+        assertTrue(fromHistograms > 1000, fromHistograms + " windows read off their histograms");
+    }
+
+    @Test
+    void countsCannotBeTakenFromASumThatDoesNotHoldThem() {
+        SparseBuckets some = new SparseBuckets(new int[]{3, 7}, new long[]{2, 5});
+        assertEquals(new SparseBuckets(new int[]{7}, new long[]{5}), some.minus(new SparseBuckets(new int[]{3}, new long[]{2})));
+        assertEquals(new SparseBuckets(new int[]{3, 5, 7}, new long[]{2, 1, 6}),
+                some.plus(new SparseBuckets(new int[]{5, 7}, new long[]{1, 1})));
+        assertThrows(IllegalArgumentException.class, () -> some.minus(new SparseBuckets(new int[]{4}, new long[]{1})));
+        assertThrows(IllegalArgumentException.class, () -> some.minus(new SparseBuckets(new int[]{7}, new long[]{6})));
     }
 }
