@@ -87,8 +87,8 @@ public record AcceleratorState(String accelerator, String acceleratorType, Strin
         /**
          * The window whose slots' bucket counts are {@code buckets} — kept from the window before,
          * less the slots that left and plus the one that came, not added up again: every report
-         * judges the figures, and summing some sixty slots' buckets for it was the largest part of
-         * the work of a report with a histogram (profiled). The figures are worked out once.
+         * judges the figures, and summing some sixty slots' buckets for it was most of the SLO
+         * window's work for reports with histograms (profiled). The figures are worked out once.
          */
         SloWindow(int windowSec, int slotSec, long sinceMs, long endMs, List<Slot> slots, long judgedSeconds,
                   long violationSeconds, SparseBuckets buckets) {

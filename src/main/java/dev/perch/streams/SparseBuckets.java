@@ -104,7 +104,7 @@ final class SparseBuckets {
 
     /** The nearest-rank {@code q} percentile of these {@code total} requests ({@link LatencyBuckets#quantile}). */
     Double quantile(long total, double q) {
-        return LatencyBuckets.quantile(buckets, counts, buckets.length, total, q);
+        return LatencyBuckets.quantile(buckets, counts, total, q);
     }
 
     @Override

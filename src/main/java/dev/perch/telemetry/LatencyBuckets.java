@@ -156,20 +156,20 @@ public final class LatencyBuckets {
      * the open bucket, its lower edge (the last bound: all that is known). Null when there are none.
      */
     public static Double quantile(long[] counts, long total, double q) {
-        return quantile(null, counts, counts.length, total, q);
+        return quantile(null, counts, total, q);
     }
 
     /**
-     * The same percentile from the first {@code n} of {@code counts}, the counts of {@code buckets}
-     * (ascending; null: every bucket of the layout in order) — a sum kept as its buckets with requests.
+     * The same percentile from {@code counts}, those of {@code buckets} (ascending; null: every bucket
+     * of the layout in order) — a sum kept as its buckets with requests.
      */
-    public static Double quantile(int[] buckets, long[] counts, int n, long total, double q) {
+    public static Double quantile(int[] buckets, long[] counts, long total, double q) {
         if (total <= 0) {
             return null;
         }
         long rank = Math.min(Math.max((long) Math.ceil(q * total), 1), total);
         long below = 0;
-        for (int k = 0; k < n; k++) {
+        for (int k = 0; k < counts.length; k++) {
             long here = counts[k];
             if (here > 0 && below + here >= rank) {
                 int bucket = buckets == null ? k : buckets[k];
