@@ -6,13 +6,20 @@ import java.util.List;
  * A significant trend in an app's per-window rates: the least-squares line's value at the last window
  * and its slope (req/s per s), each with its standard error, and the windows' requests and span it
  * rests on.
+ *
+ * <p>A window's rate scatters at least as a Poisson count does, λ/T for a window of T seconds at rate
+ * λ, so the errors take the larger of that and the scatter the line leaves (which also covers traffic
+ * burstier than Poisson). The scatter alone is an estimate from some thirty windows of a few requests
+ * each, and where it comes out small by chance a flat rate passes for a trend. A trend is tested for
+ * every app every second and moves its accelerator's forecast, so a flat rate must very seldom pass:
+ * decision 0017 has the threshold, and what it costs a real ramp.
  */
 record Trend(double valuePerSec, double slopePerSec2, double valueStdErrPerSec, double slopeStdErrPerSec2,
              double requests, double spanSec) {
     /** Fewer windows than this make no trend. */
     static final int MIN_WINDOWS = 10;
-    /** The slope's t-statistic a trend needs, so that Poisson noise seldom passes for one. */
-    static final double MIN_T = 3;
+    /** The slope over its standard error that a trend needs, so that Poisson noise seldom passes for one. */
+    static final double MIN_T = 3.5;
 
     /** The line through the windows' rates against time, or null unless there are enough windows and its slope is significant. */
     static Trend significant(List<AcceleratorState.Window> windows) {
@@ -24,6 +31,7 @@ record Trend(double valuePerSec, double slopePerSec2, double valueStdErrPerSec, 
         // large share of a window's prediction (profiled).
         double[] times = new double[n];
         double[] rates = new double[n];
+        double[] inverseSecs = new double[n];
         double st = 0;
         double sr = 0;
         double requests = 0;
@@ -31,7 +39,8 @@ record Trend(double valuePerSec, double slopePerSec2, double valueStdErrPerSec, 
         for (int i = 0; i < n; i++) {
             AcceleratorState.Window w = windows.get(i);
             times[i] = w.windowEndMs() / 1000.0;
-            rates[i] = rateOf(w);
+            inverseSecs[i] = 1000.0 / (w.windowEndMs() - w.windowStartMs());
+            rates[i] = w.requests() * inverseSecs[i];
             st += times[i];
             sr += rates[i];
             requests += w.requests();
@@ -41,10 +50,17 @@ record Trend(double valuePerSec, double slopePerSec2, double valueStdErrPerSec, 
         double meanR = sr / n;
         double stt = 0;
         double str = 0;
+        // Σ1/T, Σ(t−t̄)/T and Σ(t−t̄)²/T, for the errors under one Poisson rate (below).
+        double inverse = 0;
+        double dtInverse = 0;
+        double dt2Inverse = 0;
         for (int i = 0; i < n; i++) {
             double dt = times[i] - meanT;
             stt += dt * dt;
             str += dt * (rates[i] - meanR);
+            inverse += inverseSecs[i];
+            dtInverse += dt * inverseSecs[i];
+            dt2Inverse += dt * dt * inverseSecs[i];
         }
         if (stt <= 0) {
             return null;
@@ -56,17 +72,20 @@ record Trend(double valuePerSec, double slopePerSec2, double valueStdErrPerSec, 
             residual += off * off;
         }
         double residualVariance = residual / (n - 2);
-        double slopeError = Math.sqrt(residualVariance / stt);
+        double lastT = windows.get(n - 1).windowEndMs() / 1000.0;
+        // Under one rate λ (requests over span, at least one request), a window of T s has a rate of
+        // variance λ/T. The slope is Σ(t−t̄)·r/Stt and the value at the last window Σw·r with
+        // w = 1/n + (t_last − t̄)(t − t̄)/Stt, so their Poisson variances are λ·Σ(t−t̄)²/T/Stt² and λ·Σw²/T.
+        double level = Math.max(requests, 1) / (spanMs / 1000);
+        double c = (lastT - meanT) / stt;
+        double poissonValue = level * (inverse / ((double) n * n) + 2 * c * dtInverse / n + c * c * dt2Inverse);
+        double slopeError = Math.sqrt(Math.max(residualVariance / stt, level * dt2Inverse / (stt * stt)));
         if (!(slopeError > 0) || Math.abs(slope) / slopeError < MIN_T) {
             return null;
         }
-        double lastT = windows.get(n - 1).windowEndMs() / 1000.0;
         double value = meanR + slope * (lastT - meanT);
-        double valueError = Math.sqrt(residualVariance * (1.0 / n + (lastT - meanT) * (lastT - meanT) / stt));
+        double valueError = Math.sqrt(Math.max(residualVariance * (1.0 / n + (lastT - meanT) * (lastT - meanT) / stt),
+                poissonValue));
         return new Trend(value, slope, valueError, slopeError, requests, spanMs / 1000);
-    }
-
-    private static double rateOf(AcceleratorState.Window w) {
-        return w.requests() * 1000.0 / (w.windowEndMs() - w.windowStartMs());
     }
 }

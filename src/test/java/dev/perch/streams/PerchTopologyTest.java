@@ -183,11 +183,12 @@ class PerchTopologyTest {
     @Test
     void aRisingRateRaisesAnImpendingAlertWithTheTimeLeftBeforeTheModelsSayItBreaks() {
         fx.app("a", "inception_v4", 400, "mean", "pi-1", "pi-1/tpu0");
-        // Inception-V4 alone, its rate climbing 0.1 req/s every second from 1 req/s: at the 20 s horizon
-        // the forecast crosses the 400 ms SLO well before the rate itself does.
+        // Inception-V4 alone, its rate climbing 0.15 req/s every second from 1 req/s: at the 20 s horizon
+        // the forecast crosses the 400 ms SLO well before the rate itself does. (A climb of 0.1 req/s
+        // per second at a few req/s is within Poisson noise over the trend's 30 s: not a trend.)
         List<com.fasterxml.jackson.databind.JsonNode> alerts = new java.util.ArrayList<>();
         for (int s = 0; s < 60 && alerts.isEmpty(); s++) {
-            long requests = Math.round(1 + 0.1 * s);
+            long requests = Math.round(1 + 0.15 * s);
             fx.send(report("a", "inception_v4", "pi-1/tpu0", s, requests, 160));
             fx.alerts.readValuesToList().forEach(v -> alerts.add(Json.read(v, com.fasterxml.jackson.databind.JsonNode.class)));
         }
@@ -196,7 +197,10 @@ class PerchTopologyTest {
         assertEquals("impending", alert.get("kind").asText());
         assertTrue(alert.get("secondsToViolation").asDouble() > 0, alert.toString());
         assertTrue(alert.get("secondsToViolation").asDouble() <= 20, alert.toString());
-        assertTrue(alert.get("forecastMs").asDouble() > 400, alert.toString());
+        // Over at the horizon: a figure over the SLO, or none where the load is beyond the device then.
+        var forecast = alert.get("forecastMs");
+        assertTrue(forecast == null ? alert.get("reason").asText().contains("unstable within")
+                : forecast.asDouble() > 400, alert.toString());
         assertTrue(alert.get("predictedMs").asDouble() <= 400, "the prediction now is still within the SLO: " + alert);
         assertTrue(alert.get("reason").asText().contains("rising"), alert.get("reason").asText());
     }
