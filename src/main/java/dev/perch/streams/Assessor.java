@@ -36,8 +36,8 @@ import java.util.Set;
  *
  * <p>Why two stores: an accelerator's state is tens of kilobytes, and writing it on every report
  * (or every window) made the changelog, not the models, the cost of a report (profiled). So the
- * state is written every {@value #CHECKPOINT_ENTRIES} entries of its log at most (by default): in
- * between, {@value #PENDING_STORE} keeps each report folded as it came ({@link LoggedReports}) and
+ * state is written once per {@value #CHECKPOINT_EVERY_MS} ms of window time (by default, at a phase
+ * of its own: {@link #checkpointDue}): in between, {@value #PENDING_STORE} keeps each report folded as it came ({@link LoggedReports}) and
  * a mark where each window was predicted, a window's entries under one key, the accelerator and a
  * sequence number ({@link LogSegment}); a checkpoint writes the state and deletes them. State and
  * log are committed together (exactly-once), so after a restart or a task's re-initialisation the
@@ -59,12 +59,15 @@ final class Assessor implements Processor<String, Object, String, Object> {
     /** Between accelerator and sequence number in pending keys: a character no id contains. */
     private static final String SEPARATOR = "\u0000";
     /**
-     * Log entries between checkpoints of an accelerator's state, at most, by default (the state is
-     * written after half to all of them, {@link #checkpointAfter}): so many that the log has grown to
-     * about the state's own size when the state is written again, which keeps the changelog's bytes
-     * within twice what either alone would cost (decision 0016).
+     * Window time between checkpoints of an accelerator's state, by default: the log has then grown to
+     * about the state's own size whatever the accelerator's apps (both grow with them), which keeps
+     * the changelog's bytes within twice what either alone would cost (decisions 0016 and 0018).
      */
-    static final int CHECKPOINT_ENTRIES = 256;
+    static final long CHECKPOINT_EVERY_MS = 22_000;
+    /** The golden ratio's fraction: successive multiples of it, modulo 1, fill [0, 1) most evenly. */
+    private static final double PHASE_STEP = 0.6180339887498949;
+    /** No checkpoint slot yet (the accelerator has closed no window since it was read). */
+    private static final long NO_SLOT = Long.MIN_VALUE;
     /** The log's mark of a window predicted (a logged report is longer, and starts with 1 or '{'). */
     private static final byte[] CLOSED = {0};
     /** Digits of a log entry's sequence number in its key (a long's 19). */
@@ -73,8 +76,10 @@ final class Assessor implements Processor<String, Object, String, Object> {
     private final Assessment assessment;
     private final IdleClose idleClose;
     private final long forgetAfterMs;
-    private final int checkpointEntries;
+    private final long checkpointEveryMs;
     private final Map<String, Live> live = new HashMap<>();
+    /** Accelerators read since {@link #init}: the next one's checkpoint phase is the next of the sequence. */
+    private long phases;
     /** Accelerators with pending reports not yet read back since {@link #init}. */
     private final Set<String> unread = new HashSet<>();
     private ProcessorContext<String, Object> context;
@@ -93,23 +98,27 @@ final class Assessor implements Processor<String, Object, String, Object> {
         private long lastTimestamp;
         /** The next log key's sequence number. */
         private long sequence;
-        /** Log entries since the state was last written, and the keys that hold them. */
-        private int entries;
+        /** The keys of the log written since the state was. */
         private final List<String> segmentKeys = new ArrayList<>();
+        /** Where in each checkpoint period this accelerator's state is written, and the period it was last. */
+        private long phaseMs;
+        private long checkpointSlot = NO_SLOT;
+        /** The start of the window it closed last. */
+        private long closedStartMs;
         /** The log's open segment, under the last of {@link #segmentKeys} (null: the next entry starts one). */
         private LogSegment segment;
     }
 
     /**
-     * @param checkpointEntries log entries between checkpoints, at most (1: the state is written at every window)
+     * @param checkpointEveryMs window time between checkpoints (0: the state is written at every window)
      * @param appsChanges       the apps table's writes, as its {@link GlobalTableUpdater} tells them
      */
-    Assessor(TopologySettings settings, int checkpointEntries, TableChanges appsChanges) {
+    Assessor(TopologySettings settings, long checkpointEveryMs, TableChanges appsChanges) {
         this.appsChanges = appsChanges;
         this.assessment = new Assessment(settings);
         this.idleClose = settings.idleClose();
         this.forgetAfterMs = settings.dedupRetentionMs();
-        this.checkpointEntries = checkpointEntries;
+        this.checkpointEveryMs = checkpointEveryMs;
     }
 
     @Override
@@ -121,6 +130,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
         this.inventory = context.getStateStore(PerchTopology.INVENTORY_STORE);
         live.clear();
         unread.clear();
+        phases = 0;
         newestEndMs = Long.MIN_VALUE;
         try (KeyValueIterator<String, byte[]> reports = pending.all()) {
             reports.forEachRemaining(entry -> unread.add(entry.key.substring(0, entry.key.indexOf(SEPARATOR))));
@@ -191,18 +201,19 @@ final class Assessor implements Processor<String, Object, String, Object> {
         }
         accelerator.state = state;
         accelerator.open = null;
+        accelerator.closedStartMs = window.startMs();
         if (live) {
             log(accelerator, CLOSED);
         }
     }
 
     /**
-     * Appends to the accelerator's log, and writes its state in place of the log when the log is long.
-     * The entries up to a window's mark share a key ({@link LogSegment}).
+     * Appends to the accelerator's log, and writes its state in place of the log when a checkpoint is
+     * due. The entries up to a window's mark share a key ({@link LogSegment}).
      */
     private void log(Live accelerator, byte[] entry) {
         String acceleratorId = accelerator.state.accelerator();
-        if (++accelerator.entries >= checkpointAfter(acceleratorId) && accelerator.open == null) {
+        if (accelerator.open == null && checkpointDue(accelerator)) {
             states.put(acceleratorId, accelerator.state);
             forgetLog(accelerator);
             return;
@@ -221,18 +232,33 @@ final class Assessor implements Processor<String, Object, String, Object> {
     private void forgetLog(Live accelerator) {
         accelerator.segmentKeys.forEach(pending::delete);
         accelerator.segmentKeys.clear();
-        accelerator.entries = 0;
         accelerator.segment = null;
     }
 
     /**
-     * Log entries before an accelerator's checkpoint: between half and all of {@code checkpointEntries},
-     * fixed per accelerator. Accelerators whose apps report in step would otherwise checkpoint in
-     * step — a burst of state writes every few seconds, and a log whose size saws up and down together.
+     * Whether the window just closed starts a checkpoint period of the accelerator's (window time, so
+     * that a replay and a slow run write where a live one would), the first one seen since it was read
+     * excepted: after a restart every accelerator would otherwise write at once. Each accelerator's
+     * periods are offset by its phase, and the phases of a task's accelerators spread evenly over the
+     * period, so that the state writes, and the log they empty, keep an even pace: accelerators whose
+     * apps report in step would otherwise write together — a burst every period, and a log whose size
+     * saws up and down as one (it did with thresholds drawn per accelerator from its id's hash: by a
+     * fifth either way, summed over a hundred accelerators).
      */
-    private int checkpointAfter(String acceleratorId) {
-        int half = checkpointEntries / 2;
-        return half == 0 ? checkpointEntries : half + Math.floorMod(acceleratorId.hashCode(), half + 1);
+    private boolean checkpointDue(Live accelerator) {
+        if (checkpointEveryMs <= 0) {
+            return true;
+        }
+        long slot = Math.floorDiv(accelerator.closedStartMs + accelerator.phaseMs, checkpointEveryMs);
+        long last = accelerator.checkpointSlot;
+        accelerator.checkpointSlot = slot;
+        return last != NO_SLOT && slot != last;
+    }
+
+    /** The next phase of the golden ratio's sequence, in [0, {@code checkpointEveryMs}). */
+    private long nextPhaseMs() {
+        double fraction = (phases++ * PHASE_STEP) % 1.0;
+        return (long) (fraction * checkpointEveryMs);
     }
 
     /** The accelerator and its log's sequence number, zero-padded so that keys sort in log order. */
@@ -248,6 +274,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
             return accelerator;
         }
         accelerator = new Live();
+        accelerator.phaseMs = nextPhaseMs();
         accelerator.state = states.get(acceleratorId);
         accelerator.lastTimestamp = timestamp;
         live.put(acceleratorId, accelerator);
@@ -268,7 +295,6 @@ final class Assessor implements Processor<String, Object, String, Object> {
                     continue;
                 }
                 for (byte[] entry : logged) {
-                    accelerator.entries++;
                     replay(accelerator, segment.key, entry, timestamp);
                 }
             }

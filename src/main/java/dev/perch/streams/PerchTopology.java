@@ -41,7 +41,7 @@ public final class PerchTopology {
     }
 
     public static org.apache.kafka.streams.Topology build(TopologySettings settings) {
-        return build(settings, Assessor.CHECKPOINT_ENTRIES);
+        return build(settings, Assessor.CHECKPOINT_EVERY_MS);
     }
 
     /**
@@ -57,10 +57,10 @@ public final class PerchTopology {
     }
 
     /**
-     * The topology with the accelerators' state written every {@code checkpointEntries} entries of
-     * their log ({@link Assessor}); tests that read the state store use 1, a checkpoint per window.
+     * The topology with the accelerators' state written every {@code checkpointEveryMs} of window time
+     * ({@link Assessor}); tests that read the state store use 0, a checkpoint per window.
      */
-    static org.apache.kafka.streams.Topology build(TopologySettings settings, int checkpointEntries) {
+    static org.apache.kafka.streams.Topology build(TopologySettings settings, long checkpointEveryMs) {
         org.apache.kafka.streams.Topology topology = new org.apache.kafka.streams.Topology();
         TableChanges appsChanges = new TableChanges();
 
@@ -81,7 +81,7 @@ public final class PerchTopology {
         // Cached: the count of reports admitted is written on every report, and a stream's marks on each of its reports.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Intake.DEDUP_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), INTAKE);
-        topology.addProcessor(ASSESSOR, () -> new Assessor(settings, checkpointEntries, appsChanges), INTAKE);
+        topology.addProcessor(ASSESSOR, () -> new Assessor(settings, checkpointEveryMs, appsChanges), INTAKE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Assessor.STATE_STORE),
                 Serdes.String(), new AcceleratorStateSerde()).withCachingEnabled(), ASSESSOR);
         // Cached: a window's log entries share a key (LogSegment), rewritten on each of its reports.

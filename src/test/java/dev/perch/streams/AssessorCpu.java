@@ -53,7 +53,7 @@ public final class AssessorCpu {
 
     private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
     private final Intake intake = new Intake(SETTINGS.dedupRetentionMs());
-    private final Assessor assessor = new Assessor(SETTINGS, Assessor.CHECKPOINT_ENTRIES, new TableChanges());
+    private final Assessor assessor = new Assessor(SETTINGS, Assessor.CHECKPOINT_EVERY_MS, new TableChanges());
     private final SplittableRandom random = new SplittableRandom(1);
     private long offset;
     private PredictionRecord lastPrediction;
@@ -77,7 +77,10 @@ public final class AssessorCpu {
         bench.sizes();
     }
 
-    /** What a checkpoint writes against what the log holds in between (Assessor.CHECKPOINT_ENTRIES). */
+    /**
+     * What a checkpoint writes against what the log holds when it is written, after
+     * Assessor.CHECKPOINT_EVERY_MS of one-second windows (a report per app each, and a mark).
+     */
     private void sizes() {
         var serializer = new AcceleratorStateSerde().serializer();
         KeyValueStore<String, AcceleratorState> states = context.getStateStore(Assessor.STATE_STORE);
@@ -86,9 +89,12 @@ public final class AssessorCpu {
             all.forEachRemaining(entry -> stateBytes.add(serializer.serialize(Assessor.STATE_STORE, entry.value).length));
         }
         double entryBytes = lastReports.stream().mapToInt(r -> LoggedReports.write(r).length).average().orElse(0);
-        System.out.printf(Locale.ROOT, "an accelerator's state: %.0f bytes (%d apps); a logged report: %.0f bytes%n",
+        long windows = Assessor.CHECKPOINT_EVERY_MS / 1000;
+        System.out.printf(Locale.ROOT, "an accelerator's state: %.0f bytes (%d apps); a logged report: %.0f bytes;"
+                        + " the log after %d windows: %.0f bytes%n",
                 stateBytes.stream().mapToInt(Integer::intValue).average().orElse(0),
-                TopologyThroughput.APPS_PER_ACCELERATOR, entryBytes);
+                TopologyThroughput.APPS_PER_ACCELERATOR, entryBytes, windows,
+                windows * (TopologyThroughput.APPS_PER_ACCELERATOR * entryBytes + 1));
     }
 
     /** What a round wrote, and its thread's CPU and allocation (the one that moves less between runs). */

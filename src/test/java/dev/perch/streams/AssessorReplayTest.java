@@ -15,7 +15,9 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static dev.perch.streams.TopologyFixture.T0;
 import static dev.perch.streams.TopologyFixture.report;
@@ -43,13 +45,17 @@ class AssessorReplayTest {
     @Test
     void reInitialisedEveryFewReportsItForwardsWhatAnUninterruptedOneDoes() {
         List<Record<String, Object>> input = input();
-        List<String> uninterrupted = run(input, 1, Integer.MAX_VALUE);
-        List<String> restarted = run(input, 7, 13);
-        // What each holds at the end (the restarted one read back from its stores once more) is the same too.
-        assertEquals(uninterrupted.remove(uninterrupted.size() - 1), restarted.remove(restarted.size() - 1));
+        List<String> uninterrupted = run(input, 0, Integer.MAX_VALUE);
         assertTrue(uninterrupted.size() > 40, "predictions and alerts: " + uninterrupted.size());
         assertTrue(uninterrupted.stream().anyMatch(s -> s.contains("\"kind\":\"impending\"")), "the load raises an alert");
-        assertEquals(uninterrupted, restarted);
+        // Checkpoints every 3 s of windows and the default's every 22 s: state and log both read back.
+        for (long checkpointEveryMs : new long[]{3_000, Assessor.CHECKPOINT_EVERY_MS}) {
+            List<String> expected = new ArrayList<>(uninterrupted);
+            List<String> restarted = run(input, checkpointEveryMs, 13);
+            // What each holds at the end (the restarted one read back from its stores once more) is the same too.
+            assertEquals(expected.remove(expected.size() - 1), restarted.remove(restarted.size() - 1));
+            assertEquals(expected, restarted);
+        }
     }
 
     /** Three apps on one Edge TPU, one of them climbing, a late report now and then. */
@@ -71,7 +77,73 @@ class AssessorReplayTest {
     }
 
     /** What the assessor forwards, as JSON, re-initialised on the same stores every {@code restartEvery} reports. */
-    private static List<String> run(List<Record<String, Object>> input, int checkpointEntries, int restartEvery) {
+    private static List<String> run(List<Record<String, Object>> input, long checkpointEveryMs, int restartEvery) {
+        MockProcessorContext<String, Object> context = context(Map.of("a", "pi-1/tpu0", "b", "pi-1/tpu0", "c", "pi-1/tpu0"));
+        Assessor assessor = null;
+        for (int i = 0; i < input.size(); i++) {
+            if (i % restartEvery == 0) {
+                assessor = new Assessor(SETTINGS, checkpointEveryMs, new TableChanges());
+                assessor.init(context);
+            }
+            process(context, assessor, input.get(i), i);
+        }
+        List<String> out = new ArrayList<>();
+        context.forwarded().forEach(f -> out.add(Json.write(f.record().value())));
+        if (restartEvery < input.size()) {
+            assessor = new Assessor(SETTINGS, checkpointEveryMs, new TableChanges());
+            assessor.init(context);
+        }
+        out.add(java.util.Base64.getEncoder().encodeToString(AcceleratorStateSerde.write(assessor.held("pi-1/tpu0"))));
+        return out;
+    }
+
+    @Test
+    void eachAcceleratorIsWrittenOncePerPeriodAndTheLogStaysLevel() {
+        // 40 Edge TPUs of two apps each, every app reporting every second, in step.
+        int accelerators = 40;
+        long periodMs = 10_000;
+        Map<String, String> placed = new HashMap<>();
+        for (int a = 0; a < accelerators; a++) {
+            placed.put("x" + a, "pi-" + a + "/tpu0");
+            placed.put("y" + a, "pi-" + a + "/tpu0");
+        }
+        MockProcessorContext<String, Object> context = context(placed);
+        Assessor assessor = new Assessor(SETTINGS, periodMs, new TableChanges());
+        assessor.init(context);
+        KeyValueStore<String, byte[]> pending = context.getStateStore(Assessor.PENDING_STORE);
+        KeyValueStore<String, AcceleratorState> states = context.getStateStore(Assessor.STATE_STORE);
+        int offset = 0;
+        List<Long> logged = new ArrayList<>();
+        for (int s = 0; s < 120; s++) {
+            for (int a = 0; a < accelerators; a++) {
+                for (String app : List.of("x" + a, "y" + a)) {
+                    TelemetryReport r = report(app, "mobilenet_v2", "pi-" + a + "/tpu0", s, 5, 20);
+                    process(context, assessor, new Record<>(r.accelerator(), new Admitted(r, Json.writeBytes(r)),
+                            r.windowEndMs()), offset++);
+                }
+            }
+            if (s >= 30) {
+                logged.add(pending.approximateNumEntries());
+                // One window's log under each key: an accelerator holds at most a period of them.
+                Map<String, Integer> perAccelerator = new HashMap<>();
+                try (var all = pending.all()) {
+                    all.forEachRemaining(e -> perAccelerator.merge(e.key.substring(0, e.key.indexOf('\u0000')), 1, Integer::sum));
+                }
+                perAccelerator.forEach((id, windows) -> assertTrue(windows <= periodMs / 1000,
+                        id + " holds " + windows + " windows of log"));
+            }
+        }
+        assertEquals(accelerators, states.approximateNumEntries(), "every accelerator's state written");
+        // Each accelerator's log climbs from 0 to 9 windows and is emptied: 4.5 on average, 180 for 40.
+        // Phases drawn at random would move the sum by about √40 × 2.9 ≈ 18 windows either way; spread
+        // evenly, 4 accelerators to each phase of the ten, it hardly moves.
+        long low = logged.stream().mapToLong(Long::longValue).min().orElseThrow();
+        long high = logged.stream().mapToLong(Long::longValue).max().orElseThrow();
+        assertTrue(low >= 170 && high <= 190, "the log held " + low + " to " + high + " windows");
+    }
+
+    /** Stores in memory, the apps table placing each app of {@code placed} on its accelerator (Edge TPUs). */
+    private static MockProcessorContext<String, Object> context(Map<String, String> placed) {
         MockProcessorContext<String, Object> context = new MockProcessorContext<>();
         store(context, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Assessor.STATE_STORE), Serdes.String(),
                 new AcceleratorStateSerde()).withLoggingDisabled().build());
@@ -83,30 +155,21 @@ class AssessorReplayTest {
         KeyValueStore<String, InventoryRecord> inventory = store(context, Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(PerchTopology.INVENTORY_STORE), Serdes.String(),
                 JsonSerde.of(InventoryRecord.class)).withLoggingDisabled().build());
-        for (String app : List.of("a", "b", "c")) {
-            apps.put(app, new AppRecord(AppRecord.SCHEMA, app, "m", 1, 100, "mean", 60, "pi-1", "pi-1/tpu0", null, T0));
-        }
-        inventory.put("pi-1", new InventoryRecord(InventoryRecord.SCHEMA, "pi-1", 4096, 10, 20,
-                List.of(new InventoryRecord.Entry("pi-1/tpu0", "edgetpu")), T0));
-        Assessor assessor = null;
-        for (int i = 0; i < input.size(); i++) {
-            if (i % restartEvery == 0) {
-                assessor = new Assessor(SETTINGS, checkpointEntries, new TableChanges());
-                assessor.init(context);
-            }
-            context.setRecordMetadata(Topics.TELEMETRY, 0, i);
-            context.setCurrentSystemTimeMs(T0 + i);
-            context.setCurrentStreamTimeMs(T0 + i);
-            assessor.process(input.get(i));
-        }
-        List<String> out = new ArrayList<>();
-        context.forwarded().forEach(f -> out.add(Json.write(f.record().value())));
-        if (restartEvery < input.size()) {
-            assessor = new Assessor(SETTINGS, checkpointEntries, new TableChanges());
-            assessor.init(context);
-        }
-        out.add(java.util.Base64.getEncoder().encodeToString(AcceleratorStateSerde.write(assessor.held("pi-1/tpu0"))));
-        return out;
+        placed.forEach((app, accelerator) -> {
+            String node = accelerator.substring(0, accelerator.indexOf('/'));
+            apps.put(app, new AppRecord(AppRecord.SCHEMA, app, "m", 1, 100, "mean", 60, node, accelerator, null, T0));
+            inventory.put(node, new InventoryRecord(InventoryRecord.SCHEMA, node, 4096, 10, 20,
+                    List.of(new InventoryRecord.Entry(accelerator, "edgetpu")), T0));
+        });
+        return context;
+    }
+
+    private static void process(MockProcessorContext<String, Object> context, Assessor assessor,
+                                Record<String, Object> record, int offset) {
+        context.setRecordMetadata(Topics.TELEMETRY, 0, offset);
+        context.setCurrentSystemTimeMs(T0 + offset);
+        context.setCurrentStreamTimeMs(T0 + offset);
+        assessor.process(record);
     }
 
     private static <S extends org.apache.kafka.streams.processor.StateStore> S store(

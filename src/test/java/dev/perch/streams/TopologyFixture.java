@@ -46,7 +46,7 @@ final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("perch-ttd-").toString());
         // A checkpoint per window, so that the state store shows what the assessor holds after each window.
-        driver = new TopologyTestDriver(PerchTopology.build(settings, 1), props);
+        driver = new TopologyTestDriver(PerchTopology.build(settings, 0), props);
         telemetry = driver.createInputTopic(Topics.TELEMETRY, new StringSerializer(), new ByteArraySerializer());
         apps = driver.createInputTopic(Topics.APPS, new StringSerializer(), new ByteArraySerializer());
         inventory = driver.createInputTopic(Topics.INVENTORY, new StringSerializer(), new ByteArraySerializer());
