@@ -37,9 +37,10 @@ import java.util.Set;
  * <p>Why two stores: an accelerator's state is tens of kilobytes, and writing it on every report
  * (or every window) made the changelog, not the models, the cost of a report (profiled). So the
  * state is written once per {@value #CHECKPOINT_EVERY_MS} ms of window time (by default, at a phase
- * of its own: {@link #checkpointDue}): in between, {@value #PENDING_STORE} keeps each report folded as it came ({@link LoggedReports}) and
- * a mark where each window was predicted, a window's entries under one key, the accelerator and a
- * sequence number ({@link LogSegment}); a checkpoint writes the state and deletes them. State and
+ * of its own: {@link #checkpointDue}): in between, {@value #PENDING_STORE} keeps each report folded
+ * as it came ({@link LoggedReports}) and a mark where each window was predicted, a window's entries
+ * under one key, the accelerator and a sequence number ({@link LogSegment}); a checkpoint writes the
+ * state and deletes them. State and
  * log are committed together (exactly-once), so after a restart or a task's re-initialisation the
  * state read back with its log replayed in order — reports folded, windows closed where marked,
  * nothing forwarded again — is what the processor held (but for an apps-table change in between,
@@ -100,11 +101,9 @@ final class Assessor implements Processor<String, Object, String, Object> {
         private long sequence;
         /** The keys of the log written since the state was. */
         private final List<String> segmentKeys = new ArrayList<>();
-        /** Where in each checkpoint period this accelerator's state is written, and the period it was last. */
+        /** Where in each checkpoint period this accelerator's state is written, and the period of the window it closed last. */
         private long phaseMs;
         private long checkpointSlot = NO_SLOT;
-        /** The start of the window it closed last. */
-        private long closedStartMs;
         /** The log's open segment, under the last of {@link #segmentKeys} (null: the next entry starts one). */
         private LogSegment segment;
     }
@@ -201,7 +200,6 @@ final class Assessor implements Processor<String, Object, String, Object> {
         }
         accelerator.state = state;
         accelerator.open = null;
-        accelerator.closedStartMs = window.startMs();
         if (live) {
             log(accelerator, CLOSED);
         }
@@ -236,23 +234,30 @@ final class Assessor implements Processor<String, Object, String, Object> {
     }
 
     /**
-     * Whether the window just closed starts a checkpoint period of the accelerator's (window time, so
-     * that a replay and a slow run write where a live one would), the first one seen since it was read
-     * excepted: after a restart every accelerator would otherwise write at once. Each accelerator's
-     * periods are offset by its phase, and the phases of a task's accelerators spread evenly over the
-     * period, so that the state writes, and the log they empty, keep an even pace: accelerators whose
-     * apps report in step would otherwise write together — a burst every period, and a log whose size
-     * saws up and down as one (it did with thresholds drawn per accelerator from its id's hash: by a
-     * fifth either way, summed over a hundred accelerators).
+     * Whether the window just closed starts a checkpoint period of the accelerator's other than the
+     * one of the window it closed before (window time, so that a slow run writes where a fast one
+     * would). Each accelerator's periods are offset by its phase, and the phases of a task's
+     * accelerators spread evenly over the period, so that the state writes, and the log they empty,
+     * keep an even pace: accelerators whose apps report in step would otherwise write together — a
+     * burst every period, and a log whose size saws up and down as one (it did with thresholds drawn
+     * per accelerator from its id's hash: by a fifth either way, summed over a hundred accelerators).
+     * Phases follow the order a task reads its accelerators, so a restart draws them again; should
+     * restarts come faster than the periods, the log is written over once it holds two periods of
+     * one-second windows, the shortest producers send.
      */
     private boolean checkpointDue(Live accelerator) {
         if (checkpointEveryMs <= 0) {
             return true;
         }
-        long slot = Math.floorDiv(accelerator.closedStartMs + accelerator.phaseMs, checkpointEveryMs);
         long last = accelerator.checkpointSlot;
-        accelerator.checkpointSlot = slot;
-        return last != NO_SLOT && slot != last;
+        accelerator.checkpointSlot = slotOf(accelerator);
+        return last != NO_SLOT && accelerator.checkpointSlot != last
+                || accelerator.segmentKeys.size() >= 2 * checkpointEveryMs / 1000;
+    }
+
+    /** The checkpoint period, at the accelerator's phase, of the last window it closed. */
+    private long slotOf(Live accelerator) {
+        return Math.floorDiv(accelerator.state.closedStartMs() + accelerator.phaseMs, checkpointEveryMs);
     }
 
     /** The next phase of the golden ratio's sequence, in [0, {@code checkpointEveryMs}). */
@@ -302,6 +307,11 @@ final class Assessor implements Processor<String, Object, String, Object> {
             // task reads next; the idle timer would close it short if the first poll after a restart
             // is slow, and a closed window's bias and alerts would differ from a run never stopped.
             accelerator.lastReportWallMs = context.currentSystemTimeMs() + RESTORED_GRACE.toMillis();
+        }
+        if (checkpointEveryMs > 0 && accelerator.state != null
+                && accelerator.state.closedStartMs() != AcceleratorState.NONE_CLOSED) {
+            // Its period goes on from the last window it closed, read back: a restart makes no state write due.
+            accelerator.checkpointSlot = slotOf(accelerator);
         }
         return accelerator;
     }

@@ -50,42 +50,43 @@ record Trend(double valuePerSec, double slopePerSec2, double valueStdErrPerSec, 
         double meanR = sr / n;
         double stt = 0;
         double str = 0;
-        // Σ1/T, Σ(t−t̄)/T and Σ(t−t̄)²/T, for the errors under one Poisson rate (below).
-        double inverse = 0;
-        double dtInverse = 0;
+        // Σ(t−t̄)²/T, for the slope's error under one Poisson rate (below).
         double dt2Inverse = 0;
         for (int i = 0; i < n; i++) {
             double dt = times[i] - meanT;
             stt += dt * dt;
             str += dt * (rates[i] - meanR);
-            inverse += inverseSecs[i];
-            dtInverse += dt * inverseSecs[i];
             dt2Inverse += dt * dt * inverseSecs[i];
         }
         if (stt <= 0) {
             return null;
         }
         double slope = str / stt;
+        // A window of T s at rate λ has a rate of variance λ/T under Poisson. The slope is Σ(t−t̄)·r/Stt,
+        // so under one rate — the null a trend is tested against: requests over span, at least one
+        // request — its variance is λ·Σ(t−t̄)²/T/Stt². The value at the last window is Σw·r with
+        // w = 1/n + (t_last − t̄)(t − t̄)/Stt, of variance Σw²·λ/T at each window's rate on the line.
+        double levelPerSec = Math.max(requests, 1) / (spanMs / 1000);
+        double lastT = windows.get(n - 1).windowEndMs() / 1000.0;
+        double c = (lastT - meanT) / stt;
         double residual = 0;
+        double poissonValueVariance = 0;
         for (int i = 0; i < n; i++) {
-            double off = rates[i] - (meanR + slope * (times[i] - meanT));
+            double dt = times[i] - meanT;
+            double fitted = meanR + slope * dt;
+            double off = rates[i] - fitted;
             residual += off * off;
+            double weight = 1.0 / n + c * dt;
+            poissonValueVariance += weight * weight * Math.max(fitted, 0) * inverseSecs[i];
         }
         double residualVariance = residual / (n - 2);
-        double lastT = windows.get(n - 1).windowEndMs() / 1000.0;
-        // Under one rate λ (requests over span, at least one request), a window of T s has a rate of
-        // variance λ/T. The slope is Σ(t−t̄)·r/Stt and the value at the last window Σw·r with
-        // w = 1/n + (t_last − t̄)(t − t̄)/Stt, so their Poisson variances are λ·Σ(t−t̄)²/T/Stt² and λ·Σw²/T.
-        double level = Math.max(requests, 1) / (spanMs / 1000);
-        double c = (lastT - meanT) / stt;
-        double poissonValue = level * (inverse / ((double) n * n) + 2 * c * dtInverse / n + c * c * dt2Inverse);
-        double slopeError = Math.sqrt(Math.max(residualVariance / stt, level * dt2Inverse / (stt * stt)));
+        double slopeError = Math.sqrt(Math.max(residualVariance / stt, levelPerSec * dt2Inverse / (stt * stt)));
         if (!(slopeError > 0) || Math.abs(slope) / slopeError < MIN_T) {
             return null;
         }
         double value = meanR + slope * (lastT - meanT);
         double valueError = Math.sqrt(Math.max(residualVariance * (1.0 / n + (lastT - meanT) * (lastT - meanT) / stt),
-                poissonValue));
+                poissonValueVariance));
         return new Trend(value, slope, valueError, slopeError, requests, spanMs / 1000);
     }
 }
