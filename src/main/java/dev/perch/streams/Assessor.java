@@ -65,8 +65,6 @@ final class Assessor implements Processor<String, Object, String, Object> {
      * the changelog's bytes within twice what either alone would cost (decisions 0016 and 0018).
      */
     static final long CHECKPOINT_EVERY_MS = 22_000;
-    /** The golden ratio's fraction: successive multiples of it, modulo 1, fill [0, 1) most evenly. */
-    private static final double PHASE_STEP = 0.6180339887498949;
     /** No checkpoint slot yet (the accelerator has closed no window since it was read). */
     private static final long NO_SLOT = Long.MIN_VALUE;
     /** The log's mark of a window predicted (a logged report is longer, and starts with 1 or '{'). */
@@ -77,10 +75,9 @@ final class Assessor implements Processor<String, Object, String, Object> {
     private final Assessment assessment;
     private final IdleClose idleClose;
     private final long forgetAfterMs;
+    private final CheckpointPhases phases;
     private final long checkpointEveryMs;
     private final Map<String, Live> live = new HashMap<>();
-    /** Accelerators read since {@link #init}: the next one's checkpoint phase is the next of the sequence. */
-    private long phases;
     /** Accelerators with pending reports not yet read back since {@link #init}. */
     private final Set<String> unread = new HashSet<>();
     private ProcessorContext<String, Object> context;
@@ -109,15 +106,16 @@ final class Assessor implements Processor<String, Object, String, Object> {
     }
 
     /**
-     * @param checkpointEveryMs window time between checkpoints (0: the state is written at every window)
-     * @param appsChanges       the apps table's writes, as its {@link GlobalTableUpdater} tells them
+     * @param phases      the checkpoint period and its phases, shared by the instance's tasks
+     * @param appsChanges the apps table's writes, as its {@link GlobalTableUpdater} tells them
      */
-    Assessor(TopologySettings settings, long checkpointEveryMs, TableChanges appsChanges) {
+    Assessor(TopologySettings settings, CheckpointPhases phases, TableChanges appsChanges) {
         this.appsChanges = appsChanges;
         this.assessment = new Assessment(settings);
         this.idleClose = settings.idleClose();
         this.forgetAfterMs = settings.dedupRetentionMs();
-        this.checkpointEveryMs = checkpointEveryMs;
+        this.phases = phases;
+        this.checkpointEveryMs = phases.periodMs();
     }
 
     @Override
@@ -129,7 +127,6 @@ final class Assessor implements Processor<String, Object, String, Object> {
         this.inventory = context.getStateStore(PerchTopology.INVENTORY_STORE);
         live.clear();
         unread.clear();
-        phases = 0;
         newestEndMs = Long.MIN_VALUE;
         try (KeyValueIterator<String, byte[]> reports = pending.all()) {
             reports.forEachRemaining(entry -> unread.add(entry.key.substring(0, entry.key.indexOf(SEPARATOR))));
@@ -236,12 +233,13 @@ final class Assessor implements Processor<String, Object, String, Object> {
     /**
      * Whether the window just closed starts a checkpoint period of the accelerator's other than the
      * one of the window it closed before (window time, so that a slow run writes where a fast one
-     * would). Each accelerator's periods are offset by its phase, and the phases of a task's
+     * would). Each accelerator's periods are offset by its phase, and the phases of the instance's
      * accelerators spread evenly over the period, so that the state writes, and the log they empty,
      * keep an even pace: accelerators whose apps report in step would otherwise write together — a
      * burst every period, and a log whose size saws up and down as one (it did with thresholds drawn
      * per accelerator from its id's hash: by a fifth either way, summed over a hundred accelerators).
-     * Phases follow the order a task reads its accelerators, so a restart draws them again; should
+     * Phases follow the order the instance reads its accelerators ({@link CheckpointPhases}), so a
+     * restart draws them again; should
      * restarts come faster than the periods, the log is written over once it holds two periods of
      * one-second windows, the shortest producers send.
      */
@@ -260,11 +258,6 @@ final class Assessor implements Processor<String, Object, String, Object> {
         return Math.floorDiv(accelerator.state.closedStartMs() + accelerator.phaseMs, checkpointEveryMs);
     }
 
-    /** The next phase of the golden ratio's sequence, in [0, {@code checkpointEveryMs}). */
-    private long nextPhaseMs() {
-        double fraction = (phases++ * PHASE_STEP) % 1.0;
-        return (long) (fraction * checkpointEveryMs);
-    }
 
     /** The accelerator and its log's sequence number, zero-padded so that keys sort in log order. */
     private static String pendingKey(String acceleratorId, long sequence) {
@@ -279,7 +272,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
             return accelerator;
         }
         accelerator = new Live();
-        accelerator.phaseMs = nextPhaseMs();
+        accelerator.phaseMs = phases.nextMs();
         accelerator.state = states.get(acceleratorId);
         accelerator.lastTimestamp = timestamp;
         live.put(acceleratorId, accelerator);

@@ -81,7 +81,8 @@ public final class PerchTopology {
         // Cached: the count of reports admitted is written on every report, and a stream's marks on each of its reports.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Intake.DEDUP_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), INTAKE);
-        topology.addProcessor(ASSESSOR, () -> new Assessor(settings, checkpointEveryMs, appsChanges), INTAKE);
+        CheckpointPhases phases = new CheckpointPhases(checkpointEveryMs);
+        topology.addProcessor(ASSESSOR, () -> new Assessor(settings, phases, appsChanges), INTAKE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Assessor.STATE_STORE),
                 Serdes.String(), new AcceleratorStateSerde()).withCachingEnabled(), ASSESSOR);
         // Cached: a window's log entries share a key (LogSegment), rewritten on each of its reports.

@@ -53,7 +53,7 @@ public final class AssessorCpu {
 
     private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
     private final Intake intake = new Intake(SETTINGS.dedupRetentionMs());
-    private final Assessor assessor = new Assessor(SETTINGS, Assessor.CHECKPOINT_EVERY_MS, new TableChanges());
+    private final Assessor assessor = new Assessor(SETTINGS, new CheckpointPhases(Assessor.CHECKPOINT_EVERY_MS), new TableChanges());
     private final SplittableRandom random = new SplittableRandom(1);
     private long offset;
     private PredictionRecord lastPrediction;

@@ -83,7 +83,7 @@ class AssessorReplayTest {
         Assessor assessor = null;
         for (int i = 0; i < input.size(); i++) {
             if (i % restartEvery == 0) {
-                assessor = new Assessor(SETTINGS, checkpointEveryMs, new TableChanges());
+                assessor = new Assessor(SETTINGS, new CheckpointPhases(checkpointEveryMs), new TableChanges());
                 assessor.init(context);
             }
             process(context, assessor, input.get(i), i);
@@ -93,7 +93,7 @@ class AssessorReplayTest {
         KeyValueStore<String, AcceleratorState> states = context.getStateStore(Assessor.STATE_STORE);
         assertNotNull(states.get("pi-1/tpu0"), "the state was written (a checkpoint) during the run");
         if (restartEvery < input.size()) {
-            assessor = new Assessor(SETTINGS, checkpointEveryMs, new TableChanges());
+            assessor = new Assessor(SETTINGS, new CheckpointPhases(checkpointEveryMs), new TableChanges());
             assessor.init(context);
         }
         out.add(java.util.Base64.getEncoder().encodeToString(AcceleratorStateSerde.write(assessor.held("pi-1/tpu0"))));
@@ -102,44 +102,59 @@ class AssessorReplayTest {
 
     @Test
     void eachAcceleratorIsWrittenOncePerPeriodAndTheLogStaysLevel() {
-        // 40 Edge TPUs of two apps each, every app reporting every second, in step.
-        int accelerators = 40;
+        // 40 Edge TPUs of two apps each, every app reporting every second, in step, in four tasks of ten
+        // (each task its own assessor and stores, the instance's phases shared).
+        int tasks = 4;
+        int perTask = 10;
         long periodMs = 10_000;
-        Map<String, String> placed = new HashMap<>();
-        for (int a = 0; a < accelerators; a++) {
-            placed.put("x" + a, "pi-" + a + "/tpu0");
-            placed.put("y" + a, "pi-" + a + "/tpu0");
+        CheckpointPhases phases = new CheckpointPhases(periodMs);
+        List<MockProcessorContext<String, Object>> contexts = new ArrayList<>();
+        List<Assessor> assessors = new ArrayList<>();
+        for (int t = 0; t < tasks; t++) {
+            Map<String, String> placed = new HashMap<>();
+            for (int a = t * perTask; a < (t + 1) * perTask; a++) {
+                placed.put("x" + a, "pi-" + a + "/tpu0");
+                placed.put("y" + a, "pi-" + a + "/tpu0");
+            }
+            contexts.add(context(placed));
+            assessors.add(new Assessor(SETTINGS, phases, new TableChanges()));
+            assessors.get(t).init(contexts.get(t));
         }
-        MockProcessorContext<String, Object> context = context(placed);
-        Assessor assessor = new Assessor(SETTINGS, periodMs, new TableChanges());
-        assessor.init(context);
-        KeyValueStore<String, byte[]> pending = context.getStateStore(Assessor.PENDING_STORE);
-        KeyValueStore<String, AcceleratorState> states = context.getStateStore(Assessor.STATE_STORE);
         int offset = 0;
         List<Long> logged = new ArrayList<>();
         for (int s = 0; s < 120; s++) {
-            for (int a = 0; a < accelerators; a++) {
+            for (int a = 0; a < tasks * perTask; a++) {
                 for (String app : List.of("x" + a, "y" + a)) {
                     TelemetryReport r = report(app, "mobilenet_v2", "pi-" + a + "/tpu0", s, 5, 20);
-                    process(context, assessor, new Record<>(r.accelerator(), new Admitted(r, Json.writeBytes(r)),
-                            r.windowEndMs()), offset++);
+                    process(contexts.get(a / perTask), assessors.get(a / perTask), new Record<>(r.accelerator(),
+                            new Admitted(r, Json.writeBytes(r)), r.windowEndMs()), offset++);
                 }
             }
             if (s >= 30) {
-                logged.add(pending.approximateNumEntries());
-                // One window's log under each key: an accelerator holds at most a period of them.
-                Map<String, Integer> perAccelerator = new HashMap<>();
-                try (var all = pending.all()) {
-                    all.forEachRemaining(e -> perAccelerator.merge(e.key.substring(0, e.key.indexOf('\u0000')), 1, Integer::sum));
+                long windows = 0;
+                for (MockProcessorContext<String, Object> context : contexts) {
+                    KeyValueStore<String, byte[]> pending = context.getStateStore(Assessor.PENDING_STORE);
+                    windows += pending.approximateNumEntries();
+                    // One window's log under each key: an accelerator holds less than a period of them.
+                    Map<String, Integer> perAccelerator = new HashMap<>();
+                    try (var all = pending.all()) {
+                        all.forEachRemaining(e -> perAccelerator.merge(e.key.substring(0, e.key.indexOf('\u0000')), 1,
+                                Integer::sum));
+                    }
+                    perAccelerator.forEach((id, held) -> assertTrue(held < periodMs / 1000,
+                            id + " holds " + held + " windows of log"));
                 }
-                perAccelerator.forEach((id, windows) -> assertTrue(windows < periodMs / 1000,
-                        id + " holds " + windows + " windows of log"));
+                logged.add(windows);
             }
         }
-        assertEquals(accelerators, states.approximateNumEntries(), "every accelerator's state written");
+        for (MockProcessorContext<String, Object> context : contexts) {
+            KeyValueStore<String, AcceleratorState> states = context.getStateStore(Assessor.STATE_STORE);
+            assertEquals(perTask, states.approximateNumEntries(), "every accelerator's state written");
+        }
         // Each accelerator's log climbs from 0 to 9 windows and is emptied: 4.5 on average, 180 for 40.
-        // Phases drawn at random would move the sum by about √40 × 2.9 ≈ 18 windows either way; spread
-        // evenly, 4 accelerators to each phase of the ten, it hardly moves.
+        // Phases drawn at random would move the sum by about √40 × 2.9 ≈ 18 windows either way, and a
+        // sequence of phases per task by as much (the tasks' alike); spread evenly over the instance,
+        // 4 accelerators to each phase of the ten, it hardly moves.
         long low = logged.stream().mapToLong(Long::longValue).min().orElseThrow();
         long high = logged.stream().mapToLong(Long::longValue).max().orElseThrow();
         assertTrue(low >= 170 && high <= 190, "the log held " + low + " to " + high + " windows");
@@ -147,8 +162,8 @@ class AssessorReplayTest {
 
     @Test
     void restartsFasterThanThePeriodStillWriteTheState() {
-        // Four Edge TPUs, the assessor re-initialised every second. A task's k-th accelerator read gets
-        // the phase frac(k·φ) of the period; pi-0 is read each second where its phase puts no period's
+        // Four Edge TPUs, the assessor re-initialised every second as in a new process. Its k-th
+        // accelerator read gets the phase frac(k·φ) of the period; pi-0 is read each second where its phase puts no period's
         // start between its last window and this one, so only the backstop writes its state: at two
         // periods of one-second windows.
         long periodMs = 5_000;
@@ -171,7 +186,7 @@ class AssessorReplayTest {
             }
             List<Integer> order = new ArrayList<>(List.of(1, 2, 3));
             order.add(first, 0);
-            Assessor assessor = new Assessor(SETTINGS, periodMs, new TableChanges());
+            Assessor assessor = new Assessor(SETTINGS, new CheckpointPhases(periodMs), new TableChanges());
             assessor.init(context);
             for (int a : order) {
                 TelemetryReport r = report("x" + a, "mobilenet_v2", "pi-" + a + "/tpu0", s, 5, 20);
@@ -192,7 +207,7 @@ class AssessorReplayTest {
         assertTrue(most < 2 * periodMs / 1000, "pi-0's log held up to " + most + " windows");
     }
 
-    /** The checkpoint phase of a task's k-th accelerator read (Assessor's: the golden ratio's multiples). */
+    /** The checkpoint phase of an instance's k-th accelerator read (CheckpointPhases': the golden ratio's multiples). */
     private static long phaseMs(int k, long periodMs) {
         return (long) ((k * 0.6180339887498949) % 1.0 * periodMs);
     }
