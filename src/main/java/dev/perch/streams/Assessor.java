@@ -40,11 +40,10 @@ import java.util.Set;
  * of its own: {@link #checkpointDue}): in between, {@value #PENDING_STORE} keeps each report folded
  * as it came ({@link LoggedReports}) and a mark where each window was predicted, a window's entries
  * under one key, the accelerator and a sequence number ({@link LogSegment}); a checkpoint writes the
- * state and deletes them. State and
- * log are committed together (exactly-once), so after a restart or a task's re-initialisation the
- * state read back with its log replayed in order — reports folded, windows closed where marked,
- * nothing forwarded again — is what the processor held (but for an apps-table change in between,
- * which the replayed windows' decisions then see). The decoded states are the processor's own, per
+ * state and deletes them. State and log are committed together (exactly-once), so after a restart or
+ * a task's re-initialisation the state read back with its log replayed in order — reports folded,
+ * windows closed where marked, nothing forwarded again — is what the processor held (but for an
+ * apps-table change in between, which the replayed windows' decisions then see). The decoded states are the processor's own, per
  * task, cleared in {@link #init}.
  *
  * <p>Accelerators whose latest report ended more than {@code forgetAfterMs} before the newest one of
@@ -98,7 +97,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
         private long sequence;
         /** The keys of the log written since the state was. */
         private final List<String> segmentKeys = new ArrayList<>();
-        /** Where in each checkpoint period this accelerator's state is written, and the period of the window it closed last. */
+        /** Where in each checkpoint period its state is written, and the period of the window it closed last. */
         private long phaseMs;
         private long checkpointSlot = NO_SLOT;
         /** The log's open segment, under the last of {@link #segmentKeys} (null: the next entry starts one). */
@@ -239,9 +238,8 @@ final class Assessor implements Processor<String, Object, String, Object> {
      * burst every period, and a log whose size saws up and down as one (it did with thresholds drawn
      * per accelerator from its id's hash: by a fifth either way, summed over a hundred accelerators).
      * Phases follow the order the instance reads its accelerators ({@link CheckpointPhases}), so a
-     * restart draws them again; should
-     * restarts come faster than the periods, the log is written over once it holds two periods of
-     * one-second windows, the shortest producers send.
+     * restart draws them again; should restarts come faster than the periods, the log is written over
+     * once it holds two periods of one-second windows, the shortest producers send.
      */
     private boolean checkpointDue(Live accelerator) {
         if (checkpointEveryMs <= 0) {
@@ -257,7 +255,6 @@ final class Assessor implements Processor<String, Object, String, Object> {
     private long slotOf(Live accelerator) {
         return Math.floorDiv(accelerator.state.closedStartMs() + accelerator.phaseMs, checkpointEveryMs);
     }
-
 
     /** The accelerator and its log's sequence number, zero-padded so that keys sort in log order. */
     private static String pendingKey(String acceleratorId, long sequence) {

@@ -19,8 +19,9 @@ import java.util.List;
  *   total, and beyond {@code changeSigmas} standard deviations the estimate restarts from the recent
  *   windows — steps are followed within seconds, drifts once they add up.</li>
  *   <li><b>Trend</b>: least-squares line through the per-window rates of the recent windows, used
- *   only when its slope is {@value Trend#MIN_T} standard errors from flat ({@link Trend}); then the rate now is the line's value
- *   at the last window, and the forecast follows the line to the horizon.</li>
+ *   only when its slope is {@value Trend#MIN_T} standard errors from flat ({@link Trend}); then the
+ *   rate now is the line's value at the last window, and the forecast follows the line to the
+ *   horizon.</li>
  *   <li><b>Service and swap</b>: {@link ServiceRegression}, forgotten over {@code serviceMemoryWindows}
  *   windows and kept within bounds of the prior so a burst of outliers cannot run away with it. The
  *   catalog's figures count as {@code priorWeight} (S) and {@code swapPriorWeight} (S + O)
