@@ -43,8 +43,8 @@ import java.util.Set;
  * state and deletes them. State and log are committed together (exactly-once), so after a restart or
  * a task's re-initialisation the state read back with its log replayed in order — reports folded,
  * windows closed where marked, nothing forwarded again — is what the processor held (but for an
- * apps-table change in between, which the replayed windows' decisions then see). The decoded states are the processor's own, per
- * task, cleared in {@link #init}.
+ * apps-table change in between, which the replayed windows' decisions then see). The decoded states
+ * are the processor's own, per task, cleared in {@link #init}.
  *
  * <p>Accelerators whose latest report ended more than {@code forgetAfterMs} before the newest one of
  * the task (window time, checked every minute of stream time) are forgotten.
@@ -75,7 +75,6 @@ final class Assessor implements Processor<String, Object, String, Object> {
     private final IdleClose idleClose;
     private final long forgetAfterMs;
     private final CheckpointPhases phases;
-    private final long checkpointEveryMs;
     private final Map<String, Live> live = new HashMap<>();
     /** Accelerators with pending reports not yet read back since {@link #init}. */
     private final Set<String> unread = new HashSet<>();
@@ -114,7 +113,6 @@ final class Assessor implements Processor<String, Object, String, Object> {
         this.idleClose = settings.idleClose();
         this.forgetAfterMs = settings.dedupRetentionMs();
         this.phases = phases;
-        this.checkpointEveryMs = phases.periodMs();
     }
 
     @Override
@@ -242,18 +240,18 @@ final class Assessor implements Processor<String, Object, String, Object> {
      * once it holds two periods of one-second windows, the shortest producers send.
      */
     private boolean checkpointDue(Live accelerator) {
-        if (checkpointEveryMs <= 0) {
+        if (phases.periodMs() <= 0) {
             return true;
         }
         long last = accelerator.checkpointSlot;
         accelerator.checkpointSlot = slotOf(accelerator);
         return last != NO_SLOT && accelerator.checkpointSlot != last
-                || accelerator.segmentKeys.size() >= 2 * checkpointEveryMs / 1000;
+                || accelerator.segmentKeys.size() >= 2 * phases.periodMs() / 1000;
     }
 
     /** The checkpoint period, at the accelerator's phase, of the last window it closed. */
     private long slotOf(Live accelerator) {
-        return Math.floorDiv(accelerator.state.closedStartMs() + accelerator.phaseMs, checkpointEveryMs);
+        return phases.periodOf(accelerator.state.closedStartMs(), accelerator.phaseMs);
     }
 
     /** The accelerator and its log's sequence number, zero-padded so that keys sort in log order. */
@@ -298,7 +296,7 @@ final class Assessor implements Processor<String, Object, String, Object> {
             // is slow, and a closed window's bias and alerts would differ from a run never stopped.
             accelerator.lastReportWallMs = context.currentSystemTimeMs() + RESTORED_GRACE.toMillis();
         }
-        if (checkpointEveryMs > 0 && accelerator.state != null
+        if (phases.periodMs() > 0 && accelerator.state != null
                 && accelerator.state.closedStartMs() != AcceleratorState.NONE_CLOSED) {
             // Its period goes on from the last window it closed, read back: a restart makes no state write due.
             accelerator.checkpointSlot = slotOf(accelerator);

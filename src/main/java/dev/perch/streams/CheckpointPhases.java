@@ -28,6 +28,11 @@ final class CheckpointPhases {
         return periodMs;
     }
 
+    /** The period, counted at {@code phaseMs}, that a window starting at {@code windowStartMs} falls in. */
+    long periodOf(long windowStartMs, long phaseMs) {
+        return Math.floorDiv(windowStartMs + phaseMs, periodMs);
+    }
+
     /** The next accelerator's phase, in [0, {@link #periodMs}). */
     long nextMs() {
         double fraction = (drawn.getAndIncrement() * GOLDEN_FRACTION) % 1.0;

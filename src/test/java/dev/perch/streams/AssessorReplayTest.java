@@ -162,11 +162,16 @@ class AssessorReplayTest {
 
     @Test
     void restartsFasterThanThePeriodStillWriteTheState() {
-        // Four Edge TPUs, the assessor re-initialised every second as in a new process. Its k-th
-        // accelerator read gets the phase frac(k·φ) of the period; pi-0 is read each second where its phase puts no period's
-        // start between its last window and this one, so only the backstop writes its state: at two
-        // periods of one-second windows.
+        // Four Edge TPUs, the assessor re-initialised every second as in a new process, whose k-th
+        // accelerator read gets the k-th phase of a new sequence. pi-0 is read each second where its
+        // phase puts no period's start between its last window and this one, so only the backstop
+        // writes its state: at two periods of one-second windows.
         long periodMs = 5_000;
+        CheckpointPhases periods = new CheckpointPhases(periodMs);
+        long[] phaseMs = new long[4];
+        for (int k = 0; k < phaseMs.length; k++) {
+            phaseMs[k] = periods.nextMs();
+        }
         Map<String, String> placed = new HashMap<>();
         for (int a = 0; a < 4; a++) {
             placed.put("x" + a, "pi-" + a + "/tpu0");
@@ -180,8 +185,7 @@ class AssessorReplayTest {
         for (int s = 0; s < 100; s++) {
             long startMs = T0 + s * 1000L;
             int first = 0;
-            while (Math.floorDiv(startMs - 1000 + phaseMs(first, periodMs), periodMs)
-                    != Math.floorDiv(startMs + phaseMs(first, periodMs), periodMs)) {
+            while (periods.periodOf(startMs - 1000, phaseMs[first]) != periods.periodOf(startMs, phaseMs[first])) {
                 first++;
             }
             List<Integer> order = new ArrayList<>(List.of(1, 2, 3));
@@ -205,11 +209,6 @@ class AssessorReplayTest {
         }
         assertTrue(written && states.get("pi-0/tpu0") != null, "pi-0's state written over its log");
         assertTrue(most < 2 * periodMs / 1000, "pi-0's log held up to " + most + " windows");
-    }
-
-    /** The checkpoint phase of an instance's k-th accelerator read (CheckpointPhases': the golden ratio's multiples). */
-    private static long phaseMs(int k, long periodMs) {
-        return (long) ((k * 0.6180339887498949) % 1.0 * periodMs);
     }
 
     /** Stores in memory, the apps table placing each app of {@code placed} on its accelerator (Edge TPUs). */
