@@ -177,21 +177,20 @@ final class NewApps {
 
     private void admit(String app, WorkingCluster working) {
         Optional<String> servedOn = working.app(app).flatMap(RunningApp::accelerator);
-        // Room is planned only when a move may start: with the move cap reached, every plan that
-        // moved an app would be held, and at 10,000 apps a room search for each of thousands of
-        // waiting apps was seconds of a pass and as many identical held moves in the decisions.
-        String whyNoMoves = guards.everyMoveHeld().orElse(null);
-        Optional<String> like = working.refusedAsking(app, whyNoMoves != null);
+        Optional<String> like = working.refusedAsking(app);
         if (like.isPresent()) {
             String reason = "no device keeps every SLO with it, as none did with " + like.get() + " earlier in this pass"
-                    + " (the same model, at no higher a rate, with no tighter an SLO)" + (whyNoMoves == null
-                    ? ", nor room made by moving placed apps; since then apps were only placed, and none can be moved yet"
-                    : "; since then apps were only placed, and no room is made for it while every move is " + whyNoMoves);
+                    + " (the same model, at no higher a rate, with no tighter an SLO), nor room made by moving placed"
+                    + " apps; since then apps were only placed, and none can be moved yet";
             executor.decline(app, reason, null, newAppTrigger(app, working), servedOn);
             reports.get().unplaced(app, reason);
             whyUnplaced.put(app, "no accelerator takes it: " + reason);
             return;
         }
+        // Room is planned only when a move may start: with the move cap reached, every plan that
+        // moved an app would be held, and at 10,000 apps a room search for each of thousands of
+        // waiting apps was seconds of a pass and as many identical held moves in the decisions.
+        String whyNoMoves = guards.everyMoveHeld().orElse(null);
         MigrationPlanner.Admission decided = admission.admit(working.placement(), app, working.immovable(), working.closed(),
                 whyNoMoves);
         if (decided instanceof MigrationPlanner.Admission.TurnedAway turnedAway) {
@@ -201,8 +200,9 @@ final class NewApps {
             return;
         }
         if (decided instanceof MigrationPlanner.Admission.NoRoom none) {
-            working.refused(app, whyNoMoves == null); // an app like it needs no search again this pass
-            if (whyNoMoves != null) {
+            if (whyNoMoves == null) {
+                working.refused(app); // room was looked for too: an app like it needs none looked for again this pass
+            } else {
                 roomHeldOn.remove(app); // it waits for the cap now, not for the approval of an earlier room move
             }
             executor.decline(app, none.reason(), null, newAppTrigger(app, working), servedOn);

@@ -26,53 +26,30 @@ import java.util.Optional;
  * cooldown. (With movable apps about, the room search's outcome is not monotone — a target that
  * became busier with the evicted app's own model may cost less — so the search runs in full.)
  *
- * <p>While the move cap holds every move ({@link Guards#everyMoveHeld}), no room is looked for:
- * an app is decided on the accelerators as they stand, where the models are monotone whatever is
- * movable. A refusal then answers for a later app that asks no less, also decided with every move
- * held, and a refusal made with room looked for answers for one too. At 10,000 apps, with thousands
- * of them waiting for room and moves held most of the time, each of those decisions otherwise looked
- * at every accelerator and wrote why each refused (milliseconds an app, profiled).
- *
  * <p>Not thread-safe: the {@link Reconciler}'s lock.
  */
 final class PassRefusals {
-    /**
-     * An app refused, the shape of the cluster when it was, and whether room was looked for too
-     * (false: every move was held, so it was decided on the accelerators as they stood).
-     */
-    record Refusal(AppDemand demand, ClusterShape shape, boolean roomLookedFor) {
-    }
-
-    /** How the app now asked about will be decided, were it decided in full. */
-    enum Search {
-        /** Its targets and room, with no app movable: a refusal with room looked for answers. */
-        ROOM_NONE_MOVABLE,
-        /** Its targets alone, every move held: any refusal answers. */
-        TARGETS_ONLY
+    /** An app refused, and the shape of the cluster when it was. */
+    record Refusal(AppDemand demand, ClusterShape shape) {
     }
 
     private final Map<String, List<Refusal>> byModel = new HashMap<>();
 
-    /**
-     * An earlier refusal of an app that asked no more than {@code demand}, with nothing freed since
-     * {@code now}, that answers for a decision made by {@code search}.
-     */
-    Optional<Refusal> asking(AppDemand demand, ClusterShape now, Search search) {
+    /** An earlier refusal of an app that asked no more than {@code demand}, with nothing freed since {@code now}. */
+    Optional<Refusal> asking(AppDemand demand, ClusterShape now) {
         for (Refusal refusal : byModel.getOrDefault(demand.model(), List.of())) {
-            if ((refusal.roomLookedFor() || search == Search.TARGETS_ONLY) && asksNoMore(refusal.demand(), demand)
-                    && !now.mayHaveFreedRoomSince(refusal.shape())) {
+            if (asksNoMore(refusal.demand(), demand) && !now.mayHaveFreedRoomSince(refusal.shape())) {
                 return Optional.of(refusal);
             }
         }
         return Optional.empty();
     }
 
-    void refused(AppDemand demand, ClusterShape shape, boolean roomLookedFor) {
+    void refused(AppDemand demand, ClusterShape shape) {
         List<Refusal> refusals = byModel.computeIfAbsent(demand.model(), m -> new ArrayList<>());
-        // One that asks no less than an earlier refusal that answers as widely adds nothing: it is
-        // never the one that answers.
-        if (refusals.stream().noneMatch(r -> (r.roomLookedFor() || !roomLookedFor) && asksNoMore(r.demand(), demand))) {
-            refusals.add(new Refusal(demand, shape, roomLookedFor));
+        // One that asks no less than an earlier refusal adds nothing: it is never the one that answers.
+        if (refusals.stream().noneMatch(r -> asksNoMore(r.demand(), demand))) {
+            refusals.add(new Refusal(demand, shape));
         }
     }
 

@@ -132,24 +132,19 @@ final class WorkingCluster {
 
     /**
      * An app this pass refused that asked no more than {@code app} does, while nothing has freed
-     * room since and either every move is held ({@code movesHeld}: no room is looked for) or no app
-     * can be moved to make some ({@link PassRefusals}): then {@code app} finds no room either.
+     * room since and no app can be moved to make some ({@link PassRefusals}): then {@code app} finds
+     * no room either.
      */
-    Optional<String> refusedAsking(String app, boolean movesHeld) {
-        PassRefusals.Search search;
-        if (movesHeld) {
-            search = PassRefusals.Search.TARGETS_ONLY;
-        } else if (cooldown.nowMs() < noneMovableUntilMs) {
-            search = PassRefusals.Search.ROOM_NONE_MOVABLE;
-        } else {
+    Optional<String> refusedAsking(String app) {
+        if (cooldown.nowMs() >= noneMovableUntilMs) {
             return Optional.empty();
         }
-        return refusals.asking(placement.app(app), shape, search).map(refusal -> refusal.demand().app());
+        return refusals.asking(placement.app(app), shape).map(refusal -> refusal.demand().app());
     }
 
-    /** No accelerator took {@code app}, nor room made for it when {@code roomLookedFor} (else every move was held). */
-    void refused(String app, boolean roomLookedFor) {
-        refusals.refused(placement.app(app), shape, roomLookedFor);
+    /** No accelerator took {@code app}, nor room made for it. */
+    void refused(String app) {
+        refusals.refused(placement.app(app), shape);
     }
 
     /** A step the executor applied (not a dry run's, not a failed one): what the cluster now shows. */

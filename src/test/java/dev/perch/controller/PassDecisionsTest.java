@@ -46,7 +46,6 @@ class PassDecisionsTest {
     private static final String RESOURCE = "pass-decisions.txt";
     private static final String INFERRED = ", as none did with ";
     private static final String SUMMARISED = "no device keeps every SLO of ";
-    private static final String HELD = "no room is made for it while every move is held";
 
     @Test
     void thePassesDecideAsTheControllerThatReadTheClusterForEveryApp() throws IOException {
@@ -58,7 +57,6 @@ class PassDecisionsTest {
         List<String> now = script();
         assertTrue(recorded.size() > 1000, "the recording covers over a thousand decisions: " + recorded.size());
         int inferred = 0;
-        int inferredWithMovesHeld = 0;
         int summarised = 0;
         for (int i = 0; i < Math.min(recorded.size(), now.size()); i++) {
             String[] was = recorded.get(i).split(" \\| ", 8);
@@ -66,7 +64,6 @@ class PassDecisionsTest {
             if (is.length == 8 && is[7].contains(INFERRED)) {
                 // A refusal known from an earlier one (PassRefusals): the same decision, a shorter reason.
                 inferred++;
-                inferredWithMovesHeld += is[7].contains(HELD) ? 1 : 0;
                 assertEquals(List.of(was).subList(0, 7), List.of(is).subList(0, 7), "decision " + i);
                 assertTrue(was[7].startsWith("no device keeps every SLO ("), "decision " + i + " was a refusal: " + was[7]);
             } else if (is.length == 8 && is[7].startsWith(SUMMARISED)) {
@@ -83,8 +80,6 @@ class PassDecisionsTest {
         }
         assertEquals(recorded.size(), now.size(), "decisions");
         assertTrue(inferred > 100, "refusals known from earlier ones: " + inferred);
-        assertTrue(inferredWithMovesHeld > 0, "refusals known from earlier ones while every move was held: "
-                + inferredWithMovesHeld);
         assertTrue(summarised > 0, "refusals on mixed-100's fleet, summarised: " + summarised);
     }
 

@@ -47,34 +47,11 @@ class PassRefusalsTest {
         ClusterShape begun = ClusterShape.of(new ClusterSnapshot(10, nodes, List.of()), ScenarioReader.defaultCatalog());
         PassRefusals refusals = new PassRefusals();
         ClusterShape grown = begun.holding("pi-1/tpu0", "x");
-        refusals.refused(app("a", MOBILENET, 5, 200, SloStatistic.MEAN), grown, true);
-        assertEquals("a", refusals.asking(app("b", MOBILENET, 6, 200, SloStatistic.MEAN), grown.holding("pi-2/tpu0", "y"),
-                        PassRefusals.Search.ROOM_NONE_MOVABLE)
+        refusals.refused(app("a", MOBILENET, 5, 200, SloStatistic.MEAN), grown);
+        assertEquals("a", refusals.asking(app("b", MOBILENET, 6, 200, SloStatistic.MEAN), grown.holding("pi-2/tpu0", "y"))
                 .orElseThrow().demand().app(), "apps only placed since");
-        assertTrue(refusals.asking(app("b", MOBILENET, 4, 200, SloStatistic.MEAN), grown,
-                PassRefusals.Search.TARGETS_ONLY).isEmpty(), "it asks less");
-        assertTrue(refusals.asking(app("b", MOBILENET, 6, 200, SloStatistic.MEAN), begun,
-                PassRefusals.Search.TARGETS_ONLY).isEmpty(),
+        assertTrue(refusals.asking(app("b", MOBILENET, 4, 200, SloStatistic.MEAN), grown).isEmpty(), "it asks less");
+        assertTrue(refusals.asking(app("b", MOBILENET, 6, 200, SloStatistic.MEAN), begun).isEmpty(),
                 "x no longer holds pi-1: room may be free");
-    }
-
-    @Test
-    void aRefusalWithEveryMoveHeldAnswersOnlyForAppsDecidedWithEveryMoveHeld() {
-        List<ClusterNode> nodes = List.of(new ClusterNode("pi-1", 4096, 20,
-                List.of(new Accelerator("pi-1/tpu0", "pi-1", AcceleratorType.EDGETPU))));
-        ClusterShape shape = ClusterShape.of(new ClusterSnapshot(10, nodes, List.of()), ScenarioReader.defaultCatalog());
-        PassRefusals refusals = new PassRefusals();
-        refusals.refused(app("a", MOBILENET, 5, 200, SloStatistic.MEAN), shape, false);
-        AppDemand asking = app("b", MOBILENET, 6, 200, SloStatistic.MEAN);
-        assertEquals("a", refusals.asking(asking, shape, PassRefusals.Search.TARGETS_ONLY).orElseThrow().demand().app(),
-                "no target as things stood for a, none for b, which asks more");
-        assertTrue(refusals.asking(asking, shape, PassRefusals.Search.ROOM_NONE_MOVABLE).isEmpty(),
-                "no room was looked for a: b's room search must run");
-
-        // The same app refused again with room looked for is kept beside it, and then answers both.
-        refusals.refused(app("c", MOBILENET, 5, 200, SloStatistic.MEAN), shape, true);
-        assertEquals("c", refusals.asking(asking, shape, PassRefusals.Search.ROOM_NONE_MOVABLE).orElseThrow().demand().app());
-        assertTrue(refusals.asking(app("d", MOBILENET, 4, 200, SloStatistic.MEAN), shape, PassRefusals.Search.TARGETS_ONLY)
-                .isEmpty(), "d asks less than both");
     }
 }
