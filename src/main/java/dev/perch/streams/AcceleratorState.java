@@ -73,27 +73,32 @@ public record AcceleratorState(String accelerator, String acceleratorType, Strin
      * and how many of its seconds here were judged against its SLO, and how many of those were over.
      */
     public record SloWindow(int windowSec, int slotSec, long sinceMs, long endMs, List<Slot> slots, long judgedSeconds,
-                            long violationSeconds, SparseBuckets buckets, SloWindows.Figures figures) {
+                            long violationSeconds, Slot total, SloWindows.Figures figures) {
         public SloWindow {
             slots = SharedList.copyOf(slots);
         }
 
-        /** The window with its slots' bucket counts and its figures summed from its slots, afresh. */
+        /** The window with its slots summed afresh, in order, into its total and its figures. */
         public SloWindow(int windowSec, int slotSec, long sinceMs, long endMs, List<Slot> slots, long judgedSeconds,
                          long violationSeconds) {
-            this(windowSec, slotSec, sinceMs, endMs, slots, judgedSeconds, violationSeconds, SloWindows.bucketsOf(slots));
+            this(windowSec, slotSec, sinceMs, endMs, slots, judgedSeconds, violationSeconds, SloWindows.totalOf(slots));
         }
 
         /**
-         * The window whose slots' bucket counts are {@code buckets} — kept from the window before,
-         * less the slots that left and plus the one that came, not added up again: every report
-         * judges the figures, and summing some sixty slots' buckets for it was most of the SLO
-         * window's work for reports with histograms (profiled). The figures are worked out once.
+         * The window whose slots add up to {@code total} — kept from the window before, less the
+         * slots that left and plus the one that came, not added up again: every report judges the
+         * figures, and summing some sixty slots for it, their buckets and then their sums, was the
+         * largest part of a report's fold (profiled). The figures are worked out once.
          */
         SloWindow(int windowSec, int slotSec, long sinceMs, long endMs, List<Slot> slots, long judgedSeconds,
-                  long violationSeconds, SparseBuckets buckets) {
-            this(windowSec, slotSec, sinceMs, endMs, slots, judgedSeconds, violationSeconds, buckets,
-                    SloWindows.summed(slots, buckets));
+                  long violationSeconds, Slot total) {
+            this(windowSec, slotSec, sinceMs, endMs, slots, judgedSeconds, violationSeconds, total,
+                    SloWindows.figuresOf(total));
+        }
+
+        /** The bucket counts of its slots, added up. */
+        public SparseBuckets buckets() {
+            return total.buckets();
         }
     }
 
@@ -105,9 +110,12 @@ public record AcceleratorState(String accelerator, String acceleratorType, Strin
     public record Slot(long startSec, double meanSumMs, long requests, double p50SumMs, long p50Requests,
                        double p95SumMs, long p95Requests, double p99SumMs, long p99Requests, long histogramRequests,
                        SparseBuckets buckets) {
+        /** No reports: the total of no slots. */
+        static final Slot NONE = new Slot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, SparseBuckets.NONE);
+
         /**
-         * Its figures as sums. Held flat, not as {@link Weighted}s: a window's figures are summed over
-         * its slots on every report, and four objects a slot made that loop chase pointers (profiled).
+         * Its figures as sums, held flat rather than as {@link Weighted}s so that a slot is one object
+         * (a window holds up to 61, for every app).
          */
         public Slot(long startSec, Weighted mean, Weighted p50, Weighted p95, Weighted p99, long histogramRequests,
                     SparseBuckets buckets) {
@@ -129,6 +137,22 @@ public record AcceleratorState(String accelerator, String acceleratorType, Strin
 
         Weighted p99() {
             return new Weighted(p99SumMs, p99Requests);
+        }
+
+        /** This slot with {@code other}'s reports added (at this slot's start). */
+        Slot plus(Slot other) {
+            return new Slot(startSec, meanSumMs + other.meanSumMs, requests + other.requests, p50SumMs + other.p50SumMs,
+                    p50Requests + other.p50Requests, p95SumMs + other.p95SumMs, p95Requests + other.p95Requests,
+                    p99SumMs + other.p99SumMs, p99Requests + other.p99Requests, histogramRequests + other.histogramRequests,
+                    buckets.plus(other.buckets));
+        }
+
+        /** This total with {@code other}'s reports, added to it before, taken out again. */
+        Slot minus(Slot other) {
+            return new Slot(startSec, meanSumMs - other.meanSumMs, requests - other.requests, p50SumMs - other.p50SumMs,
+                    p50Requests - other.p50Requests, p95SumMs - other.p95SumMs, p95Requests - other.p95Requests,
+                    p99SumMs - other.p99SumMs, p99Requests - other.p99Requests, histogramRequests - other.histogramRequests,
+                    buckets.minus(other.buckets));
         }
     }
 

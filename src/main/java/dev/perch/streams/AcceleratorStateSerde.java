@@ -20,16 +20,16 @@ import java.util.Map;
  * Binary serde of {@link AcceleratorState}, the store read and written on every report: JSON's
  * double-to-text conversions cost more than all the modelling (profiled), so state is written as
  * binary with a format version. Changelog records use it too. Version 2 (before windows were predicted
- * whole) is read with no window predicted yet. An app keeps up to 61 slots of its SLO
- * window, so they are written small: starts, counts and bucket numbers as variable-length integers
- * (most fit a byte), a percentile's request count only when it is not the slot's, and the sums of
- * per-second percentiles, approximations anyway, as floats. Version 3 (before the uncertainty of what was
+ * whole) is read with no window predicted yet. Each app's SLO window is written by {@link
+ * SloWindowSerde}; version 5 (before its running totals) has them summed from its slots. Version 3 (before the uncertainty of what was
  * learned) is read as {@code learnedBeforeConfidence} says; version 4 (before each app's memory) with none known. Version 1 (before SLO windows) is still read, so a restart after an upgrade
  * restores its state: each app's window starts empty, and an open alert needs a whole clear window
  * from then to be resolved.
  */
 final class AcceleratorStateSerde implements Serde<AcceleratorState> {
-    static final byte VERSION = 5;
+    static final byte VERSION = 6;
+    /** Since when each SLO window's running totals are written ({@link SloWindowSerde}). */
+    private static final byte VERSION_WITH_WINDOW_TOTALS = 6;
     /** Before each app's resident memory was kept: none known. */
     private static final byte VERSION_BEFORE_MEMORY = 4;
     /** Before what was learned carried its uncertainty: the rate forgotten rather than counted since a change. */
@@ -37,15 +37,6 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
     /** Before windows were predicted whole: no latest predicted window. */
     private static final byte VERSION_BEFORE_CLOSED_WINDOWS = 2;
     private static final byte VERSION_BEFORE_SLO_WINDOWS = 1;
-    /**
-     * A slot's flags byte: two bits for each of p50, p95 and p99 (whether the slot has the figure, and
-     * whether for as many requests as the mean — nearly always), two for its histogram's requests.
-     */
-    private static final int NONE = 0;
-    private static final int AS_MEAN = 1;
-    private static final int OWN = 2;
-    private static final int HISTOGRAM_ALL = 0x40;
-    private static final int HISTOGRAM_SOME = 0x80;
 
     @Override
     public Serializer<AcceleratorState> serializer() {
@@ -89,7 +80,7 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
                 out.writeInt(t.observedWithin());
                 out.writeLong(t.unclearEndMs());
                 out.writeLong(t.resolvedEndMs());
-                sloWindow(out, app.sloWindow());
+                SloWindowSerde.write(out, app.sloWindow());
                 nullable(out, app.memoryMb());
             }
         } catch (IOException e) {
@@ -151,53 +142,6 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
             System.arraycopy(bytes, at, b, off, n);
             at += n;
             return n;
-        }
-    }
-
-    private static void sloWindow(DataOutputStream out, AcceleratorState.SloWindow w) throws IOException {
-        out.writeInt(w.windowSec());
-        out.writeInt(w.slotSec());
-        out.writeLong(w.sinceMs());
-        out.writeLong(w.endMs());
-        out.writeLong(w.judgedSeconds());
-        out.writeLong(w.violationSeconds());
-        out.writeInt(w.slots().size());
-        long previousStart = 0;
-        for (AcceleratorState.Slot slot : w.slots()) {
-            varLong(out, slot.startSec() - previousStart);
-            previousStart = slot.startSec();
-            out.writeDouble(slot.meanSumMs());
-            long requests = slot.requests();
-            varLong(out, requests);
-            List<AcceleratorState.Weighted> percentiles = List.of(slot.p50(), slot.p95(), slot.p99());
-            int flags = 0;
-            for (int f = 0; f < percentiles.size(); f++) {
-                long n = percentiles.get(f).requests();
-                flags |= (n == 0 ? NONE : n == requests ? AS_MEAN : OWN) << (2 * f);
-            }
-            long histogram = slot.histogramRequests();
-            flags |= histogram == 0 ? 0 : histogram == requests ? HISTOGRAM_ALL : HISTOGRAM_SOME;
-            out.writeByte(flags);
-            for (AcceleratorState.Weighted figure : percentiles) {
-                if (figure.requests() != 0) {
-                    // A mean of per-second percentiles is an approximation: a float's 7 digits are plenty.
-                    out.writeFloat((float) figure.sumMs());
-                    if (figure.requests() != requests) {
-                        varLong(out, figure.requests());
-                    }
-                }
-            }
-            if (histogram != 0 && histogram != requests) {
-                varLong(out, histogram);
-            }
-            SparseBuckets buckets = slot.buckets();
-            varLong(out, buckets.size());
-            int previous = 0;
-            for (int k = 0; k < buckets.size(); k++) {
-                varLong(out, buckets.bucket(k) - previous);
-                previous = buckets.bucket(k);
-                varLong(out, buckets.count(k));
-            }
         }
     }
 
@@ -294,7 +238,7 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
                 if (version != VERSION_BEFORE_SLO_WINDOWS) {
                     tracker = new AlertHysteresis.Tracker(state, in.readInt(), in.readInt(), in.readInt(), in.readLong(),
                             in.readLong());
-                    sloWindow = sloWindow(in);
+                    sloWindow = SloWindowSerde.read(in, version >= VERSION_WITH_WINDOW_TOTALS);
                 } else {
                     // Version 1 kept runs of fine windows, which no longer decide anything: the window starts now.
                     int predictedOver = in.readInt();
@@ -306,74 +250,13 @@ final class AcceleratorStateSerde implements Serde<AcceleratorState> {
                             AlertHysteresis.NEVER);
                     sloWindow = SloWindows.start(SloWindows.windowSec(null), lastEndMs);
                 }
-                Double memoryMb = version == VERSION ? nullable(in) : null;
+                Double memoryMb = version > VERSION_BEFORE_MEMORY ? nullable(in) : null;
                 apps.put(app, new AcceleratorState.AppHistory(app, model, windows, learned, tracker, sloWindow, memoryMb));
             }
             return new AcceleratorState(accelerator, type, node, apps, closedStartMs);
         } catch (IOException e) {
             throw new SerializationException("cannot read accelerator state", e);
         }
-    }
-
-    private static AcceleratorState.SloWindow sloWindow(DataInputStream in) throws IOException {
-        int windowSec = in.readInt();
-        int slotSec = in.readInt();
-        long sinceMs = in.readLong();
-        long endMs = in.readLong();
-        long judged = in.readLong();
-        long violation = in.readLong();
-        int slotCount = in.readInt();
-        List<AcceleratorState.Slot> slots = new ArrayList<>(slotCount);
-        long startSec = 0;
-        for (int s = 0; s < slotCount; s++) {
-            startSec += varLong(in);
-            double meanSum = in.readDouble();
-            long requests = varLong(in);
-            int flags = in.readUnsignedByte();
-            AcceleratorState.Weighted[] percentiles = new AcceleratorState.Weighted[3];
-            for (int f = 0; f < percentiles.length; f++) {
-                int kind = (flags >> (2 * f)) & 3;
-                percentiles[f] = kind == NONE ? AcceleratorState.Weighted.NONE
-                        : new AcceleratorState.Weighted(in.readFloat(), kind == AS_MEAN ? requests : varLong(in));
-            }
-            int histogramKind = flags & (HISTOGRAM_ALL | HISTOGRAM_SOME);
-            long histogramRequests = histogramKind == 0 ? 0 : histogramKind == HISTOGRAM_ALL ? requests : varLong(in);
-            int size = (int) varLong(in);
-            int[] buckets = new int[size];
-            long[] counts = new long[size];
-            int previous = 0;
-            for (int k = 0; k < size; k++) {
-                previous += (int) varLong(in);
-                buckets[k] = previous;
-                counts[k] = varLong(in);
-            }
-            slots.add(new AcceleratorState.Slot(startSec, new AcceleratorState.Weighted(meanSum, requests), percentiles[0],
-                    percentiles[1], percentiles[2], histogramRequests,
-                    size == 0 ? SparseBuckets.NONE : new SparseBuckets(buckets, counts)));
-        }
-        return new AcceleratorState.SloWindow(windowSec, slotSec, sinceMs, endMs, slots, judged, violation);
-    }
-
-    /** A non-negative long in 7-bit groups, low first, the high bit saying another follows. */
-    private static void varLong(DataOutputStream out, long value) throws IOException {
-        long v = value;
-        while ((v & ~0x7FL) != 0) {
-            out.writeByte((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.writeByte((int) v);
-    }
-
-    private static long varLong(DataInputStream in) throws IOException {
-        long value = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            byte b = in.readByte();
-            value |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return value;
-            }
-        }
-        throw new SerializationException("malformed variable-length integer in accelerator state");
     }
 
     /** A double that may be absent: a flag, then the value (the state's and the log's reports use it). */

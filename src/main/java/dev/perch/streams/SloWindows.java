@@ -92,22 +92,25 @@ final class SloWindows {
         long fromMs = endMs - window.windowSec() * 1000L;
         // Slots are in order of start: those still in the window are the last ones.
         List<Slot> held = window.slots();
-        SparseBuckets buckets = window.buckets();
+        Slot total = window.total();
         int first = 0;
         while (first < held.size() && held.get(first).startSec() * 1000 < fromMs) {
-            buckets = buckets.minus(held.get(first).buckets());
+            total = total.minus(held.get(first));
             first++;
         }
         List<Slot> slots = SharedList.<Slot>copyOf(held).dropFirst(first);
+        if (slots.isEmpty()) {
+            total = Slot.NONE; // exactly: what is left of sums taken out again is rounding
+        }
         long slotStart = Math.floorDiv(Math.floorDiv(report.windowStartMs(), 1000), window.slotSec()) * window.slotSec();
         boolean hasLatency = report.requests() > 0 && report.latencyMs() != null && report.latencyMs().mean() != null;
         if (hasLatency && slotStart * 1000 >= fromMs) {
             Slot slot = slot(slotStart, report);
             slots = added(slots, slot);
-            buckets = buckets.plus(slot.buckets());
+            total = total.plus(slot);
         }
         SloWindow after = new SloWindow(window.windowSec(), window.slotSec(), window.sinceMs(), endMs, slots,
-                window.judgedSeconds(), window.violationSeconds(), buckets);
+                window.judgedSeconds(), window.violationSeconds(), total);
         if (slo == null || !full(after)) {
             return after;
         }
@@ -119,7 +122,7 @@ final class SloWindows {
         long seconds = Math.min(Math.max(1, Math.round(report.windowMs() / 1000.0)), after.windowSec());
         return new SloWindow(after.windowSec(), after.slotSec(), after.sinceMs(), endMs, after.slots(),
                 after.judgedSeconds() + seconds, after.violationSeconds() + (observed > slo.sloMs() ? seconds : 0),
-                after.buckets(), after.figures());
+                after.total(), after.figures());
     }
 
     /** The figures of the requests in the window. */
@@ -127,52 +130,30 @@ final class SloWindows {
         return window == null ? Figures.NONE : window.figures();
     }
 
-    /** The bucket counts of these slots, added up. */
-    static SparseBuckets bucketsOf(List<Slot> slots) {
-        SparseBuckets sum = SparseBuckets.NONE;
+    /** These slots, added up in order (at the start of none of them). */
+    static Slot totalOf(List<Slot> slots) {
+        Slot total = Slot.NONE;
         for (Slot slot : slots) {
-            sum = sum.plus(slot.buckets());
+            total = total.plus(slot);
         }
-        return sum;
+        return total;
     }
 
     /**
-     * The figures of the requests in these slots, whose bucket counts add up to {@code buckets} (a
-     * window's, worked out when it is made).
+     * The figures of the requests a window's slots add up to: the mean and, unless every request
+     * came with a histogram, each percentile from its sum; else the percentiles of the summed buckets.
      */
-    static Figures summed(List<Slot> slots, SparseBuckets buckets) {
-        if (slots.isEmpty()) {
-            return Figures.NONE;
-        }
-        // Summed in place, not with Weighted.plus: this runs for every app several times a window.
-        double meanSum = 0;
-        double p50Sum = 0;
-        double p95Sum = 0;
-        double p99Sum = 0;
-        long requests = 0;
-        long p50Requests = 0;
-        long p95Requests = 0;
-        long p99Requests = 0;
-        long withHistogram = 0;
-        for (Slot slot : slots) {
-            meanSum += slot.meanSumMs();
-            requests += slot.requests();
-            p50Sum += slot.p50SumMs();
-            p50Requests += slot.p50Requests();
-            p95Sum += slot.p95SumMs();
-            p95Requests += slot.p95Requests();
-            p99Sum += slot.p99SumMs();
-            p99Requests += slot.p99Requests();
-            withHistogram += slot.histogramRequests();
-        }
+    static Figures figuresOf(Slot total) {
+        long requests = total.requests();
         if (requests == 0) {
             return Figures.NONE;
         }
-        Double mean = meanSum / requests;
-        if (withHistogram != requests) {
-            return new Figures(requests, mean, average(p50Sum, p50Requests), average(p95Sum, p95Requests),
-                    average(p99Sum, p99Requests), false);
+        Double mean = total.meanSumMs() / requests;
+        if (total.histogramRequests() != requests) {
+            return new Figures(requests, mean, average(total.p50SumMs(), total.p50Requests()),
+                    average(total.p95SumMs(), total.p95Requests()), average(total.p99SumMs(), total.p99Requests()), false);
         }
+        SparseBuckets buckets = total.buckets();
         return new Figures(requests, mean, buckets.quantile(requests, 0.50), buckets.quantile(requests, 0.95),
                 buckets.quantile(requests, 0.99), true);
     }
@@ -219,15 +200,10 @@ final class SloWindows {
             at--;
         }
         if (at > 0 && slots.get(at - 1).startSec() == slot.startSec()) {
-            slots.set(at - 1, merged(slots.get(at - 1), slot));
+            slots.set(at - 1, slots.get(at - 1).plus(slot));
         } else {
             slots.add(at, slot);
         }
-    }
-
-    private static Slot merged(Slot a, Slot b) {
-        return new Slot(a.startSec(), a.mean().plus(b.mean()), a.p50().plus(b.p50()), a.p95().plus(b.p95()),
-                a.p99().plus(b.p99()), a.histogramRequests() + b.histogramRequests(), a.buckets().plus(b.buckets()));
     }
 
     /**

@@ -135,6 +135,90 @@ class AcceleratorStateSerdeTest {
                 new AcceleratorState.SloWindow(60, 1, 0, 2000, List.of(), 0, 0), null), a);
     }
 
+    /**
+     * An SLO window's running totals are read back as written, not summed again from its slots: after
+     * slots came and went they differ from that sum by rounding, and a restart must go on from them.
+     */
+    @Test
+    void anSloWindowsRunningTotalsAreReadBackAsWritten() {
+        var slot = new AcceleratorState.Slot(1_764_201_600L, new AcceleratorState.Weighted(0.1 + 0.2, 3),
+                new AcceleratorState.Weighted(0.25, 3), AcceleratorState.Weighted.NONE, AcceleratorState.Weighted.NONE,
+                0, SparseBuckets.NONE);
+        AcceleratorState.Slot summed = SloWindows.totalOf(List.of(slot));
+        AcceleratorState.Slot running = new AcceleratorState.Slot(0, 0.30000000000000004 + 1e-12, 3, 0.25, 3, 0, 0, 0, 0,
+                0, SparseBuckets.NONE);
+        assertEquals(summed.requests(), running.requests());
+        var window = new AcceleratorState.SloWindow(60, 1, 0, 1_764_201_601_000L, List.of(slot), 0, 0, running);
+        AcceleratorState state = new AcceleratorState("pi-1/tpu0", "edgetpu", "pi-1", Map.of("a",
+                new AcceleratorState.AppHistory("a", "mobilenet_v2", List.of(), Learned.EMPTY,
+                        AlertHysteresis.Tracker.INITIAL, window)));
+        AcceleratorState read = AcceleratorStateSerde.read(AcceleratorStateSerde.write(state));
+        assertEquals(running, read.apps().get("a").sloWindow().total());
+        assertEquals(state, read);
+    }
+
+    /** State written before SLO windows kept running totals (format 5): each window's total is its slots' sum. */
+    @Test
+    void theFormatBeforeRunningTotalsIsStillRead() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(5);
+            out.writeUTF("pi-1/tpu0");
+            out.writeUTF("edgetpu");
+            out.writeUTF("pi-1");
+            out.writeLong(1000);
+            out.writeInt(1);
+            out.writeUTF("a");
+            out.writeUTF("inception_v4");
+            out.writeInt(0); // no windows
+            out.writeDouble(12.5);
+            out.writeDouble(30000);
+            out.writeLong(1_764_201_000_000L);
+            for (double v : new double[]{7.25, 3.5, 7100, 1, 2, 3, 4, 5, 6, 0.5, 1.5, 2.5, 7.5, 8.5}) {
+                out.writeDouble(v);
+            }
+            out.writeInt(42);
+            for (double v : new double[]{9.5, 10.5, 11.5}) {
+                out.writeDouble(v);
+            }
+            out.writeByte(AlertHysteresis.State.OK.ordinal());
+            for (int v : new int[]{0, 0, 0}) {
+                out.writeInt(v);
+            }
+            out.writeLong(0);
+            out.writeLong(AlertHysteresis.NEVER);
+            out.writeInt(60); // the SLO window: 60 s in slots of 1 s, since 0, ending at 2000, none judged
+            out.writeInt(1);
+            for (long v : new long[]{0, 2000, 0, 0}) {
+                out.writeLong(v);
+            }
+            out.writeInt(2); // two slots: second 1 (451.5 ms over 3 requests) and second 2 (20 ms over 1)
+            out.writeByte(1);
+            out.writeDouble(451.5);
+            out.writeByte(3);
+            out.writeByte(0);
+            out.writeByte(0);
+            out.writeByte(1);
+            out.writeDouble(20);
+            out.writeByte(1);
+            out.writeByte(0);
+            out.writeByte(0);
+            out.writeBoolean(true); // its memory
+            out.writeDouble(412.5);
+        }
+        AcceleratorState.AppHistory a = new AcceleratorStateSerde().deserializer().deserialize("t", bytes.toByteArray())
+                .apps().get("a");
+        var first = new AcceleratorState.Slot(1, new AcceleratorState.Weighted(451.5, 3), AcceleratorState.Weighted.NONE,
+                AcceleratorState.Weighted.NONE, AcceleratorState.Weighted.NONE, 0, SparseBuckets.NONE);
+        var second = new AcceleratorState.Slot(2, new AcceleratorState.Weighted(20, 1), AcceleratorState.Weighted.NONE,
+                AcceleratorState.Weighted.NONE, AcceleratorState.Weighted.NONE, 0, SparseBuckets.NONE);
+        assertEquals(new AcceleratorState.SloWindow(60, 1, 0, 2000, List.of(first, second), 0, 0), a.sloWindow());
+        assertEquals(4, a.sloWindow().total().requests());
+        assertEquals(471.5, a.sloWindow().total().meanSumMs());
+        assertEquals(471.5 / 4, SloWindows.figures(a.sloWindow()).meanMs());
+        assertEquals(412.5, a.memoryMb());
+    }
+
     @Test
     void anUnknownVersionIsRefused() {
         assertThrows(org.apache.kafka.common.errors.SerializationException.class,

@@ -185,6 +185,15 @@ class SloWindowsTest {
                 everyOneWithAHistogram &= histogramBySecond.get(slot.startSec());
             }
             assertEquals(SparseBuckets.of(dense), window.buckets(), "step " + step);
+            // The running total, kept as slots come and go, is what the slots add up to afresh: the
+            // counts exactly, the sums but for rounding.
+            AcceleratorState.Slot total = window.total();
+            AcceleratorState.Slot summed = SloWindows.totalOf(window.slots());
+            assertEquals(List.of(summed.requests(), summed.p50Requests(), summed.p95Requests(), summed.p99Requests(),
+                    summed.histogramRequests()), List.of(total.requests(), total.p50Requests(), total.p95Requests(),
+                    total.p99Requests(), total.histogramRequests()), "step " + step);
+            double sumOfLatencies = latenciesBySecond.values().stream().flatMap(List::stream).mapToDouble(d -> d).sum();
+            assertEquals(sumOfLatencies, total.meanSumMs(), 1e-9 * Math.max(1, sumOfLatencies), "step " + step);
             SloWindows.Figures figures = SloWindows.figures(window);
             assertEquals(requests.size(), figures.requests(), "step " + step);
             assertEquals(everyOneWithAHistogram && !requests.isEmpty(), figures.fromHistograms(), "step " + step);
