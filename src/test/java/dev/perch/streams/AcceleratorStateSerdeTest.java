@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,39 +88,7 @@ class AcceleratorStateSerdeTest {
     void theFormatBeforeMemoryIsStillRead() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(4);
-            out.writeUTF("pi-1/tpu0");
-            out.writeUTF("edgetpu");
-            out.writeUTF("pi-1");
-            out.writeLong(1000);
-            out.writeInt(1);
-            out.writeUTF("a");
-            out.writeUTF("inception_v4");
-            out.writeInt(1);
-            out.writeLong(1000);
-            out.writeLong(2000);
-            out.writeLong(3);
-            for (double v : new double[]{150.5, 140.0, 250.25, 300.0, 125.13}) {
-                out.writeBoolean(true);
-                out.writeDouble(v);
-            }
-            out.writeLong(2);
-            out.writeDouble(12.5);
-            out.writeDouble(30000);
-            out.writeLong(1_764_201_000_000L);
-            for (double v : new double[]{7.25, 3.5, 7100, 1, 2, 3, 4, 5, 6, 0.5, 1.5, 2.5, 7.5, 8.5}) {
-                out.writeDouble(v);
-            }
-            out.writeInt(42);
-            for (double v : new double[]{9.5, 10.5, 11.5}) {
-                out.writeDouble(v);
-            }
-            out.writeByte(AlertHysteresis.State.IMPENDING.ordinal());
-            out.writeInt(1);
-            out.writeInt(2);
-            out.writeInt(3);
-            out.writeLong(1_764_201_604_000L);
-            out.writeLong(1_764_201_500_000L);
+            writeUpToSloWindow(out, 4);
             out.writeInt(60); // the SLO window: 60 s in slots of 1 s, since 0, ending at 2000, none judged, no slot
             out.writeInt(1);
             for (long v : new long[]{0, 2000, 0, 0}) {
@@ -162,31 +131,7 @@ class AcceleratorStateSerdeTest {
     void theFormatBeforeRunningTotalsIsStillRead() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(5);
-            out.writeUTF("pi-1/tpu0");
-            out.writeUTF("edgetpu");
-            out.writeUTF("pi-1");
-            out.writeLong(1000);
-            out.writeInt(1);
-            out.writeUTF("a");
-            out.writeUTF("inception_v4");
-            out.writeInt(0); // no windows
-            out.writeDouble(12.5);
-            out.writeDouble(30000);
-            out.writeLong(1_764_201_000_000L);
-            for (double v : new double[]{7.25, 3.5, 7100, 1, 2, 3, 4, 5, 6, 0.5, 1.5, 2.5, 7.5, 8.5}) {
-                out.writeDouble(v);
-            }
-            out.writeInt(42);
-            for (double v : new double[]{9.5, 10.5, 11.5}) {
-                out.writeDouble(v);
-            }
-            out.writeByte(AlertHysteresis.State.OK.ordinal());
-            for (int v : new int[]{0, 0, 0}) {
-                out.writeInt(v);
-            }
-            out.writeLong(0);
-            out.writeLong(AlertHysteresis.NEVER);
+            writeUpToSloWindow(out, 5);
             out.writeInt(60); // the SLO window: 60 s in slots of 1 s, since 0, ending at 2000, none judged
             out.writeInt(1);
             for (long v : new long[]{0, 2000, 0, 0}) {
@@ -212,11 +157,49 @@ class AcceleratorStateSerdeTest {
                 AcceleratorState.Weighted.NONE, AcceleratorState.Weighted.NONE, 0, SparseBuckets.NONE);
         var second = new AcceleratorState.Slot(2, new AcceleratorState.Weighted(20, 1), AcceleratorState.Weighted.NONE,
                 AcceleratorState.Weighted.NONE, AcceleratorState.Weighted.NONE, 0, SparseBuckets.NONE);
-        assertEquals(new AcceleratorState.SloWindow(60, 1, 0, 2000, List.of(first, second), 0, 0), a.sloWindow());
+        assertEquals(new AcceleratorState.AppHistory("a", "inception_v4", List.of(WINDOW), LEARNED,
+                new AlertHysteresis.Tracker(AlertHysteresis.State.IMPENDING, 1, 2, 3, 1_764_201_604_000L, 1_764_201_500_000L),
+                new AcceleratorState.SloWindow(60, 1, 0, 2000, List.of(first, second), 0, 0), 412.5), a);
         assertEquals(4, a.sloWindow().total().requests());
         assertEquals(471.5, a.sloWindow().total().meanSumMs());
         assertEquals(471.5 / 4, SloWindows.figures(a.sloWindow()).meanMs());
-        assertEquals(412.5, a.memoryMb());
+    }
+
+    /** A state of format {@code version} (4 or 5) up to app a's SLO window: its one window, what it learned, its alert. */
+    private static void writeUpToSloWindow(DataOutputStream out, int version) throws IOException {
+        out.writeByte(version);
+        out.writeUTF("pi-1/tpu0");
+        out.writeUTF("edgetpu");
+        out.writeUTF("pi-1");
+        out.writeLong(1000);
+        out.writeInt(1);
+        out.writeUTF("a");
+        out.writeUTF("inception_v4");
+        out.writeInt(1);
+        out.writeLong(1000);
+        out.writeLong(2000);
+        out.writeLong(3);
+        for (double v : new double[]{150.5, 140.0, 250.25, 300.0, 125.13}) {
+            out.writeBoolean(true);
+            out.writeDouble(v);
+        }
+        out.writeLong(2);
+        out.writeDouble(12.5);
+        out.writeDouble(30000);
+        out.writeLong(1_764_201_000_000L);
+        for (double v : new double[]{7.25, 3.5, 7100, 1, 2, 3, 4, 5, 6, 0.5, 1.5, 2.5, 7.5, 8.5}) {
+            out.writeDouble(v);
+        }
+        out.writeInt(42);
+        for (double v : new double[]{9.5, 10.5, 11.5}) {
+            out.writeDouble(v);
+        }
+        out.writeByte(AlertHysteresis.State.IMPENDING.ordinal());
+        out.writeInt(1);
+        out.writeInt(2);
+        out.writeInt(3);
+        out.writeLong(1_764_201_604_000L);
+        out.writeLong(1_764_201_500_000L);
     }
 
     @Test
