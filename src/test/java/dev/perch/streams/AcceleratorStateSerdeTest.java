@@ -52,18 +52,7 @@ class AcceleratorStateSerdeTest {
             out.writeUTF("pi-1/tpu0");
             out.writeUTF("edgetpu");
             out.writeUTF("pi-1");
-            out.writeInt(1);
-            out.writeUTF("a");
-            out.writeUTF("inception_v4");
-            out.writeInt(1);
-            out.writeLong(1000);
-            out.writeLong(2000);
-            out.writeLong(3);
-            for (double v : new double[]{150.5, 140.0, 250.25, 300.0, 125.13}) {
-                out.writeBoolean(true);
-                out.writeDouble(v);
-            }
-            out.writeLong(2);
+            writeAppWithOneWindow(out);
             for (double v : new double[]{12.5, 30000, 7.25, 1, 2, 3, 4, 5, 6, 7.5, 8.5}) {
                 out.writeDouble(v);
             }
@@ -165,13 +154,8 @@ class AcceleratorStateSerdeTest {
         assertEquals(471.5 / 4, SloWindows.figures(a.sloWindow()).meanMs());
     }
 
-    /** A state of format {@code version} (4 or 5) up to app a's SLO window: its one window, what it learned, its alert. */
-    private static void writeUpToSloWindow(DataOutputStream out, int version) throws IOException {
-        out.writeByte(version);
-        out.writeUTF("pi-1/tpu0");
-        out.writeUTF("edgetpu");
-        out.writeUTF("pi-1");
-        out.writeLong(1000);
+    /** One app, a, with one window ({@link #WINDOW}), as every format writes them. */
+    private static void writeAppWithOneWindow(DataOutputStream out) throws IOException {
         out.writeInt(1);
         out.writeUTF("a");
         out.writeUTF("inception_v4");
@@ -184,6 +168,16 @@ class AcceleratorStateSerdeTest {
             out.writeDouble(v);
         }
         out.writeLong(2);
+    }
+
+    /** A state of format {@code version} (4 or 5) up to app a's SLO window: its one window, what it learned, its alert. */
+    private static void writeUpToSloWindow(DataOutputStream out, int version) throws IOException {
+        out.writeByte(version);
+        out.writeUTF("pi-1/tpu0");
+        out.writeUTF("edgetpu");
+        out.writeUTF("pi-1");
+        out.writeLong(1000);
+        writeAppWithOneWindow(out);
         out.writeDouble(12.5);
         out.writeDouble(30000);
         out.writeLong(1_764_201_000_000L);
