@@ -23,7 +23,8 @@ import java.util.List;
  *   60 s slides by the second, one of 3600 s by the minute. The window holds the slots that start
  *   at or after W seconds before the end of the latest report: it spans between W less one slot
  *   and W seconds.</li>
- *   <li><b>Mean:</b> exact, the sum of mean × requests over the requests.</li>
+ *   <li><b>Mean:</b> exact but for a double's rounding, the sum of mean × requests over the requests
+ *   (kept as a running total of the slots: less those that leave, plus the one that comes).</li>
  *   <li><b>Percentiles:</b> when every request in the window came with a histogram, the
  *   nearest-rank percentile of their summed bucket counts, within 5 % of the true one
  *   ({@link LatencyBuckets}). Otherwise the request-weighted mean of the reports' own percentiles
@@ -105,9 +106,11 @@ final class SloWindows {
         long slotStart = Math.floorDiv(Math.floorDiv(report.windowStartMs(), 1000), window.slotSec()) * window.slotSec();
         boolean hasLatency = report.requests() > 0 && report.latencyMs() != null && report.latencyMs().mean() != null;
         if (hasLatency && slotStart * 1000 >= fromMs) {
-            Slot slot = slot(slotStart, report);
-            slots = added(slots, slot);
-            total = total.plus(slot);
+            Slot merging = slotAt(slots, slotStart);
+            slots = added(slots, slot(slotStart, report));
+            // A late report merges into its slot, whose sums are then rounded as stored: the total
+            // takes the slot's change, so that it stays the sum of what the slots hold.
+            total = (merging == null ? total : total.minus(merging)).plus(slotAt(slots, slotStart));
         }
         SloWindow after = new SloWindow(window.windowSec(), window.slotSec(), window.sinceMs(), endMs, slots,
                 window.judgedSeconds(), window.violationSeconds(), total);
@@ -162,6 +165,29 @@ final class SloWindows {
         return requests == 0 ? null : sumMs / requests;
     }
 
+    /** The slot that starts at {@code startSec}, or null; looked for from the newest, where reports land. */
+    private static Slot slotAt(List<Slot> slots, long startSec) {
+        for (int i = slots.size() - 1; i >= 0; i--) {
+            Slot slot = slots.get(i);
+            if (slot.startSec() <= startSec) {
+                return slot.startSec() == startSec ? slot : null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A slot as the state stores it ({@link SloWindowSerde}): its percentile sums at a float's
+     * precision, approximations anyway. Held so in memory too, so that a restart reads back exactly
+     * what an uninterrupted run holds, and the window's running total, which takes a slot's sums out
+     * again when it leaves, goes on the same in both.
+     */
+    private static Slot asStored(Slot slot) {
+        return new Slot(slot.startSec(), slot.meanSumMs(), slot.requests(), (float) slot.p50SumMs(), slot.p50Requests(),
+                (float) slot.p95SumMs(), slot.p95Requests(), (float) slot.p99SumMs(), slot.p99Requests(),
+                slot.histogramRequests(), slot.buckets());
+    }
+
     /** One report as a slot of its own: its figures, and its histogram in Perch's layout if it has one. */
     static Slot slot(long startSec, TelemetryReport report) {
         long n = report.requests();
@@ -175,9 +201,9 @@ final class SloWindows {
             p95 = p95 != null ? p95 : LatencyBuckets.quantile(counts, n, 0.95);
             p99 = p99 != null ? p99 : LatencyBuckets.quantile(counts, n, 0.99);
         }
-        return new Slot(startSec, Weighted.NONE.plus(latency.mean(), n), Weighted.NONE.plus(p50, n),
+        return asStored(new Slot(startSec, Weighted.NONE.plus(latency.mean(), n), Weighted.NONE.plus(p50, n),
                 Weighted.NONE.plus(p95, n), Weighted.NONE.plus(p99, n), counts == null ? 0 : n,
-                counts == null ? SparseBuckets.NONE : SparseBuckets.of(counts));
+                counts == null ? SparseBuckets.NONE : SparseBuckets.of(counts)));
     }
 
     /**
@@ -200,7 +226,7 @@ final class SloWindows {
             at--;
         }
         if (at > 0 && slots.get(at - 1).startSec() == slot.startSec()) {
-            slots.set(at - 1, slots.get(at - 1).plus(slot));
+            slots.set(at - 1, asStored(slots.get(at - 1).plus(slot)));
         } else {
             slots.add(at, slot);
         }

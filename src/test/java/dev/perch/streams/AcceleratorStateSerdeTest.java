@@ -100,12 +100,14 @@ class AcceleratorStateSerdeTest {
     @Test
     void anSloWindowsRunningTotalsAreReadBackAsWritten() {
         var slot = new AcceleratorState.Slot(1_764_201_600L, new AcceleratorState.Weighted(0.1 + 0.2, 3),
-                new AcceleratorState.Weighted(0.25, 3), AcceleratorState.Weighted.NONE, AcceleratorState.Weighted.NONE,
-                0, SparseBuckets.NONE);
+                new AcceleratorState.Weighted(0.25, 3), new AcceleratorState.Weighted(0.5, 3),
+                new AcceleratorState.Weighted(0.75, 3), 0, SparseBuckets.NONE);
+        // Each sum off the slot's by a rounding of its own, so that none can be read as another.
+        AcceleratorState.Slot running = new AcceleratorState.Slot(0, 0.30000000000000004 + 1e-12, 3, 0.25 + 2e-12, 3,
+                0.5 + 3e-12, 3, 0.75 + 4e-12, 3, 0, SparseBuckets.NONE);
         AcceleratorState.Slot summed = SloWindows.totalOf(List.of(slot));
-        AcceleratorState.Slot running = new AcceleratorState.Slot(0, 0.30000000000000004 + 1e-12, 3, 0.25, 3, 0, 0, 0, 0,
-                0, SparseBuckets.NONE);
-        assertEquals(summed.requests(), running.requests());
+        assertEquals(List.of(summed.requests(), summed.p50Requests(), summed.p95Requests(), summed.p99Requests()),
+                List.of(running.requests(), running.p50Requests(), running.p95Requests(), running.p99Requests()));
         var window = new AcceleratorState.SloWindow(60, 1, 0, 1_764_201_601_000L, List.of(slot), 0, 0, running);
         AcceleratorState state = new AcceleratorState("pi-1/tpu0", "edgetpu", "pi-1", Map.of("a",
                 new AcceleratorState.AppHistory("a", "mobilenet_v2", List.of(), Learned.EMPTY,

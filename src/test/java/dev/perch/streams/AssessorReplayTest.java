@@ -62,7 +62,7 @@ class AssessorReplayTest {
     /** Three apps on one Edge TPU, one of them climbing, a late report now and then. */
     private static List<Record<String, Object>> input() {
         List<Record<String, Object>> input = new ArrayList<>();
-        for (int s = 0; s < 60; s++) {
+        for (int s = 0; s < 90; s++) { // past the apps' 60 s SLO window: slots leave it after restarts
             List<TelemetryReport> reports = new ArrayList<>(List.of(
                     report("a", "mobilenet_v2", "pi-1/tpu0", s, 10, 20),
                     report("b", "inception_v4", "pi-1/tpu0", s, 2 + s / 4, 150 + 4.0 * s),

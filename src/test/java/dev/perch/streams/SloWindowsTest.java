@@ -194,6 +194,12 @@ class SloWindowsTest {
                     total.p99Requests(), total.histogramRequests()), "step " + step);
             double sumOfLatencies = latenciesBySecond.values().stream().flatMap(List::stream).mapToDouble(d -> d).sum();
             assertEquals(sumOfLatencies, total.meanSumMs(), 1e-9 * Math.max(1, sumOfLatencies), "step " + step);
+            for (java.util.function.ToDoubleFunction<AcceleratorState.Slot> sum : List.<java.util.function.ToDoubleFunction<
+                    AcceleratorState.Slot>>of(AcceleratorState.Slot::p50SumMs, AcceleratorState.Slot::p95SumMs,
+                    AcceleratorState.Slot::p99SumMs)) {
+                double expected = sum.applyAsDouble(summed);
+                assertEquals(expected, sum.applyAsDouble(total), 1e-9 * Math.max(1, expected), "step " + step);
+            }
             SloWindows.Figures figures = SloWindows.figures(window);
             assertEquals(requests.size(), figures.requests(), "step " + step);
             assertEquals(everyOneWithAHistogram && !requests.isEmpty(), figures.fromHistograms(), "step " + step);
