@@ -12,8 +12,9 @@ import java.util.List;
  * An app's SLO window in {@link AcceleratorStateSerde}'s binary state. It keeps up to 61 slots, so
  * they are written small: starts, counts and bucket numbers as variable-length integers (most fit a
  * byte), a percentile's request count only when it is not the slot's, and the sums of per-second
- * percentiles, approximations anyway, as floats. Then the sums of the window's running totals, as
- * doubles (from state format 6; before, the totals are summed from the slots when read).
+ * percentiles, approximations anyway, as floats (which the slots hold, so nothing is lost: {@link
+ * SloWindows}). Then the sums of the window's running totals, as doubles (from state format 6;
+ * before, the totals are summed from the slots when read).
  */
 final class SloWindowSerde {
     /**
