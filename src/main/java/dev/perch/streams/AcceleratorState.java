@@ -165,10 +165,6 @@ public record AcceleratorState(String accelerator, String acceleratorType, Strin
             return figureMs == null || weight <= 0 ? this : new Weighted(sumMs + figureMs * weight, requests + weight);
         }
 
-        Weighted plus(Weighted other) {
-            return new Weighted(sumMs + other.sumMs, requests + other.requests);
-        }
-
         Double value() {
             return requests == 0 ? null : sumMs / requests;
         }

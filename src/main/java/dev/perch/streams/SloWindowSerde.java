@@ -130,7 +130,7 @@ final class SloWindowSerde {
     }
 
     /** A non-negative long in 7-bit groups, low first, the high bit saying another follows. */
-    static void varLong(DataOutputStream out, long value) throws IOException {
+    private static void varLong(DataOutputStream out, long value) throws IOException {
         long v = value;
         while ((v & ~0x7FL) != 0) {
             out.writeByte((int) ((v & 0x7F) | 0x80));
@@ -139,7 +139,7 @@ final class SloWindowSerde {
         out.writeByte((int) v);
     }
 
-    static long varLong(DataInputStream in) throws IOException {
+    private static long varLong(DataInputStream in) throws IOException {
         long value = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             byte b = in.readByte();
